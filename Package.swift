@@ -1,0 +1,68 @@
+// swift-tools-version:5.10
+import PackageDescription
+import Foundation
+
+/// LLVM ships no pkg-config file, so find the newest installed LLVM (Debian's llvm-N-dev
+/// layout). Only LLVM-C calls present in LLVM 14 and 19+ are used, so any of these works.
+let llvmPrefix: String = {
+    for version in (14...21).reversed() {
+        let prefix = "/usr/lib/llvm-\(version)"
+        if FileManager.default.fileExists(atPath: prefix + "/include/llvm-c/Core.h") {
+            return prefix
+        }
+    }
+    return "/usr/lib/llvm-14"
+}()
+let llvmLibrary = URL(fileURLWithPath: llvmPrefix).lastPathComponent.replacingOccurrences(of: "llvm-", with: "LLVM-")
+let llvmInclude: [String] = ["-I", llvmPrefix + "/include"]
+
+let package = Package(
+    name: "bpfsh",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bpfsh", targets: ["bpfsh"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        // C shims: Swift cannot call variadic functions or function-like macros.
+        .target(name: "CBPF", linkerSettings: [.linkedLibrary("bpf"), .linkedLibrary("elf"), .linkedLibrary("z")]),
+        .target(name: "CLLVM",
+                cSettings: [.unsafeFlags(llvmInclude)],
+                linkerSettings: [.unsafeFlags(["-L", llvmPrefix + "/lib"]), .linkedLibrary(llvmLibrary)]),
+        .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
+
+        // Layers, dependencies pointing down: Language ← Codegen ← Session ← Shell.
+        .target(name: "Language"),
+        .target(name: "Codegen",
+                dependencies: ["Language", "CLLVM"],
+                swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+        .target(name: "Kernel", dependencies: ["CBPF"]),
+        .target(name: "Symbols", dependencies: ["CBPF"]),
+        .target(name: "Tables", dependencies: [.product(name: "Collections", package: "swift-collections")]),
+        .target(name: "Session",
+                dependencies: ["Language", "Codegen", "Kernel", "Symbols", "Tables"],
+                swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+        .target(name: "Shell", dependencies: ["Session", "CEditLine"],
+                swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+        .executableTarget(name: "bpfsh",
+                          dependencies: ["Shell", "Session", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+
+        .target(name: "TestSupport", dependencies: ["Session", "Kernel"], path: "Tests/TestSupport",
+                swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
+        .testTarget(name: "CodegenTests", dependencies: ["Codegen", "Language"],
+                    swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+        .testTarget(name: "KernelTests", dependencies: ["Kernel", "TestSupport"]),
+        .testTarget(name: "SymbolsTests", dependencies: ["Symbols"]),
+        .testTarget(name: "TablesTests", dependencies: ["Tables"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"],
+                    swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+        .testTarget(name: "RuntimeCorpusTests", dependencies: ["Session", "TestSupport"],
+                    resources: [.copy("cases")],
+                    swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+    ]
+)

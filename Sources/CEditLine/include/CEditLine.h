@@ -1,0 +1,17 @@
+#ifndef CEDITLINE_H
+#define CEDITLINE_H
+// libedit's el_set/history are variadic: each use the shell needs is wrapped here.
+#include <histedit.h>
+#include <stdio.h>
+
+EditLine *ceditline_init(const char *program, FILE *in, FILE *out, FILE *err);
+void ceditline_set_prompt(EditLine *el, const char *(*prompt)(EditLine *));
+void ceditline_set_editor(EditLine *el, const char *mode);
+History *ceditline_history_init(EditLine *el, int size);
+void ceditline_history_enter(History *h, const char *line);
+int ceditline_history_load(History *h, const char *file);
+int ceditline_history_save(History *h, const char *file);
+void ceditline_set_complete(EditLine *el, unsigned char (*complete)(EditLine *, int));
+void ceditline_set_clientdata(EditLine *el, void *data);
+void *ceditline_get_clientdata(EditLine *el);
+#endif

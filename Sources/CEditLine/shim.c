@@ -1,0 +1,27 @@
+#include "CEditLine.h"
+
+EditLine *ceditline_init(const char *program, FILE *in, FILE *out, FILE *err) {
+    EditLine *el = el_init(program, in, out, err);
+    if (el) el_set(el, EL_SIGNAL, 1);
+    return el;
+}
+void ceditline_set_prompt(EditLine *el, const char *(*prompt)(EditLine *)) { el_set(el, EL_PROMPT, prompt); }
+void ceditline_set_editor(EditLine *el, const char *mode) { el_set(el, EL_EDITOR, mode); }
+History *ceditline_history_init(EditLine *el, int size) {
+    HistEvent ev;
+    History *h = history_init();
+    if (!h) return 0;
+    history(h, &ev, H_SETSIZE, size);
+    history(h, &ev, H_SETUNIQUE, 1);
+    el_set(el, EL_HIST, history, h);
+    return h;
+}
+void ceditline_history_enter(History *h, const char *line) { HistEvent ev; history(h, &ev, H_ENTER, line); }
+int ceditline_history_load(History *h, const char *file) { HistEvent ev; return history(h, &ev, H_LOAD, file); }
+int ceditline_history_save(History *h, const char *file) { HistEvent ev; return history(h, &ev, H_SAVE, file); }
+void ceditline_set_complete(EditLine *el, unsigned char (*complete)(EditLine *, int)) {
+    el_set(el, EL_ADDFN, "bpfsh-complete", "complete", complete);
+    el_set(el, EL_BIND, "^I", "bpfsh-complete", NULL);
+}
+void ceditline_set_clientdata(EditLine *el, void *data) { el_set(el, EL_CLIENTDATA, data); }
+void *ceditline_get_clientdata(EditLine *el) { void *d = 0; el_get(el, EL_CLIENTDATA, &d); return d; }

@@ -1,0 +1,16 @@
+#ifndef CLLVM_H
+#define CLLVM_H
+// LLVM-C, limited to calls that exist in LLVM 14 and in 19+.
+#include <llvm-c/Core.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Object.h>
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+/// Registers only the BPF backend: the static-inline LLVMInitializeAll* would pull in every target.
+void cllvm_initialize_bpf(void);
+/// Runs the standard -O2 pipeline (new pass manager: present in LLVM 13 through 19+).
+/// Returns a message to free with LLVMDisposeMessage on failure, or NULL.
+char *cllvm_optimize(LLVMModuleRef module, LLVMTargetMachineRef machine);
+#endif

@@ -1,0 +1,70 @@
+/// The value model shared by every renderer: a map snapshot decoded and symbolized.
+///
+/// Tables are pure values. The session reads a BPF map, decodes keys and values with the
+/// types the compiler inferred, symbolizes stacks and addresses, and hands a `MapTable` to
+/// a renderer. Nothing here touches the kernel.
+
+/// One decoded scalar, key part or printf argument.
+public indirect enum Value: Hashable, Sendable {
+    case int(Int64)
+    case uint(UInt64)
+    case string(String)
+    /// A symbolized stack, innermost frame first (as bpftrace prints it).
+    case stack([String])
+    /// A symbolized address (`ksym`, `usym`) or any preformatted text printed as is.
+    case symbol(String)
+    case tuple([Value])
+    case none
+}
+
+/// How a histogram's bucket indexes map to value ranges.
+public enum HistogramKind: Hashable, Sendable {
+    /// bpftrace's `hist()`: index 0 holds negative values, 1 holds 0, and index i ≥ 2
+    /// holds [2^(i-2), 2^(i-1)).
+    case log2
+    /// bpftrace's `lhist(v, min, max, step)`: index 0 holds v < min, index i ≥ 1 holds
+    /// [min + (i-1)·step, min + i·step), and the last index holds v ≥ max.
+    case linear(min: Int64, max: Int64, step: Int64)
+}
+
+public struct Histogram: Hashable, Sendable {
+    public var kind: HistogramKind
+    /// Bucket index (as encoded above) → number of values that fell into it.
+    public var buckets: [Int: UInt64]
+    public init(kind: HistogramKind, buckets: [Int: UInt64]) {
+        self.kind = kind
+        self.buckets = buckets
+    }
+}
+
+/// The value stored for one key of a map.
+public enum Cell: Hashable, Sendable {
+    case count(UInt64)
+    case sum(Int64)
+    case min(Int64)
+    case max(Int64)
+    case avg(total: Int64, count: UInt64)
+    case stats(total: Int64, count: UInt64)
+    case histogram(Histogram)
+    /// A plain assignment (`@x = expr`).
+    case value(Value)
+}
+
+/// A snapshot of one map: its name (with the leading `@`) and its rows.
+public struct MapTable: Hashable, Sendable {
+    public struct Row: Hashable, Sendable {
+        /// Empty for a map without keys (`@x = count()`); one element per key part otherwise.
+        public var key: [Value]
+        public var cell: Cell
+        public init(key: [Value], cell: Cell) {
+            self.key = key
+            self.cell = cell
+        }
+    }
+    public var name: String
+    public var rows: [Row]
+    public init(name: String, rows: [Row]) {
+        self.name = name
+        self.rows = rows
+    }
+}
