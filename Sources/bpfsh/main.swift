@@ -1,1 +1,87 @@
-print("bpfsh")
+import ArgumentParser
+import Foundation
+import Kernel
+import Language
+import Session
+
+/// `bpfsh`: run a bpftrace program (`-e`, a file), list probes (`-l`), or start the shell.
+struct BPFShell: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bpfsh",
+        abstract: "An interactive BPF tracing shell that also runs bpftrace programs.",
+        version: "bpfsh 0.1")
+
+    @Option(name: .short, help: "Program text to run, as in bpftrace -e.")
+    var e: String?
+
+    @Flag(name: .short, help: "List probes (optionally matching the glob given as the argument).")
+    var l = false
+
+    @Flag(name: .short, help: "With -l, show tracepoint arguments.")
+    var v = false
+
+    @Option(name: .short, help: "Run this command; probes are attached before it starts, and the program ends when it exits.")
+    var c: String?
+
+    @Option(name: .short, help: "Only trace this process id (uprobes); end when it exits.")
+    var p: Int32?
+
+    @Option(name: .short, help: "Output format: text or json.")
+    var f: String = "text"
+
+    @Flag(name: .customLong("unsafe"), help: "Allow system() and other actions that run commands.")
+    var unsafe = false
+
+    @Flag(name: .customLong("emit-llvm"), help: "Print the generated LLVM IR before running.")
+    var emitLLVM = false
+
+    @Argument(help: "A program file, then positional parameters ($1, $2...); with -l, a probe glob.")
+    var arguments: [String] = []
+
+    mutating func run() throws {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        if l {
+            let pattern = arguments.first ?? e ?? "*"
+            let listing = Kernel.ProbeCatalogue().list(matching: pattern, verbose: v)
+            for warning in listing.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+            print(listing.text, terminator: listing.text.hasSuffix("\n") || listing.text.isEmpty ? "" : "\n")
+            throw ExitCode(listing.entries.isEmpty ? 1 : 0)
+        }
+        var source: SourceFile
+        var positional = arguments
+        if let e {
+            source = SourceFile(name: "-e", text: e)
+        } else if let file = positional.first {
+            positional.removeFirst()
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                FileHandle.standardError.write(Data("bpfsh: cannot read \(file)\n".utf8))
+                throw ExitCode(2)
+            }
+            source = SourceFile(name: file, text: text)
+        } else {
+            FileHandle.standardError.write(Data("bpfsh: the interactive shell is not built yet; run a program with -e 'PROGRAM' or a file\n".utf8))
+            throw ExitCode(2)
+        }
+        guard let format = OutputFormat(rawValue: f) else {
+            FileHandle.standardError.write(Data("bpfsh: unknown output format '\(f)' (text or json)\n".utf8))
+            throw ExitCode(2)
+        }
+        var options = OneShotRun.Options()
+        options.format = format
+        options.positionalParameters = positional
+        options.allowUnsafe = unsafe
+        options.command = c
+        options.targetPID = p
+        options.printIR = emitLLVM
+        let run = OneShotRun(options: options,
+                             output: { text in fputs(text, stdout) },
+                             errors: { text in fflush(stdout); fputs(text, stderr) })
+        switch run.run(source) {
+        case .finished(let code): fflush(stdout); throw ExitCode(code)
+        case .compileError: throw ExitCode(1)
+        case .kernelError: throw ExitCode(1)
+        }
+    }
+}
+
+BPFShell.main()

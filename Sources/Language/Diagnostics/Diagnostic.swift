@@ -6,7 +6,7 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     public var range: SourceRange
     public var notes: [String]
 
-    public init(_ severity: Severity = .error, _ message: String, at range: SourceRange, notes: [String] = []) {
+    public init(_ message: String, at range: SourceRange, notes: [String] = [], severity: Severity = .error) {
         self.severity = severity
         self.message = message
         self.range = range

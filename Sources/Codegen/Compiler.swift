@@ -1,0 +1,128 @@
+import CLLVM
+import Foundation
+import Language
+
+/// Compiles a checked program to BPF.
+///
+/// Consumes a `CheckedProgram`; produces a `CompiledProgram` with one `ProgramSpec` per
+/// attach point and the `MapSpec`s they reference. Throws `CodegenError` only for internal
+/// failures (LLVM refusing the module): user errors were caught by the type checker.
+public struct Compiler {
+    public var options: CodegenOptions
+    public init(options: CodegenOptions = CodegenOptions()) { self.options = options }
+
+    public func compile(_ program: CheckedProgram, keepIR: Bool = false) throws -> CompiledProgram {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let maps = mapSpecs(for: program)
+        var mapIDs: [String: Int32] = [:]
+        for (index, map) in maps.enumerated() { mapIDs[map.name] = Int32(index + 1) }
+
+        let ir = IR(moduleName: "bpfsh")
+        for (index, unit) in program.units.enumerated() {
+            let lowering = UnitLowering(ir: ir, unit: unit, program: program, options: options, mapIDs: mapIDs)
+            lowering.lower(name: "probe_\(index)", section: "bpfsh/\(index)")
+        }
+        var message: UnsafeMutablePointer<CChar>?
+        if LLVMVerifyModule(ir.module, LLVMReturnStatusAction, &message) != 0 {
+            let text = message.map { String(cString: $0) } ?? ""
+            LLVMDisposeMessage(message)
+            throw CodegenError.invalidModule(text + "\n" + ir.printModule())
+        }
+        LLVMDisposeMessage(message)
+        let lowered = DispatchTime.now().uptimeNanoseconds
+        let emitter: ObjectEmitter
+        do { emitter = try ObjectEmitter() } catch { throw CodegenError.llvm("\(error)") }
+        emitter.prepare(ir.module)
+        do { try emitter.optimize(ir.module) } catch { throw CodegenError.llvm("\(error)") }
+        let irText = keepIR ? ir.printModule() : ""
+        let sections: [String: [UInt8]]
+        do { sections = try emitter.sections(of: ir.module, context: ir.context) } catch { throw CodegenError.llvm("\(error)") }
+        let emitted = DispatchTime.now().uptimeNanoseconds
+
+        var programs: [ProgramSpec] = []
+        for (index, unit) in program.units.enumerated() {
+            guard let bytes = sections["bpfsh/\(index)"] else {
+                throw CodegenError.llvm("no code was emitted for \(unit.target.name)")
+            }
+            let instructions = stride(from: 0, to: bytes.count - 7, by: 8).map { offset -> UInt64 in
+                var word: UInt64 = 0
+                for i in 0..<8 { word |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
+                return word
+            }
+            programs.append(ProgramSpec(unitIndex: index, target: unit.target, type: Compiler.programType(for: unit.target.kind),
+                                        instructions: instructions, name: "bpfsh_\(index)"))
+        }
+        return CompiledProgram(checked: program, programs: programs, maps: maps, ir: irText,
+                               timings: ["lower": Double(lowered - started) / 1e6, "emit": Double(emitted - lowered) / 1e6])
+    }
+
+    /// BPF assembly of the program, for `show --asm`.
+    public func assembly(_ program: CheckedProgram) throws -> String {
+        let maps = mapSpecs(for: program)
+        var mapIDs: [String: Int32] = [:]
+        for (index, map) in maps.enumerated() { mapIDs[map.name] = Int32(index + 1) }
+        let ir = IR(moduleName: "bpfsh")
+        for (index, unit) in program.units.enumerated() {
+            UnitLowering(ir: ir, unit: unit, program: program, options: options, mapIDs: mapIDs)
+                .lower(name: "probe_\(index)", section: "bpfsh/\(index)")
+        }
+        let emitter = try ObjectEmitter()
+        emitter.prepare(ir.module)
+        try emitter.optimize(ir.module)
+        return emitter.assembly(ir.module)
+    }
+
+    public static func programType(for kind: ProviderKind) -> BPFProgramType {
+        switch kind {
+        case .begin, .end, .rawtracepoint: return .rawTracepoint
+        case .tracepoint: return .tracepoint
+        case .tpBTF, .fentry, .fexit: return .tracing
+        case .kprobe, .kretprobe, .uprobe, .uretprobe, .usdt: return .kprobe
+        case .profile, .interval, .software, .hardware: return .perfEvent
+        }
+    }
+
+    /// The user's maps in source order, then the runtime's own.
+    public func mapSpecs(for program: CheckedProgram) -> [MapSpec] {
+        var specs = program.maps.map { info in
+            MapSpec(name: "@" + info.name, type: info.isPerCPU ? .perCPUHash : .hash,
+                    keySize: info.keySize, valueSize: info.valueSize, maxEntries: options.mapMaxEntries)
+        }
+        specs.append(MapSpec(name: InternalMap.events, type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 1 << 20))
+        specs.append(MapSpec(name: InternalMap.lostEvents, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
+        specs.append(MapSpec(name: InternalMap.droppedUpdates, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
+        if program.usesStacks {
+            specs.append(MapSpec(name: InternalMap.stacks, type: .stackTrace, keySize: 4, valueSize: 127 * 8, maxEntries: 4096))
+        }
+        return specs
+    }
+}
+
+public enum CodegenError: Error, CustomStringConvertible {
+    case invalidModule(String)
+    case llvm(String)
+    public var description: String {
+        switch self {
+        case .invalidModule(let text): return "internal error: generated invalid LLVM IR:\n\(text)"
+        case .llvm(let text): return "internal error: \(text)"
+        }
+    }
+}
+
+extension CheckedProgram {
+    /// Whether any unit takes a stack, so the stack map is only created when needed.
+    var usesStacks: Bool {
+        units.contains { unit in
+            unit.exprTypes.values.contains { type in
+                func hasStack(_ t: SType) -> Bool {
+                    switch t {
+                    case .kstack, .ustack: return true
+                    case .tuple(let parts): return parts.contains(where: hasStack)
+                    default: return false
+                    }
+                }
+                return hasStack(type)
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import CLLVM
+
+/// Turns an LLVM module into BPF instructions, one section per program.
+///
+/// Consumes a verified module; produces the raw bytes of each named section. Fails if a
+/// section carries relocations: generated code references maps by id through
+/// `llvm.bpf.pseudo`, so a relocation means something escaped into global data.
+struct ObjectEmitter {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private static let initialized: Bool = {
+        cllvm_initialize_bpf()
+        return true
+    }()
+
+    let machine: LLVMTargetMachineRef
+
+    init() throws {
+        _ = ObjectEmitter.initialized
+        var target: LLVMTargetRef?
+        var message: UnsafeMutablePointer<CChar>?
+        guard LLVMGetTargetFromTriple("bpfel", &target, &message) == 0, let target else {
+            defer { LLVMDisposeMessage(message) }
+            throw Failure(description: "LLVM has no BPF target: \(message.map { String(cString: $0) } ?? "")")
+        }
+        guard let machine = LLVMCreateTargetMachine(target, "bpfel", "v2", "", LLVMCodeGenLevelDefault, LLVMRelocDefault, LLVMCodeModelDefault) else {
+            throw Failure(description: "cannot create the BPF target machine")
+        }
+        self.machine = machine
+    }
+
+    func prepare(_ module: LLVMModuleRef) {
+        LLVMSetTarget(module, "bpfel")
+        let layout = LLVMCreateTargetDataLayout(machine)
+        LLVMSetModuleDataLayout(module, layout)
+        LLVMDisposeTargetData(layout)
+    }
+
+    func optimize(_ module: LLVMModuleRef) throws {
+        if let message = cllvm_optimize(module, machine) {
+            defer { LLVMDisposeMessage(message) }
+            throw Failure(description: "optimization failed: \(String(cString: message))")
+        }
+    }
+
+    func assembly(_ module: LLVMModuleRef) -> String {
+        var message: UnsafeMutablePointer<CChar>?
+        var buffer: LLVMMemoryBufferRef?
+        guard LLVMTargetMachineEmitToMemoryBuffer(machine, module, LLVMAssemblyFile, &message, &buffer) == 0, let buffer else {
+            LLVMDisposeMessage(message)
+            return ""
+        }
+        defer { LLVMDisposeMemoryBuffer(buffer) }
+        let start = LLVMGetBufferStart(buffer)!
+        let size = LLVMGetBufferSize(buffer)
+        return String(decoding: UnsafeRawBufferPointer(start: start, count: size), as: UTF8.self)
+    }
+
+    /// Emits an object file and returns each section's name and contents.
+    func sections(of module: LLVMModuleRef, context: LLVMContextRef) throws -> [String: [UInt8]] {
+        var message: UnsafeMutablePointer<CChar>?
+        var buffer: LLVMMemoryBufferRef?
+        guard LLVMTargetMachineEmitToMemoryBuffer(machine, module, LLVMObjectFile, &message, &buffer) == 0, let buffer else {
+            defer { LLVMDisposeMessage(message) }
+            throw Failure(description: "code generation failed: \(message.map { String(cString: $0) } ?? "")")
+        }
+        var binaryMessage: UnsafeMutablePointer<CChar>?
+        guard let binary = LLVMCreateBinary(buffer, context, &binaryMessage) else {
+            defer { LLVMDisposeMessage(binaryMessage) }
+            LLVMDisposeMemoryBuffer(buffer)
+            throw Failure(description: "cannot read the emitted object: \(binaryMessage.map { String(cString: $0) } ?? "")")
+        }
+        defer {
+            LLVMDisposeBinary(binary)
+            LLVMDisposeMemoryBuffer(buffer)
+        }
+        var result: [String: [UInt8]] = [:]
+        guard let iterator = LLVMObjectFileCopySectionIterator(binary) else { return result }
+        defer { LLVMDisposeSectionIterator(iterator) }
+        while LLVMObjectFileIsSectionIteratorAtEnd(binary, iterator) == 0 {
+            if let namePointer = LLVMGetSectionName(iterator) {
+                let name = String(cString: namePointer)
+                if name.hasPrefix("bpfsh/") {
+                    let size = Int(LLVMGetSectionSize(iterator))
+                    let contents = LLVMGetSectionContents(iterator)!
+                    result[name] = Array(UnsafeRawBufferPointer(start: contents, count: size))
+                    if let relocations = LLVMGetRelocations(iterator) {
+                        let hasRelocation = LLVMIsRelocationIteratorAtEnd(iterator, relocations) == 0
+                        LLVMDisposeRelocationIterator(relocations)
+                        if hasRelocation {
+                            throw Failure(description: "internal error: section \(name) has relocations")
+                        }
+                    }
+                }
+            }
+            LLVMMoveToNextSection(iterator)
+        }
+        return result
+    }
+}

@@ -1,0 +1,120 @@
+import CLLVM
+import Language
+
+extension UnitLowering {
+    func builtin(_ name: String, _ expr: Expr) -> Lowered {
+        let b = ir.builder
+        switch name {
+        case "pid":
+            return .scalar(LLVMBuildLShr(b, ir.helper(.getCurrentPidTgid, []), ir.const64(UInt64(32)), ""))
+        case "tid":
+            return .scalar(LLVMBuildAnd(b, ir.helper(.getCurrentPidTgid, []), ir.const64(UInt64(0xFFFF_FFFF)), ""))
+        case "uid":
+            return .scalar(LLVMBuildAnd(b, ir.helper(.getCurrentUidGid, []), ir.const64(UInt64(0xFFFF_FFFF)), ""))
+        case "gid":
+            return .scalar(LLVMBuildLShr(b, ir.helper(.getCurrentUidGid, []), ir.const64(UInt64(32)), ""))
+        case "nsecs":
+            return .scalar(ir.helper(.ktimeGetNs, []))
+        case "elapsed":
+            return .scalar(LLVMBuildSub(b, ir.helper(.ktimeGetNs, []), ir.const64(options.startTimeNanoseconds), ""))
+        case "cpu":
+            return .scalar(ir.helper(.getSmpProcessorID, []))
+        case "ncpus":
+            return .scalar(ir.const64(options.cpuCount))
+        case "cpid":
+            return .scalar(ir.const64(Int(options.childPID)))
+        case "rand":
+            return .scalar(LLVMBuildAnd(b, ir.helper(.getPrandomU32, []), ir.const64(UInt64(0xFFFF_FFFF)), ""))
+        case "cgroup":
+            return .scalar(ir.helper(.getCurrentCgroupID, []))
+        case "jiffies":
+            return .scalar(ir.helper(.jiffies64, []))
+        case "curtask":
+            return .scalar(ir.helper(.getCurrentTask, []))
+        case "comm":
+            let slot = stackBuffer(size: 16)
+            ir.helper(.getCurrentComm, [slot, LLVMConstInt(ir.i32, 16, 0)])
+            return .buffer(slot)
+        case "probe", "func":
+            let text = name == "probe" ? unit.target.name : (unit.target.parts.last ?? unit.target.name)
+            return .buffer(constantString(text, size: type(of: expr).storageSize))
+        case "kstack":
+            return .scalar(stackID(user: false))
+        case "ustack":
+            return userStack()
+        case "retval":
+            return .scalar(register("ax"))
+        case "args":
+            return .none
+        default:
+            if name.hasPrefix("arg") || name.hasPrefix("sarg"), let index = Int(name.drop { !$0.isNumber }) {
+                return .scalar(argument(index))
+            }
+            return .scalar(ir.const64(UInt64(0)))
+        }
+    }
+
+    func stackID(user: Bool) -> LLVMValueRef {
+        let flags: UInt64 = user ? 256 : 0 // BPF_F_USER_STACK
+        return ir.helper(.getStackID, [contextPointer, mapPointer(InternalMap.stacks), ir.const64(flags)])
+    }
+
+    /// A user stack is (stack id, pid): the pid tells user space which process's mappings
+    /// symbolize it.
+    func userStack() -> Lowered {
+        let slot = stackBuffer(size: 16)
+        ir.store(stackID(user: true), to: slot, alignment: 8)
+        ir.store(LLVMBuildLShr(ir.builder, ir.helper(.getCurrentPidTgid, []), ir.const64(UInt64(32)), "")!, to: ir.offset(slot, 8), alignment: 8)
+        return .buffer(slot)
+    }
+
+    func register(_ name: String) -> LLVMValueRef {
+        guard let offset = Builtins.registerOffsets[name] else { return ir.const64(UInt64(0)) }
+        return ir.load(ir.i64, from: ir.offset(contextPointer, offset), alignment: 8)
+    }
+
+    func argument(_ index: Int) -> LLVMValueRef {
+        switch unit.context.layout {
+        case .registers, .perfEvent:
+            guard index < Builtins.argumentRegisters.count else { return ir.const64(UInt64(0)) }
+            return register(Builtins.argumentRegisters[index])
+        case .argumentArray:
+            return ir.load(ir.i64, from: ir.offset(contextPointer, index * 8), alignment: 8)
+        default:
+            return ir.const64(UInt64(0))
+        }
+    }
+
+    /// `args.NAME`: a tracepoint record field, or a named argument of an argument array.
+    func contextField(_ name: String) -> Lowered {
+        guard let field = unit.context.fields.first(where: { $0.name == name }) else { return .scalar(ir.const64(UInt64(0))) }
+        let address = ir.offset(contextPointer, field.offset)
+        switch field.kind {
+        case .integer(let signed):
+            if unit.context.layout == .argumentArray {
+                return .scalar(ir.fit(ir.load(ir.i64, from: address, alignment: 8), bytes: field.size, signed: signed))
+            }
+            return .scalar(ir.loadInteger(bytes: min(8, field.size), signed: signed, from: address))
+        case .pointer, .opaque:
+            if field.size >= 8 || unit.context.layout == .argumentArray {
+                return .scalar(ir.load(ir.i64, from: address, alignment: 8))
+            }
+            return .scalar(ir.loadInteger(bytes: field.size, signed: false, from: address))
+        case .charArray(let length):
+            let slot = stackBuffer(size: length)
+            ir.memset(slot, size: (length + 7) / 8 * 8)
+            ir.helper(.probeReadKernel, [slot, LLVMConstInt(ir.i32, UInt64(length), 0), address])
+            return .buffer(slot)
+        case .dataLocString:
+            let location = ir.loadInteger(bytes: 4, signed: false, from: address)
+            let start = LLVMBuildAnd(ir.builder, location, ir.const64(UInt64(0xFFFF)), "")!
+            var index: [LLVMValueRef?] = [start]
+            let pointer = LLVMBuildInBoundsGEP2(ir.builder, ir.i8, ir.cast(contextPointer, to: ir.bytePointer), &index, 1, "")!
+            let size = Builtins.defaultStringSize
+            let slot = stackBuffer(size: size)
+            ir.memset(slot, size: size)
+            ir.helper(.probeReadKernelStr, [slot, LLVMConstInt(ir.i32, UInt64(size), 0), pointer])
+            return .buffer(slot)
+        }
+    }
+}

@@ -1,0 +1,237 @@
+import CLLVM
+import Language
+
+extension UnitLowering {
+    func lower(_ expr: Expr) -> Lowered {
+        let b = ir.builder
+        switch expr.kind {
+        case .integer(let v):
+            return .scalar(ir.const64(v))
+        case .string(let s):
+            return .buffer(constantString(s, size: type(of: expr).storageSize))
+        case .positional(let n):
+            let text = n >= 1 && n <= options.positionalParameters.count ? options.positionalParameters[n - 1] : ""
+            if let value = Int64(text) { return .scalar(ir.const64(value)) }
+            return .buffer(constantString(text, size: type(of: expr).storageSize))
+        case .positionalCount:
+            return .scalar(ir.const64(options.positionalParameters.count))
+        case .variable(let name):
+            guard let slot = variables[name] else { return .scalar(ir.const64(UInt64(0))) }
+            return read(unit.variables[name] ?? .s64, at: slot)
+        case .builtin(let name):
+            return builtin(name, expr)
+        case .map(let name, let keys):
+            guard let info = program.map(named: name) else { return .scalar(ir.const64(UInt64(0))) }
+            if case .aggregation = info.value {
+                return .scalar(readMapScalar(info, key: buildKey(info, keys: keys)))
+            }
+            return readMap(info, keys: keys)
+        case .call(let name, let args):
+            return call(name, args, expr)
+        case .unary(let op, let operand):
+            let value = scalar(operand)
+            switch op {
+            case "!": return .scalar(ir.boolToI64(LLVMBuildICmp(b, LLVMIntEQ, value, ir.const64(UInt64(0)), "")))
+            case "~": return .scalar(LLVMBuildNot(b, value, ""))
+            case "-": return .scalar(LLVMBuildNeg(b, value, ""))
+            case "*": return .scalar(probeRead(address: value, bytes: 8, signed: false))
+            default: return .scalar(value)
+            }
+        case .binary(let op, let lhs, let rhs):
+            let lt = type(of: lhs), rt = type(of: rhs)
+            if lt.isString && rt.isString {
+                let equal = stringsEqual(lhs, rhs, limit: nil)
+                return .scalar(op == "==" ? equal : LLVMBuildXor(b, equal, ir.const64(UInt64(1)), ""))
+            }
+            if op == "&&" || op == "||" { return .scalar(shortCircuit(op, lhs, rhs)) }
+            let signed = lt.isSigned || rt.isSigned
+            let l = scalar(lhs), r = scalar(rhs)
+            if let predicate = comparison(op, signed: signed) {
+                return .scalar(ir.boolToI64(LLVMBuildICmp(b, predicate, l, r, "")))
+            }
+            return .scalar(arithmetic(op, l, r, signed: signed))
+        case .ternary(let condition, let then, let otherwise):
+            let resultType = type(of: expr)
+            let slot = stackBuffer(size: max(8, resultType.storageSize))
+            let thenBlock = ir.block("ternary.then"), elseBlock = ir.block("ternary.else"), end = ir.block("ternary.end")
+            LLVMBuildCondBr(b, ir.isNonZero(scalar(condition)), thenBlock, elseBlock)
+            ir.position(at: thenBlock)
+            if !isScalarStorage(resultType) { ir.memset(slot, size: resultType.storageSize) }
+            write(lower(then), from: type(of: then), to: resultType, at: slot)
+            ir.branch(to: end)
+            ir.position(at: elseBlock)
+            if !isScalarStorage(resultType) { ir.memset(slot, size: resultType.storageSize) }
+            write(lower(otherwise), from: type(of: otherwise), to: resultType, at: slot)
+            ir.branch(to: end)
+            ir.position(at: end)
+            return read(resultType, at: slot)
+        case .field(let base, let name, _):
+            if type(of: base) == .context { return contextField(name) }
+            guard case .tuple(let parts) = type(of: base), let index = Int(name), index < parts.count,
+                  case .buffer(let pointer) = lower(base) else { return .scalar(ir.const64(UInt64(0))) }
+            let offset = parts[..<index].reduce(0) { $0 + $1.storageSize }
+            return read(parts[index], at: ir.offset(pointer, offset))
+        case .index(let base, let index):
+            let address = LLVMBuildAdd(b, scalar(base), LLVMBuildMul(b, scalar(index), ir.const64(UInt64(8)), "")!, "")!
+            return .scalar(probeRead(address: address, bytes: 8, signed: false))
+        case .cast(let castType, let operand):
+            let value = scalar(operand)
+            _ = castType
+            return .scalar(fitTo(type(of: expr), value))
+        case .tuple(let elements):
+            let tupleType = type(of: expr)
+            let slot = stackBuffer(size: tupleType.storageSize)
+            ir.memset(slot, size: tupleType.storageSize)
+            var offset = 0
+            for element in elements {
+                let t = type(of: element)
+                write(lower(element), from: t, to: t, at: ir.offset(slot, offset))
+                offset += t.storageSize
+            }
+            return .buffer(slot)
+        case .postIncrement(let op, let target), .preIncrement(let op, let target):
+            let isPost: Bool
+            if case .postIncrement = expr.kind { isPost = true } else { isPost = false }
+            let delta = ir.const64(op == "++" ? UInt64(1) : UInt64(bitPattern: -1))
+            switch target.kind {
+            case .variable(let name):
+                guard let slot = variables[name] else { return .none }
+                let old = ir.load(ir.i64, from: slot, alignment: 8)
+                let new = fitTo(unit.variables[name] ?? .s64, LLVMBuildAdd(b, old, delta, "")!)
+                ir.store(new, to: slot, alignment: 8)
+                return .scalar(isPost ? old : new)
+            case .map(let name, let keys):
+                guard let info = program.map(named: name) else { return .none }
+                let key = buildKey(info, keys: keys)
+                let old = readMapScalar(info, key: key)
+                let new = LLVMBuildAdd(b, old, delta, "")!
+                let slot = stackBuffer(size: 8)
+                ir.store(new, to: slot, alignment: 8)
+                updateMap(name, key: key, value: slot)
+                return .scalar(isPost ? old : new)
+            default:
+                return .none
+            }
+        case .sizeof(let typeSyntax):
+            let sizes = ["int8": 1, "uint8": 1, "char": 1, "int16": 2, "uint16": 2, "short": 2, "int32": 4, "uint32": 4, "int": 4]
+            return .scalar(ir.const64(typeSyntax.pointerDepth > 0 ? 8 : (sizes[typeSyntax.name] ?? 8)))
+        case .block(let statements, let value):
+            lowerBlock(statements)
+            return lower(value)
+        }
+    }
+
+    func comparison(_ op: String, signed: Bool) -> LLVMIntPredicate? {
+        switch op {
+        case "==": return LLVMIntEQ
+        case "!=": return LLVMIntNE
+        case "<": return signed ? LLVMIntSLT : LLVMIntULT
+        case "<=": return signed ? LLVMIntSLE : LLVMIntULE
+        case ">": return signed ? LLVMIntSGT : LLVMIntUGT
+        case ">=": return signed ? LLVMIntSGE : LLVMIntUGE
+        default: return nil
+        }
+    }
+
+    func arithmetic(_ op: String, _ l: LLVMValueRef, _ r: LLVMValueRef, signed: Bool) -> LLVMValueRef {
+        let b = ir.builder
+        switch op {
+        case "+": return LLVMBuildAdd(b, l, r, "")
+        case "-": return LLVMBuildSub(b, l, r, "")
+        case "*": return LLVMBuildMul(b, l, r, "")
+        // The BPF ISA (v2) has no signed division: divide magnitudes and fix the sign.
+        case "/": return signed ? signedDivide(l, r, remainder: false) : LLVMBuildUDiv(b, l, r, "")
+        case "%": return signed ? signedDivide(l, r, remainder: true) : LLVMBuildURem(b, l, r, "")
+        case "&": return LLVMBuildAnd(b, l, r, "")
+        case "|": return LLVMBuildOr(b, l, r, "")
+        case "^": return LLVMBuildXor(b, l, r, "")
+        case "<<": return LLVMBuildShl(b, l, r, "")
+        case ">>": return signed ? LLVMBuildAShr(b, l, r, "") : LLVMBuildLShr(b, l, r, "")
+        default: return l
+        }
+    }
+
+    private func signedDivide(_ l: LLVMValueRef, _ r: LLVMValueRef, remainder: Bool) -> LLVMValueRef {
+        let b = ir.builder
+        let zero = ir.const64(UInt64(0))
+        let lNegative = LLVMBuildICmp(b, LLVMIntSLT, l, zero, "")!
+        let rNegative = LLVMBuildICmp(b, LLVMIntSLT, r, zero, "")!
+        let la = LLVMBuildSelect(b, lNegative, LLVMBuildNeg(b, l, "")!, l, "")!
+        let ra = LLVMBuildSelect(b, rNegative, LLVMBuildNeg(b, r, "")!, r, "")!
+        if remainder {
+            let m = LLVMBuildURem(b, la, ra, "")!
+            return LLVMBuildSelect(b, lNegative, LLVMBuildNeg(b, m, "")!, m, "")!
+        }
+        let q = LLVMBuildUDiv(b, la, ra, "")!
+        let negate = LLVMBuildXor(b, lNegative, rNegative, "")!
+        return LLVMBuildSelect(b, negate, LLVMBuildNeg(b, q, "")!, q, "")!
+    }
+
+    private func shortCircuit(_ op: String, _ lhs: Expr, _ rhs: Expr) -> LLVMValueRef {
+        let slot = stackBuffer(size: 8)
+        let l = ir.isNonZero(scalar(lhs))
+        ir.store(ir.boolToI64(l), to: slot, alignment: 8)
+        let evaluate = ir.block("logic.rhs"), end = ir.block("logic.end")
+        if op == "&&" { LLVMBuildCondBr(ir.builder, l, evaluate, end) } else { LLVMBuildCondBr(ir.builder, l, end, evaluate) }
+        ir.position(at: evaluate)
+        ir.store(ir.boolToI64(ir.isNonZero(scalar(rhs))), to: slot, alignment: 8)
+        ir.branch(to: end)
+        ir.position(at: end)
+        return ir.load(ir.i64, from: slot, alignment: 8)
+    }
+
+    /// C-string equality up to the first NUL (or `limit` bytes), as 1 or 0.
+    func stringsEqual(_ lhs: Expr, _ rhs: Expr, limit: Int?) -> LLVMValueRef {
+        let b = ir.builder
+        let lt = type(of: lhs), rt = type(of: rhs)
+        guard case .string(let ls) = lt, case .string(let rs) = rt,
+              case .buffer(let l) = lower(lhs), case .buffer(let r) = lower(rhs) else { return ir.const64(UInt64(0)) }
+        let count = min(limit ?? Int.max, min(ls, rs))
+        let slot = stackBuffer(size: 8)
+        ir.store(ir.const64(UInt64(0)), to: slot, alignment: 8)
+        let equal = ir.block("streq.equal"), end = ir.block("streq.end")
+        for i in 0..<count {
+            let a = ir.load(ir.i8, from: ir.offset(l, i), alignment: 1)
+            let c = ir.load(ir.i8, from: ir.offset(r, i), alignment: 1)
+            let next = ir.block("streq.next")
+            LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, a, c, ""), next, end)
+            ir.position(at: next)
+            if i < count - 1 {
+                let more = ir.block("streq.more")
+                LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, a, LLVMConstInt(ir.i8, 0, 0), ""), equal, more)
+                ir.position(at: more)
+            }
+        }
+        // All compared bytes matched: equal when the limit was reached, or both strings end
+        // together (a shorter buffer holds its NUL within).
+        ir.branch(to: equal)
+        ir.position(at: equal)
+        ir.store(ir.const64(UInt64(1)), to: slot, alignment: 8)
+        ir.branch(to: end)
+        ir.position(at: end)
+        return ir.load(ir.i64, from: slot, alignment: 8)
+    }
+
+    func probeRead(address: LLVMValueRef, bytes: Int, signed: Bool) -> LLVMValueRef {
+        let slot = stackBuffer(size: 8)
+        ir.store(ir.const64(UInt64(0)), to: slot, alignment: 8)
+        let pointer = LLVMBuildIntToPtr(ir.builder, address, ir.bytePointer, "")!
+        ir.helper(readHelper, [slot, LLVMConstInt(ir.i32, UInt64(bytes), 0), pointer])
+        return ir.loadInteger(bytes: bytes, signed: signed, from: slot)
+    }
+
+    /// Uprobes read user memory; everything else reads kernel memory. The generic helpers
+    /// fall back to either on x86, so they are used where the kind of pointer is not known.
+    var readHelper: BPFHelper {
+        switch unit.target.kind {
+        case .uprobe, .uretprobe, .usdt: return .probeReadUser
+        default: return .probeRead
+        }
+    }
+    var readStringHelper: BPFHelper {
+        switch unit.target.kind {
+        case .uprobe, .uretprobe, .usdt: return .probeReadUserStr
+        default: return .probeReadStr
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import CLLVM
+import Language
+
+extension UnitLowering {
+    func mapPointer(_ name: String) -> LLVMValueRef {
+        ir.mapPointer(id: mapIDs[name] ?? 0)
+    }
+
+    /// Builds the key of `info` from key expressions, plus a bucket index for histograms.
+    func buildKey(_ info: MapInfo, keys: [Expr], bucket: LLVMValueRef? = nil) -> LLVMValueRef {
+        let key = stackBuffer(size: info.keySize)
+        if info.keys.isEmpty {
+            ir.store(ir.const64(UInt64(0)), to: key, alignment: 8)
+        } else {
+            if info.keys.contains(where: { !isScalarStorage($0) }) { ir.memset(key, size: info.keySize) }
+            var offset = 0
+            for (expr, storage) in zip(keys, info.keys) {
+                write(lower(expr), from: type(of: expr), to: storage, at: ir.offset(key, offset))
+                offset += storage.storageSize
+            }
+        }
+        if let bucket {
+            ir.store(bucket, to: ir.offset(key, info.keySize - 8), alignment: 8)
+        }
+        return key
+    }
+
+    func lookup(_ name: String, key: LLVMValueRef) -> LLVMValueRef {
+        let result = ir.helper(.mapLookup, [mapPointer(name), key])
+        return LLVMBuildIntToPtr(ir.builder, result, ir.bytePointer, "")
+    }
+
+    /// Updates a map and counts refusals (a full map) in the dropped-updates counter, so the
+    /// user is told instead of losing data silently.
+    func updateMap(_ name: String, key: LLVMValueRef, value: LLVMValueRef, flags: UInt64 = 0) {
+        let result = ir.helper(.mapUpdate, [mapPointer(name), key, value, ir.const64(flags)])
+        countFailure(result, in: InternalMap.droppedUpdates)
+    }
+
+    /// Increments a per-CPU counter when `result` (a helper's return) is negative.
+    func countFailure(_ result: LLVMValueRef, in counter: String) {
+        let failed = ir.block("failed")
+        let done = ir.block("counted")
+        LLVMBuildCondBr(ir.builder, LLVMBuildICmp(ir.builder, LLVMIntSLT, result, ir.const64(UInt64(0)), ""), failed, done)
+        ir.position(at: failed)
+        let zero = stackBuffer(size: 8)
+        ir.store(LLVMConstInt(ir.i32, 0, 0), to: zero, alignment: 4)
+        let slot = lookup(counter, key: zero)
+        let present = ir.block("counter.present")
+        LLVMBuildCondBr(ir.builder, ir.isNonZero(slot), present, done)
+        ir.position(at: present)
+        let current = ir.load(ir.i64, from: slot, alignment: 8)
+        ir.store(LLVMBuildAdd(ir.builder, current, ir.const64(UInt64(1)), "")!, to: slot, alignment: 8)
+        ir.branch(to: done)
+        ir.position(at: done)
+    }
+
+    /// Reads a map's integer value, 0 when the key is absent.
+    func readMapScalar(_ info: MapInfo, key: LLVMValueRef) -> LLVMValueRef {
+        let pointer = lookup(info.name, key: key)
+        let result = stackBuffer(size: 8)
+        ir.store(ir.const64(UInt64(0)), to: result, alignment: 8)
+        let found = ir.block("map.found")
+        let done = ir.block("map.done")
+        LLVMBuildCondBr(ir.builder, ir.isNonZero(pointer), found, done)
+        ir.position(at: found)
+        ir.store(ir.load(ir.i64, from: pointer, alignment: 8), to: result, alignment: 8)
+        ir.branch(to: done)
+        ir.position(at: done)
+        return ir.load(ir.i64, from: result, alignment: 8)
+    }
+
+    /// Reads any map value into a stack copy (zeroes when absent).
+    func readMap(_ info: MapInfo, keys: [Expr]) -> Lowered {
+        let key = buildKey(info, keys: keys)
+        guard case .plain(let storage) = info.value else {
+            return .scalar(readMapScalar(info, key: key))
+        }
+        if isScalarStorage(storage) { return .scalar(readMapScalar(info, key: key)) }
+        let pointer = lookup(info.name, key: key)
+        let copy = stackBuffer(size: info.valueSize)
+        ir.memset(copy, size: info.valueSize)
+        let found = ir.block("map.found")
+        let done = ir.block("map.done")
+        LLVMBuildCondBr(ir.builder, ir.isNonZero(pointer), found, done)
+        ir.position(at: found)
+        ir.memcpy(copy, pointer, size: info.valueSize, alignment: 8)
+        ir.branch(to: done)
+        ir.position(at: done)
+        return .buffer(copy)
+    }
+
+    /// `@m[k] = count()/sum(v)/...` on a per-CPU map: update this CPU's slot in place, or
+    /// insert it. Insertion uses BPF_NOEXIST and retries the look-up when another CPU created
+    /// the key first, so no event is lost to the race.
+    func updateAggregation(_ info: MapInfo, aggregation: Aggregation, keys: [Expr], arguments: [Expr]) {
+        let argument = arguments.first.map { scalar($0) } ?? ir.const64(UInt64(0))
+        var bucket: LLVMValueRef? = nil
+        switch aggregation {
+        case .hist: bucket = log2Bucket(argument)
+        case .lhist(let low, let high, let step): bucket = linearBucket(argument, min: low, max: high, step: step)
+        default: break
+        }
+        let key = buildKey(info, keys: keys, bucket: bucket)
+        let signed = arguments.first.map { type(of: $0).isSigned } ?? false
+
+        let existing = ir.block("agg.existing")
+        let insert = ir.block("agg.insert")
+        let retry = ir.block("agg.retry")
+        let done = ir.block("agg.done")
+        let pointer = lookup(info.name, key: key)
+        LLVMBuildCondBr(ir.builder, ir.isNonZero(pointer), existing, insert)
+
+        ir.position(at: existing)
+        combine(aggregation, into: pointer, argument: argument, signed: signed)
+        ir.branch(to: done)
+
+        ir.position(at: insert)
+        let initial = stackBuffer(size: info.valueSize)
+        ir.memset(initial, size: info.valueSize)
+        combine(aggregation, into: initial, argument: argument, signed: signed, fresh: true)
+        let result = ir.helper(.mapUpdate, [mapPointer(info.name), key, initial, ir.const64(UInt64(1))]) // BPF_NOEXIST
+        let inserted = LLVMBuildICmp(ir.builder, LLVMIntEQ, result, ir.const64(UInt64(0)), "")!
+        LLVMBuildCondBr(ir.builder, inserted, done, retry)
+
+        ir.position(at: retry)
+        let again = lookup(info.name, key: key)
+        let retryExisting = ir.block("agg.retry.existing")
+        let full = ir.block("agg.full")
+        LLVMBuildCondBr(ir.builder, ir.isNonZero(again), retryExisting, full)
+        ir.position(at: retryExisting)
+        combine(aggregation, into: again, argument: argument, signed: signed)
+        ir.branch(to: done)
+        ir.position(at: full)
+        countFailure(ir.const64(Int64(-1)), in: InternalMap.droppedUpdates)
+        ir.branch(to: done)
+
+        ir.position(at: done)
+    }
+
+    /// Folds one value into an aggregation slot.
+    private func combine(_ aggregation: Aggregation, into slot: LLVMValueRef, argument: LLVMValueRef, signed: Bool, fresh: Bool = false) {
+        let b = ir.builder
+        switch aggregation {
+        case .count, .hist, .lhist:
+            let current = ir.load(ir.i64, from: slot, alignment: 8)
+            ir.store(LLVMBuildAdd(b, current, ir.const64(UInt64(1)), "")!, to: slot, alignment: 8)
+        case .sum:
+            let current = ir.load(ir.i64, from: slot, alignment: 8)
+            ir.store(LLVMBuildAdd(b, current, argument, "")!, to: slot, alignment: 8)
+        case .avg, .stats:
+            let total = ir.load(ir.i64, from: slot, alignment: 8)
+            ir.store(LLVMBuildAdd(b, total, argument, "")!, to: slot, alignment: 8)
+            let countSlot = ir.offset(slot, 8)
+            let count = ir.load(ir.i64, from: countSlot, alignment: 8)
+            ir.store(LLVMBuildAdd(b, count, ir.const64(UInt64(1)), "")!, to: countSlot, alignment: 8)
+        case .min, .max:
+            // Slot layout: (value, has-value flag).
+            let current = ir.load(ir.i64, from: slot, alignment: 8)
+            let hasValue = ir.isNonZero(ir.load(ir.i64, from: ir.offset(slot, 8), alignment: 8))
+            let predicate: LLVMIntPredicate = aggregation == .min ? (signed ? LLVMIntSLT : LLVMIntULT) : (signed ? LLVMIntSGT : LLVMIntUGT)
+            let better = LLVMBuildICmp(b, predicate, argument, current, "")!
+            let replace = LLVMBuildOr(b, better, LLVMBuildNot(b, hasValue, "")!, "")!
+            ir.store(LLVMBuildSelect(b, replace, argument, current, "")!, to: slot, alignment: 8)
+            ir.store(ir.const64(UInt64(1)), to: ir.offset(slot, 8), alignment: 8)
+        }
+    }
+
+    /// bpftrace's log2 bucket: 0 for negatives, 1 for zero, floor(log2(n)) + 2 otherwise.
+    func log2Bucket(_ value: LLVMValueRef) -> LLVMValueRef {
+        let b = ir.builder
+        var n = value
+        var result = ir.const64(UInt64(0))
+        for shift in [32, 16, 8, 4, 2, 1] {
+            let big = LLVMBuildICmp(b, LLVMIntUGE, n, ir.const64(UInt64(1) << UInt64(shift)), "")!
+            n = LLVMBuildSelect(b, big, LLVMBuildLShr(b, n, ir.const64(UInt64(shift)), "")!, n, "")!
+            result = LLVMBuildSelect(b, big, LLVMBuildAdd(b, result, ir.const64(UInt64(shift)), "")!, result, "")!
+        }
+        let positive = LLVMBuildAdd(b, result, ir.const64(UInt64(2)), "")!
+        let isZero = LLVMBuildICmp(b, LLVMIntEQ, value, ir.const64(UInt64(0)), "")!
+        let isNegative = LLVMBuildICmp(b, LLVMIntSLT, value, ir.const64(UInt64(0)), "")!
+        let nonNegative = LLVMBuildSelect(b, isZero, ir.const64(UInt64(1)), positive, "")!
+        return LLVMBuildSelect(b, isNegative, ir.const64(UInt64(0)), nonNegative, "")!
+    }
+
+    /// bpftrace's linear bucket: 0 below min, (max-min)/step + 1 at or above max.
+    func linearBucket(_ value: LLVMValueRef, min low: Int64, max high: Int64, step: Int64) -> LLVMValueRef {
+        let b = ir.builder
+        let below = LLVMBuildICmp(b, LLVMIntSLT, value, ir.const64(low), "")!
+        let above = LLVMBuildICmp(b, LLVMIntSGE, value, ir.const64(high), "")!
+        let inRange = LLVMBuildAdd(b, LLVMBuildSDiv(b, LLVMBuildSub(b, value, ir.const64(low), "")!, ir.const64(step), "")!, ir.const64(UInt64(1)), "")!
+        let last = ir.const64((high - low) / step + 1)
+        let notBelow = LLVMBuildSelect(b, above, last, inRange, "")!
+        return LLVMBuildSelect(b, below, ir.const64(UInt64(0)), notBelow, "")!
+    }
+}

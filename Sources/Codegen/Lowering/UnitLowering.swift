@@ -1,0 +1,188 @@
+import CLLVM
+import Language
+
+/// A lowered expression: an i64 SSA value, or a pointer to a stack buffer holding a
+/// composite (string, tuple, ustack, usym, inet) laid out by `SType.storageSize`.
+enum Lowered {
+    case scalar(LLVMValueRef)
+    case buffer(LLVMValueRef)
+    case none
+}
+
+/// Settings fixed when a program is compiled.
+public struct CodegenOptions: Sendable {
+    /// CLOCK_MONOTONIC nanoseconds at session start, for `elapsed`.
+    public var startTimeNanoseconds: UInt64
+    public var cpuCount: Int
+    /// Pid of the `-c` command, for `cpid`.
+    public var childPID: Int32
+    public var positionalParameters: [String]
+    public var mapMaxEntries: Int
+    public init(startTimeNanoseconds: UInt64 = 0, cpuCount: Int = 1, childPID: Int32 = 0,
+                positionalParameters: [String] = [], mapMaxEntries: Int = 4096) {
+        self.startTimeNanoseconds = startTimeNanoseconds
+        self.cpuCount = cpuCount
+        self.childPID = childPID
+        self.positionalParameters = positionalParameters
+        self.mapMaxEntries = mapMaxEntries
+    }
+}
+
+/// Lowers one `ProbeUnit` into one LLVM function.
+///
+/// Consumes a checked unit; produces a function in its own section `bpfsh/N`. Every value
+/// the kernel needs (maps) is referenced by id; strings and composites live on the stack,
+/// with allocas kept in the entry block as the BPF backend requires.
+final class UnitLowering {
+    let ir: IR
+    let unit: ProbeUnit
+    let program: CheckedProgram
+    let options: CodegenOptions
+    let mapIDs: [String: Int32]
+    var function: LLVMValueRef!
+    var contextPointer: LLVMValueRef!
+    private var allocaBlock: LLVMBasicBlockRef!
+    private let allocaBuilder: LLVMBuilderRef
+    var variables: [String: LLVMValueRef] = [:]
+    /// (continue target, break target) of enclosing loops.
+    var loops: [(LLVMBasicBlockRef, LLVMBasicBlockRef)] = []
+    var returnBlock: LLVMBasicBlockRef!
+
+    init(ir: IR, unit: ProbeUnit, program: CheckedProgram, options: CodegenOptions, mapIDs: [String: Int32]) {
+        self.ir = ir
+        self.unit = unit
+        self.program = program
+        self.options = options
+        self.mapIDs = mapIDs
+        self.allocaBuilder = LLVMCreateBuilderInContext(ir.context)
+    }
+
+    deinit { LLVMDisposeBuilder(allocaBuilder) }
+
+    func lower(name: String, section: String) {
+        var parameters: [LLVMTypeRef?] = [ir.bytePointer]
+        let type = LLVMFunctionType(ir.i64, &parameters, 1, 0)
+        function = LLVMAddFunction(ir.module, name, type)
+        LLVMSetSection(function, section)
+        let nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8)
+        LLVMAddAttributeAtIndex(function, LLVMAttributeIndex(bitPattern: Int32(LLVMAttributeFunctionIndex)), LLVMCreateEnumAttribute(ir.context, nounwind, 0))
+        contextPointer = LLVMGetParam(function, 0)
+
+        allocaBlock = LLVMAppendBasicBlockInContext(ir.context, function, "entry")!
+        LLVMPositionBuilderAtEnd(allocaBuilder, allocaBlock)
+        let body = LLVMAppendBasicBlockInContext(ir.context, function, "body")!
+        returnBlock = LLVMAppendBasicBlockInContext(ir.context, function, "return")
+        ir.position(at: body)
+
+        for (variable, type) in unit.variables.sorted(by: { $0.key < $1.key }) {
+            let slot = stackBuffer(size: max(8, type.storageSize))
+            variables[variable] = slot
+        }
+        // Zeroed so a variable read on a path that never assigned it is defined.
+        for (variable, type) in unit.variables.sorted(by: { $0.key < $1.key }) {
+            ir.memset(variables[variable]!, size: max(8, type.storageSize))
+        }
+
+        if let predicate = unit.predicate {
+            let value = scalar(predicate)
+            let pass = ir.block("predicate.pass")
+            LLVMBuildCondBr(ir.builder, ir.isNonZero(value), pass, returnBlock)
+            ir.position(at: pass)
+        }
+        lowerBlock(unit.body)
+        ir.branch(to: returnBlock)
+
+        ir.position(at: returnBlock)
+        LLVMBuildRet(ir.builder, ir.const64(UInt64(0)))
+        LLVMPositionBuilderAtEnd(allocaBuilder, allocaBlock)
+        LLVMBuildBr(allocaBuilder, body)
+    }
+
+    /// A zero-initialisable stack slot in the entry block.
+    func stackBuffer(size: Int) -> LLVMValueRef {
+        let type = LLVMArrayType(ir.i8, UInt32(max(1, size)))
+        let slot = LLVMBuildAlloca(allocaBuilder, type, "")!
+        LLVMSetAlignment(slot, 8)
+        return ir.cast(slot, to: ir.bytePointer)
+    }
+
+    func type(of expr: Expr) -> SType { unit.exprTypes[expr.id] ?? .s64 }
+
+    /// Lowers an expression that must be a scalar.
+    func scalar(_ expr: Expr) -> LLVMValueRef {
+        switch lower(expr) {
+        case .scalar(let v): return v
+        case .buffer(let p): return ir.load(ir.i64, from: p, alignment: 8)
+        case .none: return ir.const64(UInt64(0))
+        }
+    }
+
+    /// Materializes a value into a fresh buffer of its storage size (for keys, events, copies).
+    func bufferValue(_ value: Lowered, type: SType) -> LLVMValueRef {
+        if case .buffer(let p) = value { return p }
+        let slot = stackBuffer(size: max(8, type.storageSize))
+        if case .scalar(let v) = value { ir.store(v, to: slot, alignment: 8) }
+        return slot
+    }
+
+    /// Writes `value` of type `from` into storage laid out for type `to` at `destination`,
+    /// which must already be zeroed where `to` is larger.
+    func write(_ value: Lowered, from: SType, to: SType, at destination: LLVMValueRef) {
+        switch (from, to) {
+        case (.string(let fromSize), .string(let toSize)):
+            guard case .buffer(let source) = value else { return }
+            let count = min(fromSize, toSize)
+            ir.memcpy(destination, source, size: (count / 8) * 8, alignment: 8)
+            if count % 8 != 0 {
+                ir.memcpy(ir.offset(destination, (count / 8) * 8), ir.offset(source, (count / 8) * 8), size: count % 8, alignment: 1)
+            }
+            if fromSize > toSize {
+                ir.store(LLVMConstInt(ir.i8, 0, 0), to: ir.offset(destination, toSize - 1), alignment: 1)
+            }
+        case (.tuple(let fromParts), .tuple(let toParts)):
+            guard case .buffer(let source) = value else { return }
+            var fromOffset = 0, toOffset = 0
+            for (f, t) in zip(fromParts, toParts) {
+                let part: Lowered = isScalarStorage(f)
+                    ? .scalar(ir.load(ir.i64, from: ir.offset(source, fromOffset), alignment: 8))
+                    : .buffer(ir.offset(source, fromOffset))
+                write(part, from: f, to: t, at: ir.offset(destination, toOffset))
+                fromOffset += f.storageSize
+                toOffset += t.storageSize
+            }
+        default:
+            switch value {
+            case .scalar(let v): ir.store(v, to: destination, alignment: 8)
+            case .buffer(let source): ir.memcpy(destination, source, size: min(from.storageSize, to.storageSize), alignment: 8)
+            case .none: break
+            }
+        }
+    }
+
+    func isScalarStorage(_ type: SType) -> Bool {
+        switch type {
+        case .int, .pointer, .ksym, .kstack: return true
+        default: return false
+        }
+    }
+
+    /// Reads a value of `type` stored at `pointer` as a `Lowered`.
+    func read(_ type: SType, at pointer: LLVMValueRef) -> Lowered {
+        if isScalarStorage(type) { return .scalar(ir.load(ir.i64, from: pointer, alignment: 8)) }
+        return .buffer(pointer)
+    }
+
+    /// A string constant materialized on the stack.
+    func constantString(_ text: String, size: Int? = nil) -> LLVMValueRef {
+        var bytes = Array(text.utf8)
+        let total = max(8, ((size ?? bytes.count + 1) + 7) / 8 * 8)
+        bytes += Array(repeating: 0, count: max(0, total - bytes.count))
+        let slot = stackBuffer(size: total)
+        for chunk in stride(from: 0, to: total, by: 8) {
+            var word: UInt64 = 0
+            for i in 0..<8 where chunk + i < bytes.count { word |= UInt64(bytes[chunk + i]) << (8 * UInt64(i)) }
+            ir.store(ir.const64(word), to: ir.offset(slot, chunk), alignment: 8)
+        }
+        return slot
+    }
+}

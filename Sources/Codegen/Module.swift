@@ -1,1 +1,0 @@
-// Module Codegen: sources follow.

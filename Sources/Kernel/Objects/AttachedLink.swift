@@ -1,0 +1,149 @@
+import CBPF
+import Foundation
+import Glibc
+
+/// One attachment of a program: the file descriptors (perf events and BPF links) that keep
+/// it attached. Closing them detaches; since nothing is pinned, a killed process detaches too.
+public final class AttachedLink: @unchecked Sendable {
+    public let attachPoint: String
+    private var fds: [Int32]
+
+    init(attachPoint: String, fds: [Int32]) {
+        self.attachPoint = attachPoint
+        self.fds = fds
+    }
+
+    deinit { detach() }
+
+    /// Closes every descriptor. Tearing down a perf-event attachment can take tens of
+    /// milliseconds in the kernel, so callers on an interactive path do this off-thread.
+    public func detach() {
+        for fd in fds { Glibc.close(fd) }
+        fds = []
+    }
+
+    public var isAttached: Bool { !fds.isEmpty }
+}
+
+/// The ways to attach a program, one per provider family. Only this layer calls
+/// perf_event_open and the attach system calls.
+public enum Attacher {
+    /// A tracepoint by its tracefs id: a perf event on CPU 0 (the program still fires on
+    /// every CPU) linked to the program.
+    public static func tracepoint(_ program: LoadedProgram, id: UInt64, name: String) throws -> AttachedLink {
+        var attr = perf_event_attr()
+        attr.type = PERF_TYPE_TRACEPOINT.rawValue
+        attr.size = UInt32(MemoryLayout<perf_event_attr>.size)
+        attr.config = id
+        attr.sample_period = 1
+        attr.wakeup_events = 1
+        let fd = try openPerfEvent(&attr, pid: -1, cpu: 0, attachPoint: name)
+        return try linkPerfEvents([fd], program: program, attachPoint: name)
+    }
+
+    public static func rawTracepoint(_ program: LoadedProgram, name: String, displayName: String) throws -> AttachedLink {
+        let fd = bpf_raw_tracepoint_open(name, program.fd)
+        guard fd >= 0 else {
+            throw KernelError.attachFailed(attachPoint: displayName, reason: String(cString: strerror(libbpfErrno(fd))))
+        }
+        return AttachedLink(attachPoint: displayName, fds: [fd])
+    }
+
+    /// tp_btf and fentry/fexit programs: the attach target was given at load time.
+    public static func tracing(_ program: LoadedProgram, displayName: String) throws -> AttachedLink {
+        let fd = bpf_raw_tracepoint_open(nil, program.fd)
+        guard fd >= 0 else {
+            let code = libbpfErrno(fd)
+            if code == EPERM || code == ENOTSUP || code == 524 {
+                throw KernelError.notSupported(feature: "BPF trampolines (fentry/fexit)", reason: "the kernel refused to attach (\(String(cString: strerror(code))))")
+            }
+            throw KernelError.attachFailed(attachPoint: displayName, reason: String(cString: strerror(code)))
+        }
+        return AttachedLink(attachPoint: displayName, fds: [fd])
+    }
+
+    /// A software or hardware perf event on every CPU (profile, interval, software, hardware).
+    public static func perfEvent(_ program: LoadedProgram, type: UInt32, config: UInt64, period: UInt64 = 0, frequency: UInt64 = 0,
+                                 cpus: [Int32], attachPoint: String) throws -> AttachedLink {
+        var fds: [Int32] = []
+        do {
+            for cpu in cpus {
+                var attr = perf_event_attr()
+                attr.type = type
+                attr.size = UInt32(MemoryLayout<perf_event_attr>.size)
+                attr.config = config
+                if frequency > 0 {
+                    attr.sample_freq = frequency
+                    attr.freq = 1
+                } else {
+                    attr.sample_period = max(1, period)
+                }
+                fds.append(try openPerfEvent(&attr, pid: -1, cpu: cpu, attachPoint: attachPoint))
+            }
+            return try linkPerfEvents(fds, program: program, attachPoint: attachPoint)
+        } catch {
+            for fd in fds { Glibc.close(fd) }
+            throw error
+        }
+    }
+
+    /// A uprobe or kprobe through its dynamic PMU (`/sys/bus/event_source/devices/NAME/type`).
+    /// `target` is the binary path (uprobe) or the function name (kprobe).
+    public static func dynamicProbe(_ program: LoadedProgram, pmu: String, target: String, offset: UInt64, isReturn: Bool,
+                                    pid: Int32 = -1, attachPoint: String) throws -> AttachedLink {
+        guard let typeText = try? String(contentsOfFile: "/sys/bus/event_source/devices/\(pmu)/type", encoding: .utf8),
+              let type = UInt32(typeText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw KernelError.notSupported(feature: pmu == "kprobe" ? "kprobes" : "uprobes",
+                                           reason: "/sys/bus/event_source/devices/\(pmu) is missing (the kernel was built without CONFIG_\(pmu.uppercased())S)")
+        }
+        var retprobeBit: UInt64 = 0
+        if isReturn,
+           let format = try? String(contentsOfFile: "/sys/bus/event_source/devices/\(pmu)/format/retprobe", encoding: .utf8),
+           let bit = UInt64(format.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+            retprobeBit = 1 << bit
+        }
+        return try target.withCString { targetPointer in
+            var attr = perf_event_attr()
+            attr.type = type
+            attr.size = UInt32(MemoryLayout<perf_event_attr>.size)
+            attr.config = retprobeBit
+            attr.config1 = UInt64(UInt(bitPattern: targetPointer))
+            attr.config2 = offset
+            let fd = try openPerfEvent(&attr, pid: pid, cpu: pid == -1 ? 0 : -1, attachPoint: attachPoint)
+            return try linkPerfEvents([fd], program: program, attachPoint: attachPoint)
+        }
+    }
+
+    private static func openPerfEvent(_ attr: inout perf_event_attr, pid: Int32, cpu: Int32, attachPoint: String) throws -> Int32 {
+        let fd = cbpf_perf_event_open(&attr, pid, cpu, -1, UInt(PERF_FLAG_FD_CLOEXEC))
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT || code == EOPNOTSUPP || code == ENODEV {
+                throw KernelError.attachFailed(attachPoint: attachPoint, reason: "the kernel has no such event (\(String(cString: strerror(code))))")
+            }
+            throw KernelError.attachFailed(attachPoint: attachPoint, reason: "perf_event_open: \(String(cString: strerror(code)))")
+        }
+        return fd
+    }
+
+    /// Links the program to each perf event with a BPF link, falling back to the ioctl on
+    /// kernels without perf-event links.
+    private static func linkPerfEvents(_ perfFDs: [Int32], program: LoadedProgram, attachPoint: String) throws -> AttachedLink {
+        var fds = perfFDs
+        for perfFD in perfFDs {
+            var options = bpf_link_create_opts()
+            options.sz = MemoryLayout<bpf_link_create_opts>.size
+            let link = bpf_link_create(program.fd, perfFD, BPF_PERF_EVENT, &options)
+            if link >= 0 {
+                fds.append(link)
+                continue
+            }
+            if cbpf_perf_event_set_bpf(perfFD, program.fd) != 0 || cbpf_perf_event_enable(perfFD) != 0 {
+                let code = errno
+                for fd in fds { Glibc.close(fd) }
+                throw KernelError.attachFailed(attachPoint: attachPoint, reason: String(cString: strerror(code)))
+            }
+        }
+        return AttachedLink(attachPoint: attachPoint, fds: fds)
+    }
+}

@@ -1,0 +1,103 @@
+import CBPF
+import Glibc
+
+/// A BPF map owned by this process. It ends when `close()` is called or the object is
+/// released; nothing is pinned, so a killed process leaves nothing behind.
+public final class LoadedMap: @unchecked Sendable {
+    public let fd: Int32
+    public let name: String
+    public let type: UInt32
+    public let keySize: Int
+    public let valueSize: Int
+    public let maxEntries: Int
+    /// Per-CPU maps return one value per possible CPU, each rounded up to 8 bytes.
+    public let possibleCPUs: Int
+    private var closed = false
+
+    public init(name: String, type: UInt32, keySize: Int, valueSize: Int, maxEntries: Int) throws {
+        var options = bpf_map_create_opts()
+        options.sz = MemoryLayout<bpf_map_create_opts>.size
+        let kernelName = String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" }.prefix(15))
+        let fd = bpf_map_create(bpf_map_type(type), kernelName, UInt32(keySize), UInt32(valueSize), UInt32(maxEntries), &options)
+        guard fd >= 0 else { throw KernelError.from("creating map \(name)", errno: libbpfErrno(fd)) }
+        self.fd = fd
+        self.name = name
+        self.type = type
+        self.keySize = keySize
+        self.valueSize = valueSize
+        self.maxEntries = maxEntries
+        self.possibleCPUs = Int(max(1, libbpf_num_possible_cpus()))
+    }
+
+    deinit { close() }
+
+    public func close() {
+        if !closed { Glibc.close(fd); closed = true }
+    }
+
+    public var isPerCPU: Bool {
+        type == BPF_MAP_TYPE_PERCPU_HASH.rawValue || type == BPF_MAP_TYPE_PERCPU_ARRAY.rawValue
+    }
+
+    private var valueBufferSize: Int { isPerCPU ? (valueSize + 7) / 8 * 8 * possibleCPUs : valueSize }
+
+    /// The value for `key` (one element per CPU for per-CPU maps), nil if absent.
+    public func lookup(_ key: [UInt8]) -> [[UInt8]]? {
+        var value = [UInt8](repeating: 0, count: max(1, valueBufferSize))
+        let result = key.withUnsafeBytes { k in value.withUnsafeMutableBytes { v in bpf_map_lookup_elem(fd, k.baseAddress, v.baseAddress) } }
+        guard result == 0 else { return nil }
+        return split(value)
+    }
+
+    private func split(_ value: [UInt8]) -> [[UInt8]] {
+        guard isPerCPU else { return [value] }
+        let stride = (valueSize + 7) / 8 * 8
+        return (0..<possibleCPUs).map { Array(value[($0 * stride)..<($0 * stride + valueSize)]) }
+    }
+
+    /// All keys, in the kernel's iteration order. Keys deleted during the walk are skipped.
+    public func keys(limit: Int = Int.max) -> [[UInt8]] {
+        var result: [[UInt8]] = []
+        var next = [UInt8](repeating: 0, count: keySize)
+        var previous: [UInt8]? = nil
+        while result.count < limit {
+            let status: Int32
+            if let previous {
+                status = previous.withUnsafeBytes { p in next.withUnsafeMutableBytes { n in bpf_map_get_next_key(fd, p.baseAddress, n.baseAddress) } }
+            } else {
+                status = next.withUnsafeMutableBytes { n in bpf_map_get_next_key(fd, nil, n.baseAddress) }
+            }
+            if status != 0 { break }
+            result.append(next)
+            previous = next
+        }
+        return result
+    }
+
+    /// Every entry as (key, per-CPU values).
+    public func entries() -> [(key: [UInt8], values: [[UInt8]])] {
+        keys().compactMap { key in lookup(key).map { (key, $0) } }
+    }
+
+    @discardableResult
+    public func delete(_ key: [UInt8]) -> Bool {
+        key.withUnsafeBytes { bpf_map_delete_elem(fd, $0.baseAddress) } == 0
+    }
+
+    public func update(_ key: [UInt8], _ value: [UInt8]) throws {
+        var full = value
+        if isPerCPU { full = Array((0..<possibleCPUs).map { _ in value + [UInt8](repeating: 0, count: (valueSize + 7) / 8 * 8 - value.count) }.joined()) }
+        let result = key.withUnsafeBytes { k in full.withUnsafeBytes { v in bpf_map_update_elem(fd, k.baseAddress, v.baseAddress, 0) } }
+        if result != 0 { throw KernelError.from("updating map \(name)", errno: libbpfErrno(result)) }
+    }
+
+    /// Deletes every entry (`clear()`).
+    public func clear() {
+        for key in keys() { delete(key) }
+    }
+
+    /// Sets every value to zero, keeping the keys (`zero()`).
+    public func zeroValues() {
+        for key in keys() { try? update(key, [UInt8](repeating: 0, count: valueSize)) }
+    }
+}

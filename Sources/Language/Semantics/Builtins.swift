@@ -1,0 +1,38 @@
+/// The builtin variables and functions of the language, with their types: one table that
+/// the type checker, the code generator and the shell's completion read.
+public enum Builtins {
+    public static let variables: [String: SType] = [
+        "pid": .int(bytes: 4, signed: false), "tid": .int(bytes: 4, signed: false),
+        "uid": .int(bytes: 4, signed: false), "gid": .int(bytes: 4, signed: false),
+        "cpu": .int(bytes: 4, signed: false), "ncpus": .int(bytes: 4, signed: false),
+        "cpid": .int(bytes: 4, signed: false), "rand": .int(bytes: 4, signed: false),
+        "nsecs": .u64, "elapsed": .u64, "cgroup": .u64, "jiffies": .u64,
+        "comm": .string(size: 16),
+        "kstack": .kstack(limit: 127), "ustack": .ustack(limit: 127),
+        "retval": .s64, "curtask": .pointer(pointee: "struct task_struct"),
+        "args": .context,
+        "arg0": .u64, "arg1": .u64, "arg2": .u64, "arg3": .u64, "arg4": .u64, "arg5": .u64,
+        "sarg0": .s64, "sarg1": .s64, "sarg2": .s64, "sarg3": .s64, "sarg4": .s64, "sarg5": .s64,
+    ]
+
+    /// `probe` and `func` are strings fixed per attach point.
+    public static let perProbeStrings: Set<String> = ["probe", "func"]
+
+    public static let functions: [String] = [
+        "count", "sum", "avg", "min", "max", "stats", "hist", "lhist",
+        "printf", "print", "time", "str", "join", "ksym", "usym", "kaddr", "ntop", "strncmp",
+        "exit", "delete", "clear", "zero", "cat", "system", "kstack", "ustack", "sizeof", "reg",
+        "uptr", "kptr",
+    ]
+
+    /// x86-64 `struct pt_regs` offsets, for arg0..5, retval and reg().
+    public static let registerOffsets: [String: Int] = [
+        "r15": 0, "r14": 8, "r13": 16, "r12": 24, "bp": 32, "bx": 40, "r11": 48, "r10": 56,
+        "r9": 64, "r8": 72, "ax": 80, "cx": 88, "dx": 96, "si": 104, "di": 112, "orig_ax": 120,
+        "ip": 128, "cs": 136, "flags": 144, "sp": 152, "ss": 160,
+    ]
+    public static let argumentRegisters = ["di", "si", "dx", "cx", "r8", "r9"]
+
+    /// Default size of strings read with str() and of `$1` used as a string (bpftrace's 64).
+    public static let defaultStringSize = 64
+}

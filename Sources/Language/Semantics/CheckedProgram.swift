@@ -1,0 +1,68 @@
+/// The output of semantic analysis: what code generation and the runtime need.
+
+/// A program after name and type resolution, ready for code generation.
+public struct CheckedProgram: Sendable {
+    /// One unit per expanded attach point, in program order.
+    public var units: [ProbeUnit]
+    /// Maps in the order they first appear in the source (the order bpftrace prints them).
+    public var maps: [MapInfo]
+    /// Every format-using call site (printf, time, cat, system), per unit; the index is the id
+    /// written into the event so the runtime knows how to decode and format it.
+    public var formats: [FormatCall]
+    public var source: SourceFile
+
+    public func map(named name: String) -> MapInfo? { maps.first { $0.name == name } }
+}
+
+/// One attach point of a probe with its own types: `args` differs per tracepoint.
+public struct ProbeUnit: Sendable {
+    public var probeIndex: Int
+    public var target: ProbeTarget
+    public var context: ProbeContext
+    public var predicate: Expr?
+    public var body: [Stmt]
+    public var exprTypes: [Int: SType]
+    public var variables: [String: SType]
+    /// Format ids of the call sites in this unit, by expression id.
+    public var formatIDs: [Int: Int]
+    public var range: SourceRange
+}
+
+/// A map as the whole program uses it.
+public struct MapInfo: Sendable, Hashable {
+    public enum Value: Sendable, Hashable {
+        case aggregation(Aggregation, signed: Bool)
+        case plain(SType)
+    }
+    public var name: String
+    /// Empty for a map without keys.
+    public var keys: [SType]
+    public var value: Value
+    public var range: SourceRange
+
+    /// Bytes of the key as stored in the kernel (a zero u64 for maps without keys, plus the
+    /// bucket index for histograms).
+    public var keySize: Int {
+        var size = keys.isEmpty ? 8 : keys.reduce(0) { $0 + $1.storageSize }
+        if case .aggregation(let a, _) = value, a.addsBucketKey { size += 8 }
+        return size
+    }
+    public var valueSize: Int {
+        switch value {
+        case .aggregation(let a, _): return a.valueSize
+        case .plain(let t): return max(8, t.storageSize)
+        }
+    }
+    public var isPerCPU: Bool { if case .aggregation = value { return true } else { return false } }
+}
+
+/// A call whose text is formatted in user space from an event.
+public struct FormatCall: Sendable, Hashable {
+    public enum Kind: String, Sendable { case printf, time, cat, system, print }
+    public var id: Int
+    public var kind: Kind
+    public var format: String
+    public var argumentTypes: [SType]
+    public var range: SourceRange
+    public var argumentRanges: [SourceRange]
+}

@@ -1,0 +1,69 @@
+/// What the type checker needs to know about the running kernel, as a protocol so that the
+/// language layer stays free of kernel code and tests can describe any kernel they like.
+public protocol ProbeCatalogue {
+    /// Expands wildcards and checks that the target exists. Throws `CatalogueError`.
+    func expand(_ target: ProbeTarget) throws -> [ProbeTarget]
+    /// The layout of `args` (and of the raw context) for one expanded target.
+    func context(for target: ProbeTarget) throws -> ProbeContext
+    /// A kernel symbol's address, for `kaddr("name")`.
+    func kernelAddress(of symbol: String) -> UInt64?
+}
+
+/// A reason a catalogue cannot provide a target, with advice for the user.
+public struct CatalogueError: Error, Sendable {
+    public var message: String
+    public var notes: [String]
+    public init(_ message: String, notes: [String] = []) {
+        self.message = message
+        self.notes = notes
+    }
+}
+
+/// How a program's context argument is laid out.
+public struct ProbeContext: Sendable, Hashable {
+    public enum Layout: Sendable, Hashable {
+        /// No arguments (BEGIN, END).
+        case none
+        /// A tracepoint record; `args` fields at fixed offsets.
+        case tracepointRecord
+        /// An array of u64 arguments (raw tracepoints, tp_btf, fentry).
+        case argumentArray
+        /// `struct pt_regs` (kprobes, uprobes).
+        case registers
+        /// `struct bpf_perf_event_data`, which starts with `pt_regs` (profile, interval, software).
+        case perfEvent
+    }
+    public var layout: Layout
+    public var fields: [ContextField]
+
+    public init(layout: Layout, fields: [ContextField] = []) {
+        self.layout = layout
+        self.fields = fields
+    }
+}
+
+/// One field of `args`.
+public struct ContextField: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        case integer(signed: Bool)
+        /// `char name[N]` inside the record.
+        case charArray(length: Int)
+        /// `__data_loc char[] name`: a u32 whose low 16 bits give the string's offset.
+        case dataLocString
+        /// A pointer; `pointee` as declared (`char` pointers print with str()).
+        case pointer(pointee: String)
+        /// Any other array or struct we can only show as an integer of its first bytes.
+        case opaque
+    }
+    public var name: String
+    public var offset: Int
+    public var size: Int
+    public var kind: Kind
+
+    public init(name: String, offset: Int, size: Int, kind: Kind) {
+        self.name = name
+        self.offset = offset
+        self.size = size
+        self.kind = kind
+    }
+}

@@ -1,0 +1,407 @@
+extension SemanticAnalyzer {
+    /// Types an expression, records the type by the expression's id and returns it.
+    @discardableResult
+    mutating func infer(_ expr: Expr) -> SType {
+        let t = inferUncached(expr)
+        exprTypes[expr.id] = t
+        return t
+    }
+
+    private mutating func inferUncached(_ expr: Expr) -> SType {
+        switch expr.kind {
+        case .integer(let v):
+            return v > UInt64(Int64.max) ? .u64 : .s64
+        case .string(let s):
+            return .string(size: s.utf8.count + 1)
+        case .positional(let n):
+            guard n >= 1, n <= options.positionalParameters.count else {
+                error("positional parameter $\(n) was not given (\(options.positionalParameters.count) given)", expr.range)
+                return .s64
+            }
+            let text = options.positionalParameters[n - 1]
+            return Int64(text) != nil ? .s64 : .string(size: text.utf8.count + 1)
+        case .positionalCount:
+            return .s64
+        case .variable(let name):
+            guard let t = variables[name] else {
+                error("$\(name) is used before it is assigned", expr.range)
+                return .s64
+            }
+            return t
+        case .builtin(let name):
+            return builtinType(name, expr)
+        case .map(let name, let keys):
+            let keyTypes = keys.map { infer($0) }
+            guard let info = maps[name] else {
+                error("@\(name) is read but never assigned", expr.range)
+                return .s64
+            }
+            if info.keys.count != keyTypes.count {
+                error("@\(name) has \(info.keys.count) key part(s), used here with \(keyTypes.count)", expr.range)
+            } else {
+                for (i, (want, have)) in zip(info.keys, keyTypes).enumerated() where !want.isCompatible(with: have) {
+                    error("key part \(i + 1) of @\(name) is \(want), not \(have)", keys[i].range)
+                }
+            }
+            switch info.value {
+            case .plain(let t): return t
+            case .aggregation(let a, _):
+                switch a {
+                case .count, .sum, .min, .max: return .s64
+                default:
+                    error("@\(name) holds \(a)() data, which can only be printed", expr.range)
+                    return .s64
+                }
+            }
+        case .call(let name, let args):
+            return callType(name, args, expr)
+        case .unary(let op, let operand):
+            let t = infer(operand)
+            if op == "*" {
+                if !t.isInteger { error("cannot dereference \(t)", expr.range) }
+                return .u64
+            }
+            if op == "&" { error("taking an address is not supported", expr.range); return .u64 }
+            if !t.isInteger { error("'\(op)' needs an integer, found \(t)", operand.range) }
+            return op == "!" ? .u64 : (op == "-" ? .s64 : t)
+        case .binary(let op, let lhs, let rhs):
+            let a = infer(lhs), b = infer(rhs)
+            if a.isString || b.isString {
+                guard op == "==" || op == "!=", a.isString, b.isString else {
+                    error("'\(op)' cannot compare \(a) with \(b)", expr.range)
+                    return .u64
+                }
+                return .u64
+            }
+            if !a.isInteger { error("'\(op)' needs integers, found \(a)", lhs.range) }
+            if !b.isInteger { error("'\(op)' needs integers, found \(b)", rhs.range) }
+            switch op {
+            case "==", "!=", "<", "<=", ">", ">=", "&&", "||": return .u64
+            default: return (a.isSigned || b.isSigned) ? .s64 : .u64
+            }
+        case .ternary(let condition, let then, let otherwise):
+            let c = infer(condition)
+            if !c.isInteger { error("a condition must be an integer, not \(c)", condition.range) }
+            let a = infer(then), b = infer(otherwise)
+            if !a.isCompatible(with: b) { error("the branches of '?:' have different types: \(a) and \(b)", expr.range) }
+            return a.widened(with: b)
+        case .field(let base, let name, _):
+            let baseType = infer(base)
+            switch baseType {
+            case .context: return contextFieldType(name, expr)
+            case .tuple(let elements):
+                guard let index = Int(name), index >= 0, index < elements.count else {
+                    error("tuple has \(elements.count) elements; '.\(name)' is not one of them", expr.range)
+                    return .s64
+                }
+                return elements[index]
+            default:
+                error("'\(name)' is not a field of \(baseType): struct fields through pointers need BTF support, which is not there yet", expr.range)
+                return .s64
+            }
+        case .index(let base, let index):
+            let b = infer(base)
+            let i = infer(index)
+            if !i.isInteger { error("an index must be an integer", index.range) }
+            if !b.isInteger { error("cannot index \(b)", base.range) }
+            return .u64
+        case .cast(let type, let operand):
+            let t = infer(operand)
+            let to = resolve(type)
+            if !t.isInteger && !to.isString { error("cannot cast \(t) to \(to)", expr.range) }
+            return to
+        case .tuple(let elements):
+            let types = elements.map { infer($0) }
+            for (e, t) in zip(elements, types) where !isStorable(t) {
+                error("\(t) cannot be part of a tuple", e.range)
+            }
+            return .tuple(types)
+        case .postIncrement(_, let target), .preIncrement(_, let target):
+            switch target.kind {
+            case .variable(let name):
+                if variables[name] == nil { error("$\(name) is used before it is assigned", target.range); return .s64 }
+                let t = infer(target)
+                if !t.isInteger { error("'++'/'--' need an integer, found \(t)", target.range) }
+                return t
+            case .map(let name, let keys):
+                let keyTypes = keys.map { infer($0) }
+                define(map: name, keys: keyTypes, value: .plain(.s64), range: target.range)
+                exprTypes[target.id] = .s64
+                return .s64
+            default:
+                error("'++' and '--' apply to maps and $variables", target.range)
+                return .s64
+            }
+        case .sizeof(let type):
+            _ = resolve(type)
+            return .u64
+        case .block(let statements, let value):
+            checkBlock(statements)
+            return infer(value)
+        }
+    }
+
+    private mutating func builtinType(_ name: String, _ expr: Expr) -> SType {
+        if Builtins.perProbeStrings.contains(name) {
+            return .string(size: probeString(name).utf8.count + 1)
+        }
+        guard let t = Builtins.variables[name] else {
+            if Builtins.functions.contains(name) {
+                error("\(name) is a function: call it as \(name)(...)", expr.range)
+            } else {
+                error("unknown identifier '\(name)'", expr.range, notes: ["builtins: " + Builtins.variables.keys.sorted().joined(separator: ", ")])
+            }
+            return .s64
+        }
+        switch name {
+        case "args":
+            if context.layout == .none || context.layout == .perfEvent {
+                error("'args' is not available in \(target.kind.rawValue) probes", expr.range)
+            }
+        case _ where name.hasPrefix("arg") || name.hasPrefix("sarg"):
+            let index = Int(name.drop { !$0.isNumber }) ?? 0
+            switch context.layout {
+            case .registers: break
+            case .argumentArray:
+                if index >= context.fields.count && !context.fields.isEmpty {
+                    error("\(target.name) has \(context.fields.count) arguments; \(name) is not one of them", expr.range)
+                }
+            default:
+                error("\(name) is only available in kprobe, uprobe and raw tracepoint probes; tracepoints use args.FIELD", expr.range)
+            }
+        case "retval":
+            if !(target.kind == .kretprobe || target.kind == .uretprobe || target.kind == .fexit) {
+                error("retval is only available in kretprobe, uretprobe and fexit probes", expr.range)
+            }
+        case "kstack", "ustack":
+            if context.layout == .none { error("\(name) is not meaningful in \(target.kind.rawValue) probes", expr.range) }
+        default: break
+        }
+        return t
+    }
+
+    /// The text of `probe` or `func` for the current attach point.
+    func probeString(_ name: String) -> String {
+        if name == "probe" { return target.name }
+        return target.parts.last ?? target.name
+    }
+
+    private mutating func contextFieldType(_ name: String, _ expr: Expr) -> SType {
+        guard let field = context.fields.first(where: { $0.name == name }) else {
+            let known = context.fields.map(\.name).joined(separator: ", ")
+            error("\(target.name) has no argument '\(name)'", expr.range, notes: known.isEmpty ? [] : ["its arguments: \(known)"])
+            return .s64
+        }
+        switch field.kind {
+        case .integer(let signed): return .int(bytes: min(8, max(1, field.size)), signed: signed)
+        case .charArray(let length): return .string(size: length)
+        case .dataLocString: return .string(size: Builtins.defaultStringSize)
+        case .pointer(let pointee): return .pointer(pointee: pointee)
+        case .opaque: return .u64
+        }
+    }
+
+    private mutating func callType(_ name: String, _ args: [Expr], _ expr: Expr) -> SType {
+        func arity(_ range: ClosedRange<Int>) -> Bool {
+            if !range.contains(args.count) {
+                let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
+                error("\(name)() takes \(expected) argument(s), \(args.count) given", expr.range)
+                return false
+            }
+            return true
+        }
+        func integerArgument(_ index: Int) {
+            let t = infer(args[index])
+            if !t.isInteger { error("argument \(index + 1) of \(name)() must be an integer, not \(t)", args[index].range) }
+        }
+        func literalInteger(_ index: Int) -> Int64? {
+            switch args[index].kind {
+            case .integer(let v): return Int64(bitPattern: v)
+            case .unary("-", let inner): if case .integer(let v) = inner.kind { return -Int64(bitPattern: v) }
+            case .positional(let n):
+                if n >= 1, n <= options.positionalParameters.count { return Int64(options.positionalParameters[n - 1]) }
+            default: break
+            }
+            error("argument \(index + 1) of \(name)() must be an integer literal", args[index].range)
+            return nil
+        }
+
+        switch name {
+        case "count":
+            _ = arity(0...0)
+            return .aggregation(.count)
+        case "sum", "avg", "min", "max", "stats", "hist":
+            guard arity(1...1) else { return .aggregation(.count) }
+            integerArgument(0)
+            let agg: Aggregation = ["sum": .sum, "avg": .avg, "min": .min, "max": .max, "stats": .stats, "hist": .hist][name]!
+            return .aggregation(agg)
+        case "lhist":
+            guard arity(4...4) else { return .aggregation(.count) }
+            integerArgument(0)
+            guard let low = literalInteger(1), let high = literalInteger(2), let step = literalInteger(3) else { return .aggregation(.count) }
+            if step <= 0 || high <= low {
+                error("lhist() needs min < max and a positive step", expr.range)
+                return .aggregation(.lhist(min: 0, max: 1, step: 1))
+            }
+            if (high - low) / step > 1000 { error("lhist() would have more than 1000 buckets", expr.range) }
+            return .aggregation(.lhist(min: low, max: high, step: step))
+        case "printf", "cat", "system":
+            guard arity(1...64), case .string(let format) = args[0].kind else {
+                error("the first argument of \(name)() must be a string literal", args.first?.range ?? expr.range)
+                return .void
+            }
+            if name == "system" && !options.allowUnsafe {
+                error("system() runs commands as root: allow it explicitly with --unsafe", expr.range)
+            }
+            let types = args.dropFirst().map { infer($0) }
+            for (a, t) in zip(args.dropFirst(), types) where !isStorable(t) {
+                error("\(t) cannot be formatted", a.range)
+            }
+            recordFormat(FormatCall.Kind(rawValue: name)!, format: format, types: Array(types), args: Array(args.dropFirst()), expr)
+            return .void
+        case "time":
+            guard arity(0...1) else { return .void }
+            var format = "%H:%M:%S\n"
+            if args.count == 1 {
+                guard case .string(let f) = args[0].kind else {
+                    error("time() takes a string literal format", args[0].range)
+                    return .void
+                }
+                format = f
+            }
+            recordFormat(.time, format: format, types: [], args: [], expr)
+            return .void
+        case "print":
+            guard arity(1...3) else { return .void }
+            if case .map(let mapName, let keys) = args[0].kind, keys.isEmpty, let info = maps[mapName], info.isPerCPU || args.count > 1 {
+                recordFormat(.print, format: "@" + mapName, types: [], args: [], expr)
+                return .void
+            }
+            if case .map(let mapName, let keys) = args[0].kind, keys.isEmpty, maps[mapName] == nil {
+                error("@\(mapName) is printed but never assigned", args[0].range)
+                return .void
+            }
+            if case .map(let mapName, let keys) = args[0].kind, keys.isEmpty, let info = maps[mapName], !info.keys.isEmpty {
+                recordFormat(.print, format: "@" + mapName, types: [], args: [], expr)
+                return .void
+            }
+            let t = infer(args[0])
+            if !isStorable(t) { error("\(t) cannot be printed", args[0].range) }
+            recordFormat(.print, format: "", types: [t], args: [args[0]], expr)
+            return .void
+        case "str":
+            guard arity(1...2) else { return .string(size: Builtins.defaultStringSize) }
+            let t = infer(args[0])
+            var size = Builtins.defaultStringSize
+            if args.count == 2 {
+                if let n = literalInteger(1) {
+                    if n < 1 || n > 200 { error("str() length must be between 1 and 200", args[1].range) }
+                    size = Int(max(1, min(200, n))) + 1
+                }
+            }
+            if case .string(let s) = t { return .string(size: min(s, size)) }
+            if !t.isInteger { error("str() needs a pointer or a string, not \(t)", args[0].range) }
+            return .string(size: size)
+        case "ksym", "usym":
+            guard arity(1...1) else { return .ksym }
+            integerArgument(0)
+            return name == "ksym" ? .ksym : .usym
+        case "kaddr":
+            guard arity(1...1), case .string(let symbol) = args[0].kind else {
+                error("kaddr() takes a kernel symbol name as a string literal", expr.range)
+                return .u64
+            }
+            if catalogue.kernelAddress(of: symbol) == nil { error("kernel symbol '\(symbol)' not found", args[0].range) }
+            return .u64
+        case "ntop":
+            guard arity(1...2) else { return .inet }
+            for index in args.indices { _ = infer(args[index]) }
+            return .inet
+        case "strncmp":
+            guard arity(3...3) else { return .u64 }
+            let a = infer(args[0]), b = infer(args[1])
+            if !a.isString || !b.isString { error("strncmp() compares two strings", expr.range) }
+            _ = literalInteger(2)
+            return .u64
+        case "exit":
+            guard arity(0...1) else { return .void }
+            if args.count == 1 { integerArgument(0) }
+            return .void
+        case "delete":
+            guard arity(1...2) else { return .void }
+            guard case .map(let mapName, let keys) = args[0].kind else {
+                error("delete() takes a map element such as @x[key]", args[0].range)
+                return .void
+            }
+            var keyTypes = keys.map { infer($0) }
+            if args.count == 2 {
+                if !keys.isEmpty { error("delete(@m, key) takes the map without a key", args[0].range) }
+                keyTypes = [infer(args[1])]
+                if case .tuple(let parts) = keyTypes[0] { keyTypes = parts }
+            }
+            guard let info = maps[mapName] else { error("@\(mapName) is deleted from but never assigned", args[0].range); return .void }
+            if info.keys.count != keyTypes.count { error("@\(mapName) has \(info.keys.count) key part(s), \(keyTypes.count) given", args[0].range) }
+            return .void
+        case "clear", "zero":
+            guard arity(1...1), case .map(let mapName, let keys) = args[0].kind, keys.isEmpty else {
+                error("\(name)() takes a whole map such as @x", expr.range)
+                return .void
+            }
+            if maps[mapName] == nil { error("@\(mapName) is never assigned", args[0].range) }
+            recordFormat(.print, format: name + ":@" + mapName, types: [], args: [], expr)
+            return .void
+        case "join":
+            guard arity(1...2) else { return .void }
+            integerArgument(0)
+            var separator = " "
+            if args.count == 2 {
+                guard case .string(let s) = args[1].kind else { error("join() separator must be a string literal", args[1].range); return .void }
+                separator = s
+            }
+            recordFormat(.print, format: "join:" + separator, types: [.tuple(Array(repeating: .string(size: Builtins.defaultStringSize), count: 16))], args: [args[0]], expr)
+            return .void
+        case "kstack", "ustack":
+            guard arity(0...2) else { return .kstack(limit: 127) }
+            var limit = 127
+            for index in args.indices {
+                if case .builtin(let mode) = args[index].kind, mode == "bpftrace" || mode == "perf" || mode == "raw" { continue }
+                if let n = literalInteger(index) {
+                    if n < 1 || n > 127 { error("the stack limit must be between 1 and 127", args[index].range) }
+                    limit = Int(max(1, min(127, n)))
+                }
+            }
+            return name == "kstack" ? .kstack(limit: limit) : .ustack(limit: limit)
+        case "reg":
+            guard arity(1...1), case .string(let register) = args[0].kind, Builtins.registerOffsets[register] != nil else {
+                error("reg() takes a register name such as \"ip\" or \"sp\"", expr.range)
+                return .u64
+            }
+            if !(context.layout == .registers || context.layout == .perfEvent) {
+                error("reg() needs a kprobe, uprobe or profile probe", expr.range)
+            }
+            return .u64
+        case "uptr", "kptr":
+            guard arity(1...1) else { return .u64 }
+            return infer(args[0])
+        case "sizeof":
+            guard arity(1...1) else { return .u64 }
+            let t = infer(args[0])
+            _ = t
+            return .u64
+        default:
+            error("unknown function \(name)()", expr.range, notes: ["functions: " + Builtins.functions.joined(separator: ", ")])
+            for a in args { _ = infer(a) }
+            return .s64
+        }
+    }
+
+    private mutating func recordFormat(_ kind: FormatCall.Kind, format: String, types: [SType], args: [Expr], _ expr: Expr) {
+        if let id = formatIDs[expr.id] {
+            formats[id].argumentTypes = types
+            return
+        }
+        let id = formats.count
+        formats.append(FormatCall(id: id, kind: kind, format: format, argumentTypes: types, range: expr.range, argumentRanges: args.map(\.range)))
+        formatIDs[expr.id] = id
+    }
+}

@@ -1,0 +1,281 @@
+/// Resolves names and types of a parsed program against a kernel catalogue.
+///
+/// Consumes a `Program`; produces a `CheckedProgram` (one `ProbeUnit` per expanded attach
+/// point, the program's maps with unified key and value types, and its format calls), or
+/// throws a `DiagnosticList` of every error found, each with its source range.
+public struct SemanticAnalyzer {
+    public struct Options: Sendable {
+        /// Positional parameters `$1`, `$2`...
+        public var positionalParameters: [String]
+        /// Whether `system()` may be used (bpftrace's --unsafe).
+        public var allowUnsafe: Bool
+        public init(positionalParameters: [String] = [], allowUnsafe: Bool = false) {
+            self.positionalParameters = positionalParameters
+            self.allowUnsafe = allowUnsafe
+        }
+    }
+
+    let catalogue: ProbeCatalogue
+    let options: Options
+    var maps: [String: MapInfo] = [:]
+    var mapOrder: [String] = []
+    var formats: [FormatCall] = []
+    var diagnostics: [Diagnostic] = []
+    /// The first pass only learns map types; errors are reported by the second.
+    var reporting = false
+
+    // Per-unit state.
+    var exprTypes: [Int: SType] = [:]
+    var variables: [String: SType] = [:]
+    var formatIDs: [Int: Int] = [:]
+    var context = ProbeContext(layout: .none)
+    var target = ProbeTarget(kind: .begin, parts: [])
+    var loopDepth = 0
+
+    public init(catalogue: ProbeCatalogue, options: Options = Options()) {
+        self.catalogue = catalogue
+        self.options = options
+    }
+
+    public static func check(_ program: Program, source: SourceFile, catalogue: ProbeCatalogue,
+                             options: Options = Options()) throws -> CheckedProgram {
+        var analyzer = SemanticAnalyzer(catalogue: catalogue, options: options)
+        return try analyzer.run(program, source: source)
+    }
+
+    public mutating func run(_ program: Program, source: SourceFile) throws -> CheckedProgram {
+        // Expand attach points once: catalogue look-ups can touch tracefs.
+        var expanded: [(probe: Int, target: ProbeTarget, context: ProbeContext, range: SourceRange)] = []
+        for (index, probe) in program.probes.enumerated() {
+            for point in probe.attachPoints {
+                do {
+                    let parsed = try AttachPointParser.parse(point)
+                    let targets = try catalogue.expand(parsed)
+                    if targets.isEmpty {
+                        diagnostics.append(Diagnostic("no probe matches '\(point.text)'", at: point.range))
+                    }
+                    for t in targets {
+                        expanded.append((index, t, try catalogue.context(for: t), point.range))
+                    }
+                } catch let d as Diagnostic {
+                    diagnostics.append(d)
+                } catch let e as CatalogueError {
+                    diagnostics.append(Diagnostic(e.message, at: point.range, notes: e.notes))
+                }
+            }
+        }
+        if !diagnostics.isEmpty { throw DiagnosticList(diagnostics) }
+
+        var units: [ProbeUnit] = []
+        for pass in 0..<3 {
+            reporting = pass == 2
+            formats = []
+            units = []
+            for item in expanded {
+                let probe = program.probes[item.probe]
+                exprTypes = [:]
+                variables = [:]
+                formatIDs = [:]
+                context = item.context
+                target = item.target
+                // Twice, so a variable assigned late in the body types its earlier uses.
+                for _ in 0..<2 {
+                    if let predicate = probe.predicate {
+                        let t = infer(predicate)
+                        if !(t.isInteger || t == .void) { error("a predicate must be an integer or a comparison, not \(t)", predicate.range) }
+                    }
+                    checkBlock(probe.body)
+                }
+                units.append(ProbeUnit(probeIndex: item.probe, target: item.target, context: item.context,
+                                       predicate: probe.predicate, body: probe.body, exprTypes: exprTypes,
+                                       variables: variables, formatIDs: formatIDs, range: item.range))
+            }
+        }
+        if !diagnostics.isEmpty {
+            throw DiagnosticList(dedupe(diagnostics))
+        }
+        return CheckedProgram(units: units, maps: mapOrder.compactMap { maps[$0] }, formats: formats, source: source)
+    }
+
+    private func dedupe(_ list: [Diagnostic]) -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return list.filter { seen.insert($0).inserted }.sorted { $0.range.start < $1.range.start }
+    }
+
+    mutating func error(_ message: String, _ range: SourceRange, notes: [String] = []) {
+        if reporting { diagnostics.append(Diagnostic(message, at: range, notes: notes)) }
+    }
+
+    // MARK: Statements
+
+    mutating func checkBlock(_ statements: [Stmt]) {
+        for statement in statements { check(statement) }
+    }
+
+    mutating func check(_ statement: Stmt) {
+        switch statement.kind {
+        case .expr(let expr):
+            let t = infer(expr)
+            if case .aggregation = t {
+                error("\(t)() must be assigned to a map, e.g. @x = \(t)(...)", expr.range)
+            }
+        case .assign(let target, let op, let value):
+            checkAssignment(target: target, op: op, value: value, range: statement.range)
+        case .varDecl(let name, let type, let value):
+            var declared: SType? = nil
+            if let type { declared = resolve(type) }
+            if let value {
+                let t = infer(value)
+                declare(variable: name, type: declared ?? t, range: value.range)
+            } else if let declared {
+                declare(variable: name, type: declared, range: statement.range)
+            }
+        case .ifElse(let condition, let then, let otherwise):
+            let t = infer(condition)
+            if !t.isInteger && reporting { error("an if condition must be an integer or a comparison, not \(t)", condition.range) }
+            checkBlock(then)
+            if let otherwise { checkBlock(otherwise) }
+        case .whileLoop(let condition, let body):
+            let t = infer(condition)
+            if !t.isInteger { error("a while condition must be an integer or a comparison, not \(t)", condition.range) }
+            loopDepth += 1
+            checkBlock(body)
+            loopDepth -= 1
+        case .unroll(let count, let body):
+            guard case .integer(let n) = count.kind, n >= 1, n <= 100 else {
+                error("unroll needs a literal count between 1 and 100", count.range)
+                return
+            }
+            checkBlock(body)
+        case .forRange(let name, let from, let to, let body):
+            _ = infer(from)
+            _ = infer(to)
+            declare(variable: name, type: .s64, range: statement.range)
+            loopDepth += 1
+            checkBlock(body)
+            loopDepth -= 1
+        case .forMap(_, let map, _):
+            error("for loops over maps are not supported yet; print the map or use a table command", map.range)
+        case .block(let body):
+            checkBlock(body)
+        case .breakLoop, .continueLoop:
+            if loopDepth == 0 { error("'break' and 'continue' are only allowed in a while or for loop", statement.range) }
+        case .returnProbe:
+            break
+        }
+    }
+
+    mutating func declare(variable name: String, type: SType, range: SourceRange) {
+        if let existing = variables[name] {
+            if !existing.isCompatible(with: type) {
+                error("type mismatch for $\(name): it holds \(existing), cannot assign \(type)", range)
+                return
+            }
+            variables[name] = existing.widened(with: type)
+        } else {
+            variables[name] = type
+        }
+    }
+
+    mutating func checkAssignment(target: Expr, op: String, value: Expr, range: SourceRange) {
+        let valueType = infer(value)
+        switch target.kind {
+        case .map(let name, let keys):
+            let keyTypes = keys.map { infer($0) }
+            for (k, t) in zip(keys, keyTypes) where !isStorable(t) {
+                error("\(t) cannot be used as a map key", k.range)
+            }
+            if case .aggregation(let agg) = valueType {
+                if op != "=" { error("aggregations are assigned with '=', e.g. @x = count()", range) }
+                let signed = isSignedArgument(of: value)
+                define(map: name, keys: keyTypes, value: .aggregation(agg, signed: signed), range: target.range)
+            } else {
+                if !isStorable(valueType) {
+                    error("\(valueType) cannot be stored in a map", value.range)
+                    return
+                }
+                if op != "=" && !valueType.isInteger {
+                    error("'\(op)' needs integers, found \(valueType)", value.range)
+                }
+                define(map: name, keys: keyTypes, value: .plain(op == "=" ? valueType : .s64), range: target.range)
+            }
+            exprTypes[target.id] = valueType
+        case .variable(let name):
+            if case .aggregation = valueType {
+                error("aggregations like \(valueType)() can only be assigned to maps", value.range)
+                return
+            }
+            if valueType == .void { error("cannot assign a value-less expression to $\(name)", value.range); return }
+            if op != "=" {
+                guard variables[name] != nil else { error("$\(name) is used before it is assigned", target.range); return }
+                if !valueType.isInteger { error("'\(op)' needs integers, found \(valueType)", value.range) }
+            }
+            declare(variable: name, type: valueType, range: value.range)
+            exprTypes[target.id] = variables[name]
+        default:
+            error("only maps and $variables can be assigned", target.range)
+        }
+    }
+
+    /// Whether the aggregated expression is signed, which decides how sums and minima print.
+    func isSignedArgument(of call: Expr) -> Bool {
+        guard case .call(_, let args) = call.kind, let first = args.first else { return false }
+        return exprTypes[first.id]?.isSigned ?? false
+    }
+
+    func isStorable(_ t: SType) -> Bool {
+        switch t {
+        case .void, .context, .aggregation: return false
+        default: return true
+        }
+    }
+
+    mutating func define(map name: String, keys: [SType], value: MapInfo.Value, range: SourceRange) {
+        guard var info = maps[name] else {
+            maps[name] = MapInfo(name: name, keys: keys, value: value, range: range)
+            mapOrder.append(name)
+            return
+        }
+        if info.keys.count != keys.count || !zip(info.keys, keys).allSatisfy({ $0.isCompatible(with: $1) }) {
+            let was = info.keys.isEmpty ? "no key" : "key (" + info.keys.map(\.description).joined(separator: ", ") + ")"
+            let now = keys.isEmpty ? "no key" : "key (" + keys.map(\.description).joined(separator: ", ") + ")"
+            error("@\(name) is used with \(now) here but with \(was) elsewhere", range)
+            return
+        }
+        info.keys = zip(info.keys, keys).map { $0.widened(with: $1) }
+        switch (info.value, value) {
+        case (.aggregation(let a, let s1), .aggregation(let b, let s2)):
+            if a != b { error("@\(name) is a \(a)() map; it cannot also hold \(b)()", range); return }
+            info.value = .aggregation(a, signed: s1 || s2)
+        case (.plain(let a), .plain(let b)):
+            if !a.isCompatible(with: b) { error("@\(name) holds \(a); it cannot also hold \(b)", range); return }
+            info.value = .plain(a.widened(with: b))
+        case (.aggregation(let a, _), .plain(let b)):
+            error("@\(name) is a \(a)() map; it cannot also be assigned \(b)", range)
+            return
+        case (.plain(let a), .aggregation(let b, _)):
+            error("@\(name) holds \(a); it cannot also be a \(b)() map", range)
+            return
+        }
+        maps[name] = info
+    }
+
+    mutating func resolve(_ type: TypeSyntax) -> SType {
+        if type.pointerDepth > 0 { return .pointer(pointee: type.name) }
+        switch type.name {
+        case "int8", "s8", "signed char": return .int(bytes: 1, signed: true)
+        case "uint8", "u8", "unsigned char", "char", "bool": return .int(bytes: 1, signed: type.name == "char")
+        case "int16", "s16", "short": return .int(bytes: 2, signed: true)
+        case "uint16", "u16", "unsigned short": return .int(bytes: 2, signed: false)
+        case "int32", "s32", "int", "signed", "signed int", "pid_t": return .int(bytes: 4, signed: true)
+        case "uint32", "u32", "unsigned", "unsigned int": return .int(bytes: 4, signed: false)
+        case "int64", "s64", "long", "long long", "signed long": return .int(bytes: 8, signed: true)
+        case "uint64", "u64", "unsigned long", "unsigned long long", "size_t": return .int(bytes: 8, signed: false)
+        case "string": return .string(size: type.arrayLength ?? 64)
+        case "inet": return .inet
+        default:
+            error("cannot cast to '\(type.name)': only integer types and pointers are supported", type.range)
+            return .s64
+        }
+    }
+}

@@ -1,0 +1,126 @@
+/// Types of values in the probe language.
+///
+/// Layout rule used everywhere (map keys, map values, events, tuples): integers occupy 8
+/// bytes, strings their buffer size rounded up to 8, and composites concatenate their parts.
+/// A uniform layout keeps the BPF side, the decoder and the renderers in agreement.
+public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
+    case void
+    /// An integer of `bytes` width as declared (1, 2, 4, 8); held as 64 bits when computed.
+    case int(bytes: Int, signed: Bool)
+    /// A NUL-terminated string in a buffer of `size` bytes.
+    case string(size: Int)
+    case kstack(limit: Int)
+    case ustack(limit: Int)
+    /// A kernel address printed as a symbol name.
+    case ksym
+    /// A user address printed as a symbol name (carries the pid to symbolize it).
+    case usym
+    /// An address printed as an IPv4/IPv6 address (`ntop`).
+    case inet
+    case tuple([SType])
+    /// A pointer into kernel or user memory; `pointee` is informational (e.g. "char").
+    case pointer(pointee: String)
+    /// The `args` of a probe.
+    case context
+    case aggregation(Aggregation)
+
+    public static let u64 = SType.int(bytes: 8, signed: false)
+    public static let s64 = SType.int(bytes: 8, signed: true)
+
+    public var isInteger: Bool {
+        switch self {
+        case .int, .pointer: return true
+        default: return false
+        }
+    }
+    public var isString: Bool { if case .string = self { return true } else { return false } }
+    public var isSigned: Bool { if case .int(_, let s) = self { return s } else { return false } }
+
+    /// Bytes this value occupies in a map key, map value, tuple or event (see the layout rule).
+    public var storageSize: Int {
+        switch self {
+        case .void, .context, .aggregation: return 0
+        case .int, .pointer, .ksym, .kstack: return 8
+        case .usym, .ustack: return 16
+        case .inet: return 24
+        case .string(let size): return (size + 7) / 8 * 8
+        case .tuple(let elements): return elements.reduce(0) { $0 + $1.storageSize }
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .void: return "void"
+        case .int(let bytes, let signed): return "\(signed ? "int" : "uint")\(bytes * 8)"
+        case .string(let size): return "string[\(size)]"
+        case .kstack: return "kstack"
+        case .ustack: return "ustack"
+        case .ksym: return "ksym"
+        case .usym: return "usym"
+        case .inet: return "inet"
+        case .tuple(let e): return "(" + e.map(\.description).joined(separator: ", ") + ")"
+        case .pointer(let p): return "\(p) *"
+        case .context: return "args"
+        case .aggregation(let a): return a.description
+        }
+    }
+
+    /// Whether a value of type `other` can be stored where this type is expected
+    /// (integers of any width together, strings of any size together).
+    public func isCompatible(with other: SType) -> Bool {
+        switch (self, other) {
+        case (.int, .int), (.int, .pointer), (.pointer, .int), (.pointer, .pointer): return true
+        case (.string, .string): return true
+        case (.kstack, .kstack), (.ustack, .ustack): return true
+        case (.tuple(let a), .tuple(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.isCompatible(with: $1) }
+        default: return self == other
+        }
+    }
+
+    /// The wider of two compatible types, so `@x = 1; @x = comm` is refused but
+    /// `@s[1] = "ab"; @s[2] = comm` stores strings of the larger size.
+    public func widened(with other: SType) -> SType {
+        switch (self, other) {
+        case (.string(let a), .string(let b)): return .string(size: max(a, b))
+        case (.int(let a, let sa), .int(let b, let sb)): return .int(bytes: max(a, b), signed: sa || sb)
+        case (.tuple(let a), .tuple(let b)) where a.count == b.count: return .tuple(zip(a, b).map { $0.widened(with: $1) })
+        default: return self
+        }
+    }
+}
+
+/// Aggregating functions that may only be assigned to maps.
+public enum Aggregation: Hashable, Sendable, CustomStringConvertible {
+    case count, sum, min, max, avg, stats, hist
+    case lhist(min: Int64, max: Int64, step: Int64)
+
+    public var description: String {
+        switch self {
+        case .count: return "count"
+        case .sum: return "sum"
+        case .min: return "min"
+        case .max: return "max"
+        case .avg: return "avg"
+        case .stats: return "stats"
+        case .hist: return "hist"
+        case .lhist: return "lhist"
+        }
+    }
+
+    /// Bytes of the per-CPU value: one counter, or two for a (total, count) pair or a
+    /// (value, has-value) pair for min/max.
+    public var valueSize: Int {
+        switch self {
+        case .count, .sum, .hist, .lhist: return 8
+        case .min, .max, .avg, .stats: return 16
+        }
+    }
+    /// Histograms add a bucket index after the user's key.
+    public var addsBucketKey: Bool {
+        switch self {
+        case .hist, .lhist: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,79 @@
+/// The syntax tree of a probe program, as the parser produces it.
+///
+/// Every expression carries a unique `id` so later passes (type checking, code generation)
+/// can attach facts to it in side tables without rebuilding the tree.
+
+public struct Program: Sendable {
+    public var probes: [Probe]
+    public init(probes: [Probe]) { self.probes = probes }
+}
+
+public struct Probe: Sendable {
+    public var attachPoints: [AttachPointSyntax]
+    public var predicate: Expr?
+    public var body: [Stmt]
+    public var range: SourceRange
+}
+
+/// An attach point as written (`t:sched:sched_switch`, `uprobe:/bin/bash:readline`).
+public struct AttachPointSyntax: Hashable, Sendable {
+    public var text: String
+    public var range: SourceRange
+}
+
+public indirect enum ExprKind: Sendable {
+    case integer(UInt64)
+    case string(String)
+    case builtin(String)                 // pid, comm, nsecs, args, arg0, kstack ...
+    case variable(String)                // $x
+    case positional(Int)                 // $1
+    case positionalCount                 // $#
+    case map(name: String, keys: [Expr]) // @x, @x[k], @x[k1, k2]
+    case call(name: String, args: [Expr])
+    case unary(op: String, operand: Expr)
+    case binary(op: String, lhs: Expr, rhs: Expr)
+    case ternary(condition: Expr, then: Expr, else: Expr)
+    case field(base: Expr, name: String, arrow: Bool) // args.x / args->x / $t.0
+    case index(base: Expr, index: Expr)    // $array[i], pointer[i]
+    case cast(type: TypeSyntax, operand: Expr)
+    case tuple([Expr])
+    case postIncrement(op: String, target: Expr) // x++ / x--
+    case preIncrement(op: String, target: Expr)  // ++x / --x
+    case sizeof(TypeSyntax)
+    case block([Stmt], Expr)                     // { stmts; expr } block expression
+}
+
+public struct Expr: Sendable {
+    public var id: Int
+    public var kind: ExprKind
+    public var range: SourceRange
+}
+
+/// A C type name as written in a cast: `(uint32)x`, `(int8)`, `(struct task_struct *)p`.
+public struct TypeSyntax: Hashable, Sendable {
+    public var name: String      // "uint32", "int", "struct task_struct"
+    public var pointerDepth: Int
+    public var arrayLength: Int?
+    public var range: SourceRange
+}
+
+public indirect enum StmtKind: Sendable {
+    case expr(Expr)
+    /// `target op= value`; op is "=" for a plain assignment.
+    case assign(target: Expr, op: String, value: Expr)
+    case varDecl(name: String, type: TypeSyntax?, value: Expr?)  // let $x [: type] [= value]
+    case ifElse(condition: Expr, then: [Stmt], else: [Stmt]?)
+    case whileLoop(condition: Expr, body: [Stmt])
+    case unroll(count: Expr, body: [Stmt])
+    case forMap(variable: String, map: Expr, body: [Stmt])           // for ($kv : @m)
+    case forRange(variable: String, from: Expr, to: Expr, body: [Stmt]) // for ($i : 0..10)
+    case block([Stmt])
+    case breakLoop
+    case continueLoop
+    case returnProbe
+}
+
+public struct Stmt: Sendable {
+    public var kind: StmtKind
+    public var range: SourceRange
+}

@@ -1,0 +1,486 @@
+/// Parses bpftrace's language into a `Program`.
+///
+/// Consumes a `SourceFile`; produces a `Program` or throws the first `Diagnostic` (with the
+/// range of the offending token). Accepts old and new spellings: `BEGIN`/`begin`,
+/// `args->f`/`args.f`, comma-separated and wildcard attach points, C precedence.
+public struct Parser {
+    private var lexer: Lexer
+    private var current: Token
+    private var nextID = 0
+    /// Inside a predicate a bare `/` closes the predicate, as in bpftrace: divide in parentheses.
+    private var predicateDepth = 0
+    private var parenDepth = 0
+
+    public static func parse(_ source: SourceFile) throws -> Program {
+        var parser = try Parser(source)
+        return try parser.parseProgram()
+    }
+
+    /// Parses a lone expression (used by shell commands such as `where`).
+    public static func parseExpression(_ source: SourceFile) throws -> Expr {
+        var parser = try Parser(source)
+        parser.current = try parser.lexer.next()
+        let expr = try parser.parseExpression()
+        try parser.expectEnd()
+        return expr
+    }
+
+    private init(_ source: SourceFile) throws {
+        lexer = Lexer(source)
+        current = Token(kind: .eof, range: .unknown)
+    }
+
+    private mutating func expectEnd() throws {
+        if case .eof = current.kind { return }
+        throw Diagnostic("unexpected \(current.kind) after the end of the expression", at: current.range)
+    }
+
+    // MARK: Probes
+
+    private mutating func parseProgram() throws -> Program {
+        var probes: [Probe] = []
+        while true {
+            try lexer.skipTrivia()
+            let start = lexer.position
+            var first = try lexer.nextAttachPoint()
+            if case .eof = first.kind { break }
+            if case .attachPoint(let text) = first.kind, text == "config" || text.hasPrefix("config=") {
+                throw Diagnostic("'config' blocks are not supported yet; pass settings as command-line flags", at: first.range)
+            }
+            if case .attachPoint(let text) = first.kind, text == "struct" || text == "union" || text == "enum" {
+                throw Diagnostic("C type definitions are not supported: bpfsh reads kernel types from BTF", at: first.range)
+            }
+            var points: [AttachPointSyntax] = []
+            while true {
+                guard case .attachPoint(let text) = first.kind else {
+                    throw Diagnostic("expected an attach point", at: first.range)
+                }
+                points.append(AttachPointSyntax(text: text, range: first.range))
+                try lexer.skipTrivia()
+                let saved = lexer.position
+                let separator = try lexer.next()
+                if separator.kind == .punct(",") {
+                    first = try lexer.nextAttachPoint()
+                    continue
+                }
+                lexer.reset(to: saved)
+                break
+            }
+            current = try lexer.next()
+            var predicate: Expr? = nil
+            if current.kind == .punct("/") {
+                predicateDepth += 1
+                current = try lexer.next()
+                predicate = try parseExpression()
+                predicateDepth -= 1
+                try expect("/", "to close the predicate")
+            }
+            guard current.kind == .punct("{") else {
+                throw Diagnostic("expected '{' to start the probe body, found \(current.kind)", at: current.range)
+            }
+            let body = try parseBlock()
+            probes.append(Probe(attachPoints: points, predicate: predicate, body: body, range: SourceRange(start, lexer.position)))
+            // parseBlock consumed '}' and read one token ahead; rewind so the next attach
+            // point is read in attach-point mode.
+            lexer.reset(to: current.range.start)
+        }
+        if probes.isEmpty {
+            throw Diagnostic("no probes: a program needs at least one probe such as 'BEGIN { ... }'", at: SourceRange(0, 0))
+        }
+        return Program(probes: probes)
+    }
+
+    // MARK: Statements
+
+    /// Parses `{ stmt; stmt }` with `current` on `{`; leaves `current` after `}`.
+    private mutating func parseBlock() throws -> [Stmt] {
+        try expect("{", "to start a block")
+        var statements: [Stmt] = []
+        while current.kind != .punct("}") {
+            if case .eof = current.kind {
+                throw Diagnostic("unterminated block: expected '}'", at: current.range)
+            }
+            if current.kind == .punct(";") { current = try lexer.next(); continue }
+            let statement = try parseStatement()
+            statements.append(statement)
+            if current.kind == .punct(";") {
+                current = try lexer.next()
+            } else if current.kind != .punct("}") && !statement.endsWithBlock {
+                throw Diagnostic("expected ';' or '}' after the statement, found \(current.kind)", at: current.range)
+            }
+        }
+        current = try lexer.next()
+        return statements
+    }
+
+    private mutating func parseStatement() throws -> Stmt {
+        let start = current.range.start
+        if case .identifier(let word) = current.kind {
+            switch word {
+            case "if": return try parseIf()
+            case "while":
+                current = try lexer.next()
+                try expect("(", "after 'while'")
+                let condition = try parseExpression()
+                try expect(")", "to close the 'while' condition")
+                let body = try parseBlock()
+                return Stmt(kind: .whileLoop(condition: condition, body: body), range: SourceRange(start, lastEnd))
+            case "unroll":
+                current = try lexer.next()
+                try expect("(", "after 'unroll'")
+                let count = try parseExpression()
+                try expect(")", "to close the 'unroll' count")
+                let body = try parseBlock()
+                return Stmt(kind: .unroll(count: count, body: body), range: SourceRange(start, lastEnd))
+            case "for": return try parseFor()
+            case "return":
+                current = try lexer.next()
+                return Stmt(kind: .returnProbe, range: SourceRange(start, lastEnd))
+            case "break":
+                current = try lexer.next()
+                return Stmt(kind: .breakLoop, range: SourceRange(start, lastEnd))
+            case "continue":
+                current = try lexer.next()
+                return Stmt(kind: .continueLoop, range: SourceRange(start, lastEnd))
+            case "let":
+                current = try lexer.next()
+                guard case .variable(let name) = current.kind else {
+                    throw Diagnostic("expected a variable such as '$x' after 'let'", at: current.range)
+                }
+                current = try lexer.next()
+                var type: TypeSyntax? = nil
+                if current.kind == .punct(":") {
+                    current = try lexer.next()
+                    type = try parseTypeName()
+                }
+                var value: Expr? = nil
+                if current.kind == .punct("=") {
+                    current = try lexer.next()
+                    value = try parseExpression()
+                }
+                return Stmt(kind: .varDecl(name: name, type: type, value: value), range: SourceRange(start, lastEnd))
+            default: break
+            }
+        }
+        if current.kind == .punct("{") {
+            let body = try parseBlock()
+            return Stmt(kind: .block(body), range: SourceRange(start, lastEnd))
+        }
+        let expr = try parseExpression()
+        if case .punct(let op) = current.kind, Parser.assignmentOperators.contains(op) {
+            switch expr.kind {
+            case .map, .variable, .field, .index: break
+            default:
+                throw Diagnostic("cannot assign to this expression: only maps, $variables and fields are assignable", at: expr.range)
+            }
+            current = try lexer.next()
+            let value = try parseExpression()
+            return Stmt(kind: .assign(target: expr, op: op, value: value), range: SourceRange(start, lastEnd))
+        }
+        return Stmt(kind: .expr(expr), range: SourceRange(start, lastEnd))
+    }
+
+    private static let assignmentOperators: Set<String> = ["=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="]
+
+    private mutating func parseIf() throws -> Stmt {
+        let start = current.range.start
+        current = try lexer.next()
+        try expect("(", "after 'if'")
+        let condition = try parseExpression()
+        try expect(")", "to close the 'if' condition")
+        let then = try parseBlock()
+        var elseBody: [Stmt]? = nil
+        if current.kind == .identifier("else") {
+            current = try lexer.next()
+            if current.kind == .identifier("if") {
+                elseBody = [try parseIf()]
+            } else {
+                elseBody = try parseBlock()
+            }
+        }
+        return Stmt(kind: .ifElse(condition: condition, then: then, else: elseBody), range: SourceRange(start, lastEnd))
+    }
+
+    private mutating func parseFor() throws -> Stmt {
+        let start = current.range.start
+        current = try lexer.next()
+        try expect("(", "after 'for'")
+        guard case .variable(let name) = current.kind else {
+            throw Diagnostic("expected a variable such as '$kv' in 'for'", at: current.range)
+        }
+        current = try lexer.next()
+        try expect(":", "after the loop variable")
+        let first = try parseExpression()
+        if current.kind == .punct("..") {
+            current = try lexer.next()
+            let last = try parseExpression()
+            try expect(")", "to close 'for'")
+            let body = try parseBlock()
+            return Stmt(kind: .forRange(variable: name, from: first, to: last, body: body), range: SourceRange(start, lastEnd))
+        }
+        try expect(")", "to close 'for'")
+        let body = try parseBlock()
+        return Stmt(kind: .forMap(variable: name, map: first, body: body), range: SourceRange(start, lastEnd))
+    }
+
+    // MARK: Expressions (C precedence, lowest first)
+
+    public mutating func parseExpression() throws -> Expr {
+        try parseTernary()
+    }
+
+    private mutating func parseTernary() throws -> Expr {
+        let condition = try parseBinary(level: 0)
+        guard current.kind == .punct("?") else { return condition }
+        current = try lexer.next()
+        let then = try parseTernary()
+        try expect(":", "in the conditional expression")
+        let otherwise = try parseTernary()
+        return make(.ternary(condition: condition, then: then, else: otherwise), condition.range.merged(with: otherwise.range))
+    }
+
+    private static let binaryLevels: [[String]] = [
+        ["||"], ["&&"], ["|"], ["^"], ["&"], ["==", "!="], ["<", "<=", ">", ">="], ["<<", ">>"], ["+", "-"], ["*", "/", "%"],
+    ]
+
+    private mutating func parseBinary(level: Int) throws -> Expr {
+        if level == Parser.binaryLevels.count { return try parseUnary() }
+        var lhs = try parseBinary(level: level + 1)
+        while case .punct(let op) = current.kind, Parser.binaryLevels[level].contains(op) {
+            if op == "/" && predicateDepth > 0 && parenDepth == 0 { break }
+            current = try lexer.next()
+            let rhs = try parseBinary(level: level + 1)
+            lhs = make(.binary(op: op, lhs: lhs, rhs: rhs), lhs.range.merged(with: rhs.range))
+        }
+        return lhs
+    }
+
+    private mutating func parseUnary() throws -> Expr {
+        let start = current.range
+        if case .punct(let op) = current.kind {
+            switch op {
+            case "!", "~", "-", "*", "&", "+":
+                current = try lexer.next()
+                let operand = try parseUnary()
+                return make(.unary(op: op, operand: operand), start.merged(with: operand.range))
+            case "++", "--":
+                current = try lexer.next()
+                let operand = try parseUnary()
+                return make(.preIncrement(op: op, target: operand), start.merged(with: operand.range))
+            case "(":
+                if let cast = try parseCastIfPresent() { return cast }
+            default: break
+            }
+        }
+        return try parsePostfix()
+    }
+
+    /// Recognises `(type) expr`; returns nil (with nothing consumed) when the parenthesis is
+    /// not a cast.
+    private mutating func parseCastIfPresent() throws -> Expr? {
+        let open = current
+        let savedLexer = lexer
+        let next = try lexer.next()
+        guard case .identifier(let word) = next.kind, Parser.isTypeWord(word) else {
+            lexer = savedLexer
+            return nil
+        }
+        current = next
+        let type = try parseTypeName()
+        guard current.kind == .punct(")") else {
+            // A word like `int` used as a builtin? Not in this language: a type must close the cast.
+            throw Diagnostic("expected ')' to close the cast to '\(type.name)'", at: current.range)
+        }
+        current = try lexer.next()
+        let operand = try parseUnary()
+        return make(.cast(type: type, operand: operand), open.range.merged(with: operand.range))
+    }
+
+    static func isTypeWord(_ word: String) -> Bool {
+        ["struct", "union", "enum", "unsigned", "signed", "char", "short", "int", "long", "bool", "void",
+         "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+         "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "string", "size_t", "pid_t", "inet"].contains(word)
+    }
+
+    private mutating func parseTypeName() throws -> TypeSyntax {
+        let start = current.range
+        var words: [String] = []
+        while case .identifier(let word) = current.kind {
+            words.append(word)
+            current = try lexer.next()
+            if word != "struct" && word != "union" && word != "enum" && word != "unsigned" && word != "signed" && word != "long" && word != "short" { break }
+        }
+        if words.isEmpty { throw Diagnostic("expected a type name", at: current.range) }
+        var depth = 0
+        while current.kind == .punct("*") { depth += 1; current = try lexer.next() }
+        var arrayLength: Int? = nil
+        if current.kind == .punct("[") {
+            current = try lexer.next()
+            guard case .integer(let n) = current.kind, n <= 4096 else {
+                throw Diagnostic("expected an array length up to 4096", at: current.range)
+            }
+            arrayLength = Int(n)
+            current = try lexer.next()
+            try expect("]", "to close the array length")
+        }
+        return TypeSyntax(name: words.joined(separator: " "), pointerDepth: depth, arrayLength: arrayLength, range: start.merged(with: SourceRange(lastEnd, lastEnd)))
+    }
+
+    private mutating func parsePostfix() throws -> Expr {
+        var expr = try parsePrimary()
+        while true {
+            switch current.kind {
+            case .punct("."), .punct("->"):
+                let arrow = current.kind == .punct("->")
+                current = try lexer.next()
+                let name: String
+                switch current.kind {
+                case .identifier(let n): name = n
+                case .integer(let n): name = String(n)
+                default: throw Diagnostic("expected a field name after '\(arrow ? "->" : ".")'", at: current.range)
+                }
+                let end = current.range
+                current = try lexer.next()
+                expr = make(.field(base: expr, name: name, arrow: arrow), expr.range.merged(with: end))
+            case .punct("["):
+                current = try lexer.next()
+                let index = try parseExpression()
+                let end = current.range
+                try expect("]", "to close the index")
+                expr = make(.index(base: expr, index: index), expr.range.merged(with: end))
+            case .punct("++"), .punct("--"):
+                guard case .punct(let op) = current.kind else { return expr }
+                let end = current.range
+                current = try lexer.next()
+                expr = make(.postIncrement(op: op, target: expr), expr.range.merged(with: end))
+            default:
+                return expr
+            }
+        }
+    }
+
+    private mutating func parsePrimary() throws -> Expr {
+        let token = current
+        switch token.kind {
+        case .integer(let v):
+            current = try lexer.next()
+            return make(.integer(v), token.range)
+        case .string(var s):
+            current = try lexer.next()
+            // Adjacent literals concatenate, as in C.
+            while case .string(let more) = current.kind { s += more; current = try lexer.next() }
+            return make(.string(s), token.range.merged(with: SourceRange(lastEnd, lastEnd)))
+        case .variable(let name):
+            current = try lexer.next()
+            return make(.variable(name), token.range)
+        case .positional(let n):
+            current = try lexer.next()
+            return make(.positional(n), token.range)
+        case .positionalCount:
+            current = try lexer.next()
+            return make(.positionalCount, token.range)
+        case .map(let name):
+            current = try lexer.next()
+            var keys: [Expr] = []
+            var range = token.range
+            if current.kind == .punct("[") {
+                current = try lexer.next()
+                parenDepth += 1
+                keys.append(try parseExpression())
+                while current.kind == .punct(",") {
+                    current = try lexer.next()
+                    keys.append(try parseExpression())
+                }
+                parenDepth -= 1
+                range = range.merged(with: current.range)
+                try expect("]", "to close the map key")
+            }
+            return make(.map(name: name, keys: keys), range)
+        case .identifier(let name):
+            current = try lexer.next()
+            if name == "sizeof" && current.kind == .punct("(") {
+                current = try lexer.next()
+                if case .identifier(let word) = current.kind, Parser.isTypeWord(word) {
+                    let type = try parseTypeName()
+                    let end = current.range
+                    try expect(")", "to close sizeof")
+                    return make(.sizeof(type), token.range.merged(with: end))
+                }
+                parenDepth += 1
+                let operand = try parseExpression()
+                parenDepth -= 1
+                let end = current.range
+                try expect(")", "to close sizeof")
+                return make(.call(name: "sizeof", args: [operand]), token.range.merged(with: end))
+            }
+            if current.kind == .punct("(") {
+                current = try lexer.next()
+                parenDepth += 1
+                var args: [Expr] = []
+                if current.kind != .punct(")") {
+                    args.append(try parseExpression())
+                    while current.kind == .punct(",") {
+                        current = try lexer.next()
+                        args.append(try parseExpression())
+                    }
+                }
+                parenDepth -= 1
+                let end = current.range
+                try expect(")", "to close the call to \(name)()")
+                return make(.call(name: name, args: args), token.range.merged(with: end))
+            }
+            if ["if", "else", "while", "for", "return", "unroll", "let", "break", "continue"].contains(name) {
+                throw Diagnostic("'\(name)' cannot be used in an expression", at: token.range)
+            }
+            return make(.builtin(name), token.range)
+        case .punct("("):
+            current = try lexer.next()
+            parenDepth += 1
+            let first = try parseExpression()
+            if current.kind == .punct(",") {
+                var elements = [first]
+                while current.kind == .punct(",") {
+                    current = try lexer.next()
+                    elements.append(try parseExpression())
+                }
+                parenDepth -= 1
+                let end = current.range
+                try expect(")", "to close the tuple")
+                return make(.tuple(elements), token.range.merged(with: end))
+            }
+            parenDepth -= 1
+            try expect(")", "to close the parenthesis")
+            return first
+        case .eof:
+            throw Diagnostic("unexpected end of input: expected an expression", at: token.range)
+        default:
+            throw Diagnostic("expected an expression, found \(token.kind)", at: token.range)
+        }
+    }
+
+    // MARK: Helpers
+
+    private var lastEnd: Int { current.range.start }
+
+    private mutating func make(_ kind: ExprKind, _ range: SourceRange) -> Expr {
+        nextID += 1
+        return Expr(id: nextID, kind: kind, range: range)
+    }
+
+    private mutating func expect(_ punct: String, _ context: String) throws {
+        guard current.kind == .punct(punct) else {
+            throw Diagnostic("expected '\(punct)' \(context), found \(current.kind)", at: current.range)
+        }
+        current = try lexer.next()
+    }
+}
+
+extension Stmt {
+    /// Statements ending in a block need no `;` before the next statement.
+    var endsWithBlock: Bool {
+        switch kind {
+        case .ifElse, .whileLoop, .unroll, .forMap, .forRange, .block: return true
+        default: return false
+        }
+    }
+}

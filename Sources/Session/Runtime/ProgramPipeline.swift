@@ -1,0 +1,55 @@
+import Codegen
+import Foundation
+import Language
+import Tables
+
+/// Source text to compiled program: parse, check types against the kernel catalogue, check
+/// format strings, generate BPF. Every user error comes back as a `DiagnosticList`.
+public struct ProgramPipeline {
+    public var catalogue: Language.ProbeCatalogue
+    public var analyzerOptions: SemanticAnalyzer.Options
+    public var codegenOptions: CodegenOptions
+
+    public init(catalogue: Language.ProbeCatalogue, analyzerOptions: SemanticAnalyzer.Options, codegenOptions: CodegenOptions) {
+        self.catalogue = catalogue
+        self.analyzerOptions = analyzerOptions
+        self.codegenOptions = codegenOptions
+    }
+
+    public func check(_ source: SourceFile) throws -> CheckedProgram {
+        let program: Program
+        do { program = try Parser.parse(source) } catch let d as Diagnostic { throw DiagnosticList([d]) }
+        let checked = try SemanticAnalyzer.check(program, source: source, catalogue: catalogue, options: analyzerOptions)
+        try FormatChecker.check(checked)
+        return checked
+    }
+
+    public func compile(_ source: SourceFile, keepIR: Bool = false) throws -> CompiledProgram {
+        let checked = try check(source)
+        return try Compiler(options: codegenOptions).compile(checked, keepIR: keepIR)
+    }
+}
+
+/// Checks printf-style format strings against their arguments, with the argument's range.
+enum FormatChecker {
+    static func check(_ program: CheckedProgram) throws {
+        var diagnostics: [Diagnostic] = []
+        for call in program.formats where call.kind == .printf || call.kind == .cat || call.kind == .system {
+            do {
+                let format = try PrintfFormat.parse(call.format)
+                try format.check(call.argumentTypes.map(argumentType))
+            } catch {
+                diagnostics.append(Diagnostic("\(call.kind.rawValue): \(error)", at: call.range))
+            }
+        }
+        if !diagnostics.isEmpty { throw DiagnosticList(diagnostics) }
+    }
+
+    static func argumentType(_ type: SType) -> PrintfArgumentType {
+        switch type {
+        case .int, .pointer: return .integer
+        // bpftrace prints symbols, stacks, addresses and tuples with %s.
+        default: return .string
+        }
+    }
+}

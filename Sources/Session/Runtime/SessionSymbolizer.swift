@@ -1,0 +1,42 @@
+import Codegen
+import Kernel
+import Symbols
+
+/// Symbolizes stacks and addresses for the decoder: stack ids are read from the session's
+/// stack map, frames named through kallsyms and the processes' ELF symbol tables. Each
+/// unique (stack id) is symbolized once per snapshot.
+public final class SessionSymbolizer: Symbolizing {
+    let stacks: LoadedMap?
+    private var kernelCache: [Int64: [String]] = [:]
+    private var userCache: [Int64: [String]] = [:]
+
+    public init(stacks: LoadedMap?) { self.stacks = stacks }
+
+    private func frames(id: Int64) -> [UInt64] {
+        guard id >= 0, let stacks, let value = stacks.lookup(withUnsafeBytes(of: UInt32(truncatingIfNeeded: id)) { Array($0) })?.first else { return [] }
+        var addresses: [UInt64] = []
+        for index in stride(from: 0, to: value.count - 7, by: 8) {
+            let address = word(value, index)
+            if address == 0 { break }
+            addresses.append(address)
+        }
+        return addresses
+    }
+
+    public func kernelStack(id: Int64, limit: Int) -> [String] {
+        if let cached = kernelCache[id] { return Array(cached.prefix(limit)) }
+        let names = frames(id: id).map { KernelSymbols.shared.symbolize($0) }
+        kernelCache[id] = names
+        return Array(names.prefix(limit))
+    }
+
+    public func userStack(id: Int64, pid: Int32, limit: Int) -> [String] {
+        if let cached = userCache[id] { return Array(cached.prefix(limit)) }
+        let names = frames(id: id).map { UserSymbolizer.shared.symbolize($0, pid: pid) }
+        userCache[id] = names
+        return Array(names.prefix(limit))
+    }
+
+    public func kernelSymbol(_ address: UInt64) -> String { KernelSymbols.shared.ksym(address) }
+    public func userSymbol(_ address: UInt64, pid: Int32) -> String { UserSymbolizer.shared.usym(address, pid: pid) }
+}

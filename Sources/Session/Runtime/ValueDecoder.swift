@@ -1,0 +1,77 @@
+import Language
+import Tables
+
+/// Decodes bytes laid out by the code generator (see `SType.storageSize`) into table values.
+///
+/// Stacks and symbolized addresses are turned into text through the `Symbolizer` given, so
+/// the decoder itself stays a pure function of bytes, types and symbol tables.
+public struct ValueDecoder {
+    public let symbolizer: Symbolizing
+
+    public init(symbolizer: Symbolizing) { self.symbolizer = symbolizer }
+
+    public func decode(_ type: SType, _ bytes: ArraySlice<UInt8>) -> Value {
+        let base = bytes.startIndex
+        func word(_ at: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for i in 0..<8 where base + at + i < bytes.endIndex { value |= UInt64(bytes[base + at + i]) << (8 * UInt64(i)) }
+            return value
+        }
+        switch type {
+        case .int(let size, let signed):
+            let raw = word(0)
+            if signed {
+                let shift = UInt64(64 - 8 * min(8, size))
+                return .int(Int64(bitPattern: raw << shift) >> Int64(shift))
+            }
+            return .uint(size >= 8 ? raw : raw & ((1 << UInt64(8 * size)) - 1))
+        case .pointer:
+            return .uint(word(0))
+        case .string(let size):
+            let slice = bytes.prefix(size)
+            let end = slice.firstIndex(of: 0) ?? slice.endIndex
+            return .string(String(decoding: slice[slice.startIndex..<end], as: UTF8.self))
+        case .kstack(let limit):
+            return .stack(symbolizer.kernelStack(id: Int64(bitPattern: word(0)), limit: limit))
+        case .ustack(let limit):
+            return .stack(symbolizer.userStack(id: Int64(bitPattern: word(0)), pid: Int32(truncatingIfNeeded: word(8)), limit: limit))
+        case .ksym:
+            return .symbol(symbolizer.kernelSymbol(word(0)))
+        case .usym:
+            return .symbol(symbolizer.userSymbol(word(0), pid: Int32(truncatingIfNeeded: word(8))))
+        case .inet:
+            return .symbol(InetFormatter.format(family: word(0), bytes: Array(bytes.dropFirst(8).prefix(16))))
+        case .tuple(let parts):
+            var offset = 0
+            var values: [Value] = []
+            for part in parts {
+                values.append(decode(part, bytes.dropFirst(offset)))
+                offset += part.storageSize
+            }
+            return .tuple(values)
+        case .void, .context, .aggregation:
+            return .none
+        }
+    }
+}
+
+/// What the decoder needs to turn addresses into names; the session provides one backed by
+/// kallsyms and ELF symbol tables, tests provide a fake.
+public protocol Symbolizing {
+    func kernelStack(id: Int64, limit: Int) -> [String]
+    func userStack(id: Int64, pid: Int32, limit: Int) -> [String]
+    func kernelSymbol(_ address: UInt64) -> String
+    func userSymbol(_ address: UInt64, pid: Int32) -> String
+}
+
+enum InetFormatter {
+    static func format(family: UInt64, bytes: [UInt8]) -> String {
+        if family == 10, bytes.count >= 16 {
+            var groups: [String] = []
+            for i in stride(from: 0, to: 16, by: 2) { groups.append(String(UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]), radix: 16)) }
+            return groups.joined(separator: ":")
+        }
+        guard bytes.count >= 4 else { return "" }
+        return bytes.prefix(4).map(String.init).joined(separator: ".")
+    }
+}
