@@ -9,7 +9,8 @@ public indirect enum Value: Hashable, Sendable {
     case int(Int64)
     case uint(UInt64)
     case string(String)
-    /// A symbolized stack, innermost frame first (as bpftrace prints it).
+    /// A symbolized stack, innermost frame first (as bpftrace prints it). An empty list
+    /// stands for a stack that could not be read and prints as nothing, as in bpftrace.
     case stack([String])
     /// A symbolized address (`ksym`, `usym`) or any preformatted text printed as is.
     case symbol(String)

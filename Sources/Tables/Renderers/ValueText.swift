@@ -1,0 +1,59 @@
+/// How bpftrace 0.17 spells a single value, in text output.
+///
+/// One place decides this because the same value shows up as a map key, a map value, a
+/// `print(expr)` and a printf `%s` argument, and bpftrace only differs in the indentation of
+/// stacks: 4 spaces inside a key (`@[\n    frame\n]`), 8 spaces everywhere else.
+enum ValueText {
+    static let keyStackIndent = 4
+    static let valueStackIndent = 8
+
+    /// Text of a value outside a key; integers are divided by `divisor` (bpftrace applies
+    /// `print`'s divisor to every integer, tuple fields included).
+    static func value(_ value: Value, divisor: Int64 = 1) -> String {
+        render(value, stackIndent: valueStackIndent, divisor: divisor)
+    }
+
+    /// Text of one key part; keys are never divided.
+    static func keyPart(_ value: Value) -> String {
+        render(value, stackIndent: keyStackIndent, divisor: 1)
+    }
+
+    /// `@name` or `@name[k1, k2]`.
+    static func key(name: String, parts: [Value]) -> String {
+        if parts.isEmpty { return name }
+        return name + "[" + parts.map(keyPart).joined(separator: ", ") + "]"
+    }
+
+    /// A symbolized stack: a leading newline and one indented frame per line.
+    ///
+    /// An empty frame list renders as nothing: that is what bpftrace prints when the stack
+    /// could not be read (a kernel thread's `ustack`, a user-mode sample's `kstack`), which is
+    /// the only way a real snapshot ends up with no frames.
+    static func stack(_ frames: [String], indent: Int) -> String {
+        if frames.isEmpty { return "" }
+        let pad = String(repeating: " ", count: indent)
+        var text = "\n"
+        for frame in frames {
+            text += pad + frame + "\n"
+        }
+        return text
+    }
+
+    private static func render(_ value: Value, stackIndent: Int, divisor: Int64) -> String {
+        switch value {
+        case .int(let v):
+            return String(v.dividedReportingOverflow(by: divisor).partialValue)
+        case .uint(let v):
+            return String(v / UInt64(divisor))
+        case .string(let s), .symbol(let s):
+            return s
+        case .stack(let frames):
+            return stack(frames, indent: stackIndent)
+        case .tuple(let elements):
+            return "(" + elements.map { render($0, stackIndent: stackIndent, divisor: divisor) }
+                .joined(separator: ", ") + ")"
+        case .none:
+            return ""
+        }
+    }
+}
