@@ -3,7 +3,8 @@ import Language
 
 extension UnitLowering {
     func mapPointer(_ name: String) -> LLVMValueRef {
-        ir.mapPointer(id: mapIDs[name] ?? 0)
+        // User maps are keyed "@name" in the spec list; internal ones start with ".".
+        ir.mapPointer(id: mapIDs[name] ?? mapIDs["@" + name] ?? 0)
     }
 
     /// Builds the key of `info` from key expressions, plus a bucket index for histograms.

@@ -156,12 +156,7 @@ public final class OneShotRun {
         child?.kill()
 
         let tables = compiled.checked.maps.compactMap { table("@" + $0.name) }.filter { !$0.rows.isEmpty }
-        if options.format == .text {
-            if !tables.isEmpty { output("\n\n") }
-            for table in tables { output(options.format.map(table) + "\n") }
-        } else {
-            output(options.format.exit(tables))
-        }
+        if !tables.isEmpty { output(options.format.exit(tables)) }
         let lost = sum(maps[InternalMap.lostEvents])
         if lost > 0 { errors(options.format.lost(lost)) }
         let dropped = sum(maps[InternalMap.droppedUpdates])

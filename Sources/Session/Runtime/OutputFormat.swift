@@ -8,7 +8,7 @@ public enum OutputFormat: String, Sendable {
         self == .json ? JSONRenderer.render(table, options: options) : BpftraceTextRenderer.render(table, options: options)
     }
     func exit(_ tables: [MapTable]) -> String {
-        self == .json ? JSONRenderer.renderExit(tables) : BpftraceTextRenderer.renderExit(tables)
+        self == .json ? JSONRenderer.renderExit(tables) : BpftraceTextRenderer.renderExit(tables, skipEmpty: true)
     }
     func printf(_ text: String) -> String { self == .json ? JSONRenderer.printf(text) : text }
     func time(_ text: String) -> String { self == .json ? JSONRenderer.time(text) : text }

@@ -39,7 +39,7 @@ enum FormatChecker {
                 let format = try PrintfFormat.parse(call.format)
                 try format.check(call.argumentTypes.map(argumentType))
             } catch {
-                diagnostics.append(Diagnostic("\(call.kind.rawValue): \(error)", at: call.range))
+                diagnostics.append(Diagnostic(error.message(for: call.kind.rawValue), at: call.range))
             }
         }
         if !diagnostics.isEmpty { throw DiagnosticList(diagnostics) }

@@ -1,0 +1,96 @@
+import Foundation
+import XCTest
+
+/// Decides whether tests that need the real kernel may run here.
+///
+/// Without root they skip with a reason; with `BPFSH_REQUIRE_KERNEL_TESTS=1` (set by CI) a
+/// skip becomes a failure, so a CI run can never pass without exercising the kernel.
+public enum KernelTestGate {
+    public static func require(file: StaticString = #filePath, line: UInt = #line) throws {
+        guard getuid() != 0 else { return }
+        let reason = "needs root to load BPF programs (run the tests as root)"
+        if ProcessInfo.processInfo.environment["BPFSH_REQUIRE_KERNEL_TESTS"] == "1" {
+            XCTFail("kernel tests are required but cannot run: \(reason)", file: file, line: line)
+            throw XCTSkip(reason)
+        }
+        throw XCTSkip(reason)
+    }
+
+    /// The `bpfsh` executable built beside the test bundle.
+    public static var executable: URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // The test binary lives in bpfshPackageTests.xctest (a file on Linux) in the build dir.
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("bpfsh").path),
+              directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("bpfsh")
+    }
+}
+
+/// Runs a command with a deadline and captures its output.
+public struct CommandResult {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var timedOut: Bool
+}
+
+public enum CommandRunner {
+    /// Runs `executable` with `arguments`; `after` runs through /bin/sh once the child's stdout
+    /// shows `readyMarker` (or right away when nil). Kills the child after `timeout` seconds.
+    public static func run(_ executable: URL, _ arguments: [String], after: String? = nil,
+                           readyMarker: String? = "Attaching", timeout: Double = 10) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let lock = NSLock()
+        var stdoutData = Data(), stderrData = Data()
+        let ready = DispatchSemaphore(value: 0)
+        var signalled = false
+        out.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            lock.lock()
+            stdoutData.append(chunk)
+            let text = String(decoding: stdoutData, as: UTF8.self)
+            if !signalled, let marker = readyMarker, text.contains(marker) { signalled = true; ready.signal() }
+            lock.unlock()
+        }
+        err.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            lock.lock(); stderrData.append(chunk); lock.unlock()
+        }
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
+        try process.run()
+        if let after {
+            if readyMarker != nil { _ = ready.wait(timeout: .now() + timeout) }
+            let helper = Process()
+            helper.executableURL = URL(fileURLWithPath: "/bin/sh")
+            helper.arguments = ["-c", after]
+            helper.standardOutput = FileHandle.nullDevice
+            helper.standardError = FileHandle.nullDevice
+            try helper.run()
+            helper.waitUntilExit()
+        }
+        var timedOut = false
+        if finished.wait(timeout: .now() + timeout) == .timedOut {
+            timedOut = true
+            process.interrupt()
+            if finished.wait(timeout: .now() + 3) == .timedOut { kill(process.processIdentifier, SIGKILL); finished.wait() }
+        }
+        // Let the readers collect the last bytes.
+        Thread.sleep(forTimeInterval: 0.05)
+        out.fileHandleForReading.readabilityHandler = nil
+        err.fileHandleForReading.readabilityHandler = nil
+        stdoutData.append(out.fileHandleForReading.readDataToEndOfFile())
+        stderrData.append(err.fileHandleForReading.readDataToEndOfFile())
+        lock.lock(); defer { lock.unlock() }
+        return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                             stderr: String(decoding: stderrData, as: UTF8.self), timedOut: timedOut)
+    }
+}
