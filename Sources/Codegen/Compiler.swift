@@ -72,6 +72,11 @@ public struct Compiler {
         return emitter.assembly(ir.module)
     }
 
+    /// Events up to this size are built on the stack; larger ones in the scratch map.
+    static let stackEventLimit = 192
+    /// How many strings join() reads, as in bpftrace.
+    public static let joinArguments = Builtins.joinArguments
+
     public static func programType(for kind: ProviderKind) -> BPFProgramType {
         switch kind {
         case .begin, .end, .rawtracepoint: return .rawTracepoint
@@ -91,6 +96,13 @@ public struct Compiler {
         specs.append(MapSpec(name: InternalMap.events, type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 1 << 20))
         specs.append(MapSpec(name: InternalMap.lostEvents, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
         specs.append(MapSpec(name: InternalMap.droppedUpdates, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
+        let largest = program.formats.map { call -> Int in
+            call.format.hasPrefix("join:") ? 8 + Compiler.joinArguments * Builtins.defaultStringSize
+                : 8 + call.argumentTypes.reduce(0) { $0 + $1.storageSize }
+        }.max() ?? 0
+        if largest > Compiler.stackEventLimit {
+            specs.append(MapSpec(name: InternalMap.scratch, type: .perCPUArray, keySize: 4, valueSize: (largest + 7) / 8 * 8, maxEntries: 1))
+        }
         if program.usesStacks {
             specs.append(MapSpec(name: InternalMap.stacks, type: .stackTrace, keySize: 4, valueSize: 127 * 8, maxEntries: 4096))
         }

@@ -38,6 +38,8 @@ public enum InternalMap {
     public static let lostEvents = ".lost"
     /// Stack traces for kstack/ustack.
     public static let stacks = ".stacks"
+    /// Per-CPU buffer for events too large for the 512-byte BPF stack.
+    public static let scratch = ".scratch"
     /// Per-CPU counter of map updates refused because the map was full.
     public static let droppedUpdates = ".dropped"
 }

@@ -97,10 +97,20 @@ final class IR {
         return LLVMBuildICmp(builder, LLVMIntNE, value, LLVMConstInt(type, 0, 0), "")
     }
 
+    /// Zeroes `size` bytes. The BPF backend only inlines small memsets (a call to memset
+    /// does not exist in BPF), so large ones are written as 8-byte stores.
     func memset(_ pointer: LLVMValueRef, size: Int) {
         guard size > 0 else { return }
-        let instruction = LLVMBuildMemSet(builder, cast(pointer, to: bytePointer), LLVMConstInt(i8, 0, 0), const64(size), 8)
-        _ = instruction
+        if size <= 128 {
+            _ = LLVMBuildMemSet(builder, cast(pointer, to: bytePointer), LLVMConstInt(i8, 0, 0), const64(size), 8)
+            return
+        }
+        for chunk in stride(from: 0, to: size / 8 * 8, by: 8) {
+            store(const64(UInt64(0)), to: offset(pointer, chunk), alignment: 8)
+        }
+        for index in size / 8 * 8 ..< size {
+            store(LLVMConstInt(i8, 0, 0), to: offset(pointer, index), alignment: 1)
+        }
     }
 
     func memcpy(_ destination: LLVMValueRef, _ source: LLVMValueRef, size: Int, alignment: UInt32 = 1) {

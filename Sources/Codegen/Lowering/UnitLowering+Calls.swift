@@ -11,6 +11,10 @@ extension UnitLowering {
             let values = format.kind == .print && format.argumentTypes.isEmpty ? [] : (format.kind == .time ? [] : args.dropFirst(format.kind == .print ? 0 : 1).map { $0 })
             emitEvent(kind: UInt64(id), values: values.map { ($0, type(of: $0)) }, declared: format.argumentTypes)
             return .none
+        case "join":
+            guard let id = unit.formatIDs[expr.id] else { return .none }
+            emitJoin(kind: UInt64(id), array: args[0])
+            return .none
         case "exit":
             let code = args.first.map { scalar($0) } ?? ir.const64(UInt64(0))
             emitEvent(kind: EventKind.exit, scalars: [code])
@@ -30,7 +34,7 @@ extension UnitLowering {
             return .buffer(slot)
         case "ksym", "kaddr", "uptr", "kptr", "reg":
             if name == "reg", case .string(let register) = args[0].kind { return .scalar(self.register(register)) }
-            if name == "kaddr" { return .scalar(ir.const64(UInt64(0))) }
+            if name == "kaddr" { return .scalar(ir.const64(unit.constants[expr.id] ?? 0)) }
             return .scalar(scalar(args[0]))
         case "usym":
             let slot = stackBuffer(size: 16)
@@ -80,19 +84,70 @@ extension UnitLowering {
     func emitEvent(kind: UInt64, values: [(Expr, SType)] = [], declared: [SType] = [], scalars: [LLVMValueRef] = []) {
         let layout = declared.isEmpty ? values.map(\.1) : declared
         let size = 8 + layout.reduce(0) { $0 + $1.storageSize } + scalars.count * 8
-        let buffer = stackBuffer(size: size)
-        if layout.contains(where: { !isScalarStorage($0) }) { ir.memset(buffer, size: size) }
-        ir.store(ir.const64(kind), to: buffer, alignment: 8)
-        var offset = 8
-        for ((expr, from), to) in zip(values, layout) {
-            write(lower(expr), from: from, to: to, at: ir.offset(buffer, offset))
-            offset += to.storageSize
+        // Evaluate arguments before taking the buffer: lowering may need the scratch map too.
+        let lowered = values.map { lower($0.0) }
+        withEventBuffer(size: size, zeroed: layout.contains(where: { !isScalarStorage($0) })) { buffer in
+            ir.store(ir.const64(kind), to: buffer, alignment: 8)
+            var offset = 8
+            for ((value, (_, from)), to) in zip(zip(lowered, values), layout) {
+                write(value, from: from, to: to, at: ir.offset(buffer, offset))
+                offset += to.storageSize
+            }
+            for value in scalars {
+                ir.store(value, to: ir.offset(buffer, offset), alignment: 8)
+                offset += 8
+            }
         }
-        for value in scalars {
-            ir.store(value, to: ir.offset(buffer, offset), alignment: 8)
-            offset += 8
+    }
+
+    /// Provides a buffer for an event and sends it once `fill` has written it. Small events
+    /// live on the stack; large ones (join, many strings) in a per-CPU scratch map, since the
+    /// BPF stack is only 512 bytes.
+    func withEventBuffer(size: Int, zeroed: Bool, fill: (LLVMValueRef) -> Void) {
+        if size <= Compiler.stackEventLimit {
+            let buffer = stackBuffer(size: size)
+            if zeroed { ir.memset(buffer, size: size) }
+            fill(buffer)
+            send(buffer, size: size)
+            return
         }
+        let key = stackBuffer(size: 8)
+        ir.store(LLVMConstInt(ir.i32, 0, 0), to: key, alignment: 4)
+        let buffer = lookup(InternalMap.scratch, key: key)
+        let have = ir.block("scratch.have"), done = ir.block("scratch.done")
+        LLVMBuildCondBr(ir.builder, ir.isNonZero(buffer), have, done)
+        ir.position(at: have)
+        if zeroed { ir.memset(buffer, size: size) }
+        fill(buffer)
+        send(buffer, size: size)
+        ir.branch(to: done)
+        ir.position(at: done)
+    }
+
+    private func send(_ buffer: LLVMValueRef, size: Int) {
         let result = ir.helper(.ringbufOutput, [mapPointer(InternalMap.events), buffer, ir.const64(UInt64(size)), ir.const64(UInt64(0))])
         countFailure(result, in: InternalMap.lostEvents)
+    }
+
+    /// `join(argv [, sep])`: up to `Compiler.joinArguments` strings read from a NULL-terminated
+    /// array of user pointers, sent as one event; user space joins them.
+    func emitJoin(kind: UInt64, array: Expr) {
+        let count = Compiler.joinArguments, width = Builtins.defaultStringSize
+        let base = scalar(array)
+        withEventBuffer(size: 8 + count * width, zeroed: true) { buffer in
+            ir.store(ir.const64(kind), to: buffer, alignment: 8)
+            let end = ir.block("join.end")
+            for index in 0..<count {
+                let address = LLVMBuildAdd(ir.builder, base, ir.const64(index * 8), "")!
+                let pointer = probeRead(address: address, bytes: 8, signed: false)
+                let next = ir.block("join.next")
+                LLVMBuildCondBr(ir.builder, ir.isNonZero(pointer), next, end)
+                ir.position(at: next)
+                let source = LLVMBuildIntToPtr(ir.builder, pointer, ir.bytePointer, "")!
+                ir.helper(readStringHelper, [ir.offset(buffer, 8 + index * width), LLVMConstInt(ir.i32, UInt64(width), 0), source])
+            }
+            ir.branch(to: end)
+            ir.position(at: end)
+        }
     }
 }

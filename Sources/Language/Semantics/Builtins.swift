@@ -35,4 +35,6 @@ public enum Builtins {
 
     /// Default size of strings read with str() and of `$1` used as a string (bpftrace's 64).
     public static let defaultStringSize = 64
+    /// How many strings join() reads from an argv-style array (bpftrace's limit).
+    public static let joinArguments = 16
 }

@@ -25,6 +25,8 @@ public struct ProbeUnit: Sendable {
     public var variables: [String: SType]
     /// Format ids of the call sites in this unit, by expression id.
     public var formatIDs: [Int: Int]
+    /// Values known at compile time (kaddr("sym")), by expression id.
+    public var constants: [Int: UInt64] = [:]
     public var range: SourceRange
 }
 

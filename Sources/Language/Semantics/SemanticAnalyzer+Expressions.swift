@@ -311,7 +311,11 @@ extension SemanticAnalyzer {
                 error("kaddr() takes a kernel symbol name as a string literal", expr.range)
                 return .u64
             }
-            if catalogue.kernelAddress(of: symbol) == nil { error("kernel symbol '\(symbol)' not found", args[0].range) }
+            if let address = catalogue.kernelAddress(of: symbol) {
+                constants[expr.id] = address
+            } else {
+                error("kernel symbol '\(symbol)' not found", args[0].range)
+            }
             return .u64
         case "ntop":
             guard arity(1...2) else { return .inet }
@@ -358,7 +362,7 @@ extension SemanticAnalyzer {
                 guard case .string(let s) = args[1].kind else { error("join() separator must be a string literal", args[1].range); return .void }
                 separator = s
             }
-            recordFormat(.print, format: "join:" + separator, types: [.tuple(Array(repeating: .string(size: Builtins.defaultStringSize), count: 16))], args: [args[0]], expr)
+            recordFormat(.print, format: "join:" + separator, types: [.tuple(Array(repeating: .string(size: Builtins.defaultStringSize), count: Builtins.joinArguments))], args: [args[0]], expr)
             return .void
         case "kstack", "ustack":
             guard arity(0...2) else { return .kstack(limit: 127) }

@@ -28,6 +28,7 @@ public struct SemanticAnalyzer {
     var exprTypes: [Int: SType] = [:]
     var variables: [String: SType] = [:]
     var formatIDs: [Int: Int] = [:]
+    var constants: [Int: UInt64] = [:]
     var context = ProbeContext(layout: .none)
     var target = ProbeTarget(kind: .begin, parts: [])
     var loopDepth = 0
@@ -76,6 +77,7 @@ public struct SemanticAnalyzer {
                 exprTypes = [:]
                 variables = [:]
                 formatIDs = [:]
+                constants = [:]
                 context = item.context
                 target = item.target
                 // Twice, so a variable assigned late in the body types its earlier uses.
@@ -88,7 +90,7 @@ public struct SemanticAnalyzer {
                 }
                 units.append(ProbeUnit(probeIndex: item.probe, target: item.target, context: item.context,
                                        predicate: probe.predicate, body: probe.body, exprTypes: exprTypes,
-                                       variables: variables, formatIDs: formatIDs, range: item.range))
+                                       variables: variables, formatIDs: formatIDs, constants: constants, range: item.range))
             }
         }
         if !diagnostics.isEmpty {

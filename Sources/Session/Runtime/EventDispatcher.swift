@@ -69,6 +69,13 @@ public final class EventDispatcher {
             if call.format.hasPrefix("clear:") || call.format.hasPrefix("zero:") {
                 let parts = call.format.split(separator: ":", maxSplits: 1)
                 _ = mapAction(String(parts[0]), String(parts[1]))
+            } else if call.format.hasPrefix("join:"), case .tuple(let parts)? = values.first {
+                let separator = String(call.format.dropFirst("join:".count))
+                let words = parts.compactMap { part -> String? in
+                    if case .string(let s) = part, !s.isEmpty { return s }
+                    return nil
+                }
+                write(format.printf(words.joined(separator: separator) + "\n"))
             } else if call.format.hasPrefix("@") {
                 if let table = mapAction("print", call.format) { write(format.map(table) + (format == .text ? "\n" : "")) }
             } else if let value = values.first {
