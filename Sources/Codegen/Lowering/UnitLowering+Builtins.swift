@@ -85,6 +85,24 @@ extension UnitLowering {
         }
     }
 
+    /// `pointer->member`: kernel memory read with probe_read at the member's BTF offset.
+    func structMember(_ member: ContextField, of base: LLVMValueRef) -> Lowered {
+        let address = LLVMBuildAdd(ir.builder, base, ir.const64(member.offset), "")!
+        switch member.kind {
+        case .integer(let signed):
+            return .scalar(probeRead(address: address, bytes: min(8, member.size), signed: signed))
+        case .pointer, .opaque, .dataLocString:
+            return .scalar(probeRead(address: address, bytes: min(8, max(1, member.size)), signed: false))
+        case .record:
+            return .scalar(address)
+        case .charArray(let length):
+            let slot = stackBuffer(size: length)
+            ir.memset(slot, size: (length + 7) / 8 * 8)
+            ir.helper(readHelper, [slot, LLVMConstInt(ir.i32, UInt64(length), 0), LLVMBuildIntToPtr(ir.builder, address, ir.bytePointer, "")!])
+            return .buffer(slot)
+        }
+    }
+
     /// `args.NAME`: a tracepoint record field, or a named argument of an argument array.
     func contextField(_ name: String) -> Lowered {
         guard let field = unit.context.fields.first(where: { $0.name == name }) else { return .scalar(ir.const64(UInt64(0))) }
@@ -95,7 +113,7 @@ extension UnitLowering {
                 return .scalar(ir.fit(ir.load(ir.i64, from: address, alignment: 8), bytes: field.size, signed: signed))
             }
             return .scalar(ir.loadInteger(bytes: min(8, field.size), signed: signed, from: address))
-        case .pointer, .opaque:
+        case .pointer, .opaque, .record:
             if field.size >= 8 || unit.context.layout == .argumentArray {
                 return .scalar(ir.load(ir.i64, from: address, alignment: 8))
             }

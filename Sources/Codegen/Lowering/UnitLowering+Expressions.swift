@@ -67,6 +67,7 @@ extension UnitLowering {
             return read(resultType, at: slot)
         case .field(let base, let name, _):
             if type(of: base) == .context { return contextField(name) }
+            if let member = unit.members[expr.id] { return structMember(member, of: scalar(base)) }
             guard case .tuple(let parts) = type(of: base), let index = Int(name), index < parts.count,
                   case .buffer(let pointer) = lower(base) else { return .scalar(ir.const64(UInt64(0))) }
             let offset = parts[..<index].reduce(0) { $0 + $1.storageSize }

@@ -27,6 +27,8 @@ public struct ProbeUnit: Sendable {
     public var formatIDs: [Int: Int]
     /// Values known at compile time (kaddr("sym")), by expression id.
     public var constants: [Int: UInt64] = [:]
+    /// Struct members read through pointers (`p->field`), by expression id.
+    public var members: [Int: ContextField] = [:]
     public var range: SourceRange
 }
 

@@ -7,6 +7,12 @@ public protocol ProbeCatalogue {
     func context(for target: ProbeTarget) throws -> ProbeContext
     /// A kernel symbol's address, for `kaddr("name")`.
     func kernelAddress(of symbol: String) -> UInt64?
+    /// A member of a kernel struct (from BTF), for `curtask->pid` and `args.prev->comm`.
+    func member(of typeName: String, named name: String) -> ContextField?
+}
+
+extension ProbeCatalogue {
+    public func member(of typeName: String, named name: String) -> ContextField? { nil }
 }
 
 /// A reason a catalogue cannot provide a target, with advice for the user.
@@ -54,6 +60,9 @@ public struct ContextField: Sendable, Hashable {
         case pointer(pointee: String)
         /// Any other array or struct we can only show as an integer of its first bytes.
         case opaque
+        /// An embedded struct or union (`struct list_head tasks`): its address, for further
+        /// member access.
+        case record(name: String)
     }
     public var name: String
     public var offset: Int

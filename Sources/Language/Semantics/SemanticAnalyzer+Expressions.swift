@@ -95,8 +95,10 @@ extension SemanticAnalyzer {
                     return .s64
                 }
                 return elements[index]
+            case .pointer(let pointee):
+                return memberType(of: pointee, name, expr)
             default:
-                error("'\(name)' is not a field of \(baseType): struct fields through pointers need BTF support, which is not there yet", expr.range)
+                error("'\(name)' is not a field of \(baseType)", expr.range)
                 return .s64
             }
         case .index(let base, let index):
@@ -186,19 +188,38 @@ extension SemanticAnalyzer {
         return target.parts.last ?? target.name
     }
 
+    /// `pointer->member` through BTF: the member's type, recorded for code generation.
+    private mutating func memberType(of pointee: String, _ name: String, _ expr: Expr) -> SType {
+        if pointee.hasSuffix("*") {
+            error("'\(pointee)' is a pointer to a pointer: dereference it first", expr.range)
+            return .s64
+        }
+        guard let member = catalogue.member(of: pointee, named: name) else {
+            error("\(pointee) has no member '\(name)' (or its type is not in the kernel's BTF)", expr.range)
+            return .s64
+        }
+        members[expr.id] = member
+        return fieldType(member)
+    }
+
+    func fieldType(_ field: ContextField) -> SType {
+        switch field.kind {
+        case .integer(let signed): return .int(bytes: min(8, max(1, field.size)), signed: signed)
+        case .charArray(let length): return .string(size: length)
+        case .dataLocString: return .string(size: Builtins.defaultStringSize)
+        case .pointer(let pointee): return .pointer(pointee: pointee)
+        case .record(let name): return .pointer(pointee: name)
+        case .opaque: return .u64
+        }
+    }
+
     private mutating func contextFieldType(_ name: String, _ expr: Expr) -> SType {
         guard let field = context.fields.first(where: { $0.name == name }) else {
             let known = context.fields.map(\.name).joined(separator: ", ")
             error("\(target.name) has no argument '\(name)'", expr.range, notes: known.isEmpty ? [] : ["its arguments: \(known)"])
             return .s64
         }
-        switch field.kind {
-        case .integer(let signed): return .int(bytes: min(8, max(1, field.size)), signed: signed)
-        case .charArray(let length): return .string(size: length)
-        case .dataLocString: return .string(size: Builtins.defaultStringSize)
-        case .pointer(let pointee): return .pointer(pointee: pointee)
-        case .opaque: return .u64
-        }
+        return fieldType(field)
     }
 
     private mutating func callType(_ name: String, _ args: [Expr], _ expr: Expr) -> SType {

@@ -29,6 +29,7 @@ public struct SemanticAnalyzer {
     var variables: [String: SType] = [:]
     var formatIDs: [Int: Int] = [:]
     var constants: [Int: UInt64] = [:]
+    var members: [Int: ContextField] = [:]
     var context = ProbeContext(layout: .none)
     var target = ProbeTarget(kind: .begin, parts: [])
     var loopDepth = 0
@@ -78,6 +79,7 @@ public struct SemanticAnalyzer {
                 variables = [:]
                 formatIDs = [:]
                 constants = [:]
+                members = [:]
                 context = item.context
                 target = item.target
                 // Twice, so a variable assigned late in the body types its earlier uses.
@@ -90,7 +92,7 @@ public struct SemanticAnalyzer {
                 }
                 units.append(ProbeUnit(probeIndex: item.probe, target: item.target, context: item.context,
                                        predicate: probe.predicate, body: probe.body, exprTypes: exprTypes,
-                                       variables: variables, formatIDs: formatIDs, constants: constants, range: item.range))
+                                       variables: variables, formatIDs: formatIDs, constants: constants, members: members, range: item.range))
             }
         }
         if !diagnostics.isEmpty {

@@ -113,7 +113,7 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
             let arguments = (try? kernel.rawTracepointArguments(target.parts.last!)) ?? []
             let fields = arguments.enumerated().map { index, argument in
                 ContextField(name: argument.name, offset: index * 8, size: argument.size,
-                             kind: argument.isPointer ? .pointer(pointee: argument.typeName) : .integer(signed: argument.isSigned))
+                             kind: argument.isPointer ? .pointer(pointee: LiveCatalogue.pointee(of: argument.typeName)) : .integer(signed: argument.isSigned))
             }
             return ProbeContext(layout: .argumentArray, fields: target.kind == .rawtracepoint ? fields : fields)
         }
@@ -123,7 +123,7 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         let kind: ContextField.Kind
         switch field.layout {
         case .scalar: kind = .integer(signed: field.isSigned)
-        case .pointer: kind = .pointer(pointee: field.typeName)
+        case .pointer: kind = .pointer(pointee: LiveCatalogue.pointee(of: field.typeName))
         case .array(_, let count):
             kind = field.isString ? .charArray(length: count ?? field.size) : .opaque
         case .flexibleArray: kind = .opaque
@@ -131,6 +131,26 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         case .relativeLocation: kind = .opaque
         }
         return ContextField(name: field.name, offset: field.offset, size: field.size, kind: kind)
+    }
+
+    public func member(of typeName: String, named name: String) -> ContextField? {
+        guard let member = KernelStructs.shared?.member(of: typeName, named: name) else { return nil }
+        let kind: ContextField.Kind
+        switch member.kind {
+        case .integer(let signed): kind = .integer(signed: signed)
+        case .pointer(let pointee): kind = .pointer(pointee: pointee)
+        case .charArray(let length): kind = .charArray(length: length)
+        case .record(let name): kind = .record(name: name)
+        case .opaque: kind = .opaque
+        }
+        return ContextField(name: member.name, offset: member.offset, size: member.size, kind: kind)
+    }
+
+    /// `struct task_struct *` → `struct task_struct`: SType.pointer names the pointee.
+    static func pointee(of typeName: String) -> String {
+        var text = typeName.trimmingCharacters(in: .whitespaces)
+        if text.hasSuffix("*") { text.removeLast() }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     public func kernelAddress(of symbol: String) -> UInt64? {
