@@ -4,12 +4,12 @@ import Symbols
 import Glibc
 #endif
 
-/// Skips a test that needs a privilege or feature the machine lacks; with BPFSH_NO_SKIP=1
+/// Skips a test that needs a privilege or feature the machine lacks; with BPFSH_REQUIRE_KERNEL_TESTS=1
 /// (set in CI, which runs as root) the skip is a failure instead, so a CI run cannot pass by
 /// silently skipping.
 func skipUnless(_ condition: Bool, _ reason: String, file: StaticString = #filePath, line: UInt = #line) throws {
     guard !condition else { return }
-    if getenv("BPFSH_NO_SKIP").map({ String(cString: $0) }) == "1" {
+    if getenv("BPFSH_REQUIRE_KERNEL_TESTS").map({ String(cString: $0) }) == "1" {
         XCTFail("required test could not run: \(reason)", file: file, line: line)
         throw XCTSkip("failed: \(reason)")
     }
