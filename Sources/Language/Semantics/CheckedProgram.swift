@@ -44,6 +44,13 @@ public struct MapInfo: Sendable, Hashable {
     public var value: Value
     public var range: SourceRange
 
+    public init(name: String, keys: [SType], value: Value, range: SourceRange) {
+        self.name = name
+        self.keys = keys
+        self.value = value
+        self.range = range
+    }
+
     /// Bytes of the key as stored in the kernel (a zero u64 for maps without keys, plus the
     /// bucket index for histograms).
     public var keySize: Int {
