@@ -22,7 +22,10 @@ extension UnitLowering {
         case "str":
             let t = type(of: expr)
             if case .string = type(of: args[0]) {
-                return lower(args[0])
+                let copy = stackBuffer(size: t.storageSize)
+                ir.memset(copy, size: t.storageSize)
+                write(lower(args[0]), from: type(of: args[0]), to: t, at: copy)
+                return .buffer(copy)
             }
             let address = scalar(args[0])
             let size = t.storageSize

@@ -294,18 +294,17 @@ extension SemanticAnalyzer {
             return .void
         case "print":
             guard arity(1...3) else { return .void }
-            if case .map(let mapName, let keys) = args[0].kind, keys.isEmpty, let info = maps[mapName], info.isPerCPU || args.count > 1 {
-                recordFormat(.print, format: "@" + mapName, types: [], args: [], expr)
+            // print(@m) prints the whole map, whatever it holds; print(@m[k]) or print(expr)
+            // prints one value.
+            if case .map(let mapName, let keys) = args[0].kind, keys.isEmpty {
+                if maps[mapName] == nil { error("@\(mapName) is printed but never assigned", args[0].range) }
+                for index in args.indices.dropFirst() { _ = literalInteger(index) }
+                let top = args.count > 1 ? literalInteger(1) ?? 0 : 0
+                let divisor = args.count > 2 ? literalInteger(2) ?? 1 : 1
+                recordFormat(.print, format: "@\(mapName)|\(top)|\(divisor)", types: [], args: [], expr)
                 return .void
             }
-            if case .map(let mapName, let keys) = args[0].kind, keys.isEmpty, maps[mapName] == nil {
-                error("@\(mapName) is printed but never assigned", args[0].range)
-                return .void
-            }
-            if case .map(let mapName, let keys) = args[0].kind, keys.isEmpty, let info = maps[mapName], !info.keys.isEmpty {
-                recordFormat(.print, format: "@" + mapName, types: [], args: [], expr)
-                return .void
-            }
+            if args.count > 1 { error("print() takes a top count and divisor only for whole maps", args[1].range) }
             let t = infer(args[0])
             if !isStorable(t) { error("\(t) cannot be printed", args[0].range) }
             recordFormat(.print, format: "", types: [t], args: [args[0]], expr)
@@ -317,7 +316,8 @@ extension SemanticAnalyzer {
             if args.count == 2 {
                 if let n = literalInteger(1) {
                     if n < 1 || n > 200 { error("str() length must be between 1 and 200", args[1].range) }
-                    size = Int(max(1, min(200, n))) + 1
+                    // The length counts the terminating NUL, as in bpftrace.
+                    size = Int(max(1, min(200, n)))
                 }
             }
             if case .string(let s) = t { return .string(size: min(s, size)) }

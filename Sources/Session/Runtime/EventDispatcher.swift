@@ -77,9 +77,11 @@ public final class EventDispatcher {
                 }
                 write(format.printf(words.joined(separator: separator) + "\n"))
             } else if call.format.hasPrefix("@") {
-                if let table = mapAction("print", call.format) { write(format.map(table) + (format == .text ? "\n" : "")) }
+                let parts = call.format.split(separator: "|")
+                let options = PrintOptions(top: parts.count > 1 ? Int(parts[1]) ?? 0 : 0, divisor: parts.count > 2 ? Int(parts[2]) ?? 1 : 1)
+                if let table = mapAction("print", String(parts[0])) { write(format.map(table, options: options)) }
             } else if let value = values.first {
-                write(format.value(value) + "\n")
+                write(format.value(value))
             }
         }
     }
