@@ -74,6 +74,8 @@ public struct Compiler {
 
     /// Events up to this size are built on the stack; larger ones in the scratch map.
     static let stackEventLimit = 192
+    /// Bytes of the per-CPU scratch buffer, the largest event a program may send.
+    public static let scratchSize = 4096
     /// How many strings join() reads, as in bpftrace.
     public static let joinArguments = Builtins.joinArguments
 
@@ -101,7 +103,8 @@ public struct Compiler {
                 : 8 + call.argumentTypes.reduce(0) { $0 + $1.storageSize }
         }.max() ?? 0
         if largest > Compiler.stackEventLimit {
-            specs.append(MapSpec(name: InternalMap.scratch, type: .perCPUArray, keySize: 4, valueSize: (largest + 7) / 8 * 8, maxEntries: 1))
+            // A fixed size, so probes compiled separately in one session share the map.
+            specs.append(MapSpec(name: InternalMap.scratch, type: .perCPUArray, keySize: 4, valueSize: Compiler.scratchSize, maxEntries: 1))
         }
         if program.usesStacks {
             specs.append(MapSpec(name: InternalMap.stacks, type: .stackTrace, keySize: 4, valueSize: 127 * 8, maxEntries: 4096))

@@ -71,9 +71,3 @@ public struct CompiledProgram: Sendable {
         maps.firstIndex { $0.name == name }.map { Int32($0 + 1) }
     }
 }
-
-/// Event kinds written as the first u64 of every ring-buffer record. Format calls use their
-/// format id (small numbers); the runtime's own events use these high values.
-public enum EventKind {
-    public static let exit: UInt64 = 0xFFFF_0001
-}

@@ -1,4 +1,5 @@
 import CLLVM
+import Glibc
 
 /// Turns an LLVM module into BPF instructions, one section per program.
 ///
@@ -12,6 +13,11 @@ struct ObjectEmitter {
 
     private static let initialized: Bool = {
         cllvm_initialize_bpf()
+        // LLVM ends the process on a fatal error; at least say what happened and whose bug it is.
+        LLVMInstallFatalErrorHandler { reason in
+            let text = reason.map { String(cString: $0) } ?? "unknown"
+            fputs("bpfsh: internal compiler error (LLVM): \(text)\nPlease report this with the program that caused it.\n", stderr)
+        }
         return true
     }()
 

@@ -6,8 +6,7 @@ extension UnitLowering {
         let b = ir.builder
         switch name {
         case "printf", "cat", "system", "time", "print", "clear", "zero":
-            guard let id = unit.formatIDs[expr.id] else { return .none }
-            let format = program.formats[id]
+            guard let id = unit.formatIDs[expr.id], let format = program.format(id: id) else { return .none }
             let values = format.kind == .print && format.argumentTypes.isEmpty ? [] : (format.kind == .time ? [] : args.dropFirst(format.kind == .print ? 0 : 1).map { $0 })
             emitEvent(kind: UInt64(id), values: values.map { ($0, type(of: $0)) }, declared: format.argumentTypes)
             return .none
@@ -16,8 +15,9 @@ extension UnitLowering {
             emitJoin(kind: UInt64(id), array: args[0])
             return .none
         case "exit":
+            guard let id = unit.formatIDs[expr.id] else { return .none }
             let code = args.first.map { scalar($0) } ?? ir.const64(UInt64(0))
-            emitEvent(kind: EventKind.exit, scalars: [code])
+            emitEvent(kind: UInt64(id), scalars: [code])
             return .none
         case "str":
             let t = type(of: expr)

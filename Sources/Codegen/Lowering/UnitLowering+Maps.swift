@@ -189,7 +189,8 @@ extension UnitLowering {
         let b = ir.builder
         let below = LLVMBuildICmp(b, LLVMIntSLT, value, ir.const64(low), "")!
         let above = LLVMBuildICmp(b, LLVMIntSGE, value, ir.const64(high), "")!
-        let inRange = LLVMBuildAdd(b, LLVMBuildSDiv(b, LLVMBuildSub(b, value, ir.const64(low), "")!, ir.const64(step), "")!, ir.const64(UInt64(1)), "")!
+        // Unsigned: BPF (v2) has no signed division, and below-min values are selected away.
+        let inRange = LLVMBuildAdd(b, LLVMBuildUDiv(b, LLVMBuildSub(b, value, ir.const64(low), "")!, ir.const64(step), "")!, ir.const64(UInt64(1)), "")!
         let last = ir.const64((high - low) / step + 1)
         let notBelow = LLVMBuildSelect(b, above, last, inRange, "")!
         return LLVMBuildSelect(b, below, ir.const64(UInt64(0)), notBelow, "")!

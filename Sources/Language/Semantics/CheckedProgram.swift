@@ -10,8 +10,25 @@ public struct CheckedProgram: Sendable {
     /// written into the event so the runtime knows how to decode and format it.
     public var formats: [FormatCall]
     public var source: SourceFile
+    /// Maps this program itself reads or writes, in order of appearance.
+    public var usedMaps: [String] = []
+    /// The id of `formats[0]`: a session numbers format calls across all its probes.
+    public var formatIDBase: Int = 0
+
+    public init(units: [ProbeUnit], maps: [MapInfo], formats: [FormatCall], source: SourceFile, formatIDBase: Int, usedMaps: [String]) {
+        self.units = units
+        self.maps = maps
+        self.formats = formats
+        self.source = source
+        self.formatIDBase = formatIDBase
+        self.usedMaps = usedMaps
+    }
 
     public func map(named name: String) -> MapInfo? { maps.first { $0.name == name } }
+    public func format(id: Int) -> FormatCall? {
+        let index = id - formatIDBase
+        return formats.indices.contains(index) ? formats[index] : nil
+    }
 }
 
 /// One attach point of a probe with its own types: `args` differs per tracepoint.
@@ -69,7 +86,7 @@ public struct MapInfo: Sendable, Hashable {
 
 /// A call whose text is formatted in user space from an event.
 public struct FormatCall: Sendable, Hashable {
-    public enum Kind: String, Sendable { case printf, time, cat, system, print }
+    public enum Kind: String, Sendable { case printf, time, cat, system, print, exit }
     public var id: Int
     public var kind: Kind
     public var format: String

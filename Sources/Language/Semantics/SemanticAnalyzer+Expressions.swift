@@ -351,6 +351,8 @@ extension SemanticAnalyzer {
         case "exit":
             guard arity(0...1) else { return .void }
             if args.count == 1 { integerArgument(0) }
+            // An event like printf's, so the session knows which probe asked to exit.
+            recordFormat(.exit, format: "", types: [], args: [], expr)
             return .void
         case "delete":
             guard arity(1...2) else { return .void }
@@ -422,10 +424,10 @@ extension SemanticAnalyzer {
 
     private mutating func recordFormat(_ kind: FormatCall.Kind, format: String, types: [SType], args: [Expr], _ expr: Expr) {
         if let id = formatIDs[expr.id] {
-            formats[id].argumentTypes = types
+            formats[id - options.formatIDBase].argumentTypes = types
             return
         }
-        let id = formats.count
+        let id = options.formatIDBase + formats.count
         formats.append(FormatCall(id: id, kind: kind, format: format, argumentTypes: types, range: expr.range, argumentRanges: args.map(\.range)))
         formatIDs[expr.id] = id
     }

@@ -9,9 +9,17 @@ public struct SemanticAnalyzer {
         public var positionalParameters: [String]
         /// Whether `system()` may be used (bpftrace's --unsafe).
         public var allowUnsafe: Bool
-        public init(positionalParameters: [String] = [], allowUnsafe: Bool = false) {
+        /// Maps that already exist in the session: their layout is fixed, so a new probe must
+        /// use them as they are (that is how separately defined probes share data).
+        public var knownMaps: [MapInfo]
+        /// The first format id this program may use; ids are unique across a session because
+        /// all probes share one event ring.
+        public var formatIDBase: Int
+        public init(positionalParameters: [String] = [], allowUnsafe: Bool = false, knownMaps: [MapInfo] = [], formatIDBase: Int = 0) {
             self.positionalParameters = positionalParameters
             self.allowUnsafe = allowUnsafe
+            self.knownMaps = knownMaps
+            self.formatIDBase = formatIDBase
         }
     }
 
@@ -68,6 +76,10 @@ public struct SemanticAnalyzer {
         }
         if !diagnostics.isEmpty { throw DiagnosticList(diagnostics) }
 
+        for known in options.knownMaps where maps[known.name] == nil {
+            maps[known.name] = known
+            mapOrder.append(known.name)
+        }
         var units: [ProbeUnit] = []
         for pass in 0..<3 {
             reporting = pass == 2
@@ -98,7 +110,8 @@ public struct SemanticAnalyzer {
         if !diagnostics.isEmpty {
             throw DiagnosticList(dedupe(diagnostics))
         }
-        return CheckedProgram(units: units, maps: mapOrder.compactMap { maps[$0] }, formats: formats, source: source)
+        return CheckedProgram(units: units, maps: mapOrder.compactMap { maps[$0] }, formats: formats, source: source,
+                              formatIDBase: options.formatIDBase, usedMaps: MapUsage.names(in: program.probes))
     }
 
     private func dedupe(_ list: [Diagnostic]) -> [Diagnostic] {
@@ -246,14 +259,15 @@ public struct SemanticAnalyzer {
             error("@\(name) is used with \(now) here but with \(was) elsewhere", range)
             return
         }
-        info.keys = zip(info.keys, keys).map { $0.widened(with: $1) }
+        let frozen = options.knownMaps.contains { $0.name == name }
+        if !frozen { info.keys = zip(info.keys, keys).map { $0.widened(with: $1) } }
         switch (info.value, value) {
         case (.aggregation(let a, let s1), .aggregation(let b, let s2)):
             if a != b { error("@\(name) is a \(a)() map; it cannot also hold \(b)()", range); return }
             info.value = .aggregation(a, signed: s1 || s2)
         case (.plain(let a), .plain(let b)):
             if !a.isCompatible(with: b) { error("@\(name) holds \(a); it cannot also hold \(b)", range); return }
-            info.value = .plain(a.widened(with: b))
+            if !frozen { info.value = .plain(a.widened(with: b)) }
         case (.aggregation(let a, _), .plain(let b)):
             error("@\(name) is a \(a)() map; it cannot also be assigned \(b)", range)
             return

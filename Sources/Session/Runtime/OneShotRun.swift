@@ -4,9 +4,9 @@ import Kernel
 import Language
 import Tables
 
-/// Runs one bpftrace-style program to completion, like `bpftrace -e`: compile, create maps,
-/// load, attach everything, fire BEGIN, stream events, and on exit() / Ctrl-C / the end of
-/// the `-c` command run END and print the maps.
+/// Runs one bpftrace-style program to completion, like `bpftrace -e`: the whole program is
+/// one live probe of a `TracingSession`; BEGIN fires once everything is attached, events
+/// stream until exit() / Ctrl-C / the end of the `-c` command, then END runs and the maps print.
 public final class OneShotRun {
     public struct Options {
         public var format: OutputFormat = .text
@@ -37,136 +37,69 @@ public final class OneShotRun {
 
     public func run(_ source: SourceFile) -> Outcome {
         let kernelCatalogue = Kernel.ProbeCatalogue()
-        let catalogue = LiveCatalogue(kernel: kernelCatalogue)
-        let child = options.command.map { try? ChildCommand(command: $0) } ?? nil
-        if options.command != nil && child == nil {
-            errors("bpfsh: cannot start the command '\(options.command!)'\n")
-            return .kernelError
+        var child: ChildCommand? = nil
+        if let command = options.command {
+            do { child = try ChildCommand(command: command) } catch {
+                errors("bpfsh: cannot start the command '\(command)'\n")
+                return .kernelError
+            }
         }
-        let pipeline = ProgramPipeline(
-            catalogue: catalogue,
-            analyzerOptions: SemanticAnalyzer.Options(positionalParameters: options.positionalParameters, allowUnsafe: options.allowUnsafe),
-            codegenOptions: CodegenOptions(startTimeNanoseconds: MonotonicClock.nanoseconds(),
-                                           cpuCount: ProcessInfo.processInfo.activeProcessorCount,
-                                           childPID: child?.pid ?? 0,
-                                           positionalParameters: options.positionalParameters))
-        let compiled: CompiledProgram
+        var sessionOptions = TracingSession.Options()
+        sessionOptions.positionalParameters = options.positionalParameters
+        sessionOptions.allowUnsafe = options.allowUnsafe
+        sessionOptions.childPID = child?.pid ?? 0
+        sessionOptions.targetPID = options.targetPID
+        let session = TracingSession(backend: LinuxBackend(catalogue: kernelCatalogue), catalogue: LiveCatalogue(kernel: kernelCatalogue),
+                                     options: sessionOptions, format: options.format, write: output)
+        defer { session.close() }
+
+        // bpftrace prints this before attaching; so do we, for scripts that wait for it.
+        let probe: LiveProbe
         do {
-            compiled = try pipeline.compile(source, keepIR: options.printIR)
-        } catch let list as DiagnosticList {
+            probe = try session.define(name: "program", text: source.text, sourceName: source.name) { compiled in
+                self.output(self.options.format.attaching(compiled.programs.count))
+            }
+        } catch SessionError.diagnostics(let list, _) {
             errors(list.rendered(in: source))
             child?.kill()
-            return .compileError
-        } catch {
-            errors("bpfsh: \(error)\n")
-            child?.kill()
-            return .compileError
-        }
-        if options.printIR { output(compiled.ir) }
-
-        let maps = MapSet()
-        defer { maps.closeAll() }
-        var loader = ProbeLoader(catalogue: kernelCatalogue)
-        if let pid = options.targetPID { loader.targetPID = pid }
-        var begin: [LoadedProgram] = [], end: [LoadedProgram] = []
-        var links: [AttachedLink] = []
-        var programs: [LoadedProgram] = []
-        defer {
-            for link in links { link.detach() }
-            for program in programs { program.close() }
-        }
-        do {
-            for spec in compiled.programs {
-                let program: LoadedProgram
-                do {
-                    program = try loader.load(spec, compiled: compiled, maps: maps)
-                } catch KernelError.verifierRejected(let name, let log, let instruction) {
-                    let unit = compiled.checked.units[spec.unitIndex]
-                    let diagnostic = VerifierDiagnostics.diagnose(log: log, instruction: instruction, unit: unit, program: name)
-                    errors(diagnostic.rendered(in: source))
-                    child?.kill()
-                    return .kernelError
-                }
-                programs.append(program)
-                switch spec.target.kind {
-                case .begin: begin.append(program)
-                case .end: end.append(program)
-                default: break
-                }
-            }
+            return list.diagnostics.contains { $0.message.contains("verifier") } ? .kernelError : .compileError
         } catch {
             errors("bpfsh: \(error)\n")
             child?.kill()
             return .kernelError
         }
-
-        let symbolizer = SessionSymbolizer(stacks: maps[InternalMap.stacks])
-        let decoder = ValueDecoder(symbolizer: symbolizer)
-        let reader = MapReader(decoder: decoder)
-        func table(_ name: String) -> MapTable? {
-            guard let info = compiled.checked.map(named: String(name.dropFirst())), let map = maps[name] else { return nil }
-            return reader.table(info, map: map)
-        }
-        let dispatcher = EventDispatcher(program: compiled.checked, decoder: decoder, format: options.format, write: output) { action, name in
-            switch action {
-            case "clear": maps[name]?.clear(); return nil
-            case "zero": maps[name]?.zeroValues(); return nil
-            default: return table(name)
-            }
-        }
-        let ring: EventRing
-        do {
-            guard let events = maps[InternalMap.events] else { throw KernelError.system(operation: "finding the event ring", errno: 2) }
-            ring = try EventRing(map: events) { dispatcher.handle($0) }
-        } catch {
-            errors("bpfsh: \(error)\n")
-            return .kernelError
-        }
-
-        let attachable = compiled.programs.filter { $0.target.kind != .begin && $0.target.kind != .end }
-        output(options.format.attaching(compiled.programs.count))
-        do {
-            for (spec, program) in zip(compiled.programs, programs) where spec.target.kind != .begin && spec.target.kind != .end {
-                if let link = try loader.attach(program, target: spec.target) { links.append(link) }
-            }
-        } catch {
-            errors("bpfsh: \(error)\n")
-            child?.kill()
-            return .kernelError
-        }
-        _ = attachable
+        if options.printIR { output(probe.compiled.ir) }
 
         InterruptFlag.install()
         child?.start()
-        // BEGIN fires once every other probe is attached, as in bpftrace.
-        for program in begin { _ = try? program.testRun() }
-        ring.drain()
-
-        let runsForever = !attachable.isEmpty || child != nil
-        while runsForever && !dispatcher.exitRequested && !InterruptFlag.isSet {
-            ring.poll(timeoutMilliseconds: 100)
+        var exitCode: Int32 = 0
+        let runsForever = probe.compiled.programs.contains { $0.target.kind != .begin && $0.target.kind != .end } || child != nil
+        var finished = false
+        if let request = session.takeExitRequests().first {
+            exitCode = request.code
+            finished = true
+        }
+        while runsForever && !finished && !InterruptFlag.isSet {
+            session.pollEvents(timeoutMilliseconds: 100)
+            if let request = session.takeExitRequests().first {
+                exitCode = request.code
+                break
+            }
             if let child, child.hasExited() { break }
             if let pid = options.targetPID, kill(pid, 0) != 0 && errno == ESRCH { break }
         }
-        // Stop the probes before END so the printed maps are a consistent final state.
-        for link in links { link.detach() }
-        ring.drain()
-        for program in end { _ = try? program.testRun() }
-        ring.drain()
+        // Detaching runs END; the maps are then a consistent final state.
+        session.detachAll()
+        session.drainEvents()
         child?.kill()
 
-        let tables = compiled.checked.maps.compactMap { table("@" + $0.name) }.filter { !$0.rows.isEmpty }
+        let tables = session.tables()
         if !tables.isEmpty { output(options.format.exit(tables)) }
-        let lost = sum(maps[InternalMap.lostEvents])
-        if lost > 0 { errors(options.format.lost(lost)) }
-        let dropped = sum(maps[InternalMap.droppedUpdates])
-        if dropped > 0 { errors("bpfsh: \(dropped) map updates were dropped because a map was full (\(CodegenOptions().mapMaxEntries) entries)\n") }
-        return .finished(dispatcher.exitCode)
-    }
-
-    private func sum(_ map: LoadedMap?) -> UInt64 {
-        guard let map, let values = map.lookup([0, 0, 0, 0]) else { return 0 }
-        return values.reduce(0) { $0 &+ word($1, 0) }
+        if session.lostEvents > 0 { errors(options.format.lost(session.lostEvents)) }
+        if session.droppedUpdates > 0 {
+            errors("bpfsh: \(session.droppedUpdates) map updates were dropped because a map was full (\(session.options.mapMaxEntries) entries)\n")
+        }
+        return .finished(exitCode)
     }
 }
 

@@ -14,12 +14,9 @@ public struct ProbeLoader {
 
     public init(catalogue: Kernel.ProbeCatalogue) { self.catalogue = catalogue }
 
-    public func load(_ spec: ProgramSpec, compiled: CompiledProgram, maps: MapSet) throws -> LoadedProgram {
-        var ids: [Int32: Int32] = [:]
-        for (index, mapSpec) in compiled.maps.enumerated() {
-            ids[Int32(index + 1)] = try maps.ensure(mapSpec).fd
-        }
-        let instructions = try MapSet.patch(spec.instructions, ids: ids)
+    /// Loads a program, replacing its map ids with the file descriptors in `fds`.
+    public func load(_ spec: ProgramSpec, fds: [Int32: Int32]) throws -> LoadedProgram {
+        let instructions = try MapReferences.patch(spec.instructions, ids: fds)
         var options = LoadedProgram.LoadOptions()
         switch spec.target.kind {
         case .tpBTF:

@@ -1,19 +1,25 @@
 import Codegen
-import Kernel
 import Symbols
 
 /// Symbolizes stacks and addresses for the decoder: stack ids are read from the session's
 /// stack map, frames named through kallsyms and the processes' ELF symbol tables. Each
 /// unique (stack id) is symbolized once per snapshot.
 public final class SessionSymbolizer: Symbolizing {
-    let stacks: LoadedMap?
+    /// Reads one stack (the stack map's value bytes) by id.
+    let stack: (UInt32) -> [UInt8]?
     private var kernelCache: [Int64: [String]] = [:]
     private var userCache: [Int64: [String]] = [:]
 
-    public init(stacks: LoadedMap?) { self.stacks = stacks }
+    public init(stack: @escaping (UInt32) -> [UInt8]?) { self.stack = stack }
+
+    /// Forgets symbolized stacks: stack ids are reused once the map is cleared.
+    public func reset() {
+        kernelCache = [:]
+        userCache = [:]
+    }
 
     private func frames(id: Int64) -> [UInt64] {
-        guard id >= 0, let stacks, let value = stacks.lookup(withUnsafeBytes(of: UInt32(truncatingIfNeeded: id)) { Array($0) })?.first else { return [] }
+        guard id >= 0, let value = stack(UInt32(truncatingIfNeeded: id)) else { return [] }
         var addresses: [UInt64] = []
         for index in stride(from: 0, to: value.count - 7, by: 8) {
             let address = word(value, index)

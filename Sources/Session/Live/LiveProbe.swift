@@ -1,0 +1,44 @@
+import Codegen
+import Language
+
+/// A probe in a session: its source, its compiled programs and, while attached, the links
+/// that keep them in the kernel. Its maps belong to the session and outlive it.
+///
+/// Ends with `TracingSession.drop(_:)`, which detaches it and closes its programs.
+public final class LiveProbe {
+    public enum State: String, Sendable {
+        case attached, detached
+    }
+
+    public let name: String
+    public let source: SourceFile
+    public let compiled: CompiledProgram
+    public internal(set) var state: State = .detached
+    /// Whether a probe ended itself with exit().
+    public internal(set) var exited = false
+    var programs: [(spec: ProgramSpec, program: BackendProgram)]
+    var links: [BackendLink] = []
+    /// Time to compile, load and attach, in milliseconds, for `show` and the benchmark.
+    public internal(set) var timings: [String: Double] = [:]
+
+    init(name: String, source: SourceFile, compiled: CompiledProgram, programs: [(spec: ProgramSpec, program: BackendProgram)]) {
+        self.name = name
+        self.source = source
+        self.compiled = compiled
+        self.programs = programs
+    }
+
+    /// The expanded attach points, as `probe` spells them.
+    public var attachPoints: [String] { compiled.programs.map(\.target.name) }
+    /// The maps this probe's own source uses (with `@`).
+    public var maps: [String] { compiled.checked.usedMaps.map { "@" + $0 } }
+    public var instructionCount: Int { programs.reduce(0) { $0 + $1.program.instructionCount } }
+
+    /// How many times the probe's programs ran (needs the kernel's run statistics).
+    public var fired: UInt64 { programs.reduce(0) { $0 + $1.program.statistics().runs } }
+    /// Total time spent in the probe's programs, in nanoseconds.
+    public var runTime: UInt64 { programs.reduce(0) { $0 + $1.program.statistics().nanoseconds } }
+
+    var startPrograms: [BackendProgram] { programs.filter { $0.spec.target.kind == .begin }.map(\.program) }
+    var endPrograms: [BackendProgram] { programs.filter { $0.spec.target.kind == .end }.map(\.program) }
+}

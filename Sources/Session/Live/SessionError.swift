@@ -1,0 +1,23 @@
+import Language
+
+/// Why a session operation failed, with what the user needs to fix it. The session is
+/// unchanged after any of these: every other probe and map stays as it was.
+public enum SessionError: Error, CustomStringConvertible {
+    /// The program does not compile; rendered with carets against its source.
+    case diagnostics(DiagnosticList, SourceFile)
+    /// The kernel refused (load, verifier, attach), explained against the probe's source.
+    case kernel(String)
+    case unknownProbe(String)
+    case unknownMap(String)
+    case invalidName(String)
+
+    public var description: String {
+        switch self {
+        case .diagnostics(let list, let source): return list.rendered(in: source)
+        case .kernel(let text): return text
+        case .unknownProbe(let name): return "no probe named '\(name)' (see: probes)"
+        case .unknownMap(let name): return "no map named '\(name)' (see: maps)"
+        case .invalidName(let name): return "'\(name)' is not a valid probe name: use letters, digits and _"
+        }
+    }
+}

@@ -1,0 +1,346 @@
+import Codegen
+import Dispatch
+import Foundation
+import Kernel
+import Language
+import Tables
+
+/// A tracing session: live probes defined, attached, detached and dropped one at a time,
+/// sharing session-wide maps and one event ring.
+///
+/// Maps belong to the session: a probe compiled later reuses the maps that exist (with their
+/// layout), so probes cooperate (runqlat's wakeup and switch probes share `@qtime`), and a
+/// detached or dropped probe's data stays readable. All kernel work goes through a
+/// `KernelBackend`, so the session is tested against an in-memory fake.
+public final class TracingSession {
+    public struct Options {
+        public var positionalParameters: [String] = []
+        public var allowUnsafe = false
+        public var childPID: Int32 = 0
+        public var targetPID: Int32? = nil
+        public var mapMaxEntries = 4096
+        public init() {}
+    }
+
+    public let backend: KernelBackend
+    public let catalogue: Language.ProbeCatalogue
+    public var options: Options
+    public private(set) var probes: [LiveProbe] = []
+    /// Kernel maps by spec name (`@name` for the user's, `.events`... for the runtime's).
+    private var kernelMaps: [String: BackendMap] = [:]
+    /// The user's maps, in the order they were first defined.
+    public private(set) var mapInfos: [MapInfo] = []
+    private var nextFormatID = 0
+    private var formatOwners: [Int: (call: FormatCall, probe: LiveProbe)] = [:]
+    private var events: BackendEventSource?
+    private var statistics: AnyObject?
+    private let startTime = MonotonicClock.nanoseconds()
+    private var unnamedCount = 0
+    /// Detaching perf-event links can take tens of milliseconds: done off the caller's path.
+    private let detachQueue = DispatchQueue(label: "bpfsh.detach")
+    public private(set) var dispatcher: EventDispatcher!
+    private var decoder: ValueDecoder!
+    /// Probes that called exit() since the last check, with their exit codes.
+    public private(set) var exitRequests: [(probe: String, code: Int32)] = []
+
+    public init(backend: KernelBackend, catalogue: Language.ProbeCatalogue, options: Options = Options(),
+                symbolizer: Symbolizing? = nil, format: OutputFormat = .text, write: @escaping (String) -> Void) {
+        self.backend = backend
+        self.catalogue = catalogue
+        self.options = options
+        statistics = backend.enableRunStatistics()
+        decoder = ValueDecoder(symbolizer: symbolizer ?? SessionSymbolizer { [weak self] id in
+            self?.kernelMaps[InternalMap.stacks]?.lookup(withUnsafeBytes(of: id) { Array($0) })?.first
+        })
+        dispatcher = EventDispatcher(decoder: decoder, format: format, write: write, environment: .init(
+            format: { [unowned self] id in formatOwners[id]?.call },
+            mapAction: { [unowned self] action, name in
+                switch action {
+                case .print: return try? table(name)
+                case .clear: kernelMaps[name]?.clear(); return nil
+                case .zero: kernelMaps[name]?.zeroValues(); return nil
+                }
+            },
+            exit: { [unowned self] id, code in
+                guard let owner = formatOwners[id]?.probe else { return }
+                exitRequests.append((owner.name, code))
+            }))
+    }
+
+    deinit { close() }
+
+    public func probe(named name: String) -> LiveProbe? { probes.first { $0.name == name } }
+
+    /// A name for a probe typed without one: `p1`, `p2`...
+    public func nextUnnamed() -> String {
+        repeat { unnamedCount += 1 } while probe(named: "p\(unnamedCount)") != nil
+        return "p\(unnamedCount)"
+    }
+
+    // MARK: Defining probes
+
+    /// Compiles, loads and attaches `text` as probe `name`, then runs its BEGIN. Redefining a
+    /// name attaches the new probe before the old one is detached, so its maps see no gap.
+    /// On any error nothing changes.
+    @discardableResult
+    public func define(name: String, text: String, sourceName: String? = nil,
+                       willAttach: ((CompiledProgram) -> Void)? = nil) throws -> LiveProbe {
+        guard name.first.map({ $0.isLetter || $0 == "_" }) ?? false, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw SessionError.invalidName(name)
+        }
+        let source = SourceFile(name: sourceName ?? name, text: text)
+        let started = MonotonicClock.nanoseconds()
+        let previous = probe(named: name)
+        // A redefinition may change the layout of maps only the old definition used.
+        let known = mapInfos.filter { info in
+            guard let previous else { return true }
+            return !(previous.compiled.checked.usedMaps.contains(info.name) && !isUsed(info.name, excluding: previous))
+        }
+        let pipeline = ProgramPipeline(
+            catalogue: catalogue,
+            analyzerOptions: SemanticAnalyzer.Options(positionalParameters: options.positionalParameters,
+                                                      allowUnsafe: options.allowUnsafe, knownMaps: known,
+                                                      formatIDBase: nextFormatID),
+            codegenOptions: CodegenOptions(startTimeNanoseconds: startTime, cpuCount: ProcessInfo.processInfo.activeProcessorCount,
+                                           childPID: options.childPID, positionalParameters: options.positionalParameters,
+                                           mapMaxEntries: options.mapMaxEntries))
+        let compiled: CompiledProgram
+        do {
+            compiled = try pipeline.compile(source)
+        } catch let list as DiagnosticList {
+            throw SessionError.diagnostics(list, source)
+        }
+        let compiledAt = MonotonicClock.nanoseconds()
+
+        // Maps: reuse the session's, create the missing ones. A changed layout replaces the
+        // map only when no other probe uses it.
+        var created: [String] = []
+        var replaced: [String: BackendMap] = [:]
+        var handles: [Int32: BackendMap] = [:]
+        func rollBack() {
+            for name in created { kernelMaps.removeValue(forKey: name)?.close() }
+            for (name, map) in replaced { kernelMaps[name]?.close(); kernelMaps[name] = map }
+        }
+        do {
+            for (index, spec) in compiled.maps.enumerated() {
+                if let existing = kernelMaps[spec.name] {
+                    if existing.spec == spec {
+                        handles[Int32(index + 1)] = existing
+                        continue
+                    }
+                    replaced[spec.name] = existing
+                }
+                let map = try backend.createMap(spec)
+                kernelMaps[spec.name] = map
+                created.append(spec.name)
+                handles[Int32(index + 1)] = map
+            }
+            if events == nil, let ring = kernelMaps[InternalMap.events] {
+                events = try backend.openEvents(ring) { [unowned self] in dispatcher.handle($0) }
+            }
+        } catch {
+            rollBack()
+            throw SessionError.kernel("\(name): \(error)")
+        }
+
+        var programs: [(spec: ProgramSpec, program: BackendProgram)] = []
+        do {
+            for spec in compiled.programs {
+                programs.append((spec, try backend.loadProgram(spec, maps: handles)))
+            }
+        } catch KernelError.verifierRejected(let program, let log, let instruction) {
+            programs.forEach { $0.program.close() }
+            rollBack()
+            let spec = compiled.programs.first { $0.name == program } ?? compiled.programs[0]
+            let diagnostic = VerifierDiagnostics.diagnose(log: log, instruction: instruction,
+                                                         unit: compiled.checked.units[spec.unitIndex], program: program)
+            throw SessionError.diagnostics(DiagnosticList([diagnostic]), source)
+        } catch {
+            programs.forEach { $0.program.close() }
+            rollBack()
+            throw SessionError.kernel("\(name): \(error)")
+        }
+        let loadedAt = MonotonicClock.nanoseconds()
+
+        let live = LiveProbe(name: name, source: source, compiled: compiled, programs: programs)
+        willAttach?(compiled)
+        do {
+            try attachLinks(of: live)
+        } catch {
+            programs.forEach { $0.program.close() }
+            rollBack()
+            throw error
+        }
+        let attachedAt = MonotonicClock.nanoseconds()
+        live.timings = ["compile": Double(compiledAt - started) / 1e6, "load": Double(loadedAt - compiledAt) / 1e6,
+                        "attach": Double(attachedAt - loadedAt) / 1e6]
+
+        // Committed: register formats and maps, retire the previous definition.
+        nextFormatID += max(1, compiled.checked.formats.count)
+        for call in compiled.checked.formats { formatOwners[call.id] = (call, live) }
+        for info in compiled.checked.maps {
+            if let index = mapInfos.firstIndex(where: { $0.name == info.name }) {
+                mapInfos[index] = info
+            } else {
+                mapInfos.append(info)
+            }
+        }
+        for (_, map) in replaced { map.close() }
+        if let previous, let index = probes.firstIndex(where: { $0 === previous }) {
+            retire(previous)
+            probes[index] = live
+        } else {
+            probes.append(live)
+        }
+        // BEGIN fires once every other attach point of this probe is attached.
+        for program in live.startPrograms { try? program.run() }
+        events?.drain()
+        return live
+    }
+
+    private func isUsed(_ map: String, excluding probe: LiveProbe) -> Bool {
+        probes.contains { $0 !== probe && $0.compiled.checked.usedMaps.contains(map) }
+    }
+
+    private func attachLinks(of probe: LiveProbe) throws {
+        var links: [BackendLink] = []
+        do {
+            for (spec, program) in probe.programs {
+                if let link = try backend.attach(program, target: spec.target, pid: options.targetPID) { links.append(link) }
+            }
+        } catch {
+            detachInBackground(links)
+            throw SessionError.kernel("\(probe.name): \(error)")
+        }
+        probe.links = links
+        probe.state = .attached
+    }
+
+    private func detachInBackground(_ links: [BackendLink]) {
+        guard !links.isEmpty else { return }
+        detachQueue.async { links.forEach { $0.detach() } }
+    }
+
+    /// Runs END, detaches and closes a probe that a new definition replaced.
+    private func retire(_ probe: LiveProbe) {
+        detachInBackground(probe.links)
+        probe.links = []
+        probe.state = .detached
+        for program in probe.endPrograms { try? program.run() }
+        events?.drain()
+        detachQueue.async { probe.programs.forEach { $0.program.close() } }
+    }
+
+    // MARK: Life cycle
+
+    /// Re-attaches a detached probe (its BEGIN does not run again).
+    public func attach(_ name: String) throws {
+        guard let probe = probe(named: name) else { throw SessionError.unknownProbe(name) }
+        guard probe.state == .detached else { return }
+        try attachLinks(of: probe)
+        probe.exited = false
+    }
+
+    /// Detaches a probe: END runs, the others keep running, the maps keep their data.
+    public func detach(_ name: String) throws {
+        guard let probe = probe(named: name) else { throw SessionError.unknownProbe(name) }
+        detach(probe)
+    }
+
+    func detach(_ probe: LiveProbe) {
+        guard probe.state == .attached else { return }
+        detachInBackground(probe.links)
+        probe.links = []
+        probe.state = .detached
+        for program in probe.endPrograms { try? program.run() }
+        events?.drain()
+    }
+
+    public func detachAll() {
+        for probe in probes { detach(probe) }
+    }
+
+    /// Detaches a probe and forgets it; its maps stay in the session.
+    public func drop(_ name: String) throws {
+        guard let probe = probe(named: name) else { throw SessionError.unknownProbe(name) }
+        detach(probe)
+        probes.removeAll { $0 === probe }
+        for call in probe.compiled.checked.formats where formatOwners[call.id]?.probe === probe {
+            // Events still in flight from this probe can still be formatted until the ring drains.
+            formatOwners[call.id] = (call, probe)
+        }
+        detachQueue.async { probe.programs.forEach { $0.program.close() } }
+    }
+
+    /// Waits until every background detach has finished (tests, exit).
+    public func settle() {
+        detachQueue.sync {}
+    }
+
+    /// Detaches everything and releases every kernel object the session created.
+    public func close() {
+        for probe in probes { detach(probe) }
+        settle()
+        for probe in probes { probe.programs.forEach { $0.program.close() } }
+        probes = []
+        events = nil
+        for map in kernelMaps.values { map.close() }
+        kernelMaps = [:]
+        statistics = nil
+    }
+
+    // MARK: Events and maps
+
+    /// Waits up to `timeout` ms for events and handles them; handles exit() requests by
+    /// detaching the probes that made them.
+    @discardableResult
+    public func pollEvents(timeoutMilliseconds: Int32) -> Int32 {
+        guard let events else { return 0 }
+        let count = events.poll(timeoutMilliseconds: timeoutMilliseconds)
+        return count
+    }
+
+    public func drainEvents() { events?.drain() }
+
+    /// Exit requests since the last call.
+    public func takeExitRequests() -> [(probe: String, code: Int32)] {
+        defer { exitRequests = [] }
+        return exitRequests
+    }
+
+    public var eventReadinessFD: Int32 { events?.readinessFD ?? -1 }
+
+    public func mapInfo(named name: String) -> MapInfo? {
+        let bare = name.hasPrefix("@") ? String(name.dropFirst()) : name
+        return mapInfos.first { $0.name == bare }
+    }
+
+    /// A snapshot of a map as a table.
+    public func table(_ name: String) throws -> MapTable {
+        let bare = name.hasPrefix("@") ? String(name.dropFirst()) : name
+        guard let info = mapInfos.first(where: { $0.name == bare }), let map = kernelMaps["@" + bare] else {
+            throw SessionError.unknownMap(name)
+        }
+        return MapReader(decoder: decoder).table(info, entries: map.entries())
+    }
+
+    /// Every user map that holds data, in definition order.
+    public func tables() -> [MapTable] {
+        mapInfos.compactMap { try? table($0.name) }.filter { !$0.rows.isEmpty }
+    }
+
+    public func clear(_ name: String) throws {
+        let bare = name.hasPrefix("@") ? String(name.dropFirst()) : name
+        guard let map = kernelMaps["@" + bare] else { throw SessionError.unknownMap(name) }
+        map.clear()
+    }
+
+    /// Events the ring buffer refused and map updates dropped because a map was full.
+    public var lostEvents: UInt64 { counter(InternalMap.lostEvents) }
+    public var droppedUpdates: UInt64 { counter(InternalMap.droppedUpdates) }
+
+    private func counter(_ name: String) -> UInt64 {
+        guard let map = kernelMaps[name], let values = map.lookup([0, 0, 0, 0]) else { return 0 }
+        return values.reduce(0) { $0 &+ word($1, 0) }
+    }
+}
