@@ -1,0 +1,127 @@
+import Codegen
+import Language
+import Session
+import Tables
+import TestSupport
+import XCTest
+
+/// The life cycle of live probes, against the in-memory kernel.
+final class TracingSessionTests: XCTestCase {
+    var kernel: FakeKernel!
+    var output: [String] = []
+    var session: TracingSession!
+
+    override func setUp() {
+        kernel = FakeKernel()
+        output = []
+        session = TracingSession(backend: kernel, catalogue: FakeCatalogue(), write: { [unowned self] in output.append($0) })
+    }
+
+    func testDefineCompilesLoadsAndAttaches() throws {
+        let probe = try session.define(name: "sys", text: "tracepoint:raw_syscalls:sys_enter { @calls[comm] = count(); }")
+        XCTAssertEqual(probe.state, .attached)
+        XCTAssertEqual(probe.attachPoints, ["tracepoint:raw_syscalls:sys_enter"])
+        XCTAssertEqual(probe.maps, ["@calls"])
+        XCTAssertEqual(kernel.attached, ["tracepoint:raw_syscalls:sys_enter"])
+        XCTAssertTrue(kernel.openMaps.contains("@calls"))
+        XCTAssertGreaterThan(probe.instructionCount, 0)
+    }
+
+    func testProbesShareSessionMaps() throws {
+        try session.define(name: "wake", text: "tracepoint:sched:sched_wakeup { @qtime[args.pid] = nsecs; }")
+        try session.define(name: "run", text: "tracepoint:sched:sched_switch /@qtime[args.next_pid]/ { @usecs = hist(nsecs - @qtime[args.next_pid]); delete(@qtime[args.next_pid]); }")
+        XCTAssertEqual(kernel.maps.filter { $0.spec.name == "@qtime" }.count, 1, "the second probe reuses @qtime")
+        XCTAssertEqual(session.mapInfos.map(\.name), ["qtime", "usecs"])
+    }
+
+    func testDetachKeepsMapsAndOthersRunning() throws {
+        try session.define(name: "a", text: "tracepoint:raw_syscalls:sys_enter { @a = count(); }")
+        try session.define(name: "b", text: "tracepoint:sched:sched_switch { @b = count(); }")
+        let map = try XCTUnwrap(kernel.maps.first { $0.spec.name == "@a" })
+        map.storage[[0, 0, 0, 0, 0, 0, 0, 0]] = [withUnsafeBytes(of: UInt64(5)) { Array($0) }]
+        try session.detach("a")
+        session.settle()
+        XCTAssertEqual(session.probe(named: "a")?.state, .detached)
+        XCTAssertEqual(kernel.attached, ["tracepoint:sched:sched_switch"])
+        XCTAssertEqual(try session.table("@a").rows, [MapTable.Row(key: [], cell: .count(5))])
+        try session.attach("a")
+        XCTAssertEqual(Set(kernel.attached), ["tracepoint:raw_syscalls:sys_enter", "tracepoint:sched:sched_switch"])
+    }
+
+    func testRedefinitionAttachesTheNewProbeBeforeDetachingTheOld() throws {
+        try session.define(name: "sys", text: "tracepoint:raw_syscalls:sys_enter { @calls[comm] = count(); }")
+        try session.define(name: "sys", text: "tracepoint:raw_syscalls:sys_enter { @calls[comm] = count(); @n = count(); }")
+        session.settle()
+        let attaches = kernel.log.enumerated().filter { $0.element == "attach tracepoint:raw_syscalls:sys_enter" }.map(\.offset)
+        let detach = try XCTUnwrap(kernel.log.firstIndex(of: "detach tracepoint:raw_syscalls:sys_enter"))
+        XCTAssertEqual(attaches.count, 2)
+        XCTAssertLessThan(attaches[1], detach, "no gap: the new definition is attached first")
+        XCTAssertEqual(kernel.maps.filter { $0.spec.name == "@calls" }.count, 1, "the map and its data are kept")
+        XCTAssertEqual(session.probes.count, 1)
+    }
+
+    func testFailedAttachLeavesTheSessionUnchanged() throws {
+        try session.define(name: "ok", text: "tracepoint:sched:sched_switch { @s = count(); }")
+        kernel.failingAttachPoints = ["tracepoint:raw_syscalls:sys_enter"]
+        XCTAssertThrowsError(try session.define(name: "bad", text: "tracepoint:raw_syscalls:sys_enter { @new = count(); }"))
+        session.settle()
+        XCTAssertNil(session.probe(named: "bad"))
+        XCTAssertEqual(session.probes.map(\.name), ["ok"])
+        XCTAssertFalse(kernel.openMaps.contains("@new"), "maps created for the failed probe are released")
+        XCTAssertEqual(kernel.openPrograms, ["tracepoint:sched:sched_switch"])
+    }
+
+    func testCompileErrorsAreDiagnosticsAndChangeNothing() throws {
+        try session.define(name: "ok", text: "tracepoint:sched:sched_switch { @s = count(); }")
+        XCTAssertThrowsError(try session.define(name: "bad", text: "tracepoint:sched:sched_switch { @s = sum(1); }")) { error in
+            guard case SessionError.diagnostics(let list, let source) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(list.rendered(in: source).contains("bad:1:"), list.rendered(in: source))
+            XCTAssertTrue(list.rendered(in: source).contains("count() map"))
+        }
+        XCTAssertEqual(session.probes.map(\.name), ["ok"])
+    }
+
+    func testDropForgetsTheProbeButNotItsMaps() throws {
+        try session.define(name: "a", text: "tracepoint:sched:sched_switch { @s = count(); }")
+        try session.drop("a")
+        session.settle()
+        XCTAssertTrue(session.probes.isEmpty)
+        XCTAssertTrue(kernel.attached.isEmpty)
+        XCTAssertTrue(kernel.openPrograms.isEmpty)
+        XCTAssertNotNil(session.mapInfo(named: "@s"))
+        XCTAssertThrowsError(try session.drop("a"))
+    }
+
+    func testCloseReleasesEverything() throws {
+        try session.define(name: "a", text: "tracepoint:sched:sched_switch { @s = count(); printf(\"x\\n\"); }")
+        session.close()
+        XCTAssertTrue(kernel.attached.isEmpty)
+        XCTAssertTrue(kernel.openMaps.isEmpty)
+        XCTAssertTrue(kernel.openPrograms.isEmpty)
+    }
+
+    func testEventsAreFormattedByTheProbeThatSentThem() throws {
+        try session.define(name: "a", text: "tracepoint:sched:sched_switch { printf(\"a %d\\n\", 1); }")
+        let b = try session.define(name: "b", text: "tracepoint:sched:sched_switch { printf(\"b %s\\n\", comm); exit(7); }")
+        let printfID = try XCTUnwrap(b.compiled.checked.formats.first { $0.kind == .printf }?.id)
+        let exitID = try XCTUnwrap(b.compiled.checked.formats.first { $0.kind == .exit }?.id)
+        let events = try XCTUnwrap(kernel.events)
+        events.push(withUnsafeBytes(of: UInt64(printfID)) { Array($0) } + Array("cron".utf8) + [UInt8](repeating: 0, count: 12))
+        events.push(withUnsafeBytes(of: UInt64(exitID)) { Array($0) } + withUnsafeBytes(of: Int64(7)) { Array($0) })
+        session.pollEvents(timeoutMilliseconds: 0)
+        XCTAssertEqual(output, ["b cron\n"])
+        XCTAssertEqual(session.takeExitRequests().map { "\($0.probe) \($0.code)" }, ["b 7"])
+    }
+
+    func testBeginRunsOnceAfterAttachAndEndOnDetach() throws {
+        try session.define(name: "a", text: "BEGIN { @x = 1; } tracepoint:sched:sched_switch { @s = count(); } END { @y = 2; }")
+        let begin = try XCTUnwrap(kernel.programs.first { $0.target == "BEGIN" })
+        let end = try XCTUnwrap(kernel.programs.first { $0.target == "END" })
+        XCTAssertEqual(begin.runs, 1)
+        XCTAssertEqual(end.runs, 0)
+        try session.detach("a")
+        XCTAssertEqual(end.runs, 1)
+        try session.attach("a")
+        XCTAssertEqual(begin.runs, 1, "re-attaching does not run BEGIN again")
+    }
+}

@@ -1,0 +1,174 @@
+import Codegen
+import Language
+import Session
+
+/// An in-memory kernel for session tests: maps are dictionaries, programs never run, and
+/// every operation is logged so tests can assert order (attach before detach...).
+public final class FakeKernel: KernelBackend {
+    public private(set) var log: [String] = []
+    public private(set) var maps: [FakeMap] = []
+    public private(set) var programs: [FakeProgram] = []
+    public private(set) var links: [FakeLink] = []
+    /// Attach points whose attach fails, like a missing tracepoint would.
+    public var failingAttachPoints: Set<String> = []
+    /// Program names whose load fails as a verifier rejection would.
+    public var rejectedPrograms: Set<String> = []
+    public private(set) var events: FakeEvents?
+
+    public init() {}
+
+    public func createMap(_ spec: MapSpec) throws -> BackendMap {
+        let map = FakeMap(spec: spec)
+        maps.append(map)
+        log.append("create \(spec.name)")
+        return map
+    }
+
+    public func loadProgram(_ spec: ProgramSpec, maps: [Int32: BackendMap]) throws -> BackendProgram {
+        let program = FakeProgram(name: spec.name, target: spec.target.name, instructionCount: spec.instructions.count)
+        if rejectedPrograms.contains(spec.target.name) {
+            throw FakeKernelError.rejected(spec.target.name)
+        }
+        programs.append(program)
+        log.append("load \(spec.target.name)")
+        return program
+    }
+
+    public func attach(_ program: BackendProgram, target: ProbeTarget, pid: Int32?) throws -> BackendLink? {
+        if target.kind == .begin || target.kind == .end { return nil }
+        if failingAttachPoints.contains(target.name) {
+            log.append("attach failed \(target.name)")
+            throw FakeKernelError.attachFailed(target.name)
+        }
+        let link = FakeLink(target: target.name, kernel: self)
+        links.append(link)
+        log.append("attach \(target.name)")
+        return link
+    }
+
+    public func openEvents(_ map: BackendMap, handler: @escaping (UnsafeRawBufferPointer) -> Void) throws -> BackendEventSource {
+        let source = FakeEvents(handler: handler)
+        events = source
+        return source
+    }
+
+    public func enableRunStatistics() -> AnyObject? { nil }
+
+    func record(_ line: String) { log.append(line) }
+
+    /// Links still attached.
+    public var attached: [String] { links.filter { $0.isAttached }.map(\.target) }
+    /// Maps not yet closed.
+    public var openMaps: [String] { maps.filter { !$0.closed }.map(\.spec.name) }
+    public var openPrograms: [String] { programs.filter { !$0.closed }.map(\.target) }
+}
+
+public enum FakeKernelError: Error {
+    case attachFailed(String)
+    case rejected(String)
+}
+
+public final class FakeMap: BackendMap {
+    public let spec: MapSpec
+    public var storage: [[UInt8]: [[UInt8]]] = [:]
+    public private(set) var closed = false
+    init(spec: MapSpec) { self.spec = spec }
+    public func entries() -> [(key: [UInt8], values: [[UInt8]])] {
+        storage.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { ($0.key, $0.value) }
+    }
+    public func lookup(_ key: [UInt8]) -> [[UInt8]]? { storage[key] }
+    public func clear() { storage = [:] }
+    public func zeroValues() {
+        for key in storage.keys { storage[key] = storage[key]!.map { [UInt8](repeating: 0, count: $0.count) } }
+    }
+    public func close() { closed = true }
+}
+
+public final class FakeProgram: BackendProgram {
+    public let name: String
+    public let target: String
+    public let instructionCount: Int
+    public var runs: UInt64 = 0
+    public private(set) var closed = false
+    init(name: String, target: String, instructionCount: Int) {
+        self.name = name
+        self.target = target
+        self.instructionCount = instructionCount
+    }
+    public func statistics() -> (runs: UInt64, nanoseconds: UInt64) { (runs, runs * 100) }
+    public func run() throws { runs += 1 }
+    public func close() { closed = true }
+}
+
+public final class FakeLink: BackendLink {
+    public let target: String
+    weak var kernel: FakeKernel?
+    public private(set) var isAttached = true
+    init(target: String, kernel: FakeKernel) {
+        self.target = target
+        self.kernel = kernel
+    }
+    public func detach() {
+        guard isAttached else { return }
+        isAttached = false
+        kernel?.record("detach \(target)")
+    }
+}
+
+public final class FakeEvents: BackendEventSource {
+    let handler: (UnsafeRawBufferPointer) -> Void
+    public var pending: [[UInt8]] = []
+    init(handler: @escaping (UnsafeRawBufferPointer) -> Void) { self.handler = handler }
+    public func push(_ record: [UInt8]) { pending.append(record) }
+    public func poll(timeoutMilliseconds: Int32) -> Int32 { drain() }
+    public func drain() -> Int32 {
+        let records = pending
+        pending = []
+        for record in records { record.withUnsafeBytes(handler) }
+        return Int32(records.count)
+    }
+    public var readinessFD: Int32 { -1 }
+}
+
+/// A kernel catalogue described in code: a few tracepoints with their fields.
+public struct FakeCatalogue: Language.ProbeCatalogue {
+    public var tracepoints: [String: [ContextField]]
+
+    public init(tracepoints: [String: [ContextField]] = FakeCatalogue.standard) {
+        self.tracepoints = tracepoints
+    }
+
+    public static let standard: [String: [ContextField]] = [
+        "sched:sched_switch": [
+            ContextField(name: "prev_comm", offset: 8, size: 16, kind: .charArray(length: 16)),
+            ContextField(name: "prev_pid", offset: 24, size: 4, kind: .integer(signed: true)),
+            ContextField(name: "next_pid", offset: 56, size: 4, kind: .integer(signed: true)),
+        ],
+        "sched:sched_wakeup": [
+            ContextField(name: "comm", offset: 8, size: 16, kind: .charArray(length: 16)),
+            ContextField(name: "pid", offset: 24, size: 4, kind: .integer(signed: true)),
+        ],
+        "raw_syscalls:sys_enter": [
+            ContextField(name: "id", offset: 8, size: 8, kind: .integer(signed: true)),
+        ],
+    ]
+
+    public func expand(_ target: ProbeTarget) throws -> [ProbeTarget] {
+        if target.kind == .tracepoint {
+            let name = target.parts.joined(separator: ":")
+            guard tracepoints[name] != nil else { throw CatalogueError("tracepoint '\(name)' does not exist") }
+        }
+        return [target]
+    }
+
+    public func context(for target: ProbeTarget) throws -> ProbeContext {
+        switch target.kind {
+        case .tracepoint: return ProbeContext(layout: .tracepointRecord, fields: tracepoints[target.parts.joined(separator: ":")] ?? [])
+        case .begin, .end: return ProbeContext(layout: .none)
+        case .interval, .profile, .software, .hardware: return ProbeContext(layout: .perfEvent)
+        default: return ProbeContext(layout: .registers)
+        }
+    }
+
+    public func kernelAddress(of symbol: String) -> UInt64? { symbol == "vfs_read" ? 0xffff_ffff_8100_0000 : nil }
+}
