@@ -25,3 +25,16 @@ void ceditline_set_complete(EditLine *el, unsigned char (*complete)(EditLine *, 
 }
 void ceditline_set_clientdata(EditLine *el, void *data) { el_set(el, EL_CLIENTDATA, data); }
 void *ceditline_get_clientdata(EditLine *el) { void *d = 0; el_get(el, EL_CLIENTDATA, &d); return d; }
+
+void ceditline_set_getc(EditLine *el, int (*getc)(EditLine *, wchar_t *)) { el_set(el, EL_GETCFN, getc); }
+void ceditline_refresh(EditLine *el) { el_set(el, EL_REFRESH); }
+void ceditline_source_editrc(EditLine *el) { el_source(el, NULL); }
+int ceditline_text_before_cursor(EditLine *el, char *buffer, int size) {
+    const LineInfo *info = el_line(el);
+    int length = (int)(info->cursor - info->buffer);
+    if (length < 0) length = 0;
+    if (length > size - 1) length = size - 1;
+    for (int i = 0; i < length; i++) buffer[i] = info->buffer[i];
+    buffer[length] = 0;
+    return length;
+}

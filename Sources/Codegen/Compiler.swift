@@ -56,6 +56,11 @@ public struct Compiler {
                                timings: ["lower": Double(lowered - started) / 1e6, "emit": Double(emitted - lowered) / 1e6])
     }
 
+    /// The optimized LLVM IR of the program, for `show --ir`.
+    public func intermediateRepresentation(_ program: CheckedProgram) throws -> String {
+        try compile(program, keepIR: true).ir
+    }
+
     /// BPF assembly of the program, for `show --asm`.
     public func assembly(_ program: CheckedProgram) throws -> String {
         let maps = mapSpecs(for: program)

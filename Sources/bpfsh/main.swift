@@ -3,6 +3,7 @@ import Foundation
 import Kernel
 import Language
 import Session
+import Shell
 
 /// `bpfsh`: run a bpftrace program (`-e`, a file), list probes (`-l`), or start the shell.
 struct BPFShell: ParsableCommand {
@@ -59,8 +60,10 @@ struct BPFShell: ParsableCommand {
             }
             source = SourceFile(name: file, text: text)
         } else {
-            FileHandle.standardError.write(Data("bpfsh: the interactive shell is not built yet; run a program with -e 'PROGRAM' or a file\n".utf8))
-            throw ExitCode(2)
+            var options = TracingSession.Options()
+            options.allowUnsafe = unsafe
+            options.targetPID = p
+            throw ExitCode(ShellLauncher.run(options: options))
         }
         guard let format = OutputFormat(rawValue: f) else {
             FileHandle.standardError.write(Data("bpfsh: unknown output format '\(f)' (text or json)\n".utf8))

@@ -14,4 +14,13 @@ int ceditline_history_save(History *h, const char *file);
 void ceditline_set_complete(EditLine *el, unsigned char (*complete)(EditLine *, int));
 void ceditline_set_clientdata(EditLine *el, void *data);
 void *ceditline_get_clientdata(EditLine *el);
+/// Installs the function libedit calls to read a character, so the shell can wait on the
+/// terminal and the event ring at once.
+void ceditline_set_getc(EditLine *el, int (*getc)(EditLine *, wchar_t *));
+/// Redraws the prompt and the line being edited (after printing above it).
+void ceditline_refresh(EditLine *el);
+/// Reads ~/.editrc (bind -v there gives vi keys).
+void ceditline_source_editrc(EditLine *el);
+/// The text before the cursor, copied into `buffer` (NUL-terminated); returns its length.
+int ceditline_text_before_cursor(EditLine *el, char *buffer, int size);
 #endif

@@ -51,6 +51,14 @@ public struct TraceFS: Sendable, Hashable {
         for candidate in standardMountPoints where isTraceFS(candidate) {
             return TraceFS(root: candidate)
         }
+        // Mounted but unreadable: tracefs is mode 0700, so non-root users cannot even look.
+        let mounted = mountPoints()
+        if let path = standardMountPoints.first(where: mounted.contains) ?? mounted.first {
+            if access(path, R_OK | X_OK) != 0 {
+                throw .unreadable(path: path, errno: .current)
+            }
+            return TraceFS(root: path)
+        }
         let target = standardMountPoints[0]
         guard mountIfMissing else {
             throw .notMounted(searched: standardMountPoints, reason: "mounting was not requested")
@@ -70,6 +78,17 @@ public struct TraceFS: Sendable, Hashable {
             throw .mountFailed(path: target, errno: failure)
         }
         return TraceFS(root: target)
+    }
+
+    /// Where tracefs is mounted, from /proc/self/mounts (readable by everyone, unlike tracefs).
+    static func mountPoints() -> [String] {
+        guard case .success(let text) = SystemFile.readText("/proc/self/mounts", sizeHint: 16 * 1024) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ", maxSplits: 3)
+            guard fields.count >= 3, fields[2] == "tracefs" else { return nil }
+            // Mount points escape spaces as \040; tracefs paths have none in practice.
+            return String(fields[1])
+        }
     }
 
     /// True when `path` looks like a mounted tracefs (its event list is present).

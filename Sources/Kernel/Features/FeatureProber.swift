@@ -66,8 +66,15 @@ struct FeatureProber {
         do throws(CatalogueError) {
             traceFS = try catalogue.traceFS()
         } catch {
-            if case .traceFS(.notMounted) = error, !privileges.isRoot {
-                return result(.tracepoints, .unknown(reason: "\(error); run as root to mount it"), "locate tracefs")
+            if !privileges.isRoot {
+                switch error {
+                case .traceFS(.notMounted):
+                    return result(.tracepoints, .unknown(reason: "\(error); run as root to mount it"), "locate tracefs")
+                case .traceFS(.unreadable):
+                    return result(.tracepoints, .unknown(reason: "\(error); tracefs is readable by root only"), "locate tracefs")
+                default:
+                    break
+                }
             }
             return result(.tracepoints, .unsupported(reason: error.description), "locate tracefs")
         }
@@ -121,15 +128,16 @@ struct FeatureProber {
 
     func kprobes() -> FeatureResult {
         let pmu = pmuDirectory + "/kprobe/type"
-        var evidence = "loaded a BPF_PROG_TYPE_KPROBE program; looked for \(pmu) and kprobe_events in tracefs"
+        var evidence = "looked for \(pmu) and kprobe_events in tracefs; loaded a BPF_PROG_TYPE_KPROBE program"
+        // The attach interface decides, whatever our privileges: without it no kprobe can exist.
+        if let reason = catalogue.kprobeUnavailableReason() {
+            return result(.kprobes, .unsupported(reason: reason), evidence)
+        }
         switch ProbeProgram.load(BPF_PROG_TYPE_KPROBE) {
         case .failure(let failure):
             return result(.kprobes, loadRefusal("BPF_PROG_TYPE_KPROBE", failure), evidence)
         case .success(let fd):
             close(fd)
-        }
-        if let reason = catalogue.kprobeUnavailableReason() {
-            return result(.kprobes, .unsupported(reason: reason), evidence)
         }
         // The PMU exists: open a real kprobe event (created disabled, so nothing fires).
         guard let type = pmuType("kprobe") else {
@@ -222,14 +230,17 @@ struct FeatureProber {
     }
 
     func hardwarePMCs() -> FeatureResult {
-        let evidence = "perf_event_open(PERF_TYPE_HARDWARE, cpu-cycles) on CPU 0"
+        // Counting user-space cycles of this task is allowed even at perf_event_paranoid=2, so
+        // the answer is about the hardware, not about our privileges.
+        let evidence = "perf_event_open(PERF_TYPE_HARDWARE, cpu-cycles) for this task, user space only"
         var attr = perf_event_attr()
         attr.size = UInt32(MemoryLayout<perf_event_attr>.size)
         attr.type = PERF_TYPE_HARDWARE.rawValue
         attr.config = UInt64(PERF_COUNT_HW_CPU_CYCLES.rawValue)
-        attr.sample_period = 1_000_000
         attr.disabled = 1
-        let fd = cbpf_perf_event_open(&attr, -1, 0, -1, UInt(PERF_FLAG_FD_CLOEXEC))
+        attr.exclude_kernel = 1
+        attr.exclude_hv = 1
+        let fd = cbpf_perf_event_open(&attr, 0, -1, -1, UInt(PERF_FLAG_FD_CLOEXEC))
         if fd >= 0 {
             close(fd)
             return result(.hardwarePMCs, .works, evidence)

@@ -1,0 +1,131 @@
+import Language
+
+/// What completion needs to know about the live system; the shell gives it the running
+/// kernel's catalogue, tests a fixed list.
+public protocol CompletionSource {
+    func tracepointCategories() -> [String]
+    func tracepointEvents(in category: String) -> [String]
+    func tracepointFields(category: String, event: String) -> [String]
+    func rawTracepoints() -> [String]
+    func softwareEvents() -> [String]
+    /// Functions of a uprobe target (a path or a library name such as `libc`).
+    func functions(in binary: String, prefix: String) -> [String]
+    /// Paths and program names that start with `prefix`, for uprobe targets.
+    func binaries(prefix: String) -> [String]
+}
+
+/// Tab completion: from the text before the cursor to what to insert and what to list.
+public struct Completer {
+    public var source: CompletionSource
+    public var commands: [String]
+    public var probeNames: [String]
+    public var mapNames: [String]
+    /// Commands whose argument is a probe name / a map / a command name.
+    public var probeArgumentCommands: Set<String> = ["show", "attach", "detach", "drop"]
+    public var mapArgumentCommands: Set<String> = ["print", "clear", "join", "merge"]
+
+    public init(source: CompletionSource, commands: [String], probeNames: [String], mapNames: [String]) {
+        self.source = source
+        self.commands = commands
+        self.probeNames = probeNames
+        self.mapNames = mapNames
+    }
+
+    static let providers = ["tracepoint:", "rawtracepoint:", "tp_btf:", "uprobe:", "uretprobe:", "kprobe:", "kretprobe:",
+                            "fentry:", "fexit:", "profile:", "interval:", "software:", "hardware:", "BEGIN", "END"]
+
+    public func complete(_ before: String) -> (insert: String, candidates: [String]) {
+        let word = Completer.currentWord(before)
+        let candidates = self.candidates(for: word, in: before).filter { $0.hasPrefix(word) }.sorted()
+        guard !candidates.isEmpty else { return ("", []) }
+        let common = Completer.commonPrefix(candidates)
+        var insert = String(common.dropFirst(word.count))
+        if candidates.count == 1, let only = candidates.first, !only.hasSuffix(":"), !only.hasSuffix("/"), !only.hasSuffix(".") {
+            insert += " "
+        }
+        return (insert, candidates.count > 1 ? candidates : [])
+    }
+
+    func candidates(for word: String, in before: String) -> [String] {
+        let statement = Completer.currentStatement(before)
+        let beforeWord = String(statement.dropLast(word.count))
+        let inBody = beforeWord.contains("{")
+        if word.hasPrefix("@") { return mapNames.map { "@" + $0 } }
+        if inBody {
+            if word.hasPrefix("args.") || word.hasPrefix("args->") {
+                let separator = word.hasPrefix("args.") ? "args." : "args->"
+                return tracepointFields(of: statement).map { separator + $0 }
+            }
+            return Builtins.variables.keys.sorted() + Builtins.perProbeStrings.sorted() + Builtins.functions.map { $0 + "(" }
+        }
+        let priorWords = beforeWord.split(separator: " ").map(String.init)
+        if let first = priorWords.first, priorWords.count >= 1, !beforeWord.contains("=") {
+            if probeArgumentCommands.contains(first) { return probeNames + (first == "detach" || first == "drop" ? ["all"] : []) }
+            if mapArgumentCommands.contains(first) { return mapNames.map { "@" + $0 } }
+            if first == "help" { return commands }
+            if first == "watch" { return commands }
+        }
+        if word.contains(":") { return attachPointCandidates(word) }
+        if priorWords.isEmpty { return commands + Completer.providers }
+        // After `NAME =` or `,` an attach point starts.
+        return Completer.providers
+    }
+
+    func attachPointCandidates(_ word: String) -> [String] {
+        let parts = word.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let provider = parts[0]
+        switch (provider, parts.count) {
+        case ("tracepoint", 2), ("t", 2):
+            return source.tracepointCategories().map { "\(provider):\($0):" }
+        case ("tracepoint", 3), ("t", 3):
+            return source.tracepointEvents(in: parts[1]).map { "\(provider):\(parts[1]):\($0)" }
+        case ("rawtracepoint", 2), ("tp_btf", 2):
+            return source.rawTracepoints().map { "\(provider):\($0)" }
+        case ("software", 2), ("s", 2):
+            return source.softwareEvents().map { "\(provider):\($0)" }
+        case ("profile", 2), ("interval", 2):
+            return ["hz:", "s:", "ms:", "us:"].map { "\(provider):\($0)" }
+        case ("uprobe", 2), ("uretprobe", 2), ("u", 2), ("ur", 2):
+            return source.binaries(prefix: parts[1]).map { "\(provider):\($0)" + ($0.hasSuffix("/") ? "" : ":") }
+        case ("uprobe", 3), ("uretprobe", 3), ("u", 3), ("ur", 3):
+            return source.functions(in: parts[1], prefix: parts[2]).map { "\(provider):\(parts[1]):\($0)" }
+        default:
+            return Completer.providers
+        }
+    }
+
+    /// The fields of the first tracepoint named at the start of the statement.
+    func tracepointFields(of statement: String) -> [String] {
+        var head = statement
+        if let (_, program) = Completer.definitionSplit(statement) { head = program }
+        let point = head.prefix { $0 != " " && $0 != "{" && $0 != "," && $0 != "/" && $0 != "\n" }
+        let parts = point.split(separator: ":").map(String.init)
+        guard parts.count == 3, parts[0] == "tracepoint" || parts[0] == "t" else { return [] }
+        return source.tracepointFields(category: parts[1], event: parts[2])
+    }
+
+    static func definitionSplit(_ statement: String) -> (String, String)? {
+        guard let equals = statement.firstIndex(of: "=") else { return nil }
+        let name = statement[..<equals].trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        return (name, statement[statement.index(after: equals)...].trimmingCharacters(in: .whitespaces))
+    }
+
+    /// The word being typed: back to a space or punctuation that cannot be inside one.
+    static func currentWord(_ before: String) -> String {
+        let stops: Set<Character> = [" ", "\t", "\n", "{", "}", "(", ")", ",", ";", "=", "[", "]", "!", "+", "*", "<", ">", "?"]
+        return String(before.reversed().prefix { !stops.contains($0) }.reversed())
+    }
+
+    /// The statement being typed (the text after the last `;` outside the current body is
+    /// still the same probe, so only a closed top-level `}` starts a new one).
+    static func currentStatement(_ before: String) -> String { before }
+
+    static func commonPrefix(_ words: [String]) -> String {
+        guard var prefix = words.first else { return "" }
+        for word in words.dropFirst() {
+            while !word.hasPrefix(prefix) { prefix.removeLast() }
+        }
+        return prefix
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import Kernel
+import Language
+import Session
+import Tables
+
+/// The interactive shell: reads statements, defines probes (`NAME = PROGRAM`, or a pasted
+/// program that gets a name), runs commands from the command table, and prints probe output
+/// above the prompt while the user types.
+public final class Shell {
+    public let session: TracingSession
+    public let reader: LineReader
+    public let commands: [Command]
+    let writeOutput: (String) -> Void
+    let writeError: (String) -> Void
+    public let workloads = Workloads()
+    var quitRequested = false
+    /// True while a command runs (its own output goes straight out, not above a prompt).
+    var busy = false
+    /// Only the kernel feature report needs a live kernel; tests pass nil.
+    let featureReport: (() -> (banner: String, report: String))?
+
+    public init(session: TracingSession, reader: LineReader, output: @escaping (String) -> Void,
+                errors: @escaping (String) -> Void, featureReport: (() -> (banner: String, report: String))? = nil) {
+        self.session = session
+        self.reader = reader
+        self.writeOutput = output
+        self.writeError = errors
+        self.featureReport = featureReport
+        self.commands = CommandTable.all
+    }
+
+    public func print(_ text: String) { writeOutput(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n") }
+    public func printError(_ text: String) { writeError(text.hasSuffix("\n") ? text : text + "\n") }
+
+    /// Text a running probe printed: above the prompt while the user is typing.
+    public func probeOutput(_ text: String) {
+        if reader.isInteractive && !busy { reader.printAbovePrompt(text) } else { writeOutput(text) }
+    }
+
+    /// Reads and runs statements until end of input or `quit`.
+    public func run() {
+        var assembler = InputAssembler()
+        while !quitRequested {
+            let prompt = assembler.isContinuing ? "  ...> " : "bpfsh> "
+            let (line, interrupted) = reader.readLine(prompt: prompt)
+            if interrupted {
+                assembler.reset()
+                continue
+            }
+            guard let line else { break }
+            guard let statement = assembler.add(line) else { continue }
+            reader.remember(statement)
+            execute(statement)
+        }
+        if assembler.isContinuing {
+            printError("bpfsh: input ended inside an unclosed '{': that probe was not defined")
+        }
+    }
+
+    /// Runs one complete statement. Errors are printed; the session always goes on.
+    public func execute(_ statement: String) {
+        let wasBusy = busy
+        busy = true
+        defer {
+            busy = wasBusy
+            pumpEvents()
+        }
+        let text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty || text.hasPrefix("#") || text.hasPrefix("//") { return }
+        do {
+            if text.hasPrefix("!") {
+                try runShellCommand(String(text.dropFirst()).trimmingCharacters(in: .whitespaces))
+                return
+            }
+            if let (name, program) = StatementClassifier.definition(text) {
+                try define(name: name, program: program)
+                return
+            }
+            let words = StatementClassifier.words(text)
+            if let word = words.first, let command = command(named: word) {
+                let rest = String(text.dropFirst(word.count)).trimmingCharacters(in: .whitespaces)
+                try command.run(self, Array(words.dropFirst()), rest)
+                return
+            }
+            if StatementClassifier.looksLikeProgram(text) {
+                try define(name: session.nextUnnamed(), program: text)
+                return
+            }
+            throw CommandError("unknown command '\(words.first ?? text)': type help for the commands, or NAME = PROBE { ... } to define a probe")
+        } catch let error as SessionError {
+            printError(error.description)
+        } catch {
+            printError("\(error)")
+        }
+    }
+
+    public func command(named word: String) -> Command? {
+        commands.first { $0.name == word || $0.aliases.contains(word) }
+    }
+
+    func define(name: String, program: String) throws {
+        let probe = try session.define(name: name, text: program)
+        let points = probe.attachPoints.count
+        let maps = probe.maps.isEmpty ? "" : " · map\(probe.maps.count == 1 ? "" : "s") " + probe.maps.joined(separator: " ")
+        let total = probe.timings.values.reduce(0, +)
+        print("\(name) attached · \(points) attach point\(points == 1 ? "" : "s")\(maps) · \(String(format: "%.1f", total)) ms")
+    }
+
+    /// Handles events waiting in the ring and probes that asked to exit.
+    public func pumpEvents() {
+        session.pollEvents(timeoutMilliseconds: 0)
+        for request in session.takeExitRequests() {
+            try? session.detach(request.probe)
+            probeOutput("\(request.probe) called exit(\(request.code)): detached\n")
+        }
+    }
+
+    func runShellCommand(_ command: String) throws {
+        guard !command.isEmpty else { throw CommandError("usage: ! COMMAND") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        try process.run()
+        process.waitUntilExit()
+    }
+
+    /// Ends the shell: stops workloads, detaches every probe and releases kernel objects.
+    public func shutdown() {
+        workloads.stopAll()
+        session.close()
+        reader.close()
+    }
+}
+
+/// Recognises what a statement is without running it.
+public enum StatementClassifier {
+    /// `NAME = PROGRAM` (the program starting with an attach point), as (name, program).
+    public static func definition(_ text: String) -> (String, String)? {
+        guard let equals = text.firstIndex(of: "=") else { return nil }
+        let name = text[..<equals].trimmingCharacters(in: .whitespaces)
+        let program = text[text.index(after: equals)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.first!.isLetter || name.first == "_",
+              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+              !program.hasPrefix("="), looksLikeProgram(program) else { return nil }
+        return (name, program)
+    }
+
+    /// A probe program: an attach point (or BEGIN/END) followed by a `{` body.
+    public static func looksLikeProgram(_ text: String) -> Bool {
+        guard text.contains("{") else { return false }
+        let head = text.prefix { $0 != "{" && $0 != "/" && $0 != " " && $0 != "\n" }
+        if ["BEGIN", "END", "begin", "end"].contains(String(head)) { return true }
+        return head.contains(":")
+    }
+
+    /// Whitespace-separated words, keeping quoted text together.
+    public static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quote: Character? = nil
+        for c in text {
+            if let q = quote {
+                if c == q { quote = nil } else { current.append(c) }
+            } else if c == "\"" || c == "'" {
+                quote = c
+            } else if c == " " || c == "\t" || c == "\n" {
+                if !current.isEmpty { words.append(current); current = "" }
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+}

@@ -1,0 +1,51 @@
+/// Puts two or more tables side by side by key: each key that appears in any table becomes
+/// one row, with one value column per table (empty where a table lacks the key). For
+/// example reads and writes per process, from two probes' maps.
+public enum TableJoin {
+    public struct Joined: Hashable, Sendable {
+        public var headers: [String]
+        public var rows: [[String]]
+    }
+
+    public static func join(_ tables: [MapTable]) -> Joined {
+        var order: [[Value]] = []
+        var seen = Set<[Value]>()
+        for table in tables {
+            for row in table.rows where seen.insert(row.key).inserted { order.append(row.key) }
+        }
+        let keyWidth = order.map(\.count).max() ?? 0
+        let keyHeaders = keyWidth <= 1 ? ["key"] : (0..<keyWidth).map { "key\($0 + 1)" }
+        var rows: [[String]] = []
+        for key in order {
+            var row = key.map(ValueText.keyPart)
+            row += Array(repeating: "", count: max(0, keyHeaders.count - row.count))
+            for table in tables {
+                row.append(table.rows.first { $0.key == key }.map { cellText($0.cell) } ?? "")
+            }
+            rows.append(row)
+        }
+        // Largest first by the first table's value, as `top` would show it.
+        rows.sort { a, b in
+            let x = Int64(a[keyHeaders.count]) ?? Int64.min, y = Int64(b[keyHeaders.count]) ?? Int64.min
+            return x != y ? x > y : a.lexicographicallyPrecedes(b)
+        }
+        return Joined(headers: keyHeaders + tables.map(\.name), rows: rows)
+    }
+
+    public static func render(_ tables: [MapTable]) -> String {
+        let joined = join(tables)
+        return ColumnText.render(headers: joined.headers, rows: joined.rows)
+    }
+
+    /// One cell as a single line of text.
+    public static func cellText(_ cell: Cell) -> String {
+        switch cell {
+        case .count(let n): return String(n)
+        case .sum(let n), .min(let n), .max(let n): return String(n)
+        case .avg(let total, let count): return String(count == 0 ? 0 : total / Int64(count))
+        case .stats(let total, let count): return "count \(count), average \(count == 0 ? 0 : total / Int64(count)), total \(total)"
+        case .histogram(let h): return "hist(\(h.buckets.values.reduce(0, +)) values)"
+        case .value(let value): return ValueText.keyPart(value)
+        }
+    }
+}
