@@ -34,12 +34,8 @@ public enum ShellLauncher {
             _ = kernel
         }
         if let editor = reader as? EditLineReader {
-            editor.eventFD = session.eventReadinessFD
-            editor.pumpEvents = { [weak shell] in
-                guard let shell else { return }
-                editor.eventFD = shell.session.eventReadinessFD
-                shell.pumpEvents()
-            }
+            editor.eventFD = { [weak session] in session?.eventReadinessFD ?? -1 }
+            editor.pumpEvents = { [weak shell] in shell?.pumpEvents() }
             let source = LiveCompletionSource(catalogue: kernelCatalogue)
             editor.complete = { [weak shell] before in
                 guard let shell else { return ("", []) }

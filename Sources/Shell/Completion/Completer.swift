@@ -113,7 +113,7 @@ public struct Completer {
 
     /// The word being typed: back to a space or punctuation that cannot be inside one.
     static func currentWord(_ before: String) -> String {
-        let stops: Set<Character> = [" ", "\t", "\n", "{", "}", "(", ")", ",", ";", "=", "[", "]", "!", "+", "*", "<", ">", "?"]
+        let stops: Set<Character> = [" ", "\t", "\n", "{", "}", "(", ")", ",", ";", "=", "[", "]", "!", "+", "*", "<", "?"]
         return String(before.reversed().prefix { !stops.contains($0) }.reversed())
     }
 

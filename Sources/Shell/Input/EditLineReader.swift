@@ -18,8 +18,9 @@ public final class EditLineReader: LineReader {
     public var complete: ((String) -> (insert: String, candidates: [String]))?
     /// Called when events wait in the ring (its fd is readable) or every 250 ms while idle.
     public var pumpEvents: (() -> Void)?
-    /// A descriptor to wait on besides the terminal (the event ring), or -1.
-    public var eventFD: Int32 = -1
+    /// A descriptor to wait on besides the terminal (the event ring), or -1. Asked anew on
+    /// every wait: the ring only exists once a probe prints something.
+    public var eventFD: () -> Int32 = { -1 }
     private var interrupted = false
 
     public init?(historyPath: String) {
@@ -84,7 +85,8 @@ public final class EditLineReader: LineReader {
     private func readCharacter(_ character: UnsafeMutablePointer<wchar_t>?) -> Int32 {
         while true {
             var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
-            if eventFD >= 0 { fds.append(pollfd(fd: eventFD, events: Int16(POLLIN), revents: 0)) }
+            let events = eventFD()
+            if events >= 0 { fds.append(pollfd(fd: events, events: Int16(POLLIN), revents: 0)) }
             let ready = poll(&fds, nfds_t(fds.count), 250)
             if ready < 0 {
                 if errno == EINTR, ShellInterrupt.isPending {
@@ -93,7 +95,7 @@ public final class EditLineReader: LineReader {
                 }
                 continue
             }
-            if fds.count > 1, fds[1].revents != 0 || ready == 0 { pumpEvents?() }
+            if ready == 0 || (fds.count > 1 && fds[1].revents != 0) { pumpEvents?() }
             guard fds[0].revents != 0 else { continue }
             var byte: UInt8 = 0
             let n = read(STDIN_FILENO, &byte, 1)

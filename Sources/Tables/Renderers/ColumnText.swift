@@ -7,10 +7,10 @@ public enum ColumnText {
         for row in rows {
             for (index, cell) in row.prefix(columns).enumerated() { widths[index] = max(widths[index], cell.count) }
         }
+        // A column is numeric (right-aligned) when every non-empty cell is a number.
         let numeric = (0..<columns).map { column in
-            !rows.isEmpty && rows.allSatisfy { row in
-                column < row.count && !row[column].isEmpty && row[column].allSatisfy { $0.isNumber || $0 == "." || $0 == "-" }
-            }
+            let cells = rows.compactMap { column < $0.count && !$0[column].isEmpty ? $0[column] : nil }
+            return !cells.isEmpty && cells.allSatisfy { cell in cell.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" } }
         }
         func line(_ cells: [String]) -> String {
             var parts: [String] = []
@@ -20,7 +20,9 @@ public enum ColumnText {
                 let last = index == columns - 1
                 parts.append(numeric[index] ? pad + cell : (last ? cell : cell + pad))
             }
-            return parts.joined(separator: "  ")
+            var text = parts.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text
         }
         var text = line(headers) + "\n"
         for row in rows { text += line(row) + "\n" }

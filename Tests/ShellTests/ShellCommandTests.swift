@@ -1,0 +1,119 @@
+import Session
+import Shell
+import TestSupport
+import XCTest
+
+/// Scripted input through the shell against the in-memory kernel.
+final class ShellCommandTests: XCTestCase {
+    final class ScriptReader: LineReader {
+        var lines: [String]
+        init(_ lines: [String]) { self.lines = lines }
+        func readLine(prompt: String) -> (line: String?, interrupted: Bool) {
+            lines.isEmpty ? (nil, false) : (lines.removeFirst(), false)
+        }
+        func remember(_ statement: String) {}
+        func printAbovePrompt(_ text: String) {}
+        var isInteractive: Bool { false }
+        func close() {}
+    }
+
+    var kernel: FakeKernel!
+    var out = ""
+    var err = ""
+
+    func run(_ lines: [String]) -> Shell {
+        kernel = FakeKernel()
+        out = ""
+        err = ""
+        var shell: Shell!
+        let session = TracingSession(backend: kernel, catalogue: FakeCatalogue(), write: { shell?.probeOutput($0) })
+        shell = Shell(session: session, reader: ScriptReader(lines), output: { [unowned self] in out += $0 },
+                      errors: { [unowned self] in err += $0 })
+        shell.run()
+        return shell
+    }
+
+    func testDefineListDetachAndDrop() {
+        let shell = run([
+            "sys = tracepoint:raw_syscalls:sys_enter { @calls[comm] = count(); }",
+            "run = tracepoint:sched:sched_switch {",
+            "  @s = count(); }",
+            "detach sys",
+            "probes",
+            "drop run",
+        ])
+        XCTAssertEqual(err, "")
+        XCTAssertTrue(out.contains("sys attached · 1 attach point · map @calls"), out)
+        XCTAssertTrue(out.contains("run attached"), out)
+        XCTAssertTrue(out.contains("sys detached"), out)
+        XCTAssertNotNil(out.range(of: #"sys\s+detached\s+tracepoint:raw_syscalls:sys_enter"#, options: .regularExpression), out)
+        XCTAssertEqual(shell.session.probes.map(\.name), ["sys"])
+    }
+
+    func testPastedProgramGetsAName() {
+        let shell = run(["tracepoint:sched:sched_switch { @n = count(); }"])
+        XCTAssertEqual(shell.session.probes.map(\.name), ["p1"])
+    }
+
+    func testErrorsAreReportedAndTheSessionGoesOn() {
+        let shell = run([
+            "ok = tracepoint:sched:sched_switch { @s = count(); }",
+            "bad = tracepoint:sched:sched_switch { @s = sum(1); }",
+            "nonsense here",
+            "detach nobody",
+            "print @missing",
+            "wait soon",
+            "probes",
+        ])
+        XCTAssertTrue(err.contains("bad:1:"), err)
+        XCTAssertTrue(err.contains("unknown command 'nonsense'"), err)
+        XCTAssertTrue(err.contains("no probe named 'nobody'"), err)
+        XCTAssertTrue(err.contains("no map named '@missing'"), err)
+        XCTAssertTrue(err.contains("usage: wait DURATION"), err)
+        XCTAssertEqual(shell.session.probes.map(\.name), ["ok"])
+        XCTAssertEqual(kernel.attached, ["tracepoint:sched:sched_switch"])
+    }
+
+    func testHelpCoversEveryCommand() {
+        let shell = run(["help"])
+        for command in shell.commands {
+            XCTAssertTrue(out.contains(command.usage), "help lacks \(command.name)")
+        }
+        _ = run(["help wait"])
+        XCTAssertTrue(out.contains("DURATION is like 2s"), out)
+    }
+
+    func testMapsAndJoin() throws {
+        let shell = run([
+            "r = tracepoint:sched:sched_switch { @reads[comm] = count(); }",
+            "w = tracepoint:sched:sched_wakeup { @writes[comm] = count(); }",
+        ])
+        let reads = try XCTUnwrap(kernel.maps.first { $0.spec.name == "@reads" })
+        let writes = try XCTUnwrap(kernel.maps.first { $0.spec.name == "@writes" })
+        func comm(_ s: String) -> [UInt8] { Array(s.utf8) + [UInt8](repeating: 0, count: 16 - s.utf8.count) }
+        func count(_ n: UInt64) -> [[UInt8]] { [withUnsafeBytes(of: n) { Array($0) }] }
+        reads.storage[comm("bash")] = count(5)
+        reads.storage[comm("sshd")] = count(2)
+        writes.storage[comm("bash")] = count(1)
+        out = ""
+        shell.execute("join @reads @writes")
+        XCTAssertEqual(out, """
+            key   @reads  @writes
+            bash       5        1
+            sshd       2
+
+            """)
+        out = ""
+        shell.execute("maps")
+        XCTAssertTrue(out.contains("@reads"), out)
+        XCTAssertNotNil(out.range(of: #"@reads\s+string\[16\]\s+count\(\)\s+2\s+r"#, options: .regularExpression), out)
+    }
+
+    func testQuitEndsTheLoopAndShutdownReleasesEverything() {
+        let shell = run(["a = tracepoint:sched:sched_switch { @s = count(); }", "quit", "b = tracepoint:sched:sched_switch { @t = count(); }"])
+        XCTAssertEqual(shell.session.probes.map(\.name), ["a"], "nothing after quit runs")
+        shell.shutdown()
+        XCTAssertTrue(kernel.attached.isEmpty)
+        XCTAssertTrue(kernel.openMaps.isEmpty)
+    }
+}
