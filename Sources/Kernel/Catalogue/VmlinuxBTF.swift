@@ -159,7 +159,7 @@ public final class VmlinuxBTF: @unchecked Sendable {
             throw .unexpectedShape(tracepoint: name, reason: "the prototype has no `void *__data` parameter")
         }
         let typeIDs = params.dropFirst().map(\.type)
-        let names = parameterNames(for: name, matching: Array(params.map(\.type)))
+        let names = parameterNames(for: name, parameterCount: params.count)
         return typeIDs.enumerated().map { index, typeID in
             let resolved = names?[index + 1] ?? ""
             return BTFTracepointArgument(
@@ -261,13 +261,13 @@ public final class VmlinuxBTF: @unchecked Sendable {
 
     // MARK: - Helpers
 
-    private func parameterNames(for tracepoint: String, matching typeIDs: [UInt32]) -> [String]? {
+    private func parameterNames(for tracepoint: String, parameterCount: Int) -> [String]? {
         for candidate in ["__probestub_" + tracepoint, "__bpf_trace_" + tracepoint] {
             guard let funcID = probeFunctions[candidate], let protoID = target(of: funcID),
                   let proto = btf__type_by_id(btf, protoID) else { continue }
             let params = parameters(of: proto)
             // Only trust names when the prototype has the same parameters.
-            guard params.count == typeIDs.count else { continue }
+            guard params.count == parameterCount else { continue }
             return params.map { param in
                 guard let text = btf__name_by_offset(btf, param.name_off) else { return "" }
                 return String(cString: text)
