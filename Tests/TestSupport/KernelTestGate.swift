@@ -39,11 +39,21 @@ public struct CommandResult {
 public enum CommandRunner {
     /// Runs `executable` with `arguments`; `after` runs through /bin/sh once the child's stdout
     /// shows `readyMarker` (or right away when nil). Kills the child after `timeout` seconds.
+    /// `captureOutput: false` for commands that leave a daemon behind holding their stdout
+    /// (tmux new-session): reading to the end of that pipe would never finish.
     public static func run(_ executable: URL, _ arguments: [String], after: String? = nil,
-                           readyMarker: String? = "Attaching", timeout: Double = 10) throws -> CommandResult {
+                           readyMarker: String? = "Attaching", timeout: Double = 10, captureOutput: Bool = true) throws -> CommandResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !captureOutput {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return CommandResult(status: process.terminationStatus, stdout: "", stderr: "", timedOut: false)
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -1,0 +1,86 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Drives the shell in a real terminal (tmux): typing, tab completion, multi-line input,
+/// history recall and Ctrl-C, as a person would.
+final class TerminalTests: XCTestCase {
+    let session = "bpfsh-test-\(getpid())"
+    var history = ""
+
+    func tmux(_ arguments: [String]) throws -> String {
+        try CommandRunner.run(URL(fileURLWithPath: "/usr/bin/tmux"), arguments, readyMarker: nil, timeout: 10).stdout
+    }
+    func type(_ text: String) throws { _ = try tmux(["send-keys", "-t", session, "-l", text]) }
+    func press(_ key: String) throws { _ = try tmux(["send-keys", "-t", session, key]) }
+    func screen() throws -> String { try tmux(["capture-pane", "-t", session, "-p"]) }
+
+    /// Waits until the screen shows `text` (bounded), returning the screen.
+    @discardableResult
+    func waitFor(_ text: String, seconds: Double = 10, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var shown = ""
+        while Date() < deadline {
+            shown = try screen()
+            if shown.contains(text) { return shown }
+            usleep(50_000)
+        }
+        XCTFail("the screen never showed \(text):\n\(shown)", file: file, line: line)
+        return shown
+    }
+
+    override func tearDown() {
+        _ = try? tmux(["kill-session", "-t", session])
+        if !history.isEmpty { try? FileManager.default.removeItem(atPath: history) }
+    }
+
+    func testTypingCompletionMultilineHistoryAndCtrlC() throws {
+        try KernelTestGate.require()
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
+            throw XCTSkip("tmux is not installed (scripts/setup installs it)")
+        }
+        history = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-history-\(getpid())").path
+        _ = try CommandRunner.run(URL(fileURLWithPath: "/usr/bin/tmux"),
+                                  ["new-session", "-d", "-s", session, "-x", "150", "-y", "40",
+                                   "env BPFSH_HISTORY=\(history) \(KernelTestGate.executable.path)"],
+                                  readyMarker: nil, timeout: 10, captureOutput: false)
+        try waitFor("bpfsh>")  // tmux trims trailing blanks from captured lines
+
+        // Tab completes the tracepoint name; an unclosed { continues on a ...> prompt.
+        try type("sw = tracepoint:sched:sched_swit")
+        try press("Tab")
+        try type("{")
+        try waitFor("sw = tracepoint:sched:sched_switch {")
+        try press("Enter")
+        try waitFor("...>")
+        try type("@n = count() }")
+        try press("Enter")
+        try waitFor("sw attached · 1 attach point · map @n")
+
+        // Ctrl-C ends a long wait and the shell stays.
+        try type("wait 60s")
+        try press("Enter")
+        try waitFor("waiting")
+        try press("C-c")
+        try type("probes")
+        try press("Enter")
+        let shown = try waitFor("insns")
+        XCTAssertNotNil(shown.range(of: #"sw\s+attached\s+tracepoint:sched:sched_switch"#, options: .regularExpression), shown)
+
+        // History: Up recalls the previous command.
+        try press("Up")
+        try press("Up")
+        try waitFor("bpfsh> wait 60s")
+        // Ctrl-D on an empty line leaves; the session (and tmux window) ends.
+        try press("C-u")
+        try press("C-d")
+        let deadline = Date().addingTimeInterval(10)
+        var alive = true
+        while alive && Date() < deadline {
+            alive = try CommandRunner.run(URL(fileURLWithPath: "/usr/bin/tmux"), ["has-session", "-t", session],
+                                          readyMarker: nil, timeout: 5, captureOutput: false).status == 0
+            if alive { usleep(100_000) }
+        }
+        XCTAssertFalse(alive, "Ctrl-D left the shell")
+    }
+}
