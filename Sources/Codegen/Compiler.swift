@@ -97,12 +97,11 @@ public struct Compiler {
     /// The user's maps in source order, then the runtime's own.
     public func mapSpecs(for program: CheckedProgram) -> [MapSpec] {
         var specs = program.maps.map { info in
-            MapSpec(name: "@" + info.name, type: info.isPerCPU ? .perCPUHash : .hash,
-                    keySize: info.keySize, valueSize: info.valueSize, maxEntries: options.mapMaxEntries)
+            MapSpec(name: "@" + info.name, type: info.isArray ? .perCPUArray : (info.isPerCPU ? .perCPUHash : .hash),
+                    keySize: info.keySize, valueSize: info.valueSize, maxEntries: info.isArray ? 1 : options.mapMaxEntries)
         }
         specs.append(MapSpec(name: InternalMap.events, type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 1 << 20))
         specs.append(MapSpec(name: InternalMap.lostEvents, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
-        specs.append(MapSpec(name: InternalMap.droppedUpdates, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
         let largest = program.formats.map { call -> Int in
             call.format.hasPrefix("join:") ? 8 + Compiler.joinArguments * Builtins.defaultStringSize
                 : 8 + call.argumentTypes.reduce(0) { $0 + $1.storageSize }

@@ -40,8 +40,6 @@ public enum InternalMap {
     public static let stacks = ".stacks"
     /// Per-CPU buffer for events too large for the 512-byte BPF stack.
     public static let scratch = ".scratch"
-    /// Per-CPU counter of map updates refused because the map was full.
-    public static let droppedUpdates = ".dropped"
 }
 
 /// One loadable program: the instructions for one attach point.

@@ -3,7 +3,7 @@ import XCTest
 @testable import Language
 
 final class CompilerTests: XCTestCase {
-    private let runtimeMaps = [InternalMap.events, InternalMap.lostEvents, InternalMap.droppedUpdates]
+    private let runtimeMaps = [InternalMap.events, InternalMap.lostEvents]
 
     // MARK: Programs
 
@@ -27,7 +27,6 @@ final class CompilerTests: XCTestCase {
         XCTAssertEqual(compiled.maps, [
             MapSpec(name: ".events", type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 1 << 20),
             MapSpec(name: ".lost", type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1),
-            MapSpec(name: ".dropped", type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1),
         ])
         XCTAssertEqual(compiled.mapID(named: ".events"), 1)
         XCTAssertNil(compiled.mapID(named: ".stacks"))
@@ -89,13 +88,14 @@ final class CompilerTests: XCTestCase {
         assertWellFormed(compiled)
         XCTAssertEqual(compiled.maps.map(\.name), ["@c", "@h", "@l", "@a", "@s", "@v", "@m"] + runtimeMaps)
         let byName = Dictionary(uniqueKeysWithValues: compiled.maps.map { ($0.name, $0) })
-        XCTAssertEqual(byName["@c"], MapSpec(name: "@c", type: .perCPUHash, keySize: 8, valueSize: 8, maxEntries: 4096))
+        // Keyless aggregations are one-slot per-CPU arrays; histograms keep their bucket key.
+        XCTAssertEqual(byName["@c"], MapSpec(name: "@c", type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
         XCTAssertEqual(byName["@h"], MapSpec(name: "@h", type: .perCPUHash, keySize: 24, valueSize: 8, maxEntries: 4096))
         XCTAssertEqual(byName["@l"], MapSpec(name: "@l", type: .perCPUHash, keySize: 16, valueSize: 8, maxEntries: 4096))
-        XCTAssertEqual(byName["@a"], MapSpec(name: "@a", type: .perCPUHash, keySize: 8, valueSize: 16, maxEntries: 4096))
+        XCTAssertEqual(byName["@a"], MapSpec(name: "@a", type: .perCPUArray, keySize: 4, valueSize: 16, maxEntries: 1))
         XCTAssertEqual(byName["@s"], MapSpec(name: "@s", type: .perCPUHash, keySize: 24, valueSize: 8, maxEntries: 4096))
         XCTAssertEqual(byName["@v"], MapSpec(name: "@v", type: .hash, keySize: 8, valueSize: 16, maxEntries: 4096))
-        XCTAssertEqual(byName["@m"], MapSpec(name: "@m", type: .perCPUHash, keySize: 8, valueSize: 16, maxEntries: 4096))
+        XCTAssertEqual(byName["@m"], MapSpec(name: "@m", type: .perCPUArray, keySize: 4, valueSize: 16, maxEntries: 1))
         let calls = Set(compiled.programs[0].helperCalls)
         XCTAssertTrue(calls.isSuperset(of: [1, 2]), "aggregations look up and update: \(calls)")
     }
@@ -115,7 +115,7 @@ final class CompilerTests: XCTestCase {
         let c = try XCTUnwrap(compiled.mapID(named: "@c"))
         XCTAssertEqual(c, 1)
         XCTAssertEqual(program.mapReferences.first, c, "the first map loaded is @c for the look-up")
-        XCTAssertTrue(Set(program.mapReferences).isSubset(of: [c, compiled.mapID(named: ".dropped")!]))
+        XCTAssertEqual(Set(program.mapReferences), [c], "a count touches only its own map")
     }
 
     func testStackMapOnlyWhenStacksAreUsed() throws {

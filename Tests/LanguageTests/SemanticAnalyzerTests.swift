@@ -207,7 +207,8 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(checked.map(named: "s")?.value, .aggregation(.sum, signed: false))
         XCTAssertEqual(checked.map(named: "n")?.value, .aggregation(.sum, signed: true))
         XCTAssertEqual(checked.map(named: "mn")?.valueSize, 16)
-        XCTAssertEqual(checked.map(named: "c")?.keySize, 8)
+        XCTAssertEqual(checked.map(named: "c")?.keySize, 4, "a keyless count is a one-slot array with a u32 index")
+        XCTAssertEqual(checked.map(named: "c")?.isArray, true)
         XCTAssertEqual(checked.map(named: "str")?.valueSize, 16)
     }
 

@@ -6,13 +6,13 @@ extension UnitLowering {
         let b = ir.builder
         switch name {
         case "pid":
-            return .scalar(LLVMBuildLShr(b, ir.helper(.getCurrentPidTgid, []), ir.const64(UInt64(32)), ""))
+            return .scalar(LLVMBuildLShr(b, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), ""))
         case "tid":
-            return .scalar(LLVMBuildAnd(b, ir.helper(.getCurrentPidTgid, []), ir.const64(UInt64(0xFFFF_FFFF)), ""))
+            return .scalar(LLVMBuildAnd(b, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(0xFFFF_FFFF)), ""))
         case "uid":
-            return .scalar(LLVMBuildAnd(b, ir.helper(.getCurrentUidGid, []), ir.const64(UInt64(0xFFFF_FFFF)), ""))
+            return .scalar(LLVMBuildAnd(b, invariantHelper(.getCurrentUidGid), ir.const64(UInt64(0xFFFF_FFFF)), ""))
         case "gid":
-            return .scalar(LLVMBuildLShr(b, ir.helper(.getCurrentUidGid, []), ir.const64(UInt64(32)), ""))
+            return .scalar(LLVMBuildLShr(b, invariantHelper(.getCurrentUidGid), ir.const64(UInt64(32)), ""))
         case "nsecs":
             return .scalar(ir.helper(.ktimeGetNs, []))
         case "elapsed":
@@ -64,7 +64,7 @@ extension UnitLowering {
     func userStack() -> Lowered {
         let slot = stackBuffer(size: 16)
         ir.store(stackID(user: true), to: slot, alignment: 8)
-        ir.store(LLVMBuildLShr(ir.builder, ir.helper(.getCurrentPidTgid, []), ir.const64(UInt64(32)), "")!, to: ir.offset(slot, 8), alignment: 8)
+        ir.store(LLVMBuildLShr(ir.builder, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")!, to: ir.offset(slot, 8), alignment: 8)
         return .buffer(slot)
     }
 

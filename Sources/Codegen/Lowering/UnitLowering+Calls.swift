@@ -42,7 +42,7 @@ extension UnitLowering {
         case "usym":
             let slot = stackBuffer(size: 16)
             ir.store(scalar(args[0]), to: slot, alignment: 8)
-            ir.store(LLVMBuildLShr(b, ir.helper(.getCurrentPidTgid, []), ir.const64(UInt64(32)), "")!, to: ir.offset(slot, 8), alignment: 8)
+            ir.store(LLVMBuildLShr(b, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")!, to: ir.offset(slot, 8), alignment: 8)
             return .buffer(slot)
         case "ntop":
             let slot = stackBuffer(size: 24)
@@ -87,13 +87,19 @@ extension UnitLowering {
     func emitEvent(kind: UInt64, values: [(Expr, SType)] = [], declared: [SType] = [], scalars: [LLVMValueRef] = []) {
         let layout = declared.isEmpty ? values.map(\.1) : declared
         let size = 8 + layout.reduce(0) { $0 + $1.storageSize } + scalars.count * 8
-        // Evaluate arguments before taking the buffer: lowering may need the scratch map too.
-        let lowered = values.map { lower($0.0) }
+        // A stack event is filled in place. A scratch-map event has its arguments evaluated
+        // before the buffer is taken, as evaluating them could need the scratch map too.
+        let inPlace = size <= Compiler.stackEventLimit
+        let lowered = inPlace ? [] : values.map { lower($0.0) }
         withEventBuffer(size: size, zeroed: layout.contains(where: { !isScalarStorage($0) })) { buffer in
             ir.store(ir.const64(kind), to: buffer, alignment: 8)
             var offset = 8
-            for ((value, (_, from)), to) in zip(zip(lowered, values), layout) {
-                write(value, from: from, to: to, at: ir.offset(buffer, offset))
+            for (index, ((expr, from), to)) in zip(values, layout).enumerated() {
+                if inPlace {
+                    writeExpression(expr, to: to, at: ir.offset(buffer, offset))
+                } else {
+                    write(lowered[index], from: from, to: to, at: ir.offset(buffer, offset))
+                }
                 offset += to.storageSize
             }
             for value in scalars {

@@ -9,14 +9,18 @@ extension UnitLowering {
 
     /// Builds the key of `info` from key expressions, plus a bucket index for histograms.
     func buildKey(_ info: MapInfo, keys: [Expr], bucket: LLVMValueRef? = nil) -> LLVMValueRef {
-        let key = stackBuffer(size: info.keySize)
+        let key = stackBuffer(size: max(8, info.keySize))
+        if info.isArray {
+            ir.store(LLVMConstInt(ir.i32, 0, 0), to: key, alignment: 4)
+            return key
+        }
         if info.keys.isEmpty {
             ir.store(ir.const64(UInt64(0)), to: key, alignment: 8)
         } else {
             if info.keys.contains(where: { !isScalarStorage($0) }) { ir.memset(key, size: info.keySize) }
             var offset = 0
             for (expr, storage) in zip(keys, info.keys) {
-                write(lower(expr), from: type(of: expr), to: storage, at: ir.offset(key, offset))
+                writeExpression(expr, to: storage, at: ir.offset(key, offset))
                 offset += storage.storageSize
             }
         }
@@ -31,11 +35,10 @@ extension UnitLowering {
         return LLVMBuildIntToPtr(ir.builder, result, ir.bytePointer, "")
     }
 
-    /// Updates a map and counts refusals (a full map) in the dropped-updates counter, so the
-    /// user is told instead of losing data silently.
+    /// Updates a map. A full map refuses new keys; user space notices full maps when it reads
+    /// them and says so, at no cost to every event here.
     func updateMap(_ name: String, key: LLVMValueRef, value: LLVMValueRef, flags: UInt64 = 0) {
-        let result = ir.helper(.mapUpdate, [mapPointer(name), key, value, ir.const64(flags)])
-        countFailure(result, in: InternalMap.droppedUpdates)
+        ir.helper(.mapUpdate, [mapPointer(name), key, value, ir.const64(flags)])
     }
 
     /// Increments a per-CPU counter when `result` (a helper's return) is negative.
@@ -92,8 +95,11 @@ extension UnitLowering {
     }
 
     /// `@m[k] = count()/sum(v)/...` on a per-CPU map: update this CPU's slot in place, or
-    /// insert it. Insertion uses BPF_NOEXIST and retries the look-up when another CPU created
-    /// the key first, so no event is lost to the race.
+    /// create it. A keyless map is a one-slot per-CPU array, which always has its slot.
+    ///
+    /// Creating with BPF_ANY is race-free on per-CPU hashes: if another CPU created the key
+    /// first, the update writes only this CPU's slot of the existing element. A full map
+    /// refuses new keys; user space reports full maps after reading them.
     func updateAggregation(_ info: MapInfo, aggregation: Aggregation, keys: [Expr], arguments: [Expr]) {
         let argument = arguments.first.map { scalar($0) } ?? ir.const64(UInt64(0))
         var bucket: LLVMValueRef? = nil
@@ -106,42 +112,44 @@ extension UnitLowering {
         let signed = arguments.first.map { type(of: $0).isSigned } ?? false
 
         let existing = ir.block("agg.existing")
-        let insert = ir.block("agg.insert")
-        let retry = ir.block("agg.retry")
         let done = ir.block("agg.done")
         let pointer = lookup(info.name, key: key)
-        LLVMBuildCondBr(ir.builder, ir.isNonZero(pointer), existing, insert)
-
+        if info.isArray {
+            LLVMBuildCondBr(ir.builder, ir.isNonZero(pointer), existing, done)
+        } else {
+            let insert = ir.block("agg.insert")
+            LLVMBuildCondBr(ir.builder, ir.isNonZero(pointer), existing, insert)
+            ir.position(at: insert)
+            let initial = stackBuffer(size: info.valueSize)
+            if info.valueSize > 8 { ir.memset(initial, size: info.valueSize) }
+            combine(aggregation, into: initial, argument: argument, signed: signed, fresh: true)
+            ir.helper(.mapUpdate, [mapPointer(info.name), key, initial, ir.const64(UInt64(0))]) // BPF_ANY
+            ir.branch(to: done)
+        }
         ir.position(at: existing)
         combine(aggregation, into: pointer, argument: argument, signed: signed)
         ir.branch(to: done)
-
-        ir.position(at: insert)
-        let initial = stackBuffer(size: info.valueSize)
-        ir.memset(initial, size: info.valueSize)
-        combine(aggregation, into: initial, argument: argument, signed: signed, fresh: true)
-        let result = ir.helper(.mapUpdate, [mapPointer(info.name), key, initial, ir.const64(UInt64(1))]) // BPF_NOEXIST
-        let inserted = LLVMBuildICmp(ir.builder, LLVMIntEQ, result, ir.const64(UInt64(0)), "")!
-        LLVMBuildCondBr(ir.builder, inserted, done, retry)
-
-        ir.position(at: retry)
-        let again = lookup(info.name, key: key)
-        let retryExisting = ir.block("agg.retry.existing")
-        let full = ir.block("agg.full")
-        LLVMBuildCondBr(ir.builder, ir.isNonZero(again), retryExisting, full)
-        ir.position(at: retryExisting)
-        combine(aggregation, into: again, argument: argument, signed: signed)
-        ir.branch(to: done)
-        ir.position(at: full)
-        countFailure(ir.const64(Int64(-1)), in: InternalMap.droppedUpdates)
-        ir.branch(to: done)
-
         ir.position(at: done)
     }
 
     /// Folds one value into an aggregation slot.
     private func combine(_ aggregation: Aggregation, into slot: LLVMValueRef, argument: LLVMValueRef, signed: Bool, fresh: Bool = false) {
         let b = ir.builder
+        if fresh {
+            // A new slot: write the first value instead of folding into zeroes.
+            switch aggregation {
+            case .count, .hist, .lhist: ir.store(ir.const64(UInt64(1)), to: slot, alignment: 8); return
+            case .sum: ir.store(argument, to: slot, alignment: 8); return
+            case .avg, .stats:
+                ir.store(argument, to: slot, alignment: 8)
+                ir.store(ir.const64(UInt64(1)), to: ir.offset(slot, 8), alignment: 8)
+                return
+            case .min, .max:
+                ir.store(argument, to: slot, alignment: 8)
+                ir.store(ir.const64(UInt64(1)), to: ir.offset(slot, 8), alignment: 8)
+                return
+            }
+        }
         switch aggregation {
         case .count, .hist, .lhist:
             let current = ir.load(ir.i64, from: slot, alignment: 8)
@@ -168,20 +176,39 @@ extension UnitLowering {
     }
 
     /// bpftrace's log2 bucket: 0 for negatives, 1 for zero, floor(log2(n)) + 2 otherwise.
+    ///
+    /// Written as a chain of "shift right by 32, 16, ... while anything is left" branches:
+    /// BPF has no conditional moves, so this is about 5 instructions a step where selects
+    /// would cost twice that.
     func log2Bucket(_ value: LLVMValueRef) -> LLVMValueRef {
         let b = ir.builder
-        var n = value
-        var result = ir.const64(UInt64(0))
+        let result = stackBuffer(size: 8)
+        let rest = stackBuffer(size: 8)
+        ir.store(ir.const64(UInt64(0)), to: result, alignment: 8)
+        let done = ir.block("log2.done")
+        let nonNegative = ir.block("log2.nonnegative")
+        LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntSLT, value, ir.const64(UInt64(0)), ""), done, nonNegative)
+        ir.position(at: nonNegative)
+        ir.store(ir.const64(UInt64(1)), to: result, alignment: 8)
+        let positive = ir.block("log2.positive")
+        LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, value, ir.const64(UInt64(0)), ""), done, positive)
+        ir.position(at: positive)
+        ir.store(ir.const64(UInt64(2)), to: result, alignment: 8)
+        ir.store(value, to: rest, alignment: 8)
         for shift in [32, 16, 8, 4, 2, 1] {
-            let big = LLVMBuildICmp(b, LLVMIntUGE, n, ir.const64(UInt64(1) << UInt64(shift)), "")!
-            n = LLVMBuildSelect(b, big, LLVMBuildLShr(b, n, ir.const64(UInt64(shift)), "")!, n, "")!
-            result = LLVMBuildSelect(b, big, LLVMBuildAdd(b, result, ir.const64(UInt64(shift)), "")!, result, "")!
+            let current = ir.load(ir.i64, from: rest, alignment: 8)
+            let shifted = LLVMBuildLShr(b, current, ir.const64(UInt64(shift)), "")!
+            let take = ir.block("log2.take"), next = ir.block("log2.next")
+            LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntNE, shifted, ir.const64(UInt64(0)), ""), take, next)
+            ir.position(at: take)
+            ir.store(shifted, to: rest, alignment: 8)
+            ir.store(LLVMBuildAdd(b, ir.load(ir.i64, from: result, alignment: 8), ir.const64(UInt64(shift)), "")!, to: result, alignment: 8)
+            ir.branch(to: next)
+            ir.position(at: next)
         }
-        let positive = LLVMBuildAdd(b, result, ir.const64(UInt64(2)), "")!
-        let isZero = LLVMBuildICmp(b, LLVMIntEQ, value, ir.const64(UInt64(0)), "")!
-        let isNegative = LLVMBuildICmp(b, LLVMIntSLT, value, ir.const64(UInt64(0)), "")!
-        let nonNegative = LLVMBuildSelect(b, isZero, ir.const64(UInt64(1)), positive, "")!
-        return LLVMBuildSelect(b, isNegative, ir.const64(UInt64(0)), nonNegative, "")!
+        ir.branch(to: done)
+        ir.position(at: done)
+        return ir.load(ir.i64, from: result, alignment: 8)
     }
 
     /// bpftrace's linear bucket: 0 below min, (max-min)/step + 1 at or above max.

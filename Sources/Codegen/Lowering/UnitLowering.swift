@@ -47,6 +47,9 @@ final class UnitLowering {
     /// (continue target, break target) of enclosing loops.
     var loops: [(LLVMBasicBlockRef, LLVMBasicBlockRef)] = []
     var returnBlock: LLVMBasicBlockRef!
+    /// Helper results that cannot change during one run (pid/tid, uid/gid), computed once at
+    /// entry the first time they are needed.
+    private var entryValues: [BPFHelper: LLVMValueRef] = [:]
 
     init(ir: IR, unit: ProbeUnit, program: CheckedProgram, options: CodegenOptions, mapIDs: [String: Int32]) {
         self.ir = ir
@@ -96,6 +99,18 @@ final class UnitLowering {
         LLVMBuildRet(ir.builder, ir.const64(UInt64(0)))
         LLVMPositionBuilderAtEnd(allocaBuilder, allocaBlock)
         LLVMBuildBr(allocaBuilder, body)
+    }
+
+    /// The result of a helper whose value is fixed for the whole run of the program, called
+    /// once in the entry block so every use (in any branch) shares it.
+    func invariantHelper(_ helper: BPFHelper) -> LLVMValueRef {
+        if let value = entryValues[helper] { return value }
+        let saved = LLVMGetInsertBlock(ir.builder)!
+        LLVMPositionBuilderAtEnd(ir.builder, allocaBlock)
+        let value = ir.helper(helper, [])
+        LLVMPositionBuilderAtEnd(ir.builder, saved)
+        entryValues[helper] = value
+        return value
     }
 
     /// A zero-initialisable stack slot in the entry block.
@@ -157,6 +172,24 @@ final class UnitLowering {
             case .none: break
             }
         }
+    }
+
+    /// Evaluates `expr` straight into `destination` where it can (comm, str() of a pointer),
+    /// saving a stack copy per event; otherwise lowers it and copies.
+    func writeExpression(_ expr: Expr, to storage: SType, at destination: LLVMValueRef) {
+        if case .string(let size) = storage {
+            if case .builtin("comm") = expr.kind, size >= 16 {
+                ir.helper(.getCurrentComm, [destination, LLVMConstInt(ir.i32, 16, 0)])
+                return
+            }
+            if case .call("str", let args) = expr.kind, case .string(let limit) = type(of: expr), limit <= size,
+               type(of: args[0]).isInteger {
+                let pointer = LLVMBuildIntToPtr(ir.builder, scalar(args[0]), ir.bytePointer, "")!
+                ir.helper(readStringHelper, [destination, LLVMConstInt(ir.i32, UInt64(limit), 0), pointer])
+                return
+            }
+        }
+        write(lower(expr), from: type(of: expr), to: storage, at: destination)
     }
 
     func isScalarStorage(_ type: SType) -> Bool {

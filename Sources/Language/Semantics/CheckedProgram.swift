@@ -68,9 +68,16 @@ public struct MapInfo: Sendable, Hashable {
         self.range = range
     }
 
-    /// Bytes of the key as stored in the kernel (a zero u64 for maps without keys, plus the
-    /// bucket index for histograms).
+    /// A keyless aggregation is a one-slot per-CPU array: no hashing, no insertion.
+    public var isArray: Bool {
+        guard keys.isEmpty, case .aggregation(let a, _) = value else { return false }
+        return !a.addsBucketKey
+    }
+
+    /// Bytes of the key as stored in the kernel (a u32 index for arrays, a zero u64 for other
+    /// maps without keys, plus the bucket index for histograms).
     public var keySize: Int {
+        if isArray { return 4 }
         var size = keys.isEmpty ? 8 : keys.reduce(0) { $0 + $1.storageSize }
         if case .aggregation(let a, _) = value, a.addsBucketKey { size += 8 }
         return size

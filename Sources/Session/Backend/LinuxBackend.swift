@@ -53,7 +53,10 @@ final class LinuxMap: BackendMap {
     }
     func entries() -> [(key: [UInt8], values: [[UInt8]])] { map.entries() }
     func lookup(_ key: [UInt8]) -> [[UInt8]]? { map.lookup(key) }
-    func clear() { map.clear() }
+    /// Array slots cannot be deleted: clearing one zeroes it.
+    func clear() {
+        if spec.type == .perCPUArray || spec.type == .array { map.zeroValues() } else { map.clear() }
+    }
     func zeroValues() { map.zeroValues() }
     func close() { map.close() }
 }

@@ -335,9 +335,17 @@ public final class TracingSession {
         map.clear()
     }
 
-    /// Events the ring buffer refused and map updates dropped because a map was full.
+    /// Events the ring buffer refused.
     public var lostEvents: UInt64 { counter(InternalMap.lostEvents) }
-    public var droppedUpdates: UInt64 { counter(InternalMap.droppedUpdates) }
+
+    /// Maps that reached their size limit: the kernel refused new keys, so some updates
+    /// were dropped. Checked when maps are read instead of counted on every event.
+    public func fullMaps() -> [(name: String, limit: Int)] {
+        mapInfos.compactMap { info in
+            guard let map = kernelMaps["@" + info.name], !info.isArray else { return nil }
+            return map.entries().count >= map.spec.maxEntries ? ("@" + info.name, map.spec.maxEntries) : nil
+        }
+    }
 
     private func counter(_ name: String) -> UInt64 {
         guard let map = kernelMaps[name], let values = map.lookup([0, 0, 0, 0]) else { return 0 }

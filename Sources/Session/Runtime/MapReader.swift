@@ -42,10 +42,23 @@ public struct MapReader {
                 let rows = order.map { MapTable.Row(key: decodeKey($0), cell: .histogram(Histogram(kind: kind, buckets: buckets[$0]!))) }
                 return MapTable(name: "@" + info.name, rows: rows)
             }
-            let rows = entries.map { entry in
+            var rows = entries.map { entry in
                 MapTable.Row(key: decodeKey(entry.key), cell: combine(aggregation, entry.values, signed: signed))
             }
+            // A keyless aggregation is an array whose slot always exists: a slot nothing was
+            // folded into is shown as no row, as a map never written.
+            if info.isArray { rows.removeAll { MapReader.isUntouched($0.cell) } }
+            rows.removeAll { $0.cell == .value(.none) }
             return MapTable(name: "@" + info.name, rows: rows)
+        }
+    }
+
+    static func isUntouched(_ cell: Cell) -> Bool {
+        switch cell {
+        case .count(let n): return n == 0
+        case .sum(let n): return n == 0
+        case .avg(_, let count), .stats(_, let count): return count == 0
+        default: return false
         }
     }
 
@@ -60,6 +73,7 @@ public struct MapReader {
             return aggregation == .avg ? .avg(total: total, count: count) : .stats(total: total, count: count)
         case .min, .max:
             let present = values.filter { word($0, 8) != 0 }.map { Int64(bitPattern: word($0, 0)) }
+            if present.isEmpty { return .value(.none) }
             let pick: Int64
             if signed {
                 pick = (aggregation == .min ? present.min() : present.max()) ?? 0

@@ -96,8 +96,8 @@ public final class OneShotRun {
         let tables = session.tables()
         if !tables.isEmpty { output(options.format.exit(tables)) }
         if session.lostEvents > 0 { errors(options.format.lost(session.lostEvents)) }
-        if session.droppedUpdates > 0 {
-            errors("bpfsh: \(session.droppedUpdates) map updates were dropped because a map was full (\(session.options.mapMaxEntries) entries)\n")
+        for full in session.fullMaps() {
+            errors("bpfsh: \(full.name) is full (\(full.limit) entries): updates of new keys were dropped\n")
         }
         return .finished(exitCode)
     }
