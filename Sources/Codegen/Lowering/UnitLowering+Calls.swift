@@ -76,7 +76,7 @@ extension UnitLowering {
         case "ustack":
             return userStack()
         case "sizeof":
-            return .scalar(ir.const64(max(1, type(of: args[0]).storageSize)))
+            return .scalar(ir.const64(unit.constants[expr.id] ?? 8))
         default:
             return .scalar(ir.const64(UInt64(0)))
         }

@@ -75,10 +75,21 @@ extension UnitLowering {
         case .index(let base, let index):
             let address = LLVMBuildAdd(b, scalar(base), LLVMBuildMul(b, scalar(index), ir.const64(UInt64(8)), "")!, "")!
             return .scalar(probeRead(address: address, bytes: 8, signed: false))
-        case .cast(let castType, let operand):
-            let value = scalar(operand)
-            _ = castType
-            return .scalar(fitTo(type(of: expr), value))
+        case .cast(_, let operand):
+            let target = type(of: expr)
+            if case .string(let size) = target {
+                // (string[N])x: the operand's bytes in a buffer of N, NUL-terminated.
+                let copy = stackBuffer(size: target.storageSize)
+                ir.memset(copy, size: target.storageSize)
+                if type(of: operand).isString {
+                    write(lower(operand), from: type(of: operand), to: target, at: copy)
+                } else {
+                    ir.store(scalar(operand), to: copy, alignment: 8)
+                    ir.store(LLVMConstInt(ir.i8, 0, 0), to: ir.offset(copy, size - 1), alignment: 1)
+                }
+                return .buffer(copy)
+            }
+            return .scalar(fitTo(target, scalar(operand)))
         case .tuple(let elements):
             let tupleType = type(of: expr)
             let slot = stackBuffer(size: tupleType.storageSize)
@@ -113,9 +124,8 @@ extension UnitLowering {
             default:
                 return .none
             }
-        case .sizeof(let typeSyntax):
-            let sizes = ["int8": 1, "uint8": 1, "char": 1, "int16": 2, "uint16": 2, "short": 2, "int32": 4, "uint32": 4, "int": 4]
-            return .scalar(ir.const64(typeSyntax.pointerDepth > 0 ? 8 : (sizes[typeSyntax.name] ?? 8)))
+        case .sizeof:
+            return .scalar(ir.const64(unit.constants[expr.id] ?? 8))
         case .block(let statements, let value):
             lowerBlock(statements)
             return lower(value)

@@ -40,14 +40,17 @@ public struct ProbeTarget: Hashable, Sendable {
     public enum Rate: Hashable, Sendable { case periodNanoseconds(UInt64), frequency(UInt64) }
     public var rate: Rate? {
         guard kind == .interval || kind == .profile, parts.count == 2, let n = UInt64(parts[1]) else { return nil }
+        let scale: UInt64
         switch parts[0] {
         case "hz": return .frequency(n)
-        case "s": return .periodNanoseconds(n * 1_000_000_000)
-        case "ms": return .periodNanoseconds(n * 1_000_000)
-        case "us": return .periodNanoseconds(n * 1_000)
-        case "ns": return .periodNanoseconds(n)
+        case "s": scale = 1_000_000_000
+        case "ms": scale = 1_000_000
+        case "us": scale = 1_000
+        case "ns": scale = 1
         default: return nil
         }
+        let (period, overflow) = n.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : .periodNanoseconds(period)
     }
 }
 
@@ -71,6 +74,9 @@ public enum AttachPointParser {
                 throw fail("\(kind.rawValue) probes are written \(kind.rawValue):UNIT:N with UNIT one of hz, s, ms, us (e.g. \(kind.rawValue):\(kind == .profile ? "hz:99" : "s:1"))")
             }
             if kind == .interval && fields[0] == "ns" { throw fail("interval:ns is not supported: use us or longer") }
+            if ProbeTarget(kind: kind, parts: fields).rate == nil {
+                throw fail("\(kind.rawValue) period \(fields[1])\(fields[0]) is too long: it must fit in 64-bit nanoseconds")
+            }
         case .tracepoint:
             guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty else {
                 throw fail("tracepoint probes are written tracepoint:CATEGORY:EVENT (e.g. tracepoint:sched:sched_switch)")

@@ -135,7 +135,8 @@ extension SemanticAnalyzer {
                 return .s64
             }
         case .sizeof(let type):
-            _ = resolve(type)
+            let resolved = resolve(type)
+            constants[expr.id] = UInt64(type.pointerDepth > 0 ? 8 : SemanticAnalyzer.declaredSize(resolved))
             return .u64
         case .block(let statements, let value):
             checkBlock(statements)
@@ -238,7 +239,8 @@ extension SemanticAnalyzer {
         func literalInteger(_ index: Int) -> Int64? {
             switch args[index].kind {
             case .integer(let v): return Int64(bitPattern: v)
-            case .unary("-", let inner): if case .integer(let v) = inner.kind { return -Int64(bitPattern: v) }
+            case .unary("-", let inner):
+                if case .integer(let v) = inner.kind, v <= UInt64(1) << 63 { return 0 &- Int64(bitPattern: v) }
             case .positional(let n):
                 if n >= 1, n <= options.positionalParameters.count { return Int64(options.positionalParameters[n - 1]) }
             default: break
@@ -264,7 +266,11 @@ extension SemanticAnalyzer {
                 error("lhist() needs min < max and a positive step", expr.range)
                 return .aggregation(.lhist(min: 0, max: 1, step: 1))
             }
-            if (high - low) / step > 1000 { error("lhist() would have more than 1000 buckets", expr.range) }
+            let (span, overflow) = high.subtractingReportingOverflow(low)
+            if overflow || span / step > 1000 {
+                error("lhist() would have more than 1000 buckets", expr.range)
+                return .aggregation(.lhist(min: 0, max: 1, step: 1))
+            }
             return .aggregation(.lhist(min: low, max: high, step: step))
         case "printf", "cat", "system":
             guard arity(1...64), case .string(let format) = args[0].kind else {
@@ -367,6 +373,9 @@ extension SemanticAnalyzer {
                 if case .tuple(let parts) = keyTypes[0] { keyTypes = parts }
             }
             guard let info = maps[mapName] else { error("@\(mapName) is deleted from but never assigned", args[0].range); return .void }
+            if case .aggregation(let a, _) = info.value, a.addsBucketKey {
+                error("delete() of one key of a \(a)() map is not supported: its buckets are separate entries; use clear(@\(mapName))", args[0].range)
+            }
             if info.keys.count != keyTypes.count { error("@\(mapName) has \(info.keys.count) key part(s), \(keyTypes.count) given", args[0].range) }
             return .void
         case "clear", "zero":
@@ -412,8 +421,7 @@ extension SemanticAnalyzer {
             return infer(args[0])
         case "sizeof":
             guard arity(1...1) else { return .u64 }
-            let t = infer(args[0])
-            _ = t
+            constants[expr.id] = UInt64(SemanticAnalyzer.declaredSize(infer(args[0])))
             return .u64
         default:
             error("unknown function \(name)()", expr.range, notes: ["functions: " + Builtins.functions.joined(separator: ", ")])

@@ -98,7 +98,7 @@ public struct SemanticAnalyzer {
                 for _ in 0..<2 {
                     if let predicate = probe.predicate {
                         let t = infer(predicate)
-                        if !(t.isInteger || t == .void) { error("a predicate must be an integer or a comparison, not \(t)", predicate.range) }
+                        if !t.isInteger { error("a predicate must be an integer or a comparison, not \(t)", predicate.range) }
                     }
                     checkBlock(probe.body)
                 }
@@ -143,6 +143,10 @@ public struct SemanticAnalyzer {
             if let type { declared = resolve(type) }
             if let value {
                 let t = infer(value)
+                if let declared, !declared.isCompatible(with: t) {
+                    error("type mismatch for $\(name): it holds \(declared), cannot assign \(t)", value.range)
+                    return
+                }
                 declare(variable: name, type: declared ?? t, range: value.range)
             } else if let declared {
                 declare(variable: name, type: declared, range: statement.range)
@@ -278,8 +282,20 @@ public struct SemanticAnalyzer {
         maps[name] = info
     }
 
+    /// Bytes of a value of this type as C declares it (sizeof).
+    static func declaredSize(_ type: SType) -> Int {
+        switch type {
+        case .int(let bytes, _): return bytes
+        case .string(let size): return size
+        default: return max(1, type.storageSize)
+        }
+    }
+
     mutating func resolve(_ type: TypeSyntax) -> SType {
-        if type.pointerDepth > 0 { return .pointer(pointee: type.name) }
+        if type.pointerDepth > 0 {
+            // `struct x **` points at a pointer: keep the extra stars in the pointee.
+            return .pointer(pointee: type.name + String(repeating: " *", count: type.pointerDepth - 1))
+        }
         switch type.name {
         case "int8", "s8", "signed char": return .int(bytes: 1, signed: true)
         case "uint8", "u8", "unsigned char", "char", "bool": return .int(bytes: 1, signed: type.name == "char")

@@ -69,13 +69,13 @@ public struct Lexer {
     public mutating func nextAttachPoint() throws -> Token {
         try skipTrivia()
         let start = position
-        var text = ""
+        var text: [UInt8] = []
         var segmentStart = true
         var inPath = false
         while let byte = peekByte() {
             if byte == UInt8(ascii: "\"") {
                 let literal = try lexString()
-                if case .string(let s) = literal.kind { text += s }
+                if case .string(let s) = literal.kind { text += Array(s.utf8) }
                 segmentStart = false
                 continue
             }
@@ -87,7 +87,7 @@ public struct Lexer {
             if segmentStart { inPath = byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".") }
             segmentStart = byte == UInt8(ascii: ":")
             if segmentStart { inPath = false }
-            text.unicodeScalars.append(UnicodeScalar(byte))
+            text.append(byte)
             position += 1
         }
         if text.isEmpty {
@@ -97,7 +97,7 @@ public struct Lexer {
             throw Diagnostic("expected an attach point such as 'tracepoint:sched:sched_switch' or 'BEGIN'",
                              at: SourceRange(position, position + 1))
         }
-        return Token(kind: .attachPoint(text), range: SourceRange(start, position))
+        return Token(kind: .attachPoint(String(decoding: text, as: UTF8.self)), range: SourceRange(start, position))
     }
 
     private static let punctuators: [String] = [
@@ -212,8 +212,9 @@ public struct Lexer {
         if radix == 10, let e = peekByte(), e == UInt8(ascii: "e") || e == UInt8(ascii: "E"), let d = peekByte(1), isDigit(d) {
             position += 1
             var exponent = 0
-            while let b = peekByte(), isDigit(b) { exponent = exponent * 10 + Int(b - UInt8(ascii: "0")); position += 1; if exponent > 30 { break } }
-            for _ in 0..<exponent {
+            while let b = peekByte(), isDigit(b) { exponent = min(1000, exponent * 10 + Int(b - UInt8(ascii: "0"))); position += 1 }
+            if exponent > 19 && value != 0 { overflow = true }
+            for _ in 0..<min(exponent, 20) {
                 let (m, o) = value.multipliedReportingOverflow(by: 10)
                 overflow = overflow || o
                 value = m
@@ -272,6 +273,7 @@ public struct Lexer {
     /// Decodes one escape after a backslash: \n \t \r \\ \" \' \0 \xHH \NNN (octal).
     private mutating func escape(start: Int) throws -> [UInt8] {
         guard let e = peekByte() else { throw Diagnostic("unterminated escape", at: SourceRange(start, position)) }
+        if e == UInt8(ascii: "\n") { throw Diagnostic("unterminated string", at: SourceRange(start, position)) }
         position += 1
         switch e {
         case UInt8(ascii: "n"): return [10]

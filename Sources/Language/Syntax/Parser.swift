@@ -10,6 +10,11 @@ public struct Parser {
     /// Inside a predicate a bare `/` closes the predicate, as in bpftrace: divide in parentheses.
     private var predicateDepth = 0
     private var parenDepth = 0
+    /// End of the token before `current`, where a construct that just ended stops.
+    private var previousEnd = 0
+    /// Nesting of expressions and blocks; the recursive descent must stay within the stack.
+    private var depth = 0
+    static let maximumDepth = 128
 
     public static func parse(_ source: SourceFile) throws -> Program {
         var parser = try Parser(source)
@@ -66,11 +71,11 @@ public struct Parser {
                 lexer.reset(to: saved)
                 break
             }
-            current = try lexer.next()
+            try advance()
             var predicate: Expr? = nil
             if current.kind == .punct("/") {
                 predicateDepth += 1
-                current = try lexer.next()
+                try advance()
                 predicate = try parseExpression()
                 predicateDepth -= 1
                 try expect("/", "to close the predicate")
@@ -79,7 +84,7 @@ public struct Parser {
                 throw Diagnostic("expected '{' to start the probe body, found \(current.kind)", at: current.range)
             }
             let body = try parseBlock()
-            probes.append(Probe(attachPoints: points, predicate: predicate, body: body, range: SourceRange(start, lexer.position)))
+            probes.append(Probe(attachPoints: points, predicate: predicate, body: body, range: SourceRange(start, previousEnd)))
             // parseBlock consumed '}' and read one token ahead; rewind so the next attach
             // point is read in attach-point mode.
             lexer.reset(to: current.range.start)
@@ -94,22 +99,24 @@ public struct Parser {
 
     /// Parses `{ stmt; stmt }` with `current` on `{`; leaves `current` after `}`.
     private mutating func parseBlock() throws -> [Stmt] {
+        try enter(current.range)
+        defer { depth -= 1 }
         try expect("{", "to start a block")
         var statements: [Stmt] = []
         while current.kind != .punct("}") {
             if case .eof = current.kind {
                 throw Diagnostic("unterminated block: expected '}'", at: current.range)
             }
-            if current.kind == .punct(";") { current = try lexer.next(); continue }
+            if current.kind == .punct(";") { try advance(); continue }
             let statement = try parseStatement()
             statements.append(statement)
             if current.kind == .punct(";") {
-                current = try lexer.next()
+                try advance()
             } else if current.kind != .punct("}") && !statement.endsWithBlock {
                 throw Diagnostic("expected ';' or '}' after the statement, found \(current.kind)", at: current.range)
             }
         }
-        current = try lexer.next()
+        try advance()
         return statements
     }
 
@@ -119,14 +126,14 @@ public struct Parser {
             switch word {
             case "if": return try parseIf()
             case "while":
-                current = try lexer.next()
+                try advance()
                 try expect("(", "after 'while'")
                 let condition = try parseExpression()
                 try expect(")", "to close the 'while' condition")
                 let body = try parseBlock()
                 return Stmt(kind: .whileLoop(condition: condition, body: body), range: SourceRange(start, lastEnd))
             case "unroll":
-                current = try lexer.next()
+                try advance()
                 try expect("(", "after 'unroll'")
                 let count = try parseExpression()
                 try expect(")", "to close the 'unroll' count")
@@ -134,28 +141,28 @@ public struct Parser {
                 return Stmt(kind: .unroll(count: count, body: body), range: SourceRange(start, lastEnd))
             case "for": return try parseFor()
             case "return":
-                current = try lexer.next()
+                try advance()
                 return Stmt(kind: .returnProbe, range: SourceRange(start, lastEnd))
             case "break":
-                current = try lexer.next()
+                try advance()
                 return Stmt(kind: .breakLoop, range: SourceRange(start, lastEnd))
             case "continue":
-                current = try lexer.next()
+                try advance()
                 return Stmt(kind: .continueLoop, range: SourceRange(start, lastEnd))
             case "let":
-                current = try lexer.next()
+                try advance()
                 guard case .variable(let name) = current.kind else {
                     throw Diagnostic("expected a variable such as '$x' after 'let'", at: current.range)
                 }
-                current = try lexer.next()
+                try advance()
                 var type: TypeSyntax? = nil
                 if current.kind == .punct(":") {
-                    current = try lexer.next()
+                    try advance()
                     type = try parseTypeName()
                 }
                 var value: Expr? = nil
                 if current.kind == .punct("=") {
-                    current = try lexer.next()
+                    try advance()
                     value = try parseExpression()
                 }
                 return Stmt(kind: .varDecl(name: name, type: type, value: value), range: SourceRange(start, lastEnd))
@@ -173,7 +180,7 @@ public struct Parser {
             default:
                 throw Diagnostic("cannot assign to this expression: only maps, $variables and fields are assignable", at: expr.range)
             }
-            current = try lexer.next()
+            try advance()
             let value = try parseExpression()
             return Stmt(kind: .assign(target: expr, op: op, value: value), range: SourceRange(start, lastEnd))
         }
@@ -184,14 +191,14 @@ public struct Parser {
 
     private mutating func parseIf() throws -> Stmt {
         let start = current.range.start
-        current = try lexer.next()
+        try advance()
         try expect("(", "after 'if'")
         let condition = try parseExpression()
         try expect(")", "to close the 'if' condition")
         let then = try parseBlock()
         var elseBody: [Stmt]? = nil
         if current.kind == .identifier("else") {
-            current = try lexer.next()
+            try advance()
             if current.kind == .identifier("if") {
                 elseBody = [try parseIf()]
             } else {
@@ -203,16 +210,16 @@ public struct Parser {
 
     private mutating func parseFor() throws -> Stmt {
         let start = current.range.start
-        current = try lexer.next()
+        try advance()
         try expect("(", "after 'for'")
         guard case .variable(let name) = current.kind else {
             throw Diagnostic("expected a variable such as '$kv' in 'for'", at: current.range)
         }
-        current = try lexer.next()
+        try advance()
         try expect(":", "after the loop variable")
         let first = try parseExpression()
         if current.kind == .punct("..") {
-            current = try lexer.next()
+            try advance()
             let last = try parseExpression()
             try expect(")", "to close 'for'")
             let body = try parseBlock()
@@ -226,13 +233,15 @@ public struct Parser {
     // MARK: Expressions (C precedence, lowest first)
 
     public mutating func parseExpression() throws -> Expr {
-        try parseTernary()
+        try enter(current.range)
+        defer { depth -= 1 }
+        return try parseTernary()
     }
 
     private mutating func parseTernary() throws -> Expr {
         let condition = try parseBinary(level: 0)
         guard current.kind == .punct("?") else { return condition }
-        current = try lexer.next()
+        try advance()
         let then = try parseTernary()
         try expect(":", "in the conditional expression")
         let otherwise = try parseTernary()
@@ -248,7 +257,7 @@ public struct Parser {
         var lhs = try parseBinary(level: level + 1)
         while case .punct(let op) = current.kind, Parser.binaryLevels[level].contains(op) {
             if op == "/" && predicateDepth > 0 && parenDepth == 0 { break }
-            current = try lexer.next()
+            try advance()
             let rhs = try parseBinary(level: level + 1)
             lhs = make(.binary(op: op, lhs: lhs, rhs: rhs), lhs.range.merged(with: rhs.range))
         }
@@ -260,11 +269,15 @@ public struct Parser {
         if case .punct(let op) = current.kind {
             switch op {
             case "!", "~", "-", "*", "&", "+":
-                current = try lexer.next()
+                try advance()
+                try enter(start)
+                defer { depth -= 1 }
                 let operand = try parseUnary()
                 return make(.unary(op: op, operand: operand), start.merged(with: operand.range))
             case "++", "--":
-                current = try lexer.next()
+                try advance()
+                try enter(start)
+                defer { depth -= 1 }
                 let operand = try parseUnary()
                 return make(.preIncrement(op: op, target: operand), start.merged(with: operand.range))
             case "(":
@@ -285,13 +298,14 @@ public struct Parser {
             lexer = savedLexer
             return nil
         }
+        previousEnd = open.range.end
         current = next
         let type = try parseTypeName()
         guard current.kind == .punct(")") else {
             // A word like `int` used as a builtin? Not in this language: a type must close the cast.
             throw Diagnostic("expected ')' to close the cast to '\(type.name)'", at: current.range)
         }
-        current = try lexer.next()
+        try advance()
         let operand = try parseUnary()
         return make(.cast(type: type, operand: operand), open.range.merged(with: operand.range))
     }
@@ -307,20 +321,20 @@ public struct Parser {
         var words: [String] = []
         while case .identifier(let word) = current.kind {
             words.append(word)
-            current = try lexer.next()
+            try advance()
             if word != "struct" && word != "union" && word != "enum" && word != "unsigned" && word != "signed" && word != "long" && word != "short" { break }
         }
         if words.isEmpty { throw Diagnostic("expected a type name", at: current.range) }
         var depth = 0
-        while current.kind == .punct("*") { depth += 1; current = try lexer.next() }
+        while current.kind == .punct("*") { depth += 1; try advance() }
         var arrayLength: Int? = nil
         if current.kind == .punct("[") {
-            current = try lexer.next()
+            try advance()
             guard case .integer(let n) = current.kind, n <= 4096 else {
                 throw Diagnostic("expected an array length up to 4096", at: current.range)
             }
             arrayLength = Int(n)
-            current = try lexer.next()
+            try advance()
             try expect("]", "to close the array length")
         }
         return TypeSyntax(name: words.joined(separator: " "), pointerDepth: depth, arrayLength: arrayLength, range: start.merged(with: SourceRange(lastEnd, lastEnd)))
@@ -332,7 +346,7 @@ public struct Parser {
             switch current.kind {
             case .punct("."), .punct("->"):
                 let arrow = current.kind == .punct("->")
-                current = try lexer.next()
+                try advance()
                 let name: String
                 switch current.kind {
                 case .identifier(let n): name = n
@@ -340,10 +354,10 @@ public struct Parser {
                 default: throw Diagnostic("expected a field name after '\(arrow ? "->" : ".")'", at: current.range)
                 }
                 let end = current.range
-                current = try lexer.next()
+                try advance()
                 expr = make(.field(base: expr, name: name, arrow: arrow), expr.range.merged(with: end))
             case .punct("["):
-                current = try lexer.next()
+                try advance()
                 let index = try parseExpression()
                 let end = current.range
                 try expect("]", "to close the index")
@@ -351,7 +365,7 @@ public struct Parser {
             case .punct("++"), .punct("--"):
                 guard case .punct(let op) = current.kind else { return expr }
                 let end = current.range
-                current = try lexer.next()
+                try advance()
                 expr = make(.postIncrement(op: op, target: expr), expr.range.merged(with: end))
             default:
                 return expr
@@ -363,32 +377,32 @@ public struct Parser {
         let token = current
         switch token.kind {
         case .integer(let v):
-            current = try lexer.next()
+            try advance()
             return make(.integer(v), token.range)
         case .string(var s):
-            current = try lexer.next()
+            try advance()
             // Adjacent literals concatenate, as in C.
-            while case .string(let more) = current.kind { s += more; current = try lexer.next() }
-            return make(.string(s), token.range.merged(with: SourceRange(lastEnd, lastEnd)))
+            while case .string(let more) = current.kind { s += more; try advance() }
+            return make(.string(s), SourceRange(token.range.start, previousEnd))
         case .variable(let name):
-            current = try lexer.next()
+            try advance()
             return make(.variable(name), token.range)
         case .positional(let n):
-            current = try lexer.next()
+            try advance()
             return make(.positional(n), token.range)
         case .positionalCount:
-            current = try lexer.next()
+            try advance()
             return make(.positionalCount, token.range)
         case .map(let name):
-            current = try lexer.next()
+            try advance()
             var keys: [Expr] = []
             var range = token.range
             if current.kind == .punct("[") {
-                current = try lexer.next()
+                try advance()
                 parenDepth += 1
                 keys.append(try parseExpression())
                 while current.kind == .punct(",") {
-                    current = try lexer.next()
+                    try advance()
                     keys.append(try parseExpression())
                 }
                 parenDepth -= 1
@@ -397,9 +411,9 @@ public struct Parser {
             }
             return make(.map(name: name, keys: keys), range)
         case .identifier(let name):
-            current = try lexer.next()
+            try advance()
             if name == "sizeof" && current.kind == .punct("(") {
-                current = try lexer.next()
+                try advance()
                 if case .identifier(let word) = current.kind, Parser.isTypeWord(word) {
                     let type = try parseTypeName()
                     let end = current.range
@@ -414,13 +428,13 @@ public struct Parser {
                 return make(.call(name: "sizeof", args: [operand]), token.range.merged(with: end))
             }
             if current.kind == .punct("(") {
-                current = try lexer.next()
+                try advance()
                 parenDepth += 1
                 var args: [Expr] = []
                 if current.kind != .punct(")") {
                     args.append(try parseExpression())
                     while current.kind == .punct(",") {
-                        current = try lexer.next()
+                        try advance()
                         args.append(try parseExpression())
                     }
                 }
@@ -434,13 +448,13 @@ public struct Parser {
             }
             return make(.builtin(name), token.range)
         case .punct("("):
-            current = try lexer.next()
+            try advance()
             parenDepth += 1
             let first = try parseExpression()
             if current.kind == .punct(",") {
                 var elements = [first]
                 while current.kind == .punct(",") {
-                    current = try lexer.next()
+                    try advance()
                     elements.append(try parseExpression())
                 }
                 parenDepth -= 1
@@ -450,7 +464,9 @@ public struct Parser {
             }
             parenDepth -= 1
             try expect(")", "to close the parenthesis")
-            return first
+            var grouped = first
+            grouped.range = SourceRange(token.range.start, previousEnd)
+            return grouped
         case .eof:
             throw Diagnostic("unexpected end of input: expected an expression", at: token.range)
         default:
@@ -460,7 +476,19 @@ public struct Parser {
 
     // MARK: Helpers
 
-    private var lastEnd: Int { current.range.start }
+    private var lastEnd: Int { previousEnd }
+
+    private mutating func advance() throws {
+        previousEnd = current.range.end
+        current = try lexer.next()
+    }
+
+    private mutating func enter(_ range: SourceRange) throws {
+        depth += 1
+        if depth > Parser.maximumDepth {
+            throw Diagnostic("nested too deeply (more than \(Parser.maximumDepth) levels)", at: range)
+        }
+    }
 
     private mutating func make(_ kind: ExprKind, _ range: SourceRange) -> Expr {
         nextID += 1
@@ -471,7 +499,7 @@ public struct Parser {
         guard current.kind == .punct(punct) else {
             throw Diagnostic("expected '\(punct)' \(context), found \(current.kind)", at: current.range)
         }
-        current = try lexer.next()
+        try advance()
     }
 }
 
