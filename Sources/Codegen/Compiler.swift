@@ -36,7 +36,16 @@ public struct Compiler {
         do { try emitter.optimize(ir.module) } catch { throw CodegenError.llvm("\(error)") }
         let irText = keepIR ? ir.printModule() : ""
         let sections: [String: [UInt8]]
-        do { sections = try emitter.sections(of: ir.module, context: ir.context) } catch { throw CodegenError.llvm("\(error)") }
+        do { sections = try emitter.sections(of: ir.module, context: ir.context) } catch {
+            let text = "\(error)"
+            if text.contains("stack limit") {
+                // "... in function probe_N": blame the probe that needs too much stack.
+                let unit = text.range(of: #"probe_[0-9]+"#, options: .regularExpression)
+                    .flatMap { Int(text[$0].dropFirst("probe_".count)) } ?? 0
+                throw CodegenError.stackLimit(unitIndex: unit)
+            }
+            throw CodegenError.llvm(text)
+        }
         let emitted = DispatchTime.now().uptimeNanoseconds
 
         var programs: [ProgramSpec] = []
@@ -120,8 +129,11 @@ public struct Compiler {
 public enum CodegenError: Error, CustomStringConvertible {
     case invalidModule(String)
     case llvm(String)
+    /// A probe needs more than the 512 bytes of stack the kernel gives a BPF program.
+    case stackLimit(unitIndex: Int)
     public var description: String {
         switch self {
+        case .stackLimit: return "this probe needs more than the 512 bytes of stack a BPF program may use"
         case .invalidModule(let text): return "internal error: generated invalid LLVM IR:\n\(text)"
         case .llvm(let text): return "internal error: \(text)"
         }

@@ -12,7 +12,6 @@ final class CodegenKnownBugsTests: XCTestCase {
     /// `sizeof(u32)` is 8: the lowering's size table only knows int8/uint8/char/int16/
     /// uint16/short/int32/uint32/int and defaults to 8 (u16, s32, unsigned int, pid_t...).
     func testSizeofUsesTheTypeSize() throws {
-        try XCTSkipIf(true, "bug: UnitLowering .sizeof returns 8 for u8/u16/u32/s8/s16/s32, unsigned int, pid_t, bool")
         for (type, size) in [("u32", 4), ("s32", 4), ("u16", 2), ("s16", 2), ("u8", 1), ("s8", 1), ("unsigned int", 4), ("pid_t", 4), ("bool", 1)] {
             XCTAssertEqual(try ir("BEGIN { @x = sizeof(\(type)); }"), try ir("BEGIN { @x = \(size); }"), "sizeof(\(type))")
         }
@@ -21,7 +20,6 @@ final class CodegenKnownBugsTests: XCTestCase {
     /// `(string[8])"abcdefgh"` type-checks as string[8], but the cast is lowered as a
     /// scalar and `write` drops a scalar for a string: the event carries zeros.
     func testCastToStringKeepsTheBytes() throws {
-        try XCTSkipIf(true, "bug: a cast to string[N] is lowered to a scalar and the value is dropped")
         let compiled = try compile("BEGIN { printf(\"%s\\n\", (string[8])\"abcdefgh\"); }")
         let abcdefg: UInt64 = 0x0067_6665_6463_6261
         XCTAssertTrue(compiled.programs[0].loadedConstants.contains { $0 & 0x00ff_ffff_ffff_ffff == abcdefg },
@@ -32,7 +30,6 @@ final class CodegenKnownBugsTests: XCTestCase {
     /// is an array of u64 arguments followed by the return value: for vfs_read (4
     /// arguments) the return value is at offset 32.
     func testFexitRetvalFollowsTheArguments() throws {
-        try XCTSkipIf(true, "bug: retval in fexit loads ctx+80 (pt_regs->ax) instead of ctx + 8 * argument count")
         let program = try compile("fexit:vfs_read { @x = retval; }").programs[0]
         let loads = program.decoded.filter { $0.opcode == 0x79 } // ldx u64
         XCTAssertTrue(loads.contains { $0.offset == 32 }, "\(loads)")
@@ -42,7 +39,6 @@ final class CodegenKnownBugsTests: XCTestCase {
     /// `delete(@h[k])` on a hist()/lhist() map is accepted but generates nothing (no
     /// map_delete_elem, no event), so the key silently stays.
     func testDeleteFromAHistogramIsDoneOrRejected() throws {
-        try XCTSkipIf(true, "bug: delete(@h[k]) on a histogram map compiles to nothing")
         let text = "BEGIN { @h[1] = hist(2); delete(@h[1]); }"
         do {
             let compiled = try compile(text)
@@ -58,7 +54,6 @@ final class CodegenKnownBugsTests: XCTestCase {
     /// (bpfsh, or this test run) ends instead of `compile` throwing. Each string, key and
     /// value gets its own alloca, so ordinary programs reach the limit.
     func testStackOverflowIsAnErrorNotAnExit() throws {
-        try XCTSkipIf(true, "bug: LLVM's BPF stack-limit error exits the process (exit status 1) during Compiler.compile")
         for text in [
             "k:vfs_read { @s = str(arg0, 200); printf(\"%s\\n\", @s); }",
             "k:vfs_read { @[str(arg0, 200), str(arg1, 200)] = count(); }",

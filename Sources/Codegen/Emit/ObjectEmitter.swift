@@ -64,11 +64,35 @@ struct ObjectEmitter {
         return String(decoding: UnsafeRawBufferPointer(start: start, count: size), as: UTF8.self)
     }
 
+    /// Collects LLVM's error diagnostics (such as the BPF backend's "stack limit exceeded"),
+    /// which its default handler would print before ending the process.
+    final class DiagnosticSink {
+        var errors: [String] = []
+    }
+
     /// Emits an object file and returns each section's name and contents.
     func sections(of module: LLVMModuleRef, context: LLVMContextRef) throws -> [String: [UInt8]] {
+        let sink = DiagnosticSink()
+        let unmanaged = Unmanaged.passRetained(sink)
+        defer { unmanaged.release() }
+        LLVMContextSetDiagnosticHandler(context, { info, context in
+            guard let info, let context else { return }
+            let sink = Unmanaged<DiagnosticSink>.fromOpaque(context).takeUnretainedValue()
+            if LLVMGetDiagInfoSeverity(info) == LLVMDSError, let text = LLVMGetDiagInfoDescription(info) {
+                sink.errors.append(String(cString: text))
+                LLVMDisposeMessage(text)
+            }
+        }, unmanaged.toOpaque())
+        defer { LLVMContextSetDiagnosticHandler(context, nil, nil) }
         var message: UnsafeMutablePointer<CChar>?
         var buffer: LLVMMemoryBufferRef?
-        guard LLVMTargetMachineEmitToMemoryBuffer(machine, module, LLVMObjectFile, &message, &buffer) == 0, let buffer else {
+        let emitted = LLVMTargetMachineEmitToMemoryBuffer(machine, module, LLVMObjectFile, &message, &buffer)
+        if let error = sink.errors.first {
+            LLVMDisposeMessage(message)
+            if let buffer { LLVMDisposeMemoryBuffer(buffer) }
+            throw Failure(description: error)
+        }
+        guard emitted == 0, let buffer else {
             defer { LLVMDisposeMessage(message) }
             throw Failure(description: "code generation failed: \(message.map { String(cString: $0) } ?? "")")
         }

@@ -43,6 +43,10 @@ extension UnitLowering {
         case "ustack":
             return userStack()
         case "retval":
+            // fexit: the return value follows the function's arguments in the context.
+            if unit.target.kind == .fexit {
+                return .scalar(ir.load(ir.i64, from: ir.offset(contextPointer, unit.context.fields.count * 8), alignment: 8))
+            }
             return .scalar(register("ax"))
         case "args":
             return .none

@@ -87,19 +87,13 @@ extension UnitLowering {
     func emitEvent(kind: UInt64, values: [(Expr, SType)] = [], declared: [SType] = [], scalars: [LLVMValueRef] = []) {
         let layout = declared.isEmpty ? values.map(\.1) : declared
         let size = 8 + layout.reduce(0) { $0 + $1.storageSize } + scalars.count * 8
-        // A stack event is filled in place. A scratch-map event has its arguments evaluated
-        // before the buffer is taken, as evaluating them could need the scratch map too.
-        let inPlace = size <= Compiler.stackEventLimit
-        let lowered = inPlace ? [] : values.map { lower($0.0) }
+        // Arguments are evaluated straight into the event (stack or scratch map): no
+        // expression needs the scratch map itself (join() is a statement).
         withEventBuffer(size: size, zeroed: layout.contains(where: { !isScalarStorage($0) })) { buffer in
             ir.store(ir.const64(kind), to: buffer, alignment: 8)
             var offset = 8
-            for (index, ((expr, from), to)) in zip(values, layout).enumerated() {
-                if inPlace {
-                    writeExpression(expr, to: to, at: ir.offset(buffer, offset))
-                } else {
-                    write(lowered[index], from: from, to: to, at: ir.offset(buffer, offset))
-                }
+            for ((expr, _), to) in zip(values, layout) {
+                writeExpression(expr, to: to, at: ir.offset(buffer, offset))
                 offset += to.storageSize
             }
             for value in scalars {

@@ -5,7 +5,7 @@ extension UnitLowering {
     func lowerBlock(_ statements: [Stmt]) {
         for statement in statements {
             if ir.isTerminated { return }
-            lower(statement)
+            withStatementScope { lower(statement) }
         }
     }
 

@@ -50,6 +50,10 @@ final class UnitLowering {
     /// Helper results that cannot change during one run (pid/tid, uid/gid), computed once at
     /// entry the first time they are needed.
     private var entryValues: [BPFHelper: LLVMValueRef] = [:]
+    /// Buffers of finished statements, by size, ready for reuse; and the buffers of the
+    /// statements being lowered.
+    private var freeSlots: [Int: [LLVMValueRef]] = [:]
+    private var scopes: [[(Int, LLVMValueRef)]] = []
 
     init(ir: IR, unit: ProbeUnit, program: CheckedProgram, options: CodegenOptions, mapIDs: [String: Int32]) {
         self.ir = ir
@@ -113,12 +117,30 @@ final class UnitLowering {
         return value
     }
 
-    /// A zero-initialisable stack slot in the entry block.
+    /// A stack slot in the entry block. Buffers made while lowering a statement go back to a
+    /// pool when the statement ends and are reused by later ones: nothing a statement
+    /// computes outlives it, and BPF programs only have 512 bytes of stack.
     func stackBuffer(size: Int) -> LLVMValueRef {
-        let type = LLVMArrayType(ir.i8, UInt32(max(1, size)))
-        let slot = LLVMBuildAlloca(allocaBuilder, type, "")!
-        LLVMSetAlignment(slot, 8)
-        return ir.cast(slot, to: ir.bytePointer)
+        let rounded = (max(1, size) + 7) / 8 * 8
+        if rounded >= 16, !scopes.isEmpty, let slot = freeSlots[rounded]?.popLast() {
+            scopes[scopes.count - 1].append((rounded, slot))
+            return slot
+        }
+        let type = LLVMArrayType(ir.i8, UInt32(rounded))
+        let alloca = LLVMBuildAlloca(allocaBuilder, type, "")!
+        LLVMSetAlignment(alloca, 8)
+        // The cast lives beside the alloca in the entry block, so it dominates every use of a
+        // slot that the pool hands to later statements in other branches.
+        let slot = LLVMBuildBitCast(allocaBuilder, alloca, ir.bytePointer, "")!
+        if rounded >= 16, !scopes.isEmpty { scopes[scopes.count - 1].append((rounded, slot)) }
+        return slot
+    }
+
+    /// Runs `body` as one statement's scope: its pooled buffers are released afterwards.
+    func withStatementScope(_ body: () -> Void) {
+        scopes.append([])
+        body()
+        for (size, slot) in scopes.removeLast() { freeSlots[size, default: []].append(slot) }
     }
 
     func type(of expr: Expr) -> SType { unit.exprTypes[expr.id] ?? .s64 }

@@ -110,7 +110,9 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
             }
             return ProbeContext(layout: .tracepointRecord, fields: format.fields.filter { !$0.isCommon }.map(LiveCatalogue.contextField))
         case .rawtracepoint, .tpBTF, .fentry, .fexit:
-            let arguments = (try? kernel.rawTracepointArguments(target.parts.last!)) ?? []
+            let arguments = target.kind == .fentry || target.kind == .fexit
+                ? ((try? VmlinuxBTF.shared())?.functionArguments(target.parts.last!) ?? [])
+                : ((try? kernel.rawTracepointArguments(target.parts.last!)) ?? [])
             let fields = arguments.enumerated().map { index, argument in
                 ContextField(name: argument.name, offset: index * 8, size: argument.size,
                              kind: argument.isPointer ? .pointer(pointee: LiveCatalogue.pointee(of: argument.typeName)) : .integer(signed: argument.isSigned))
@@ -134,16 +136,23 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
     }
 
     public func member(of typeName: String, named name: String) -> ContextField? {
-        guard let member = KernelStructs.shared?.member(of: typeName, named: name) else { return nil }
+        var words = typeName.split(separator: " ").map(String.init)
+        words.removeAll { $0 == "const" || $0 == "volatile" }
+        guard let btf = try? VmlinuxBTF.shared(), let member = btf.member(of: words.joined(separator: " "), named: name) else { return nil }
         let kind: ContextField.Kind
-        switch member.kind {
-        case .integer(let signed): kind = .integer(signed: signed)
-        case .pointer(let pointee): kind = .pointer(pointee: pointee)
-        case .charArray(let length): kind = .charArray(length: length)
-        case .record(let name): kind = .record(name: name)
-        case .opaque: kind = .opaque
+        if member.bitfieldSize > 0 {
+            kind = .opaque
+        } else if btf.isPointer(member.typeID) {
+            kind = .pointer(pointee: LiveCatalogue.pointee(of: member.typeName))
+        } else if member.typeName.hasSuffix("]") {
+            let element = member.typeName.prefix { $0 != "[" }
+            kind = element.hasSuffix("char") ? .charArray(length: member.size) : .opaque
+        } else if member.typeName.hasPrefix("struct ") || member.typeName.hasPrefix("union ") {
+            kind = .record(name: member.typeName)
+        } else {
+            kind = .integer(signed: btf.isSigned(member.typeID))
         }
-        return ContextField(name: member.name, offset: member.offset, size: member.size, kind: kind)
+        return ContextField(name: member.name, offset: member.offset, size: min(8, max(1, member.size)), kind: kind)
     }
 
     /// `struct task_struct *` → `struct task_struct`: SType.pointer names the pointee.
@@ -163,9 +172,12 @@ final class KernelFeatureCache {
     enum Feature { case hardware, fentry }
     private var answers: [Feature: String?] = [:]
 
+    private var probed: KernelFeatures?
+
     func unavailable(_ feature: Feature) -> String? {
         if let known = answers[feature] { return known }
-        let features = KernelFeatures.probe()
+        let features = probed ?? KernelFeatures.probe()
+        probed = features
         let status = features[feature == .hardware ? .hardwarePMCs : .fentry]
         let reason: String?
         if case .unsupported(let why) = status { reason = why } else { reason = nil }

@@ -26,7 +26,14 @@ public struct ProgramPipeline {
 
     public func compile(_ source: SourceFile, keepIR: Bool = false) throws -> CompiledProgram {
         let checked = try check(source)
-        return try Compiler(options: codegenOptions).compile(checked, keepIR: keepIR)
+        do {
+            return try Compiler(options: codegenOptions).compile(checked, keepIR: keepIR)
+        } catch CodegenError.stackLimit(let index) {
+            let unit = checked.units[min(index, checked.units.count - 1)]
+            throw DiagnosticList([Diagnostic("\(unit.target.name) needs more than the 512 bytes of stack a BPF program may use",
+                                             at: unit.range,
+                                             notes: ["use shorter strings (str(x, 32)), fewer string keys, or split the probe"])])
+        }
     }
 }
 
