@@ -49,8 +49,11 @@ enum CommandTable {
                 shell.session.detachAll()
                 shell.print("all probes detached")
             } else {
+                let started = DispatchTime.now().uptimeNanoseconds
                 try shell.session.detach(name)
-                shell.print("\(name) detached")
+                // The links close in the background: this is how long the prompt waited.
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                shell.print("\(name) detached · \(String(format: "%.2f", elapsed)) ms")
             }
         },
         Command(name: "drop", usage: "drop NAME | all", summary: "detach and forget a probe; its maps stay", argument: .probe) { shell, args, _ in
