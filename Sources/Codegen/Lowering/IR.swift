@@ -176,5 +176,5 @@ enum BPFHelper: Int32 {
     case getPrandomU32 = 7, getSmpProcessorID = 8, getCurrentPidTgid = 14, getCurrentUidGid = 15
     case getCurrentComm = 16, getStackID = 27, getCurrentTask = 35, probeReadStr = 45
     case getCurrentCgroupID = 80, probeReadUser = 112, probeReadKernel = 113
-    case probeReadUserStr = 114, probeReadKernelStr = 115, jiffies64 = 118, ringbufOutput = 130
+    case sendSignal = 109, probeReadUserStr = 114, probeReadKernelStr = 115, jiffies64 = 118, ringbufOutput = 130
 }

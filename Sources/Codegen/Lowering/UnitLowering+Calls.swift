@@ -19,8 +19,15 @@ extension UnitLowering {
             let code = args.first.map { scalar($0) } ?? ir.const64(UInt64(0))
             emitEvent(kind: UInt64(id), scalars: [code])
             return .none
+        case "signal":
+            ir.helper(.sendSignal, [LLVMConstInt(ir.i32, unit.constants[expr.id] ?? 0, 0)])
+            return .none
         case "str":
             let t = type(of: expr)
+            if case .positional(let n) = args[0].kind {
+                let text = n >= 1 && n <= options.positionalParameters.count ? options.positionalParameters[n - 1] : ""
+                return .buffer(constantString(text, size: t.storageSize))
+            }
             if case .string = type(of: args[0]) {
                 let copy = stackBuffer(size: t.storageSize)
                 ir.memset(copy, size: t.storageSize)

@@ -10,7 +10,7 @@ extension UnitLowering {
         case .string(let s):
             return .buffer(constantString(s, size: type(of: expr).storageSize))
         case .positional(let n):
-            let text = n >= 1 && n <= options.positionalParameters.count ? options.positionalParameters[n - 1] : ""
+            let text = n >= 1 && n <= options.positionalParameters.count ? options.positionalParameters[n - 1] : "0"
             if let value = Int64(text) { return .scalar(ir.const64(value)) }
             return .buffer(constantString(text, size: type(of: expr).storageSize))
         case .positionalCount:

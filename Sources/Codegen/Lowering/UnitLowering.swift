@@ -205,7 +205,7 @@ final class UnitLowering {
                 return
             }
             if case .call("str", let args) = expr.kind, case .string(let limit) = type(of: expr), limit <= size,
-               type(of: args[0]).isInteger {
+               type(of: args[0]).isInteger, !args[0].isPositional {
                 let pointer = LLVMBuildIntToPtr(ir.builder, scalar(args[0]), ir.bytePointer, "")!
                 ir.helper(readStringHelper, [destination, LLVMConstInt(ir.i32, UInt64(limit), 0), pointer])
                 return

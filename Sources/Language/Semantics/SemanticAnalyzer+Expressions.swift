@@ -14,10 +14,8 @@ extension SemanticAnalyzer {
         case .string(let s):
             return .string(size: s.utf8.count + 1)
         case .positional(let n):
-            guard n >= 1, n <= options.positionalParameters.count else {
-                error("positional parameter $\(n) was not given (\(options.positionalParameters.count) given)", expr.range)
-                return .s64
-            }
+            // As in bpftrace, a parameter that was not given reads as 0 (or "" in str()).
+            guard n >= 1, n <= options.positionalParameters.count else { return .s64 }
             let text = options.positionalParameters[n - 1]
             return Int64(text) != nil ? .s64 : .string(size: text.utf8.count + 1)
         case .positionalCount:
@@ -152,7 +150,10 @@ extension SemanticAnalyzer {
             if Builtins.functions.contains(name) {
                 error("\(name) is a function: call it as \(name)(...)", expr.range)
             } else {
-                error("unknown identifier '\(name)'", expr.range, notes: ["builtins: " + Builtins.variables.keys.sorted().joined(separator: ", ")])
+                let known = Array(Builtins.variables.keys) + Array(Builtins.perProbeStrings)
+                let close = Suggestions.closest(to: name, in: known)
+                error("unknown identifier '\(name)'", expr.range,
+                      notes: close.isEmpty ? ["builtins: " + known.sorted().joined(separator: ", ")] : ["did you mean " + close.joined(separator: ", ") + "?"])
             }
             return .s64
         }
@@ -317,6 +318,12 @@ extension SemanticAnalyzer {
             return .void
         case "str":
             guard arity(1...2) else { return .string(size: Builtins.defaultStringSize) }
+            if case .positional(let n) = args[0].kind {
+                // str($1) is the parameter's text, whether or not it looks like a number.
+                _ = infer(args[0])
+                let text = n >= 1 && n <= options.positionalParameters.count ? options.positionalParameters[n - 1] : ""
+                return .string(size: text.utf8.count + 1)
+            }
             let t = infer(args[0])
             var size = Builtins.defaultStringSize
             if args.count == 2 {
@@ -416,6 +423,23 @@ extension SemanticAnalyzer {
                 error("reg() needs a kprobe, uprobe or profile probe", expr.range)
             }
             return .u64
+        case "signal":
+            guard arity(1...1) else { return .void }
+            if !options.allowUnsafe { error("signal() kills or stops processes: allow it explicitly with --unsafe", expr.range) }
+            switch args[0].kind {
+            case .string(let name):
+                guard let number = Builtins.signalNumbers[name.uppercased().hasPrefix("SIG") ? String(name.uppercased().dropFirst(3)) : name.uppercased()] else {
+                    error("unknown signal '\(name)'", args[0].range)
+                    return .void
+                }
+                constants[expr.id] = UInt64(number)
+            case .integer(let n):
+                guard n >= 1, n <= 64 else { error("signal numbers are 1 to 64", args[0].range); return .void }
+                constants[expr.id] = n
+            default:
+                error("signal() takes a signal name such as \"KILL\" or a number", args[0].range)
+            }
+            return .void
         case "uptr", "kptr":
             guard arity(1...1) else { return .u64 }
             return infer(args[0])
@@ -424,7 +448,9 @@ extension SemanticAnalyzer {
             constants[expr.id] = UInt64(SemanticAnalyzer.declaredSize(infer(args[0])))
             return .u64
         default:
-            error("unknown function \(name)()", expr.range, notes: ["functions: " + Builtins.functions.joined(separator: ", ")])
+            let close = Suggestions.closest(to: name, in: Builtins.functions)
+            error("unknown function \(name)()", expr.range,
+                  notes: close.isEmpty ? ["functions: " + Builtins.functions.joined(separator: ", ")] : ["did you mean " + close.map { $0 + "()" }.joined(separator: ", ") + "?"])
             for a in args { _ = infer(a) }
             return .s64
         }

@@ -267,19 +267,23 @@ public struct SemanticAnalyzer {
         if !frozen { info.keys = zip(info.keys, keys).map { $0.widened(with: $1) } }
         switch (info.value, value) {
         case (.aggregation(let a, let s1), .aggregation(let b, let s2)):
-            if a != b { error("@\(name) is a \(a)() map; it cannot also hold \(b)()", range); return }
+            if a != b { error("@\(name) is \(article(a)) \(a)() map; it cannot also hold \(b)()", range); return }
             info.value = .aggregation(a, signed: s1 || s2)
         case (.plain(let a), .plain(let b)):
             if !a.isCompatible(with: b) { error("@\(name) holds \(a); it cannot also hold \(b)", range); return }
             if !frozen { info.value = .plain(a.widened(with: b)) }
         case (.aggregation(let a, _), .plain(let b)):
-            error("@\(name) is a \(a)() map; it cannot also be assigned \(b)", range)
+            error("@\(name) is \(article(a)) \(a)() map; it cannot also be assigned \(b)", range)
             return
         case (.plain(let a), .aggregation(let b, _)):
             error("@\(name) holds \(a); it cannot also be a \(b)() map", range)
             return
         }
         maps[name] = info
+    }
+
+    func article(_ aggregation: Aggregation) -> String {
+        aggregation == .avg ? "an" : "a"
     }
 
     /// Bytes of a value of this type as C declares it (sizeof).

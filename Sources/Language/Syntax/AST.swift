@@ -47,6 +47,11 @@ public struct Expr: Sendable {
     public var id: Int
     public var kind: ExprKind
     public var range: SourceRange
+
+    public var isPositional: Bool {
+        if case .positional = kind { return true }
+        return false
+    }
 }
 
 /// A C type name as written in a cast: `(uint32)x`, `(int8)`, `(struct task_struct *)p`.

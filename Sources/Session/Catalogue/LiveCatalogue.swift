@@ -34,7 +34,11 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
             let pattern = target.parts.joined(separator: ":")
             if !target.hasWildcard {
                 guard kernel.hasTracepoint(category: target.parts[0], event: target.parts[1]) else {
-                    let similar = kernel.similarTracepoints(to: TracepointName(category: target.parts[0], event: target.parts[1]))
+                    var similar = kernel.similarTracepoints(to: TracepointName(category: target.parts[0], event: target.parts[1]))
+                    if similar.isEmpty {
+                        let names = ((try? kernel.tracepoints()) ?? []).map(\.description)
+                        similar = Suggestions.closest(to: pattern, in: names, limit: 5)
+                    }
                     throw CatalogueError("tracepoint '\(pattern)' does not exist on this kernel",
                                          notes: similar.isEmpty ? [] : ["did you mean: " + similar.prefix(5).joined(separator: ", ")])
                 }

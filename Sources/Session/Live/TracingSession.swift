@@ -249,7 +249,12 @@ public final class TracingSession {
 
     func detach(_ probe: LiveProbe) {
         guard probe.state == .attached else { return }
-        detachInBackground(probe.links)
+        if probe.endPrograms.isEmpty {
+            detachInBackground(probe.links)
+        } else {
+            // END must see the final state: the probe's other programs stop first.
+            probe.links.forEach { $0.detach() }
+        }
         probe.links = []
         probe.state = .detached
         for program in probe.endPrograms { try? program.run() }
