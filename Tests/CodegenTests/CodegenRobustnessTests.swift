@@ -1,4 +1,5 @@
 import Foundation
+import LanguageTestSupport
 import XCTest
 @testable import Codegen
 @testable import Language

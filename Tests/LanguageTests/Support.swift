@@ -1,3 +1,4 @@
+import LanguageTestSupport
 import XCTest
 @testable import Language
 

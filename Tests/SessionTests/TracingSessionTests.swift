@@ -2,6 +2,7 @@ import Codegen
 import Language
 import Session
 import Tables
+import LanguageTestSupport
 import TestSupport
 import XCTest
 

@@ -1,5 +1,6 @@
 import Session
 import Shell
+import LanguageTestSupport
 import TestSupport
 import XCTest
 

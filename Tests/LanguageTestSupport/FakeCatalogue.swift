@@ -1,9 +1,11 @@
-@testable import Language
+import Language
 
 /// A made-up kernel, described in memory, so the type checker can be tested without
 /// tracefs, BTF or root. Layouts follow the real x86-64 tracepoint formats.
-final class FakeCatalogue: ProbeCatalogue {
-    static let tracepoints: [(name: String, fields: [ContextField])] = [
+public final class FakeCatalogue: ProbeCatalogue {
+    public init() {}
+
+    public static let tracepoints: [(name: String, fields: [ContextField])] = [
         ("sched:sched_switch", [
             ContextField(name: "prev_comm", offset: 8, size: 16, kind: .charArray(length: 16)),
             ContextField(name: "prev_pid", offset: 24, size: 4, kind: .integer(signed: true)),
@@ -34,6 +36,9 @@ final class FakeCatalogue: ProbeCatalogue {
         ("syscalls:sys_exit_openat", [
             ContextField(name: "__syscall_nr", offset: 8, size: 4, kind: .integer(signed: true)),
             ContextField(name: "ret", offset: 16, size: 8, kind: .integer(signed: true)),
+        ]),
+        ("raw_syscalls:sys_enter", [
+            ContextField(name: "id", offset: 8, size: 8, kind: .integer(signed: true)),
         ]),
         ("syscalls:sys_enter_read", [
             ContextField(name: "__syscall_nr", offset: 8, size: 4, kind: .integer(signed: true)),
@@ -79,7 +84,7 @@ final class FakeCatalogue: ProbeCatalogue {
         "init_task": 0xffff_ffff_8261_a940,
     ]
 
-    func expand(_ target: ProbeTarget) throws -> [ProbeTarget] {
+    public func expand(_ target: ProbeTarget) throws -> [ProbeTarget] {
         switch target.kind {
         case .tracepoint:
             let pattern = target.parts.joined(separator: ":")
@@ -107,7 +112,7 @@ final class FakeCatalogue: ProbeCatalogue {
         }
     }
 
-    func context(for target: ProbeTarget) throws -> ProbeContext {
+    public func context(for target: ProbeTarget) throws -> ProbeContext {
         switch target.kind {
         case .begin, .end:
             return ProbeContext(layout: .none)
@@ -130,7 +135,7 @@ final class FakeCatalogue: ProbeCatalogue {
         }
     }
 
-    func kernelAddress(of symbol: String) -> UInt64? { FakeCatalogue.symbols[symbol] }
+    public func kernelAddress(of symbol: String) -> UInt64? { FakeCatalogue.symbols[symbol] }
 
     /// A little of the kernel's BTF: members of a few structs.
     static let structs: [String: [ContextField]] = [
@@ -149,13 +154,13 @@ final class FakeCatalogue: ProbeCatalogue {
         ],
     ]
 
-    func member(of typeName: String, named name: String) -> ContextField? {
+    public func member(of typeName: String, named name: String) -> ContextField? {
         FakeCatalogue.structs[typeName]?.first { $0.name == name }
     }
 }
 
 /// Shell-style matching of `*` and `?`, enough for the fake catalogue.
-func globMatch(_ pattern: String, _ text: String) -> Bool {
+public func globMatch(_ pattern: String, _ text: String) -> Bool {
     let p = Array(pattern.utf8), t = Array(text.utf8)
     var pi = 0, ti = 0, star = -1, mark = 0
     while ti < t.count {

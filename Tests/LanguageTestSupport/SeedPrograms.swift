@@ -1,6 +1,6 @@
 /// Valid programs for the fake kernel, the seeds of the random-input tests. Each one must be
 /// accepted by the type checker as written.
-let seedPrograms: [String] = [
+public let seedPrograms: [String] = [
     "BEGIN { printf(\"hello\\n\"); exit(); }",
     "BEGIN { printf(\"%d %u %x %s|%5d|%-4s|\\n\", -3, 7, 255, \"str\", 42, \"ab\"); exit(); }",
     "BEGIN { printf(\"%d %d %d %d\\n\", 1 + 2 * 3, (1 + 2) * 3, 17 % 5, -7 / 2); exit(); }",
