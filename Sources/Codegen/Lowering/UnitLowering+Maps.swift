@@ -17,7 +17,10 @@ extension UnitLowering {
         if info.keys.isEmpty {
             ir.store(ir.const64(UInt64(0)), to: key, alignment: 8)
         } else {
-            if info.keys.contains(where: { !isScalarStorage($0) }) { ir.memset(key, size: info.keySize) }
+            // Padding must be zero (it is part of the key), unless every composite part is
+            // written in full, as comm is by bpf_get_current_comm.
+            let needsZeroing = zip(keys, info.keys).contains { expr, storage in !isScalarStorage(storage) && !fillsCompletely(expr, storage) }
+            if needsZeroing { ir.memset(key, size: info.keySize) }
             var offset = 0
             for (expr, storage) in zip(keys, info.keys) {
                 writeExpression(expr, to: storage, at: ir.offset(key, offset))

@@ -214,6 +214,12 @@ final class UnitLowering {
         write(lower(expr), from: type(of: expr), to: storage, at: destination)
     }
 
+    /// Whether `writeExpression` writes every byte of `storage` for this expression.
+    func fillsCompletely(_ expr: Expr, _ storage: SType) -> Bool {
+        if case .builtin("comm") = expr.kind, storage == .string(size: 16) { return true }
+        return false
+    }
+
     func isScalarStorage(_ type: SType) -> Bool {
         switch type {
         case .int, .pointer, .ksym, .kstack: return true
