@@ -10,9 +10,10 @@ struct BPFShell: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bpfsh",
         abstract: "An interactive BPF tracing shell that also runs bpftrace programs.",
+        discussion: "With no program (no -e and no file), bpfsh starts the interactive shell; type help there.",
         version: "bpfsh 0.1")
 
-    @Option(name: .short, help: "Program text to run, as in bpftrace -e.")
+    @Option(name: .short, help: ArgumentHelp("Program text to run, as in bpftrace -e.", valueName: "program"))
     var e: String?
 
     @Flag(name: .short, help: "List probes (optionally matching the glob given as the argument).")
@@ -21,13 +22,13 @@ struct BPFShell: ParsableCommand {
     @Flag(name: .short, help: "With -l, show tracepoint arguments.")
     var v = false
 
-    @Option(name: .short, help: "Run this command; probes are attached before it starts, and the program ends when it exits.")
+    @Option(name: .short, help: ArgumentHelp("Run this command; probes are attached before it starts, and the program ends when it exits.", valueName: "command"))
     var c: String?
 
-    @Option(name: .short, help: "Only trace this process id (uprobes); end when it exits.")
+    @Option(name: .short, help: ArgumentHelp("Only trace this process id (uprobes); end when it exits.", valueName: "pid"))
     var p: Int32?
 
-    @Option(name: .short, help: "Output format: text or json.")
+    @Option(name: .short, help: ArgumentHelp("Output format: text or json.", valueName: "format"))
     var f: String = "text"
 
     @Flag(name: .customLong("unsafe"), help: "Allow system() and other actions that run commands.")
