@@ -14,6 +14,8 @@ public final class Shell {
     let writeOutput: (String) -> Void
     let writeError: (String) -> Void
     public let workloads = Workloads()
+    /// Live maps and kept tables (snapshots, loaded files), by name.
+    public private(set) lazy var tables = TableStore(session: session)
     var quitRequested = false
     /// True while a command runs (its own output goes straight out, not above a prompt).
     var busy = false

@@ -1,0 +1,58 @@
+import Foundation
+import Session
+import Tables
+
+/// The tables a shell session can name: live maps (`@calls`, read fresh each time) and tables
+/// kept by name (snapshots, loaded files), which stay after the probes and maps are gone.
+public final class TableStore {
+    public private(set) var saved: [String: MapTable] = [:]
+    let session: TracingSession
+
+    public init(session: TracingSession) { self.session = session }
+
+    /// `@map` reads the live map; a bare name is a kept table.
+    public func table(_ name: String) throws -> MapTable {
+        if name.hasPrefix("@") { return try session.table(name) }
+        guard let table = saved[name] else {
+            if session.mapInfo(named: name) != nil { return try session.table(name) }
+            throw CommandError("no table named '\(name)': maps are written @name; kept tables: "
+                               + (saved.keys.sorted().joined(separator: ", ").isEmpty ? "none" : saved.keys.sorted().joined(separator: ", ")))
+        }
+        return table
+    }
+
+    public func keep(_ table: MapTable, as name: String) throws {
+        guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw CommandError("'\(name)' is not a valid table name: use letters, digits and _")
+        }
+        var kept = table
+        kept.name = name
+        saved[name] = kept
+    }
+}
+
+/// Writes files the way a tracer on a production machine must: never silently over an
+/// existing file, atomically (a temporary file renamed into place), with a clear message
+/// when the path cannot be written.
+public enum SafeFileWriter {
+    public static func write(_ text: String, to path: String, force: Bool) throws {
+        let url = URL(fileURLWithPath: path)
+        if FileManager.default.fileExists(atPath: url.path) && !force {
+            throw CommandError("\(path) exists: add --force to replace it")
+        }
+        let directory = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandError("cannot write \(path): the directory \(directory) does not exist")
+        }
+        let temporary = directory + "/.\(url.lastPathComponent).bpfsh-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
+            throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        if rename(temporary, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw CommandError("cannot write \(path): \(reason)")
+        }
+    }
+}
