@@ -81,4 +81,8 @@ public indirect enum StmtKind: Sendable {
 public struct Stmt: Sendable {
     public var kind: StmtKind
     public var range: SourceRange
+    public init(kind: StmtKind, range: SourceRange) {
+        self.kind = kind
+        self.range = range
+    }
 }

@@ -150,10 +150,13 @@ public final class TracingSession {
             }
         } catch KernelError.verifierRejected(let program, let log, let instruction) {
             programs.forEach { $0.program.close() }
-            rollBack()
             let spec = compiled.programs.first { $0.name == program } ?? compiled.programs[0]
+            let culprit = RejectionLocator(backend: backend, options: pipeline.codegenOptions)
+                .locate(in: compiled.checked, unitIndex: spec.unitIndex, maps: handles)
+            rollBack()
             let diagnostic = VerifierDiagnostics.diagnose(log: log, instruction: instruction,
-                                                         unit: compiled.checked.units[spec.unitIndex], program: program)
+                                                         unit: compiled.checked.units[spec.unitIndex], program: program,
+                                                         culprit: culprit)
             throw SessionError.diagnostics(DiagnosticList([diagnostic]), source)
         } catch {
             programs.forEach { $0.program.close() }
