@@ -28,10 +28,8 @@ public enum ShellLauncher {
         ShellInterrupt.install()
         signal(SIGPIPE, SIG_IGN)
         if interactive {
-            let kernel = ProcessInfo.processInfo.operatingSystemVersionString
             fputs("bpfsh 0.1 · Linux \(kernelRelease()) · \(probeFeatures().banner())\n", stdout)
             fputs("type help for commands; NAME = PROBE { ... } defines a probe\n", stdout)
-            _ = kernel
         }
         if let editor = reader as? EditLineReader {
             editor.eventFD = { [weak session] in session?.eventReadinessFD ?? -1 }
