@@ -6,7 +6,7 @@ import XCTest
 
 /// Scripted input through the shell against the in-memory kernel.
 final class ShellCommandTests: XCTestCase {
-    final class ScriptReader: LineReader {
+    public final class ScriptReader: LineReader {
         var lines: [String]
         init(_ lines: [String]) { self.lines = lines }
         func readLine(prompt: String) -> (line: String?, interrupted: Bool) {
@@ -116,5 +116,40 @@ final class ShellCommandTests: XCTestCase {
         shell.shutdown()
         XCTAssertTrue(kernel.attached.isEmpty)
         XCTAssertTrue(kernel.openMaps.isEmpty)
+    }
+}
+
+/// Table commands over a map filled by hand in the fake kernel.
+final class TableCommandTests: XCTestCase {
+    func testTopWhereSnapshotAndDiff() throws {
+        let kernel = FakeKernel()
+        var out = "", err = ""
+        var shell: Shell!
+        let session = TracingSession(backend: kernel, catalogue: FakeCatalogue(), write: { shell?.probeOutput($0) })
+        shell = Shell(session: session, reader: ShellCommandTests.ScriptReader([]), output: { out += $0 }, errors: { err += $0 })
+        shell.execute("r = tracepoint:sched:sched_switch { @c[comm] = count(); }")
+        let map = try XCTUnwrap(kernel.maps.first { $0.spec.name == "@c" })
+        func comm(_ s: String) -> [UInt8] { Array(s.utf8) + [UInt8](repeating: 0, count: 16 - s.utf8.count) }
+        func count(_ n: UInt64) -> [[UInt8]] { [withUnsafeBytes(of: n) { Array($0) }] }
+        map.storage[comm("bash")] = count(5)
+        map.storage[comm("sshd")] = count(20)
+        map.storage[comm("cron")] = count(1)
+
+        out = ""
+        shell.execute("top @c 2")
+        XCTAssertEqual(out, "key   @c\nsshd  20\nbash   5\n")
+        out = ""
+        shell.execute("where @c value >= 5 and key ~ \"sh\"")
+        XCTAssertEqual(out, "key   @c\nbash   5\nsshd  20\n")
+        shell.execute("snapshot @c as before")
+        map.storage[comm("bash")] = count(7)
+        out = ""
+        shell.execute("diff before @c")
+        XCTAssertTrue(out.contains("@c[bash]: 2"), out)
+        err = ""
+        shell.execute("where @c value >> 3")
+        XCTAssertTrue(err.contains("^"), "a parse error points at its position: \(err)")
+        shell.execute("top nothing")
+        XCTAssertTrue(err.contains("no table named 'nothing'"), err)
     }
 }
