@@ -113,3 +113,43 @@ final class LiveShellTests: XCTestCase {
         XCTAssertTrue(try eventually(10) { try ids.allSatisfy { try !programExists($0) } })
     }
 }
+
+/// Sampling a known CPU-bound workload finds its kernel function in the folded stacks and
+/// the flame graph, end to end through the shell.
+final class LiveStackTests: XCTestCase {
+    func testProfileOfDDShowsReadZero() throws {
+        try KernelTestGate.require()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-stacks-\(getpid())")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let folded = directory.appendingPathComponent("dd.folded").path
+        let svg = directory.appendingPathComponent("dd.svg").path
+        let script = """
+            p = profile:hz:999 /comm == "dd"/ { @s[kstack] = count(); }
+            ! dd if=/dev/zero of=/dev/null bs=1M count=2000 2>/dev/null
+            stack fold @s > \(folded)
+            flame @s > \(svg)
+
+            """
+        let input = directory.appendingPathComponent("script.txt")
+        try script.write(to: input, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = KernelTestGate.executable
+        process.standardInput = try FileHandle(forReadingFrom: input)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let stacks = try String(contentsOfFile: folded, encoding: .utf8)
+        XCTAssertTrue(stacks.contains("read_zero_[k]") || stacks.contains("iov_iter_zero_[k]"), "dd's kernel work is in the folded stacks:\n\(text)\n\(stacks.prefix(2000))")
+        for line in stacks.split(separator: "\n") {
+            XCTAssertNotNil(line.range(of: #"^\S.* [0-9]+$"#, options: .regularExpression), "folded line format: \(line)")
+        }
+        let graph = try String(contentsOfFile: svg, encoding: .utf8)
+        XCTAssertTrue(graph.hasPrefix("<?xml") || graph.hasPrefix("<svg"), String(graph.prefix(100)))
+        XCTAssertTrue(graph.contains("read_zero") || graph.contains("iov_iter_zero"))
+    }
+}

@@ -22,7 +22,7 @@ public struct Completer {
     public var mapNames: [String]
     /// Commands whose argument is a probe name / a map / a command name.
     public var probeArgumentCommands: Set<String> = ["show", "attach", "detach", "drop"]
-    public var mapArgumentCommands: Set<String> = ["print", "clear", "join", "merge", "top", "sort", "where", "hist", "snapshot", "diff"]
+    public var mapArgumentCommands: Set<String> = ["print", "clear", "join", "merge", "top", "sort", "where", "hist", "snapshot", "diff", "flame", "save", "stack"]
 
     public init(source: CompletionSource, commands: [String], probeNames: [String], mapNames: [String]) {
         self.source = source

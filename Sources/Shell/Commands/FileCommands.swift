@@ -1,0 +1,101 @@
+import Foundation
+import Tables
+
+/// Commands that turn tables into files and back: folded stacks, flame graphs, saved tables.
+enum FileCommands {
+    static let all: [Command] = [
+        Command(name: "stack", usage: "stack fold TABLE [> FILE] [--offsets] [--force]",
+                summary: "folded stacks (flamegraph.pl, speedscope, inferno), to the screen or a file", argument: .map) { shell, args, _ in
+            let words = try Redirection(args)
+            guard words.rest.first == "fold", words.rest.count == 2 else {
+                throw CommandError("usage: stack fold TABLE [> FILE] [--offsets] [--force]")
+            }
+            var options = FoldedStacks.Options()
+            options.keepOffsets = words.flags.contains("--offsets")
+            let folded = FoldedStacks(table: try shell.tables.table(words.rest[1]), options: options)
+            if folded.lines.isEmpty { throw CommandError("\(words.rest[1]) holds no stacks to fold") }
+            try words.deliver(folded.text, to: shell, what: "\(folded.lines.count) stacks, \(folded.totalSamples) samples")
+        },
+        Command(name: "flame", usage: "flame TABLE [AFTER] > FILE.svg [--force]",
+                summary: "an interactive SVG flame graph; with two tables, a differential one", argument: .map) { shell, args, _ in
+            let words = try Redirection(args)
+            guard words.path != nil, (1...2).contains(words.rest.count) else {
+                throw CommandError("usage: flame TABLE [AFTER] > FILE.svg [--force]")
+            }
+            let svg: String
+            if words.rest.count == 2 {
+                svg = DifferentialFlameGraph.svg(before: FoldedStacks(table: try shell.tables.table(words.rest[0])),
+                                                 after: FoldedStacks(table: try shell.tables.table(words.rest[1])),
+                                                 title: "\(words.rest[0]) → \(words.rest[1])")
+            } else {
+                svg = FlameGraph.svg(table: try shell.tables.table(words.rest[0]), title: words.rest[0])
+            }
+            try words.deliver(svg, to: shell, what: "flame graph")
+        },
+        Command(name: "save", usage: "save TABLE FILE [--force]", summary: "save a table as CSV, JSON or bpftrace text (by extension)",
+                argument: .map) { shell, args, _ in
+            let words = try Redirection(args)
+            guard words.rest.count == 2 else { throw CommandError("usage: save TABLE FILE.csv|.json|.txt [--force]") }
+            guard let format = TableFileFormat(path: words.rest[1]) else {
+                throw CommandError("\(words.rest[1]): name the file .csv, .json or .txt to choose its format")
+            }
+            let table = try shell.tables.table(words.rest[0])
+            try SafeFileWriter.write(TableFile.save(table, format: format), to: words.rest[1], force: words.flags.contains("--force"))
+            shell.print("\(words.rest[0]) saved to \(words.rest[1]) (\(table.rows.count) rows, \(format.rawValue))")
+        },
+        Command(name: "load", usage: "load FILE [as NAME]", summary: "bring a saved table back (CSV or JSON) as a kept table",
+                argument: .file) { shell, args, _ in
+            guard let path = args.first, args.count == 1 || (args.count == 3 && args[1] == "as") else {
+                throw CommandError("usage: load FILE [as NAME]")
+            }
+            guard let format = TableFileFormat(path: path) else { throw CommandError("\(path): only .csv and .json files can be loaded") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            let table: MapTable
+            do { table = try TableFile.load(Array(data), format: format) } catch {
+                throw CommandError("\(path): \(error)")
+            }
+            let base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            let name = args.count == 3 ? args[2] : String(base.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+            try shell.tables.keep(table, as: name)
+            shell.print("\(path) loaded as \(name) (\(table.rows.count) rows)")
+        },
+    ]
+}
+
+/// The words of a command with `> FILE` and `--flags` taken out.
+struct Redirection {
+    var rest: [String] = []
+    var path: String?
+    var flags: Set<String> = []
+
+    init(_ words: [String]) throws {
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            if word == ">" {
+                guard index + 1 < words.count else { throw CommandError("'>' needs a file name") }
+                path = words[index + 1]
+                index += 1
+            } else if word.hasPrefix(">") {
+                path = String(word.dropFirst())
+            } else if word.hasPrefix("--") {
+                flags.insert(word)
+            } else {
+                rest.append(word)
+            }
+            index += 1
+        }
+    }
+
+    /// Prints `text`, or writes it to the redirection's file.
+    func deliver(_ text: String, to shell: Shell, what: String) throws {
+        guard let path else {
+            shell.print(text)
+            return
+        }
+        try SafeFileWriter.write(text, to: path, force: flags.contains("--force"))
+        shell.print("wrote \(path) (\(what))")
+    }
+}
