@@ -9,7 +9,7 @@ final class TerminalTests: XCTestCase {
     var history = ""
 
     func tmux(_ arguments: [String]) throws -> String {
-        try CommandRunner.run(URL(fileURLWithPath: "/usr/bin/tmux"), arguments, readyMarker: nil, timeout: 10).stdout
+        Spawn.run("/usr/bin/tmux", arguments).output
     }
     func type(_ text: String) throws { _ = try tmux(["send-keys", "-t", session, "-l", text]) }
     func press(_ key: String) throws { _ = try tmux(["send-keys", "-t", session, key]) }
@@ -40,10 +40,8 @@ final class TerminalTests: XCTestCase {
             throw XCTSkip("tmux is not installed (scripts/setup installs it)")
         }
         history = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-history-\(getpid())").path
-        _ = try CommandRunner.run(URL(fileURLWithPath: "/usr/bin/tmux"),
-                                  ["new-session", "-d", "-s", session, "-x", "150", "-y", "40",
-                                   "env BPFSH_HISTORY=\(history) \(KernelTestGate.executable.path)"],
-                                  readyMarker: nil, timeout: 10, captureOutput: false)
+        _ = Spawn.run("/usr/bin/tmux", ["new-session", "-d", "-s", session, "-x", "150", "-y", "40",
+                                        "env BPFSH_HISTORY=\(history) \(KernelTestGate.executable.path)"])
         try waitFor("bpfsh>")  // tmux trims trailing blanks from captured lines
 
         // Tab completes the tracepoint name; an unclosed { continues on a ...> prompt.
@@ -77,8 +75,7 @@ final class TerminalTests: XCTestCase {
         let deadline = Date().addingTimeInterval(10)
         var alive = true
         while alive && Date() < deadline {
-            alive = try CommandRunner.run(URL(fileURLWithPath: "/usr/bin/tmux"), ["has-session", "-t", session],
-                                          readyMarker: nil, timeout: 5, captureOutput: false).status == 0
+            alive = Spawn.run("/usr/bin/tmux", ["has-session", "-t", session]).status == 0
             if alive { usleep(100_000) }
         }
         XCTAssertFalse(alive, "Ctrl-D left the shell")
