@@ -31,7 +31,7 @@ public enum FlameGraph {
     /// The SVG document for `folded`, `width` pixels wide.
     public static func svg(folded: FoldedStacks, title: String = "Flame Graph", width: Int = 1200,
                            options: Options = Options()) -> String {
-        let tree = FrameTree(folded: folded)
+        let tree = FrameTree(folded: folded, minFraction: FlameGraphSVG.minFraction(width: width, options: options))
         let total = tree.total
         return FlameGraphSVG.render(tree: tree, title: title, width: width, options: options) { node in
             let title = node.name + "\n" + FlameGraphSVG.amount(node.samples, of: total, unit: options.countName)
@@ -60,16 +60,27 @@ public enum DifferentialFlameGraph {
     public static func svg(before: FoldedStacks, after: FoldedStacks, title: String = "Differential Flame Graph",
                            width: Int = 1200, normalize: Bool = false,
                            options: FlameGraph.Options = FlameGraph.Options()) -> String {
-        var counts: [[String]: (after: UInt64, before: UInt64)] = [:]
-        counts.reserveCapacity(after.lines.count + before.lines.count)
         let scale = normalize && before.totalSamples > 0
             ? Double(after.totalSamples) / Double(before.totalSamples) : 1
-        for line in after.lines { counts[line.frames, default: (0, 0)].after &+= line.count }
+        // Both profiles' paths sorted together, equal paths merged (no hashing of paths).
+        var tagged: [(frames: [String], after: UInt64, before: UInt64)] = []
+        tagged.reserveCapacity(after.lines.count + before.lines.count)
+        for line in after.lines { tagged.append((line.frames, line.count, 0)) }
         for line in before.lines {
-            let scaled = normalize ? UInt64((Double(line.count) * scale).rounded()) : line.count
-            counts[line.frames, default: (0, 0)].before &+= scaled
+            tagged.append((line.frames, 0, normalize ? UInt64((Double(line.count) * scale).rounded()) : line.count))
         }
-        let tree = FrameTree(paths: counts.map { ($0.key, $0.value.after, $0.value.before) })
+        let order = tagged.indices.sorted { FoldedStacks.pathPrecedes(tagged[$0].frames, tagged[$1].frames) }
+        var paths: [(frames: [String], after: UInt64, before: UInt64)] = []
+        paths.reserveCapacity(tagged.count)
+        for path in order.lazy.map({ tagged[$0] }) {
+            if let last = paths.last, last.frames == path.frames {
+                paths[paths.count - 1].after &+= path.after
+                paths[paths.count - 1].before &+= path.before
+            } else {
+                paths.append(path)
+            }
+        }
+        let tree = FrameTree(paths: paths, sorted: true, minFraction: FlameGraphSVG.minFraction(width: width, options: options))
         var largest: UInt64 = 0
         for node in tree.nodes where node.samples > 0 {
             let delta = node.selfSamples > node.selfBefore ? node.selfSamples - node.selfBefore : node.selfBefore - node.selfSamples
@@ -98,6 +109,11 @@ enum FlameGraphSVG {
     static let fontSize = 12
     static let fontWidth = 0.59
     static let xPad = 10
+
+    /// The narrowest frame drawn, as a fraction of the total.
+    static func minFraction(width: Int, options: FlameGraph.Options) -> Double {
+        options.minWidth / Double(Swift.max(width, 200) - 2 * xPad)
+    }
 
     static func render(tree: FrameTree, title: String, width: Int, options: FlameGraph.Options,
                        describe: (FrameTree.Node) -> (title: String, fill: String)) -> String {

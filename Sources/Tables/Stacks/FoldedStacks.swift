@@ -65,22 +65,25 @@ public struct FoldedStacks: Hashable, Sendable {
     /// Merges lines with the same path and sorts them; lines with no frames or a zero count
     /// are dropped.
     public init(lines: [Line]) {
-        var index: [[String]: Int] = [:]
-        index.reserveCapacity(lines.count)
+        // Sorting by path brings duplicates together; that is several times faster than
+        // hashing every path (21 strings each) into a dictionary.
+        let order = lines.indices.filter { lines[$0].count > 0 && !lines[$0].frames.isEmpty }
+            .sorted { FoldedStacks.pathPrecedes(lines[$0].frames, lines[$1].frames) }
         var merged: [Line] = []
-        merged.reserveCapacity(lines.count)
+        merged.reserveCapacity(order.count)
         var total: UInt64 = 0
-        for line in lines where line.count > 0 && !line.frames.isEmpty {
+        for i in order {
+            let line = lines[i]
             total &+= line.count
-            if let at = index[line.frames] {
-                merged[at].count &+= line.count
+            if let last = merged.last, last.frames == line.frames {
+                merged[merged.count - 1].count &+= line.count
             } else {
-                index[line.frames] = merged.count
                 merged.append(line)
             }
         }
-        merged.sort(by: FoldedStacks.precedes)
-        self.lines = merged
+        // Equal counts keep their path order (the position breaks ties, no string compares).
+        let byCount = merged.indices.sorted { merged[$0].count != merged[$1].count ? merged[$0].count > merged[$1].count : $0 < $1 }
+        self.lines = byCount.map { merged[$0] }
         self.totalSamples = total
     }
 
@@ -91,11 +94,11 @@ public struct FoldedStacks: Hashable, Sendable {
     public init(table: MapTable, options: Options = Options()) {
         var lines: [Line] = []
         lines.reserveCapacity(table.rows.count)
-        var cache = FrameCache(options: options)
+        let cache = FrameCache(options: options)
         for row in table.rows {
             let count = FoldedStacks.samples(of: row.cell)
             if count == 0 { continue }
-            lines.append(Line(frames: FoldedStacks.frames(of: row.key, options: options, cache: &cache), count: count))
+            lines.append(Line(frames: FoldedStacks.frames(of: row.key, options: options, cache: cache), count: count))
         }
         self.init(lines: lines)
     }
@@ -128,27 +131,51 @@ public struct FoldedStacks: Hashable, Sendable {
 
     /// `parse`, also returning the numbers (1-based) of the lines that were not understood.
     public static func parseReporting(_ text: String) -> (stacks: FoldedStacks, rejected: [Int]) {
+        var text = text
         var lines: [Line] = []
         var rejected: [Int] = []
-        var number = 0
-        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            number += 1
-            var line = Substring(raw)
-            if line.last == "\r" { line = line.dropLast() }
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.first == "#" { continue }
-            guard let space = line.lastIndex(where: { $0 == " " || $0 == "\t" }),
-                  let count = UInt64(line[line.index(after: space)...]) else {
-                rejected.append(number)
-                continue
+        text.withUTF8 { bytes in
+            let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n")
+            var number = 0
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != newline { end += 1 }
+                let next = end + 1
+                number += 1
+                if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                defer { start = next }
+                var first = start
+                while first < end && (bytes[first] == space || bytes[first] == tab) { first += 1 }
+                if first == end || bytes[first] == UInt8(ascii: "#") { continue }
+                // The count: digits after the last blank.
+                var blank = end
+                while blank > start && bytes[blank - 1] != space && bytes[blank - 1] != tab { blank -= 1 }
+                var count: UInt64 = 0
+                var valid = blank > start && blank < end
+                if valid {
+                    for i in blank..<end {
+                        let digit = bytes[i] &- 48
+                        let (times, o1) = count.multipliedReportingOverflow(by: 10)
+                        let (sum, o2) = times.addingReportingOverflow(UInt64(digit))
+                        if digit > 9 || o1 || o2 { valid = false; break }
+                        count = sum
+                    }
+                }
+                var pathEnd = blank - (valid ? 1 : 0)
+                while valid && pathEnd > start && (bytes[pathEnd - 1] == space || bytes[pathEnd - 1] == tab) { pathEnd -= 1 }
+                if !valid || pathEnd == start {
+                    rejected.append(number)
+                    continue
+                }
+                var frames: [String] = []
+                var frameStart = start
+                for i in start...pathEnd where i == pathEnd || bytes[i] == UInt8(ascii: ";") {
+                    frames.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[frameStart..<i]), as: UTF8.self))
+                    frameStart = i + 1
+                }
+                lines.append(Line(frames: frames, count: count))
             }
-            var path = line[..<space]
-            while let last = path.last, last == " " || last == "\t" { path = path.dropLast() }
-            let frames = path.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
-            if frames.isEmpty || (frames.count == 1 && frames[0].isEmpty) {
-                rejected.append(number)
-                continue
-            }
-            lines.append(Line(frames: frames, count: count))
         }
         return (FoldedStacks(lines: lines), rejected)
     }
@@ -160,9 +187,15 @@ public struct FoldedStacks: Hashable, Sendable {
 
     // MARK: - Folding
 
-    static func precedes(_ a: Line, _ b: Line) -> Bool {
-        if a.count != b.count { return a.count > b.count }
-        return a.frames.lexicographicallyPrecedes(b.frames)
+    /// Lexicographic order of paths, frame by frame.
+    static func pathPrecedes(_ a: [String], _ b: [String]) -> Bool {
+        let n = a.count < b.count ? a.count : b.count
+        var k = 0
+        while k < n {
+            if a[k] != b[k] { return a[k] < b[k] }
+            k += 1
+        }
+        return a.count < b.count
     }
 
     static func samples(of cell: Cell) -> UInt64 {
@@ -177,7 +210,7 @@ public struct FoldedStacks: Hashable, Sendable {
         }
     }
 
-    static func frames(of key: [Value], options: Options, cache: inout FrameCache) -> [String] {
+    static func frames(of key: [Value], options: Options, cache: FrameCache) -> [String] {
         var prefix: [String] = []
         var user: [String] = []
         var kernel: [String] = []
@@ -233,17 +266,23 @@ public struct FoldedStacks: Hashable, Sendable {
                 return address >= 0xffff_8000_0000_0000 ? .kernel : .user
             }
         }
-        if let root = innermostFirst.last {
-            for prefix in kernelRoots where root.hasPrefix(prefix) { return .kernel }
+        if var root = innermostFirst.last {
+            let first = root.withUTF8 { $0.first ?? 0 }
+            if kernelRootInitials.contains(first) {
+                for prefix in kernelRoots where root.hasPrefix(prefix) { return .kernel }
+            }
         }
         if stacks >= 2 { return index == 0 ? .kernel : .user }
         return .user
     }
 
+    private static let kernelRootInitials = Set(kernelRoots.map { $0.utf8.first! })
+
     /// The value of a frame that is a bare hexadecimal address (`0x7f12ab00`), else nil.
     static func hexAddress(_ frame: String) -> UInt64? {
-        let utf8 = frame.utf8
-        guard utf8.count > 2, utf8.count <= 18, frame.hasPrefix("0x") else { return nil }
+        var frame = frame
+        let looksHex = frame.withUTF8 { $0.count > 2 && $0.count <= 18 && $0[0] == 48 && $0[1] == UInt8(ascii: "x") }
+        guard looksHex else { return nil }
         return UInt64(frame.dropFirst(2), radix: 16)
     }
 
@@ -251,76 +290,82 @@ public struct FoldedStacks: Hashable, Sendable {
     /// ` (module)` suffix), `;` turned into `:` and line breaks into spaces, so that the frame
     /// cannot break the folded format.
     static func clean(_ frame: String, keepOffset: Bool) -> String {
-        var bytes = Array(frame.utf8)
-        var changed = false
-        for i in bytes.indices {
-            switch bytes[i] {
-            case UInt8(ascii: ";"): bytes[i] = UInt8(ascii: ":"); changed = true
-            case UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): bytes[i] = UInt8(ascii: " "); changed = true
-            default: break
+        var frame = frame
+        if let cleaned = frame.withUTF8({ cleanUTF8($0, keepOffset: keepOffset) }) { return cleaned }
+        return frame
+    }
+
+    /// nil when the frame needs no change.
+    private static func cleanUTF8(_ bytes: UnsafeBufferPointer<UInt8>, keepOffset: Bool) -> String? {
+        var bad = false
+        for b in bytes where b == UInt8(ascii: ";") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\t") {
+            bad = true
+            break
+        }
+        let offset = keepOffset ? nil : offsetRange(bytes)
+        if !bad && offset == nil { return nil }
+        let cut = offset ?? bytes.count..<bytes.count
+        let length = bytes.count - cut.count
+        if length == 0 { return "[unknown]" }
+        return String(unsafeUninitializedCapacity: length) { out in
+            var n = 0
+            for i in 0..<bytes.count where !cut.contains(i) {
+                var b = bytes[i]
+                if bad {
+                    if b == UInt8(ascii: ";") { b = UInt8(ascii: ":") }
+                    else if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\t") { b = UInt8(ascii: " ") }
+                }
+                out[n] = b
+                n += 1
             }
+            return n
         }
-        if !keepOffset, let range = offsetRange(bytes) {
-            bytes.removeSubrange(range)
-            changed = true
-        }
-        if !changed { return frame }
-        if bytes.isEmpty { return "[unknown]" }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Where `+123` or `+0x1f` sits: at the end, or just before ` (`.
-    private static func offsetRange(_ bytes: [UInt8]) -> Range<Int>? {
+    private static func offsetRange(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         var end = bytes.count
-        if end > 0, bytes[end - 1] == UInt8(ascii: ")"), let open = bytes.lastIndex(of: UInt8(ascii: "(")),
-           open > 0, bytes[open - 1] == UInt8(ascii: " ") {
-            end = open - 1
+        if end > 0, bytes[end - 1] == UInt8(ascii: ")") {
+            var open = end - 1
+            while open > 0 && bytes[open] != UInt8(ascii: "(") { open -= 1 }
+            if open > 0, bytes[open] == UInt8(ascii: "("), bytes[open - 1] == UInt8(ascii: " ") { end = open - 1 }
         }
         var i = end
+        var decimal = true
         while i > 0 {
             let b = bytes[i - 1]
-            let isHex = (b >= 48 && b <= 57) || (b >= 97 && b <= 102) || (b >= 65 && b <= 70) || b == UInt8(ascii: "x")
-            if !isHex { break }
-            i -= 1
+            if b >= 48 && b <= 57 { i -= 1; continue }
+            if (b >= 97 && b <= 102) || (b >= 65 && b <= 70) || b == UInt8(ascii: "x") { decimal = false; i -= 1; continue }
+            break
         }
         guard i < end, i > 1, bytes[i - 1] == UInt8(ascii: "+") else { return nil }
-        let digits = bytes[i..<end]
-        let valid: Bool
-        if digits.count > 2, digits[digits.startIndex] == 48, digits[digits.startIndex + 1] == UInt8(ascii: "x") {
-            valid = !digits.dropFirst(2).contains(UInt8(ascii: "x"))
-        } else {
-            valid = digits.allSatisfy { $0 >= 48 && $0 <= 57 }
-        }
-        return valid ? (i - 1)..<end : nil
+        if decimal { return (i - 1)..<end }
+        // Hexadecimal: exactly `0x` then hex digits.
+        guard end - i > 2, bytes[i] == 48, bytes[i + 1] == UInt8(ascii: "x") else { return nil }
+        for k in (i + 2)..<end where bytes[k] == UInt8(ascii: "x") { return nil }
+        return (i - 1)..<end
     }
 
     static func sanitize(_ text: String) -> String {
         clean(text, keepOffset: true)
     }
 
-    /// Cleaned frames by their raw text: real profiles repeat a few thousand functions
-    /// across every stack, so each distinct frame is cleaned once.
+    /// Cleans frames. No cache: a dictionary of strings costs more per lookup (hashing, then
+    /// comparing the keys of every probed bucket) than cleaning, which allocates nothing
+    /// unless the frame changes.
     struct FrameCache {
         let keepOffsets: Bool
         let annotateKernel: Bool
-        var kernelFrames: [String: String] = [:]
-        var userFrames: [String: String] = [:]
         init(options: Options) {
             keepOffsets = options.keepOffsets
             annotateKernel = options.annotateKernel
         }
-        mutating func kernel(_ frame: String) -> String {
-            if let hit = kernelFrames[frame] { return hit }
-            var cleaned = FoldedStacks.clean(frame, keepOffset: keepOffsets)
-            if annotateKernel { cleaned += "_[k]" }
-            kernelFrames[frame] = cleaned
-            return cleaned
-        }
-        mutating func user(_ frame: String) -> String {
-            if let hit = userFrames[frame] { return hit }
+        func kernel(_ frame: String) -> String {
             let cleaned = FoldedStacks.clean(frame, keepOffset: keepOffsets)
-            userFrames[frame] = cleaned
-            return cleaned
+            return annotateKernel ? cleaned + "_[k]" : cleaned
+        }
+        func user(_ frame: String) -> String {
+            FoldedStacks.clean(frame, keepOffset: keepOffsets)
         }
     }
 }
