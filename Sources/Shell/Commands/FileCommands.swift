@@ -12,6 +12,7 @@ enum FileCommands {
             }
             var options = FoldedStacks.Options()
             options.keepOffsets = words.flags.contains("--offsets")
+            options.stackKinds = stackKinds(of: words.rest[1], in: shell)
             let folded = FoldedStacks(table: try shell.tables.table(words.rest[1]), options: options)
             if folded.lines.isEmpty { throw CommandError("\(words.rest[1]) holds no stacks to fold") }
             try words.deliver(folded.text, to: shell, what: "\(folded.lines.count) stacks, \(folded.totalSamples) samples")
@@ -28,7 +29,9 @@ enum FileCommands {
                                                  after: FoldedStacks(table: try shell.tables.table(words.rest[1])),
                                                  title: "\(words.rest[0]) → \(words.rest[1])")
             } else {
-                svg = FlameGraph.svg(table: try shell.tables.table(words.rest[0]), title: words.rest[0])
+                var fold = FoldedStacks.Options()
+                fold.stackKinds = stackKinds(of: words.rest[0], in: shell)
+                svg = FlameGraph.svg(table: try shell.tables.table(words.rest[0]), title: words.rest[0], foldOptions: fold)
             }
             try words.deliver(svg, to: shell, what: "flame graph")
         },
@@ -62,6 +65,20 @@ enum FileCommands {
             shell.print("\(path) loaded as \(name) (\(table.rows.count) rows)")
         },
     ]
+}
+
+/// Which stack key parts of a live map are kernel and which user, from the compiler's types
+/// (kept tables fall back to the folder's own inference).
+func stackKinds(of name: String, in shell: Shell) -> [FoldedStacks.StackKind]? {
+    guard name.hasPrefix("@"), let info = shell.session.mapInfo(named: name) else { return nil }
+    let kinds: [FoldedStacks.StackKind] = info.keys.compactMap { key in
+        switch key {
+        case .kstack: return .kernel
+        case .ustack: return .user
+        default: return nil
+        }
+    }
+    return kinds.isEmpty ? nil : kinds
 }
 
 /// The words of a command with `> FILE` and `--flags` taken out.
