@@ -35,14 +35,22 @@ enum FileCommands {
             }
             try words.deliver(svg, to: shell, what: "flame graph")
         },
-        Command(name: "save", usage: "save TABLE FILE [--force]", summary: "save a table as CSV, JSON or bpftrace text (by extension)",
+        Command(name: "save", usage: "save TABLE FILE [--force]", summary: "save a table as CSV, JSON, bpftrace text or folded stacks (by extension)",
                 argument: .map) { shell, args, _ in
             let words = try Redirection(args)
-            guard words.rest.count == 2 else { throw CommandError("usage: save TABLE FILE.csv|.json|.txt [--force]") }
-            guard let format = TableFileFormat(path: words.rest[1]) else {
-                throw CommandError("\(words.rest[1]): name the file .csv, .json or .txt to choose its format")
-            }
+            guard words.rest.count == 2 else { throw CommandError("usage: save TABLE FILE.csv|.json|.txt|.folded [--force]") }
             let table = try shell.tables.table(words.rest[0])
+            if words.rest[1].hasSuffix(".folded") {
+                var options = FoldedStacks.Options()
+                options.stackKinds = stackKinds(of: words.rest[0], in: shell)
+                let folded = FoldedStacks(table: table, options: options)
+                try SafeFileWriter.write(folded.text, to: words.rest[1], force: words.flags.contains("--force"))
+                shell.print("\(words.rest[0]) saved to \(words.rest[1]) (\(folded.lines.count) stacks, folded)")
+                return
+            }
+            guard let format = TableFileFormat(path: words.rest[1]) else {
+                throw CommandError("\(words.rest[1]): name the file .csv, .json, .txt or .folded to choose its format")
+            }
             try SafeFileWriter.write(TableFile.save(table, format: format), to: words.rest[1], force: words.flags.contains("--force"))
             shell.print("\(words.rest[0]) saved to \(words.rest[1]) (\(table.rows.count) rows, \(format.rawValue))")
         },
