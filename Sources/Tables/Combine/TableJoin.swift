@@ -39,11 +39,10 @@ public enum TableJoin {
 
     /// One cell as a single line of text.
     public static func cellText(_ cell: Cell) -> String {
+        if let number = CellNumber.scaled(cell) { return number }
         switch cell {
-        case .count(let n): return String(n)
-        case .sum(let n), .min(let n), .max(let n): return String(n)
-        case .avg(let total, let count): return String(count == 0 ? 0 : total / Int64(count))
-        case .stats(let total, let count): return "count \(count), average \(count == 0 ? 0 : total / Int64(count)), total \(total)"
+        case .count, .sum, .min, .max, .avg: return ""
+        case .stats(let total, let count): return "count \(count), average \(RowOrder.average(total: total, count: count)), total \(total)"
         case .histogram(let h): return "hist(\(h.buckets.values.reduce(0, +)) values)"
         case .value(let value): return ValueText.keyPart(value)
         }

@@ -111,13 +111,9 @@ public enum BpftraceTextRenderer {
     }
 
     private static func cellText(_ cell: Cell, divisor: Int64) -> String {
+        if let number = CellNumber.scaled(cell, divisor: divisor) { return number }
         switch cell {
-        case .count(let n): return String(n / UInt64(divisor))
-        case .sum(let n), .min(let n), .max(let n):
-            return String(n.dividedReportingOverflow(by: divisor).partialValue)
-        case .avg(let total, let count):
-            return String(RowOrder.average(total: total, count: count)
-                .dividedReportingOverflow(by: divisor).partialValue)
+        case .count, .sum, .min, .max, .avg: return ""
         case .stats(let total, let count):
             // bpftrace prints the count as a signed number too.
             return "count \(Int64(truncatingIfNeeded: count)), average "
