@@ -42,13 +42,12 @@ public struct MapReader {
                 let rows = order.map { MapTable.Row(key: decodeKey($0), cell: .histogram(Histogram(kind: kind, buckets: buckets[$0]!))) }
                 return MapTable(name: "@" + info.name, rows: rows)
             }
-            var rows = entries.map { entry in
-                MapTable.Row(key: decodeKey(entry.key), cell: combine(aggregation, entry.values, signed: signed))
+            var rows = entries.compactMap { entry in
+                combine(aggregation, entry.values, signed: signed).map { MapTable.Row(key: decodeKey(entry.key), cell: $0) }
             }
             // A keyless aggregation is an array whose slot always exists: a slot nothing was
             // folded into is shown as no row, as a map never written.
             if info.isArray { rows.removeAll { MapReader.isUntouched($0.cell) } }
-            rows.removeAll { $0.cell == .value(.none) }
             return MapTable(name: "@" + info.name, rows: rows)
         }
     }
@@ -62,8 +61,8 @@ public struct MapReader {
         }
     }
 
-    /// Folds per-CPU slots into one cell.
-    func combine(_ aggregation: Aggregation, _ values: [[UInt8]], signed: Bool) -> Cell {
+    /// Folds per-CPU slots into one cell; nil when no CPU holds a value (min/max track that).
+    func combine(_ aggregation: Aggregation, _ values: [[UInt8]], signed: Bool) -> Cell? {
         switch aggregation {
         case .count: return .count(values.reduce(0) { $0 &+ word($1, 0) })
         case .sum: return .sum(values.reduce(0) { $0 &+ Int64(bitPattern: word($1, 0)) })
@@ -73,7 +72,7 @@ public struct MapReader {
             return aggregation == .avg ? .avg(total: total, count: count) : .stats(total: total, count: count)
         case .min, .max:
             let present = values.filter { word($0, 8) != 0 }.map { Int64(bitPattern: word($0, 0)) }
-            if present.isEmpty { return .value(.none) }
+            if present.isEmpty { return nil }
             let pick: Int64
             if signed {
                 pick = (aggregation == .min ? present.min() : present.max()) ?? 0
