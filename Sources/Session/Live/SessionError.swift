@@ -5,7 +5,9 @@ import Language
 public enum SessionError: Error, CustomStringConvertible {
     /// The program does not compile; rendered with carets against its source.
     case diagnostics(DiagnosticList, SourceFile)
-    /// The kernel refused (load, verifier, attach), explained against the probe's source.
+    /// The kernel's verifier refused a program, explained against the probe's source.
+    case rejected(DiagnosticList, SourceFile)
+    /// The kernel refused something else (maps, attach).
     case kernel(String)
     case unknownProbe(String)
     case unknownMap(String)
@@ -13,7 +15,7 @@ public enum SessionError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .diagnostics(let list, let source): return list.rendered(in: source)
+        case .diagnostics(let list, let source), .rejected(let list, let source): return list.rendered(in: source)
         case .kernel(let text): return text
         case .unknownProbe(let name): return "no probe named '\(name)' (see: probes)"
         case .unknownMap(let name): return "no map named '\(name)' (see: maps)"

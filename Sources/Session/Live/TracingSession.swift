@@ -157,7 +157,7 @@ public final class TracingSession {
             let diagnostic = VerifierDiagnostics.diagnose(log: log, instruction: instruction,
                                                          unit: compiled.checked.units[spec.unitIndex], program: program,
                                                          culprit: culprit)
-            throw SessionError.diagnostics(DiagnosticList([diagnostic]), source)
+            throw SessionError.rejected(DiagnosticList([diagnostic]), source)
         } catch {
             programs.forEach { $0.program.close() }
             rollBack()

@@ -62,7 +62,11 @@ public final class OneShotRun {
         } catch SessionError.diagnostics(let list, _) {
             errors(list.rendered(in: source))
             child?.kill()
-            return list.diagnostics.contains { $0.message.contains("verifier") } ? .kernelError : .compileError
+            return .compileError
+        } catch SessionError.rejected(let list, _) {
+            errors(list.rendered(in: source))
+            child?.kill()
+            return .kernelError
         } catch {
             errors("bpfsh: \(error)\n")
             child?.kill()
