@@ -63,6 +63,7 @@ let package = Package(
                 cSettings: [.unsafeFlags(llvmInclude)],
                 linkerSettings: [.unsafeFlags(llvmLinkerFlags)]),
         .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
+        .target(name: "CSpawn"),
 
         // Layers, dependencies pointing down: Language ← Codegen ← Session ← Shell.
         .target(name: "Language"),
@@ -75,7 +76,7 @@ let package = Package(
         .target(name: "Session",
                 dependencies: ["Language", "Codegen", "Kernel", "Symbols", "Tables"],
                 swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
-        .target(name: "Shell", dependencies: ["Session", "Language", "Codegen", "Kernel", "Symbols", "Tables", "CEditLine"],
+        .target(name: "Shell", dependencies: ["Session", "Language", "Codegen", "Kernel", "Symbols", "Tables", "CEditLine", "CSpawn"],
                 swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
         .executableTarget(name: "bpfsh",
                           dependencies: ["Shell", "Session", "Kernel", "Language",
