@@ -21,6 +21,21 @@ public final class Shell {
     var busy = false
     /// Only the kernel feature report needs a live kernel; tests pass nil.
     let featureReport: (() -> (banner: String, report: String))?
+    /// Everything that happens, for the recorder, the notebook and `history`.
+    var listeners: [(ShellEvent) -> Void] = []
+    /// Every statement run in this session, in order, with whether it succeeded.
+    public private(set) var history: [(statement: String, succeeded: Bool)] = []
+    /// What probes printed since the last `expect output reset` (capped), for `expect output`.
+    public internal(set) var probeOutputLog = ""
+    /// Expectations checked so far, for `--check` and tutorial steps.
+    public internal(set) var expectationResults: [ExpectationResult] = []
+    /// Values for `${NAME}` in statements (script parameters and `param` defaults).
+    public var parameters: [String: String] = [:]
+    /// The script being sourced, if any: errors name its file and line.
+    var scriptLocation: (file: String, line: Int)?
+    /// The running tutorial and recorder and notebooks, when one is on.
+    var recorder: SessionRecorder?
+    var notebooks: [NotebookWriter] = []
 
     public init(session: TracingSession, reader: LineReader, output: @escaping (String) -> Void,
                 errors: @escaping (String) -> Void, featureReport: (() -> (banner: String, report: String))? = nil) {
@@ -32,12 +47,45 @@ public final class Shell {
         self.commands = CommandTable.all
     }
 
-    public func print(_ text: String) { writeOutput(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n") }
-    public func printError(_ text: String) { writeError(text.hasSuffix("\n") ? text : text + "\n") }
+    public func print(_ text: String) {
+        let line = text.hasSuffix("\n") || text.isEmpty ? text : text + "\n"
+        writeOutput(line)
+        emit(.output(line))
+    }
+
+    public func printError(_ text: String) {
+        let line = text.hasSuffix("\n") ? text : text + "\n"
+        writeError(line)
+        emit(.error(line))
+    }
+
+    /// Prints a table; the notebook keeps it as a table rather than text.
+    public func show(_ table: MapTable, text: String) {
+        writeOutput(text.hasSuffix("\n") ? text : text + "\n")
+        emit(.table(table, text: text))
+    }
+
+    /// Prints rows under headers; the notebook keeps them as a table.
+    public func showColumns(headers: [String], rows: [[String]]) {
+        let text = ColumnText.render(headers: headers, rows: rows)
+        writeOutput(text.hasSuffix("\n") ? text : text + "\n")
+        emit(.columns(headers: headers, rows: rows, text: text))
+    }
+
+    /// Reports a file a command wrote (a flame graph the notebook links to).
+    func wroteFile(_ path: String) { emit(.file(path)) }
+
+    func emit(_ event: ShellEvent) {
+        for listener in listeners { listener(event) }
+    }
 
     /// Text a running probe printed: above the prompt while the user is typing.
     public func probeOutput(_ text: String) {
         if reader.isInteractive && !busy { reader.printAbovePrompt(text) } else { writeOutput(text) }
+        // Bounded so a chatty probe cannot grow the shell without limit.
+        probeOutputLog += text
+        if probeOutputLog.utf8.count > 4 << 20 { probeOutputLog = String(probeOutputLog.suffix(2 << 20)) }
+        emit(.probeOutput(text))
     }
 
     /// Reads and runs statements until end of input or `quit`.
@@ -60,41 +108,66 @@ public final class Shell {
         }
     }
 
-    /// Runs one complete statement. Errors are printed; the session always goes on.
-    public func execute(_ statement: String) {
+    /// Runs one complete statement. Errors are printed; the session always goes on. Returns
+    /// whether the statement succeeded (scripts stop at the first that did not).
+    @discardableResult
+    public func execute(_ statement: String) -> Bool {
         let wasBusy = busy
         busy = true
         defer {
             busy = wasBusy
             pumpEvents()
         }
-        let text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.isEmpty || text.hasPrefix("#") || text.hasPrefix("//") { return }
+        let trimmed = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("//") { return true }
+        emit(.statementStarted(trimmed))
+        let succeeded: Bool
         do {
-            if text.hasPrefix("!") {
-                try runShellCommand(String(text.dropFirst()).trimmingCharacters(in: .whitespaces))
-                return
-            }
-            if let (name, program) = StatementClassifier.definition(text) {
-                try define(name: name, program: program)
-                return
-            }
-            let words = StatementClassifier.words(text)
-            if let word = words.first, let command = command(named: word) {
-                let rest = String(text.dropFirst(word.count)).trimmingCharacters(in: .whitespaces)
-                try command.run(self, Array(words.dropFirst()), rest)
-                return
-            }
-            if StatementClassifier.looksLikeProgram(text) {
-                try define(name: session.nextUnnamed(), program: text)
-                return
-            }
-            throw CommandError("unknown command '\(words.first ?? text)': type help for the commands, or NAME = PROBE { ... } to define a probe")
+            try run(statement: ParameterSubstitution.apply(parameters, to: trimmed))
+            succeeded = true
         } catch let error as SessionError {
-            printError(error.description)
+            printError(located(error.description))
+            succeeded = false
         } catch {
-            printError("\(error)")
+            printError(located("\(error)"))
+            succeeded = false
         }
+        history.append((trimmed, succeeded))
+        emit(.statementEnded(trimmed, succeeded: succeeded))
+        return succeeded
+    }
+
+    /// Inside a script, an error names the script's file and line (compile errors already do).
+    private func located(_ message: String) -> String {
+        guard let (file, line) = scriptLocation, !message.hasPrefix(file + ":") else { return message }
+        return "\(file):\(line): error: " + message
+    }
+
+    private func run(statement text: String) throws {
+        if text.hasPrefix("!") {
+            try runShellCommand(String(text.dropFirst()).trimmingCharacters(in: .whitespaces))
+            return
+        }
+        if let (name, program) = StatementClassifier.definition(text) {
+            // In a script, pad the program to its column so carets line up with the file.
+            var padded = program
+            if scriptLocation != nil, let start = text.range(of: program)?.lowerBound, !text[..<start].contains("\n") {
+                padded = String(repeating: " ", count: text.distance(from: text.startIndex, to: start)) + program
+            }
+            try define(name: name, program: padded)
+            return
+        }
+        let words = StatementClassifier.words(text)
+        if let word = words.first, let command = command(named: word) {
+            let rest = String(text.dropFirst(word.count)).trimmingCharacters(in: .whitespaces)
+            try command.run(self, Array(words.dropFirst()), rest)
+            return
+        }
+        if StatementClassifier.looksLikeProgram(text) {
+            try define(name: session.nextUnnamed(), program: text)
+            return
+        }
+        throw CommandError("unknown command '\(words.first ?? text)': type help for the commands, or NAME = PROBE { ... } to define a probe")
     }
 
     public func command(named word: String) -> Command? {
@@ -102,7 +175,9 @@ public final class Shell {
     }
 
     func define(name: String, program: String) throws {
-        let probe = try session.define(name: name, text: program)
+        // Inside a script, diagnostics point at the script's file and line.
+        let probe = try session.define(name: name, text: program, sourceName: scriptLocation?.file,
+                                       firstLine: scriptLocation?.line ?? 1)
         let points = probe.attachPoints.count
         let maps = probe.maps.isEmpty ? "" : " · map\(probe.maps.count == 1 ? "" : "s") " + probe.maps.joined(separator: " ")
         let total = probe.timings.values.reduce(0, +)
@@ -129,6 +204,8 @@ public final class Shell {
 
     /// Ends the shell: stops workloads, detaches every probe and releases kernel objects.
     public func shutdown() {
+        recorder?.finish()
+        for notebook in notebooks { notebook.finish() }
         workloads.stopAll()
         session.close()
         reader.close()

@@ -2,15 +2,72 @@ import Foundation
 import Kernel
 import Session
 
-/// Wires the shell to the running kernel and the terminal (or a non-terminal stdin).
+/// Wires the shell to the running kernel and the terminal (or a non-terminal stdin), for the
+/// interactive shell, session scripts and tutorials alike.
 public enum ShellLauncher {
+    /// What the command line asked of the shell beyond the session options.
+    public struct Transcripts {
+        public var record: String?
+        public var notebooks: [String] = []
+        public var force = false
+        public init() {}
+    }
+
     /// Runs the interactive shell until the user leaves; returns the exit status.
-    public static func run(options: TracingSession.Options, historyPath: String? = nil) -> Int32 {
-        let kernelCatalogue = Kernel.ProbeCatalogue()
+    public static func run(options: TracingSession.Options, transcripts: Transcripts = Transcripts(), historyPath: String? = nil) -> Int32 {
         let interactive = isatty(STDIN_FILENO) != 0
         let history = historyPath ?? ProcessInfo.processInfo.environment["BPFSH_HISTORY"]
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".bpfsh_history")
         let reader: LineReader = (interactive ? EditLineReader(historyPath: history) : nil) ?? PlainLineReader()
+        let (shell, kernelCatalogue, features) = makeShell(options: options, reader: reader)
+        guard start(transcripts, in: shell) else { shell.shutdown(); return 2 }
+        if interactive {
+            fputs("bpfsh 0.1 · Linux \(kernelRelease()) · \(features().banner())\n", stdout)
+            fputs("type help for commands; NAME = PROBE { ... } defines a probe\n", stdout)
+        }
+        if let editor = reader as? EditLineReader {
+            editor.eventFD = { [weak session = shell.session] in session?.eventReadinessFD ?? -1 }
+            editor.pumpEvents = { [weak shell] in shell?.pumpEvents() }
+            let source = LiveCompletionSource(catalogue: kernelCatalogue)
+            editor.complete = { [weak shell] before in
+                guard let shell else { return ("", []) }
+                let completer = Completer(source: source, commands: shell.commands.map(\.name),
+                                          probeNames: shell.session.probes.map(\.name),
+                                          mapNames: shell.session.mapInfos.map(\.name))
+                return completer.complete(before)
+            }
+        }
+        shell.run()
+        shell.shutdown()
+        if interactive { fputs("\n", stdout) }
+        return 0
+    }
+
+    /// Runs a session script (`bpfsh FILE.bpfsh NAME=VALUE...`) and tears the session down.
+    /// With `check`, the exit status says whether every expectation held (1 when one did not,
+    /// or the script stopped on an error, or it expects nothing).
+    public static func runScript(path: String, parameters: [String: String], options: TracingSession.Options,
+                                 transcripts: Transcripts = Transcripts(), keepGoing: Bool, check: Bool) -> Int32 {
+        let (shell, _, _) = makeShell(options: options, reader: PlainLineReader())
+        guard start(transcripts, in: shell) else { shell.shutdown(); return 2 }
+        let outcome = ScriptRunner(keepGoing: keepGoing).run(path: path, parameters: parameters, in: shell)
+        shell.shutdown()
+        let results = shell.expectationResults
+        guard check else { return outcome.succeeded ? 0 : 1 }
+        let held = results.filter(\.held).count
+        var summary = "check \(path): \(held) of \(results.count) expectation\(results.count == 1 ? "" : "s") held"
+        if !outcome.succeeded { summary += ", \(outcome.failures.count) statement\(outcome.failures.count == 1 ? "" : "s") failed" }
+        if results.isEmpty { summary += " (the script expects nothing: add expect lines)" }
+        let passed = outcome.succeeded && !results.isEmpty && held == results.count
+        fputs(summary + (passed ? "" : " · FAILED") + "\n", passed ? stdout : stderr)
+        return passed ? 0 : 1
+    }
+
+    /// A shell on the live kernel: the tracing session, its catalogue and the feature probe
+    /// (probed on first use, since only the banner and `kernel` need it).
+    public static func makeShell(options: TracingSession.Options, reader: LineReader)
+        -> (Shell, Kernel.ProbeCatalogue, () -> KernelFeatures) {
+        let kernelCatalogue = Kernel.ProbeCatalogue()
         var shell: Shell!
         let session = TracingSession(backend: LinuxBackend(catalogue: kernelCatalogue), catalogue: LiveCatalogue(kernel: kernelCatalogue),
                                      options: options, write: { text in shell?.probeOutput(text) })
@@ -27,26 +84,20 @@ public enum ShellLauncher {
                       featureReport: { (probeFeatures().banner(), probeFeatures().report()) })
         ShellInterrupt.install()
         signal(SIGPIPE, SIG_IGN)
-        if interactive {
-            fputs("bpfsh 0.1 · Linux \(kernelRelease()) · \(probeFeatures().banner())\n", stdout)
-            fputs("type help for commands; NAME = PROBE { ... } defines a probe\n", stdout)
+        return (shell, kernelCatalogue, probeFeatures)
+    }
+
+    /// Starts the recording and notebooks the command line asked for; false (after saying
+    /// why) when one cannot be written.
+    static func start(_ transcripts: Transcripts, in shell: Shell) -> Bool {
+        do {
+            if let path = transcripts.record { try shell.startRecording(to: path, force: transcripts.force) }
+            for path in transcripts.notebooks { try shell.startNotebook(at: path, force: transcripts.force) }
+            return true
+        } catch {
+            fputs("bpfsh: \(error)\n", stderr)
+            return false
         }
-        if let editor = reader as? EditLineReader {
-            editor.eventFD = { [weak session] in session?.eventReadinessFD ?? -1 }
-            editor.pumpEvents = { [weak shell] in shell?.pumpEvents() }
-            let source = LiveCompletionSource(catalogue: kernelCatalogue)
-            editor.complete = { [weak shell] before in
-                guard let shell else { return ("", []) }
-                let completer = Completer(source: source, commands: shell.commands.map(\.name),
-                                          probeNames: shell.session.probes.map(\.name),
-                                          mapNames: shell.session.mapInfos.map(\.name))
-                return completer.complete(before)
-            }
-        }
-        shell.run()
-        shell.shutdown()
-        if interactive { fputs("\n", stdout) }
-        return 0
     }
 
     static func kernelRelease() -> String {

@@ -37,7 +37,22 @@ struct BPFShell: ParsableCommand {
     @Flag(name: .customLong("emit-llvm"), help: "Print the generated LLVM IR before running.")
     var emitLLVM = false
 
-    @Argument(help: "A program file, then positional parameters ($1, $2...); with -l, a probe glob.")
+    @Flag(name: .customLong("check"), help: "Run a session script and exit 1 unless every expectation in it held.")
+    var check = false
+
+    @Flag(name: .customLong("keep-going"), help: "Go on with a session script after a statement fails.")
+    var keepGoing = false
+
+    @Option(name: .customLong("record"), help: ArgumentHelp("Write what is typed in the shell as a replayable script.", valueName: "file"))
+    var record: String?
+
+    @Option(name: .customLong("notebook"), help: ArgumentHelp("Write each statement and its output as a notebook (.md or .ipynb); repeatable.", valueName: "file"))
+    var notebooks: [String] = []
+
+    @Flag(name: .customLong("force"), help: "Let --record and --notebook replace existing files.")
+    var force = false
+
+    @Argument(help: ArgumentHelp("A program file (.bt) then positional parameters ($1, $2...); a session script (.bpfsh) then NAME=VALUE parameters; with -l, a probe glob.", valueName: "file-and-arguments"))
     var arguments: [String] = []
 
     mutating func run() throws {
@@ -48,6 +63,22 @@ struct BPFShell: ParsableCommand {
             for warning in listing.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
             print(listing.text, terminator: listing.text.hasSuffix("\n") || listing.text.isEmpty ? "" : "\n")
             throw ExitCode(listing.entries.isEmpty ? 1 : 0)
+        }
+        var transcripts = ShellLauncher.Transcripts()
+        transcripts.record = record
+        transcripts.notebooks = notebooks
+        transcripts.force = force
+        var shellOptions = TracingSession.Options()
+        shellOptions.allowUnsafe = unsafe
+        shellOptions.targetPID = p
+        if e == nil, let script = arguments.first, script.hasSuffix(".bpfsh") || check {
+            let parameters: [String: String]
+            do { parameters = try ParameterSubstitution.parse(Array(arguments.dropFirst())) } catch {
+                FileHandle.standardError.write(Data("bpfsh: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            throw ExitCode(ShellLauncher.runScript(path: script, parameters: parameters, options: shellOptions,
+                                                   transcripts: transcripts, keepGoing: keepGoing, check: check))
         }
         var source: SourceFile
         var positional = arguments
@@ -61,10 +92,7 @@ struct BPFShell: ParsableCommand {
             }
             source = SourceFile(name: file, text: text)
         } else {
-            var options = TracingSession.Options()
-            options.allowUnsafe = unsafe
-            options.targetPID = p
-            throw ExitCode(ShellLauncher.run(options: options))
+            throw ExitCode(ShellLauncher.run(options: shellOptions, transcripts: transcripts))
         }
         guard let format = OutputFormat(rawValue: f) else {
             FileHandle.standardError.write(Data("bpfsh: unknown output format '\(f)' (text or json)\n".utf8))

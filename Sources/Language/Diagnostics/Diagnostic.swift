@@ -19,7 +19,7 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     /// in the layout bpftrace and compilers use so editors can jump to it.
     public func rendered(in source: SourceFile) -> String {
         let (line, column) = source.location(of: range.start)
-        var out = "\(source.name):\(line):\(column): \(severity.rawValue): \(message)\n"
+        var out = "\(source.name):\(line + source.firstLine - 1):\(column): \(severity.rawValue): \(message)\n"
         let text = source.line(line)
         out += text + "\n"
         let endLocation = source.location(of: range.end)

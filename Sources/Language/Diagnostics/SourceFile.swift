@@ -4,11 +4,15 @@ public struct SourceFile: Sendable {
     public let text: String
     /// UTF-8 bytes; all positions in the language layer are byte offsets into this.
     public let bytes: [UInt8]
+    /// The line of the enclosing file this text starts on (a probe inside a session
+    /// script): diagnostics count lines from here so they point into that file.
+    public let firstLine: Int
     private let lineStarts: [Int]
 
-    public init(name: String, text: String) {
+    public init(name: String, text: String, firstLine: Int = 1) {
         self.name = name
         self.text = text
+        self.firstLine = firstLine
         self.bytes = Array(text.utf8)
         var starts = [0]
         for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {

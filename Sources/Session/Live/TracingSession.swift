@@ -83,12 +83,12 @@ public final class TracingSession {
     /// name attaches the new probe before the old one is detached, so its maps see no gap.
     /// On any error nothing changes.
     @discardableResult
-    public func define(name: String, text: String, sourceName: String? = nil,
+    public func define(name: String, text: String, sourceName: String? = nil, firstLine: Int = 1,
                        willAttach: ((CompiledProgram) -> Void)? = nil) throws -> LiveProbe {
         guard name.first.map({ $0.isLetter || $0 == "_" }) ?? false, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
             throw SessionError.invalidName(name)
         }
-        let source = SourceFile(name: sourceName ?? name, text: text)
+        let source = SourceFile(name: sourceName ?? name, text: text, firstLine: firstLine)
         let started = MonotonicClock.nanoseconds()
         let previous = probe(named: name)
         // A redefinition may change the layout of maps only the old definition used.

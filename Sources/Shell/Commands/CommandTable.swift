@@ -6,7 +6,7 @@ import Tables
 /// Every shell command, in the order `help` lists them. One table drives dispatch, help and
 /// completion.
 enum CommandTable {
-    static let all: [Command] = probeCommands + mapCommands + TableCommands.all + FileCommands.all + timeCommands + systemCommands
+    static let all: [Command] = probeCommands + mapCommands + TableCommands.all + FileCommands.all + ScriptCommands.all + timeCommands + systemCommands
 
     static let probeCommands: [Command] = [
         Command(name: "probes", usage: "probes", summary: "list probes: state, attach points, times fired, BPF instructions, maps") { shell, _, _ in
@@ -16,7 +16,7 @@ enum CommandTable {
                 return [probe.name, probe.state.rawValue, points, String(probe.fired), String(probe.instructionCount), probe.maps.joined(separator: " ")]
             }
             if rows.isEmpty { shell.print("no probes yet: define one with NAME = PROBE { ... }"); return }
-            shell.print(ColumnText.render(headers: ["name", "state", "attach points", "fired", "insns", "maps"], rows: rows))
+            shell.showColumns(headers: ["name", "state", "attach points", "fired", "insns", "maps"], rows: rows)
         },
         Command(name: "show", usage: "show NAME [--ir | --asm]", summary: "a probe's source, attach points, maps, timings and generated code",
                 argument: .probe) { shell, args, _ in
@@ -78,13 +78,13 @@ enum CommandTable {
                 return ["@" + info.name, keys, value, String(entries), users]
             }
             if rows.isEmpty { shell.print("no maps yet"); return }
-            shell.print(ColumnText.render(headers: ["map", "key", "value", "entries", "probes"], rows: rows))
+            shell.showColumns(headers: ["map", "key", "value", "entries", "probes"], rows: rows)
         },
         Command(name: "print", usage: "print @MAP [TOP]", summary: "print a map as bpftrace does", argument: .map) { shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: print @MAP [TOP]") }
             let table = try shell.session.table(name)
             let top = args.count > 1 ? Int(args[1]) ?? 0 : 0
-            shell.print(BpftraceTextRenderer.render(table, options: PrintOptions(top: top)))
+            shell.show(table, text: BpftraceTextRenderer.render(table, options: PrintOptions(top: top)))
         },
         Command(name: "clear", usage: "clear @MAP", summary: "delete every entry of a map", argument: .map) { shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: clear @MAP") }
@@ -137,7 +137,7 @@ enum CommandTable {
         Command(name: "jobs", usage: "jobs", summary: "list the workloads started with spawn") { shell, _, _ in
             let rows = shell.workloads.jobs.map { ["\($0.id)", "\($0.pid)", $0.isRunning ? "running" : "exited", $0.command] }
             if rows.isEmpty { shell.print("no workloads"); return }
-            shell.print(ColumnText.render(headers: ["job", "pid", "state", "command"], rows: rows))
+            shell.showColumns(headers: ["job", "pid", "state", "command"], rows: rows)
         },
         Command(name: "stop", usage: "stop JOB | all", summary: "stop a workload started with spawn") { shell, args, _ in
             guard let which = args.first else { throw CommandError("usage: stop JOB | all") }

@@ -122,5 +122,6 @@ struct Redirection {
         }
         try SafeFileWriter.write(text, to: path, force: flags.contains("--force"))
         shell.print("wrote \(path) (\(what))")
+        shell.wroteFile(path)
     }
 }

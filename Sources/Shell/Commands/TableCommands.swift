@@ -8,20 +8,21 @@ enum TableCommands {
             guard let name = args.first else { throw CommandError("usage: top TABLE [N] [by COLUMN] [asc]") }
             let options = try QueryWords(Array(args.dropFirst()))
             let table = TableQuery.top(try shell.tables.table(name), n: options.count ?? 10, by: options.column, ascending: options.ascending)
-            shell.print(ColumnTable.render(table))
+            shell.show(table, text: ColumnTable.render(table))
         },
         Command(name: "sort", usage: "sort TABLE [by COLUMN] [asc | desc]", summary: "every row, ordered by a column",
                 argument: .map) { shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: sort TABLE [by COLUMN] [asc | desc]") }
             let options = try QueryWords(Array(args.dropFirst()))
-            shell.print(ColumnTable.render(TableQuery.sort(try shell.tables.table(name), by: options.column, ascending: !options.descending)))
+            let sorted = TableQuery.sort(try shell.tables.table(name), by: options.column, ascending: !options.descending)
+            shell.show(sorted, text: ColumnTable.render(sorted))
         },
         Command(name: "where", usage: "where TABLE CONDITION", summary: "rows matching e.g. value > 100, key == \"bash\", key2 ~ \"ssh\"",
                 argument: .map) { shell, args, rest in
             guard let name = args.first else { throw CommandError("usage: where TABLE CONDITION") }
             let condition = String(rest.dropFirst(name.count)).trimmingCharacters(in: .whitespaces)
             switch TableQuery.filter(try shell.tables.table(name), where: condition) {
-            case .success(let table): shell.print(ColumnTable.render(table))
+            case .success(let table): shell.show(table, text: ColumnTable.render(table))
             case .failure(let error):
                 throw CommandError("where: \(error.message)\n  \(condition)\n  " + String(repeating: " ", count: error.offset) + "^")
             }
@@ -72,7 +73,7 @@ enum TableCommands {
         Command(name: "tables", usage: "tables", summary: "list kept tables (snapshots and loaded files)") { shell, _, _ in
             let rows = shell.tables.saved.keys.sorted().map { [$0, String(shell.tables.saved[$0]!.rows.count)] }
             if rows.isEmpty { shell.print("no kept tables: snapshot @MAP as NAME keeps one"); return }
-            shell.print(ColumnText.render(headers: ["table", "rows"], rows: rows))
+            shell.showColumns(headers: ["table", "rows"], rows: rows)
         },
     ]
 }

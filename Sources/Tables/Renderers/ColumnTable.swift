@@ -3,12 +3,18 @@
 /// sorted so.
 public enum ColumnTable {
     public static func render(_ table: MapTable) -> String {
+        let (headers, rows) = columns(table)
+        return ColumnText.render(headers: headers, rows: rows)
+    }
+
+    /// The headers and cell texts the columns are made of (also a notebook's Markdown table).
+    public static func columns(_ table: MapTable) -> (headers: [String], rows: [[String]]) {
         let keyWidth = table.rows.map(\.key.count).max() ?? 0
         let keyHeaders = keyWidth == 0 ? [] : (keyWidth == 1 ? ["key"] : (1...keyWidth).map { "key\($0)" })
         let rows = table.rows.map { row -> [String] in
             let key = row.key.map { String(ValueText.keyPart($0).map { $0 == "\n" ? ";" : $0 }) }
             return key + Array(repeating: "", count: keyWidth - key.count) + [TableJoin.cellText(row.cell)]
         }
-        return ColumnText.render(headers: keyHeaders + [table.name], rows: rows)
+        return (keyHeaders + [table.name], rows)
     }
 }
