@@ -118,6 +118,9 @@ public enum Attacher {
         let fd = cbpf_perf_event_open(&attr, pid, cpu, -1, UInt(PERF_FLAG_FD_CLOEXEC))
         guard fd >= 0 else {
             let code = errno
+            if code == EACCES || code == EPERM, let reason = Privileges.current().explainDenied("opening perf events for \(attachPoint)") {
+                throw KernelError.permission(reason)
+            }
             if code == ENOENT || code == EOPNOTSUPP || code == ENODEV {
                 throw KernelError.attachFailed(attachPoint: attachPoint, reason: "the kernel has no such event (\(String(cString: strerror(code))))")
             }

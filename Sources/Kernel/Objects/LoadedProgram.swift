@@ -45,8 +45,8 @@ public final class LoadedProgram: @unchecked Sendable {
                 break
             }
             let code = libbpfErrno(result)
-            if code == EPERM && attempt == 0 {
-                throw KernelError.permission("loading BPF programs needs root or CAP_BPF and CAP_PERFMON")
+            if code == EPERM && attempt == 0, let reason = Privileges.current().explainDenied("loading BPF programs") {
+                throw KernelError.permission(reason)
             }
             if attempt == 1 {
                 log = String(cString: logBuffer)
