@@ -21,6 +21,9 @@ public final class Shell {
     var busy = false
     /// Only the kernel feature report needs a live kernel; tests pass nil.
     let featureReport: (() -> (banner: String, report: String))?
+    /// Why the kernel cannot do a named feature (`kprobes`, `fentry`, `pmcs`...), or nil when it
+    /// can; tutorials use it to pick a step's equivalent. Nil in tests without a kernel.
+    public var missingFeature: ((String) -> String?)?
     /// Everything that happens, for the recorder, the notebook and `history`.
     var listeners: [(ShellEvent) -> Void] = []
     /// Every statement run in this session, in order, with whether it succeeded.

@@ -14,7 +14,8 @@ public enum ShellLauncher {
     }
 
     /// Runs the interactive shell until the user leaves; returns the exit status.
-    public static func run(options: TracingSession.Options, transcripts: Transcripts = Transcripts(), historyPath: String? = nil) -> Int32 {
+    public static func run(options: TracingSession.Options, transcripts: Transcripts = Transcripts(), historyPath: String? = nil,
+                           firstStatement: String? = nil) -> Int32 {
         let interactive = isatty(STDIN_FILENO) != 0
         let history = historyPath ?? ProcessInfo.processInfo.environment["BPFSH_HISTORY"]
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".bpfsh_history")
@@ -37,6 +38,7 @@ public enum ShellLauncher {
                 return completer.complete(before)
             }
         }
+        if let firstStatement { shell.execute(firstStatement) }
         shell.run()
         shell.shutdown()
         if interactive { fputs("\n", stdout) }
@@ -82,9 +84,41 @@ public enum ShellLauncher {
                       output: { text in fputs(text, stdout); fflush(stdout) },
                       errors: { text in fflush(stdout); fputs(text, stderr) },
                       featureReport: { (probeFeatures().banner(), probeFeatures().report()) })
+        shell.missingFeature = { name in
+            guard let feature = featureNamed(name) else { return "'\(name)' is not a feature bpfsh knows" }
+            switch probeFeatures()[feature] {
+            case .works: return nil
+            case .unsupported(let reason), .unknown(let reason): return reason
+            }
+        }
         ShellInterrupt.install()
         signal(SIGPIPE, SIG_IGN)
         return (shell, kernelCatalogue, probeFeatures)
+    }
+
+    /// Runs a tutorial: with `auto`, every step unattended (exit status 1 unless all checked
+    /// out); otherwise the interactive shell opens in the tutorial.
+    public static func runTutorial(_ name: String, auto: Bool, options: TracingSession.Options, transcripts: Transcripts = Transcripts()) -> Int32 {
+        guard auto else {
+            return run(options: options, transcripts: transcripts, firstStatement: "tutorial \(name)")
+        }
+        let (shell, _, _) = makeShell(options: options, reader: PlainLineReader())
+        guard start(transcripts, in: shell) else { shell.shutdown(); return 2 }
+        let succeeded = shell.execute("tutorial \(name) --auto")
+        shell.shutdown()
+        return succeeded ? 0 : 1
+    }
+
+    /// A feature by the name tutorials use in `Requires:`.
+    static func featureNamed(_ name: String) -> KernelFeature? {
+        let key = name.lowercased().replacingOccurrences(of: " ", with: "")
+        let aliases: [String: KernelFeature] = ["kprobe": .kprobes, "kretprobes": .kprobes, "kretprobe": .kprobes, "fexit": .fentry,
+                                                "pmc": .hardwarePMCs, "pmcs": .hardwarePMCs, "hardware": .hardwarePMCs,
+                                                "uprobe": .uprobes, "uretprobes": .uprobes, "perf": .perfSampling, "profile": .perfSampling]
+        if let feature = aliases[key] { return feature }
+        return KernelFeature.allCases.first {
+            $0.rawValue.lowercased() == key || $0.displayName.lowercased().replacingOccurrences(of: " ", with: "") == key
+        }
     }
 
     /// Starts the recording and notebooks the command line asked for; false (after saying

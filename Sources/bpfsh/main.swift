@@ -49,6 +49,9 @@ struct BPFShell: ParsableCommand {
     @Option(name: .customLong("notebook"), help: ArgumentHelp("Write each statement and its output as a notebook (.md or .ipynb); repeatable.", valueName: "file"))
     var notebooks: [String] = []
 
+    @Flag(name: .customLong("auto"), help: "With tutorial NAME: run every step unattended, checking each.")
+    var auto = false
+
     @Flag(name: .customLong("force"), help: "Let --record and --notebook replace existing files.")
     var force = false
 
@@ -71,6 +74,13 @@ struct BPFShell: ParsableCommand {
         var shellOptions = TracingSession.Options()
         shellOptions.allowUnsafe = unsafe
         shellOptions.targetPID = p
+        if e == nil, arguments.first == "tutorial" {
+            guard arguments.count == 2 else {
+                FileHandle.standardError.write(Data("bpfsh: usage: bpfsh tutorial NAME [--auto]\n".utf8))
+                throw ExitCode(2)
+            }
+            throw ExitCode(ShellLauncher.runTutorial(arguments[1], auto: auto, options: shellOptions, transcripts: transcripts))
+        }
         if e == nil, let script = arguments.first, script.hasSuffix(".bpfsh") || check {
             let parameters: [String: String]
             do { parameters = try ParameterSubstitution.parse(Array(arguments.dropFirst())) } catch {

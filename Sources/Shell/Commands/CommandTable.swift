@@ -6,7 +6,7 @@ import Tables
 /// Every shell command, in the order `help` lists them. One table drives dispatch, help and
 /// completion.
 enum CommandTable {
-    static let all: [Command] = probeCommands + mapCommands + TableCommands.all + FileCommands.all + ScriptCommands.all + timeCommands + systemCommands
+    static let all: [Command] = probeCommands + mapCommands + TableCommands.all + FileCommands.all + ScriptCommands.all + TutorialCommands.all + timeCommands + systemCommands
 
     static let probeCommands: [Command] = [
         Command(name: "probes", usage: "probes", summary: "list probes: state, attach points, times fired, BPF instructions, maps") { shell, _, _ in

@@ -18,7 +18,7 @@ public struct ScriptFile {
     public let name: String
     public let statements: [Statement]
 
-    public init(name: String, text: String) throws {
+    public init(name: String, text: String, firstLine: Int = 1) throws {
         self.name = name
         var statements: [Statement] = []
         var assembler = InputAssembler()
@@ -27,7 +27,7 @@ public struct ScriptFile {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if !assembler.isContinuing {
                 if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("//") { continue }
-                startLine = index + 1
+                startLine = index + firstLine
             }
             if let statement = assembler.add(String(line)) {
                 statements.append(Statement(line: startLine, text: statement.trimmingCharacters(in: .whitespacesAndNewlines)))

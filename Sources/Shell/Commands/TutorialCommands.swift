@@ -1,0 +1,59 @@
+import Foundation
+
+/// `tutorial`: lists the guided tutorials and the learner's progress, starts or resumes one,
+/// runs one unattended (`--auto`), or prints one to read (no privileges needed).
+enum TutorialCommands {
+    static let all: [Command] = [
+        Command(name: "tutorial", usage: "tutorial [NAME [STEP | read | restart | --auto]]",
+                summary: "guided exercises from BPF Performance Tools (cpus, memory); progress is remembered",
+                details: "In a step, Enter runs the proposed command; next, back, skip, hint, again and quit move around.") { shell, args, _ in
+            let library = TutorialLibrary()
+            guard let name = args.first else {
+                let progress = TutorialProgress.load()
+                let rows = try library.names().map { name -> [String] in
+                    let tutorial = try library.load(name)
+                    let entry = progress.tutorials[name]
+                    let state = entry.map { "\($0.completed.count) of \(tutorial.steps.count) done, next step \(min($0.nextStep, tutorial.steps.count - 1) + 1)" } ?? "not started"
+                    return [name, String(tutorial.steps.count), state, tutorial.title]
+                }
+                if rows.isEmpty { throw CommandError("no tutorials found (set BPFSH_TUTORIALS to the tutorials folder)") }
+                shell.showColumns(headers: ["tutorial", "steps", "progress", "title"], rows: rows)
+                shell.print("start one with: tutorial NAME")
+                return
+            }
+            let tutorial = try library.load(name)
+            let runner = TutorialRunner(tutorial: tutorial, shell: shell)
+            switch args.dropFirst().first {
+            case nil:
+                runner.runInteractively()
+            case "read":
+                shell.print(TutorialText.render(tutorial))
+            case "restart":
+                runner.runInteractively(from: 0)
+            case "--auto":
+                let results = runner.runAutomatically()
+                if results.contains(where: { !$0.held }) { throw CommandError("\(name): some steps did not check out") }
+            case let word?:
+                guard let step = Int(word), (1...tutorial.steps.count).contains(step) else {
+                    throw CommandError("usage: tutorial \(name) [1-\(tutorial.steps.count) | read | restart | --auto]")
+                }
+                runner.runInteractively(from: step - 1)
+            }
+        },
+    ]
+}
+
+/// A tutorial as plain text to read, with its commands shown but not run.
+enum TutorialText {
+    static func render(_ tutorial: Tutorial) -> String {
+        var out = "== \(tutorial.title) ==\n" + tutorial.introduction.joined(separator: "\n") + "\n"
+        for (index, step) in tutorial.steps.enumerated() {
+            out += "\n-- step \(index + 1): \(step.title) --\n"
+            if !step.prose.isEmpty { out += step.prose.joined(separator: "\n") + "\n" }
+            if !step.requires.isEmpty { out += "needs: " + step.requires.joined(separator: ", ") + "\n" }
+            for statement in step.setup + step.proposals { out += "    " + statement.text.replacingOccurrences(of: "\n", with: "\n    ") + "\n" }
+            for hint in step.hints { out += "hint: \(hint)\n" }
+        }
+        return out
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+
+/// Walks a learner (or `--auto`) through a tutorial's steps in a shell: explains, proposes each
+/// command (Enter runs it, or the learner types their own), checks the result, and cleans up.
+public final class TutorialRunner {
+    public struct StepResult {
+        public var title: String
+        public var held: Bool
+        /// Why not, or that the step ran an equivalent for a missing kernel feature.
+        public var note: String
+    }
+
+    let tutorial: Tutorial
+    let shell: Shell
+    let progressPath: String
+
+    public init(tutorial: Tutorial, shell: Shell, progressPath: String = TutorialProgress.path()) {
+        self.tutorial = tutorial
+        self.shell = shell
+        self.progressPath = progressPath
+    }
+
+    // MARK: Without a person
+
+    /// Runs every step, checking each; the results say which held.
+    public func runAutomatically() -> [StepResult] {
+        shell.print(banner())
+        var results: [StepResult] = []
+        for index in tutorial.steps.indices {
+            let step = tutorial.steps[index]
+            shell.print(header(index))
+            let plan = self.plan(step)
+            if let note = plan.note { shell.print(note) }
+            prepare(step)
+            var failed: [String] = []
+            for statement in plan.statements where !execute(statement) { failed.append("line \(statement.line) failed") }
+            let check = runChecks(plan.checks)
+            failed += check.failures
+            finish(step)
+            let held = failed.isEmpty
+            shell.print(held ? "step \(index + 1) ✓ \(check.summary)" : "step \(index + 1) ✗ " + failed.joined(separator: "; "))
+            if !held, !step.hints.isEmpty { shell.print("look at: " + step.hints.joined(separator: " ")) }
+            results.append(StepResult(title: step.title, held: held, note: plan.note ?? ""))
+        }
+        let held = results.filter(\.held).count
+        shell.print("\n\(tutorial.title): \(held) of \(results.count) steps checked out")
+        return results
+    }
+
+    // MARK: With a learner
+
+    /// The interactive loop: returns when the learner quits or finishes.
+    public func runInteractively(from start: Int? = nil) {
+        var progress = TutorialProgress.load(from: progressPath)
+        var index = start ?? progress.tutorials[tutorial.name]?.nextStep ?? 0
+        if index >= tutorial.steps.count { index = 0 }
+        shell.print(banner())
+        shell.print("Enter runs the proposed command, or type your own. Words: next, back, skip, hint, again, quit.\n")
+        while index < tutorial.steps.count {
+            progress.tutorials[tutorial.name, default: .init()].nextStep = index
+            progress.save(to: progressPath)
+            switch runStep(index) {
+            case .completed:
+                progress.tutorials[tutorial.name, default: .init()].completed.insert(index)
+                index += 1
+            case .next: index += 1
+            case .back: index = max(0, index - 1)
+            case .again: break
+            case .quit:
+                shell.print("left \(tutorial.name) at step \(index + 1) of \(tutorial.steps.count): tutorial \(tutorial.name) resumes here")
+                return
+            }
+        }
+        progress.tutorials[tutorial.name, default: .init()].nextStep = tutorial.steps.count
+        progress.save(to: progressPath)
+        let done = progress.tutorials[tutorial.name]?.completed.count ?? 0
+        shell.print("\(tutorial.title): finished (\(done) of \(tutorial.steps.count) steps checked out)")
+    }
+
+    enum Move { case next, back, again, quit, completed }
+
+    private func runStep(_ index: Int) -> Move {
+        let step = tutorial.steps[index]
+        shell.print(header(index))
+        if !step.prose.isEmpty { shell.print(step.prose.joined(separator: "\n")) }
+        let plan = self.plan(step)
+        if let note = plan.note { shell.print(note) }
+        prepare(step)
+        defer { finish(step) }
+        let prompt = "tutorial \(tutorial.name) \(index + 1)/\(tutorial.steps.count)> "
+        var proposal = 0
+        while proposal < plan.statements.count {
+            let statement = plan.statements[proposal]
+            shell.print("\n  next: " + statement.text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n        "))
+            guard let typed = readStatement(prompt: prompt) else { return .quit }
+            switch typed {
+            case "": _ = execute(statement); proposal += 1
+            case "skip": proposal += 1
+            case "next": return .next
+            case "back": return .back
+            case "again": return .again
+            case "quit", "exit": return .quit
+            case "hint": shell.print(hints(step))
+            default:
+                // The learner's own command runs; the proposal stays on offer.
+                shell.execute(typed)
+            }
+        }
+        let check = runChecks(plan.checks)
+        if check.failures.isEmpty {
+            shell.print("✓ " + (check.summary.isEmpty ? "step done" : check.summary))
+            return .completed
+        }
+        shell.print("✗ the check did not hold: " + check.failures.joined(separator: "; ") + "\n" + hints(step))
+        shell.print("Enter or next moves on; again redoes the step.")
+        guard let answer = readStatement(prompt: prompt) else { return .quit }
+        switch answer {
+        case "again": return .again
+        case "back": return .back
+        case "quit", "exit": return .quit
+        default: return .next
+        }
+    }
+
+    /// A whole statement from the learner (a probe may span lines); nil at end of input.
+    private func readStatement(prompt: String) -> String? {
+        var assembler = InputAssembler()
+        while true {
+            let (line, interrupted) = shell.reader.readLine(prompt: assembler.isContinuing ? "  ...> " : prompt)
+            if interrupted { assembler.reset(); continue }
+            guard let line else { return nil }
+            if let statement = assembler.add(line) {
+                let trimmed = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !trimmed.isEmpty { shell.reader.remember(trimmed) }
+                return trimmed
+            }
+        }
+    }
+
+    // MARK: Shared
+
+    struct Plan {
+        var statements: [ScriptFile.Statement]
+        var checks: [ScriptFile.Statement]
+        var note: String?
+    }
+
+    /// What the step runs here: its own commands, or its equivalent when the kernel lacks a
+    /// feature it requires (saying so, and showing what it would have run).
+    func plan(_ step: Tutorial.Step) -> Plan {
+        let missing = step.requires.compactMap { feature in shell.missingFeature?(feature).map { (feature, $0) } }
+        guard !missing.isEmpty else { return Plan(statements: step.proposals, checks: step.checks) }
+        var note = missing.map { "This step needs \($0.0), which this kernel lacks: \($0.1)" }.joined(separator: "\n") + "\n"
+        if !step.proposals.isEmpty {
+            note += "On a kernel with it you would run:\n" + step.proposals.map { "    " + $0.text.replacingOccurrences(of: "\n", with: "\n    ") }.joined(separator: "\n") + "\n"
+        }
+        note += step.equivalent.isEmpty ? "There is no equivalent here: moving on." : "Here is the closest equivalent this kernel allows:"
+        return Plan(statements: step.equivalent, checks: step.equivalentChecks, note: note)
+    }
+
+    private func execute(_ statement: ScriptFile.Statement) -> Bool {
+        shell.scriptLocation = (tutorial.path, statement.line)
+        defer { shell.scriptLocation = nil }
+        if !shell.reader.isInteractive { shell.print("bpfsh> " + statement.text) }
+        return shell.execute(statement.text)
+    }
+
+    private func prepare(_ step: Tutorial.Step) {
+        shell.probeOutputLog = ""
+        for statement in step.setup { _ = execute(statement) }
+    }
+
+    /// Stops the step's workloads and probes and empties the maps, so the next step starts clean.
+    private func finish(_ step: Tutorial.Step) {
+        for statement in step.cleanup ?? [] { _ = execute(statement) }
+        shell.workloads.stopAll()
+        for probe in shell.session.probes { try? shell.session.drop(probe.name) }
+        for info in shell.session.mapInfos { try? shell.session.clear(info.name) }
+    }
+
+    private func runChecks(_ checks: [ScriptFile.Statement]) -> (failures: [String], summary: String) {
+        let before = shell.expectationResults.count
+        var failures: [String] = []
+        for statement in checks where !execute(statement) { failures.append("line \(statement.line) failed") }
+        let results = shell.expectationResults.dropFirst(before)
+        failures += results.filter { !$0.held }.map { "\($0.text): \($0.detail)" }
+        let summary = results.isEmpty ? "" : "\(results.filter(\.held).count) of \(results.count) checks held"
+        return (failures, summary)
+    }
+
+    private func hints(_ step: Tutorial.Step) -> String {
+        step.hints.isEmpty ? "no hint for this step" : step.hints.map { "hint: " + $0 }.joined(separator: "\n")
+    }
+
+    private func banner() -> String {
+        "== \(tutorial.title) · \(tutorial.steps.count) steps ==\n" + tutorial.introduction.joined(separator: "\n")
+    }
+
+    private func header(_ index: Int) -> String {
+        "\n-- step \(index + 1) of \(tutorial.steps.count): \(tutorial.steps[index].title) --"
+    }
+}
