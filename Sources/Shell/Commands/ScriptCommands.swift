@@ -105,7 +105,8 @@ extension Shell {
     /// Starts a notebook of this session at `path` (`notebook`, `--notebook`).
     public func startNotebook(at path: String, force: Bool) throws {
         let lines = sessionHeader(title: "")
-        let writer = try NotebookWriter(path: path, force: force, title: "bpfsh session", header: Array(lines.dropFirst()))
+        let writer = try NotebookWriter(path: path, force: force, title: "bpfsh session", header: Array(lines.dropFirst()),
+                                        startedInsideStatement: busy)
         notebooks.append(writer)
         listeners.append { [weak self, weak writer] event in
             guard let writer, self?.notebooks.contains(where: { $0 === writer }) == true else { return }

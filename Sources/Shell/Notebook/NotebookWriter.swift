@@ -9,8 +9,11 @@ public final class NotebookWriter {
     let format: Format
     var notebook: Notebook
     private let directory: String
+    /// Started by a `notebook` statement: its own output and end are not part of the notebook.
+    private var waitingForStatementEnd: Bool
 
-    public init(path: String, force: Bool, title: String, header: [String]) throws {
+    public init(path: String, force: Bool, title: String, header: [String], startedInsideStatement: Bool = false) throws {
+        waitingForStatementEnd = startedInsideStatement
         if path.hasSuffix(".md") { format = .markdown }
         else if path.hasSuffix(".ipynb") { format = .jupyter }
         else { throw CommandError("\(path): name the notebook .md (Markdown) or .ipynb (Jupyter)") }
@@ -21,6 +24,15 @@ public final class NotebookWriter {
     }
 
     func observe(_ event: ShellEvent) {
+        if waitingForStatementEnd {
+            if case .statementEnded = event { waitingForStatementEnd = false }
+            return
+        }
+        // Starting and stopping notebooks is not part of the investigation they record.
+        if case .statementStarted(let statement) = event, StatementClassifier.words(statement).first == "notebook" {
+            waitingForStatementEnd = true
+            return
+        }
         notebook.add(event, relativePath: { [directory] in NotebookWriter.beside(directory, $0) })
         if case .statementEnded = event { try? write(force: true) }
     }

@@ -86,9 +86,9 @@ public enum Expectation: Equatable {
         case .hasKey(let name, let key):
             return withTable(name) { table in
                 let found = table.rows.contains { row in
-                    row.key.contains { Expectation.keyText($0) == key } || Expectation.keyText(.tuple(row.key)) == key
+                    row.key.contains { Expectation.keyText([$0]) == key } || Expectation.keyText(row.key) == key
                 }
-                let sample = table.rows.prefix(5).map { Expectation.keyText(.tuple($0.key)) }.joined(separator: ", ")
+                let sample = table.rows.prefix(5).map { Expectation.keyText($0.key) }.joined(separator: ", ")
                 return (found, found ? "found" : "no row with key \(key) among \(table.rows.count) (\(sample.isEmpty ? "none" : sample)\(table.rows.count > 5 ? ", ..." : ""))")
             }
         case .matches(let name, let condition):
@@ -119,7 +119,7 @@ public enum Expectation: Equatable {
                 let failing = table.rows.filter { !predicate.matches($0) }
                 guard let first = failing.first else { return (true, "all \(table.rows.count) rows") }
                 return (false, "\(failing.count) of \(table.rows.count) rows do not, e.g. "
-                        + (first.key.isEmpty ? "" : Expectation.keyText(.tuple(first.key)) + ": ") + TableJoin.cellText(first.cell))
+                        + (first.key.isEmpty ? "" : Expectation.keyText(first.key) + ": ") + TableJoin.cellText(first.cell))
             }
         case .output(let contains, let text):
             let found = output.contains(text)
@@ -132,8 +132,9 @@ public enum Expectation: Equatable {
         }
     }
 
-    static func keyText(_ value: Value) -> String {
-        String(TableJoin.cellText(.value(value)).map { $0 == "\n" ? ";" : $0 })
+    /// A key as one line: a single part as itself, several as a tuple.
+    static func keyText(_ key: [Value]) -> String {
+        String(TableJoin.cellText(.value(key.count == 1 ? key[0] : .tuple(key))).map { $0 == "\n" ? ";" : $0 })
     }
 }
 
