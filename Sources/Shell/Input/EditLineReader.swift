@@ -152,6 +152,8 @@ enum CompletionLayout {
 /// Ctrl-C in the shell cancels the line or the running wait/watch, never the shell.
 public enum ShellInterrupt {
     nonisolated(unsafe) static var flag: sig_atomic_t = 0
+    /// Counts every Ctrl-C, even ones a `wait` took: a script stops at the next statement.
+    nonisolated(unsafe) public private(set) static var count: sig_atomic_t = 0
     public static var isPending: Bool { flag != 0 }
     /// Returns whether an interrupt was pending, and clears it.
     public static func take() -> Bool {
@@ -161,7 +163,10 @@ public enum ShellInterrupt {
     }
     public static func install() {
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in ShellInterrupt.flag = 1 }
+        action.__sigaction_handler.sa_handler = { _ in
+            ShellInterrupt.flag = 1
+            ShellInterrupt.count &+= 1
+        }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0 // no SA_RESTART: a blocking poll or read returns EINTR
         sigaction(SIGINT, &action, nil)

@@ -40,8 +40,16 @@ public struct ScriptRunner {
             shell.parameters = savedParameters
         }
         var outcome = Outcome()
+        let interrupts = ShellInterrupt.count
         for statement in script.statements {
             if shell.quitRequested { break }
+            if ShellInterrupt.count != interrupts {
+                _ = ShellInterrupt.take()
+                outcome.failures.append((statement.line, "interrupted"))
+                outcome.stopped = true
+                shell.printError("\(script.name):\(statement.line): interrupted (Ctrl-C): the script stops here")
+                break
+            }
             shell.scriptLocation = (script.name, statement.line)
             outcome.statementsRun += 1
             if !shell.execute(statement.text) {

@@ -55,7 +55,7 @@ public final class TutorialRunner {
         var index = start ?? progress.tutorials[tutorial.name]?.nextStep ?? 0
         if index >= tutorial.steps.count { index = 0 }
         shell.print(banner())
-        shell.print("Enter runs the proposed command, or type your own. Words: next, back, skip, hint, again, quit.\n")
+        shell.print("Enter runs the command after try:, or type your own. Words: next, back, skip, hint, again, quit.\n")
         while index < tutorial.steps.count {
             progress.tutorials[tutorial.name, default: .init()].nextStep = index
             progress.save(to: progressPath)
@@ -91,7 +91,7 @@ public final class TutorialRunner {
         var proposal = 0
         while proposal < plan.statements.count {
             let statement = plan.statements[proposal]
-            shell.print("\n  next: " + statement.text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n        "))
+            shell.print("\n  try: " + statement.text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n       "))
             guard let typed = readStatement(prompt: prompt) else { return .quit }
             switch typed {
             case "": _ = execute(statement); proposal += 1
