@@ -30,11 +30,13 @@ public enum ShellLauncher {
             editor.eventFD = { [weak session = shell.session] in session?.eventReadinessFD ?? -1 }
             editor.pumpEvents = { [weak shell] in shell?.pumpEvents() }
             let source = LiveCompletionSource(catalogue: kernelCatalogue)
+            let tutorials = TutorialLibrary().names()
             editor.complete = { [weak shell] before in
                 guard let shell else { return ("", []) }
-                let completer = Completer(source: source, commands: shell.commands.map(\.name),
+                var completer = Completer(source: source, commands: shell.commands.map(\.name),
                                           probeNames: shell.session.probes.map(\.name),
                                           mapNames: shell.session.mapInfos.map(\.name))
+                completer.tutorialNames = tutorials
                 return completer.complete(before)
             }
         }

@@ -67,6 +67,14 @@ final class CompleterTests: XCTestCase {
         XCTAssertEqual(completer().complete("sho").insert, "w ")
     }
 
+    func testTutorialNamesAndScriptFiles() {
+        var completer = completer()
+        completer.tutorialNames = ["cpus", "memory"]
+        XCTAssertEqual(completer.complete("tutorial m").insert, "emory ")
+        XCTAssertEqual(completer.complete("tutorial cpus r").candidates, ["read", "restart"])
+        XCTAssertEqual(completer.complete("source li").insert, "bc ", "file arguments complete from the file system source")
+    }
+
     func testTracepointNames() {
         XCTAssertEqual(completer().complete("sys = tracepoint:sc").insert, "hed:")
         XCTAssertEqual(completer().complete("sys = tracepoint:sched:sched_sw").insert, "itch ")

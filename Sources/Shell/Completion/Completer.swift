@@ -22,6 +22,10 @@ public struct Completer {
     public var mapNames: [String]
     /// Commands whose argument is a probe name / a map / a command name.
     public var probeArgumentCommands: Set<String> = ["show", "attach", "detach", "drop"]
+    /// Tutorial names for `tutorial NAME`.
+    public var tutorialNames: [String] = []
+    /// Commands whose argument is a file path.
+    public var fileArgumentCommands: Set<String> = ["source", "record", "notebook", "load"]
     public var mapArgumentCommands: Set<String> = ["print", "clear", "join", "merge", "top", "sort", "where", "hist", "snapshot", "diff", "flame", "save", "stack"]
 
     public init(source: CompletionSource, commands: [String], probeNames: [String], mapNames: [String]) {
@@ -63,6 +67,8 @@ public struct Completer {
             if probeArgumentCommands.contains(first) { return probeNames + (first == "detach" || first == "drop" ? ["all"] : []) }
             if mapArgumentCommands.contains(first) { return mapNames.map { "@" + $0 } }
             if first == "help" { return commands }
+            if first == "tutorial" { return priorWords.count == 1 ? tutorialNames : ["read", "restart", "--auto"] }
+            if fileArgumentCommands.contains(first) { return source.binaries(prefix: word.isEmpty ? "./" : word) }
             if first == "watch" { return commands }
         }
         if word.contains(":") { return attachPointCandidates(word) }
