@@ -29,7 +29,7 @@ extension Shell {
         while remaining > 0 && !ShellInterrupt.isPending {
             remaining -= 1
             if interactive { print("\u{1B}[H\u{1B}[2J" + "every \(interval)s: \(command)   (Ctrl-C to stop)") }
-            execute(command)
+            execute(command, announce: false)
             let start = Date()
             while Date().timeIntervalSince(start) < interval && !ShellInterrupt.isPending {
                 session.pollEvents(timeoutMilliseconds: 50)

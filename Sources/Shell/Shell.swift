@@ -17,6 +17,9 @@ public final class Shell {
     /// Live maps and kept tables (snapshots, loaded files), by name.
     public private(set) lazy var tables = TableStore(session: session)
     var quitRequested = false
+    /// How many statements are running inside each other (a script's statements run inside
+    /// `source`, a tutorial's inside `tutorial`).
+    private var statementDepth = 0
     /// True while a command runs (its own output goes straight out, not above a prompt).
     var busy = false
     /// Only the kernel feature report needs a live kernel; tests pass nil.
@@ -112,18 +115,22 @@ public final class Shell {
     }
 
     /// Runs one complete statement. Errors are printed; the session always goes on. Returns
-    /// whether the statement succeeded (scripts stop at the first that did not).
+    /// whether the statement succeeded (scripts stop at the first that did not). `announce:
+    /// false` is for repetitions (`watch`): no history, no notebook cell, no recording.
     @discardableResult
-    public func execute(_ statement: String) -> Bool {
+    public func execute(_ statement: String, announce: Bool = true) -> Bool {
         let wasBusy = busy
         busy = true
+        statementDepth += 1
         defer {
             busy = wasBusy
+            statementDepth -= 1
             pumpEvents()
         }
         let trimmed = statement.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("//") { return true }
-        emit(.statementStarted(trimmed))
+        let nested = statementDepth > 1
+        if announce { emit(.statementStarted(trimmed, nested: nested)) }
         let succeeded: Bool
         do {
             try run(statement: ParameterSubstitution.apply(parameters, to: trimmed))
@@ -135,8 +142,10 @@ public final class Shell {
             printError(located("\(error)"))
             succeeded = false
         }
-        history.append((trimmed, succeeded))
-        emit(.statementEnded(trimmed, succeeded: succeeded))
+        if announce {
+            if !nested { history.append((trimmed, succeeded)) }
+            emit(.statementEnded(trimmed, succeeded: succeeded, nested: nested))
+        }
         return succeeded
     }
 

@@ -90,6 +90,11 @@ struct BPFShell: ParsableCommand {
             throw ExitCode(ShellLauncher.runScript(path: script, parameters: parameters, options: shellOptions,
                                                    transcripts: transcripts, keepGoing: keepGoing, check: check))
         }
+        // A program run (-e, a .bt file) has no statements to record, check or take notes of.
+        if record != nil || !notebooks.isEmpty || keepGoing || auto, e != nil || !arguments.isEmpty {
+            FileHandle.standardError.write(Data("bpfsh: --record, --notebook, --keep-going and --auto work with the shell, session scripts (.bpfsh) and tutorials, not with -e or a .bt program\n".utf8))
+            throw ExitCode(2)
+        }
         var source: SourceFile
         var positional = arguments
         if let e {

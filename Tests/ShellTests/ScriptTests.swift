@@ -203,6 +203,23 @@ final class RecordingAndNotebookTests: XCTestCase {
         XCTAssertEqual(replay.shell.history.map(\.statement).count, 3)
     }
 
+    func testNestedStatementsAreCellsButNotRecordedTwice() throws {
+        let directory = try temporaryDirectory()
+        try "a = tracepoint:sched:sched_switch { @s = count(); }\nprint @s\n".write(toFile: directory + "/inner.bpfsh", atomically: true, encoding: .utf8)
+        let fake = FakeShell()
+        XCTAssertTrue(fake.shell.execute("record \(directory)/rec.bpfsh"))
+        XCTAssertTrue(fake.shell.execute("notebook \(directory)/n.md"))
+        XCTAssertTrue(fake.shell.execute("source \(directory)/inner.bpfsh"))
+        fake.shell.execute("watch print @s every 1ms")
+        fake.shell.shutdown()
+        let recorded = try String(contentsOfFile: directory + "/rec.bpfsh", encoding: .utf8)
+        XCTAssertTrue(recorded.hasSuffix("\nsource \(directory)/inner.bpfsh\nwatch print @s every 1ms\n"), recorded)
+        XCTAssertEqual(fake.shell.history.map(\.statement).suffix(2), ["source \(directory)/inner.bpfsh", "watch print @s every 1ms"])
+        let markdown = try String(contentsOfFile: directory + "/n.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("```bpfsh\na = tracepoint:sched:sched_switch"), "a sourced statement is a cell:\n" + markdown)
+        XCTAssertEqual(markdown.components(separatedBy: "```bpfsh\nprint @s").count, 2, "one cell for the sourced print, none per watch refresh:\n" + markdown)
+    }
+
     func testHistoryShowsAndSavesTheSession() throws {
         let path = try temporaryDirectory() + "/h.bpfsh"
         let fake = FakeShell()

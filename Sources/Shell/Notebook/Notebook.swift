@@ -30,7 +30,7 @@ public struct Notebook {
     /// Adds an event; text runs are merged so a cell's output reads as it printed.
     public mutating func add(_ event: ShellEvent, relativePath: (String) -> String = { $0 }) {
         switch event {
-        case .statementStarted(let statement):
+        case .statementStarted(let statement, _):
             cells.append(Cell(source: statement))
         case .output(let text), .probeOutput(let text):
             append(.text(text))
@@ -47,7 +47,7 @@ public struct Notebook {
             append(.table(headers: headers, rows: rows, text: text))
         case .file(let path):
             append(.file(relativePath(path)))
-        case .statementEnded(_, let succeeded):
+        case .statementEnded(_, let succeeded, _):
             if !cells.isEmpty { cells[cells.count - 1].succeeded = succeeded }
         }
     }

@@ -29,7 +29,7 @@ public final class NotebookWriter {
             return
         }
         // Starting and stopping notebooks is not part of the investigation they record.
-        if case .statementStarted(let statement) = event, StatementClassifier.words(statement).first == "notebook" {
+        if case .statementStarted(let statement, _) = event, StatementClassifier.words(statement).first == "notebook" {
             waitingForStatementEnd = true
             return
         }

@@ -28,12 +28,14 @@ public final class SessionRecorder {
 
     func observe(_ event: ShellEvent) {
         switch event {
-        case .statementStarted(let statement):
+        case .statementStarted(_, nested: true), .statementEnded(_, _, nested: true):
+            return
+        case .statementStarted(let statement, _):
             let pause = clock().timeIntervalSince(lastEnded)
             if pause >= 1, probesAttached(), !SessionRecorder.isOwnCommand(statement) {
                 lines.append(String(format: "wait %.1fs    # time spent watching while recording", min(pause, 3600)))
             }
-        case .statementEnded(let statement, let succeeded):
+        case .statementEnded(let statement, let succeeded, _):
             lastEnded = clock()
             if SessionRecorder.isOwnCommand(statement) { return }
             if succeeded {
