@@ -38,6 +38,10 @@ struct RejectionLocator {
         default: return statement.range
         }
         guard !inner.isEmpty else { return statement.range }
+        // A loop the verifier cannot bound is the loop's fault, not its body's: point at it.
+        if isLoop(statement), let log = rejection(unit, in: program, maps: maps), VerifierDiagnostics.isLoopProblem(log) {
+            return statement.range
+        }
         var prefix = unit.body
         prefix.removeLast()
         for count in 0...inner.count {
@@ -61,18 +65,30 @@ struct RejectionLocator {
         }
     }
 
+    private func isLoop(_ statement: Stmt) -> Bool {
+        switch statement.kind {
+        case .whileLoop, .forRange, .unroll: return true
+        default: return false
+        }
+    }
+
     private func rejects(_ unit: ProbeUnit, in program: CheckedProgram, maps: [Int32: BackendMap]) -> Bool {
+        rejection(unit, in: program, maps: maps) != nil
+    }
+
+    /// The verifier's log when it rejects `unit` alone, nil when the unit loads.
+    private func rejection(_ unit: ProbeUnit, in program: CheckedProgram, maps: [Int32: BackendMap]) -> String? {
         var trial = program
         trial.units = [unit]
-        guard let compiled = try? Compiler(options: options).compile(trial), let spec = compiled.programs.first else { return false }
+        guard let compiled = try? Compiler(options: options).compile(trial), let spec = compiled.programs.first else { return nil }
         do {
             let loaded = try backend.loadProgram(spec, maps: maps)
             loaded.close()
-            return false
-        } catch KernelError.verifierRejected {
-            return true
+            return nil
+        } catch KernelError.verifierRejected(_, let log, _) {
+            return log
         } catch {
-            return false
+            return nil
         }
     }
 }

@@ -5,12 +5,16 @@ import Language
 enum VerifierDiagnostics {
     static func diagnose(log: String, instruction: Int?, unit: ProbeUnit, program: String, culprit: SourceRange? = nil) -> Diagnostic {
         let lines = log.split(separator: "\n").map(String.init)
+        // The verifier's reason is its last line of prose: not the statistics at the end, an
+        // instruction, a register state or a state dump of its loop detection.
         let reason = lines.last { line in
             !line.isEmpty && !line.hasPrefix("processed ") && !line.hasPrefix("verification time") && !line.hasPrefix("stack depth")
+                && !line.hasPrefix("old state:") && !line.hasPrefix("cur state:") && !line.hasPrefix("mark_precise")
+                && !line.hasPrefix("last_idx") && !line.hasPrefix("regs=") && !line.hasPrefix(";")
                 && !(line.first?.isNumber ?? false)
         } ?? lines.last ?? "rejected"
         var notes: [String] = []
-        if reason.contains("back-edge") || reason.contains("infinite loop") || log.contains("BPF program is too large") {
+        if isLoopProblem(log) {
             notes.append("loops must have a bound the verifier can prove: use a counter with a small limit, or unroll(N)")
         }
         if reason.contains("stack") && reason.contains("limit") || log.contains("combined stack size") {
@@ -24,5 +28,10 @@ enum VerifierDiagnostics {
             return Diagnostic("the kernel's verifier rejected this in \(unit.target.name): \(reason)", at: culprit, notes: notes)
         }
         return Diagnostic("the kernel's verifier rejected the probe \(unit.target.name): \(reason)", at: unit.range, notes: notes)
+    }
+
+    /// The verifier gave up on a loop: it found no bound, or walking it was too long.
+    static func isLoopProblem(_ log: String) -> Bool {
+        log.contains("back-edge") || log.contains("infinite loop") || log.contains("BPF program is too large")
     }
 }
