@@ -46,7 +46,8 @@ final class TeardownTests: XCTestCase {
         XCTAssertTrue(ready, "the shell attached both probes and spawned sleep: \(held)\n\(shell.output)", file: file, line: line)
         guard ready, let workload = TeardownTests.spawnedPID(in: shell.output) else { throw XCTSkip("shell did not start") }
         XCTAssertEqual(held.perfEvents, 1 + cpus, "one tracepoint event and one sampling event per CPU", file: file, line: line)
-        XCTAssertTrue(TeardownTests.isRunning(workload), file: file, line: line)
+        // /bin/sh -c "exec sleep 1000": sh is gone once sleep runs.
+        XCTAssertTrue(shell.eventually { TeardownTests.isRunning(workload) }, "the workload runs sleep", file: file, line: line)
         // The workload holds nothing of the shell's: only /dev/null on 0, 1 and 2.
         let workloadFDs = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(workload)/fd")) ?? []
         XCTAssertEqual(Set(workloadFDs), ["0", "1", "2"], file: file, line: line)
