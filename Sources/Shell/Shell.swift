@@ -14,6 +14,8 @@ public final class Shell {
     let writeOutput: (String) -> Void
     let writeError: (String) -> Void
     public let workloads = Workloads()
+    /// Says once when the ring buffer lost events or a map filled up.
+    let losses = LossReporter()
     /// Live maps and kept tables (snapshots, loaded files), by name.
     public private(set) lazy var tables = TableStore(session: session)
     var quitRequested = false
@@ -97,7 +99,7 @@ public final class Shell {
     /// Reads and runs statements until end of input or `quit`.
     public func run() {
         var assembler = InputAssembler()
-        while !quitRequested {
+        while !quitRequested && !ShellInterrupt.terminationRequested {
             let prompt = assembler.isContinuing ? "  ...> " : "bpfsh> "
             let (line, interrupted) = reader.readLine(prompt: prompt)
             if interrupted {
@@ -203,6 +205,7 @@ public final class Shell {
             try? session.detach(request.probe)
             probeOutput("\(request.probe) called exit(\(request.code)): detached\n")
         }
+        for warning in losses.check(session) { probeOutput(warning + "\n") }
     }
 
     func runShellCommand(_ command: String) throws {

@@ -22,6 +22,8 @@ public enum ShellLauncher {
         let reader: LineReader = (interactive ? EditLineReader(historyPath: history) : nil) ?? PlainLineReader()
         let (shell, kernelCatalogue, features) = makeShell(options: options, reader: reader)
         guard start(transcripts, in: shell) else { shell.shutdown(); return 2 }
+        // Without the capabilities, say which are missing and what still works, then go on.
+        if let report = Privileges.current().startupReport { fputs(report, stderr) }
         if interactive {
             fputs("bpfsh 0.1 · Linux \(kernelRelease()) · \(features().banner())\n", stdout)
             fputs("type help for commands; NAME = PROBE { ... } defines a probe\n", stdout)
@@ -54,6 +56,7 @@ public enum ShellLauncher {
                                  transcripts: Transcripts = Transcripts(), keepGoing: Bool, check: Bool) -> Int32 {
         let (shell, _, _) = makeShell(options: options, reader: PlainLineReader())
         guard start(transcripts, in: shell) else { shell.shutdown(); return 2 }
+        if let report = Privileges.current().startupReport { fputs(report, stderr) }
         let outcome = ScriptRunner(keepGoing: keepGoing).run(path: path, parameters: parameters, in: shell)
         shell.shutdown()
         let results = shell.expectationResults

@@ -155,6 +155,9 @@ public enum ShellInterrupt {
     /// Counts every Ctrl-C, even ones a `wait` took: a script stops at the next statement.
     nonisolated(unsafe) public private(set) static var count: sig_atomic_t = 0
     public static var isPending: Bool { flag != 0 }
+    /// SIGTERM: end the session as `quit` does (END runs, workloads stop), not mid-statement.
+    nonisolated(unsafe) static var terminate: sig_atomic_t = 0
+    public static var terminationRequested: Bool { terminate != 0 }
     /// Returns whether an interrupt was pending, and clears it.
     public static func take() -> Bool {
         let was = flag != 0
@@ -170,5 +173,13 @@ public enum ShellInterrupt {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0 // no SA_RESTART: a blocking poll or read returns EINTR
         sigaction(SIGINT, &action, nil)
+        var termination = sigaction()
+        termination.__sigaction_handler.sa_handler = { _ in
+            ShellInterrupt.terminate = 1
+            ShellInterrupt.flag = 1  // ends a running wait
+        }
+        sigemptyset(&termination.sa_mask)
+        termination.sa_flags = 0
+        sigaction(SIGTERM, &termination, nil)
     }
 }

@@ -43,11 +43,12 @@ public struct ScriptRunner {
         let interrupts = ShellInterrupt.count
         for statement in script.statements {
             if shell.quitRequested { break }
-            if ShellInterrupt.count != interrupts {
+            let signal = ShellInterrupt.terminationRequested ? "SIGTERM" : ShellInterrupt.count != interrupts ? "Ctrl-C" : nil
+            if let signal {
                 _ = ShellInterrupt.take()
-                outcome.failures.append((statement.line, "interrupted"))
+                outcome.failures.append((statement.line, signal))
                 outcome.stopped = true
-                shell.printError("\(script.name):\(statement.line): interrupted (Ctrl-C): the script stops here")
+                shell.printError("\(script.name):\(statement.line): interrupted (\(signal)): the script stops here")
                 break
             }
             shell.scriptLocation = (script.name, statement.line)
@@ -60,6 +61,11 @@ public struct ScriptRunner {
                     break
                 }
             }
+        }
+        if ShellInterrupt.terminationRequested && !outcome.stopped, let last = script.statements.last {
+            outcome.failures.append((last.line, "SIGTERM"))
+            outcome.stopped = true
+            shell.printError("\(script.name):\(last.line): interrupted (SIGTERM)")
         }
         return outcome
     }
