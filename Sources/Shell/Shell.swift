@@ -215,6 +215,13 @@ public final class Shell {
         process.arguments = ["-c", command]
         try process.run()
         process.waitUntilExit()
+        // A script stops where its shell command failed, as it would for any other statement.
+        if process.terminationReason == .uncaughtSignal {
+            throw CommandError("! \(command): killed by signal \(process.terminationStatus)")
+        }
+        if process.terminationStatus != 0 {
+            throw CommandError("! \(command): exited with status \(process.terminationStatus)")
+        }
     }
 
     /// Ends the shell: stops workloads, detaches every probe and releases kernel objects.

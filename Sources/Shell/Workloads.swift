@@ -79,9 +79,13 @@ public final class Workloads {
     /// SIGTERM, then SIGKILL after a second; always reaps the child.
     private func terminate(_ job: Job) {
         guard !job.state.hasExited(job.pid) else { return }
-        kill(job.pid, SIGTERM)
-        if job.state.wait(job.pid, seconds: 1) { return }
-        kill(job.pid, SIGKILL)
+        // The whole process group: `sh -c 'while ...'` has children of its own.
+        kill(-job.pid, SIGTERM)
+        if job.state.wait(job.pid, seconds: 1) {
+            kill(-job.pid, SIGKILL)  // children that ignored SIGTERM
+            return
+        }
+        kill(-job.pid, SIGKILL)
         _ = job.state.wait(job.pid, seconds: 5)
     }
 }

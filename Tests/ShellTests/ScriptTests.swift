@@ -282,3 +282,12 @@ final class RecordingAndNotebookTests: XCTestCase {
         XCTAssertEqual(NotebookWriter.beside(notebookFolder, notebookFolder + "/g/x.svg"), "g/x.svg")
     }
 }
+
+final class ShellCommandStatusTests: XCTestCase {
+    func testAFailingShellCommandFailsItsStatement() {
+        let fake = FakeShell()
+        XCTAssertTrue(fake.shell.execute("! true"))
+        XCTAssertFalse(fake.shell.execute("! exit 3"))
+        XCTAssertTrue(fake.err.contains("! exit 3: exited with status 3"), fake.err)
+    }
+}

@@ -33,6 +33,14 @@ final class ShellParsingTests: XCTestCase {
         XCTAssertEqual(assembler.add("probes"), "probes")
     }
 
+    func testAnAttachPointListContinuesAfterAComma() {
+        var assembler = InputAssembler()
+        XCTAssertNil(assembler.add("a = tracepoint:sched:sched_switch,"))
+        XCTAssertEqual(assembler.add("    tracepoint:sched:sched_wakeup { @n = count(); }"),
+                       "a = tracepoint:sched:sched_switch,\n    tracepoint:sched:sched_wakeup { @n = count(); }")
+        XCTAssertEqual(assembler.add("b = t:x:y { printf(\"a,\"); }"), "b = t:x:y { printf(\"a,\"); }", "a comma after the body does not continue")
+    }
+
     func testDurations() {
         XCTAssertEqual(Duration.seconds("2s"), 2)
         XCTAssertEqual(Duration.seconds("500ms"), 0.5)

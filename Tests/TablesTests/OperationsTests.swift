@@ -17,6 +17,13 @@ final class OperationsTests: XCTestCase {
         t.rows.map { row in row.key.map { BpftraceTextRenderer.keyText(of: $0) }.joined(separator: ",") }
     }
 
+    func testStackKeysAreOneLineInColumns() {
+        let stacks = B.map("@s", [B.row([.stack(["read_zero+5", "vfs_read+20"]), .string("dd")], .count(7)), B.row([.stack([]), .string("dd")], .count(1))])
+        let (headers, rows) = ColumnTable.columns(stacks)
+        XCTAssertEqual(headers, ["key1", "key2", "@s"])
+        XCTAssertEqual(rows, [["read_zero+5;vfs_read+20", "dd", "7"], ["[no stack]", "dd", "1"]])
+    }
+
     func testTopByValueAndKey() {
         XCTAssertEqual(names(TableQuery.top(comms, n: 2)), ["systemd", "sshd"])
         XCTAssertEqual(names(TableQuery.top(comms, n: 3, ascending: true)), ["bash", "cron", "ssh-agent"])

@@ -221,7 +221,7 @@ public final class TracingSession {
 
     private func detachInBackground(_ links: [BackendLink]) {
         guard !links.isEmpty else { return }
-        detachQueue.async { links.forEach { $0.detach() } }
+        detachQueue.async { ParallelDetach.detach(links) }
     }
 
     /// Runs END, detaches and closes a probe that a new definition replaced.
@@ -256,7 +256,7 @@ public final class TracingSession {
             detachInBackground(probe.links)
         } else {
             // END must see the final state: the probe's other programs stop first.
-            probe.links.forEach { $0.detach() }
+            ParallelDetach.detach(probe.links)
         }
         probe.links = []
         probe.state = .detached

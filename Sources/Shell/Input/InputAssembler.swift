@@ -13,6 +13,8 @@ public struct InputAssembler {
         pending.append(line)
         let text = pending.joined(separator: "\n")
         if InputAssembler.openBraces(in: text) > 0 { return nil }
+        // An attach-point list may go on after a comma: `a = tracepoint:x:y,` then `tracepoint:x:z { ... }`.
+        if text.last(where: { !$0.isWhitespace }) == "," && !text.contains("{") { return nil }
         pending = []
         return text
     }

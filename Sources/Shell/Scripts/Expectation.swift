@@ -134,7 +134,7 @@ public enum Expectation: Equatable {
 
     /// A key as one line: a single part as itself, several as a tuple.
     static func keyText(_ key: [Value]) -> String {
-        String(TableJoin.cellText(.value(key.count == 1 ? key[0] : .tuple(key))).map { $0 == "\n" ? ";" : $0 })
+        TableJoin.cellText(.value(key.count == 1 ? key[0] : .tuple(key)))
     }
 }
 

@@ -12,7 +12,7 @@ public enum ColumnTable {
         let keyWidth = table.rows.map(\.key.count).max() ?? 0
         let keyHeaders = keyWidth == 0 ? [] : (keyWidth == 1 ? ["key"] : (1...keyWidth).map { "key\($0)" })
         let rows = table.rows.map { row -> [String] in
-            let key = row.key.map { String(ValueText.keyPart($0).map { $0 == "\n" ? ";" : $0 }) }
+            let key = row.key.map(ValueText.singleLine)
             return key + Array(repeating: "", count: keyWidth - key.count) + [TableJoin.cellText(row.cell)]
         }
         return (keyHeaders + [table.name], rows)

@@ -18,6 +18,15 @@ enum ValueText {
         render(value, stackIndent: keyStackIndent, divisor: 1)
     }
 
+    /// A value on one line, for table cells: a stack's frames innermost first, joined by `;`.
+    static func singleLine(_ value: Value) -> String {
+        switch value {
+        case .stack(let frames): return frames.isEmpty ? "[no stack]" : frames.joined(separator: ";")
+        case .tuple(let items): return "(" + items.map(singleLine).joined(separator: ", ") + ")"
+        default: return keyPart(value)
+        }
+    }
+
     /// `@name` or `@name[k1, k2]`.
     static func key(name: String, parts: [Value]) -> String {
         if parts.isEmpty { return name }
