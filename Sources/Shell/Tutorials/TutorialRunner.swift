@@ -29,6 +29,8 @@ public final class TutorialRunner {
         for index in tutorial.steps.indices {
             let step = tutorial.steps[index]
             shell.print(header(index))
+            // The prose too, so an unattended run (or its notebook) reads like the tutorial.
+            if !step.prose.isEmpty { shell.print(step.prose.joined(separator: "\n")) }
             let plan = self.plan(step)
             if let note = plan.note { shell.print(note) }
             prepare(step)
