@@ -101,15 +101,17 @@ public enum ShellLauncher {
         return (shell, kernelCatalogue, probeFeatures)
     }
 
-    /// Runs a tutorial: with `auto`, every step unattended (exit status 1 unless all checked
-    /// out); otherwise the interactive shell opens in the tutorial.
-    public static func runTutorial(_ name: String, auto: Bool, options: TracingSession.Options, transcripts: Transcripts = Transcripts()) -> Int32 {
-        guard auto else {
-            return run(options: options, transcripts: transcripts, firstStatement: "tutorial \(name)")
+    /// `bpfsh tutorial [NAME [STEP | read | restart]] [--auto]`: with `auto`, every step
+    /// unattended (exit status 1 unless all checked out); listing and reading print and end;
+    /// otherwise the interactive shell opens in the tutorial.
+    public static func runTutorial(_ words: [String], auto: Bool, options: TracingSession.Options, transcripts: Transcripts = Transcripts()) -> Int32 {
+        let statement = (["tutorial"] + words + (auto ? ["--auto"] : [])).joined(separator: " ")
+        guard auto || words.isEmpty || words.last == "read" else {
+            return run(options: options, transcripts: transcripts, firstStatement: statement)
         }
         let (shell, _, _) = makeShell(options: options, reader: PlainLineReader())
         guard start(transcripts, in: shell) else { shell.shutdown(); return 2 }
-        let succeeded = shell.execute("tutorial \(name) --auto")
+        let succeeded = shell.execute(statement)
         shell.shutdown()
         return succeeded ? 0 : 1
     }

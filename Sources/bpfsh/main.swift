@@ -75,11 +75,11 @@ struct BPFShell: ParsableCommand {
         shellOptions.allowUnsafe = unsafe
         shellOptions.targetPID = p
         if e == nil, arguments.first == "tutorial" {
-            guard arguments.count == 2 else {
-                FileHandle.standardError.write(Data("bpfsh: usage: bpfsh tutorial NAME [--auto]\n".utf8))
+            guard arguments.count <= 3 else {
+                FileHandle.standardError.write(Data("bpfsh: usage: bpfsh tutorial [NAME [STEP | read | restart]] [--auto]\n".utf8))
                 throw ExitCode(2)
             }
-            throw ExitCode(ShellLauncher.runTutorial(arguments[1], auto: auto, options: shellOptions, transcripts: transcripts))
+            throw ExitCode(ShellLauncher.runTutorial(Array(arguments.dropFirst()), auto: auto, options: shellOptions, transcripts: transcripts))
         }
         if e == nil, let script = arguments.first, script.hasSuffix(".bpfsh") || check {
             let parameters: [String: String]

@@ -291,3 +291,18 @@ final class ShellCommandStatusTests: XCTestCase {
         XCTAssertTrue(fake.err.contains("! exit 3: exited with status 3"), fake.err)
     }
 }
+
+final class ForgetMapTests: XCTestCase {
+    func testAForgottenMapNameTakesNewTypes() {
+        let fake = FakeShell()
+        XCTAssertTrue(fake.shell.execute("a = tracepoint:sched:sched_switch { @x[comm] = count(); }"))
+        XCTAssertFalse(fake.shell.execute("forget @x"))
+        XCTAssertTrue(fake.err.contains("@x is used by a: drop them first"), fake.err)
+        XCTAssertTrue(fake.shell.execute("drop a"))
+        XCTAssertFalse(fake.shell.execute("b = tracepoint:sched:sched_switch { @x = hist(1); }"), "the old layout still holds")
+        XCTAssertTrue(fake.shell.execute("forget unused"))
+        XCTAssertTrue(fake.out.contains("forgot @x"), fake.out)
+        XCTAssertTrue(fake.shell.execute("b = tracepoint:sched:sched_switch { @x = hist(1); }"), fake.err)
+        XCTAssertTrue(fake.kernel.openMaps.filter { $0 == "@x" }.count == 1, "the old map was closed: \(fake.kernel.openMaps)")
+    }
+}

@@ -11,6 +11,8 @@ public enum SessionError: Error, CustomStringConvertible {
     case kernel(String)
     case unknownProbe(String)
     case unknownMap(String)
+    /// A map cannot be forgotten while these probes use it.
+    case mapInUse(String, by: [String])
     case invalidName(String)
 
     public var description: String {
@@ -19,6 +21,7 @@ public enum SessionError: Error, CustomStringConvertible {
         case .kernel(let text): return text
         case .unknownProbe(let name): return "no probe named '\(name)' (see: probes)"
         case .unknownMap(let name): return "no map named '\(name)' (see: maps)"
+        case .mapInUse(let name, let probes): return "\(name) is used by \(probes.joined(separator: ", ")): drop them first"
         case .invalidName(let name): return "'\(name)' is not a valid probe name: use letters, digits and _"
         }
     }

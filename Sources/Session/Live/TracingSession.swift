@@ -337,6 +337,25 @@ public final class TracingSession {
         mapInfos.compactMap { try? table($0.name) }.filter { !$0.rows.isEmpty }
     }
 
+    /// Forgets a map no probe uses: its data and its layout, so the name can be used again
+    /// with other key or value types.
+    public func forget(_ name: String) throws {
+        let bare = name.hasPrefix("@") ? String(name.dropFirst()) : name
+        guard mapInfos.contains(where: { $0.name == bare }) else { throw SessionError.unknownMap(name) }
+        let users = probes.filter { $0.compiled.checked.usedMaps.contains(bare) }.map(\.name)
+        guard users.isEmpty else { throw SessionError.mapInUse("@" + bare, by: users) }
+        kernelMaps.removeValue(forKey: "@" + bare)?.close()
+        mapInfos.removeAll { $0.name == bare }
+    }
+
+    /// Forgets every map no probe uses; returns their names (with `@`).
+    @discardableResult
+    public func forgetUnusedMaps() -> [String] {
+        let unused = mapInfos.map(\.name).filter { name in !probes.contains { $0.compiled.checked.usedMaps.contains(name) } }
+        for name in unused { try? forget(name) }
+        return unused.map { "@" + $0 }
+    }
+
     public func clear(_ name: String) throws {
         let bare = name.hasPrefix("@") ? String(name.dropFirst()) : name
         guard let map = kernelMaps["@" + bare] else { throw SessionError.unknownMap(name) }

@@ -91,6 +91,17 @@ enum CommandTable {
             try shell.session.clear(name)
             shell.print("\(name.hasPrefix("@") ? name : "@" + name) cleared")
         },
+        Command(name: "forget", usage: "forget @MAP | unused", summary: "forget a map no probe uses (its data and its types)",
+                argument: .map) { shell, args, _ in
+            guard let name = args.first else { throw CommandError("usage: forget @MAP | unused") }
+            if name == "unused" {
+                let forgotten = shell.session.forgetUnusedMaps()
+                shell.print(forgotten.isEmpty ? "every map is in use" : "forgot " + forgotten.joined(separator: " "))
+                return
+            }
+            try shell.session.forget(name)
+            shell.print("\(name.hasPrefix("@") ? name : "@" + name) forgotten")
+        },
         Command(name: "join", aliases: ["merge"], usage: "join @A @B [...]", summary: "put maps side by side by key (e.g. reads and writes per process)",
                 argument: .map) { shell, args, _ in
             guard args.count >= 2 else { throw CommandError("usage: join @A @B [...]") }

@@ -26,7 +26,7 @@ public struct Completer {
     public var tutorialNames: [String] = []
     /// Commands whose argument is a file path.
     public var fileArgumentCommands: Set<String> = ["source", "record", "notebook", "load"]
-    public var mapArgumentCommands: Set<String> = ["print", "clear", "join", "merge", "top", "sort", "where", "hist", "snapshot", "diff", "flame", "save", "stack"]
+    public var mapArgumentCommands: Set<String> = ["print", "clear", "forget", "join", "merge", "top", "sort", "where", "hist", "snapshot", "diff", "flame", "save", "stack"]
 
     public init(source: CompletionSource, commands: [String], probeNames: [String], mapNames: [String]) {
         self.source = source

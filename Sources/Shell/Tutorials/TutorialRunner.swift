@@ -172,12 +172,13 @@ public final class TutorialRunner {
         for statement in step.setup { _ = execute(statement) }
     }
 
-    /// Stops the step's workloads and probes and empties the maps, so the next step starts clean.
+    /// Stops the step's workloads and probes and forgets their maps, so the next step starts
+    /// clean and may use the same map names with other types.
     private func finish(_ step: Tutorial.Step) {
         for statement in step.cleanup ?? [] { _ = execute(statement) }
         shell.workloads.stopAll()
         for probe in shell.session.probes { try? shell.session.drop(probe.name) }
-        for info in shell.session.mapInfos { try? shell.session.clear(info.name) }
+        shell.session.forgetUnusedMaps()
     }
 
     private func runChecks(_ checks: [ScriptFile.Statement]) -> (failures: [String], summary: String) {
