@@ -80,4 +80,56 @@ final class TerminalTests: XCTestCase {
         }
         XCTAssertFalse(alive, "Ctrl-D left the shell")
     }
+
+    /// A learner's first steps through the CPU tutorial: hint, Enter to run each proposed
+    /// command, the step's check, quitting and the remembered progress.
+    func testALearnerWorksThroughTheFirstStepOfTheCPUTutorial() throws {
+        try KernelTestGate.require()
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
+            throw XCTSkip("tmux is not installed (scripts/setup installs it)")
+        }
+        let tutorials = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("tutorials").path
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-tutorial-state-\(getpid())").path
+        history = state + "-history"
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        _ = Spawn.run("/usr/bin/tmux", ["new-session", "-d", "-s", session, "-x", "160", "-y", "50",
+                                        "env BPFSH_HISTORY=\(history) BPFSH_TUTORIALS=\(tutorials) BPFSH_STATE_DIR=\(state) \(KernelTestGate.executable.path)"])
+        try waitFor("bpfsh>")
+        try type("tutorial cpus")
+        try press("Enter")
+        try waitFor("step 1 of")
+        try waitFor("cpus 1/")
+        try type("hint")
+        try press("Enter")
+        try waitFor("hint:")
+
+        // Enter runs each proposed command until the step checks out and the next begins.
+        // Each Enter waits for the screen to change and the tutorial's prompt to come back.
+        func atPrompt(_ text: String) -> Bool {
+            text.split(separator: "\n").last.map { $0.hasPrefix("tutorial cpus ") && $0.hasSuffix(">") } ?? false
+        }
+        var shown = try screen()
+        for _ in 0..<15 where !shown.contains("step 2 of") {
+            let before = shown
+            try press("Enter")
+            let deadline = Date().addingTimeInterval(30)
+            repeat {
+                usleep(100_000)
+                shown = try screen()
+            } while (shown == before || !atPrompt(shown)) && Date() < deadline
+        }
+        shown = try waitFor("step 2 of")
+        XCTAssertTrue(shown.contains("✓"), "the step's check held:\n" + shown)
+        XCTAssertFalse(shown.contains("✗"), shown)
+
+        try type("quit")
+        try press("Enter")
+        try waitFor("resumes here")
+        try type("tutorial")
+        try press("Enter")
+        try waitFor("next step 2")
+        let progress = try String(contentsOfFile: state + "/tutorials.json", encoding: .utf8)
+        XCTAssertTrue(progress.contains("\"cpus\""), progress)
+    }
 }

@@ -126,6 +126,10 @@ public final class TutorialRunner {
 
     /// A whole statement from the learner (a probe may span lines); nil at end of input.
     private func readStatement(prompt: String) -> String? {
+        // While the learner types, probe output goes above the prompt, as at the shell's own.
+        let wasBusy = shell.busy
+        shell.busy = false
+        defer { shell.busy = wasBusy }
         var assembler = InputAssembler()
         while true {
             let (line, interrupted) = shell.reader.readLine(prompt: assembler.isContinuing ? "  ...> " : prompt)
