@@ -8,24 +8,15 @@ import XCTest
 /// write and the errors they make: each mutant ends in a checked program or diagnostics
 /// inside the source, never a crash, another error type or a hang.
 final class CorpusFuzzTests: XCTestCase {
-    static var corpusPrograms: [String] {
-        let cases = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("RuntimeCorpusTests/cases")
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: cases.path)) ?? []
-        return files.filter { $0.hasSuffix(".txt") }.sorted().flatMap { file -> [String] in
-            let text = (try? String(contentsOf: cases.appendingPathComponent(file), encoding: .utf8)) ?? ""
-            return text.split(separator: "\n").filter { $0.hasPrefix("PROG ") }.map { String($0.dropFirst(5)) }
-        }
-    }
 
     func testEveryCorpusProgram() {
-        let programs = CorpusFuzzTests.corpusPrograms
+        let programs = corpusPrograms
         XCTAssertGreaterThan(programs.count, 100, "the runtime corpus was found")
         for program in programs { FrontEndRobustnessTests.assertRobust(program) }
     }
 
     func testMutatedCorpusPrograms() {
-        let programs = CorpusFuzzTests.corpusPrograms.map { Array($0.utf8) }
+        let programs = corpusPrograms.map { Array($0.utf8) }
         guard !programs.isEmpty else { return XCTFail("no corpus") }
         var rng = SeededGenerator(seed: 0xB9F5_0C0B)
         let count = 6000

@@ -63,16 +63,6 @@ final class ShellFuzzTests: XCTestCase {
         ]
     }
 
-    /// PROG lines of the runtime corpus (Tests/RuntimeCorpusTests/cases).
-    static var corpusPrograms: [String] {
-        let cases = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("RuntimeCorpusTests/cases")
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: cases.path)) ?? []
-        return files.filter { $0.hasSuffix(".txt") }.sorted().flatMap { file -> [String] in
-            let text = (try? String(contentsOf: cases.appendingPathComponent(file), encoding: .utf8)) ?? ""
-            return text.split(separator: "\n").filter { $0.hasPrefix("PROG ") }.map { String($0.dropFirst(5)) }
-        }
-    }
 
     static let fragments = [" ", "\n", "{", "}", "@", "@calls", "@s", "$", "\"", "'", "=", "==", ">", "> ", "~", "by", "as", "all", "--ir", "--asm",
                             "--force", "linear", "every", "0", "-1", "99999999999999999999", "1e9", "t", "before", "sys", "run", "key", "value",
@@ -137,8 +127,8 @@ final class ShellFuzzTests: XCTestCase {
         }
         let state = State()
         let finished = DispatchSemaphore(value: 0)
-        let seeds = ShellFuzzTests.commandSeeds + seedPrograms + ShellFuzzTests.corpusPrograms
-        XCTAssertGreaterThan(ShellFuzzTests.corpusPrograms.count, 100, "the runtime corpus was found")
+        let seeds = ShellFuzzTests.commandSeeds + seedPrograms + corpusPrograms
+        XCTAssertGreaterThan(corpusPrograms.count, 100, "the runtime corpus was found")
         let thread = Thread {
             var rng = Generator(state: 0xB9F5_5E11)
             var out = "", err = ""

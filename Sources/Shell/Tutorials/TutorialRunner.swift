@@ -28,12 +28,7 @@ public final class TutorialRunner {
         var results: [StepResult] = []
         for index in tutorial.steps.indices {
             let step = tutorial.steps[index]
-            shell.print(header(index))
-            // The prose too, so an unattended run (or its notebook) reads like the tutorial.
-            if !step.prose.isEmpty { shell.print(step.prose.joined(separator: "\n")) }
-            let plan = self.plan(step)
-            if let note = plan.note { shell.print(note) }
-            prepare(step)
+            let plan = begin(index)
             var failed: [String] = []
             for statement in plan.statements where !execute(statement) { failed.append("line \(statement.line) failed") }
             let check = runChecks(plan.checks)
@@ -83,11 +78,7 @@ public final class TutorialRunner {
 
     private func runStep(_ index: Int) -> Move {
         let step = tutorial.steps[index]
-        shell.print(header(index))
-        if !step.prose.isEmpty { shell.print(step.prose.joined(separator: "\n")) }
-        let plan = self.plan(step)
-        if let note = plan.note { shell.print(note) }
-        prepare(step)
+        let plan = begin(index)
         defer { finish(step) }
         let prompt = "tutorial \(tutorial.name) \(index + 1)/\(tutorial.steps.count)> "
         var proposal = 0
@@ -169,6 +160,18 @@ public final class TutorialRunner {
         defer { shell.scriptLocation = nil }
         if !shell.reader.isInteractive { shell.print("bpfsh> " + statement.text) }
         return shell.execute(statement.text)
+    }
+
+    /// Shows a step (its explanation too, so an unattended run or its notebook reads like the
+    /// tutorial), runs its setup, and returns what it will run here.
+    private func begin(_ index: Int) -> Plan {
+        let step = tutorial.steps[index]
+        shell.print(header(index))
+        if !step.prose.isEmpty { shell.print(step.prose.joined(separator: "\n")) }
+        let plan = self.plan(step)
+        if let note = plan.note { shell.print(note) }
+        prepare(step)
+        return plan
     }
 
     private func prepare(_ step: Tutorial.Step) {
