@@ -40,7 +40,8 @@ public struct Compiler {
             let text = "\(error)"
             if text.contains("stack limit") {
                 // "... in function probe_N": blame the probe that needs too much stack.
-                let unit = text.range(of: #"probe_[0-9]+"#, options: .regularExpression)
+                let unit =
+                    text.range(of: #"probe_[0-9]+"#, options: .regularExpression)
                     .flatMap { Int(text[$0].dropFirst("probe_".count)) } ?? 0
                 throw CodegenError.stackLimit(unitIndex: unit)
             }
@@ -58,11 +59,14 @@ public struct Compiler {
                 for i in 0..<8 { word |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
                 return word
             }
-            programs.append(ProgramSpec(unitIndex: index, target: unit.target, type: Compiler.programType(for: unit.target.kind),
-                                        instructions: instructions, name: "bpfsh_\(index)"))
+            programs.append(
+                ProgramSpec(
+                    unitIndex: index, target: unit.target, type: Compiler.programType(for: unit.target.kind),
+                    instructions: instructions, name: "bpfsh_\(index)"))
         }
-        return CompiledProgram(checked: program, programs: programs, maps: maps, ir: irText,
-                               timings: ["lower": Double(lowered - started) / 1e6, "emit": Double(emitted - lowered) / 1e6])
+        return CompiledProgram(
+            checked: program, programs: programs, maps: maps, ir: irText,
+            timings: ["lower": Double(lowered - started) / 1e6, "emit": Double(emitted - lowered) / 1e6])
     }
 
     /// The optimized LLVM IR of the program, for `show --ir`.
@@ -106,21 +110,29 @@ public struct Compiler {
     /// The user's maps in source order, then the runtime's own.
     public func mapSpecs(for program: CheckedProgram) -> [MapSpec] {
         var specs = program.maps.map { info in
-            MapSpec(name: "@" + info.name, type: info.isArray ? .perCPUArray : (info.isPerCPU ? .perCPUHash : .hash),
-                    keySize: info.keySize, valueSize: info.valueSize, maxEntries: info.isArray ? 1 : options.mapMaxEntries)
+            MapSpec(
+                name: "@" + info.name, type: info.isArray ? .perCPUArray : (info.isPerCPU ? .perCPUHash : .hash),
+                keySize: info.keySize, valueSize: info.valueSize, maxEntries: info.isArray ? 1 : options.mapMaxEntries)
         }
-        specs.append(MapSpec(name: InternalMap.events, type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 1 << 20))
+        specs.append(
+            MapSpec(name: InternalMap.events, type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 1 << 20))
         specs.append(MapSpec(name: InternalMap.lostEvents, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
-        let largest = program.formats.map { call -> Int in
-            call.format.hasPrefix("join:") ? 8 + Compiler.joinArguments * Builtins.defaultStringSize
-                : 8 + call.argumentTypes.reduce(0) { $0 + $1.storageSize }
-        }.max() ?? 0
+        let largest =
+            program.formats.map { call -> Int in
+                call.format.hasPrefix("join:")
+                    ? 8 + Compiler.joinArguments * Builtins.defaultStringSize
+                    : 8 + call.argumentTypes.reduce(0) { $0 + $1.storageSize }
+            }.max() ?? 0
         if largest > Compiler.stackEventLimit {
             // A fixed size, so probes compiled separately in one session share the map.
-            specs.append(MapSpec(name: InternalMap.scratch, type: .perCPUArray, keySize: 4, valueSize: Compiler.scratchSize, maxEntries: 1))
+            specs.append(
+                MapSpec(
+                    name: InternalMap.scratch, type: .perCPUArray, keySize: 4, valueSize: Compiler.scratchSize,
+                    maxEntries: 1))
         }
         if program.usesStacks {
-            specs.append(MapSpec(name: InternalMap.stacks, type: .stackTrace, keySize: 4, valueSize: 127 * 8, maxEntries: 4096))
+            specs.append(
+                MapSpec(name: InternalMap.stacks, type: .stackTrace, keySize: 4, valueSize: 127 * 8, maxEntries: 4096))
         }
         return specs
     }

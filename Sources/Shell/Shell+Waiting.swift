@@ -14,7 +14,8 @@ extension Shell {
             pumpEvents()
             if interactive {
                 let elapsed = Date().timeIntervalSince(start)
-                FileHandle.standardError.write(Data(String(format: "\r\u{1B}[Kwaiting %.1fs / %.1fs", elapsed, seconds).utf8))
+                FileHandle.standardError.write(
+                    Data(String(format: "\r\u{1B}[Kwaiting %.1fs / %.1fs", elapsed, seconds).utf8))
             }
         }
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

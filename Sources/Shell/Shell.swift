@@ -45,8 +45,10 @@ public final class Shell {
     var recorder: SessionRecorder?
     var notebooks: [NotebookWriter] = []
 
-    public init(session: TracingSession, reader: LineReader, output: @escaping (String) -> Void,
-                errors: @escaping (String) -> Void, featureReport: (() -> (banner: String, report: String))? = nil) {
+    public init(
+        session: TracingSession, reader: LineReader, output: @escaping (String) -> Void,
+        errors: @escaping (String) -> Void, featureReport: (() -> (banner: String, report: String))? = nil
+    ) {
         self.session = session
         self.reader = reader
         self.writeOutput = output
@@ -181,7 +183,10 @@ public final class Shell {
             try define(name: session.nextUnnamed(), program: text)
             return
         }
-        throw CommandError("unknown command '\(words.first ?? text)': type help for the commands, or NAME = PROBE { ... } to define a probe")
+        throw CommandError(
+            "unknown command '\(words.first ?? text)': type help for the commands, "
+                + "or NAME = PROBE { ... } to define a probe"
+        )
     }
 
     public func command(named word: String) -> Command? {
@@ -190,12 +195,17 @@ public final class Shell {
 
     func define(name: String, program: String) throws {
         // Inside a script, diagnostics point at the script's file and line.
-        let probe = try session.define(name: name, text: program, sourceName: scriptLocation?.file,
-                                       firstLine: scriptLocation?.line ?? 1)
+        let probe = try session.define(
+            name: name, text: program, sourceName: scriptLocation?.file,
+            firstLine: scriptLocation?.line ?? 1)
         let points = probe.attachPoints.count
-        let maps = probe.maps.isEmpty ? "" : " · map\(probe.maps.count == 1 ? "" : "s") " + probe.maps.joined(separator: " ")
+        let maps =
+            probe.maps.isEmpty ? "" : " · map\(probe.maps.count == 1 ? "" : "s") " + probe.maps.joined(separator: " ")
         let total = probe.timings.values.reduce(0, +)
-        print("\(name) attached · \(points) attach point\(points == 1 ? "" : "s")\(maps) · \(String(format: "%.1f", total)) ms")
+        print(
+            "\(name) attached · \(points) attach point\(points == 1 ? "" : "s")\(maps) · "
+                + "\(String(format: "%.1f", total)) ms"
+        )
     }
 
     /// Handles events waiting in the ring and probes that asked to exit.
@@ -242,8 +252,9 @@ public enum StatementClassifier {
         let name = text[..<equals].trimmingCharacters(in: .whitespaces)
         let program = text[text.index(after: equals)...].trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.first!.isLetter || name.first == "_",
-              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
-              !program.hasPrefix("="), looksLikeProgram(program) else { return nil }
+            name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+            !program.hasPrefix("="), looksLikeProgram(program)
+        else { return nil }
         return (name, program)
     }
 
@@ -266,7 +277,10 @@ public enum StatementClassifier {
             } else if c == "\"" || c == "'" {
                 quote = c
             } else if c == " " || c == "\t" || c == "\n" {
-                if !current.isEmpty { words.append(current); current = "" }
+                if !current.isEmpty {
+                    words.append(current)
+                    current = ""
+                }
             } else {
                 current.append(c)
             }

@@ -14,14 +14,20 @@ public enum ShellLauncher {
     }
 
     /// Runs the interactive shell until the user leaves; returns the exit status.
-    public static func run(options: TracingSession.Options, transcripts: Transcripts = Transcripts(), historyPath: String? = nil,
-                           firstStatement: String? = nil) -> Int32 {
+    public static func run(
+        options: TracingSession.Options, transcripts: Transcripts = Transcripts(), historyPath: String? = nil,
+        firstStatement: String? = nil
+    ) -> Int32 {
         let interactive = isatty(STDIN_FILENO) != 0
-        let history = historyPath ?? ProcessInfo.processInfo.environment["BPFSH_HISTORY"]
+        let history =
+            historyPath ?? ProcessInfo.processInfo.environment["BPFSH_HISTORY"]
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".bpfsh_history")
         let reader: LineReader = (interactive ? EditLineReader(historyPath: history) : nil) ?? PlainLineReader()
         let (shell, kernelCatalogue, features) = makeShell(options: options, reader: reader)
-        guard start(transcripts, in: shell) else { shell.shutdown(); return 2 }
+        guard start(transcripts, in: shell) else {
+            shell.shutdown()
+            return 2
+        }
         // Without the capabilities, say which are missing and what still works, then go on.
         if let report = Privileges.current().startupReport { fputs(report, stderr) }
         if interactive {
@@ -35,9 +41,10 @@ public enum ShellLauncher {
             let tutorials = TutorialLibrary().names()
             editor.complete = { [weak shell] before in
                 guard let shell else { return ("", []) }
-                var completer = Completer(source: source, commands: shell.commands.map(\.name),
-                                          probeNames: shell.session.probes.map(\.name),
-                                          mapNames: shell.session.mapInfos.map(\.name))
+                var completer = Completer(
+                    source: source, commands: shell.commands.map(\.name),
+                    probeNames: shell.session.probes.map(\.name),
+                    mapNames: shell.session.mapInfos.map(\.name))
                 completer.tutorialNames = tutorials
                 return completer.complete(before)
             }
@@ -52,10 +59,15 @@ public enum ShellLauncher {
     /// Runs a session script (`bpfsh FILE.bpfsh NAME=VALUE...`) and tears the session down.
     /// With `check`, the exit status says whether every expectation held (1 when one did not,
     /// or the script stopped on an error, or it expects nothing).
-    public static func runScript(path: String, parameters: [String: String], options: TracingSession.Options,
-                                 transcripts: Transcripts = Transcripts(), keepGoing: Bool, check: Bool) -> Int32 {
+    public static func runScript(
+        path: String, parameters: [String: String], options: TracingSession.Options,
+        transcripts: Transcripts = Transcripts(), keepGoing: Bool, check: Bool
+    ) -> Int32 {
         let (shell, _, _) = makeShell(options: options, reader: PlainLineReader())
-        guard start(transcripts, in: shell) else { shell.shutdown(); return 2 }
+        guard start(transcripts, in: shell) else {
+            shell.shutdown()
+            return 2
+        }
         if let report = Privileges.current().startupReport { fputs(report, stderr) }
         let outcome = ScriptRunner(keepGoing: keepGoing).run(path: path, parameters: parameters, in: shell)
         shell.shutdown()
@@ -63,7 +75,9 @@ public enum ShellLauncher {
         guard check else { return outcome.succeeded ? 0 : 1 }
         let held = results.filter(\.held).count
         var summary = "check \(path): \(held) of \(results.count) expectation\(results.count == 1 ? "" : "s") held"
-        if !outcome.succeeded { summary += ", \(outcome.failures.count) statement\(outcome.failures.count == 1 ? "" : "s") failed" }
+        if !outcome.succeeded {
+            summary += ", \(outcome.failures.count) statement\(outcome.failures.count == 1 ? "" : "s") failed"
+        }
         if results.isEmpty { summary += " (the script expects nothing: add expect lines)" }
         let passed = outcome.succeeded && !results.isEmpty && held == results.count
         fputs(summary + (passed ? "" : " · FAILED") + "\n", passed ? stdout : stderr)
@@ -72,12 +86,16 @@ public enum ShellLauncher {
 
     /// A shell on the live kernel: the tracing session, its catalogue and the feature probe
     /// (probed on first use, since only the banner and `kernel` need it).
-    public static func makeShell(options: TracingSession.Options, reader: LineReader)
-        -> (Shell, Kernel.ProbeCatalogue, () -> KernelFeatures) {
+    public static func makeShell(
+        options: TracingSession.Options, reader: LineReader
+    )
+        -> (Shell, Kernel.ProbeCatalogue, () -> KernelFeatures)
+    {
         let kernelCatalogue = Kernel.ProbeCatalogue()
         var shell: Shell!
-        let session = TracingSession(backend: LinuxBackend(catalogue: kernelCatalogue), catalogue: LiveCatalogue(kernel: kernelCatalogue),
-                                     options: options, write: { text in shell?.probeOutput(text) })
+        let session = TracingSession(
+            backend: LinuxBackend(catalogue: kernelCatalogue), catalogue: LiveCatalogue(kernel: kernelCatalogue),
+            options: options, write: { text in shell?.probeOutput(text) })
         var features: KernelFeatures?
         func probeFeatures() -> KernelFeatures {
             if let features { return features }
@@ -85,10 +103,17 @@ public enum ShellLauncher {
             features = probed
             return probed
         }
-        shell = Shell(session: session, reader: reader,
-                      output: { text in fputs(text, stdout); fflush(stdout) },
-                      errors: { text in fflush(stdout); fputs(text, stderr) },
-                      featureReport: { (probeFeatures().banner(), probeFeatures().report()) })
+        shell = Shell(
+            session: session, reader: reader,
+            output: { text in
+                fputs(text, stdout)
+                fflush(stdout)
+            },
+            errors: { text in
+                fflush(stdout)
+                fputs(text, stderr)
+            },
+            featureReport: { (probeFeatures().banner(), probeFeatures().report()) })
         shell.missingFeature = { name in
             guard let feature = featureNamed(name) else { return "'\(name)' is not a feature bpfsh knows" }
             switch probeFeatures()[feature] {
@@ -104,13 +129,18 @@ public enum ShellLauncher {
     /// `bpfsh tutorial [NAME [STEP | read | restart]] [--auto]`: with `auto`, every step
     /// unattended (exit status 1 unless all checked out); listing and reading print and end;
     /// otherwise the interactive shell opens in the tutorial.
-    public static func runTutorial(_ words: [String], auto: Bool, options: TracingSession.Options, transcripts: Transcripts = Transcripts()) -> Int32 {
+    public static func runTutorial(
+        _ words: [String], auto: Bool, options: TracingSession.Options, transcripts: Transcripts = Transcripts()
+    ) -> Int32 {
         let statement = (["tutorial"] + words + (auto ? ["--auto"] : [])).joined(separator: " ")
         guard auto || words.isEmpty || words.last == "read" else {
             return run(options: options, transcripts: transcripts, firstStatement: statement)
         }
         let (shell, _, _) = makeShell(options: options, reader: PlainLineReader())
-        guard start(transcripts, in: shell) else { shell.shutdown(); return 2 }
+        guard start(transcripts, in: shell) else {
+            shell.shutdown()
+            return 2
+        }
         let succeeded = shell.execute(statement)
         shell.shutdown()
         return succeeded ? 0 : 1
@@ -119,12 +149,15 @@ public enum ShellLauncher {
     /// A feature by the name tutorials use in `Requires:`.
     static func featureNamed(_ name: String) -> KernelFeature? {
         let key = name.lowercased().replacingOccurrences(of: " ", with: "")
-        let aliases: [String: KernelFeature] = ["kprobe": .kprobes, "kretprobes": .kprobes, "kretprobe": .kprobes, "fexit": .fentry,
-                                                "pmc": .hardwarePMCs, "pmcs": .hardwarePMCs, "hardware": .hardwarePMCs,
-                                                "uprobe": .uprobes, "uretprobes": .uprobes, "perf": .perfSampling, "profile": .perfSampling]
+        let aliases: [String: KernelFeature] = [
+            "kprobe": .kprobes, "kretprobes": .kprobes, "kretprobe": .kprobes, "fexit": .fentry,
+            "pmc": .hardwarePMCs, "pmcs": .hardwarePMCs, "hardware": .hardwarePMCs,
+            "uprobe": .uprobes, "uretprobes": .uprobes, "perf": .perfSampling, "profile": .perfSampling,
+        ]
         if let feature = aliases[key] { return feature }
         return KernelFeature.allCases.first {
-            $0.rawValue.lowercased() == key || $0.displayName.lowercased().replacingOccurrences(of: " ", with: "") == key
+            $0.rawValue.lowercased() == key
+                || $0.displayName.lowercased().replacingOccurrences(of: " ", with: "") == key
         }
     }
 

@@ -22,10 +22,15 @@ struct BPFShell: ParsableCommand {
     @Flag(name: .short, help: "With -l, show tracepoint arguments.")
     var v = false
 
-    @Option(name: .short, help: ArgumentHelp("Run this command; probes are attached before it starts, and the program ends when it exits.", valueName: "command"))
+    @Option(
+        name: .short,
+        help: ArgumentHelp(
+            "Run this command; probes are attached before it starts, and the program ends when it exits.",
+            valueName: "command"))
     var c: String?
 
-    @Option(name: .short, help: ArgumentHelp("Only trace this process id (uprobes); end when it exits.", valueName: "pid"))
+    @Option(
+        name: .short, help: ArgumentHelp("Only trace this process id (uprobes); end when it exits.", valueName: "pid"))
     var p: Int32?
 
     @Option(name: .short, help: ArgumentHelp("Output format: text or json.", valueName: "format"))
@@ -43,10 +48,15 @@ struct BPFShell: ParsableCommand {
     @Flag(name: .customLong("keep-going"), help: "Go on with a session script after a statement fails.")
     var keepGoing = false
 
-    @Option(name: .customLong("record"), help: ArgumentHelp("Write what is typed in the shell as a replayable script.", valueName: "file"))
+    @Option(
+        name: .customLong("record"),
+        help: ArgumentHelp("Write what is typed in the shell as a replayable script.", valueName: "file"))
     var record: String?
 
-    @Option(name: .customLong("notebook"), help: ArgumentHelp("Write each statement and its output as a notebook (.md or .ipynb); repeatable.", valueName: "file"))
+    @Option(
+        name: .customLong("notebook"),
+        help: ArgumentHelp(
+            "Write each statement and its output as a notebook (.md or .ipynb); repeatable.", valueName: "file"))
     var notebooks: [String] = []
 
     @Flag(name: .customLong("auto"), help: "With tutorial NAME: run every step unattended, checking each.")
@@ -55,7 +65,11 @@ struct BPFShell: ParsableCommand {
     @Flag(name: .customLong("force"), help: "Let --record and --notebook replace existing files.")
     var force = false
 
-    @Argument(help: ArgumentHelp("A program file (.bt) then positional parameters ($1, $2...); a session script (.bpfsh) then NAME=VALUE parameters; with -l, a probe glob.", valueName: "file-and-arguments"))
+    @Argument(
+        help: ArgumentHelp(
+            "A program file (.bt) then positional parameters ($1, $2...); a session script (.bpfsh) then "
+                + "NAME=VALUE parameters; with -l, a probe glob.",
+            valueName: "file-and-arguments"))
     var arguments: [String] = []
 
     mutating func run() throws {
@@ -76,10 +90,13 @@ struct BPFShell: ParsableCommand {
         shellOptions.targetPID = p
         if e == nil, arguments.first == "tutorial" {
             guard arguments.count <= 3 else {
-                FileHandle.standardError.write(Data("bpfsh: usage: bpfsh tutorial [NAME [STEP | read | restart]] [--auto]\n".utf8))
+                FileHandle.standardError.write(
+                    Data("bpfsh: usage: bpfsh tutorial [NAME [STEP | read | restart]] [--auto]\n".utf8))
                 throw ExitCode(2)
             }
-            throw ExitCode(ShellLauncher.runTutorial(Array(arguments.dropFirst()), auto: auto, options: shellOptions, transcripts: transcripts))
+            throw ExitCode(
+                ShellLauncher.runTutorial(
+                    Array(arguments.dropFirst()), auto: auto, options: shellOptions, transcripts: transcripts))
         }
         if e == nil, let script = arguments.first, script.hasSuffix(".bpfsh") || check {
             let parameters: [String: String]
@@ -87,12 +104,17 @@ struct BPFShell: ParsableCommand {
                 FileHandle.standardError.write(Data("bpfsh: \(error)\n".utf8))
                 throw ExitCode(2)
             }
-            throw ExitCode(ShellLauncher.runScript(path: script, parameters: parameters, options: shellOptions,
-                                                   transcripts: transcripts, keepGoing: keepGoing, check: check))
+            throw ExitCode(
+                ShellLauncher.runScript(
+                    path: script, parameters: parameters, options: shellOptions,
+                    transcripts: transcripts, keepGoing: keepGoing, check: check))
         }
         // A program run (-e, a .bt file) has no statements to record, check or take notes of.
         if record != nil || !notebooks.isEmpty || keepGoing || auto, e != nil || !arguments.isEmpty {
-            FileHandle.standardError.write(Data("bpfsh: --record, --notebook, --keep-going and --auto work with the shell, session scripts (.bpfsh) and tutorials, not with -e or a .bt program\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    ("bpfsh: --record, --notebook, --keep-going and --auto work with the shell, session scripts "
+                        + "(.bpfsh) and tutorials, not with -e or a .bt program\n").utf8))
             throw ExitCode(2)
         }
         var source: SourceFile
@@ -120,11 +142,17 @@ struct BPFShell: ParsableCommand {
         options.command = c
         options.targetPID = p
         options.printIR = emitLLVM
-        let run = OneShotRun(options: options,
-                             output: { text in fputs(text, stdout) },
-                             errors: { text in fflush(stdout); fputs(text, stderr) })
+        let run = OneShotRun(
+            options: options,
+            output: { text in fputs(text, stdout) },
+            errors: { text in
+                fflush(stdout)
+                fputs(text, stderr)
+            })
         switch run.run(source) {
-        case .finished(let code): fflush(stdout); throw ExitCode(code)
+        case .finished(let code):
+            fflush(stdout)
+            throw ExitCode(code)
         case .compileError: throw ExitCode(1)
         case .kernelError: throw ExitCode(1)
         }

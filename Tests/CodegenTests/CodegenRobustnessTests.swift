@@ -1,6 +1,7 @@
 import Foundation
 import LanguageTestSupport
 import XCTest
+
 @testable import Codegen
 @testable import Language
 
@@ -8,10 +9,12 @@ import XCTest
 /// that survive checking are compiled, with a fixed seed so failures reproduce.
 final class CodegenRobustnessTests: XCTestCase {
     private static let fragments: [String] = [
-        " ", "{", "}", "(", ")", ";", ",", "+", "-", "*", "/", "%", "<<", ">>", "==", "!=", "&&", "||", "!", "~", "?", ":",
+        " ", "{", "}", "(", ")", ";", ",", "+", "-", "*", "/", "%", "<<", ">>", "==", "!=", "&&", "||", "!", "~", "?",
+        ":",
         "$x", "$y", "@m", "@m[1]", "@c", "pid", "comm", "nsecs", "arg0", "retval", "1", "0", "255", "\"s\"",
         "count()", "sum(1)", "hist(pid)", "str(arg0)", "(uint8)", "(int16)", "(1, comm)", "if (pid) { ", "} else { ",
-        "while ($x < 3) { $x++; ", "unroll(2) { ", "for ($i : 0..3) { ", "printf(\"%d %s\\n\", ", "exit(); ", "print(@m); ",
+        "while ($x < 3) { $x++; ", "unroll(2) { ", "for ($i : 0..3) { ", "printf(\"%d %s\\n\", ", "exit(); ",
+        "print(@m); ",
         "$x = ", "@m[comm] = ", "@c = count(); ", "curtask->pid", "args.prev_comm", "args.filename", "kstack", "ustack",
     ]
 

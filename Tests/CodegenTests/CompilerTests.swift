@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Codegen
 @testable import Language
 
@@ -19,15 +20,19 @@ final class CompilerTests: XCTestCase {
         XCTAssertTrue(program.helperCalls.contains(14), "pid reads get_current_pid_tgid: \(program.helperCalls)")
         XCTAssertTrue(program.helperCalls.contains(130), "printf sends with ringbuf_output: \(program.helperCalls)")
         XCTAssertEqual(compiled.maps.map(\.name), runtimeMaps)
-        XCTAssertEqual(Set(program.mapReferences), [compiled.mapID(named: InternalMap.events)!, compiled.mapID(named: InternalMap.lostEvents)!])
+        XCTAssertEqual(
+            Set(program.mapReferences),
+            [compiled.mapID(named: InternalMap.events)!, compiled.mapID(named: InternalMap.lostEvents)!])
     }
 
     func testRuntimeMapSpecs() throws {
         let compiled = try compile("BEGIN { exit(); }")
-        XCTAssertEqual(compiled.maps, [
-            MapSpec(name: ".events", type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 1 << 20),
-            MapSpec(name: ".lost", type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1),
-        ])
+        XCTAssertEqual(
+            compiled.maps,
+            [
+                MapSpec(name: ".events", type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 1 << 20),
+                MapSpec(name: ".lost", type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1),
+            ])
         XCTAssertEqual(compiled.mapID(named: ".events"), 1)
         XCTAssertNil(compiled.mapID(named: ".stacks"))
         XCTAssertTrue(compiled.programs[0].helperCalls.contains(130), "exit() is an event")
@@ -35,25 +40,30 @@ final class CompilerTests: XCTestCase {
 
     func testProgramTypePerProvider() throws {
         let text = """
-        BEGIN { } END { } t:sched:sched_switch { } rt:sched_switch { } tp_btf:sched_switch { }
-        fentry:vfs_read { } fexit:vfs_read { } k:vfs_read { } kr:vfs_read { } u:/bin/sh:main { }
-        ur:/bin/sh:main { } usdt:/bin/sh:probe { } profile:hz:99 { } interval:s:1 { }
-        software:cpu-clock { } hardware:cpu-cycles { }
-        """
+            BEGIN { } END { } t:sched:sched_switch { } rt:sched_switch { } tp_btf:sched_switch { }
+            fentry:vfs_read { } fexit:vfs_read { } k:vfs_read { } kr:vfs_read { } u:/bin/sh:main { }
+            ur:/bin/sh:main { } usdt:/bin/sh:probe { } profile:hz:99 { } interval:s:1 { }
+            software:cpu-clock { } hardware:cpu-cycles { }
+            """
         let compiled = try compile(text)
         assertWellFormed(compiled)
-        XCTAssertEqual(compiled.programs.map(\.type), [
-            .rawTracepoint, .rawTracepoint, .tracepoint, .rawTracepoint, .tracing,
-            .tracing, .tracing, .kprobe, .kprobe, .kprobe,
-            .kprobe, .kprobe, .perfEvent, .perfEvent,
-            .perfEvent, .perfEvent,
-        ])
-        XCTAssertEqual(compiled.programs.map(\.target.kind), [
-            .begin, .end, .tracepoint, .rawtracepoint, .tpBTF, .fentry, .fexit, .kprobe, .kretprobe,
-            .uprobe, .uretprobe, .usdt, .profile, .interval, .software, .hardware,
-        ])
+        XCTAssertEqual(
+            compiled.programs.map(\.type),
+            [
+                .rawTracepoint, .rawTracepoint, .tracepoint, .rawTracepoint, .tracing,
+                .tracing, .tracing, .kprobe, .kprobe, .kprobe,
+                .kprobe, .kprobe, .perfEvent, .perfEvent,
+                .perfEvent, .perfEvent,
+            ])
+        XCTAssertEqual(
+            compiled.programs.map(\.target.kind),
+            [
+                .begin, .end, .tracepoint, .rawtracepoint, .tpBTF, .fentry, .fexit, .kprobe, .kretprobe,
+                .uprobe, .uretprobe, .usdt, .profile, .interval, .software, .hardware,
+            ])
         for kind in ProviderKind.allCases {
-            XCTAssertEqual(Compiler.programType(for: kind), compiled.programs.first { $0.target.kind == kind }?.type, "\(kind)")
+            XCTAssertEqual(
+                Compiler.programType(for: kind), compiled.programs.first { $0.target.kind == kind }?.type, "\(kind)")
         }
         XCTAssertEqual(BPFProgramType.kprobe.rawValue, 2)
         XCTAssertEqual(BPFProgramType.tracepoint.rawValue, 5)
@@ -65,9 +75,12 @@ final class CompilerTests: XCTestCase {
     func testOneProgramPerExpandedAttachPoint() throws {
         let compiled = try compile("t:syscalls:sys_enter_*, k:vfs_* { @[probe] = count(); }")
         assertWellFormed(compiled)
-        XCTAssertEqual(compiled.programs.map(\.target.name), [
-            "tracepoint:syscalls:sys_enter_openat", "tracepoint:syscalls:sys_enter_read", "kprobe:vfs_read", "kprobe:vfs_write",
-        ])
+        XCTAssertEqual(
+            compiled.programs.map(\.target.name),
+            [
+                "tracepoint:syscalls:sys_enter_openat", "tracepoint:syscalls:sys_enter_read", "kprobe:vfs_read",
+                "kprobe:vfs_write",
+            ])
         XCTAssertEqual(compiled.programs.map(\.unitIndex), [0, 1, 2, 3])
         XCTAssertEqual(compiled.programs.map(\.name), ["bpfsh_0", "bpfsh_1", "bpfsh_2", "bpfsh_3"])
         XCTAssertEqual(compiled.programs.map(\.type), [.tracepoint, .tracepoint, .kprobe, .kprobe])
@@ -79,21 +92,25 @@ final class CompilerTests: XCTestCase {
     // MARK: Maps
 
     func testAggregationMapSpecs() throws {
-        let compiled = try compile("""
-        k:vfs_read {
-            @c = count(); @h[comm] = hist(arg2); @l = lhist(arg2, 0, 100, 10); @a = avg(arg2);
-            @s[pid, comm] = sum(arg2); @v[tid] = comm; @m = max(arg2);
-        }
-        """)
+        let compiled = try compile(
+            """
+            k:vfs_read {
+                @c = count(); @h[comm] = hist(arg2); @l = lhist(arg2, 0, 100, 10); @a = avg(arg2);
+                @s[pid, comm] = sum(arg2); @v[tid] = comm; @m = max(arg2);
+            }
+            """)
         assertWellFormed(compiled)
         XCTAssertEqual(compiled.maps.map(\.name), ["@c", "@h", "@l", "@a", "@s", "@v", "@m"] + runtimeMaps)
         let byName = Dictionary(uniqueKeysWithValues: compiled.maps.map { ($0.name, $0) })
         // Keyless aggregations are one-slot per-CPU arrays; histograms keep their bucket key.
         XCTAssertEqual(byName["@c"], MapSpec(name: "@c", type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
-        XCTAssertEqual(byName["@h"], MapSpec(name: "@h", type: .perCPUHash, keySize: 24, valueSize: 8, maxEntries: 4096))
-        XCTAssertEqual(byName["@l"], MapSpec(name: "@l", type: .perCPUHash, keySize: 16, valueSize: 8, maxEntries: 4096))
+        XCTAssertEqual(
+            byName["@h"], MapSpec(name: "@h", type: .perCPUHash, keySize: 24, valueSize: 8, maxEntries: 4096))
+        XCTAssertEqual(
+            byName["@l"], MapSpec(name: "@l", type: .perCPUHash, keySize: 16, valueSize: 8, maxEntries: 4096))
         XCTAssertEqual(byName["@a"], MapSpec(name: "@a", type: .perCPUArray, keySize: 4, valueSize: 16, maxEntries: 1))
-        XCTAssertEqual(byName["@s"], MapSpec(name: "@s", type: .perCPUHash, keySize: 24, valueSize: 8, maxEntries: 4096))
+        XCTAssertEqual(
+            byName["@s"], MapSpec(name: "@s", type: .perCPUHash, keySize: 24, valueSize: 8, maxEntries: 4096))
         XCTAssertEqual(byName["@v"], MapSpec(name: "@v", type: .hash, keySize: 8, valueSize: 16, maxEntries: 4096))
         XCTAssertEqual(byName["@m"], MapSpec(name: "@m", type: .perCPUArray, keySize: 4, valueSize: 16, maxEntries: 1))
         let calls = Set(compiled.programs[0].helperCalls)
@@ -123,11 +140,15 @@ final class CompilerTests: XCTestCase {
         XCTAssertNil(without.mapID(named: InternalMap.stacks))
         XCTAssertFalse(without.programs[0].helperCalls.contains(27))
 
-        for text in ["k:vfs_read { @[kstack] = count(); }", "u:/bin/sh:main { @[ustack] = count(); }",
-                     "k:vfs_read { @[kstack(5)] = count(); }", "k:vfs_read { printf(\"%s\", kstack); }"] {
+        for text in [
+            "k:vfs_read { @[kstack] = count(); }", "u:/bin/sh:main { @[ustack] = count(); }",
+            "k:vfs_read { @[kstack(5)] = count(); }", "k:vfs_read { printf(\"%s\", kstack); }",
+        ] {
             let with = try compile(text)
             assertWellFormed(with, text)
-            XCTAssertEqual(with.maps.last, MapSpec(name: ".stacks", type: .stackTrace, keySize: 4, valueSize: 127 * 8, maxEntries: 4096), text)
+            XCTAssertEqual(
+                with.maps.last,
+                MapSpec(name: ".stacks", type: .stackTrace, keySize: 4, valueSize: 127 * 8, maxEntries: 4096), text)
             XCTAssertTrue(with.programs[0].helperCalls.contains(27), "get_stackid in \(text)")
             XCTAssertTrue(with.programs[0].mapReferences.contains(with.mapID(named: ".stacks")!), text)
         }
@@ -177,10 +198,13 @@ final class CompilerTests: XCTestCase {
         for (text, helper) in cases {
             let compiled = try compile(text)
             assertWellFormed(compiled, text)
-            XCTAssertTrue(compiled.programs[0].helperCalls.contains(helper), "\(text) should call helper \(helper): \(compiled.programs[0].helperCalls)")
+            XCTAssertTrue(
+                compiled.programs[0].helperCalls.contains(helper),
+                "\(text) should call helper \(helper): \(compiled.programs[0].helperCalls)")
         }
         // Builtins computed at compile time call nothing.
-        let constant = try compile("BEGIN { @x = ncpus + cpid + 3; }", codegen: CodegenOptions(cpuCount: 4, childPID: 99))
+        let constant = try compile(
+            "BEGIN { @x = ncpus + cpid + 3; }", codegen: CodegenOptions(cpuCount: 4, childPID: 99))
         XCTAssertFalse(constant.programs[0].helperCalls.contains(14))
         XCTAssertFalse(constant.programs[0].helperCalls.contains(8))
     }
@@ -188,22 +212,30 @@ final class CompilerTests: XCTestCase {
     func testKaddrIsAnImmediate() throws {
         let compiled = try compile("BEGIN { @x = kaddr(\"jiffies\"); }")
         assertWellFormed(compiled)
-        XCTAssertTrue(compiled.programs[0].loadedConstants.contains(0xffff_ffff_82a0_b000), "\(compiled.programs[0].loadedConstants)")
+        XCTAssertTrue(
+            compiled.programs[0].loadedConstants.contains(0xffff_ffff_82a0_b000),
+            "\(compiled.programs[0].loadedConstants)")
     }
 
     func testSizeofIsAConstant() throws {
         func ir(_ text: String) throws -> String { try Compiler().intermediateRepresentation(try checkedProgram(text)) }
-        for (type, size) in [("int32", 4), ("uint8", 1), ("int16", 2), ("uint64", 8), ("char", 1), ("int", 4), ("struct task_struct *", 8)] {
-            XCTAssertEqual(try ir("BEGIN { @x = sizeof(\(type)); }"), try ir("BEGIN { @x = \(size); }"), "sizeof(\(type))")
+        for (type, size) in [
+            ("int32", 4), ("uint8", 1), ("int16", 2), ("uint64", 8), ("char", 1), ("int", 4),
+            ("struct task_struct *", 8),
+        ] {
+            XCTAssertEqual(
+                try ir("BEGIN { @x = sizeof(\(type)); }"), try ir("BEGIN { @x = \(size); }"), "sizeof(\(type))")
         }
         XCTAssertEqual(try ir("BEGIN { @x = sizeof(comm); }"), try ir("BEGIN { @x = 16; }"))
     }
 
     func testElapsedSubtractsTheStartTime() throws {
-        let compiled = try compile("BEGIN { @x = elapsed; }", codegen: CodegenOptions(startTimeNanoseconds: 0x1234_5678_9abc))
-        XCTAssertTrue(compiled.programs[0].loadedConstants.contains(0x1234_5678_9abc) ||
-                      compiled.programs[0].loadedConstants.contains(UInt64(bitPattern: -0x1234_5678_9abc)),
-                      "\(compiled.programs[0].loadedConstants)")
+        let compiled = try compile(
+            "BEGIN { @x = elapsed; }", codegen: CodegenOptions(startTimeNanoseconds: 0x1234_5678_9abc))
+        XCTAssertTrue(
+            compiled.programs[0].loadedConstants.contains(0x1234_5678_9abc)
+                || compiled.programs[0].loadedConstants.contains(UInt64(bitPattern: -0x1234_5678_9abc)),
+            "\(compiled.programs[0].loadedConstants)")
     }
 
     // MARK: Output
@@ -238,13 +270,18 @@ final class CompilerTests: XCTestCase {
     // MARK: Many language features at once
 
     func testControlFlowAndExpressionsCompile() throws {
-        let programs = [
-            "BEGIN { $i = 0; $sum = 0; while ($i < 10) { $sum += $i; $i++; if ($i == 7) { break; } } printf(\"%d\\n\", $sum); exit(); }",
-            "BEGIN { $i = 1; unroll(5) { $i = $i * 2; } for ($j : 0..4) { if ($j == 2) { continue; } $i += $j; } @x = $i; }",
+        let programs: [String] = [
+            "BEGIN { $i = 0; $sum = 0; while ($i < 10) { $sum += $i; $i++; if ($i == 7) { break; } } "
+                + "printf(\"%d\\n\", $sum); exit(); }",
+            "BEGIN { $i = 1; unroll(5) { $i = $i * 2; } for ($j : 0..4) { if ($j == 2) { continue; } $i += $j; } "
+                + "@x = $i; }",
             "BEGIN { $a = 3; printf(\"%s %d\\n\", $a > 2 ? \"yes\" : \"no\", -7 / 2 % 3); }",
-            "BEGIN { if (comm == \"bpfsh\") { printf(\"self\\n\"); } else if (strncmp(comm, \"sh\", 2) == 0) { exit(1); } else { return; } }",
-            "t:sched:sched_switch /args.prev_pid != 0 && args.next_pid > 0/ { @[args.prev_comm, args.next_comm] = count(); @lat = hist(args.prev_state); }",
-            "t:syscalls:sys_enter_openat { printf(\"%s %s\\n\", comm, str(args.filename)); @[str(args.filename, 32)] = count(); }",
+            "BEGIN { if (comm == \"bpfsh\") { printf(\"self\\n\"); } else if (strncmp(comm, \"sh\", 2) == 0) { "
+                + "exit(1); } else { return; } }",
+            "t:sched:sched_switch /args.prev_pid != 0 && args.next_pid > 0/ { "
+                + "@[args.prev_comm, args.next_comm] = count(); @lat = hist(args.prev_state); }",
+            "t:syscalls:sys_enter_openat { printf(\"%s %s\\n\", comm, str(args.filename)); "
+                + "@[str(args.filename, 32)] = count(); }",
             "t:sched:sched_process_exec { printf(\"%s\\n\", args.filename); }",
             "rt:sched_switch { @[args.prev->comm] = count(); @p = args.next->real_parent->tgid; }",
             "fentry:vfs_read { @bytes = sum(args.count); @f = args.file->f_flags; }",
@@ -252,7 +289,8 @@ final class CompilerTests: XCTestCase {
             "u:/bin/sh:main { printf(\"%s %d\\n\", str(arg0), reg(\"sp\")); @u[usym(arg1)] = count(); }",
             "profile:hz:99 { @[kstack, ustack, cpu] = count(); }",
             "interval:s:1 { print(@x); clear(@x); zero(@y); time(\"%H:%M\\n\"); } BEGIN { @x[1] = 1; @y = count(); }",
-            "BEGIN { @t[1, \"a\"] = (1, \"two\", comm); $t = @t[1, \"a\"]; printf(\"%d %s\\n\", $t.0, $t.1); delete(@t[1, \"a\"]); }",
+            "BEGIN { @t[1, \"a\"] = (1, \"two\", comm); $t = @t[1, \"a\"]; printf(\"%d %s\\n\", $t.0, $t.1); "
+                + "delete(@t[1, \"a\"]); }",
             "BEGIN { @s[\"a\"] = \"xy\"; @s[\"b\"] = comm; $v = @s[\"b\"]; printf(\"%s\\n\", $v); }",
             "BEGIN { $x = (uint8)300 + (int16)-1; $y = ~$x ^ 0xff << 2 >> 1 | 4 & 6; @z = !$y; @w--; ++@w; }",
             "k:vfs_read { @l[comm] = lhist(arg2, 0, 1000, 100); @k[ksym(reg(\"ip\"))] = count(); @i = ntop(2, arg0); }",
@@ -261,7 +299,8 @@ final class CompilerTests: XCTestCase {
         ]
         for text in programs {
             let options = SemanticAnalyzer.Options(positionalParameters: ["42", "str"])
-            let compiled = try compile(text, options: options, codegen: CodegenOptions(positionalParameters: ["42", "str"]))
+            let compiled = try compile(
+                text, options: options, codegen: CodegenOptions(positionalParameters: ["42", "str"]))
             assertWellFormed(compiled, text)
         }
     }

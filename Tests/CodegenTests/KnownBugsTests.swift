@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Codegen
 @testable import Language
 
@@ -12,8 +13,12 @@ final class CodegenKnownBugsTests: XCTestCase {
     /// `sizeof(u32)` is 8: the lowering's size table only knows int8/uint8/char/int16/
     /// uint16/short/int32/uint32/int and defaults to 8 (u16, s32, unsigned int, pid_t...).
     func testSizeofUsesTheTypeSize() throws {
-        for (type, size) in [("u32", 4), ("s32", 4), ("u16", 2), ("s16", 2), ("u8", 1), ("s8", 1), ("unsigned int", 4), ("pid_t", 4), ("bool", 1)] {
-            XCTAssertEqual(try ir("BEGIN { @x = sizeof(\(type)); }"), try ir("BEGIN { @x = \(size); }"), "sizeof(\(type))")
+        for (type, size) in [
+            ("u32", 4), ("s32", 4), ("u16", 2), ("s16", 2), ("u8", 1), ("s8", 1), ("unsigned int", 4), ("pid_t", 4),
+            ("bool", 1),
+        ] {
+            XCTAssertEqual(
+                try ir("BEGIN { @x = sizeof(\(type)); }"), try ir("BEGIN { @x = \(size); }"), "sizeof(\(type))")
         }
     }
 
@@ -22,8 +27,9 @@ final class CodegenKnownBugsTests: XCTestCase {
     func testCastToStringKeepsTheBytes() throws {
         let compiled = try compile("BEGIN { printf(\"%s\\n\", (string[8])\"abcdefgh\"); }")
         let abcdefg: UInt64 = 0x0067_6665_6463_6261
-        XCTAssertTrue(compiled.programs[0].loadedConstants.contains { $0 & 0x00ff_ffff_ffff_ffff == abcdefg },
-                      "the string's bytes never reach the event: \(compiled.programs[0].loadedConstants)")
+        XCTAssertTrue(
+            compiled.programs[0].loadedConstants.contains { $0 & 0x00ff_ffff_ffff_ffff == abcdefg },
+            "the string's bytes never reach the event: \(compiled.programs[0].loadedConstants)")
     }
 
     /// In fexit programs `retval` reads `pt_regs->ax` (offset 80) from the context, which
@@ -31,7 +37,7 @@ final class CodegenKnownBugsTests: XCTestCase {
     /// arguments) the return value is at offset 32.
     func testFexitRetvalFollowsTheArguments() throws {
         let program = try compile("fexit:vfs_read { @x = retval; }").programs[0]
-        let loads = program.decoded.filter { $0.opcode == 0x79 } // ldx u64
+        let loads = program.decoded.filter { $0.opcode == 0x79 }  // ldx u64
         XCTAssertTrue(loads.contains { $0.offset == 32 }, "\(loads)")
         XCTAssertFalse(loads.contains { $0.offset == 80 }, "\(loads)")
     }
@@ -42,8 +48,10 @@ final class CodegenKnownBugsTests: XCTestCase {
         let text = "BEGIN { @h[1] = hist(2); delete(@h[1]); }"
         do {
             let compiled = try compile(text)
-            XCTAssertTrue(compiled.programs[0].helperCalls.contains(3) || compiled.programs[0].helperCalls.filter { $0 == 130 }.count > 0,
-                          "delete() neither deletes nor asks user space to: \(compiled.programs[0].helperCalls)")
+            XCTAssertTrue(
+                compiled.programs[0].helperCalls.contains(3)
+                    || compiled.programs[0].helperCalls.filter { $0 == 130 }.count > 0,
+                "delete() neither deletes nor asks user space to: \(compiled.programs[0].helperCalls)")
         } catch let list as DiagnosticList {
             XCTAssertFalse(list.diagnostics.isEmpty)
         }

@@ -1,5 +1,6 @@
 import LanguageTestSupport
 import XCTest
+
 @testable import Codegen
 @testable import Language
 
@@ -11,8 +12,10 @@ func checkedProgram(_ text: String, options: SemanticAnalyzer.Options = .init())
     return try SemanticAnalyzer.check(program, source: file, catalogue: FakeCatalogue(), options: options)
 }
 
-func compile(_ text: String, options: SemanticAnalyzer.Options = .init(),
-             codegen: CodegenOptions = CodegenOptions(), keepIR: Bool = false) throws -> CompiledProgram {
+func compile(
+    _ text: String, options: SemanticAnalyzer.Options = .init(),
+    codegen: CodegenOptions = CodegenOptions(), keepIR: Bool = false
+) throws -> CompiledProgram {
     try Compiler(options: codegen).compile(try checkedProgram(text, options: options), keepIR: keepIR)
 }
 
@@ -64,13 +67,17 @@ extension ProgramSpec {
     /// Helper ids of every `call` instruction, in order.
     var helperCalls: [Int32] {
         let all = decoded
-        return instructionStarts.compactMap { all[$0].opcode == Instruction.call && all[$0].src == 0 ? all[$0].imm : nil }
+        return instructionStarts.compactMap {
+            all[$0].opcode == Instruction.call && all[$0].src == 0 ? all[$0].imm : nil
+        }
     }
 
     /// Map ids referenced by `ld_imm64` with BPF_PSEUDO_MAP_FD.
     var mapReferences: [Int32] {
         let all = decoded
-        return instructionStarts.compactMap { all[$0].opcode == Instruction.ldImm64 && all[$0].src == 1 ? all[$0].imm : nil }
+        return instructionStarts.compactMap {
+            all[$0].opcode == Instruction.ldImm64 && all[$0].src == 1 ? all[$0].imm : nil
+        }
     }
 
     /// 64-bit constants put in registers: plain `ld_imm64`, or a 64-bit `mov` of a
@@ -91,8 +98,11 @@ extension ProgramSpec {
 /// stay inside the program, and the program has an `exit` and cannot run off its end: the
 /// last instruction is `exit` or an unconditional jump, as the kernel's verifier requires
 /// (LLVM may place a block that jumps back to the exit last).
-func assertWellFormed(_ compiled: CompiledProgram, _ label: String = "", file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(compiled.programs.count, compiled.checked.units.count, "one program per unit \(label)", file: file, line: line)
+func assertWellFormed(
+    _ compiled: CompiledProgram, _ label: String = "", file: StaticString = #filePath, line: UInt = #line
+) {
+    XCTAssertEqual(
+        compiled.programs.count, compiled.checked.units.count, "one program per unit \(label)", file: file, line: line)
     for (index, program) in compiled.programs.enumerated() {
         let all = program.decoded
         let where_ = "\(label) program \(index) (\(program.target.name))"
@@ -101,9 +111,12 @@ func assertWellFormed(_ compiled: CompiledProgram, _ label: String = "", file: S
         XCTAssertFalse(all.isEmpty, "no instructions in \(where_)", file: file, line: line)
         XCTAssertLessThanOrEqual(all.count, 1_000_000, where_, file: file, line: line)
         guard let last = all.last else { continue }
-        XCTAssertTrue(last.opcode == Instruction.exit || last.opcode == Instruction.ja,
-                      "\(where_) may run off its end: \(last)", file: file, line: line)
-        XCTAssertTrue(program.instructionStarts.contains { all[$0].opcode == Instruction.exit }, "\(where_) has no exit", file: file, line: line)
+        XCTAssertTrue(
+            last.opcode == Instruction.exit || last.opcode == Instruction.ja,
+            "\(where_) may run off its end: \(last)", file: file, line: line)
+        XCTAssertTrue(
+            program.instructionStarts.contains { all[$0].opcode == Instruction.exit }, "\(where_) has no exit",
+            file: file, line: line)
         let starts = Set(program.instructionStarts)
         for index in program.instructionStarts {
             let insn = all[index]
@@ -113,16 +126,25 @@ func assertWellFormed(_ compiled: CompiledProgram, _ label: String = "", file: S
             case Instruction.ldImm64:
                 XCTAssertLessThan(index + 1, all.count, "truncated ld_imm64 in \(where_)", file: file, line: line)
                 if index + 1 < all.count {
-                    XCTAssertEqual(all[index + 1].opcode, 0, "ld_imm64 second half in \(where_) at \(index)", file: file, line: line)
+                    XCTAssertEqual(
+                        all[index + 1].opcode, 0, "ld_imm64 second half in \(where_) at \(index)", file: file,
+                        line: line)
                 }
-                XCTAssertTrue(insn.src == 0 || insn.src == 1, "ld_imm64 with src \(insn.src) in \(where_)", file: file, line: line)
+                XCTAssertTrue(
+                    insn.src == 0 || insn.src == 1, "ld_imm64 with src \(insn.src) in \(where_)", file: file, line: line
+                )
                 if insn.src == 1 {
-                    XCTAssertTrue((1...Int32(compiled.maps.count)).contains(insn.imm),
-                                  "map id \(insn.imm) not in 1...\(compiled.maps.count) in \(where_) at \(index)", file: file, line: line)
+                    XCTAssertTrue(
+                        (1...Int32(compiled.maps.count)).contains(insn.imm),
+                        "map id \(insn.imm) not in 1...\(compiled.maps.count) in \(where_) at \(index)", file: file,
+                        line: line)
                 }
             case Instruction.call:
-                XCTAssertEqual(insn.src, 0, "only helper calls are expected in \(where_) at \(index)", file: file, line: line)
-                XCTAssertTrue(knownHelpers.contains(insn.imm), "unexpected helper \(insn.imm) in \(where_) at \(index)", file: file, line: line)
+                XCTAssertEqual(
+                    insn.src, 0, "only helper calls are expected in \(where_) at \(index)", file: file, line: line)
+                XCTAssertTrue(
+                    knownHelpers.contains(insn.imm), "unexpected helper \(insn.imm) in \(where_) at \(index)",
+                    file: file, line: line)
             case Instruction.exit:
                 break
             default:
@@ -131,7 +153,9 @@ func assertWellFormed(_ compiled: CompiledProgram, _ label: String = "", file: S
                     XCTFail("legacy LD instruction \(insn) in \(where_) at \(index)", file: file, line: line)
                 case 0x05, 0x06:
                     let target = index + 1 + Int(insn.offset)
-                    XCTAssertTrue(starts.contains(target), "jump to \(target) outside \(where_) (\(all.count) slots) at \(index)", file: file, line: line)
+                    XCTAssertTrue(
+                        starts.contains(target), "jump to \(target) outside \(where_) (\(all.count) slots) at \(index)",
+                        file: file, line: line)
                 default:
                     break
                 }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Kernel
 
 final class CatalogueBTFTests: XCTestCase {
@@ -13,7 +14,8 @@ final class CatalogueBTFTests: XCTestCase {
         let btf = try loadBTF()
         let arguments = try btf.tracepointArguments("sched_switch")
         XCTAssertEqual(arguments.map(\.name), ["preempt", "prev", "next", "prev_state"])
-        XCTAssertEqual(arguments.map(\.typeName), ["bool", "struct task_struct *", "struct task_struct *", "unsigned int"])
+        XCTAssertEqual(
+            arguments.map(\.typeName), ["bool", "struct task_struct *", "struct task_struct *", "unsigned int"])
         XCTAssertEqual(arguments.map(\.size), [1, 8, 8, 4])
         XCTAssertEqual(arguments.map(\.isPointer), [false, true, true, false])
         XCTAssertEqual(arguments.map(\.isSigned), [false, false, false, false])
@@ -38,7 +40,8 @@ final class CatalogueBTFTests: XCTestCase {
         XCTAssertGreaterThan(names.count, 500)
         XCTAssertTrue(names.contains("sched_switch"))
         XCTAssertEqual(names, names.sorted())
-        XCTAssertEqual(try catalogue.tracepointBTFTypeID("sched_switch"), try VmlinuxBTF.shared().tracepointTypeID("sched_switch"))
+        XCTAssertEqual(
+            try catalogue.tracepointBTFTypeID("sched_switch"), try VmlinuxBTF.shared().tracepointTypeID("sched_switch"))
         XCTAssertThrowsError(try catalogue.rawTracepointArguments("no_such_tracepoint")) { error in
             XCTAssertEqual(error as? CatalogueError, .btf(.noSuchTracepoint("no_such_tracepoint")))
         }

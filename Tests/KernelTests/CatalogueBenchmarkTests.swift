@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Kernel
 
 /// Figures, not assertions: run with BPFSH_BENCH=1 to print how long catalogue work takes
@@ -23,20 +24,29 @@ final class CatalogueBenchmarkTests: XCTestCase {
 
         let catalogue = ProbeCatalogue()
         lines.append("tracefs locate: \(milliseconds(clock.measure { _ = try? catalogue.traceFS() }))")
-        lines.append("sched_switch format, read + parse (cold): \(milliseconds(clock.measure { _ = try? catalogue.format(category: "sched", event: "sched_switch") }))")
-        lines.append("sched_switch format, cached: \(milliseconds(clock.measure { _ = try? catalogue.format(category: "sched", event: "sched_switch") }))")
+        let coldFormat = clock.measure { _ = try? catalogue.format(category: "sched", event: "sched_switch") }
+        lines.append("sched_switch format, read + parse (cold): \(milliseconds(coldFormat))")
+        let cachedFormat = clock.measure { _ = try? catalogue.format(category: "sched", event: "sched_switch") }
+        lines.append("sched_switch format, cached: \(milliseconds(cachedFormat))")
         let text = try SystemFile.readText("/sys/kernel/tracing/events/sched/sched_switch/format").get()
-        let parse = clock.measure { for _ in 0..<1000 { _ = TracepointFormatParser.parse(text, category: "sched", event: "sched_switch") } }
+        let parse = clock.measure {
+            for _ in 0..<1000 { _ = TracepointFormatParser.parse(text, category: "sched", event: "sched_switch") }
+        }
         lines.append("sched_switch parse only: \(milliseconds(parse / 1000))")
 
         let fresh = ProbeCatalogue()
-        lines.append("list tracepoint:sched:* (cold, reads available_events): \(milliseconds(clock.measure { _ = fresh.list(matching: "tracepoint:sched:*") }))")
-        lines.append("list tracepoint:sched:* (warm): \(milliseconds(clock.measure { _ = fresh.list(matching: "tracepoint:sched:*") }))")
+        let coldList = clock.measure { _ = fresh.list(matching: "tracepoint:sched:*") }
+        lines.append("list tracepoint:sched:* (cold, reads available_events): \(milliseconds(coldList))")
+        let warmList = clock.measure { _ = fresh.list(matching: "tracepoint:sched:*") }
+        lines.append("list tracepoint:sched:* (warm): \(milliseconds(warmList))")
         lines.append("list * (all providers, warm): \(milliseconds(clock.measure { _ = fresh.list(matching: "*") }))")
-        lines.append("list -v tracepoint:* (all formats, cold): \(milliseconds(clock.measure { _ = fresh.list(matching: "tracepoint:*", verbose: true) }))")
-        lines.append("list -v rawtracepoint:* (BTF args): \(milliseconds(clock.measure { _ = fresh.list(matching: "rawtracepoint:*", verbose: true) }))")
+        let verboseTracepoints = clock.measure { _ = fresh.list(matching: "tracepoint:*", verbose: true) }
+        lines.append("list -v tracepoint:* (all formats, cold): \(milliseconds(verboseTracepoints))")
+        let verboseRawTracepoints = clock.measure { _ = fresh.list(matching: "rawtracepoint:*", verbose: true) }
+        lines.append("list -v rawtracepoint:* (BTF args): \(milliseconds(verboseRawTracepoints))")
         let alternatives = KprobeAlternatives(catalogue: fresh)
-        lines.append("kprobe alternatives for vfs_read: \(milliseconds(clock.measure { _ = alternatives.suggestions(for: "vfs_read") }))")
+        let suggestions = clock.measure { _ = alternatives.suggestions(for: "vfs_read") }
+        lines.append("kprobe alternatives for vfs_read: \(milliseconds(suggestions))")
         print(lines.joined(separator: "\n"))
     }
 }

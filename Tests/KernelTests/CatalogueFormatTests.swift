@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Kernel
 
 final class CatalogueFormatTests: XCTestCase {
@@ -9,10 +10,12 @@ final class CatalogueFormatTests: XCTestCase {
         let format = TracepointFormatParser.parse(Support.schedSwitchFormat, category: "sched", event: "sched_switch")
         XCTAssertEqual(format.id, 372)
         XCTAssertEqual(format.unparsedLines, [])
-        XCTAssertEqual(format.fields.map(\.name),
-                       ["prev_comm", "prev_pid", "prev_prio", "prev_state", "next_comm", "next_pid", "next_prio"])
-        XCTAssertEqual(format.commonFields.map(\.name),
-                       ["common_type", "common_flags", "common_preempt_count", "common_pid"])
+        XCTAssertEqual(
+            format.fields.map(\.name),
+            ["prev_comm", "prev_pid", "prev_prio", "prev_state", "next_comm", "next_pid", "next_prio"])
+        XCTAssertEqual(
+            format.commonFields.map(\.name),
+            ["common_type", "common_flags", "common_preempt_count", "common_pid"])
 
         let prevComm = format.field(named: "prev_comm")
         XCTAssertEqual(prevComm?.layout, .array(element: "char", count: 16))
@@ -36,7 +39,8 @@ final class CatalogueFormatTests: XCTestCase {
     }
 
     func testSyscallArgumentsUseTheRecordSizeAndPointers() {
-        let format = TracepointFormatParser.parse(Support.sysEnterOpenatFormat, category: "syscalls", event: "sys_enter_openat")
+        let format = TracepointFormatParser.parse(
+            Support.sysEnterOpenatFormat, category: "syscalls", event: "sys_enter_openat")
         let filename = format.field(named: "filename")
         XCTAssertEqual(filename?.typeName, "const char *")
         XCTAssertEqual(filename?.layout, .pointer)
@@ -51,7 +55,8 @@ final class CatalogueFormatTests: XCTestCase {
     }
 
     func testDataLocationStrings() {
-        let format = TracepointFormatParser.parse(Support.schedProcessExecFormat, category: "sched", event: "sched_process_exec")
+        let format = TracepointFormatParser.parse(
+            Support.schedProcessExecFormat, category: "sched", event: "sched_process_exec")
         guard let filename = format.field(named: "filename") else { return XCTFail("no filename field") }
         XCTAssertEqual(filename.layout, .dataLocation(element: "char"))
         XCTAssertEqual(filename.typeName, "__data_loc char[]")
@@ -71,23 +76,29 @@ final class CatalogueFormatTests: XCTestCase {
         func field(_ line: String) -> TracepointField? {
             TracepointFormatParser.parseField(Substring(line))
         }
-        XCTAssertEqual(field("field:unsigned long args[6];\toffset:16;\tsize:48;\tsigned:0;")?.layout,
-                       .array(element: "unsigned long", count: 6))
-        XCTAssertEqual(field("field:unsigned long args[];\toffset:24;\tsize:0;\tsigned:0;")?.layout,
-                       .flexibleArray(element: "unsigned long"))
-        XCTAssertEqual(field("field:__data_loc cpumask_t cpumask;\toffset:8;\tsize:4;\tsigned:0;")?.layout,
-                       .dataLocation(element: "cpumask_t"))
+        XCTAssertEqual(
+            field("field:unsigned long args[6];\toffset:16;\tsize:48;\tsigned:0;")?.layout,
+            .array(element: "unsigned long", count: 6))
+        XCTAssertEqual(
+            field("field:unsigned long args[];\toffset:24;\tsize:0;\tsigned:0;")?.layout,
+            .flexibleArray(element: "unsigned long"))
+        XCTAssertEqual(
+            field("field:__data_loc cpumask_t cpumask;\toffset:8;\tsize:4;\tsigned:0;")?.layout,
+            .dataLocation(element: "cpumask_t"))
         XCTAssertEqual(field("field:__data_loc u64[] stack;\toffset:8;\tsize:4;\tsigned:0;")?.elementType, "u64")
         let relative = field("field:__rel_loc char[] name;\toffset:12;\tsize:4;\tsigned:0;")
         XCTAssertEqual(relative?.layout, .relativeLocation(element: "char"))
         XCTAssertEqual(relative?.dynamicSpan(locationWord: (5 << 16) | 4)?.offset, 12 + 4 + 4)
-        XCTAssertEqual(field("field:u8 matrix[2][4];\toffset:8;\tsize:8;\tsigned:0;")?.layout,
-                       .array(element: "u8", count: 8))
-        XCTAssertEqual(field("field:char comm[TASK_COMM_LEN];\toffset:8;\tsize:16;\tsigned:1;")?.layout,
-                       .array(element: "char", count: nil))
+        XCTAssertEqual(
+            field("field:u8 matrix[2][4];\toffset:8;\tsize:8;\tsigned:0;")?.layout,
+            .array(element: "u8", count: 8))
+        XCTAssertEqual(
+            field("field:char comm[TASK_COMM_LEN];\toffset:8;\tsize:16;\tsigned:1;")?.layout,
+            .array(element: "char", count: nil))
         XCTAssertEqual(field("field special:struct pt_regs * regs;\toffset:8;\tsize:8;\tsigned:0;")?.isPointer, true)
-        XCTAssertEqual(field("field:const struct cred * cred;\toffset:8;\tsize:8;\tsigned:0;")?.typeName,
-                       "const struct cred *")
+        XCTAssertEqual(
+            field("field:const struct cred * cred;\toffset:8;\tsize:8;\tsigned:0;")?.typeName,
+            "const struct cred *")
         // Older kernels print no `signed:`.
         XCTAssertEqual(field("field:int x;\toffset:8;\tsize:4;")?.isSigned, false)
         XCTAssertNil(field("field:int;\toffset:8;\tsize:4;\tsigned:1;"), "no name")
@@ -172,7 +183,8 @@ final class CatalogueFormatTests: XCTestCase {
         ])
         let catalogue = ProbeCatalogue(traceFS: fake.traceFS)
         XCTAssertEqual(try catalogue.tracepointID(category: "sched", event: "sched_switch"), 372)
-        XCTAssertEqual(try catalogue.format(category: "syscalls", event: "sys_enter_openat").field(named: "mode")?.size, 8)
+        XCTAssertEqual(
+            try catalogue.format(category: "syscalls", event: "sys_enter_openat").field(named: "mode")?.size, 8)
         XCTAssertThrowsError(try catalogue.format(category: "sched", event: "sched_wakeup")) { error in
             guard case CatalogueError.noSuchTracepoint = error else { return XCTFail("unexpected \(error)") }
         }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Kernel
 
 /// The format parser reads kernel output, which changes between versions; whatever it is
@@ -67,11 +68,15 @@ final class CatalogueFuzzTests: XCTestCase {
     }
 
     func testMutatedRealFormatsNeverCrash() {
-        var seeds: [String] = [Support.schedSwitchFormat, Support.sysEnterOpenatFormat,
-                               Support.schedProcessExecFormat, Support.rawSyscallsEnterFormat]
+        var seeds: [String] = [
+            Support.schedSwitchFormat, Support.sysEnterOpenatFormat,
+            Support.schedProcessExecFormat, Support.rawSyscallsEnterFormat,
+        ]
         // On a real kernel, add a few more real files with unusual shapes.
-        for path in ["/sys/kernel/tracing/events/ipi/ipi_send_cpumask/format",
-                     "/sys/kernel/tracing/events/ftrace/function/format"] {
+        for path in [
+            "/sys/kernel/tracing/events/ipi/ipi_send_cpumask/format",
+            "/sys/kernel/tracing/events/ftrace/function/format",
+        ] {
             if case .success(let text) = SystemFile.readText(path) { seeds.append(text) }
         }
         var random = Generator(state: 0x5EED)
@@ -89,8 +94,11 @@ final class CatalogueFuzzTests: XCTestCase {
             let length = Int.random(in: 0..<300, using: &random)
             var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
             // Bias towards the parser's vocabulary so the deep paths are reached.
-            for _ in 0..<4 { bytes.insert(contentsOf: Self.interesting.randomElement(using: &random)!,
-                                          at: Int.random(in: 0...bytes.count, using: &random)) }
+            for _ in 0..<4 {
+                bytes.insert(
+                    contentsOf: Self.interesting.randomElement(using: &random)!,
+                    at: Int.random(in: 0...bytes.count, using: &random))
+            }
             let format = TracepointFormatParser.parse(String(decoding: bytes, as: UTF8.self), category: "r", event: "r")
             assertSane(format, "iteration \(iteration)")
         }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Kernel
 
 final class CatalogueGlobTests: XCTestCase {

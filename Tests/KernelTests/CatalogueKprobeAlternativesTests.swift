@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Kernel
 
 final class CatalogueKprobeAlternativesTests: XCTestCase {
@@ -20,10 +21,12 @@ final class CatalogueKprobeAlternativesTests: XCTestCase {
             "syscalls:sys_enter_openat": Support.sysEnterOpenatFormat,
         ])
         let alternatives = KprobeAlternatives(catalogue: ProbeCatalogue(traceFS: fake.traceFS))
-        XCTAssertEqual(alternatives.suggestions(for: "finish_task_switch").map(\.probe),
-                       ["tracepoint:sched:sched_switch", "software:context-switches:1"])
-        XCTAssertEqual(alternatives.suggestions(for: "do_sys_openat2").map(\.probe),
-                       ["tracepoint:syscalls:sys_enter_openat"])
+        XCTAssertEqual(
+            alternatives.suggestions(for: "finish_task_switch").map(\.probe),
+            ["tracepoint:sched:sched_switch", "software:context-switches:1"])
+        XCTAssertEqual(
+            alternatives.suggestions(for: "do_sys_openat2").map(\.probe),
+            ["tracepoint:syscalls:sys_enter_openat"])
         XCTAssertEqual(alternatives.suggestions(for: "vfs_read"), [])
         XCTAssertEqual(alternatives.suggestions(for: "try_to_wake_up"), [])
         let text = alternatives.explanation(for: "kprobe:finish_task_switch", unavailableReason: "no kprobes")
@@ -71,8 +74,9 @@ final class CatalogueKprobeAlternativesTests: XCTestCase {
             XCTAssertFalse(entry.functions.isEmpty)
             for suggestion in entry.suggestions {
                 let parts = suggestion.probe.split(separator: ":", omittingEmptySubsequences: false)
-                XCTAssertTrue(parts.first == "tracepoint" ? parts.count == 3 : parts.first == "software",
-                              suggestion.probe)
+                XCTAssertTrue(
+                    parts.first == "tracepoint" ? parts.count == 3 : parts.first == "software",
+                    suggestion.probe)
                 XCTAssertFalse(suggestion.note.isEmpty)
             }
         }
@@ -81,11 +85,14 @@ final class CatalogueKprobeAlternativesTests: XCTestCase {
     func testTableTracepointsMostlyExistHere() throws {
         try Support.requireRoot("reading tracefs")
         let catalogue = ProbeCatalogue()
-        let tracepoints = KprobeAlternatives.table.flatMap(\.suggestions).map(\.probe).filter { $0.hasPrefix("tracepoint:") }
-        let missing = Set(tracepoints.filter { probe in
-            let parts = probe.split(separator: ":")
-            return !catalogue.hasTracepoint(category: String(parts[1]), event: String(parts[2]))
-        })
+        let tracepoints = KprobeAlternatives.table.flatMap(\.suggestions).map(\.probe).filter {
+            $0.hasPrefix("tracepoint:")
+        }
+        let missing = Set(
+            tracepoints.filter { probe in
+                let parts = probe.split(separator: ":")
+                return !catalogue.hasTracepoint(category: String(parts[1]), event: String(parts[2]))
+            })
         // A few rows name older kernels' events; most must exist on a current kernel.
         XCTAssertLessThan(missing.count, 6, "missing here: \(missing.sorted())")
     }

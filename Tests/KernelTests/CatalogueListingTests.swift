@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Kernel
 
 final class CatalogueListingTests: XCTestCase {
@@ -8,12 +9,14 @@ final class CatalogueListingTests: XCTestCase {
         // What current bpftrace prints for `bpftrace -l 'software:*'`: names and aliases,
         // each with a trailing colon, in byte order.
         let listing = ProbeCatalogue(traceFS: TraceFS(root: "/nonexistent")).list(matching: "software:*")
-        XCTAssertEqual(listing.lines, [
-            "software:alignment-faults:", "software:bpf-output:", "software:context-switches:",
-            "software:cpu-clock:", "software:cpu-migrations:", "software:cpu:", "software:cs:",
-            "software:dummy:", "software:emulation-faults:", "software:faults:", "software:major-faults:",
-            "software:minor-faults:", "software:page-faults:", "software:task-clock:",
-        ])
+        XCTAssertEqual(
+            listing.lines,
+            [
+                "software:alignment-faults:", "software:bpf-output:", "software:context-switches:",
+                "software:cpu-clock:", "software:cpu-migrations:", "software:cpu:", "software:cs:",
+                "software:dummy:", "software:emulation-faults:", "software:faults:", "software:major-faults:",
+                "software:minor-faults:", "software:page-faults:", "software:task-clock:",
+            ])
         XCTAssertEqual(listing.warnings, [])
     }
 
@@ -24,7 +27,9 @@ final class CatalogueListingTests: XCTestCase {
         XCTAssertTrue(hardware.contains("hardware:cpu-cycles:"))
         XCTAssertTrue(hardware.contains("hardware:branches:"))
         XCTAssertEqual(hardware.count, 12)
-        XCTAssertEqual(catalogue.list(matching: "s:cpu*").lines, ["software:cpu-clock:", "software:cpu-migrations:", "software:cpu:"])
+        XCTAssertEqual(
+            catalogue.list(matching: "s:cpu*").lines,
+            ["software:cpu-clock:", "software:cpu-migrations:", "software:cpu:"])
         XCTAssertEqual(catalogue.list(matching: "software:cpu-clock:1000").lines, ["software:cpu-clock:"])
         let cpu = PerfEventCatalogue.event(.software, named: "cpu")
         XCTAssertEqual(cpu?.name, "cpu-clock")
@@ -41,13 +46,18 @@ final class CatalogueListingTests: XCTestCase {
             "raw_syscalls:sys_enter": Support.rawSyscallsEnterFormat,
         ])
         let catalogue = ProbeCatalogue(traceFS: fake.traceFS, btfPath: "/nonexistent/btf")
-        XCTAssertEqual(catalogue.list(matching: "tracepoint:sched:*").lines,
-                       ["tracepoint:sched:sched_process_exec", "tracepoint:sched:sched_switch"])
-        XCTAssertEqual(catalogue.list(matching: "t:*:sys_enter*").lines,
-                       ["tracepoint:raw_syscalls:sys_enter", "tracepoint:syscalls:sys_enter_openat"])
-        XCTAssertEqual(catalogue.list(matching: "tracepoint:sched:sched_{switch,wakeup}").lines,
-                       ["tracepoint:sched:sched_switch"])
-        XCTAssertEqual(catalogue.list(matching: "tracepoint:sched:sched_switch", verbose: true).text, """
+        XCTAssertEqual(
+            catalogue.list(matching: "tracepoint:sched:*").lines,
+            ["tracepoint:sched:sched_process_exec", "tracepoint:sched:sched_switch"])
+        XCTAssertEqual(
+            catalogue.list(matching: "t:*:sys_enter*").lines,
+            ["tracepoint:raw_syscalls:sys_enter", "tracepoint:syscalls:sys_enter_openat"])
+        XCTAssertEqual(
+            catalogue.list(matching: "tracepoint:sched:sched_{switch,wakeup}").lines,
+            ["tracepoint:sched:sched_switch"])
+        XCTAssertEqual(
+            catalogue.list(matching: "tracepoint:sched:sched_switch", verbose: true).text,
+            """
             tracepoint:sched:sched_switch
                 char prev_comm[16]
                 pid_t prev_pid
@@ -59,9 +69,12 @@ final class CatalogueListingTests: XCTestCase {
 
             """)
         // Without BTF, raw tracepoints come from tracefs, minus the syscalls:* wrappers.
-        XCTAssertEqual(catalogue.list(matching: "rawtracepoint:*").lines,
-                       ["rawtracepoint:vmlinux:sched_process_exec", "rawtracepoint:vmlinux:sched_switch",
-                        "rawtracepoint:vmlinux:sys_enter"])
+        XCTAssertEqual(
+            catalogue.list(matching: "rawtracepoint:*").lines,
+            [
+                "rawtracepoint:vmlinux:sched_process_exec", "rawtracepoint:vmlinux:sched_switch",
+                "rawtracepoint:vmlinux:sys_enter",
+            ])
         XCTAssertEqual(catalogue.list(matching: "nosuch:*").warnings, ["unknown probe type 'nosuch'"])
         XCTAssertEqual(catalogue.list(matching: "uprobe:/bin/sh:*").lines, [])
     }
@@ -77,14 +90,16 @@ final class CatalogueListingTests: XCTestCase {
         // Exactly the sched events tracefs lists, nothing outside the glob.
         let traceFS = try catalogue.traceFS()
         let events = try SystemFile.readText(traceFS.path("available_events")).get()
-        let expected = events.split(separator: "\n").filter { $0.hasPrefix("sched:") }.map { "tracepoint:" + $0 }.sorted()
+        let expected = events.split(separator: "\n").filter { $0.hasPrefix("sched:") }.map { "tracepoint:" + $0 }
+            .sorted()
         XCTAssertEqual(listing.lines, expected)
         XCTAssertEqual(listing.lines, listing.lines.sorted())
 
         let all = catalogue.list(matching: "tracepoint:*").lines
         XCTAssertEqual(all.count, events.split(separator: "\n").count)
-        XCTAssertEqual(catalogue.list(matching: "tracepoint:sched:sched_{switch,wakeup}").lines,
-                       ["tracepoint:sched:sched_switch", "tracepoint:sched:sched_wakeup"])
+        XCTAssertEqual(
+            catalogue.list(matching: "tracepoint:sched:sched_{switch,wakeup}").lines,
+            ["tracepoint:sched:sched_switch", "tracepoint:sched:sched_wakeup"])
     }
 
     func testRealVerboseListingMatchesBpftrace() throws {
@@ -101,11 +116,14 @@ final class CatalogueListingTests: XCTestCase {
     func testRealRawTracepointAndBareListing() throws {
         try Support.requireRoot("listing tracefs")
         let catalogue = ProbeCatalogue()
-        XCTAssertEqual(catalogue.list(matching: "rawtracepoint:sched_switch").lines, ["rawtracepoint:vmlinux:sched_switch"])
-        XCTAssertEqual(catalogue.list(matching: "rt:vmlinux:sched_switch").lines, ["rawtracepoint:vmlinux:sched_switch"])
+        XCTAssertEqual(
+            catalogue.list(matching: "rawtracepoint:sched_switch").lines, ["rawtracepoint:vmlinux:sched_switch"])
+        XCTAssertEqual(
+            catalogue.list(matching: "rt:vmlinux:sched_switch").lines, ["rawtracepoint:vmlinux:sched_switch"])
         let verbose = catalogue.list(matching: "rawtracepoint:sched_switch", verbose: true)
-        XCTAssertEqual(verbose.entries.first?.arguments,
-                       ["bool preempt", "struct task_struct * prev", "struct task_struct * next", "unsigned int prev_state"])
+        XCTAssertEqual(
+            verbose.entries.first?.arguments,
+            ["bool preempt", "struct task_struct * prev", "struct task_struct * next", "unsigned int prev_state"])
         let bare = catalogue.list(matching: "sched_switch").lines
         XCTAssertEqual(bare, ["rawtracepoint:vmlinux:sched_switch", "tracepoint:sched:sched_switch"])
         let sleepers = catalogue.list(matching: "*nanosleep*").lines

@@ -1,8 +1,10 @@
-import XCTest
 import TestSupport
+import XCTest
+
 @testable import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Helpers shared by the catalogue and feature tests.
@@ -31,7 +33,12 @@ enum KernelCatalogueTestSupport {
         \tfield:pid_t next_pid;\toffset:56;\tsize:4;\tsigned:1;
         \tfield:int next_prio;\toffset:60;\tsize:4;\tsigned:1;
 
-        print fmt: "prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s%s ==> next_comm=%s next_pid=%d next_prio=%d", REC->prev_comm, REC->prev_pid, REC->prev_prio, (REC->prev_state & ((((0x00000000 | 0x00000001 | 0x00000002 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00000040) + 1) << 1) - 1)) ? __print_flags(REC->prev_state & ((((0x00000000 | 0x00000001 | 0x00000002 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00000040) + 1) << 1) - 1), "|", { 0x00000001, "S" }, { 0x00000002, "D" }) : "R", REC->next_comm, REC->next_pid, REC->next_prio
+        print fmt: "prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s%s ==> next_comm=%s next_pid=%d next_prio=%d", \
+        REC->prev_comm, REC->prev_pid, REC->prev_prio, (REC->prev_state & ((((0x00000000 | 0x00000001 | 0x00000002 | \
+        0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00000040) + 1) << 1) - 1)) ? \
+        __print_flags(REC->prev_state & ((((0x00000000 | 0x00000001 | 0x00000002 | 0x00000004 | 0x00000008 | \
+        0x00000010 | 0x00000020 | 0x00000040) + 1) << 1) - 1), "|", { 0x00000001, "S" }, { 0x00000002, "D" }) : "R", \
+        REC->next_comm, REC->next_pid, REC->next_prio
 
         """
 
@@ -50,7 +57,8 @@ enum KernelCatalogueTestSupport {
         \tfield:int flags;\toffset:32;\tsize:8;\tsigned:0;
         \tfield:umode_t mode;\toffset:40;\tsize:8;\tsigned:0;
 
-        print fmt: "dfd: 0x%08lx, filename: 0x%08lx, flags: 0x%08lx, mode: 0x%08lx", ((unsigned long)(REC->dfd)), ((unsigned long)(REC->filename)), ((unsigned long)(REC->flags)), ((unsigned long)(REC->mode))
+        print fmt: "dfd: 0x%08lx, filename: 0x%08lx, flags: 0x%08lx, mode: 0x%08lx", ((unsigned long)(REC->dfd)), \
+        ((unsigned long)(REC->filename)), ((unsigned long)(REC->flags)), ((unsigned long)(REC->mode))
 
         """
 
@@ -83,7 +91,8 @@ enum KernelCatalogueTestSupport {
         \tfield:long id;\toffset:8;\tsize:8;\tsigned:1;
         \tfield:unsigned long args[6];\toffset:16;\tsize:48;\tsigned:0;
 
-        print fmt: "NR %ld (%lx, %lx, %lx, %lx, %lx, %lx)", REC->id, REC->args[0], REC->args[1], REC->args[2], REC->args[3], REC->args[4], REC->args[5]
+        print fmt: "NR %ld (%lx, %lx, %lx, %lx, %lx, %lx)", REC->id, REC->args[0], REC->args[1], REC->args[2], \
+        REC->args[3], REC->args[4], REC->args[5]
 
         """
 

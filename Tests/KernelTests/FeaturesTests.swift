@@ -1,22 +1,25 @@
 import XCTest
+
 @testable import Kernel
 
 final class FeaturesTests: XCTestCase {
     typealias Support = KernelCatalogueTestSupport
 
     func testBannerAndReportRendering() {
-        let features = KernelFeatures(results: [
-            FeatureResult(feature: .btf, status: .works, evidence: "/sys/kernel/btf/vmlinux"),
-            FeatureResult(feature: .tracepoints, status: .works, evidence: "loaded"),
-            FeatureResult(feature: .uprobes, status: .works, evidence: "PMU"),
-            FeatureResult(feature: .perfSampling, status: .works, evidence: "cpu-clock"),
-            FeatureResult(feature: .kprobes, status: .unsupported(reason: "no kprobe PMU"), evidence: "looked"),
-            FeatureResult(feature: .fentry, status: .unsupported(reason: "EPERM"), evidence: "loaded"),
-            FeatureResult(feature: .hardwarePMCs, status: .unsupported(reason: "ENOENT"), evidence: "opened"),
-            FeatureResult(feature: .ringBuffer, status: .unknown(reason: "needs CAP_BPF"), evidence: "created"),
-        ], probeDuration: .milliseconds(12))
-        XCTAssertEqual(features.banner(),
-                       "BTF ✓ · tracepoints ✓ · uprobes ✓ · perf sampling ✓ · kprobes ✗ · fentry ✗ · PMCs ✗")
+        let features = KernelFeatures(
+            results: [
+                FeatureResult(feature: .btf, status: .works, evidence: "/sys/kernel/btf/vmlinux"),
+                FeatureResult(feature: .tracepoints, status: .works, evidence: "loaded"),
+                FeatureResult(feature: .uprobes, status: .works, evidence: "PMU"),
+                FeatureResult(feature: .perfSampling, status: .works, evidence: "cpu-clock"),
+                FeatureResult(feature: .kprobes, status: .unsupported(reason: "no kprobe PMU"), evidence: "looked"),
+                FeatureResult(feature: .fentry, status: .unsupported(reason: "EPERM"), evidence: "loaded"),
+                FeatureResult(feature: .hardwarePMCs, status: .unsupported(reason: "ENOENT"), evidence: "opened"),
+                FeatureResult(feature: .ringBuffer, status: .unknown(reason: "needs CAP_BPF"), evidence: "created"),
+            ], probeDuration: .milliseconds(12))
+        XCTAssertEqual(
+            features.banner(),
+            "BTF ✓ · tracepoints ✓ · uprobes ✓ · perf sampling ✓ · kprobes ✗ · fentry ✗ · PMCs ✗")
         XCTAssertEqual(features[.kprobes], .unsupported(reason: "no kprobe PMU"))
         XCTAssertEqual(features[.stackMaps], .unknown(reason: "not probed"))
         XCTAssertFalse(features[.ringBuffer].isConclusive)
@@ -80,10 +83,12 @@ final class FeaturesTests: XCTestCase {
         // The development and CI machine has no kprobes (CONFIG_KPROBES off), refuses
         // trampolines and has no `cpu` PMU. Elsewhere these are facts to report, not to assert.
         guard !SystemFile.exists("/sys/bus/event_source/devices/kprobe"),
-              !SystemFile.exists("/sys/bus/event_source/devices/cpu") else { return }
+            !SystemFile.exists("/sys/bus/event_source/devices/cpu")
+        else { return }
         let features = KernelFeatures.probe(features: KernelFeatures.bannerFeatures)
-        XCTAssertEqual(features.banner(),
-                       "BTF ✓ · tracepoints ✓ · uprobes ✓ · perf sampling ✓ · kprobes ✗ · fentry ✗ · PMCs ✗",
-                       features.report())
+        XCTAssertEqual(
+            features.banner(),
+            "BTF ✓ · tracepoints ✓ · uprobes ✓ · perf sampling ✓ · kprobes ✗ · fentry ✗ · PMCs ✗",
+            features.report())
     }
 }

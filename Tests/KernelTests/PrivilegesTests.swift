@@ -3,7 +3,9 @@ import XCTest
 
 /// Reading effective capabilities and saying what is missing.
 final class PrivilegesTests: XCTestCase {
-    let rootStatus = "Name:\tbpfsh\nUmask:\t0022\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\n"
+    let rootStatus =
+        "Name:\tbpfsh\nUmask:\t0022\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
+        + "CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\n"
 
     func testParsesCapEff() throws {
         let root = try XCTUnwrap(Privileges.parse(status: rootStatus))
@@ -33,8 +35,9 @@ final class PrivilegesTests: XCTestCase {
         let report = try XCTUnwrap(none.startupReport)
         XCTAssertTrue(report.contains("lacks CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN would also do)"), report)
         XCTAssertTrue(report.contains("help") && report.contains("load") && report.contains("tutorials"), report)
-        XCTAssertEqual(none.explainDenied("creating map m_n"),
-                       "creating map m_n needs CAP_BPF and CAP_PERFMON, which this process lacks (run as root, or grant them)")
+        XCTAssertEqual(
+            none.explainDenied("creating map m_n"),
+            "creating map m_n needs CAP_BPF and CAP_PERFMON, which this process lacks (run as root, or grant them)")
 
         XCTAssertEqual(mask([.bpf]).missingForTracing, [.perfmon])
         XCTAssertEqual(mask([.perfmon]).missingForTracing, [.bpf])

@@ -6,75 +6,108 @@ public final class FakeCatalogue: ProbeCatalogue {
     public init() {}
 
     public static let tracepoints: [(name: String, fields: [ContextField])] = [
-        ("sched:sched_switch", [
-            ContextField(name: "prev_comm", offset: 8, size: 16, kind: .charArray(length: 16)),
-            ContextField(name: "prev_pid", offset: 24, size: 4, kind: .integer(signed: true)),
-            ContextField(name: "prev_prio", offset: 28, size: 4, kind: .integer(signed: true)),
-            ContextField(name: "prev_state", offset: 32, size: 8, kind: .integer(signed: true)),
-            ContextField(name: "next_comm", offset: 40, size: 16, kind: .charArray(length: 16)),
-            ContextField(name: "next_pid", offset: 56, size: 4, kind: .integer(signed: true)),
-            ContextField(name: "next_prio", offset: 60, size: 4, kind: .integer(signed: true)),
-        ]),
-        ("sched:sched_wakeup", [
-            ContextField(name: "comm", offset: 8, size: 16, kind: .charArray(length: 16)),
-            ContextField(name: "pid", offset: 24, size: 4, kind: .integer(signed: true)),
-            ContextField(name: "prio", offset: 28, size: 4, kind: .integer(signed: true)),
-            ContextField(name: "target_cpu", offset: 32, size: 4, kind: .integer(signed: true)),
-        ]),
-        ("sched:sched_process_exec", [
-            ContextField(name: "filename", offset: 8, size: 4, kind: .dataLocString),
-            ContextField(name: "pid", offset: 12, size: 4, kind: .integer(signed: true)),
-            ContextField(name: "old_pid", offset: 16, size: 4, kind: .integer(signed: true)),
-        ]),
-        ("syscalls:sys_enter_openat", [
-            ContextField(name: "__syscall_nr", offset: 8, size: 4, kind: .integer(signed: true)),
-            ContextField(name: "dfd", offset: 16, size: 8, kind: .integer(signed: true)),
-            ContextField(name: "filename", offset: 24, size: 8, kind: .pointer(pointee: "char")),
-            ContextField(name: "flags", offset: 32, size: 8, kind: .integer(signed: true)),
-            ContextField(name: "mode", offset: 40, size: 8, kind: .integer(signed: false)),
-        ]),
-        ("syscalls:sys_exit_openat", [
-            ContextField(name: "__syscall_nr", offset: 8, size: 4, kind: .integer(signed: true)),
-            ContextField(name: "ret", offset: 16, size: 8, kind: .integer(signed: true)),
-        ]),
-        ("raw_syscalls:sys_enter", [
-            ContextField(name: "id", offset: 8, size: 8, kind: .integer(signed: true)),
-        ]),
-        ("syscalls:sys_enter_read", [
-            ContextField(name: "__syscall_nr", offset: 8, size: 4, kind: .integer(signed: true)),
-            ContextField(name: "fd", offset: 16, size: 8, kind: .integer(signed: false)),
-            ContextField(name: "buf", offset: 24, size: 8, kind: .pointer(pointee: "char")),
-            ContextField(name: "count", offset: 32, size: 8, kind: .integer(signed: false)),
-        ]),
+        (
+            "sched:sched_switch",
+            [
+                ContextField(name: "prev_comm", offset: 8, size: 16, kind: .charArray(length: 16)),
+                ContextField(name: "prev_pid", offset: 24, size: 4, kind: .integer(signed: true)),
+                ContextField(name: "prev_prio", offset: 28, size: 4, kind: .integer(signed: true)),
+                ContextField(name: "prev_state", offset: 32, size: 8, kind: .integer(signed: true)),
+                ContextField(name: "next_comm", offset: 40, size: 16, kind: .charArray(length: 16)),
+                ContextField(name: "next_pid", offset: 56, size: 4, kind: .integer(signed: true)),
+                ContextField(name: "next_prio", offset: 60, size: 4, kind: .integer(signed: true)),
+            ]
+        ),
+        (
+            "sched:sched_wakeup",
+            [
+                ContextField(name: "comm", offset: 8, size: 16, kind: .charArray(length: 16)),
+                ContextField(name: "pid", offset: 24, size: 4, kind: .integer(signed: true)),
+                ContextField(name: "prio", offset: 28, size: 4, kind: .integer(signed: true)),
+                ContextField(name: "target_cpu", offset: 32, size: 4, kind: .integer(signed: true)),
+            ]
+        ),
+        (
+            "sched:sched_process_exec",
+            [
+                ContextField(name: "filename", offset: 8, size: 4, kind: .dataLocString),
+                ContextField(name: "pid", offset: 12, size: 4, kind: .integer(signed: true)),
+                ContextField(name: "old_pid", offset: 16, size: 4, kind: .integer(signed: true)),
+            ]
+        ),
+        (
+            "syscalls:sys_enter_openat",
+            [
+                ContextField(name: "__syscall_nr", offset: 8, size: 4, kind: .integer(signed: true)),
+                ContextField(name: "dfd", offset: 16, size: 8, kind: .integer(signed: true)),
+                ContextField(name: "filename", offset: 24, size: 8, kind: .pointer(pointee: "char")),
+                ContextField(name: "flags", offset: 32, size: 8, kind: .integer(signed: true)),
+                ContextField(name: "mode", offset: 40, size: 8, kind: .integer(signed: false)),
+            ]
+        ),
+        (
+            "syscalls:sys_exit_openat",
+            [
+                ContextField(name: "__syscall_nr", offset: 8, size: 4, kind: .integer(signed: true)),
+                ContextField(name: "ret", offset: 16, size: 8, kind: .integer(signed: true)),
+            ]
+        ),
+        (
+            "raw_syscalls:sys_enter",
+            [
+                ContextField(name: "id", offset: 8, size: 8, kind: .integer(signed: true))
+            ]
+        ),
+        (
+            "syscalls:sys_enter_read",
+            [
+                ContextField(name: "__syscall_nr", offset: 8, size: 4, kind: .integer(signed: true)),
+                ContextField(name: "fd", offset: 16, size: 8, kind: .integer(signed: false)),
+                ContextField(name: "buf", offset: 24, size: 8, kind: .pointer(pointee: "char")),
+                ContextField(name: "count", offset: 32, size: 8, kind: .integer(signed: false)),
+            ]
+        ),
     ]
 
     /// Raw tracepoints (and tp_btf): arguments of the BTF prototype, one u64 slot each.
     static let rawTracepoints: [(name: String, fields: [ContextField])] = [
-        ("sched_switch", [
-            ContextField(name: "preempt", offset: 0, size: 1, kind: .integer(signed: false)),
-            ContextField(name: "prev", offset: 8, size: 8, kind: .pointer(pointee: "struct task_struct")),
-            ContextField(name: "next", offset: 16, size: 8, kind: .pointer(pointee: "struct task_struct")),
-        ]),
-        ("sys_enter", [
-            ContextField(name: "regs", offset: 0, size: 8, kind: .pointer(pointee: "struct pt_regs")),
-            ContextField(name: "id", offset: 8, size: 8, kind: .integer(signed: true)),
-        ]),
+        (
+            "sched_switch",
+            [
+                ContextField(name: "preempt", offset: 0, size: 1, kind: .integer(signed: false)),
+                ContextField(name: "prev", offset: 8, size: 8, kind: .pointer(pointee: "struct task_struct")),
+                ContextField(name: "next", offset: 16, size: 8, kind: .pointer(pointee: "struct task_struct")),
+            ]
+        ),
+        (
+            "sys_enter",
+            [
+                ContextField(name: "regs", offset: 0, size: 8, kind: .pointer(pointee: "struct pt_regs")),
+                ContextField(name: "id", offset: 8, size: 8, kind: .integer(signed: true)),
+            ]
+        ),
     ]
 
     /// Traceable kernel functions, with the fentry argument layout.
     static let functions: [(name: String, fields: [ContextField])] = [
-        ("vfs_read", [
-            ContextField(name: "file", offset: 0, size: 8, kind: .pointer(pointee: "struct file")),
-            ContextField(name: "buf", offset: 8, size: 8, kind: .pointer(pointee: "char")),
-            ContextField(name: "count", offset: 16, size: 8, kind: .integer(signed: false)),
-            ContextField(name: "pos", offset: 24, size: 8, kind: .pointer(pointee: "long long")),
-        ]),
-        ("vfs_write", [
-            ContextField(name: "file", offset: 0, size: 8, kind: .pointer(pointee: "struct file")),
-            ContextField(name: "buf", offset: 8, size: 8, kind: .pointer(pointee: "char")),
-            ContextField(name: "count", offset: 16, size: 8, kind: .integer(signed: false)),
-            ContextField(name: "pos", offset: 24, size: 8, kind: .pointer(pointee: "long long")),
-        ]),
+        (
+            "vfs_read",
+            [
+                ContextField(name: "file", offset: 0, size: 8, kind: .pointer(pointee: "struct file")),
+                ContextField(name: "buf", offset: 8, size: 8, kind: .pointer(pointee: "char")),
+                ContextField(name: "count", offset: 16, size: 8, kind: .integer(signed: false)),
+                ContextField(name: "pos", offset: 24, size: 8, kind: .pointer(pointee: "long long")),
+            ]
+        ),
+        (
+            "vfs_write",
+            [
+                ContextField(name: "file", offset: 0, size: 8, kind: .pointer(pointee: "struct file")),
+                ContextField(name: "buf", offset: 8, size: 8, kind: .pointer(pointee: "char")),
+                ContextField(name: "count", offset: 16, size: 8, kind: .integer(signed: false)),
+                ContextField(name: "pos", offset: 24, size: 8, kind: .pointer(pointee: "long long")),
+            ]
+        ),
         ("do_sys_openat2", []),
         ("tcp_sendmsg", []),
     ]
@@ -90,8 +123,9 @@ public final class FakeCatalogue: ProbeCatalogue {
             let pattern = target.parts.joined(separator: ":")
             let names = FakeCatalogue.tracepoints.map(\.name).filter { globMatch(pattern, $0) }
             if names.isEmpty && !target.hasWildcard {
-                throw CatalogueError("tracepoint '\(pattern)' does not exist on this kernel",
-                                     notes: ["list them with: bpfsh -l 'tracepoint:*'"])
+                throw CatalogueError(
+                    "tracepoint '\(pattern)' does not exist on this kernel",
+                    notes: ["list them with: bpfsh -l 'tracepoint:*'"])
             }
             return names.map { ProbeTarget(kind: .tracepoint, parts: $0.split(separator: ":").map(String.init)) }
         case .rawtracepoint, .tpBTF:
@@ -147,10 +181,10 @@ public final class FakeCatalogue: ProbeCatalogue {
             ContextField(name: "comm", offset: 1912, size: 16, kind: .charArray(length: 16)),
         ],
         "struct sched_entity": [
-            ContextField(name: "vruntime", offset: 88, size: 8, kind: .integer(signed: false)),
+            ContextField(name: "vruntime", offset: 88, size: 8, kind: .integer(signed: false))
         ],
         "struct file": [
-            ContextField(name: "f_flags", offset: 64, size: 4, kind: .integer(signed: false)),
+            ContextField(name: "f_flags", offset: 64, size: 4, kind: .integer(signed: false))
         ],
     ]
 
@@ -165,11 +199,16 @@ public func globMatch(_ pattern: String, _ text: String) -> Bool {
     var pi = 0, ti = 0, star = -1, mark = 0
     while ti < t.count {
         if pi < p.count && (p[pi] == UInt8(ascii: "?") || p[pi] == t[ti]) {
-            pi += 1; ti += 1
+            pi += 1
+            ti += 1
         } else if pi < p.count && p[pi] == UInt8(ascii: "*") {
-            star = pi; mark = ti; pi += 1
+            star = pi
+            mark = ti
+            pi += 1
         } else if star >= 0 {
-            pi = star + 1; mark += 1; ti = mark
+            pi = star + 1
+            mark += 1
+            ti = mark
         } else {
             return false
         }

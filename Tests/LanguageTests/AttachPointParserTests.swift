@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Language
 
 final class AttachPointParserTests: XCTestCase {
@@ -13,11 +14,14 @@ final class AttachPointParserTests: XCTestCase {
 
     private func failure(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> Diagnostic? {
         do {
-            let t = try AttachPointParser.parse(AttachPointSyntax(text: text, range: SourceRange(3, 3 + text.utf8.count)))
+            let t = try AttachPointParser.parse(
+                AttachPointSyntax(text: text, range: SourceRange(3, 3 + text.utf8.count)))
             XCTFail("\(text) was accepted as \(t)", file: file, line: line)
             return nil
         } catch let d as Diagnostic {
-            XCTAssertEqual(d.range, SourceRange(3, 3 + text.utf8.count), "the error covers the attach point", file: file, line: line)
+            XCTAssertEqual(
+                d.range, SourceRange(3, 3 + text.utf8.count), "the error covers the attach point", file: file,
+                line: line)
             return d
         } catch {
             XCTFail("\(error)", file: file, line: line)
@@ -35,8 +39,10 @@ final class AttachPointParserTests: XCTestCase {
     }
 
     func testTracepoints() {
-        XCTAssertEqual(target("tracepoint:sched:sched_switch"), ProbeTarget(kind: .tracepoint, parts: ["sched", "sched_switch"]))
-        XCTAssertEqual(target("t:sched:sched_switch"), ProbeTarget(kind: .tracepoint, parts: ["sched", "sched_switch"]))
+        XCTAssertEqual(
+            target("tracepoint:sched:sched_switch"), ProbeTarget(kind: .tracepoint, parts: ["sched", "sched_switch"]))
+        XCTAssertEqual(
+            target("t:sched:sched_switch"), ProbeTarget(kind: .tracepoint, parts: ["sched", "sched_switch"]))
         XCTAssertEqual(target("t:sched:sched_switch")?.name, "tracepoint:sched:sched_switch")
         let wildcard = target("tracepoint:syscalls:sys_enter_*")
         XCTAssertEqual(wildcard?.parts, ["syscalls", "sys_enter_*"])
@@ -49,7 +55,8 @@ final class AttachPointParserTests: XCTestCase {
         XCTAssertEqual(target("rawtracepoint:sched_switch"), ProbeTarget(kind: .rawtracepoint, parts: ["sched_switch"]))
         XCTAssertEqual(target("rt:sched_switch"), ProbeTarget(kind: .rawtracepoint, parts: ["sched_switch"]))
         // The module part is accepted and dropped.
-        XCTAssertEqual(target("rawtracepoint:vmlinux:sched_switch"), ProbeTarget(kind: .rawtracepoint, parts: ["sched_switch"]))
+        XCTAssertEqual(
+            target("rawtracepoint:vmlinux:sched_switch"), ProbeTarget(kind: .rawtracepoint, parts: ["sched_switch"]))
         XCTAssertEqual(target("tp_btf:sched_switch"), ProbeTarget(kind: .tpBTF, parts: ["sched_switch"]))
         XCTAssertEqual(target("btf:sched_switch"), ProbeTarget(kind: .tpBTF, parts: ["sched_switch"]))
         XCTAssertEqual(target("tp_btf:sched_switch")?.name, "tp_btf:sched_switch")
@@ -58,7 +65,8 @@ final class AttachPointParserTests: XCTestCase {
     func testKprobesAndFentry() {
         XCTAssertEqual(target("kprobe:vfs_read"), ProbeTarget(kind: .kprobe, parts: ["vfs_read"]))
         XCTAssertEqual(target("k:vfs_read"), ProbeTarget(kind: .kprobe, parts: ["vfs_read"]))
-        XCTAssertEqual(target("kprobe:ext4:ext4_file_open"), ProbeTarget(kind: .kprobe, parts: ["ext4", "ext4_file_open"]))
+        XCTAssertEqual(
+            target("kprobe:ext4:ext4_file_open"), ProbeTarget(kind: .kprobe, parts: ["ext4", "ext4_file_open"]))
         XCTAssertEqual(target("kretprobe:vfs_read"), ProbeTarget(kind: .kretprobe, parts: ["vfs_read"]))
         XCTAssertEqual(target("kr:vfs_read"), ProbeTarget(kind: .kretprobe, parts: ["vfs_read"]))
         XCTAssertEqual(target("fentry:vfs_read"), ProbeTarget(kind: .fentry, parts: ["vfs_read"]))
@@ -72,14 +80,21 @@ final class AttachPointParserTests: XCTestCase {
     }
 
     func testUprobesAndUSDT() {
-        XCTAssertEqual(target("uprobe:/bin/bash:readline"), ProbeTarget(kind: .uprobe, parts: ["/bin/bash", "readline"]))
+        XCTAssertEqual(
+            target("uprobe:/bin/bash:readline"), ProbeTarget(kind: .uprobe, parts: ["/bin/bash", "readline"]))
         XCTAssertEqual(target("u:/bin/bash:readline"), ProbeTarget(kind: .uprobe, parts: ["/bin/bash", "readline"]))
         XCTAssertEqual(target("u:libc:malloc"), ProbeTarget(kind: .uprobe, parts: ["libc", "malloc"]))
-        XCTAssertEqual(target("uretprobe:/bin/bash:readline"), ProbeTarget(kind: .uretprobe, parts: ["/bin/bash", "readline"]))
-        XCTAssertEqual(target("ur:/bin/bash:readline"), ProbeTarget(kind: .uretprobe, parts: ["/bin/bash", "readline"]))
+        XCTAssertEqual(
+            target("uretprobe:/bin/bash:readline"), ProbeTarget(kind: .uretprobe, parts: ["/bin/bash", "readline"]))
+        XCTAssertEqual(
+            target("ur:/bin/bash:readline"), ProbeTarget(kind: .uretprobe, parts: ["/bin/bash", "readline"]))
         XCTAssertEqual(target("ur:/bin/bash:readline")?.name, "uretprobe:/bin/bash:readline")
-        XCTAssertEqual(target("usdt:/usr/bin/python3:function__entry"), ProbeTarget(kind: .usdt, parts: ["/usr/bin/python3", "function__entry"]))
-        XCTAssertEqual(target("U:/usr/lib/libc.so.6:libc:setjmp"), ProbeTarget(kind: .usdt, parts: ["/usr/lib/libc.so.6", "libc", "setjmp"]))
+        XCTAssertEqual(
+            target("usdt:/usr/bin/python3:function__entry"),
+            ProbeTarget(kind: .usdt, parts: ["/usr/bin/python3", "function__entry"]))
+        XCTAssertEqual(
+            target("U:/usr/lib/libc.so.6:libc:setjmp"),
+            ProbeTarget(kind: .usdt, parts: ["/usr/lib/libc.so.6", "libc", "setjmp"]))
     }
 
     func testIntervalAndProfile() {
@@ -101,7 +116,8 @@ final class AttachPointParserTests: XCTestCase {
         XCTAssertEqual(target("software:page-faults:100"), ProbeTarget(kind: .software, parts: ["page-faults", "100"]))
         XCTAssertEqual(target("s:cpu-clock"), ProbeTarget(kind: .software, parts: ["cpu-clock"]))
         XCTAssertEqual(target("s:faults:"), ProbeTarget(kind: .software, parts: ["faults"]))
-        XCTAssertEqual(target("hardware:cache-misses:1000000"), ProbeTarget(kind: .hardware, parts: ["cache-misses", "1000000"]))
+        XCTAssertEqual(
+            target("hardware:cache-misses:1000000"), ProbeTarget(kind: .hardware, parts: ["cache-misses", "1000000"]))
         XCTAssertEqual(target("h:cpu-cycles"), ProbeTarget(kind: .hardware, parts: ["cpu-cycles"]))
     }
 
@@ -113,7 +129,10 @@ final class AttachPointParserTests: XCTestCase {
             .fentry: "f:f", .fexit: "fr:f", .usdt: "U:/bin/sh:p",
         ]
         for kind in ProviderKind.allCases {
-            guard let text = examples[kind] else { XCTFail("no example for \(kind)"); continue }
+            guard let text = examples[kind] else {
+                XCTFail("no example for \(kind)")
+                continue
+            }
             XCTAssertEqual(target(text)?.kind, kind, text)
         }
     }
@@ -121,24 +140,31 @@ final class AttachPointParserTests: XCTestCase {
     // MARK: Malformed attach points
 
     func testMalformedInterval() {
-        XCTAssertEqual(failure("interval:x:1")?.message,
-                       "interval probes are written interval:UNIT:N with UNIT one of hz, s, ms, us (e.g. interval:s:1)")
-        XCTAssertEqual(failure("interval:s")?.message,
-                       "interval probes are written interval:UNIT:N with UNIT one of hz, s, ms, us (e.g. interval:s:1)")
-        XCTAssertEqual(failure("interval:s:0")?.message,
-                       "interval probes are written interval:UNIT:N with UNIT one of hz, s, ms, us (e.g. interval:s:1)")
-        XCTAssertEqual(failure("interval:s:-1")?.message,
-                       "interval probes are written interval:UNIT:N with UNIT one of hz, s, ms, us (e.g. interval:s:1)")
+        XCTAssertEqual(
+            failure("interval:x:1")?.message,
+            "interval probes are written interval:UNIT:N with UNIT one of hz, s, ms, us (e.g. interval:s:1)")
+        XCTAssertEqual(
+            failure("interval:s")?.message,
+            "interval probes are written interval:UNIT:N with UNIT one of hz, s, ms, us (e.g. interval:s:1)")
+        XCTAssertEqual(
+            failure("interval:s:0")?.message,
+            "interval probes are written interval:UNIT:N with UNIT one of hz, s, ms, us (e.g. interval:s:1)")
+        XCTAssertEqual(
+            failure("interval:s:-1")?.message,
+            "interval probes are written interval:UNIT:N with UNIT one of hz, s, ms, us (e.g. interval:s:1)")
         XCTAssertEqual(failure("interval:ns:100")?.message, "interval:ns is not supported: use us or longer")
     }
 
     func testMalformedProfile() {
-        XCTAssertEqual(failure("profile:hz:0")?.message,
-                       "profile probes are written profile:UNIT:N with UNIT one of hz, s, ms, us (e.g. profile:hz:99)")
-        XCTAssertEqual(failure("profile:99")?.message,
-                       "profile probes are written profile:UNIT:N with UNIT one of hz, s, ms, us (e.g. profile:hz:99)")
-        XCTAssertEqual(failure("p:hz:x")?.message,
-                       "profile probes are written profile:UNIT:N with UNIT one of hz, s, ms, us (e.g. profile:hz:99)")
+        XCTAssertEqual(
+            failure("profile:hz:0")?.message,
+            "profile probes are written profile:UNIT:N with UNIT one of hz, s, ms, us (e.g. profile:hz:99)")
+        XCTAssertEqual(
+            failure("profile:99")?.message,
+            "profile probes are written profile:UNIT:N with UNIT one of hz, s, ms, us (e.g. profile:hz:99)")
+        XCTAssertEqual(
+            failure("p:hz:x")?.message,
+            "profile probes are written profile:UNIT:N with UNIT one of hz, s, ms, us (e.g. profile:hz:99)")
     }
 
     func testMalformedTracepoint() {
@@ -151,41 +177,63 @@ final class AttachPointParserTests: XCTestCase {
     }
 
     func testMalformedOthers() {
-        XCTAssertEqual(failure("rawtracepoint:")?.message, "rawtracepoint probes are written rawtracepoint:EVENT (e.g. rawtracepoint:sched_switch)")
-        XCTAssertEqual(failure("tp_btf:a:b:c")?.message, "tp_btf probes are written tp_btf:EVENT (e.g. tp_btf:sched_switch)")
+        XCTAssertEqual(
+            failure("rawtracepoint:")?.message,
+            "rawtracepoint probes are written rawtracepoint:EVENT (e.g. rawtracepoint:sched_switch)")
+        XCTAssertEqual(
+            failure("tp_btf:a:b:c")?.message, "tp_btf probes are written tp_btf:EVENT (e.g. tp_btf:sched_switch)")
         XCTAssertEqual(failure("kprobe:")?.message, "kprobe probes are written kprobe:FUNCTION (e.g. kprobe:vfs_read)")
-        XCTAssertEqual(failure("kr:a:b:c")?.message, "kretprobe probes are written kretprobe:FUNCTION (e.g. kretprobe:vfs_read)")
+        XCTAssertEqual(
+            failure("kr:a:b:c")?.message, "kretprobe probes are written kretprobe:FUNCTION (e.g. kretprobe:vfs_read)")
         XCTAssertEqual(failure("fentry")?.message, "fentry probes are written fentry:FUNCTION (e.g. fentry:vfs_read)")
-        XCTAssertEqual(failure("uprobe:/bin/bash")?.message,
-                       "uprobe probes are written uprobe:BINARY:FUNCTION (e.g. uprobe:/bin/bash:readline or uprobe:libc:malloc)")
-        XCTAssertEqual(failure("ur::readline")?.message,
-                       "uretprobe probes are written uretprobe:BINARY:FUNCTION (e.g. uretprobe:/bin/bash:readline or uretprobe:libc:malloc)")
-        XCTAssertEqual(failure("u:/bin/bash:a:b")?.message,
-                       "uprobe probes are written uprobe:BINARY:FUNCTION (e.g. uprobe:/bin/bash:readline or uprobe:libc:malloc)")
-        XCTAssertEqual(failure("usdt:a:b:c:d")?.message,
-                       "usdt probes are written usdt:BINARY:FUNCTION (e.g. usdt:/bin/bash:readline or usdt:libc:malloc)")
-        XCTAssertEqual(failure("software:")?.message,
-                       "software probes are written software:EVENT[:COUNT] (e.g. software:page-faults:100)")
-        XCTAssertEqual(failure("h:a:b:c")?.message.hasPrefix("hardware probes are written hardware:EVENT[:COUNT]"), true)
+        XCTAssertEqual(
+            failure("uprobe:/bin/bash")?.message,
+            "uprobe probes are written uprobe:BINARY:FUNCTION (e.g. uprobe:/bin/bash:readline or uprobe:libc:malloc)")
+        XCTAssertEqual(
+            failure("ur::readline")?.message,
+            "uretprobe probes are written uretprobe:BINARY:FUNCTION "
+                + "(e.g. uretprobe:/bin/bash:readline or uretprobe:libc:malloc)"
+        )
+        XCTAssertEqual(
+            failure("u:/bin/bash:a:b")?.message,
+            "uprobe probes are written uprobe:BINARY:FUNCTION (e.g. uprobe:/bin/bash:readline or uprobe:libc:malloc)")
+        XCTAssertEqual(
+            failure("usdt:a:b:c:d")?.message,
+            "usdt probes are written usdt:BINARY:FUNCTION (e.g. usdt:/bin/bash:readline or usdt:libc:malloc)")
+        XCTAssertEqual(
+            failure("software:")?.message,
+            "software probes are written software:EVENT[:COUNT] (e.g. software:page-faults:100)")
+        XCTAssertEqual(
+            failure("h:a:b:c")?.message.hasPrefix("hardware probes are written hardware:EVENT[:COUNT]"), true)
         XCTAssertEqual(failure("software:faults:abc")?.message, "the sample count 'abc' is not a number")
     }
 
     func testUnknownProvider() {
         let d = failure("foo:bar")
         XCTAssertEqual(d?.message, "unknown probe type 'foo'")
-        XCTAssertEqual(d?.notes, ["probe types: BEGIN, END, interval, profile, software, hardware, tracepoint, rawtracepoint, tp_btf, uprobe, uretprobe, kprobe, kretprobe, fentry, fexit, usdt"])
+        XCTAssertEqual(
+            d?.notes,
+            [
+                "probe types: BEGIN, END, interval, profile, software, hardware, tracepoint, rawtracepoint, "
+                    + "tp_btf, uprobe, uretprobe, kprobe, kretprobe, fentry, fexit, usdt"
+            ])
         XCTAssertEqual(failure("BEGIN:x")?.message, "unknown probe type 'BEGIN'")
         XCTAssertEqual(failure("Tracepoint:a:b")?.message, "unknown probe type 'Tracepoint'")
         XCTAssertEqual(failure("")?.message, "unknown probe type ''")
     }
 
     func testUnknownProviderRenderedWithNote() {
-        XCTAssertEqual(semanticDiagnostics("kprob:vfs_read { }").map { $0.rendered(in: source("kprob:vfs_read { }")) }, ["""
-        prog.bt:1:1: error: unknown probe type 'kprob'
-        kprob:vfs_read { }
-        ^~~~~~~~~~~~~~
-        note: probe types: BEGIN, END, interval, profile, software, hardware, tracepoint, rawtracepoint, tp_btf, uprobe, uretprobe, kprobe, kretprobe, fentry, fexit, usdt
+        XCTAssertEqual(
+            semanticDiagnostics("kprob:vfs_read { }").map { $0.rendered(in: source("kprob:vfs_read { }")) },
+            [
+                """
+                prog.bt:1:1: error: unknown probe type 'kprob'
+                kprob:vfs_read { }
+                ^~~~~~~~~~~~~~
+                note: probe types: BEGIN, END, interval, profile, software, hardware, tracepoint, rawtracepoint, \
+                tp_btf, uprobe, uretprobe, kprobe, kretprobe, fentry, fexit, usdt
 
-        """])
+                """
+            ])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LanguageTestSupport
 import XCTest
+
 @testable import Language
 
 /// The front-end fuzzing of `FrontEndRobustnessTests`, seeded from every program of the
@@ -22,7 +23,9 @@ final class CorpusFuzzTests: XCTestCase {
         let count = 6000
         var accepted = 0
         for _ in 0..<count {
-            let text = String(decoding: FrontEndRobustnessTests.mutate(programs.randomElement(using: &rng)!, with: &rng), as: UTF8.self)
+            let text = String(
+                decoding: FrontEndRobustnessTests.mutate(programs.randomElement(using: &rng)!, with: &rng),
+                as: UTF8.self)
             if FrontEndRobustnessTests.assertRobust(text) { accepted += 1 }
         }
         print("mutated corpus programs: \(accepted) of \(count) accepted by the type checker")

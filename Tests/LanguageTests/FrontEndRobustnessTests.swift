@@ -1,6 +1,7 @@
 import Foundation
 import LanguageTestSupport
 import XCTest
+
 @testable import Language
 
 /// Random and mutated programs through the lexer, the parser and the type checker: each
@@ -51,8 +52,10 @@ final class FrontEndRobustnessTests: XCTestCase {
         }
         let size = SourceFile(name: "fuzz.bt", text: text).bytes.count
         func checkRange(_ d: Diagnostic) {
-            XCTAssertTrue(d.range.start >= 0 && d.range.start <= d.range.end && d.range.end <= size,
-                          "range \(d.range) outside 0...\(size) for '\(d.message)' on: \(text.debugDescription)", file: file, line: line)
+            XCTAssertTrue(
+                d.range.start >= 0 && d.range.start <= d.range.end && d.range.end <= size,
+                "range \(d.range) outside 0...\(size) for '\(d.message)' on: \(text.debugDescription)", file: file,
+                line: line)
             XCTAssertFalse(d.message.isEmpty, file: file, line: line)
             _ = d.rendered(in: SourceFile(name: "fuzz.bt", text: text))
         }
@@ -62,10 +65,13 @@ final class FrontEndRobustnessTests: XCTestCase {
         case .diagnostic(let d):
             checkRange(d)
         case .list(let l):
-            XCTAssertFalse(l.diagnostics.isEmpty, "empty DiagnosticList on: \(text.debugDescription)", file: file, line: line)
+            XCTAssertFalse(
+                l.diagnostics.isEmpty, "empty DiagnosticList on: \(text.debugDescription)", file: file, line: line)
             l.diagnostics.forEach(checkRange)
             let starts = l.diagnostics.map(\.range.start)
-            XCTAssertEqual(starts, starts.sorted(), "diagnostics out of order on: \(text.debugDescription)", file: file, line: line)
+            XCTAssertEqual(
+                starts, starts.sorted(), "diagnostics out of order on: \(text.debugDescription)", file: file, line: line
+            )
         case .unexpected(let error):
             XCTFail("unexpected error \(error) on: \(text.debugDescription)", file: file, line: line)
         }
@@ -73,11 +79,15 @@ final class FrontEndRobustnessTests: XCTestCase {
     }
 
     static let fragments: [String] = [
-        " ", "\n", "\t", "{", "}", "(", ")", "[", "]", "/", "*", "\"", "'", "\\", "$", "@", ",", ";", ":", "::", ".", "..",
-        "->", "?", "!", "~", "-", "+", "%", "&&", "||", "<<", ">>=", "==", "=", "+=", "++", "--", "0x", "0b", "1e", "07",
+        " ", "\n", "\t", "{", "}", "(", ")", "[", "]", "/", "*", "\"", "'", "\\", "$", "@", ",", ";", ":", "::", ".",
+        "..",
+        "->", "?", "!", "~", "-", "+", "%", "&&", "||", "<<", ">>=", "==", "=", "+=", "++", "--", "0x", "0b", "1e",
+        "07",
         "18446744073709551616", "//", "/*", "*/", "#include <x.h>\n", "if", "else", "while", "unroll(", "for (", "let ",
-        "return", "break", "continue", "BEGIN", "END", "k:vfs_read", "t:sched:sched_switch", "u:/bin/sh:main", "profile:hz:",
-        "interval:s:", "t:syscalls:sys_enter_*", "count()", "hist(", "lhist(", "printf(\"%d\\n\", ", "str(", "args.", "args->",
+        "return", "break", "continue", "BEGIN", "END", "k:vfs_read", "t:sched:sched_switch", "u:/bin/sh:main",
+        "profile:hz:",
+        "interval:s:", "t:syscalls:sys_enter_*", "count()", "hist(", "lhist(", "printf(\"%d\\n\", ", "str(", "args.",
+        "args->",
         "curtask->", "comm", "pid", "retval", "arg0", "$1", "$#", "@x", "@", "$x", "(uint8)", "(struct task_struct *)",
         "sizeof(", "kaddr(\"jiffies\")", "\"\\x", "\"\\777\"", "é", "\u{0}", "\u{7f}", "\r\n", "'a'", "(1, 2)", "$t.0",
     ]
@@ -88,24 +98,24 @@ final class FrontEndRobustnessTests: XCTestCase {
         for _ in 0..<Int.random(in: 1...(Bool.random(using: &rng) ? 2 : 6), using: &rng) {
             let n = out.count
             switch Int.random(in: 0..<6, using: &rng) {
-            case 0: // insert a fragment
+            case 0:  // insert a fragment
                 let fragment = Array(fragments.randomElement(using: &rng)!.utf8)
                 out.insert(contentsOf: fragment, at: Int.random(in: 0...n, using: &rng))
-            case 1: // insert a chunk of another seed
+            case 1:  // insert a chunk of another seed
                 let other = Array(seedPrograms.randomElement(using: &rng)!.utf8)
                 let start = Int.random(in: 0..<other.count, using: &rng)
                 let end = min(other.count, start + Int.random(in: 1...16, using: &rng))
                 out.insert(contentsOf: other[start..<end], at: Int.random(in: 0...n, using: &rng))
-            case 2: // delete a chunk
+            case 2:  // delete a chunk
                 guard n > 0 else { continue }
                 let start = Int.random(in: 0..<n, using: &rng)
                 out.removeSubrange(start..<min(n, start + Int.random(in: 1...8, using: &rng)))
-            case 3: // duplicate a chunk in place
+            case 3:  // duplicate a chunk in place
                 guard n > 0 else { continue }
                 let start = Int.random(in: 0..<n, using: &rng)
                 let chunk = Array(out[start..<min(n, start + Int.random(in: 1...12, using: &rng))])
                 out.insert(contentsOf: chunk, at: start)
-            case 4: // swap two chunks
+            case 4:  // swap two chunks
                 guard n > 4 else { continue }
                 var a = Int.random(in: 0..<n, using: &rng), b = Int.random(in: 0..<n, using: &rng)
                 if a > b { swap(&a, &b) }
@@ -115,7 +125,7 @@ final class FrontEndRobustnessTests: XCTestCase {
                 let first = Array(out[a..<a + lengthA]), second = Array(out[b..<b + lengthB])
                 out.replaceSubrange(b..<b + lengthB, with: first)
                 out.replaceSubrange(a..<a + lengthA, with: second)
-            default: // replace one byte by any byte
+            default:  // replace one byte by any byte
                 guard n > 0 else { continue }
                 out[Int.random(in: 0..<n, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
             }
@@ -178,10 +188,19 @@ final class FrontEndRobustnessTests: XCTestCase {
 
     func testModerateNestingIsFine() {
         for depth in [10, 50, 100] {
-            XCTAssertTrue(FrontEndRobustnessTests.assertRobust("BEGIN { $x = " + String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth) + "; }"))
-            XCTAssertTrue(FrontEndRobustnessTests.assertRobust("BEGIN { $x = " + String(repeating: "- ", count: depth) + "1; }"))
-            XCTAssertTrue(FrontEndRobustnessTests.assertRobust("BEGIN { " + String(repeating: "if (1) { ", count: depth) + String(repeating: "} ", count: depth) + "}"))
-            XCTAssertTrue(FrontEndRobustnessTests.assertRobust("BEGIN { $x = 1" + String(repeating: " + 1", count: depth * 10) + "; }"))
+            XCTAssertTrue(
+                FrontEndRobustnessTests.assertRobust(
+                    "BEGIN { $x = " + String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth)
+                        + "; }"))
+            XCTAssertTrue(
+                FrontEndRobustnessTests.assertRobust("BEGIN { $x = " + String(repeating: "- ", count: depth) + "1; }"))
+            XCTAssertTrue(
+                FrontEndRobustnessTests.assertRobust(
+                    "BEGIN { " + String(repeating: "if (1) { ", count: depth) + String(repeating: "} ", count: depth)
+                        + "}"))
+            XCTAssertTrue(
+                FrontEndRobustnessTests.assertRobust(
+                    "BEGIN { $x = 1" + String(repeating: " + 1", count: depth * 10) + "; }"))
         }
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Language
 
 /// Bugs found in the language layer, written as the behaviour should be. Each is skipped
@@ -12,7 +13,8 @@ final class LanguageKnownBugsTests: XCTestCase {
     func testIntervalRateOverflowDoesNotTrap() throws {
         for text in ["interval:s:99999999999", "interval:ms:99999999999999", "profile:us:99999999999999999"] {
             do {
-                let target = try AttachPointParser.parse(AttachPointSyntax(text: text, range: SourceRange(0, text.utf8.count)))
+                let target = try AttachPointParser.parse(
+                    AttachPointSyntax(text: text, range: SourceRange(0, text.utf8.count)))
                 // If accepted, the rate must be representable.
                 XCTAssertNotNil(target.rate, text)
             } catch let d as Diagnostic {
@@ -24,17 +26,20 @@ final class LanguageKnownBugsTests: XCTestCase {
     /// `lhist(x, -9223372036854775807, 9223372036854775807, 1)` traps computing
     /// `(high - low) / step` in the type checker.
     func testLhistWithAHugeRangeIsAnError() throws {
-        XCTAssertEqual(semanticErrors("BEGIN { @l = lhist(pid, -9223372036854775807, 9223372036854775807, 1); }"),
-                       ["lhist() would have more than 1000 buckets"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @l = lhist(pid, -9223372036854775807, 9223372036854775807, 1); }"),
+            ["lhist() would have more than 1000 buckets"])
     }
 
     /// `-9223372036854775808` as a literal argument (lhist, str, kstack, print) traps:
     /// `literalInteger` negates `Int64(bitPattern: 1 << 63)`, which is Int64.min.
     func testMostNegativeLiteralArgumentDoesNotTrap() throws {
-        XCTAssertEqual(semanticErrors("BEGIN { @l = lhist(pid, -9223372036854775808, 0, 1); }"),
-                       ["lhist() would have more than 1000 buckets"])
-        XCTAssertEqual(semanticErrors("k:vfs_read { $s = str(arg0, -9223372036854775808); }"),
-                       ["str() length must be between 1 and 200"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @l = lhist(pid, -9223372036854775808, 0, 1); }"),
+            ["lhist() would have more than 1000 buckets"])
+        XCTAssertEqual(
+            semanticErrors("k:vfs_read { $s = str(arg0, -9223372036854775808); }"),
+            ["str() length must be between 1 and 200"])
     }
 
     /// About 600 nested parentheses overflow the stack of the recursive-descent parser (on
@@ -42,7 +47,8 @@ final class LanguageKnownBugsTests: XCTestCase {
     /// should report a nesting limit instead.
     func testDeepNestingIsADiagnosticNotACrash() throws {
         let depth = 100_000
-        let text = "BEGIN { $x = " + String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth) + "; }"
+        let text =
+            "BEGIN { $x = " + String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth) + "; }"
         XCTAssertNotNil(parseErrorMessage(text))
         let unary = "BEGIN { $x = " + String(repeating: "-", count: depth) + "1; }"
         XCTAssertNotNil(parseErrorMessage(unary))
@@ -53,22 +59,26 @@ final class LanguageKnownBugsTests: XCTestCase {
     /// A predicate of type void is accepted (and is always false in the generated code),
     /// while `if (printf("x"))` is rejected.
     func testVoidPredicateIsRejected() throws {
-        XCTAssertEqual(semanticErrors("BEGIN /printf(\"x\")/ { }"), ["a predicate must be an integer or a comparison, not void"])
-        XCTAssertEqual(semanticErrors("BEGIN /exit()/ { }"), ["a predicate must be an integer or a comparison, not void"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN /printf(\"x\")/ { }"), ["a predicate must be an integer or a comparison, not void"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN /exit()/ { }"), ["a predicate must be an integer or a comparison, not void"])
     }
 
     /// `let $x: int8 = comm` is accepted: the declared type wins and the value's type is
     /// never compared with it (the code then stores comm's first 8 bytes in $x).
     func testLetWithAnIncompatibleValueIsRejected() throws {
-        XCTAssertEqual(semanticErrors("BEGIN { let $x: int8 = comm; }"),
-                       ["type mismatch for $x: it holds int8, cannot assign string[16]"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { let $x: int8 = comm; }"),
+            ["type mismatch for $x: it holds int8, cannot assign string[16]"])
     }
 
     /// A cast to a pointer to a pointer loses its depth: `->` then reads a member as if
     /// the value pointed at the struct.
     func testMemberThroughPointerToPointerIsRejected() throws {
-        XCTAssertEqual(semanticErrors("k:vfs_read { $x = ((struct task_struct **)arg0)->pid; }"),
-                       ["'struct task_struct *' is a pointer to a pointer: dereference it first"])
+        XCTAssertEqual(
+            semanticErrors("k:vfs_read { $x = ((struct task_struct **)arg0)->pid; }"),
+            ["'struct task_struct *' is a pointer to a pointer: dereference it first"])
     }
 
     // MARK: Wrong positions and messages
@@ -77,31 +87,37 @@ final class LanguageKnownBugsTests: XCTestCase {
     /// over trailing blanks.
     func testRangesDoNotIncludeTrailingBlanks() throws {
         let breakText = "BEGIN { break   ; }"
-        XCTAssertEqual(DiagnosticList(semanticDiagnostics(breakText)).rendered(in: source(breakText)), """
-        prog.bt:1:9: error: 'break' and 'continue' are only allowed in a while or for loop
-        BEGIN { break   ; }
-                ^~~~~
+        XCTAssertEqual(
+            DiagnosticList(semanticDiagnostics(breakText)).rendered(in: source(breakText)),
+            """
+            prog.bt:1:9: error: 'break' and 'continue' are only allowed in a while or for loop
+            BEGIN { break   ; }
+                    ^~~~~
 
-        """)
+            """)
         let stringText = "BEGIN { $x = 1; $x = \"abc\"   ; }"
-        XCTAssertEqual(DiagnosticList(semanticDiagnostics(stringText)).rendered(in: source(stringText)), """
-        prog.bt:1:22: error: type mismatch for $x: it holds int64, cannot assign string[4]
-        BEGIN { $x = 1; $x = "abc"   ; }
-                             ^~~~~
+        XCTAssertEqual(
+            DiagnosticList(semanticDiagnostics(stringText)).rendered(in: source(stringText)),
+            """
+            prog.bt:1:22: error: type mismatch for $x: it holds int64, cannot assign string[4]
+            BEGIN { $x = 1; $x = "abc"   ; }
+                                 ^~~~~
 
-        """)
+            """)
     }
 
     /// A parenthesised expression's range is its inner expression's, so `(comm) + 1`
     /// is underlined from inside the parentheses: `comm) + 1`.
     func testParenthesisedExpressionRangeIncludesTheParentheses() throws {
         let text = "BEGIN { $x = (comm) + 1; }"
-        XCTAssertEqual(DiagnosticList(semanticDiagnostics(text)).rendered(in: source(text)), """
-        prog.bt:1:14: error: '+' cannot compare string[16] with int64
-        BEGIN { $x = (comm) + 1; }
-                     ^~~~~~~~~~
+        XCTAssertEqual(
+            DiagnosticList(semanticDiagnostics(text)).rendered(in: source(text)),
+            """
+            prog.bt:1:14: error: '+' cannot compare string[16] with int64
+            BEGIN { $x = (comm) + 1; }
+                         ^~~~~~~~~~
 
-        """)
+            """)
     }
 
     /// `Probe.range` ends after the token that follows the probe (the next probe's first

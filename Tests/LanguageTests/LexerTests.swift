@@ -1,14 +1,17 @@
 import XCTest
+
 @testable import Language
 
 final class LexerTests: XCTestCase {
     // MARK: Token kinds
 
     func testNamesVariablesMapsAndPositionals() throws {
-        XCTAssertEqual(try lexKinds("pid $x $_y1 @ @name @_a9 $1 $23 $# comm"), [
-            .identifier("pid"), .variable("x"), .variable("_y1"), .map(""), .map("name"), .map("_a9"),
-            .positional(1), .positional(23), .positionalCount, .identifier("comm"),
-        ])
+        XCTAssertEqual(
+            try lexKinds("pid $x $_y1 @ @name @_a9 $1 $23 $# comm"),
+            [
+                .identifier("pid"), .variable("x"), .variable("_y1"), .map(""), .map("name"), .map("_a9"),
+                .positional(1), .positional(23), .positionalCount, .identifier("comm"),
+            ])
     }
 
     func testIdentifiersMayContainDigitsAndUnderscores() throws {
@@ -16,10 +19,12 @@ final class LexerTests: XCTestCase {
     }
 
     func testEveryPunctuatorAlone() throws {
-        let all = ["<<=", ">>=", "...", "..", "->", "++", "--", "==", "!=", "<=", ">=", "&&", "||", "<<", ">>",
-                   "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "::",
-                   "+", "-", "*", "/", "%", "&", "|", "^", "!", "~", "<", ">", "=", "?", ":", ";", ",", ".",
-                   "(", ")", "{", "}", "[", "]"]
+        let all = [
+            "<<=", ">>=", "...", "..", "->", "++", "--", "==", "!=", "<=", ">=", "&&", "||", "<<", ">>",
+            "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "::",
+            "+", "-", "*", "/", "%", "&", "|", "^", "!", "~", "<", ">", "=", "?", ":", ";", ",", ".",
+            "(", ")", "{", "}", "[", "]",
+        ]
         for p in all {
             XCTAssertEqual(try lexKinds(p), [.punct(p)], p)
             XCTAssertEqual(try lexKinds("a\(p)b"), [.identifier("a"), .punct(p), .identifier("b")], p)
@@ -87,7 +92,8 @@ final class LexerTests: XCTestCase {
             ("017", 15), ("0777", 511), ("00", 0),
             ("0b101", 5), ("0B1111_0000", 240),
             ("1_000_000", 1_000_000), ("1__0", 10),
-            ("1e6", 1_000_000), ("2E3", 2000), ("1e0", 1), ("5e18", 5_000_000_000_000_000_000), ("1e19", 10_000_000_000_000_000_000),
+            ("1e6", 1_000_000), ("2E3", 2000), ("1e0", 1), ("5e18", 5_000_000_000_000_000_000),
+            ("1e19", 10_000_000_000_000_000_000),
             ("10u", 10), ("10U", 10), ("10l", 10), ("10UL", 10), ("10ll", 10), ("10ULL", 10), ("0x10ul", 16),
             ("18446744073709551615", UInt64.max),
         ]
@@ -101,7 +107,10 @@ final class LexerTests: XCTestCase {
     }
 
     func testNumberOverflow() {
-        for text in ["18446744073709551616", "0x1_0000_0000_0000_0000", "99999999999999999999999", "1e20", "2e19", "0b" + String(repeating: "1", count: 65)] {
+        for text in [
+            "18446744073709551616", "0x1_0000_0000_0000_0000", "99999999999999999999999", "1e20", "2e19",
+            "0b" + String(repeating: "1", count: 65),
+        ] {
             let d = lexDiagnostic(text)
             XCTAssertEqual(d?.message, "integer literal is too large for 64 bits", text)
             XCTAssertEqual(d?.range, SourceRange(0, text.utf8.count), text)
@@ -194,16 +203,20 @@ final class LexerTests: XCTestCase {
 
     func testUnterminatedStringRendering() {
         let program = "BEGIN {\n  printf(\"abc);\n}"
-        XCTAssertEqual(parseErrorText(program), """
-        prog.bt:2:10: error: unterminated string
-          printf("abc);
-                 ^~~~~~
+        XCTAssertEqual(
+            parseErrorText(program),
+            """
+            prog.bt:2:10: error: unterminated string
+              printf("abc);
+                     ^~~~~~
 
-        """)
+            """)
     }
 
     func testCharacterLiterals() throws {
-        XCTAssertEqual(try lexKinds("'a' '\\n' '\\x41' '\\0' '\"'"), [.integer(97), .integer(10), .integer(65), .integer(0), .integer(34)])
+        XCTAssertEqual(
+            try lexKinds("'a' '\\n' '\\x41' '\\0' '\"'"),
+            [.integer(97), .integer(10), .integer(65), .integer(0), .integer(34)])
         XCTAssertEqual(lexDiagnostic("''")?.message, "empty character literal")
         XCTAssertEqual(lexDiagnostic("'ab'")?.message, "unterminated character literal")
         XCTAssertEqual(lexDiagnostic("'ab'")?.range, SourceRange(0, 2))
@@ -213,8 +226,9 @@ final class LexerTests: XCTestCase {
     // MARK: Trivia
 
     func testCommentsAreSkipped() throws {
-        XCTAssertEqual(try lexKinds("a // to the end\n b /* over\n lines */ c /**/ d // last"),
-                       [.identifier("a"), .identifier("b"), .identifier("c"), .identifier("d")])
+        XCTAssertEqual(
+            try lexKinds("a // to the end\n b /* over\n lines */ c /**/ d // last"),
+            [.identifier("a"), .identifier("b"), .identifier("c"), .identifier("d")])
         XCTAssertEqual(try lexKinds("a/*x*/b"), [.identifier("a"), .identifier("b")])
         XCTAssertEqual(try lexKinds("a / b"), [.identifier("a"), .punct("/"), .identifier("b")])
         XCTAssertEqual(try lexKinds("\r\n\ta\r\n"), [.identifier("a")])
@@ -224,17 +238,20 @@ final class LexerTests: XCTestCase {
         let d = lexDiagnostic("a /* never closed\n more")
         XCTAssertEqual(d?.message, "unterminated comment")
         XCTAssertEqual(d?.range, SourceRange(2, 4))
-        XCTAssertEqual(parseErrorText("BEGIN { /* never closed\n}"), """
-        prog.bt:1:9: error: unterminated comment
-        BEGIN { /* never closed
-                ^~
+        XCTAssertEqual(
+            parseErrorText("BEGIN { /* never closed\n}"),
+            """
+            prog.bt:1:9: error: unterminated comment
+            BEGIN { /* never closed
+                    ^~
 
-        """)
+            """)
     }
 
     func testPreprocessorLinesAreSkipped() throws {
-        XCTAssertEqual(try lexKinds("#include <linux/sched.h>\n  #define X 1\nBEGIN\n#if 0\nEND"),
-                       [.identifier("BEGIN"), .identifier("END")])
+        XCTAssertEqual(
+            try lexKinds("#include <linux/sched.h>\n  #define X 1\nBEGIN\n#if 0\nEND"),
+            [.identifier("BEGIN"), .identifier("END")])
     }
 
     func testHashInsideALineIsAnError() {
@@ -275,7 +292,10 @@ final class LexerTests: XCTestCase {
             out.append(point)
             try lexer.skipTrivia()
             let saved = lexer.position
-            if try lexer.next().kind != .punct(",") { lexer.reset(to: saved); return out }
+            if try lexer.next().kind != .punct(",") {
+                lexer.reset(to: saved)
+                return out
+            }
         }
     }
 
@@ -298,12 +318,15 @@ final class LexerTests: XCTestCase {
 
     func testAttachPointShapes() throws {
         XCTAssertEqual(try attachPoints("tracepoint:syscalls:sys_enter_* { }"), ["tracepoint:syscalls:sys_enter_*"])
-        XCTAssertEqual(try attachPoints("t:sched:sched_switch,t:sched:sched_wakeup{"), ["t:sched:sched_switch", "t:sched:sched_wakeup"])
+        XCTAssertEqual(
+            try attachPoints("t:sched:sched_switch,t:sched:sched_wakeup{"),
+            ["t:sched:sched_switch", "t:sched:sched_wakeup"])
         XCTAssertEqual(try attachPoints("k:vfs_read , k:vfs_write {"), ["k:vfs_read", "k:vfs_write"])
         XCTAssertEqual(try attachPoints("BEGIN{"), ["BEGIN"])
         XCTAssertEqual(try attachPoints("uprobe:./a.out:main {"), ["uprobe:./a.out:main"])
         XCTAssertEqual(try attachPoints("usdt:/usr/lib/libc.so.6:libc:setjmp"), ["usdt:/usr/lib/libc.so.6:libc:setjmp"])
-        XCTAssertEqual(try attachPoints("u:/lib/x86_64-linux-gnu/libc.so.6:mall?c"), ["u:/lib/x86_64-linux-gnu/libc.so.6:mall?c"])
+        XCTAssertEqual(
+            try attachPoints("u:/lib/x86_64-linux-gnu/libc.so.6:mall?c"), ["u:/lib/x86_64-linux-gnu/libc.so.6:mall?c"])
         XCTAssertEqual(try attachPoints("profile:hz:99\n{"), ["profile:hz:99"])
         XCTAssertEqual(try attachPoints("  // comment\n  /* c */ END {"), ["END"])
         XCTAssertEqual(try attachPoints("#include <x.h>\nBEGIN {"), ["BEGIN"])

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Language
 
 final class ParserTests: XCTestCase {
@@ -11,21 +12,25 @@ final class ParserTests: XCTestCase {
     }
 
     func testSeveralAttachPointsAndAPredicate() throws {
-        let text = "kprobe:vfs_read, kprobe:vfs_write,\n  tracepoint:sched:sched_switch /pid > 0/ { @[probe] = count(); }"
+        let text =
+            "kprobe:vfs_read, kprobe:vfs_write,\n  tracepoint:sched:sched_switch /pid > 0/ { @[probe] = count(); }"
         let program = try parse(text)
         XCTAssertEqual(program.probes.count, 1)
         let probe = program.probes[0]
-        XCTAssertEqual(probe.attachPoints.map(\.text), ["kprobe:vfs_read", "kprobe:vfs_write", "tracepoint:sched:sched_switch"])
-        XCTAssertEqual(probe.attachPoints.map { Language_text($0.range, text) },
-                       ["kprobe:vfs_read", "kprobe:vfs_write", "tracepoint:sched:sched_switch"])
+        XCTAssertEqual(
+            probe.attachPoints.map(\.text), ["kprobe:vfs_read", "kprobe:vfs_write", "tracepoint:sched:sched_switch"])
+        XCTAssertEqual(
+            probe.attachPoints.map { Language_text($0.range, text) },
+            ["kprobe:vfs_read", "kprobe:vfs_write", "tracepoint:sched:sched_switch"])
         XCTAssertEqual(probe.predicate.map(sexpr), "(> pid 0)")
         XCTAssertEqual(block(probe.body), "{(= @[probe] count())}")
     }
 
     func testAttachPointsWithoutSpaces() throws {
         let program = try parse("t:sched:sched_switch,t:sched:sched_wakeup{@=count()}BEGIN{exit()}")
-        XCTAssertEqual(program.probes.map { $0.attachPoints.map(\.text) },
-                       [["t:sched:sched_switch", "t:sched:sched_wakeup"], ["BEGIN"]])
+        XCTAssertEqual(
+            program.probes.map { $0.attachPoints.map(\.text) },
+            [["t:sched:sched_switch", "t:sched:sched_wakeup"], ["BEGIN"]])
     }
 
     func testUprobePredicate() throws {
@@ -56,12 +61,14 @@ final class ParserTests: XCTestCase {
     }
 
     func testDivisionOutsideParenthesesEndsThePredicate() {
-        XCTAssertEqual(parseErrorText("k:vfs_read /arg0 / 2 > 0/ { }"), """
-        prog.bt:1:20: error: expected '{' to start the probe body, found integer 2
-        k:vfs_read /arg0 / 2 > 0/ { }
-                           ^
+        XCTAssertEqual(
+            parseErrorText("k:vfs_read /arg0 / 2 > 0/ { }"),
+            """
+            prog.bt:1:20: error: expected '{' to start the probe body, found integer 2
+            k:vfs_read /arg0 / 2 > 0/ { }
+                               ^
 
-        """)
+            """)
     }
 
     func testDivisionInTheBodyIsNotAffectedByPredicates() throws {
@@ -72,14 +79,16 @@ final class ParserTests: XCTestCase {
     // MARK: Statements
 
     func testIfElseIfElse() {
-        XCTAssertEqual(bodyText("if (pid > 1) { @a = 1; } else if (pid == 0) { @b = 2 } else { @c = 3 }"),
-                       "{(if (> pid 1) {(= @a 1)} else {(if (== pid 0) {(= @b 2)} else {(= @c 3)})})}")
+        XCTAssertEqual(
+            bodyText("if (pid > 1) { @a = 1; } else if (pid == 0) { @b = 2 } else { @c = 3 }"),
+            "{(if (> pid 1) {(= @a 1)} else {(if (== pid 0) {(= @b 2)} else {(= @c 3)})})}")
         XCTAssertEqual(bodyText("if (1) { }"), "{(if 1 {})}")
     }
 
     func testLoops() {
-        XCTAssertEqual(bodyText("while ($i < 10) { $i++; if ($i == 5) { break; } continue; }"),
-                       "{(while (< $i 10) {(post++ $i); (if (== $i 5) {break}); continue})}")
+        XCTAssertEqual(
+            bodyText("while ($i < 10) { $i++; if ($i == 5) { break; } continue; }"),
+            "{(while (< $i 10) {(post++ $i); (if (== $i 5) {break}); continue})}")
         XCTAssertEqual(bodyText("unroll(3) { @x++ }"), "{(unroll 3 {(post++ @x)})}")
         XCTAssertEqual(bodyText("for ($i : 0..10) { @s += $i; }"), "{(for $i : 0..10 {(+= @s $i)})}")
         XCTAssertEqual(bodyText("for ($i : $a + 1..$b * 2) { }"), "{(for $i : (+ $a 1)..(* $b 2) {})}")
@@ -87,23 +96,31 @@ final class ParserTests: XCTestCase {
     }
 
     func testLetReturnAndBlocks() {
-        XCTAssertEqual(bodyText("let $x; let $y: uint8; let $z: int64 = 5; let $s = comm;"),
-                       "{(let $x); (let $y : uint8); (let $z : int64 = 5); (let $s = comm)}")
+        XCTAssertEqual(
+            bodyText("let $x; let $y: uint8; let $z: int64 = 5; let $s = comm;"),
+            "{(let $x); (let $y : uint8); (let $z : int64 = 5); (let $s = comm)}")
         XCTAssertEqual(bodyText("return;"), "{return}")
         XCTAssertEqual(bodyText("{ $a = 1; { $b = 2 } }"), "{{(= $a 1); {(= $b 2)}}}")
         XCTAssertEqual(bodyText(";;; $a = 1;;"), "{(= $a 1)}")
         XCTAssertEqual(bodyText("if (1) { } printf(\"x\")"), "{(if 1 {}); printf(\"x\")}")
-        XCTAssertEqual(bodyText("while (0) { } unroll(1) { } for ($i : 0..1) { } { } exit()"),
-                       "{(while 0 {}); (unroll 1 {}); (for $i : 0..1 {}); {}; exit()}")
+        XCTAssertEqual(
+            bodyText("while (0) { } unroll(1) { } for ($i : 0..1) { } { } exit()"),
+            "{(while 0 {}); (unroll 1 {}); (for $i : 0..1 {}); {}; exit()}")
     }
 
     func testAssignments() {
-        XCTAssertEqual(bodyText("$x = 1; $x += 2; $x -= 1; $x *= 3; $x /= 2; $x %= 5; $x &= 1; $x |= 8; $x ^= 2; $x <<= 1; $x >>= 1"),
-                       "{(= $x 1); (+= $x 2); (-= $x 1); (*= $x 3); (/= $x 2); (%= $x 5); (&= $x 1); (|= $x 8); (^= $x 2); (<<= $x 1); (>>= $x 1)}")
-        XCTAssertEqual(bodyText("@m[comm, pid] += 1; @ = 2; args.x = 3"),
-                       "{(+= @m[comm, pid] 1); (= @ 2); (= (. args x) 3)}")
-        XCTAssertEqual(bodyText("$x++; $x--; ++$x; --$x; @c[pid]++"),
-                       "{(post++ $x); (post-- $x); (pre++ $x); (pre-- $x); (post++ @c[pid])}")
+        XCTAssertEqual(
+            bodyText(
+                "$x = 1; $x += 2; $x -= 1; $x *= 3; $x /= 2; $x %= 5; $x &= 1; $x |= 8; $x ^= 2; $x <<= 1; $x >>= 1"),
+            "{(= $x 1); (+= $x 2); (-= $x 1); (*= $x 3); (/= $x 2); (%= $x 5); (&= $x 1); "
+                + "(|= $x 8); (^= $x 2); (<<= $x 1); (>>= $x 1)}"
+        )
+        XCTAssertEqual(
+            bodyText("@m[comm, pid] += 1; @ = 2; args.x = 3"),
+            "{(+= @m[comm, pid] 1); (= @ 2); (= (. args x) 3)}")
+        XCTAssertEqual(
+            bodyText("$x++; $x--; ++$x; --$x; @c[pid]++"),
+            "{(post++ $x); (post-- $x); (pre++ $x); (pre-- $x); (post++ @c[pid])}")
     }
 
     // MARK: Expressions
@@ -204,7 +221,9 @@ final class ParserTests: XCTestCase {
             switch e.kind {
             case .map(_, let keys): keys.forEach(collect)
             case .call(_, let args): args.forEach(collect)
-            case .binary(_, let l, let r): collect(l); collect(r)
+            case .binary(_, let l, let r):
+                collect(l)
+                collect(r)
             case .tuple(let es): es.forEach(collect)
             default: break
             }
@@ -212,7 +231,9 @@ final class ParserTests: XCTestCase {
         for probe in program.probes {
             for s in probe.body {
                 switch s.kind {
-                case .assign(let t, _, let v): collect(t); collect(v)
+                case .assign(let t, _, let v):
+                    collect(t)
+                    collect(v)
                 case .expr(let e): collect(e)
                 default: break
                 }
@@ -228,7 +249,9 @@ final class ParserTests: XCTestCase {
         guard case .assign(let target, _, let value) = program.probes[0].body[0].kind else { return XCTFail() }
         XCTAssertEqual(Language_text(target.range, text), "$x")
         XCTAssertEqual(Language_text(value.range, text), "a + foo(1, 2) * @m[3]")
-        guard case .binary(_, _, let rhs) = value.kind, case .binary(_, let call, let map) = rhs.kind else { return XCTFail() }
+        guard case .binary(_, _, let rhs) = value.kind, case .binary(_, let call, let map) = rhs.kind else {
+            return XCTFail()
+        }
         XCTAssertEqual(Language_text(call.range, text), "foo(1, 2)")
         XCTAssertEqual(Language_text(map.range, text), "@m[3]")
     }
@@ -247,165 +270,205 @@ final class ParserTests: XCTestCase {
     // MARK: Errors, rendered with file:line:col, the line and a caret
 
     func testMissingCloseParenthesis() {
-        XCTAssertEqual(parseErrorText(#"BEGIN { printf("x" }"#), """
-        prog.bt:1:20: error: expected ')' to close the call to printf(), found '}'
-        BEGIN { printf("x" }
-                           ^
+        XCTAssertEqual(
+            parseErrorText(#"BEGIN { printf("x" }"#),
+            """
+            prog.bt:1:20: error: expected ')' to close the call to printf(), found '}'
+            BEGIN { printf("x" }
+                               ^
 
-        """)
+            """)
     }
 
     func testMissingSemicolon() {
-        XCTAssertEqual(parseErrorText("BEGIN { $x = 1 $y = 2 }"), """
-        prog.bt:1:16: error: expected ';' or '}' after the statement, found '$y'
-        BEGIN { $x = 1 $y = 2 }
-                       ^~
+        XCTAssertEqual(
+            parseErrorText("BEGIN { $x = 1 $y = 2 }"),
+            """
+            prog.bt:1:16: error: expected ';' or '}' after the statement, found '$y'
+            BEGIN { $x = 1 $y = 2 }
+                           ^~
 
-        """)
+            """)
     }
 
     func testEmptyPredicateOperandOnSecondLine() {
-        XCTAssertEqual(parseErrorText("kprobe:vfs_read\n/pid == /\n{ }"), """
-        prog.bt:2:9: error: expected an expression, found '/'
-        /pid == /
-                ^
+        XCTAssertEqual(
+            parseErrorText("kprobe:vfs_read\n/pid == /\n{ }"),
+            """
+            prog.bt:2:9: error: expected an expression, found '/'
+            /pid == /
+                    ^
 
-        """)
+            """)
     }
 
     func testAssignmentToANonLValue() {
-        XCTAssertEqual(parseErrorText("BEGIN { 1 = 2; }"), """
-        prog.bt:1:9: error: cannot assign to this expression: only maps, $variables and fields are assignable
-        BEGIN { 1 = 2; }
-                ^
+        XCTAssertEqual(
+            parseErrorText("BEGIN { 1 = 2; }"),
+            """
+            prog.bt:1:9: error: cannot assign to this expression: only maps, $variables and fields are assignable
+            BEGIN { 1 = 2; }
+                    ^
 
-        """)
-        XCTAssertEqual(parseErrorText("BEGIN { pid + 1 = 2; }"), """
-        prog.bt:1:9: error: cannot assign to this expression: only maps, $variables and fields are assignable
-        BEGIN { pid + 1 = 2; }
-                ^~~~~~~
+            """)
+        XCTAssertEqual(
+            parseErrorText("BEGIN { pid + 1 = 2; }"),
+            """
+            prog.bt:1:9: error: cannot assign to this expression: only maps, $variables and fields are assignable
+            BEGIN { pid + 1 = 2; }
+                    ^~~~~~~
 
-        """)
+            """)
     }
 
     func testUnclosedMapKey() {
-        XCTAssertEqual(parseErrorText("BEGIN { @x[1 = 2; }"), """
-        prog.bt:1:14: error: expected ']' to close the map key, found '='
-        BEGIN { @x[1 = 2; }
-                     ^
+        XCTAssertEqual(
+            parseErrorText("BEGIN { @x[1 = 2; }"),
+            """
+            prog.bt:1:14: error: expected ']' to close the map key, found '='
+            BEGIN { @x[1 = 2; }
+                         ^
 
-        """)
+            """)
     }
 
     func testUnterminatedBlockAtEndOfInput() {
-        XCTAssertEqual(parseErrorText("BEGIN {\n  printf(\"x\");\n"), """
-        prog.bt:3:1: error: unterminated block: expected '}'
+        XCTAssertEqual(
+            parseErrorText("BEGIN {\n  printf(\"x\");\n"),
+            """
+            prog.bt:3:1: error: unterminated block: expected '}'
 
-        ^
+            ^
 
-        """)
+            """)
     }
 
     func testProbeWithoutBody() {
-        XCTAssertEqual(parseErrorText("BEGIN"), """
-        prog.bt:1:6: error: expected '{' to start the probe body, found end of input
-        BEGIN
-             ^
+        XCTAssertEqual(
+            parseErrorText("BEGIN"),
+            """
+            prog.bt:1:6: error: expected '{' to start the probe body, found end of input
+            BEGIN
+                 ^
 
-        """)
+            """)
     }
 
     func testCaretKeepsTabs() {
-        XCTAssertEqual(parseErrorText("\tBEGIN { if 1 { } }"),
-                       "prog.bt:1:13: error: expected '(' after 'if', found integer 1\n\tBEGIN { if 1 { } }\n\t           ^\n")
+        XCTAssertEqual(
+            parseErrorText("\tBEGIN { if 1 { } }"),
+            "prog.bt:1:13: error: expected '(' after 'if', found integer 1\n\tBEGIN { if 1 { } }\n\t           ^\n")
     }
 
     func testKeywordInExpression() {
-        XCTAssertEqual(parseErrorText("BEGIN { $x = while; }"), """
-        prog.bt:1:14: error: 'while' cannot be used in an expression
-        BEGIN { $x = while; }
-                     ^~~~~
+        XCTAssertEqual(
+            parseErrorText("BEGIN { $x = while; }"),
+            """
+            prog.bt:1:14: error: 'while' cannot be used in an expression
+            BEGIN { $x = while; }
+                         ^~~~~
 
-        """)
+            """)
     }
 
     func testUnexpectedCharacterInBody() {
-        XCTAssertEqual(parseErrorText("BEGIN {\n  @x = 1 ` 2;\n}"), """
-        prog.bt:2:10: error: unexpected character '`'
-          @x = 1 ` 2;
-                 ^
+        XCTAssertEqual(
+            parseErrorText("BEGIN {\n  @x = 1 ` 2;\n}"),
+            """
+            prog.bt:2:10: error: unexpected character '`'
+              @x = 1 ` 2;
+                     ^
 
-        """)
+            """)
     }
 
     func testMissingOperand() {
-        XCTAssertEqual(parseErrorText("BEGIN { $x = ; }"), """
-        prog.bt:1:14: error: expected an expression, found ';'
-        BEGIN { $x = ; }
-                     ^
+        XCTAssertEqual(
+            parseErrorText("BEGIN { $x = ; }"),
+            """
+            prog.bt:1:14: error: expected an expression, found ';'
+            BEGIN { $x = ; }
+                         ^
 
-        """)
-        XCTAssertEqual(parseErrorText(#"BEGIN { printf("%d", $x, ) }"#), """
-        prog.bt:1:26: error: expected an expression, found ')'
-        BEGIN { printf("%d", $x, ) }
-                                 ^
+            """)
+        XCTAssertEqual(
+            parseErrorText(#"BEGIN { printf("%d", $x, ) }"#),
+            """
+            prog.bt:1:26: error: expected an expression, found ')'
+            BEGIN { printf("%d", $x, ) }
+                                     ^
 
-        """)
+            """)
     }
 
     func testEmptyProgram() {
-        XCTAssertEqual(parseErrorText(""), "prog.bt:1:1: error: no probes: a program needs at least one probe such as 'BEGIN { ... }'\n\n^\n")
-        XCTAssertEqual(parseErrorMessage("// only a comment\n"), "no probes: a program needs at least one probe such as 'BEGIN { ... }'")
+        XCTAssertEqual(
+            parseErrorText(""),
+            "prog.bt:1:1: error: no probes: a program needs at least one probe such as 'BEGIN { ... }'\n\n^\n")
+        XCTAssertEqual(
+            parseErrorMessage("// only a comment\n"),
+            "no probes: a program needs at least one probe such as 'BEGIN { ... }'")
     }
 
     func testStrayClosingBrace() {
-        XCTAssertEqual(parseErrorText("BEGIN { $x = 1; }}"), """
-        prog.bt:1:18: error: expected an attach point such as 'tracepoint:sched:sched_switch' or 'BEGIN'
-        BEGIN { $x = 1; }}
-                         ^
+        XCTAssertEqual(
+            parseErrorText("BEGIN { $x = 1; }}"),
+            """
+            prog.bt:1:18: error: expected an attach point such as 'tracepoint:sched:sched_switch' or 'BEGIN'
+            BEGIN { $x = 1; }}
+                             ^
 
-        """)
+            """)
     }
 
     func testMissingAttachPointAfterComma() {
-        XCTAssertEqual(parseErrorText("BEGIN, { }"), """
-        prog.bt:1:8: error: expected an attach point such as 'tracepoint:sched:sched_switch' or 'BEGIN'
-        BEGIN, { }
-               ^
+        XCTAssertEqual(
+            parseErrorText("BEGIN, { }"),
+            """
+            prog.bt:1:8: error: expected an attach point such as 'tracepoint:sched:sched_switch' or 'BEGIN'
+            BEGIN, { }
+                   ^
 
-        """)
+            """)
     }
 
     func testUnsupportedTopLevelForms() {
-        XCTAssertEqual(parseErrorText("config = { max_map_keys = 1 }\nBEGIN { }"), """
-        prog.bt:1:1: error: 'config' blocks are not supported yet; pass settings as command-line flags
-        config = { max_map_keys = 1 }
-        ^~~~~~
+        XCTAssertEqual(
+            parseErrorText("config = { max_map_keys = 1 }\nBEGIN { }"),
+            """
+            prog.bt:1:1: error: 'config' blocks are not supported yet; pass settings as command-line flags
+            config = { max_map_keys = 1 }
+            ^~~~~~
 
-        """)
-        XCTAssertEqual(parseErrorText("struct foo { int x; }\nBEGIN { }"), """
-        prog.bt:1:1: error: C type definitions are not supported: bpfsh reads kernel types from BTF
-        struct foo { int x; }
-        ^~~~~~
+            """)
+        XCTAssertEqual(
+            parseErrorText("struct foo { int x; }\nBEGIN { }"),
+            """
+            prog.bt:1:1: error: C type definitions are not supported: bpfsh reads kernel types from BTF
+            struct foo { int x; }
+            ^~~~~~
 
-        """)
+            """)
     }
 
     func testOtherSyntaxErrors() {
         XCTAssertEqual(parseErrorMessage("BEGIN { $x = (uint8 x; }"), "expected ')' to close the cast to 'uint8'")
         XCTAssertEqual(parseErrorMessage("BEGIN { for $i : 0..3 { } }"), "expected '(' after 'for', found '$i'")
-        XCTAssertEqual(parseErrorMessage("BEGIN { for ($i in 0..3) { } }"), "expected ':' after the loop variable, found 'in'")
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { for ($i in 0..3) { } }"), "expected ':' after the loop variable, found 'in'")
         XCTAssertEqual(parseErrorMessage("BEGIN { for (i : 0..3) { } }"), "expected a variable such as '$kv' in 'for'")
         XCTAssertEqual(parseErrorMessage("BEGIN { let x = 1; }"), "expected a variable such as '$x' after 'let'")
         XCTAssertEqual(parseErrorMessage("BEGIN { $x = args.; }"), "expected a field name after '.'")
         XCTAssertEqual(parseErrorMessage("BEGIN { $x = args->; }"), "expected a field name after '->'")
-        XCTAssertEqual(parseErrorMessage("BEGIN { $a = $b = 1; }"), "expected ';' or '}' after the statement, found '='")
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { $a = $b = 1; }"), "expected ';' or '}' after the statement, found '='")
         XCTAssertEqual(parseErrorMessage("BEGIN { while 1 { } }"), "expected '(' after 'while', found integer 1")
         XCTAssertEqual(parseErrorMessage("BEGIN { if (1) $x = 1; }"), "expected '{' to start a block, found '$x'")
         XCTAssertEqual(parseErrorMessage("BEGIN { unroll(2) }"), "expected '{' to start a block, found '}'")
         XCTAssertEqual(parseErrorMessage("BEGIN { $x = (1, 2; }"), "expected ')' to close the tuple, found ';'")
         XCTAssertEqual(parseErrorMessage("BEGIN { $x = (1 + 2; }"), "expected ')' to close the parenthesis, found ';'")
-        XCTAssertEqual(parseErrorMessage("BEGIN { $x = a ? b; }"), "expected ':' in the conditional expression, found ';'")
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { $x = a ? b; }"), "expected ':' in the conditional expression, found ';'")
         XCTAssertEqual(parseErrorMessage("BEGIN { $x = arg0[1; }"), "expected ']' to close the index, found ';'")
         XCTAssertEqual(parseErrorMessage("BEGIN { $x = sizeof(int32; }"), "expected ')' to close sizeof, found ';'")
         XCTAssertEqual(parseErrorMessage("BEGIN { let $x: = 1; }"), "expected a type name")

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Language
 
 final class SemanticAnalyzerTests: XCTestCase {
@@ -28,7 +29,8 @@ final class SemanticAnalyzerTests: XCTestCase {
     }
 
     func testProbeAndFuncStrings() {
-        XCTAssertEqual(typeOf("probe", in: "t:sched:sched_switch"), .string(size: "tracepoint:sched:sched_switch".count + 1))
+        XCTAssertEqual(
+            typeOf("probe", in: "t:sched:sched_switch"), .string(size: "tracepoint:sched:sched_switch".count + 1))
         XCTAssertEqual(typeOf("func", in: "t:sched:sched_switch"), .string(size: "sched_switch".count + 1))
         XCTAssertEqual(typeOf("probe"), .string(size: 6))
         XCTAssertEqual(typeOf("func", in: "k:vfs_read"), .string(size: 9))
@@ -90,8 +92,10 @@ final class SemanticAnalyzerTests: XCTestCase {
         let checked = try check("BEGIN { $a = kaddr(\"jiffies\"); }")
         XCTAssertEqual(checked.units[0].variables["a"], .u64)
         XCTAssertEqual(Array(checked.units[0].constants.values), [0xffff_ffff_82a0_b000])
-        XCTAssertEqual(semanticErrors("BEGIN { $a = kaddr(\"no_such_symbol\"); }"), ["kernel symbol 'no_such_symbol' not found"])
-        XCTAssertEqual(semanticErrors("BEGIN { $a = kaddr(comm); }"), ["kaddr() takes a kernel symbol name as a string literal"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $a = kaddr(\"no_such_symbol\"); }"), ["kernel symbol 'no_such_symbol' not found"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $a = kaddr(comm); }"), ["kaddr() takes a kernel symbol name as a string literal"])
     }
 
     func testPositionalParameters() {
@@ -125,30 +129,43 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(typeOf("args.preempt", in: "tp_btf:sched_switch"), .int(bytes: 1, signed: false))
         XCTAssertEqual(typeOf("args.count", in: "fentry:vfs_read"), .u64)
         XCTAssertEqual(typeOf("args->buf", in: "fexit:vfs_read"), .pointer(pointee: "char"))
-        XCTAssertEqual(semanticErrors("rt:sched_switch { $x = arg3; }"),
-                       ["rawtracepoint:sched_switch has 3 arguments; arg3 is not one of them"])
+        XCTAssertEqual(
+            semanticErrors("rt:sched_switch { $x = arg3; }"),
+            ["rawtracepoint:sched_switch has 3 arguments; arg3 is not one of them"])
     }
 
     func testUnknownArgsField() {
         let list = semanticDiagnostics("t:sched:sched_switch { $x = args.nope; }")
         XCTAssertEqual(list.map(\.message), ["tracepoint:sched:sched_switch has no argument 'nope'"])
-        XCTAssertEqual(list.first?.notes, ["its arguments: prev_comm, prev_pid, prev_prio, prev_state, next_comm, next_pid, next_prio"])
-        XCTAssertEqual(list.first.map { sourceText(of: $0.range, in: "t:sched:sched_switch { $x = args.nope; }") }, "args.nope")
+        XCTAssertEqual(
+            list.first?.notes,
+            ["its arguments: prev_comm, prev_pid, prev_prio, prev_state, next_comm, next_pid, next_prio"])
+        XCTAssertEqual(
+            list.first.map { sourceText(of: $0.range, in: "t:sched:sched_switch { $x = args.nope; }") }, "args.nope")
     }
 
     func testWrongProviderForArgsRetvalAndArgN() {
-        XCTAssertEqual(semanticErrors("BEGIN { $x = retval; }"), ["retval is only available in kretprobe, uretprobe and fexit probes"])
-        XCTAssertEqual(semanticErrors("k:vfs_read { $x = retval; }"), ["retval is only available in kretprobe, uretprobe and fexit probes"])
-        XCTAssertEqual(semanticErrors("t:sched:sched_switch { $x = arg0; }"),
-                       ["arg0 is only available in kprobe, uprobe and raw tracepoint probes; tracepoints use args.FIELD"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = sarg1; }"),
-                       ["sarg1 is only available in kprobe, uprobe and raw tracepoint probes; tracepoints use args.FIELD"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = retval; }"),
+            ["retval is only available in kretprobe, uretprobe and fexit probes"])
+        XCTAssertEqual(
+            semanticErrors("k:vfs_read { $x = retval; }"),
+            ["retval is only available in kretprobe, uretprobe and fexit probes"])
+        XCTAssertEqual(
+            semanticErrors("t:sched:sched_switch { $x = arg0; }"),
+            ["arg0 is only available in kprobe, uprobe and raw tracepoint probes; tracepoints use args.FIELD"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = sarg1; }"),
+            ["sarg1 is only available in kprobe, uprobe and raw tracepoint probes; tracepoints use args.FIELD"])
         XCTAssertEqual(semanticErrors("BEGIN { $x = args.x; }").first, "'args' is not available in BEGIN probes")
-        XCTAssertEqual(semanticErrors("profile:hz:99 { $x = args.x; }").first, "'args' is not available in profile probes")
+        XCTAssertEqual(
+            semanticErrors("profile:hz:99 { $x = args.x; }").first, "'args' is not available in profile probes")
         XCTAssertEqual(semanticErrors("k:vfs_read { $x = args.x; }"), ["kprobe:vfs_read has no argument 'x'"])
         XCTAssertEqual(semanticErrors("BEGIN { $x = kstack; }"), ["kstack is not meaningful in BEGIN probes"])
         XCTAssertEqual(semanticErrors("END { $x = reg(\"ip\"); }"), ["reg() needs a kprobe, uprobe or profile probe"])
-        XCTAssertEqual(semanticErrors("k:vfs_read { $x = reg(\"nope\"); }"), ["reg() takes a register name such as \"ip\" or \"sp\""])
+        XCTAssertEqual(
+            semanticErrors("k:vfs_read { $x = reg(\"nope\"); }"),
+            ["reg() takes a register name such as \"ip\" or \"sp\""])
     }
 
     // MARK: Struct members through BTF
@@ -167,10 +184,12 @@ final class SemanticAnalyzerTests: XCTestCase {
     }
 
     func testUnknownStructMembers() {
-        XCTAssertEqual(semanticErrors("BEGIN { $x = curtask->nope; }"),
-                       ["struct task_struct has no member 'nope' (or its type is not in the kernel's BTF)"])
-        XCTAssertEqual(semanticErrors("k:vfs_read { $x = ((struct foo *)arg0)->x; }"),
-                       ["struct foo has no member 'x' (or its type is not in the kernel's BTF)"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = curtask->nope; }"),
+            ["struct task_struct has no member 'nope' (or its type is not in the kernel's BTF)"])
+        XCTAssertEqual(
+            semanticErrors("k:vfs_read { $x = ((struct foo *)arg0)->x; }"),
+            ["struct foo has no member 'x' (or its type is not in the kernel's BTF)"])
     }
 
     // MARK: Maps
@@ -189,16 +208,21 @@ final class SemanticAnalyzerTests: XCTestCase {
     }
 
     func testMapSizes() throws {
-        let checked = try check("""
-        k:vfs_read {
-            @k[comm, pid] = 1; @h = hist(pid); @hk[comm] = lhist(pid, 0, 100, 10);
-            @a = avg(1); @s = sum(pid); @n = sum(-1); @mn = min(arg0); @c = count(); @str = comm;
-        }
-        """)
+        let checked = try check(
+            """
+            k:vfs_read {
+                @k[comm, pid] = 1; @h = hist(pid); @hk[comm] = lhist(pid, 0, 100, 10);
+                @a = avg(1); @s = sum(pid); @n = sum(-1); @mn = min(arg0); @c = count(); @str = comm;
+            }
+            """)
         let k = try XCTUnwrap(checked.map(named: "k"))
-        XCTAssertEqual(k.keySize, 24); XCTAssertEqual(k.valueSize, 8); XCTAssertFalse(k.isPerCPU)
+        XCTAssertEqual(k.keySize, 24)
+        XCTAssertEqual(k.valueSize, 8)
+        XCTAssertFalse(k.isPerCPU)
         let h = try XCTUnwrap(checked.map(named: "h"))
-        XCTAssertEqual(h.keySize, 16); XCTAssertEqual(h.valueSize, 8); XCTAssertTrue(h.isPerCPU)
+        XCTAssertEqual(h.keySize, 16)
+        XCTAssertEqual(h.valueSize, 8)
+        XCTAssertTrue(h.isPerCPU)
         XCTAssertEqual(h.value, .aggregation(.hist, signed: false))
         let hk = try XCTUnwrap(checked.map(named: "hk"))
         XCTAssertEqual(hk.keySize, 24)
@@ -214,50 +238,73 @@ final class SemanticAnalyzerTests: XCTestCase {
     }
 
     func testMapConflicts() {
-        XCTAssertEqual(semanticErrors("BEGIN { @x = count(); @x = sum(1); }"), ["@x is a count() map; it cannot also hold sum()"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x[1] = 1; @x[1, 2] = 2; }"),
-                       ["@x is used with key (int64, int64) here but with key (int64) elsewhere"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x = 1; @x[1] = 2; }"), ["@x is used with key (int64) here but with no key elsewhere"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x[comm] = 1; @x[pid] = 1; }"),
-                       ["@x is used with key (uint32) here but with key (string[16]) elsewhere"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x[1] = 1; $v = @x[1, 2]; }"), ["@x has 1 key part(s), used here with 2"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x[1] = 1; $v = @x[\"a\"]; }"), ["key part 1 of @x is int64, not string[2]"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x = 1; @x = \"a\"; }"), ["@x holds int64; it cannot also hold string[2]"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x = count(); @x = 1; }"), ["@x is a count() map; it cannot also be assigned int64"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x = 1; @x = count(); }"), ["@x holds int64; it cannot also be a count() map"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x = count(); @x++; }"), ["@x is a count() map; it cannot also be assigned int64"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x = count(); @x = sum(1); }"), ["@x is a count() map; it cannot also hold sum()"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x[1] = 1; @x[1, 2] = 2; }"),
+            ["@x is used with key (int64, int64) here but with key (int64) elsewhere"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x = 1; @x[1] = 2; }"),
+            ["@x is used with key (int64) here but with no key elsewhere"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x[comm] = 1; @x[pid] = 1; }"),
+            ["@x is used with key (uint32) here but with key (string[16]) elsewhere"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x[1] = 1; $v = @x[1, 2]; }"), ["@x has 1 key part(s), used here with 2"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x[1] = 1; $v = @x[\"a\"]; }"), ["key part 1 of @x is int64, not string[2]"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x = 1; @x = \"a\"; }"), ["@x holds int64; it cannot also hold string[2]"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x = count(); @x = 1; }"), ["@x is a count() map; it cannot also be assigned int64"]
+        )
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x = 1; @x = count(); }"), ["@x holds int64; it cannot also be a count() map"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x = count(); @x++; }"), ["@x is a count() map; it cannot also be assigned int64"])
         // Conflicts across probes are found too.
-        XCTAssertEqual(semanticErrors("BEGIN { @x = hist(1); } END { @x = lhist(1, 0, 10, 1); }"), ["@x is a hist() map; it cannot also hold lhist()"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x = hist(1); } END { @x = lhist(1, 0, 10, 1); }"),
+            ["@x is a hist() map; it cannot also hold lhist()"])
     }
 
     func testMapConflictRendering() {
         let text = "BEGIN {\n  @x = count();\n  @x = sum(1);\n}"
-        XCTAssertEqual(DiagnosticList(semanticDiagnostics(text)).rendered(in: source(text)), """
-        prog.bt:3:3: error: @x is a count() map; it cannot also hold sum()
-          @x = sum(1);
-          ^~
+        XCTAssertEqual(
+            DiagnosticList(semanticDiagnostics(text)).rendered(in: source(text)),
+            """
+            prog.bt:3:3: error: @x is a count() map; it cannot also hold sum()
+              @x = sum(1);
+              ^~
 
-        """)
+            """)
         let arity = "BEGIN { @x[1] = 1; @x[1, 2] = 2; }"
-        XCTAssertEqual(DiagnosticList(semanticDiagnostics(arity)).rendered(in: source(arity)), """
-        prog.bt:1:20: error: @x is used with key (int64, int64) here but with key (int64) elsewhere
-        BEGIN { @x[1] = 1; @x[1, 2] = 2; }
-                           ^~~~~~~~
+        XCTAssertEqual(
+            DiagnosticList(semanticDiagnostics(arity)).rendered(in: source(arity)),
+            """
+            prog.bt:1:20: error: @x is used with key (int64, int64) here but with key (int64) elsewhere
+            BEGIN { @x[1] = 1; @x[1, 2] = 2; }
+                               ^~~~~~~~
 
-        """)
+            """)
     }
 
     func testAggregationMisuse() {
-        XCTAssertEqual(semanticErrors("BEGIN { count(); }"), ["count() must be assigned to a map, e.g. @x = count(...)"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = count(); }"), ["aggregations like count() can only be assigned to maps"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x += count(); }"), ["aggregations are assigned with '=', e.g. @x = count()"])
-        XCTAssertEqual(semanticErrors("BEGIN { @h = hist(1); $v = @h; }"), ["@h holds hist() data, which can only be printed"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { count(); }"), ["count() must be assigned to a map, e.g. @x = count(...)"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = count(); }"), ["aggregations like count() can only be assigned to maps"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x += count(); }"), ["aggregations are assigned with '=', e.g. @x = count()"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @h = hist(1); $v = @h; }"), ["@h holds hist() data, which can only be printed"])
         XCTAssertEqual(semanticErrors("BEGIN { @x += \"a\"; }"), ["'+=' needs integers, found string[2]"])
         XCTAssertEqual(semanticErrors("BEGIN { @x = printf(\"a\"); }"), ["void cannot be stored in a map"])
         XCTAssertEqual(semanticErrors("t:sched:sched_switch { @x[args] = 1; }"), ["args cannot be used as a map key"])
         XCTAssertEqual(semanticErrors("BEGIN { @x = count(1); }"), ["count() takes 0 argument(s), 1 given"])
         XCTAssertEqual(semanticErrors("BEGIN { @x = hist(); }"), ["hist() takes 1 argument(s), 0 given"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x = sum(comm); }"), ["argument 1 of sum() must be an integer, not string[16]"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x = sum(comm); }"), ["argument 1 of sum() must be an integer, not string[16]"])
     }
 
     func testReadingCountsAndPlainValues() {
@@ -268,16 +315,26 @@ final class SemanticAnalyzerTests: XCTestCase {
 
     func testLhistValidation() throws {
         XCTAssertEqual(semanticErrors("BEGIN { @l = lhist(pid, 0, 100); }"), ["lhist() takes 4 argument(s), 3 given"])
-        XCTAssertEqual(semanticErrors("BEGIN { @l = lhist(pid, 10, 0, 1); }"), ["lhist() needs min < max and a positive step"])
-        XCTAssertEqual(semanticErrors("BEGIN { @l = lhist(pid, 0, 100, 0); }"), ["lhist() needs min < max and a positive step"])
-        XCTAssertEqual(semanticErrors("BEGIN { @l = lhist(pid, 0, 100, -5); }"), ["lhist() needs min < max and a positive step"])
-        XCTAssertEqual(semanticErrors("BEGIN { @l = lhist(pid, pid, 100, 1); }"), ["argument 2 of lhist() must be an integer literal"])
-        XCTAssertEqual(semanticErrors("BEGIN { @l = lhist(pid, 0, 100000, 1); }"), ["lhist() would have more than 1000 buckets"])
-        XCTAssertEqual(semanticErrors("BEGIN { @l = lhist(comm, 0, 10, 1); }"), ["argument 1 of lhist() must be an integer, not string[16]"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @l = lhist(pid, 10, 0, 1); }"), ["lhist() needs min < max and a positive step"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @l = lhist(pid, 0, 100, 0); }"), ["lhist() needs min < max and a positive step"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @l = lhist(pid, 0, 100, -5); }"), ["lhist() needs min < max and a positive step"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @l = lhist(pid, pid, 100, 1); }"),
+            ["argument 2 of lhist() must be an integer literal"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @l = lhist(pid, 0, 100000, 1); }"), ["lhist() would have more than 1000 buckets"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @l = lhist(comm, 0, 10, 1); }"),
+            ["argument 1 of lhist() must be an integer, not string[16]"])
         let negative = try check("BEGIN { @l = lhist(pid, -10, 10, 5); }")
         XCTAssertEqual(negative.map(named: "l")?.value, .aggregation(.lhist(min: -10, max: 10, step: 5), signed: false))
-        let positional = try check("BEGIN { @l = lhist(pid, 0, $1, 10); }", options: .init(positionalParameters: ["100"]))
-        XCTAssertEqual(positional.map(named: "l")?.value, .aggregation(.lhist(min: 0, max: 100, step: 10), signed: false))
+        let positional = try check(
+            "BEGIN { @l = lhist(pid, 0, $1, 10); }", options: .init(positionalParameters: ["100"]))
+        XCTAssertEqual(
+            positional.map(named: "l")?.value, .aggregation(.lhist(min: 0, max: 100, step: 10), signed: false))
     }
 
     // MARK: Variables and names
@@ -292,13 +349,16 @@ final class SemanticAnalyzerTests: XCTestCase {
     }
 
     func testVariableTypes() throws {
-        XCTAssertEqual(semanticErrors("BEGIN { $x = 1; $x = \"a\"; }"), ["type mismatch for $x: it holds int64, cannot assign string[2]"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = 1; $x = \"a\"; }"),
+            ["type mismatch for $x: it holds int64, cannot assign string[2]"])
         XCTAssertEqual(semanticErrors("BEGIN { $x = exit(); }"), ["cannot assign a value-less expression to $x"])
         XCTAssertEqual(typeOf("$x", prelude: "let $x: uint8 = 1;"), .int(bytes: 1, signed: false))
         XCTAssertEqual(typeOf("$s", prelude: "let $s: string[8];"), .string(size: 8))
         XCTAssertEqual(typeOf("$x", prelude: "$x = \"a\"; $x = comm;"), .string(size: 16))
-        XCTAssertEqual(semanticErrors("BEGIN { let $x: struct foo; }"),
-                       ["cannot cast to 'struct foo': only integer types and pointers are supported"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { let $x: struct foo; }"),
+            ["cannot cast to 'struct foo': only integer types and pointers are supported"])
         let loop = try check("BEGIN { for ($i : 0..3) { @x = $i; } }")
         XCTAssertEqual(loop.units[0].variables["i"], .s64)
     }
@@ -336,21 +396,34 @@ final class SemanticAnalyzerTests: XCTestCase {
     }
 
     func testOtherFormatCalls() throws {
-        let checked = try check("""
-        k:vfs_read { @m[pid] = 1; time(); time("%H\\n"); print(@m); print(1); join(arg1); join(arg1, ","); clear(@m); }
-        """)
+        let checked = try check(
+            """
+            k:vfs_read { @m[pid] = 1; time(); time("%H\\n"); print(@m); print(1); join(arg1); join(arg1, ","); \
+            clear(@m); }
+            """)
         let formats = checked.formats.map { "\($0.kind.rawValue) \($0.format)" }
-        XCTAssertEqual(formats, ["time %H:%M:%S\n", "time %H\n", "print @m|0|1", "print ", "print join: ", "print join:,", "print clear:@m"])
+        XCTAssertEqual(
+            formats,
+            [
+                "time %H:%M:%S\n", "time %H\n", "print @m|0|1", "print ", "print join: ", "print join:,",
+                "print clear:@m",
+            ])
         XCTAssertEqual(checked.formats[3].argumentTypes, [.s64])
         XCTAssertEqual(checked.formats[4].argumentTypes, [.tuple(Array(repeating: .string(size: 64), count: 16))])
     }
 
     func testPrintOfWholeMapsTakesTopAndDivisor() throws {
-        let checked = try check("BEGIN { @h = hist(1); @c[1] = count(); print(@h, 5, 2); print(@c, 3); print(@c[1]); exit(); }")
-        XCTAssertEqual(checked.formats.map { "\($0.kind.rawValue) \($0.format)" }, ["print @h|5|2", "print @c|3|1", "print ", "exit "])
+        let checked = try check(
+            "BEGIN { @h = hist(1); @c[1] = count(); print(@h, 5, 2); print(@c, 3); print(@c[1]); exit(); }")
+        XCTAssertEqual(
+            checked.formats.map { "\($0.kind.rawValue) \($0.format)" },
+            ["print @h|5|2", "print @c|3|1", "print ", "exit "])
         XCTAssertEqual(checked.formats[2].argumentTypes, [.s64])
-        XCTAssertEqual(semanticErrors("BEGIN { print(1, 2); }"), ["print() takes a top count and divisor only for whole maps"])
-        XCTAssertEqual(semanticErrors("BEGIN { @c = count(); print(@c, pid); }"), ["argument 2 of print() must be an integer literal"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { print(1, 2); }"), ["print() takes a top count and divisor only for whole maps"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @c = count(); print(@c, pid); }"),
+            ["argument 2 of print() must be an integer literal"])
     }
 
     func testFormatIDsStartAtTheSessionBase() throws {
@@ -373,12 +446,14 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(checked.usedMaps, ["x", "y"])
         let list = semanticDiagnostics("BEGIN { @x = 1; }", options: options)
         XCTAssertEqual(list.map(\.message), ["@x is used with no key here but with key (int64) elsewhere"])
-        XCTAssertEqual(semanticDiagnostics("BEGIN { @x[1] = count(); }", options: options).map(\.message),
-                       ["@x holds string[8]; it cannot also be a count() map"])
+        XCTAssertEqual(
+            semanticDiagnostics("BEGIN { @x[1] = count(); }", options: options).map(\.message),
+            ["@x holds string[8]; it cannot also be a count() map"])
     }
 
     func testUsedMapsInOrderOfAppearance() throws {
-        let checked = try check("BEGIN { @c = 0; @b = 1; if (@a[@c] > 0) { @b++; } @a[@c] = @b; } END { print(@d); @d = count(); }")
+        let checked = try check(
+            "BEGIN { @c = 0; @b = 1; if (@a[@c] > 0) { @b++; } @a[@c] = @b; } END { print(@d); @d = count(); }")
         XCTAssertEqual(checked.usedMaps, ["c", "b", "a", "d"])
     }
 
@@ -391,14 +466,17 @@ final class SemanticAnalyzerTests: XCTestCase {
     }
 
     func testFormatErrors() {
-        XCTAssertEqual(semanticErrors("BEGIN { $f = \"%d\"; printf($f, 1); }"), ["the first argument of printf() must be a string literal"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $f = \"%d\"; printf($f, 1); }"),
+            ["the first argument of printf() must be a string literal"])
         XCTAssertEqual(semanticErrors("BEGIN { printf(\"%d\", count()); }"), ["count cannot be formatted"])
         XCTAssertEqual(semanticErrors("BEGIN { time(1); }"), ["time() takes a string literal format"])
         XCTAssertEqual(semanticErrors("BEGIN { print(@nope); }"), ["@nope is printed but never assigned"])
         XCTAssertEqual(semanticErrors("BEGIN { @x[1] = 1; clear(@x[1]); }"), ["clear() takes a whole map such as @x"])
         XCTAssertEqual(semanticErrors("BEGIN { delete(@nope[1]); }"), ["@nope is deleted from but never assigned"])
         XCTAssertEqual(semanticErrors("BEGIN { @x[1, 2] = 1; delete(@x[1]); }"), ["@x has 2 key part(s), 1 given"])
-        XCTAssertEqual(semanticErrors("BEGIN { exit(comm); }"), ["argument 1 of exit() must be an integer, not string[16]"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { exit(comm); }"), ["argument 1 of exit() must be an integer, not string[16]"])
     }
 
     func testSystemNeedsUnsafe() throws {
@@ -414,34 +492,48 @@ final class SemanticAnalyzerTests: XCTestCase {
     // MARK: Statements
 
     func testControlFlowChecks() throws {
-        XCTAssertEqual(semanticErrors("BEGIN { break; }"), ["'break' and 'continue' are only allowed in a while or for loop"])
-        XCTAssertEqual(semanticErrors("BEGIN { if (1) { continue; } }"), ["'break' and 'continue' are only allowed in a while or for loop"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { break; }"), ["'break' and 'continue' are only allowed in a while or for loop"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { if (1) { continue; } }"),
+            ["'break' and 'continue' are only allowed in a while or for loop"])
         XCTAssertNoThrow(try check("BEGIN { $i = 0; while ($i < 3) { $i++; if ($i == 2) { break; } continue; } }"))
         XCTAssertNoThrow(try check("BEGIN { for ($i : 0..3) { if ($i == 1) { continue; } } }"))
-        XCTAssertEqual(semanticErrors("BEGIN { @m[1] = 1; for ($kv : @m) { } }"),
-                       ["for loops over maps are not supported yet; print the map or use a table command"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @m[1] = 1; for ($kv : @m) { } }"),
+            ["for loops over maps are not supported yet; print the map or use a table command"])
         XCTAssertEqual(semanticErrors("BEGIN { unroll(0) { } }"), ["unroll needs a literal count between 1 and 100"])
         XCTAssertEqual(semanticErrors("BEGIN { unroll(101) { } }"), ["unroll needs a literal count between 1 and 100"])
         XCTAssertEqual(semanticErrors("BEGIN { unroll(pid) { } }"), ["unroll needs a literal count between 1 and 100"])
-        XCTAssertEqual(semanticErrors("BEGIN { if (comm) { } }"), ["an if condition must be an integer or a comparison, not string[16]"])
-        XCTAssertEqual(semanticErrors("BEGIN { while (comm) { } }"), ["a while condition must be an integer or a comparison, not string[16]"])
-        XCTAssertEqual(semanticErrors("BEGIN /comm/ { }"), ["a predicate must be an integer or a comparison, not string[16]"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { if (comm) { } }"),
+            ["an if condition must be an integer or a comparison, not string[16]"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { while (comm) { } }"),
+            ["a while condition must be an integer or a comparison, not string[16]"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN /comm/ { }"), ["a predicate must be an integer or a comparison, not string[16]"])
     }
 
     func testExpressionErrors() {
         XCTAssertEqual(semanticErrors("BEGIN { $x = comm + 1; }"), ["'+' cannot compare string[16] with int64"])
         XCTAssertEqual(semanticErrors("BEGIN { $x = comm < \"a\"; }"), ["'<' cannot compare string[16] with string[2]"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = 1 ? \"a\" : 2; }"), ["the branches of '?:' have different types: string[2] and int64"])
-        XCTAssertEqual(semanticErrors("BEGIN { $t = (1, 2); $x = $t.5; }"), ["tuple has 2 elements; '.5' is not one of them"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = pid.x; }"),
-                       ["'x' is not a field of uint32"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = 1 ? \"a\" : 2; }"),
+            ["the branches of '?:' have different types: string[2] and int64"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $t = (1, 2); $x = $t.5; }"), ["tuple has 2 elements; '.5' is not one of them"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = pid.x; }"),
+            ["'x' is not a field of uint32"])
         XCTAssertEqual(semanticErrors("BEGIN { $x = (uint8)comm; }"), ["cannot cast string[16] to uint8"])
         XCTAssertEqual(semanticErrors("BEGIN { $x = -comm; }"), ["'-' needs an integer, found string[16]"])
         XCTAssertEqual(semanticErrors("BEGIN { $x = &pid; }"), ["taking an address is not supported"])
         XCTAssertEqual(semanticErrors("BEGIN { $x = *comm; }"), ["cannot dereference string[16]"])
         XCTAssertEqual(semanticErrors("k:vfs_read { $x = str(arg0, 0); }"), ["str() length must be between 1 and 200"])
         XCTAssertEqual(semanticErrors("BEGIN { $x = strncmp(comm, 1, 2); }"), ["strncmp() compares two strings"])
-        XCTAssertEqual(semanticErrors("k:vfs_read { $x = kstack(200); }"), ["the stack limit must be between 1 and 127"])
+        XCTAssertEqual(
+            semanticErrors("k:vfs_read { $x = kstack(200); }"), ["the stack limit must be between 1 and 127"])
         XCTAssertEqual(semanticErrors("BEGIN { $x = comm; $x++; }"), ["'++'/'--' need an integer, found string[16]"])
         XCTAssertEqual(semanticErrors("BEGIN { $x = printf(\"a\") + 1; }"), ["'+' needs integers, found void"])
     }
@@ -454,13 +546,15 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(list.map(\.message), ["tracepoint 'sched:nope' does not exist on this kernel"])
         XCTAssertEqual(list.first?.notes, ["list them with: bpfsh -l 'tracepoint:*'"])
         XCTAssertEqual(list.first.map { sourceText(of: $0.range, in: text) }, "t:sched:nope")
-        XCTAssertEqual(DiagnosticList(list).rendered(in: source(text)), """
-        prog.bt:1:11: error: tracepoint 'sched:nope' does not exist on this kernel
-        BEGIN { } t:sched:nope { }
-                  ^~~~~~~~~~~~
-        note: list them with: bpfsh -l 'tracepoint:*'
+        XCTAssertEqual(
+            DiagnosticList(list).rendered(in: source(text)),
+            """
+            prog.bt:1:11: error: tracepoint 'sched:nope' does not exist on this kernel
+            BEGIN { } t:sched:nope { }
+                      ^~~~~~~~~~~~
+            note: list them with: bpfsh -l 'tracepoint:*'
 
-        """)
+            """)
     }
 
     func testUnmatchedWildcard() {
@@ -468,21 +562,26 @@ final class SemanticAnalyzerTests: XCTestCase {
     }
 
     func testAttachPointErrorsAreCollectedBeforeBodies() {
-        XCTAssertEqual(semanticErrors("t:sched:nope, k:no_such_function, interval:x:1 { $x = $y; }"), [
-            "tracepoint 'sched:nope' does not exist on this kernel",
-            "kernel function 'no_such_function' cannot be traced",
-            "interval probes are written interval:UNIT:N with UNIT one of hz, s, ms, us (e.g. interval:s:1)",
-        ])
+        XCTAssertEqual(
+            semanticErrors("t:sched:nope, k:no_such_function, interval:x:1 { $x = $y; }"),
+            [
+                "tracepoint 'sched:nope' does not exist on this kernel",
+                "kernel function 'no_such_function' cannot be traced",
+                "interval probes are written interval:UNIT:N with UNIT one of hz, s, ms, us (e.g. interval:s:1)",
+            ])
     }
 
     func testWildcardsExpandToOneUnitEach() throws {
         let checked = try check("t:syscalls:sys_enter_* { @[probe] = count(); }")
-        XCTAssertEqual(checked.units.map(\.target.name), ["tracepoint:syscalls:sys_enter_openat", "tracepoint:syscalls:sys_enter_read"])
+        XCTAssertEqual(
+            checked.units.map(\.target.name),
+            ["tracepoint:syscalls:sys_enter_openat", "tracepoint:syscalls:sys_enter_read"])
         XCTAssertEqual(checked.units.map(\.probeIndex), [0, 0])
         XCTAssertEqual(checked.units.map(\.context.layout), [.tracepointRecord, .tracepointRecord])
         // Each unit has its own args: sys_enter_read has no filename.
-        XCTAssertEqual(semanticErrors("t:syscalls:sys_enter_* { @[str(args.filename)] = count(); }"),
-                       ["tracepoint:syscalls:sys_enter_read has no argument 'filename'"])
+        XCTAssertEqual(
+            semanticErrors("t:syscalls:sys_enter_* { @[str(args.filename)] = count(); }"),
+            ["tracepoint:syscalls:sys_enter_read has no argument 'filename'"])
         let kprobes = try check("BEGIN { } k:vfs_* { @[func] = count(); }")
         XCTAssertEqual(kprobes.units.map(\.target.name), ["BEGIN", "kprobe:vfs_read", "kprobe:vfs_write"])
         XCTAssertEqual(kprobes.units.map(\.probeIndex), [0, 1, 1])
@@ -491,7 +590,8 @@ final class SemanticAnalyzerTests: XCTestCase {
     func testUnitsKeepTheirAttachPointRangeAndPredicate() throws {
         let text = "k:vfs_read, t:sched:sched_switch /pid > 1/ { @[probe] = count(); }"
         let checked = try check(text)
-        XCTAssertEqual(checked.units.map { sourceText(of: $0.range, in: text) }, ["k:vfs_read", "t:sched:sched_switch"])
+        XCTAssertEqual(
+            checked.units.map { sourceText(of: $0.range, in: text) }, ["k:vfs_read", "t:sched:sched_switch"])
         XCTAssertEqual(checked.units.map { $0.predicate.map(sexpr) }, ["(> pid 1)", "(> pid 1)"])
         // The probe string differs per unit; the map key is widened to the longer one.
         XCTAssertEqual(checked.map(named: "")?.keys, [.string(size: 30)])
@@ -503,33 +603,37 @@ final class SemanticAnalyzerTests: XCTestCase {
     func testMultipleErrorsAreReportedTogetherSortedAndDeduplicated() {
         let text = "BEGIN { @x[$key] = $value; nope; foo(); }\nEND { @c = count(); @c = sum(1); $a = $b; $a = $b; }"
         let list = semanticDiagnostics(text)
-        XCTAssertEqual(list.map(\.message), [
-            "$key is used before it is assigned",
-            "$value is used before it is assigned",
-            "unknown identifier 'nope'",
-            "unknown function foo()",
-            "@c is a count() map; it cannot also hold sum()",
-            "$b is used before it is assigned",
-            "$b is used before it is assigned",
-        ])
+        XCTAssertEqual(
+            list.map(\.message),
+            [
+                "$key is used before it is assigned",
+                "$value is used before it is assigned",
+                "unknown identifier 'nope'",
+                "unknown function foo()",
+                "@c is a count() map; it cannot also hold sum()",
+                "$b is used before it is assigned",
+                "$b is used before it is assigned",
+            ])
         let starts = list.map(\.range.start)
         XCTAssertEqual(starts, starts.sorted())
         XCTAssertEqual(Set(list).count, list.count, "no duplicates")
-        XCTAssertEqual(list.map { sourceText(of: $0.range, in: text) }, ["$key", "$value", "nope", "foo()", "@c", "$b", "$b"])
+        XCTAssertEqual(
+            list.map { sourceText(of: $0.range, in: text) }, ["$key", "$value", "nope", "foo()", "@c", "$b", "$b"])
     }
 
     func testAcceptedProgramsProduceACheckedProgram() throws {
-        let checked = try check("""
-        #include <linux/sched.h>
-        BEGIN { printf("tracing\\n"); @start = nsecs; }
-        t:sched:sched_switch /args.prev_pid != 0/ {
-            @switches[args.prev_comm] = count();
-            @latency = hist(nsecs - @start);
-            if (args.next_pid == 1) { printf("%s -> init\\n", args.prev_comm); }
-        }
-        interval:s:1 { print(@switches); clear(@switches); }
-        END { exit(); }
-        """)
+        let checked = try check(
+            """
+            #include <linux/sched.h>
+            BEGIN { printf("tracing\\n"); @start = nsecs; }
+            t:sched:sched_switch /args.prev_pid != 0/ {
+                @switches[args.prev_comm] = count();
+                @latency = hist(nsecs - @start);
+                if (args.next_pid == 1) { printf("%s -> init\\n", args.prev_comm); }
+            }
+            interval:s:1 { print(@switches); clear(@switches); }
+            END { exit(); }
+            """)
         XCTAssertEqual(checked.units.map(\.target.kind), [.begin, .tracepoint, .interval, .end])
         XCTAssertEqual(checked.maps.map(\.name), ["start", "switches", "latency"])
         XCTAssertEqual(checked.source.name, "prog.bt")

@@ -1,5 +1,6 @@
 import LanguageTestSupport
 import XCTest
+
 @testable import Language
 
 /// Shared helpers: lexing to kinds, parsing, checking against the fake kernel, and a
@@ -17,7 +18,10 @@ func lexKinds(_ text: String) throws -> [Token.Kind] {
         let token = try lexer.next()
         if token.kind == .eof { return kinds }
         kinds.append(token.kind)
-        if kinds.count > 10_000 { XCTFail("lexer does not advance on \(text)"); return kinds }
+        if kinds.count > 10_000 {
+            XCTFail("lexer does not advance on \(text)")
+            return kinds
+        }
     }
 }
 
@@ -65,8 +69,10 @@ func parseErrorMessage(_ text: String, file: StaticString = #filePath, line: UIn
     }
 }
 
-func check(_ text: String, options: SemanticAnalyzer.Options = .init(),
-           catalogue: ProbeCatalogue = FakeCatalogue()) throws -> CheckedProgram {
+func check(
+    _ text: String, options: SemanticAnalyzer.Options = .init(),
+    catalogue: ProbeCatalogue = FakeCatalogue()
+) throws -> CheckedProgram {
     let file = source(text)
     let program = try Parser.parse(file)
     return try SemanticAnalyzer.check(program, source: file, catalogue: catalogue, options: options)
@@ -74,8 +80,10 @@ func check(_ text: String, options: SemanticAnalyzer.Options = .init(),
 
 /// Type-checks `text`, which must parse, and returns its semantic diagnostics (empty when
 /// the program is accepted).
-func semanticDiagnostics(_ text: String, options: SemanticAnalyzer.Options = .init(),
-                         file: StaticString = #filePath, line: UInt = #line) -> [Diagnostic] {
+func semanticDiagnostics(
+    _ text: String, options: SemanticAnalyzer.Options = .init(),
+    file: StaticString = #filePath, line: UInt = #line
+) -> [Diagnostic] {
     let sourceFile = source(text)
     let program: Program
     do { program = try Parser.parse(sourceFile) } catch {
@@ -93,17 +101,21 @@ func semanticDiagnostics(_ text: String, options: SemanticAnalyzer.Options = .in
     }
 }
 
-func semanticErrors(_ text: String, options: SemanticAnalyzer.Options = .init(),
-                    file: StaticString = #filePath, line: UInt = #line) -> [String] {
+func semanticErrors(
+    _ text: String, options: SemanticAnalyzer.Options = .init(),
+    file: StaticString = #filePath, line: UInt = #line
+) -> [String] {
     let list = semanticDiagnostics(text, options: options, file: file, line: line)
     if list.isEmpty { XCTFail("expected errors, but the program was accepted:\n\(text)", file: file, line: line) }
     return list.map(\.message)
 }
 
 /// The type of `expression` evaluated in a probe with the given attach point.
-func typeOf(_ expression: String, in attachPoint: String = "BEGIN", prelude: String = "",
-            options: SemanticAnalyzer.Options = .init(),
-            file: StaticString = #filePath, line: UInt = #line) -> SType? {
+func typeOf(
+    _ expression: String, in attachPoint: String = "BEGIN", prelude: String = "",
+    options: SemanticAnalyzer.Options = .init(),
+    file: StaticString = #filePath, line: UInt = #line
+) -> SType? {
     do {
         let checked = try check("\(attachPoint) { \(prelude) $__v = \(expression); }", options: options)
         return checked.units.first?.variables["__v"]
@@ -165,7 +177,8 @@ func stmt(_ statement: Stmt) -> String {
     case .whileLoop(let c, let body): return "(while \(sexpr(c)) \(block(body)))"
     case .unroll(let count, let body): return "(unroll \(sexpr(count)) \(block(body)))"
     case .forMap(let v, let map, let body): return "(for $\(v) : \(sexpr(map)) \(block(body)))"
-    case .forRange(let v, let from, let to, let body): return "(for $\(v) : \(sexpr(from))..\(sexpr(to)) \(block(body)))"
+    case .forRange(let v, let from, let to, let body):
+        return "(for $\(v) : \(sexpr(from))..\(sexpr(to)) \(block(body)))"
     case .block(let body): return block(body)
     case .breakLoop: return "break"
     case .continueLoop: return "continue"
@@ -201,7 +214,9 @@ func exprText(_ text: String, file: StaticString = #filePath, line: UInt = #line
 /// Text covered by a range, to state ranges readably.
 func sourceText(of range: SourceRange, in text: String) -> String {
     let bytes = Array(text.utf8)
-    guard range.start >= 0, range.end <= bytes.count, range.start <= range.end else { return "<out of bounds \(range)>" }
+    guard range.start >= 0, range.end <= bytes.count, range.start <= range.end else {
+        return "<out of bounds \(range)>"
+    }
     return String(decoding: bytes[range.start..<range.end], as: UTF8.self)
 }
 

@@ -7,7 +7,8 @@ final class RuntimeCorpusTests: XCTestCase {
     func testCorpus() throws {
         try KernelTestGate.require()
         let directory = try XCTUnwrap(Bundle.module.url(forResource: "cases", withExtension: nil))
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".txt") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".txt") }
+            .sorted()
         var cases: [CorpusCase] = []
         for file in files {
             let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
@@ -17,12 +18,15 @@ final class RuntimeCorpusTests: XCTestCase {
         let only = ProcessInfo.processInfo.environment["BPFSH_CORPUS_FILTER"]
         var failures = 0
         for testCase in cases where only == nil || testCase.name.contains(only!) {
-            let result = try CommandRunner.run(KernelTestGate.executable, testCase.arguments + ["-e", testCase.program],
-                                               after: testCase.after, timeout: testCase.timeout)
-            let problems = testCase.problems(status: result.status, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut)
+            let result = try CommandRunner.run(
+                KernelTestGate.executable, testCase.arguments + ["-e", testCase.program],
+                after: testCase.after, timeout: testCase.timeout)
+            let problems = testCase.problems(
+                status: result.status, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut)
             if !problems.isEmpty {
                 failures += 1
-                XCTFail("""
+                XCTFail(
+                    """
                     \(testCase.file):\(testCase.line): \(testCase.name)
                       \(problems.joined(separator: "\n  "))
                     --- stdout ---

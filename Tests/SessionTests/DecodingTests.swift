@@ -26,7 +26,8 @@ final class ValueDecoderTests: XCTestCase {
 
     func testStacksAndSymbolsGoThroughTheSymbolizer() {
         XCTAssertEqual(decoder.decode(.kstack(limit: 2), bytes(Int64(3))[...]), .stack(["k3_leaf", "k3_mid"]))
-        XCTAssertEqual(decoder.decode(.ustack(limit: 5), (bytes(Int64(4)) + bytes(Int64(77)))[...]), .stack(["u4@77", "main"]))
+        XCTAssertEqual(
+            decoder.decode(.ustack(limit: 5), (bytes(Int64(4)) + bytes(Int64(77)))[...]), .stack(["u4@77", "main"]))
         XCTAssertEqual(decoder.decode(.ksym, bytes(UInt64(10))[...]), .symbol("ksym_10"))
         XCTAssertEqual(decoder.decode(.usym, (bytes(UInt64(11)) + bytes(UInt64(12)))[...]), .symbol("usym_11@12"))
     }
@@ -43,46 +44,68 @@ final class MapReaderTests: XCTestCase {
     let reader = MapReader(decoder: ValueDecoder(symbolizer: FakeSymbolizer()))
 
     func testCountsAreSummedOverCPUs() {
-        let info = MapInfo(name: "calls", keys: [.string(size: 16)], value: .aggregation(.count, signed: false), range: .unknown)
-        let table = reader.table(info, entries: [
-            (key: padded("bash", 16), values: [bytes(UInt64(3)), bytes(UInt64(4))]),
-            (key: padded("sshd", 16), values: [bytes(UInt64(0)), bytes(UInt64(1))]),
-        ])
+        let info = MapInfo(
+            name: "calls", keys: [.string(size: 16)], value: .aggregation(.count, signed: false), range: .unknown)
+        let table = reader.table(
+            info,
+            entries: [
+                (key: padded("bash", 16), values: [bytes(UInt64(3)), bytes(UInt64(4))]),
+                (key: padded("sshd", 16), values: [bytes(UInt64(0)), bytes(UInt64(1))]),
+            ])
         XCTAssertEqual(table.name, "@calls")
-        XCTAssertEqual(table.rows, [
-            MapTable.Row(key: [.string("bash")], cell: .count(7)),
-            MapTable.Row(key: [.string("sshd")], cell: .count(1)),
-        ])
+        XCTAssertEqual(
+            table.rows,
+            [
+                MapTable.Row(key: [.string("bash")], cell: .count(7)),
+                MapTable.Row(key: [.string("sshd")], cell: .count(1)),
+            ])
     }
 
     func testMinIgnoresCPUsThatNeverSawAValue() {
         let info = MapInfo(name: "m", keys: [], value: .aggregation(.min, signed: true), range: .unknown)
         // CPU 0 has no value (flag 0) and a zero that must not win; CPU 1 saw -3; CPU 2 saw 5.
-        let table = reader.table(info, entries: [
-            (key: bytes(UInt64(0)), values: [bytes(Int64(0)) + bytes(UInt64(0)), bytes(Int64(-3)) + bytes(UInt64(1)), bytes(Int64(5)) + bytes(UInt64(1))]),
-        ])
+        let table = reader.table(
+            info,
+            entries: [
+                (
+                    key: bytes(UInt64(0)),
+                    values: [
+                        bytes(Int64(0)) + bytes(UInt64(0)), bytes(Int64(-3)) + bytes(UInt64(1)),
+                        bytes(Int64(5)) + bytes(UInt64(1)),
+                    ]
+                )
+            ])
         XCTAssertEqual(table.rows.first?.cell, .min(-3))
     }
 
     func testAverageAndStatsCombineTotalsAndCounts() {
         let info = MapInfo(name: "a", keys: [], value: .aggregation(.avg, signed: false), range: .unknown)
-        let table = reader.table(info, entries: [
-            (key: bytes(UInt64(0)), values: [bytes(Int64(10)) + bytes(UInt64(2)), bytes(Int64(20)) + bytes(UInt64(3))]),
-        ])
+        let table = reader.table(
+            info,
+            entries: [
+                (
+                    key: bytes(UInt64(0)),
+                    values: [bytes(Int64(10)) + bytes(UInt64(2)), bytes(Int64(20)) + bytes(UInt64(3))]
+                )
+            ])
         XCTAssertEqual(table.rows.first?.cell, .avg(total: 30, count: 5))
     }
 
     func testHistogramBucketsAreGroupedByUserKey() {
         let info = MapInfo(name: "h", keys: [.s64], value: .aggregation(.hist, signed: false), range: .unknown)
-        let table = reader.table(info, entries: [
-            (key: bytes(Int64(1)) + bytes(UInt64(3)), values: [bytes(UInt64(2)), bytes(UInt64(1))]),
-            (key: bytes(Int64(1)) + bytes(UInt64(5)), values: [bytes(UInt64(4)), bytes(UInt64(0))]),
-            (key: bytes(Int64(2)) + bytes(UInt64(1)), values: [bytes(UInt64(1)), bytes(UInt64(0))]),
-        ])
-        XCTAssertEqual(table.rows, [
-            MapTable.Row(key: [.int(1)], cell: .histogram(Histogram(kind: .log2, buckets: [3: 3, 5: 4]))),
-            MapTable.Row(key: [.int(2)], cell: .histogram(Histogram(kind: .log2, buckets: [1: 1]))),
-        ])
+        let table = reader.table(
+            info,
+            entries: [
+                (key: bytes(Int64(1)) + bytes(UInt64(3)), values: [bytes(UInt64(2)), bytes(UInt64(1))]),
+                (key: bytes(Int64(1)) + bytes(UInt64(5)), values: [bytes(UInt64(4)), bytes(UInt64(0))]),
+                (key: bytes(Int64(2)) + bytes(UInt64(1)), values: [bytes(UInt64(1)), bytes(UInt64(0))]),
+            ])
+        XCTAssertEqual(
+            table.rows,
+            [
+                MapTable.Row(key: [.int(1)], cell: .histogram(Histogram(kind: .log2, buckets: [3: 3, 5: 4]))),
+                MapTable.Row(key: [.int(2)], cell: .histogram(Histogram(kind: .log2, buckets: [1: 1]))),
+            ])
     }
 
     func testPlainValuesAreDecodedWithTheirType() {

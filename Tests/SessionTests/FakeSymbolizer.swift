@@ -2,7 +2,9 @@ import Session
 
 /// Names addresses predictably so decoding can be asserted without a kernel.
 struct FakeSymbolizer: Symbolizing {
-    func kernelStack(id: Int64, limit: Int) -> [String] { Array(["k\(id)_leaf", "k\(id)_mid", "k\(id)_root"].prefix(limit)) }
+    func kernelStack(id: Int64, limit: Int) -> [String] {
+        Array(["k\(id)_leaf", "k\(id)_mid", "k\(id)_root"].prefix(limit))
+    }
     func userStack(id: Int64, pid: Int32, limit: Int) -> [String] { Array(["u\(id)@\(pid)", "main"].prefix(limit)) }
     func kernelSymbol(_ address: UInt64) -> String { "ksym_\(address)" }
     func userSymbol(_ address: UInt64, pid: Int32) -> String { "usym_\(address)@\(pid)" }

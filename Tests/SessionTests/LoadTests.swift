@@ -28,7 +28,10 @@ final class GatedProcess {
         var child: pid_t = 0
         let result = posix_spawn(&child, "/bin/sh", &actions, nil, argv, environ)
         close(fds[0])
-        guard result == 0 else { close(fds[1]); throw POSIXError(.ENOENT) }
+        guard result == 0 else {
+            close(fds[1])
+            throw POSIXError(.ENOENT)
+        }
         pid = child
         gate = fds[1]
     }
@@ -45,7 +48,10 @@ final class GatedProcess {
         let deadline = Date().addingTimeInterval(seconds)
         while status == nil {
             var raw: Int32 = 0
-            if waitpid(pid, &raw, WNOHANG) == pid { status = (raw >> 8) & 0xff; break }
+            if waitpid(pid, &raw, WNOHANG) == pid {
+                status = (raw >> 8) & 0xff
+                break
+            }
             if Date() > deadline { return nil }
             usleep(2_000)
         }
@@ -53,8 +59,14 @@ final class GatedProcess {
     }
 
     func stop() {
-        if status == nil { kill(pid, SIGKILL); wait(seconds: 5) }
-        if gate >= 0 { close(gate); gate = -1 }
+        if status == nil {
+            kill(pid, SIGKILL)
+            wait(seconds: 5)
+        }
+        if gate >= 0 {
+            close(gate)
+            gate = -1
+        }
     }
 
     deinit { stop() }
@@ -84,8 +96,13 @@ final class LoadTests: XCTestCase {
         let kernel = Kernel.ProbeCatalogue()
         var options = TracingSession.Options()
         options.mapMaxEntries = mapMaxEntries
-        return TracingSession(backend: LinuxBackend(catalogue: kernel), catalogue: LiveCatalogue(kernel: kernel), options: options,
-                              write: { [unowned self] text in outputLock.lock(); output.append(text); outputLock.unlock() })
+        return TracingSession(
+            backend: LinuxBackend(catalogue: kernel), catalogue: LiveCatalogue(kernel: kernel), options: options,
+            write: { [unowned self] text in
+                outputLock.lock()
+                output.append(text)
+                outputLock.unlock()
+            })
     }
 
     static func milliseconds(_ body: () throws -> Void) rethrows -> Double {
@@ -109,19 +126,27 @@ final class LoadTests: XCTestCase {
             exact.append("g\(i)")
         }
         for i in 0..<8 {
-            definitions.append(("r\(i)", "tracepoint:raw_syscalls:sys_enter /pid == \(me) && args.id == 110/ { @r\(i) = count(); }"))
+            definitions.append(
+                ("r\(i)", "tracepoint:raw_syscalls:sys_enter /pid == \(me) && args.id == 110/ { @r\(i) = count(); }"))
             exact.append("r\(i)")
         }
         for i in 0..<4 {
-            definitions.append(("x\(i)", "tracepoint:raw_syscalls:sys_exit /pid == \(me) && args.id == 110/ { @x\(i) = count(); }"))
+            definitions.append(
+                ("x\(i)", "tracepoint:raw_syscalls:sys_exit /pid == \(me) && args.id == 110/ { @x\(i) = count(); }"))
             exact.append("x\(i)")
         }
         for i in 0..<3 {
-            definitions.append(("e\(i)", "tracepoint:syscalls:sys_exit_getppid /pid == \(me)/ { @e\(i)[args.ret > 0] = count(); @v\(i) = stats(args.ret > 0); }"))
+            definitions.append(
+                (
+                    "e\(i)",
+                    "tracepoint:syscalls:sys_exit_getppid /pid == \(me)/ { @e\(i)[args.ret > 0] = count(); "
+                        + "@v\(i) = stats(args.ret > 0); }"
+                ))
             exact.append("e\(i)")
         }
         for i in 0..<13 {
-            definitions.append(("s\(i)", "tracepoint:sched:sched_switch { @s\(i)[cpu] = count(); @q\(i) = hist(args.prev_state); }"))
+            definitions.append(
+                ("s\(i)", "tracepoint:sched:sched_switch { @s\(i)[cpu] = count(); @q\(i) = hist(args.prev_state); }"))
         }
         for i in 0..<12 {
             definitions.append(("a\(i)", "tracepoint:raw_syscalls:sys_enter { @a\(i)[comm] = count(); }"))
@@ -134,8 +159,10 @@ final class LoadTests: XCTestCase {
         XCTAssertEqual(session.probes.filter { $0.state == .attached }.count, 50)
 
         // Stress: two CPU spinners and a one-byte-at-a-time dd (a system call per byte).
-        let stress = try ["sh -c 'while :; do :; done'", "sh -c 'while :; do :; done'",
-                          "dd if=/dev/zero of=/dev/null bs=1 count=1000000000"].map { try GatedProcess($0) }
+        let stress = try [
+            "sh -c 'while :; do :; done'", "sh -c 'while :; do :; done'",
+            "dd if=/dev/zero of=/dev/null bs=1 count=1000000000",
+        ].map { try GatedProcess($0) }
         defer { stress.forEach { $0.stop() } }
         stress.forEach { $0.start() }
         usleep(200_000)
@@ -165,8 +192,14 @@ final class LoadTests: XCTestCase {
         XCTAssertTrue(LossReporter().check(session, force: true).isEmpty, "no map filled, no event was lost")
 
         let sorted = readTimes.sorted()
-        print(String(format: "load: 50 probes defined in %.0f ms (max %.1f ms each); under load a map read takes %.2f ms median, %.2f ms max; define+drop of one more probe %.1f ms; %d exact counts of %d",
-                     defineTimes.reduce(0, +), defineTimes.max() ?? 0, sorted[sorted.count / 2], sorted.last ?? 0, extra, exact.count, calls))
+        print(
+            String(
+                format:
+                    "load: 50 probes defined in %.0f ms (max %.1f ms each); "
+                    + "under load a map read takes %.2f ms median, %.2f ms max; "
+                    + "define+drop of one more probe %.1f ms; %d exact counts of %d",
+                defineTimes.reduce(0, +), defineTimes.max() ?? 0, sorted[sorted.count / 2], sorted.last ?? 0, extra,
+                exact.count, calls))
         let fired = session.probes.reduce(UInt64(0)) { $0 + $1.fired }
         print("load: the probes ran \(fired) times in all")
     }
@@ -177,7 +210,10 @@ final class LoadTests: XCTestCase {
         let session = liveSession(mapMaxEntries: 16)
         defer { session.close() }
         // 100 distinct keys (one timestamp per call) into a 16-entry map.
-        try session.define(name: "f", text: "tracepoint:syscalls:sys_enter_getppid /pid == \(helper.pid)/ { @m[nsecs] = count(); @all = count(); }")
+        try session.define(
+            name: "f",
+            text:
+                "tracepoint:syscalls:sys_enter_getppid /pid == \(helper.pid)/ { @m[nsecs] = count(); @all = count(); }")
         let reporter = LossReporter()
         XCTAssertEqual(reporter.check(session, force: true), [], "nothing lost yet")
         helper.start()
@@ -186,7 +222,9 @@ final class LoadTests: XCTestCase {
         XCTAssertEqual(try session.table("@all").rows.first?.count, 100, "the keyless count saw every call")
         let warnings = reporter.check(session, force: true)
         XCTAssertEqual(warnings.count, 1, "\(warnings)")
-        XCTAssertTrue(warnings.first?.contains("@m is full (16 entries): updates of new keys are being dropped") ?? false, "\(warnings)")
+        XCTAssertTrue(
+            warnings.first?.contains("@m is full (16 entries): updates of new keys are being dropped") ?? false,
+            "\(warnings)")
         XCTAssertEqual(reporter.check(session, force: true), [], "reported once")
         try session.clear("@m")
         XCTAssertEqual(reporter.check(session, force: true), [], "cleared, no longer full")
@@ -199,7 +237,12 @@ final class LoadTests: XCTestCase {
         let session = liveSession()
         defer { session.close() }
         // Nobody reads the ring while the helper runs: it fills, and the rest are counted lost.
-        try session.define(name: "chatty", text: "tracepoint:syscalls:sys_enter_getppid /pid == \(helper.pid)/ { printf(\"LINE %s %s %s %d\\n\", comm, comm, comm, nsecs); }")
+        try session.define(
+            name: "chatty",
+            text:
+                "tracepoint:syscalls:sys_enter_getppid /pid == \(helper.pid)/ { "
+                + "printf(\"LINE %s %s %s %d\\n\", comm, comm, comm, nsecs); }"
+        )
         let reporter = LossReporter()
         helper.start()
         XCTAssertEqual(helper.wait(seconds: 60), 0)
@@ -211,7 +254,12 @@ final class LoadTests: XCTestCase {
         XCTAssertGreaterThan(lost, 0, "the ring overflowed (\(delivered) delivered)")
         XCTAssertEqual(delivered + lost, calls, "every event is either delivered or counted lost")
         let warnings = reporter.check(session, force: true)
-        XCTAssertEqual(warnings, ["bpfsh: \(lost) events lost: the event ring buffer was full (\(lost) lost in this session; print less per event or wait/poll more often)"])
+        XCTAssertEqual(
+            warnings,
+            [
+                "bpfsh: \(lost) events lost: the event ring buffer was full "
+                    + "(\(lost) lost in this session; print less per event or wait/poll more often)"
+            ])
         XCTAssertEqual(reporter.check(session, force: true), [], "reported once")
         print("ring buffer: \(delivered) events delivered, \(lost) lost and reported, of \(calls)")
     }

@@ -14,7 +14,7 @@ final class MapPatchTests: XCTestCase {
     }
 
     func testPlainConstantsAreLeftAlone() throws {
-        let loadConstant: UInt64 = 0x18 | (1 << 8) | (UInt64(2) << 32) // src_reg 0: a 64-bit constant
+        let loadConstant: UInt64 = 0x18 | (1 << 8) | (UInt64(2) << 32)  // src_reg 0: a 64-bit constant
         XCTAssertEqual(try MapReferences.patch([loadConstant, 0], ids: [2: 41]), [loadConstant, 0])
     }
 

@@ -1,8 +1,8 @@
 import Codegen
 import Language
+import LanguageTestSupport
 import Session
 import Tables
-import LanguageTestSupport
 import TestSupport
 import XCTest
 
@@ -15,11 +15,13 @@ final class TracingSessionTests: XCTestCase {
     override func setUp() {
         kernel = FakeKernel()
         output = []
-        session = TracingSession(backend: kernel, catalogue: FakeCatalogue(), write: { [unowned self] in output.append($0) })
+        session = TracingSession(
+            backend: kernel, catalogue: FakeCatalogue(), write: { [unowned self] in output.append($0) })
     }
 
     func testDefineCompilesLoadsAndAttaches() throws {
-        let probe = try session.define(name: "sys", text: "tracepoint:raw_syscalls:sys_enter { @calls[comm] = count(); }")
+        let probe = try session.define(
+            name: "sys", text: "tracepoint:raw_syscalls:sys_enter { @calls[comm] = count(); }")
         XCTAssertEqual(probe.state, .attached)
         XCTAssertEqual(probe.attachPoints, ["tracepoint:raw_syscalls:sys_enter"])
         XCTAssertEqual(probe.maps, ["@calls"])
@@ -30,7 +32,12 @@ final class TracingSessionTests: XCTestCase {
 
     func testProbesShareSessionMaps() throws {
         try session.define(name: "wake", text: "tracepoint:sched:sched_wakeup { @qtime[args.pid] = nsecs; }")
-        try session.define(name: "run", text: "tracepoint:sched:sched_switch /@qtime[args.next_pid]/ { @usecs = hist(nsecs - @qtime[args.next_pid]); delete(@qtime[args.next_pid]); }")
+        try session.define(
+            name: "run",
+            text:
+                "tracepoint:sched:sched_switch /@qtime[args.next_pid]/ { "
+                + "@usecs = hist(nsecs - @qtime[args.next_pid]); delete(@qtime[args.next_pid]); }"
+        )
         XCTAssertEqual(kernel.maps.filter { $0.spec.name == "@qtime" }.count, 1, "the second probe reuses @qtime")
         XCTAssertEqual(session.mapInfos.map(\.name), ["qtime", "usecs"])
     }
@@ -51,9 +58,11 @@ final class TracingSessionTests: XCTestCase {
 
     func testRedefinitionAttachesTheNewProbeBeforeDetachingTheOld() throws {
         try session.define(name: "sys", text: "tracepoint:raw_syscalls:sys_enter { @calls[comm] = count(); }")
-        try session.define(name: "sys", text: "tracepoint:raw_syscalls:sys_enter { @calls[comm] = count(); @n = count(); }")
+        try session.define(
+            name: "sys", text: "tracepoint:raw_syscalls:sys_enter { @calls[comm] = count(); @n = count(); }")
         session.settle()
-        let attaches = kernel.log.enumerated().filter { $0.element == "attach tracepoint:raw_syscalls:sys_enter" }.map(\.offset)
+        let attaches = kernel.log.enumerated().filter { $0.element == "attach tracepoint:raw_syscalls:sys_enter" }.map(
+            \.offset)
         let detach = try XCTUnwrap(kernel.log.firstIndex(of: "detach tracepoint:raw_syscalls:sys_enter"))
         XCTAssertEqual(attaches.count, 2)
         XCTAssertLessThan(attaches[1], detach, "no gap: the new definition is attached first")
@@ -64,7 +73,8 @@ final class TracingSessionTests: XCTestCase {
     func testFailedAttachLeavesTheSessionUnchanged() throws {
         try session.define(name: "ok", text: "tracepoint:sched:sched_switch { @s = count(); }")
         kernel.failingAttachPoints = ["tracepoint:raw_syscalls:sys_enter"]
-        XCTAssertThrowsError(try session.define(name: "bad", text: "tracepoint:raw_syscalls:sys_enter { @new = count(); }"))
+        XCTAssertThrowsError(
+            try session.define(name: "bad", text: "tracepoint:raw_syscalls:sys_enter { @new = count(); }"))
         session.settle()
         XCTAssertNil(session.probe(named: "bad"))
         XCTAssertEqual(session.probes.map(\.name), ["ok"])
@@ -74,7 +84,8 @@ final class TracingSessionTests: XCTestCase {
 
     func testCompileErrorsAreDiagnosticsAndChangeNothing() throws {
         try session.define(name: "ok", text: "tracepoint:sched:sched_switch { @s = count(); }")
-        XCTAssertThrowsError(try session.define(name: "bad", text: "tracepoint:sched:sched_switch { @s = sum(1); }")) { error in
+        XCTAssertThrowsError(try session.define(name: "bad", text: "tracepoint:sched:sched_switch { @s = sum(1); }")) {
+            error in
             guard case SessionError.diagnostics(let list, let source) = error else { return XCTFail("\(error)") }
             XCTAssertTrue(list.rendered(in: source).contains("bad:1:"), list.rendered(in: source))
             XCTAssertTrue(list.rendered(in: source).contains("count() map"))
@@ -103,11 +114,13 @@ final class TracingSessionTests: XCTestCase {
 
     func testEventsAreFormattedByTheProbeThatSentThem() throws {
         try session.define(name: "a", text: "tracepoint:sched:sched_switch { printf(\"a %d\\n\", 1); }")
-        let b = try session.define(name: "b", text: "tracepoint:sched:sched_switch { printf(\"b %s\\n\", comm); exit(7); }")
+        let b = try session.define(
+            name: "b", text: "tracepoint:sched:sched_switch { printf(\"b %s\\n\", comm); exit(7); }")
         let printfID = try XCTUnwrap(b.compiled.checked.formats.first { $0.kind == .printf }?.id)
         let exitID = try XCTUnwrap(b.compiled.checked.formats.first { $0.kind == .exit }?.id)
         let events = try XCTUnwrap(kernel.events)
-        events.push(withUnsafeBytes(of: UInt64(printfID)) { Array($0) } + Array("cron".utf8) + [UInt8](repeating: 0, count: 12))
+        events.push(
+            withUnsafeBytes(of: UInt64(printfID)) { Array($0) } + Array("cron".utf8) + [UInt8](repeating: 0, count: 12))
         events.push(withUnsafeBytes(of: UInt64(exitID)) { Array($0) } + withUnsafeBytes(of: Int64(7)) { Array($0) })
         session.pollEvents(timeoutMilliseconds: 0)
         XCTAssertEqual(output, ["b cron\n"])
@@ -115,7 +128,8 @@ final class TracingSessionTests: XCTestCase {
     }
 
     func testBeginRunsOnceAfterAttachAndEndOnDetach() throws {
-        try session.define(name: "a", text: "BEGIN { @x = 1; } tracepoint:sched:sched_switch { @s = count(); } END { @y = 2; }")
+        try session.define(
+            name: "a", text: "BEGIN { @x = 1; } tracepoint:sched:sched_switch { @s = count(); } END { @y = 2; }")
         let begin = try XCTUnwrap(kernel.programs.first { $0.target == "BEGIN" })
         let end = try XCTUnwrap(kernel.programs.first { $0.target == "END" })
         XCTAssertEqual(begin.runs, 1)

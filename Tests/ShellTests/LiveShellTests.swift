@@ -10,15 +10,18 @@ final class LiveShellTests: XCTestCase {
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
         return fds.compactMap { fd in
             guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"),
-                  target.contains("bpf-prog"),
-                  let info = try? String(contentsOfFile: "/proc/\(pid)/fdinfo/\(fd)", encoding: .utf8),
-                  let line = info.split(separator: "\n").first(where: { $0.hasPrefix("prog_id:") }) else { return nil }
+                target.contains("bpf-prog"),
+                let info = try? String(contentsOfFile: "/proc/\(pid)/fdinfo/\(fd)", encoding: .utf8),
+                let line = info.split(separator: "\n").first(where: { $0.hasPrefix("prog_id:") })
+            else { return nil }
             return Int(line.dropFirst("prog_id:".count).trimmingCharacters(in: .whitespaces))
         }
     }
 
     func programExists(_ id: Int) throws -> Bool {
-        let result = try CommandRunner.run(URL(fileURLWithPath: "/usr/sbin/bpftool"), ["prog", "show", "id", String(id)], readyMarker: nil, timeout: 10)
+        let result = try CommandRunner.run(
+            URL(fileURLWithPath: "/usr/sbin/bpftool"), ["prog", "show", "id", String(id)], readyMarker: nil, timeout: 10
+        )
         return result.status == 0
     }
 
@@ -82,16 +85,24 @@ final class LiveShellTests: XCTestCase {
         try process.run()
         let lines = "s = tracepoint:sched:sched_switch { @s = count(); }\nt = profile:hz:49 { @t = count(); }\n"
         input.fileHandleForWriting.write(Data(lines.utf8))
-        XCTAssertTrue(try eventually(10) { try programIDs(ownedBy: process.processIdentifier).count >= 2 }, "probes attached")
+        XCTAssertTrue(
+            try eventually(10) { try programIDs(ownedBy: process.processIdentifier).count >= 2 }, "probes attached")
         input.fileHandleForWriting.write(Data("detach all\ndrop all\n".utf8))
-        XCTAssertTrue(try eventually(10) { try programIDs(ownedBy: process.processIdentifier).isEmpty }, "drop all leaves no program")
+        XCTAssertTrue(
+            try eventually(10) { try programIDs(ownedBy: process.processIdentifier).isEmpty },
+            "drop all leaves no program")
 
         input.fileHandleForWriting.write(Data(lines.utf8))
         var ids: [Int] = []
-        XCTAssertTrue(try eventually(10) { ids = try programIDs(ownedBy: process.processIdentifier); return ids.count >= 2 })
+        XCTAssertTrue(
+            try eventually(10) {
+                ids = try programIDs(ownedBy: process.processIdentifier)
+                return ids.count >= 2
+            })
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        XCTAssertTrue(try eventually(10) { try ids.allSatisfy { try !programExists($0) } }, "SIGKILL leaves no program: \(ids)")
+        XCTAssertTrue(
+            try eventually(10) { try ids.allSatisfy { try !programExists($0) } }, "SIGKILL leaves no program: \(ids)")
         _ = output
     }
 
@@ -106,7 +117,11 @@ final class LiveShellTests: XCTestCase {
         try process.run()
         input.fileHandleForWriting.write(Data("s = tracepoint:sched:sched_switch { @s = count(); }\n".utf8))
         var ids: [Int] = []
-        XCTAssertTrue(try eventually(10) { ids = try programIDs(ownedBy: process.processIdentifier); return !ids.isEmpty })
+        XCTAssertTrue(
+            try eventually(10) {
+                ids = try programIDs(ownedBy: process.processIdentifier)
+                return !ids.isEmpty
+            })
         input.fileHandleForWriting.closeFile()
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0)
@@ -144,9 +159,12 @@ final class LiveStackTests: XCTestCase {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         let stacks = try String(contentsOfFile: folded, encoding: .utf8)
-        XCTAssertTrue(stacks.contains("read_zero_[k]") || stacks.contains("iov_iter_zero_[k]"), "dd's kernel work is in the folded stacks:\n\(text)\n\(stacks.prefix(2000))")
+        XCTAssertTrue(
+            stacks.contains("read_zero_[k]") || stacks.contains("iov_iter_zero_[k]"),
+            "dd's kernel work is in the folded stacks:\n\(text)\n\(stacks.prefix(2000))")
         for line in stacks.split(separator: "\n") {
-            XCTAssertNotNil(line.range(of: #"^\S.* [0-9]+$"#, options: .regularExpression), "folded line format: \(line)")
+            XCTAssertNotNil(
+                line.range(of: #"^\S.* [0-9]+$"#, options: .regularExpression), "folded line format: \(line)")
         }
         let graph = try String(contentsOfFile: svg, encoding: .utf8)
         XCTAssertTrue(graph.hasPrefix("<?xml") || graph.hasPrefix("<svg"), String(graph.prefix(100)))

@@ -22,8 +22,10 @@ final class PrivilegeTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let table = directory.appendingPathComponent("calls.csv").path
-        try "map,key:string,kind,value,total,count,bucket,low,high\n@calls,bash,count,30,,,,,\n@calls,sshd,count,12,,,,,\n"
-            .write(toFile: table, atomically: true, encoding: .utf8)
+        let csv =
+            "map,key:string,kind,value,total,count,bucket,low,high\n"
+            + "@calls,bash,count,30,,,,,\n@calls,sshd,count,12,,,,,\n"
+        try csv.write(toFile: table, atomically: true, encoding: .utf8)
 
         let shell = try ShellProcess(prefix: dropAll)
         shell.send("help")
@@ -37,7 +39,9 @@ final class PrivilegeTests: XCTestCase {
         let output = shell.output
         XCTAssertEqual(shell.exitCode, 0, output)
         XCTAssertTrue(output.contains("Define a probe:") && output.contains("what it does"), "help works:\n\(output)")
-        XCTAssertTrue(output.contains("CAP_BPF") && output.contains("CAP_PERFMON"), "the refusal names the missing capabilities:\n\(output)")
+        XCTAssertTrue(
+            output.contains("CAP_BPF") && output.contains("CAP_PERFMON"),
+            "the refusal names the missing capabilities:\n\(output)")
         XCTAssertTrue(output.contains("which this process lacks"), output)
         XCTAssertTrue(output.contains("no probes yet"), "the session goes on after the refusal:\n\(output)")
         XCTAssertNotNil(output.range(of: #"bash\s+30"#, options: .regularExpression), "offline tables work:\n\(output)")
@@ -47,8 +51,9 @@ final class PrivilegeTests: XCTestCase {
     func testOneShotNamesTheMissingCapability() throws {
         try requireSetpriv()
         // CAP_BPF alone: maps can be made, but tracing programs need CAP_PERFMON.
-        let run = try ShellProcess(arguments: ["-e", "tracepoint:syscalls:sys_enter_getppid { @ = count(); }"],
-                                   prefix: [setpriv, "--bounding-set=-perfmon,-sys_admin", "--inh-caps=-all", "--"])
+        let run = try ShellProcess(
+            arguments: ["-e", "tracepoint:syscalls:sys_enter_getppid { @ = count(); }"],
+            prefix: [setpriv, "--bounding-set=-perfmon,-sys_admin", "--inh-caps=-all", "--"])
         run.closeInput()
         XCTAssertNotNil(run.waitForExit())
         let result = (status: run.exitCode, output: run.output)

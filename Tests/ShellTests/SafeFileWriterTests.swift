@@ -6,7 +6,8 @@ final class SafeFileWriterTests: XCTestCase {
     var directory: URL!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-writer-\(getpid())-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "bpfsh-writer-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
@@ -29,7 +30,9 @@ final class SafeFileWriterTests: XCTestCase {
     }
 
     func testUnwritablePathsAreClearErrors() {
-        XCTAssertThrowsError(try SafeFileWriter.write("x", to: directory.appendingPathComponent("missing/out.csv").path, force: false)) { error in
+        XCTAssertThrowsError(
+            try SafeFileWriter.write("x", to: directory.appendingPathComponent("missing/out.csv").path, force: false)
+        ) { error in
             XCTAssertTrue("\(error)".contains("does not exist"), "\(error)")
         }
         XCTAssertThrowsError(try SafeFileWriter.write("x", to: "/proc/version", force: true)) { error in

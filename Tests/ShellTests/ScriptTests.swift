@@ -1,9 +1,10 @@
 import Foundation
 import LanguageTestSupport
 import Session
-@testable import Shell
 import TestSupport
 import XCTest
+
+@testable import Shell
 
 /// A shell on the in-memory kernel, with its output captured.
 final class FakeShell {
@@ -13,38 +14,46 @@ final class FakeShell {
     var shell: Shell!
 
     init(lines: [String] = []) {
-        let session = TracingSession(backend: kernel, catalogue: FakeCatalogue(), write: { [weak self] in self?.shell?.probeOutput($0) })
-        shell = Shell(session: session, reader: ShellCommandTests.ScriptReader(lines), output: { [unowned self] in out += $0 },
-                      errors: { [unowned self] in err += $0 })
+        let session = TracingSession(
+            backend: kernel, catalogue: FakeCatalogue(), write: { [weak self] in self?.shell?.probeOutput($0) })
+        shell = Shell(
+            session: session, reader: ShellCommandTests.ScriptReader(lines), output: { [unowned self] in out += $0 },
+            errors: { [unowned self] in err += $0 })
     }
 
     /// Sets `@name[comm]` counts in the fake kernel's map.
     func fill(_ name: String, _ counts: [String: UInt64]) throws {
         let map = try XCTUnwrap(kernel.maps.first { $0.spec.name == name })
         for (comm, n) in counts {
-            map.storage[Array(comm.utf8) + [UInt8](repeating: 0, count: 16 - comm.utf8.count)] = [withUnsafeBytes(of: n) { Array($0) }]
+            map.storage[Array(comm.utf8) + [UInt8](repeating: 0, count: 16 - comm.utf8.count)] = [
+                withUnsafeBytes(of: n) { Array($0) }
+            ]
         }
     }
 }
 
 func temporaryDirectory(_ name: String = #function) throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-\(name.filter(\.isLetter))-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "bpfsh-\(name.filter(\.isLetter))-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    ).path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
 
 final class ScriptFileTests: XCTestCase {
     func testStatementsKeepTheLineTheyStartOn() throws {
-        let script = try ScriptFile(name: "s.bpfsh", text: """
-            # a comment with a { brace
-            a = tracepoint:sched:sched_switch { @n = count(); }
+        let script = try ScriptFile(
+            name: "s.bpfsh",
+            text: """
+                # a comment with a { brace
+                a = tracepoint:sched:sched_switch { @n = count(); }
 
-            b = tracepoint:sched:sched_switch {
-              // inside: a } in a comment does not close it
-              @m = count();
-            }
-              wait 1s
-            """)
+                b = tracepoint:sched:sched_switch {
+                  // inside: a } in a comment does not close it
+                  @m = count();
+                }
+                  wait 1s
+                """)
         XCTAssertEqual(script.statements.map(\.line), [2, 4, 8])
         XCTAssertEqual(script.statements[2].text, "wait 1s")
         XCTAssertTrue(script.statements[1].text.hasSuffix("}"))
@@ -52,14 +61,18 @@ final class ScriptFileTests: XCTestCase {
     }
 
     func testAnUnclosedProbeNamesItsLine() {
-        XCTAssertThrowsError(try ScriptFile(name: "s.bpfsh", text: "print @x\n\na = tracepoint:sched:sched_switch {\n @n = count();\n")) { error in
-            XCTAssertEqual("\(error)", "s.bpfsh:3: error: this probe's '{' is never closed before the end of the script")
+        XCTAssertThrowsError(
+            try ScriptFile(name: "s.bpfsh", text: "print @x\n\na = tracepoint:sched:sched_switch {\n @n = count();\n")
+        ) { error in
+            XCTAssertEqual(
+                "\(error)", "s.bpfsh:3: error: this probe's '{' is never closed before the end of the script")
         }
     }
 
     func testParameters() throws {
-        XCTAssertEqual(try ParameterSubstitution.apply(["pid": "42"], to: "a = t:x { if (pid == ${pid}) { @[$1] = count(); } }"),
-                       "a = t:x { if (pid == 42) { @[$1] = count(); } }")
+        XCTAssertEqual(
+            try ParameterSubstitution.apply(["pid": "42"], to: "a = t:x { if (pid == ${pid}) { @[$1] = count(); } }"),
+            "a = t:x { if (pid == 42) { @[$1] = count(); } }")
         XCTAssertThrowsError(try ParameterSubstitution.apply([:], to: "wait ${secs}s")) { error in
             XCTAssertTrue("\(error)".contains("unknown parameter ${secs}: pass it as secs=VALUE"), "\(error)")
         }
@@ -78,7 +91,8 @@ final class ScriptRunnerTests: XCTestCase {
 
     func testCompileErrorsPointIntoTheScriptAndStopIt() throws {
         let fake = FakeShell()
-        let path = try write("""
+        let path = try write(
+            """
             # comment
             ok = tracepoint:sched:sched_switch { @s = count(); }
             bad = tracepoint:sched:sched_switch {
@@ -110,13 +124,17 @@ final class ScriptRunnerTests: XCTestCase {
     }
 
     func testParamDefaultsYieldToGivenValuesAndDoNotLeakOut() throws {
-        let path = try write("param secs = 5\nparam name = \"run\"\nwait ${secs}ms\n${name} = tracepoint:sched:sched_switch { @s = count(); }\n")
+        let path = try write(
+            "param secs = 5\nparam name = \"run\"\nwait ${secs}ms\n"
+                + "${name} = tracepoint:sched:sched_switch { @s = count(); }\n"
+        )
         let fake = FakeShell()
         XCTAssertTrue(ScriptRunner().run(path: path, parameters: ["secs": "1"], in: fake.shell).succeeded, fake.err)
         XCTAssertEqual(fake.shell.session.probes.map(\.name), ["run"])
         XCTAssertNil(fake.shell.parameters["secs"])
-        XCTAssertEqual(fake.shell.history.map(\.statement).last, "${name} = tracepoint:sched:sched_switch { @s = count(); }",
-                       "history keeps what was written, so a recording replays with other parameters")
+        XCTAssertEqual(
+            fake.shell.history.map(\.statement).last, "${name} = tracepoint:sched:sched_switch { @s = count(); }",
+            "history keeps what was written, so a recording replays with other parameters")
     }
 
     func testSourceRunsInTheShellAndKeepsItsProbes() throws {
@@ -134,14 +152,21 @@ final class ExpectationTests: XCTestCase {
         let fake = FakeShell()
         fake.shell.execute("r = tracepoint:sched:sched_switch { @c[comm] = count(); @empty[comm] = count(); }")
         try fake.fill("@c", ["bash": 5, "sshd": 20])
-        let held = ["expect @c", "expect @c has bash", "expect @c where value > 10", "expect @c where key ~ ss and value >= 20",
-                    "expect @c rows == 2", "expect @c value in 1..20", "expect @c value >= 5"]
-        let failed = ["expect @c has cron", "expect @c where value > 100", "expect @c rows > 2", "expect @c value in 6..20",
-                      "expect @empty", "expect @missing", "expect output ~ hello"]
+        let held = [
+            "expect @c", "expect @c has bash", "expect @c where value > 10", "expect @c where key ~ ss and value >= 20",
+            "expect @c rows == 2", "expect @c value in 1..20", "expect @c value >= 5",
+        ]
+        let failed = [
+            "expect @c has cron", "expect @c where value > 100", "expect @c rows > 2", "expect @c value in 6..20",
+            "expect @empty", "expect @missing", "expect output ~ hello",
+        ]
         for statement in held + failed { XCTAssertTrue(fake.shell.execute(statement), statement) }
         let results = fake.shell.expectationResults
-        XCTAssertEqual(results.map(\.held), held.map { _ in true } + failed.map { _ in false }, results.map { "\($0.text): \($0.detail)" }.joined(separator: "\n"))
-        XCTAssertTrue(fake.err.contains("expectation failed: expect @c has cron: no row with key cron among 2"), fake.err)
+        XCTAssertEqual(
+            results.map(\.held), held.map { _ in true } + failed.map { _ in false },
+            results.map { "\($0.text): \($0.detail)" }.joined(separator: "\n"))
+        XCTAssertTrue(
+            fake.err.contains("expectation failed: expect @c has cron: no row with key cron among 2"), fake.err)
         XCTAssertTrue(fake.err.contains("expect @c value in 6..20: 1 of 2 rows do not, e.g. bash: 5"), fake.err)
         XCTAssertTrue(fake.err.contains("expect @missing: there is no table @missing"), fake.err)
     }
@@ -158,7 +183,10 @@ final class ExpectationTests: XCTestCase {
 
     func testMalformedExpectationsAreErrorsWithUsage() {
         let fake = FakeShell()
-        for statement in ["expect", "expect @c rows", "expect @c where value >", "expect @c value in 5", "expect output", "expect @c bogus words"] {
+        for statement in [
+            "expect", "expect @c rows", "expect @c where value >", "expect @c value in 5", "expect output",
+            "expect @c bogus words",
+        ] {
             XCTAssertFalse(fake.shell.execute(statement), statement)
         }
         XCTAssertTrue(fake.err.contains("expect: "), fake.err)
@@ -172,8 +200,9 @@ final class RecordingAndNotebookTests: XCTestCase {
         let path = directory + "/rec.bpfsh"
         let fake = FakeShell()
         var now = Date(timeIntervalSince1970: 1000)
-        let recorder = try SessionRecorder(path: path, force: false, header: "recorded", probesAttached: { !fake.shell.session.probes.isEmpty },
-                                           clock: { now })
+        let recorder = try SessionRecorder(
+            path: path, force: false, header: "recorded", probesAttached: { !fake.shell.session.probes.isEmpty },
+            clock: { now })
         fake.shell.recorder = recorder
         fake.shell.listeners.append { recorder.observe($0) }
         fake.shell.execute("a = tracepoint:sched:sched_switch {\n  @s[comm] = count();\n}")
@@ -182,7 +211,9 @@ final class RecordingAndNotebookTests: XCTestCase {
         fake.shell.execute("detach nobody")
         fake.shell.execute("history")
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        XCTAssertEqual(text, """
+        XCTAssertEqual(
+            text,
+            """
             # recorded
             a = tracepoint:sched:sched_switch {
               @s[comm] = count();
@@ -192,8 +223,9 @@ final class RecordingAndNotebookTests: XCTestCase {
             # failed: detach nobody
 
             """)
-        XCTAssertThrowsError(try SessionRecorder(path: path, force: false, header: "", probesAttached: { false }),
-                             "an existing file is not replaced without --force")
+        XCTAssertThrowsError(
+            try SessionRecorder(path: path, force: false, header: "", probesAttached: { false }),
+            "an existing file is not replaced without --force")
 
         // The recording replays: the same probes, and the comment lines are skipped.
         let replay = FakeShell()
@@ -205,7 +237,8 @@ final class RecordingAndNotebookTests: XCTestCase {
 
     func testNestedStatementsAreCellsButNotRecordedTwice() throws {
         let directory = try temporaryDirectory()
-        try "a = tracepoint:sched:sched_switch { @s = count(); }\nprint @s\n".write(toFile: directory + "/inner.bpfsh", atomically: true, encoding: .utf8)
+        try "a = tracepoint:sched:sched_switch { @s = count(); }\nprint @s\n".write(
+            toFile: directory + "/inner.bpfsh", atomically: true, encoding: .utf8)
         let fake = FakeShell()
         XCTAssertTrue(fake.shell.execute("record \(directory)/rec.bpfsh"))
         XCTAssertTrue(fake.shell.execute("notebook \(directory)/n.md"))
@@ -214,10 +247,16 @@ final class RecordingAndNotebookTests: XCTestCase {
         fake.shell.shutdown()
         let recorded = try String(contentsOfFile: directory + "/rec.bpfsh", encoding: .utf8)
         XCTAssertTrue(recorded.hasSuffix("\nsource \(directory)/inner.bpfsh\nwatch print @s every 1ms\n"), recorded)
-        XCTAssertEqual(fake.shell.history.map(\.statement).suffix(2), ["source \(directory)/inner.bpfsh", "watch print @s every 1ms"])
+        XCTAssertEqual(
+            fake.shell.history.map(\.statement).suffix(2),
+            ["source \(directory)/inner.bpfsh", "watch print @s every 1ms"])
         let markdown = try String(contentsOfFile: directory + "/n.md", encoding: .utf8)
-        XCTAssertTrue(markdown.contains("```bpfsh\na = tracepoint:sched:sched_switch"), "a sourced statement is a cell:\n" + markdown)
-        XCTAssertEqual(markdown.components(separatedBy: "```bpfsh\nprint @s").count, 2, "one cell for the sourced print, none per watch refresh:\n" + markdown)
+        XCTAssertTrue(
+            markdown.contains("```bpfsh\na = tracepoint:sched:sched_switch"),
+            "a sourced statement is a cell:\n" + markdown)
+        XCTAssertEqual(
+            markdown.components(separatedBy: "```bpfsh\nprint @s").count, 2,
+            "one cell for the sourced print, none per watch refresh:\n" + markdown)
     }
 
     func testHistoryShowsAndSavesTheSession() throws {
@@ -250,9 +289,12 @@ final class RecordingAndNotebookTests: XCTestCase {
 
         let markdown = try String(contentsOfFile: directory + "/n.md", encoding: .utf8)
         XCTAssertTrue(markdown.hasPrefix("# bpfsh session\n\n- kernel: Linux "), markdown)
-        XCTAssertTrue(markdown.contains("```bpfsh\nr = tracepoint:sched:sched_switch { @c[comm] = count(); }\n```"), markdown)
+        XCTAssertTrue(
+            markdown.contains("```bpfsh\nr = tracepoint:sched:sched_switch { @c[comm] = count(); }\n```"), markdown)
         XCTAssertTrue(markdown.contains("| key | @c |\n| --- | ---: |\n| bash | 5 |\n| a\\|b | 2 |\n"), markdown)
-        XCTAssertTrue(markdown.contains("````text\nexec ls ```\n````"), "a fence longer than any backtick run inside:\n" + markdown)
+        XCTAssertTrue(
+            markdown.contains("````text\nexec ls ```\n````"),
+            "a fence longer than any backtick run inside:\n" + markdown)
         XCTAssertTrue(markdown.contains("### [3] (failed)"), markdown)
         XCTAssertTrue(markdown.contains("unknown command 'nonsense'"), markdown)
         XCTAssertFalse(markdown.contains("```bpfsh\nprobes"), markdown)
@@ -299,10 +341,12 @@ final class ForgetMapTests: XCTestCase {
         XCTAssertFalse(fake.shell.execute("forget @x"))
         XCTAssertTrue(fake.err.contains("@x is used by a: drop them first"), fake.err)
         XCTAssertTrue(fake.shell.execute("drop a"))
-        XCTAssertFalse(fake.shell.execute("b = tracepoint:sched:sched_switch { @x = hist(1); }"), "the old layout still holds")
+        XCTAssertFalse(
+            fake.shell.execute("b = tracepoint:sched:sched_switch { @x = hist(1); }"), "the old layout still holds")
         XCTAssertTrue(fake.shell.execute("forget unused"))
         XCTAssertTrue(fake.out.contains("forgot @x"), fake.out)
         XCTAssertTrue(fake.shell.execute("b = tracepoint:sched:sched_switch { @x = hist(1); }"), fake.err)
-        XCTAssertTrue(fake.kernel.openMaps.filter { $0 == "@x" }.count == 1, "the old map was closed: \(fake.kernel.openMaps)")
+        XCTAssertTrue(
+            fake.kernel.openMaps.filter { $0 == "@x" }.count == 1, "the old map was closed: \(fake.kernel.openMaps)")
     }
 }

@@ -19,8 +19,10 @@ final class SessionLibraryTests: XCTestCase {
     func testTheLibraryHasTheSessionsOfIssue5() throws {
         let names = Set(try Self.sessionScripts().map { $0.deletingPathExtension().lastPathComponent })
         XCTAssertGreaterThanOrEqual(names.count, 8, "sessions: \(names.sorted())")
-        for name in ["cpu-overview", "syscalls", "process-lifecycle", "offcpu", "page-faults", "malloc-bytes",
-                     "memory-pressure", "block-io"] {
+        for name in [
+            "cpu-overview", "syscalls", "process-lifecycle", "offcpu", "page-faults", "malloc-bytes",
+            "memory-pressure", "block-io",
+        ] {
             XCTAssertTrue(names.contains(name), "sessions/\(name).bpfsh is missing")
         }
     }
@@ -31,7 +33,8 @@ final class SessionLibraryTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(scripts.count, 8, "the library holds \(scripts.count) sessions")
         for script in scripts {
             let started = Date()
-            let result = try CommandRunner.run(KernelTestGate.executable, ["--check", script.path], readyMarker: nil, timeout: 60)
+            let result = try CommandRunner.run(
+                KernelTestGate.executable, ["--check", script.path], readyMarker: nil, timeout: 60)
             let seconds = Date().timeIntervalSince(started)
             let output = "--- stdout\n\(result.stdout)\n--- stderr\n\(result.stderr)"
             let name = script.lastPathComponent
@@ -50,7 +53,9 @@ final class SessionLibraryTests: XCTestCase {
 
     /// (held, total) from `check FILE: N of M expectations held`.
     static func expectationCounts(_ summary: String) -> (Int, Int)? {
-        guard let range = summary.range(of: #"(\d+) of (\d+) expectations? held"#, options: .regularExpression) else { return nil }
+        guard let range = summary.range(of: #"(\d+) of (\d+) expectations? held"#, options: .regularExpression) else {
+            return nil
+        }
         let numbers = summary[range].split(separator: " ").compactMap { Int($0) }
         return numbers.count == 2 ? (numbers[0], numbers[1]) : nil
     }

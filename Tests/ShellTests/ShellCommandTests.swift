@@ -1,6 +1,6 @@
+import LanguageTestSupport
 import Session
 import Shell
-import LanguageTestSupport
 import TestSupport
 import XCTest
 
@@ -28,8 +28,9 @@ final class ShellCommandTests: XCTestCase {
         err = ""
         var shell: Shell!
         let session = TracingSession(backend: kernel, catalogue: FakeCatalogue(), write: { shell?.probeOutput($0) })
-        shell = Shell(session: session, reader: ScriptReader(lines), output: { [unowned self] in out += $0 },
-                      errors: { [unowned self] in err += $0 })
+        shell = Shell(
+            session: session, reader: ScriptReader(lines), output: { [unowned self] in out += $0 },
+            errors: { [unowned self] in err += $0 })
         shell.run()
         return shell
     }
@@ -47,7 +48,8 @@ final class ShellCommandTests: XCTestCase {
         XCTAssertTrue(out.contains("sys attached · 1 attach point · map @calls"), out)
         XCTAssertTrue(out.contains("run attached"), out)
         XCTAssertTrue(out.contains("sys detached"), out)
-        XCTAssertNotNil(out.range(of: #"sys\s+detached\s+tracepoint:raw_syscalls:sys_enter"#, options: .regularExpression), out)
+        XCTAssertNotNil(
+            out.range(of: #"sys\s+detached\s+tracepoint:raw_syscalls:sys_enter"#, options: .regularExpression), out)
         XCTAssertEqual(shell.session.probes.map(\.name), ["sys"])
     }
 
@@ -98,7 +100,9 @@ final class ShellCommandTests: XCTestCase {
         writes.storage[comm("bash")] = count(1)
         out = ""
         shell.execute("join @reads @writes")
-        XCTAssertEqual(out, """
+        XCTAssertEqual(
+            out,
+            """
             key   @reads  @writes
             bash       5        1
             sshd       2
@@ -111,7 +115,10 @@ final class ShellCommandTests: XCTestCase {
     }
 
     func testQuitEndsTheLoopAndShutdownReleasesEverything() {
-        let shell = run(["a = tracepoint:sched:sched_switch { @s = count(); }", "quit", "b = tracepoint:sched:sched_switch { @t = count(); }"])
+        let shell = run([
+            "a = tracepoint:sched:sched_switch { @s = count(); }", "quit",
+            "b = tracepoint:sched:sched_switch { @t = count(); }",
+        ])
         XCTAssertEqual(shell.session.probes.map(\.name), ["a"], "nothing after quit runs")
         shell.shutdown()
         XCTAssertTrue(kernel.attached.isEmpty)
@@ -126,7 +133,8 @@ final class TableCommandTests: XCTestCase {
         var out = "", err = ""
         var shell: Shell!
         let session = TracingSession(backend: kernel, catalogue: FakeCatalogue(), write: { shell?.probeOutput($0) })
-        shell = Shell(session: session, reader: ShellCommandTests.ScriptReader([]), output: { out += $0 }, errors: { err += $0 })
+        shell = Shell(
+            session: session, reader: ShellCommandTests.ScriptReader([]), output: { out += $0 }, errors: { err += $0 })
         shell.execute("r = tracepoint:sched:sched_switch { @c[comm] = count(); }")
         let map = try XCTUnwrap(kernel.maps.first { $0.spec.name == "@c" })
         func comm(_ s: String) -> [UInt8] { Array(s.utf8) + [UInt8](repeating: 0, count: 16 - s.utf8.count) }

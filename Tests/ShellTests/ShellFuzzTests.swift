@@ -33,40 +33,54 @@ final class ShellFuzzTests: XCTestCase {
 
     struct Source: CompletionSource {
         func tracepointCategories() -> [String] { ["sched", "syscalls", "raw_syscalls"] }
-        func tracepointEvents(in category: String) -> [String] { category == "sched" ? ["sched_switch", "sched_wakeup"] : ["sys_enter_openat", "sys_enter"] }
+        func tracepointEvents(in category: String) -> [String] {
+            category == "sched" ? ["sched_switch", "sched_wakeup"] : ["sys_enter_openat", "sys_enter"]
+        }
         func tracepointFields(category: String, event: String) -> [String] { ["prev_comm", "prev_pid", "next_pid"] }
         func rawTracepoints() -> [String] { ["sched_switch"] }
         func softwareEvents() -> [String] { ["cpu-clock"] }
-        func functions(in binary: String, prefix: String) -> [String] { ["malloc", "free"].filter { $0.hasPrefix(prefix) } }
+        func functions(in binary: String, prefix: String) -> [String] {
+            ["malloc", "free"].filter { $0.hasPrefix(prefix) }
+        }
         func binaries(prefix: String) -> [String] { ["libc", "/bin/bash"].filter { $0.hasPrefix(prefix) } }
     }
 
     static let directory: String = {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-shellfuzz-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        try? "map,key:string,kind,value,total,count,bucket,low,high\n@calls,bash,count,30,,,,,\n@calls,sshd,count,12,,,,,\n"
-            .write(toFile: path + "/t.csv", atomically: true, encoding: .utf8)
+        let csv =
+            "map,key:string,kind,value,total,count,bucket,low,high\n"
+            + "@calls,bash,count,30,,,,,\n@calls,sshd,count,12,,,,,\n"
+        try? csv.write(toFile: path + "/t.csv", atomically: true, encoding: .utf8)
         return path
     }()
 
     static var commandSeeds: [String] {
         [
             "sys = tracepoint:raw_syscalls:sys_enter { @calls[comm] = count(); }",
-            "run = tracepoint:sched:sched_switch /args.prev_pid != 0/ { @s = count(); @h = hist(args.prev_pid); @l[args.next_pid] = lhist(args.prev_pid, 0, 100, 10); }",
+            "run = tracepoint:sched:sched_switch /args.prev_pid != 0/ { @s = count(); @h = hist(args.prev_pid); "
+                + "@l[args.next_pid] = lhist(args.prev_pid, 0, 100, 10); }",
             "tracepoint:sched:sched_switch { @q[args.prev_comm] = count(); }",
-            "probes", "show sys", "show run --ir", "show sys --asm", "detach sys", "attach sys", "drop run", "detach all", "drop all",
+            "probes", "show sys", "show run --ir", "show sys --asm", "detach sys", "attach sys", "drop run",
+            "detach all", "drop all",
             "maps", "print @calls", "print @calls 5", "clear @calls", "join @calls @s", "merge @s @calls",
-            "top @calls 5 by value", "sort @calls by key asc", "where @calls value > 100 and key ~ \"ssh\"", "hist @h", "hist @s linear 0 100 10",
-            "snapshot @calls as before", "diff before @calls", "tables", "stack fold @calls", "help", "help top", "? where", "jobs", "stop 1",
-            "stop all", "kernel", "load \(directory)/t.csv as t", "top t 1", "where t key == \"bash\"", "# a comment", "// another",
+            "top @calls 5 by value", "sort @calls by key asc", "where @calls value > 100 and key ~ \"ssh\"", "hist @h",
+            "hist @s linear 0 100 10",
+            "snapshot @calls as before", "diff before @calls", "tables", "stack fold @calls", "help", "help top",
+            "? where", "jobs", "stop 1",
+            "stop all", "kernel", "load \(directory)/t.csv as t", "top t 1", "where t key == \"bash\"", "# a comment",
+            "// another",
             "bogus command", "x = ", "= tracepoint:sched:sched_switch { }", "print", "top", "hist @nosuch",
         ]
     }
 
-
-    static let fragments = [" ", "\n", "{", "}", "@", "@calls", "@s", "$", "\"", "'", "=", "==", ">", "> ", "~", "by", "as", "all", "--ir", "--asm",
-                            "--force", "linear", "every", "0", "-1", "99999999999999999999", "1e9", "t", "before", "sys", "run", "key", "value",
-                            "key1", "and", "or", "not", ":", "tracepoint:", "/", "#", "\t", "é", "\u{0}", "5", "asc", "desc", "count()"]
+    static let fragments = [
+        " ", "\n", "{", "}", "@", "@calls", "@s", "$", "\"", "'", "=", "==", ">", "> ", "~", "by", "as", "all", "--ir",
+        "--asm",
+        "--force", "linear", "every", "0", "-1", "99999999999999999999", "1e9", "t", "before", "sys", "run", "key",
+        "value",
+        "key1", "and", "or", "not", ":", "tracepoint:", "/", "#", "\t", "é", "\u{0}", "5", "asc", "desc", "count()",
+    ]
 
     static func mutate(_ text: String, seeds: [String], rng: inout Generator) -> String {
         var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
@@ -76,20 +90,27 @@ final class ShellFuzzTests: XCTestCase {
             case 0: words.insert(fragments.randomElement(using: &rng)!, at: Int.random(in: 0...n, using: &rng))
             case 1: if n > 1 { words.remove(at: Int.random(in: 0..<n, using: &rng)) }
             case 2: if n > 0 { words[Int.random(in: 0..<n, using: &rng)] = fragments.randomElement(using: &rng)! }
-            case 3: // a word of another seed
+            case 3:  // a word of another seed
                 let other = seeds.randomElement(using: &rng)!.split(separator: " ").map(String.init)
-                if let word = other.randomElement(using: &rng) { words.insert(word, at: Int.random(in: 0...n, using: &rng)) }
+                if let word = other.randomElement(using: &rng) {
+                    words.insert(word, at: Int.random(in: 0...n, using: &rng))
+                }
             case 4: if n > 1 { words.swapAt(Int.random(in: 0..<n, using: &rng), Int.random(in: 0..<n, using: &rng)) }
-            case 5: // cut the statement short
+            case 5:  // cut the statement short
                 var bytes = Array(words.joined(separator: " ").utf8)
                 if !bytes.isEmpty { bytes.removeLast(Int.random(in: 0..<bytes.count, using: &rng)) }
-                words = String(decoding: bytes, as: UTF8.self).split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            default: // one byte anywhere
+                words = String(decoding: bytes, as: UTF8.self).split(separator: " ", omittingEmptySubsequences: false)
+                    .map(String.init)
+            default:  // one byte anywhere
                 var bytes = Array(words.joined(separator: " ").utf8)
                 let byte = UInt8.random(in: 0...127, using: &rng)
-                if bytes.isEmpty || Bool.random(using: &rng) { bytes.insert(byte, at: Int.random(in: 0...bytes.count, using: &rng)) }
-                else { bytes[Int.random(in: 0..<bytes.count, using: &rng)] = byte }
-                words = String(decoding: bytes, as: UTF8.self).split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+                if bytes.isEmpty || Bool.random(using: &rng) {
+                    bytes.insert(byte, at: Int.random(in: 0...bytes.count, using: &rng))
+                } else {
+                    bytes[Int.random(in: 0..<bytes.count, using: &rng)] = byte
+                }
+                words = String(decoding: bytes, as: UTF8.self).split(separator: " ", omittingEmptySubsequences: false)
+                    .map(String.init)
             }
         }
         return words.joined(separator: " ")
@@ -102,9 +123,13 @@ final class ShellFuzzTests: XCTestCase {
         let text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.hasPrefix("!") { return false }
         if StatementClassifier.definition(text) != nil || StatementClassifier.looksLikeProgram(text) { return true }
-        guard let first = StatementClassifier.words(text).first, let command = shell.command(named: first) else { return true }
-        let safe: Set<String> = ["probes", "show", "attach", "detach", "drop", "maps", "print", "clear", "join", "kernel", "jobs", "stop",
-                                 "help", "top", "sort", "where", "hist", "snapshot", "diff", "tables"]
+        guard let first = StatementClassifier.words(text).first, let command = shell.command(named: first) else {
+            return true
+        }
+        let safe: Set<String> = [
+            "probes", "show", "attach", "detach", "drop", "maps", "print", "clear", "join", "kernel", "jobs", "stop",
+            "help", "top", "sort", "where", "hist", "snapshot", "diff", "tables",
+        ]
         if safe.contains(command.name) { return true }
         if command.name == "stack" { return !text.contains(">") }
         if command.name == "load" {
@@ -134,20 +159,29 @@ final class ShellFuzzTests: XCTestCase {
             var out = "", err = ""
             var shell: Shell!
             func fresh() {
-                let session = TracingSession(backend: FakeKernel(), catalogue: FakeCatalogue(), write: { text in shell?.probeOutput(text) })
+                let session = TracingSession(
+                    backend: FakeKernel(), catalogue: FakeCatalogue(), write: { text in shell?.probeOutput(text) })
                 shell = Shell(session: session, reader: NoInput(), output: { out += $0 }, errors: { err += $0 })
                 for seed in ShellFuzzTests.commandSeeds.prefix(3) { shell.execute(seed) }
             }
             fresh()
             for index in 0..<inputs {
                 // Every 500 inputs, a new session, so some runs start with probes and maps.
-                if index % 500 == 0 { shell.shutdown(); fresh() }
+                if index % 500 == 0 {
+                    shell.shutdown()
+                    fresh()
+                }
                 let statement: String
                 switch Int.random(in: 0..<10, using: &rng) {
-                case 0: // printable soup
-                    statement = String(decoding: (0..<Int.random(in: 0...60, using: &rng)).map { _ in UInt8.random(in: 32...126, using: &rng) }, as: UTF8.self)
-                case 1: // fragments
-                    statement = (0..<Int.random(in: 1...8, using: &rng)).map { _ in ShellFuzzTests.fragments.randomElement(using: &rng)! }.joined(separator: " ")
+                case 0:  // printable soup
+                    statement = String(
+                        decoding: (0..<Int.random(in: 0...60, using: &rng)).map { _ in
+                            UInt8.random(in: 32...126, using: &rng)
+                        }, as: UTF8.self)
+                case 1:  // fragments
+                    statement = (0..<Int.random(in: 1...8, using: &rng)).map { _ in
+                        ShellFuzzTests.fragments.randomElement(using: &rng)!
+                    }.joined(separator: " ")
                 case 2: statement = ShellFuzzTests.commandSeeds.randomElement(using: &rng)!
                 default: statement = ShellFuzzTests.mutate(seeds.randomElement(using: &rng)!, seeds: seeds, rng: &rng)
                 }
@@ -157,22 +191,33 @@ final class ShellFuzzTests: XCTestCase {
                 _ = StatementClassifier.looksLikeProgram(statement)
                 _ = StatementClassifier.words(statement)
                 var assembler = InputAssembler()
-                for line in statement.split(separator: "\n", omittingEmptySubsequences: false) { _ = assembler.add(String(line)) }
-                let completer = Completer(source: Source(), commands: shell.commands.map(\.name), probeNames: shell.session.probes.map(\.name),
-                                          mapNames: shell.session.mapInfos.map(\.name))
+                for line in statement.split(separator: "\n", omittingEmptySubsequences: false) {
+                    _ = assembler.add(String(line))
+                }
+                let completer = Completer(
+                    source: Source(), commands: shell.commands.map(\.name),
+                    probeNames: shell.session.probes.map(\.name),
+                    mapNames: shell.session.mapInfos.map(\.name))
                 _ = completer.complete(statement)
                 if statement.utf8.count < 80 {
-                    for cut in stride(from: 0, through: statement.count, by: 7) { _ = completer.complete(String(statement.prefix(cut))) }
+                    for cut in stride(from: 0, through: statement.count, by: 7) {
+                        _ = completer.complete(String(statement.prefix(cut)))
+                    }
                 }
 
-                guard ShellFuzzTests.isSafe(statement, shell: shell) else { state.done += 1; continue }
+                guard ShellFuzzTests.isSafe(statement, shell: shell) else {
+                    state.done += 1
+                    continue
+                }
                 let before = out.utf8.count + err.utf8.count
                 shell.execute(statement)
                 state.executed += 1
                 let text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
                 let word = StatementClassifier.words(text).first.flatMap { shell.command(named: $0)?.name }
-                if out.utf8.count + err.utf8.count == before, !text.isEmpty, !text.hasPrefix("#"), !text.hasPrefix("//"),
-                   !ShellFuzzTests.silentCommands.contains(word ?? "") {
+                if out.utf8.count + err.utf8.count == before, !text.isEmpty, !text.hasPrefix("#"),
+                    !text.hasPrefix("//"),
+                    !ShellFuzzTests.silentCommands.contains(word ?? "")
+                {
                     state.silent.append(statement)
                 }
                 if out.utf8.count > 1_000_000 { out = "" }
@@ -206,7 +251,8 @@ final class ShellFuzzTests: XCTestCase {
         for _ in 0..<5000 {
             var assembler = InputAssembler()
             for _ in 0..<Int.random(in: 1...6, using: &rng) {
-                let line = (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+                let line = (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }
+                    .joined()
                 if let statement = assembler.add(line) {
                     XCTAssertLessThanOrEqual(InputAssembler.openBraces(in: statement), 0, statement.debugDescription)
                     XCTAssertFalse(assembler.isContinuing)

@@ -3,7 +3,8 @@ import XCTest
 
 final class ShellParsingTests: XCTestCase {
     func testDefinitionsAreRecognised() {
-        let definition = StatementClassifier.definition("sys = tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }")
+        let definition = StatementClassifier.definition(
+            "sys = tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }")
         XCTAssertEqual(definition?.0, "sys")
         XCTAssertEqual(definition?.1, "tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }")
         XCTAssertEqual(StatementClassifier.definition("b = BEGIN { exit(); }")?.0, "b")
@@ -28,7 +29,9 @@ final class ShellParsingTests: XCTestCase {
         XCTAssertNil(assembler.add("run = tracepoint:sched:sched_switch {"))
         XCTAssertTrue(assembler.isContinuing)
         XCTAssertNil(assembler.add("  printf(\"}\"); // } in a string and a comment"))
-        XCTAssertEqual(assembler.add("}"), "run = tracepoint:sched:sched_switch {\n  printf(\"}\"); // } in a string and a comment\n}")
+        XCTAssertEqual(
+            assembler.add("}"),
+            "run = tracepoint:sched:sched_switch {\n  printf(\"}\"); // } in a string and a comment\n}")
         XCTAssertFalse(assembler.isContinuing)
         XCTAssertEqual(assembler.add("probes"), "probes")
     }
@@ -36,9 +39,12 @@ final class ShellParsingTests: XCTestCase {
     func testAnAttachPointListContinuesAfterAComma() {
         var assembler = InputAssembler()
         XCTAssertNil(assembler.add("a = tracepoint:sched:sched_switch,"))
-        XCTAssertEqual(assembler.add("    tracepoint:sched:sched_wakeup { @n = count(); }"),
-                       "a = tracepoint:sched:sched_switch,\n    tracepoint:sched:sched_wakeup { @n = count(); }")
-        XCTAssertEqual(assembler.add("b = t:x:y { printf(\"a,\"); }"), "b = t:x:y { printf(\"a,\"); }", "a comma after the body does not continue")
+        XCTAssertEqual(
+            assembler.add("    tracepoint:sched:sched_wakeup { @n = count(); }"),
+            "a = tracepoint:sched:sched_switch,\n    tracepoint:sched:sched_wakeup { @n = count(); }")
+        XCTAssertEqual(
+            assembler.add("b = t:x:y { printf(\"a,\"); }"), "b = t:x:y { printf(\"a,\"); }",
+            "a comma after the body does not continue")
     }
 
     func testDurations() {
@@ -58,15 +64,21 @@ final class CompleterTests: XCTestCase {
         func tracepointEvents(in category: String) -> [String] {
             category == "sched" ? ["sched_switch", "sched_wakeup", "sched_wakeup_new"] : ["sys_enter_openat"]
         }
-        func tracepointFields(category: String, event: String) -> [String] { event == "sched_switch" ? ["prev_comm", "prev_pid", "next_pid"] : [] }
+        func tracepointFields(category: String, event: String) -> [String] {
+            event == "sched_switch" ? ["prev_comm", "prev_pid", "next_pid"] : []
+        }
         func rawTracepoints() -> [String] { ["sched_switch"] }
         func softwareEvents() -> [String] { ["cpu-clock", "page-faults"] }
-        func functions(in binary: String, prefix: String) -> [String] { ["malloc", "malloc_usable_size", "free"].filter { $0.hasPrefix(prefix) } }
+        func functions(in binary: String, prefix: String) -> [String] {
+            ["malloc", "malloc_usable_size", "free"].filter { $0.hasPrefix(prefix) }
+        }
         func binaries(prefix: String) -> [String] { ["libc"].filter { $0.hasPrefix(prefix) } }
     }
 
     func completer() -> Completer {
-        Completer(source: Source(), commands: ["probes", "print", "show", "help"], probeNames: ["sys", "run"], mapNames: ["calls", "usecs"])
+        Completer(
+            source: Source(), commands: ["probes", "print", "show", "help"], probeNames: ["sys", "run"],
+            mapNames: ["calls", "usecs"])
     }
 
     func testCommandsAndProviders() {
@@ -80,19 +92,22 @@ final class CompleterTests: XCTestCase {
         completer.tutorialNames = ["cpus", "memory"]
         XCTAssertEqual(completer.complete("tutorial m").insert, "emory ")
         XCTAssertEqual(completer.complete("tutorial cpus r").candidates, ["read", "restart"])
-        XCTAssertEqual(completer.complete("source li").insert, "bc ", "file arguments complete from the file system source")
+        XCTAssertEqual(
+            completer.complete("source li").insert, "bc ", "file arguments complete from the file system source")
     }
 
     func testTracepointNames() {
         XCTAssertEqual(completer().complete("sys = tracepoint:sc").insert, "hed:")
         XCTAssertEqual(completer().complete("sys = tracepoint:sched:sched_sw").insert, "itch ")
-        XCTAssertEqual(completer().complete("tracepoint:sched:sched_wak").candidates,
-                       ["tracepoint:sched:sched_wakeup", "tracepoint:sched:sched_wakeup_new"])
+        XCTAssertEqual(
+            completer().complete("tracepoint:sched:sched_wak").candidates,
+            ["tracepoint:sched:sched_wakeup", "tracepoint:sched:sched_wakeup_new"])
     }
 
     func testArgsFieldsOfTheTracepointBeingTyped() {
-        XCTAssertEqual(completer().complete("r = tracepoint:sched:sched_switch { @[args.pr").candidates,
-                       ["args.prev_comm", "args.prev_pid"])
+        XCTAssertEqual(
+            completer().complete("r = tracepoint:sched:sched_switch { @[args.pr").candidates,
+            ["args.prev_comm", "args.prev_pid"])
         XCTAssertEqual(completer().complete("r = tracepoint:sched:sched_switch { @[args->ne").insert, "xt_pid ")
     }
 

@@ -13,7 +13,8 @@ final class TeardownTests: XCTestCase {
     /// A workload is running: it exists, is not a zombie, and is still `sleep`.
     static func isRunning(_ pid: pid_t, command: String = "sleep") -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         let comm = stat[stat.index(after: stat.firstIndex(of: "(")!)..<close]
         let state = stat[stat.index(close, offsetBy: 2)]
         return comm == command && state != "Z" && state != "X"
@@ -41,13 +42,19 @@ final class TeardownTests: XCTestCase {
         var held = HeldKernelObjects(pid: shell.pid)
         let ready = shell.eventually {
             held = HeldKernelObjects(pid: shell.pid)
-            return held.programs.count == 2 && held.links.count == 1 + cpus && TeardownTests.spawnedPID(in: shell.output) != nil
+            return held.programs.count == 2 && held.links.count == 1 + cpus
+                && TeardownTests.spawnedPID(in: shell.output) != nil
         }
-        XCTAssertTrue(ready, "the shell attached both probes and spawned sleep: \(held)\n\(shell.output)", file: file, line: line)
-        guard ready, let workload = TeardownTests.spawnedPID(in: shell.output) else { throw XCTSkip("shell did not start") }
-        XCTAssertEqual(held.perfEvents, 1 + cpus, "one tracepoint event and one sampling event per CPU", file: file, line: line)
+        XCTAssertTrue(
+            ready, "the shell attached both probes and spawned sleep: \(held)\n\(shell.output)", file: file, line: line)
+        guard ready, let workload = TeardownTests.spawnedPID(in: shell.output) else {
+            throw XCTSkip("shell did not start")
+        }
+        XCTAssertEqual(
+            held.perfEvents, 1 + cpus, "one tracepoint event and one sampling event per CPU", file: file, line: line)
         // /bin/sh -c "exec sleep 1000": sh is gone once sleep runs.
-        XCTAssertTrue(shell.eventually { TeardownTests.isRunning(workload) }, "the workload runs sleep", file: file, line: line)
+        XCTAssertTrue(
+            shell.eventually { TeardownTests.isRunning(workload) }, "the workload runs sleep", file: file, line: line)
         // The workload holds nothing of the shell's: only /dev/null on 0, 1 and 2.
         let workloadFDs = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(workload)/fd")) ?? []
         XCTAssertEqual(Set(workloadFDs), ["0", "1", "2"], file: file, line: line)
@@ -63,9 +70,17 @@ final class TeardownTests: XCTestCase {
             held.programs.allSatisfy { !HeldKernelObjects.programExists($0) }
                 && held.links.allSatisfy { !HeldKernelObjects.linkExists($0) }
         }
-        XCTAssertTrue(gone, "after \(how): programs \(held.programs.filter(HeldKernelObjects.programExists)) links \(held.links.filter(HeldKernelObjects.linkExists)) remain", file: file, line: line)
-        XCTAssertEqual(HeldKernelObjects.perfEventsUsing(held.programs), 0, "after \(how): a perf event still runs one of \(held.programs)", file: file, line: line)
-        XCTAssertTrue(started.shell.eventually(10) { !TeardownTests.isRunning(started.workload) }, "after \(how): the spawned workload \(started.workload) still runs", file: file, line: line)
+        XCTAssertTrue(
+            gone,
+            "after \(how): programs \(held.programs.filter(HeldKernelObjects.programExists)) "
+                + "links \(held.links.filter(HeldKernelObjects.linkExists)) remain",
+            file: file, line: line)
+        XCTAssertEqual(
+            HeldKernelObjects.perfEventsUsing(held.programs), 0,
+            "after \(how): a perf event still runs one of \(held.programs)", file: file, line: line)
+        XCTAssertTrue(
+            started.shell.eventually(10) { !TeardownTests.isRunning(started.workload) },
+            "after \(how): the spawned workload \(started.workload) still runs", file: file, line: line)
     }
 
     func testDetachReleasesLinksAndPerfEventsAndDropReleasesPrograms() throws {
@@ -73,29 +88,36 @@ final class TeardownTests: XCTestCase {
         let started = try startLoadedShell()
         let shell = started.shell
         let before = started.held
-        let counterProgram = try XCTUnwrap(before.linkPrograms.values.first { id in before.linkPrograms.values.filter { $0 == id }.count == 1 })
+        let counterProgram = try XCTUnwrap(
+            before.linkPrograms.values.first { id in before.linkPrograms.values.filter { $0 == id }.count == 1 })
         let samplerProgram = try XCTUnwrap(before.programs.subtracting([counterProgram]).first)
         let counterLinks = before.links.filter { before.linkPrograms[$0] == counterProgram }
         let samplerLinks = before.links.filter { before.linkPrograms[$0] == samplerProgram }
-        XCTAssertEqual(HeldKernelObjects.perfEventsUsing([counterProgram]), 1, "bpftool sees the tracepoint's perf event")
+        XCTAssertEqual(
+            HeldKernelObjects.perfEventsUsing([counterProgram]), 1, "bpftool sees the tracepoint's perf event")
 
         shell.send("detach c")
-        XCTAssertTrue(shell.eventually { counterLinks.allSatisfy { !HeldKernelObjects.linkExists($0) } }, "detach closes c's link")
+        XCTAssertTrue(
+            shell.eventually { counterLinks.allSatisfy { !HeldKernelObjects.linkExists($0) } }, "detach closes c's link"
+        )
         XCTAssertEqual(HeldKernelObjects.perfEventsUsing([counterProgram]), 0, "detach closes c's perf event")
         var now = HeldKernelObjects(pid: shell.pid)
         XCTAssertEqual(now.programs, before.programs, "a detached probe keeps its program loaded, to attach again")
         XCTAssertEqual(now.links, samplerLinks, "p keeps running")
 
         shell.send("drop p")
-        XCTAssertTrue(shell.eventually {
-            now = HeldKernelObjects(pid: shell.pid)
-            return now.programs == [counterProgram] && now.links.isEmpty && now.perfEvents == 0
-        }, "drop p releases its program, links and every sampling perf event: \(now)")
-        XCTAssertTrue(shell.eventually { !HeldKernelObjects.programExists(samplerProgram) }, "p's program no longer exists")
+        XCTAssertTrue(
+            shell.eventually {
+                now = HeldKernelObjects(pid: shell.pid)
+                return now.programs == [counterProgram] && now.links.isEmpty && now.perfEvents == 0
+            }, "drop p releases its program, links and every sampling perf event: \(now)")
+        XCTAssertTrue(
+            shell.eventually { !HeldKernelObjects.programExists(samplerProgram) }, "p's program no longer exists")
         XCTAssertTrue(samplerLinks.allSatisfy { !HeldKernelObjects.linkExists($0) })
 
         shell.send("drop c")
-        XCTAssertTrue(shell.eventually { !HeldKernelObjects.programExists(counterProgram) }, "c's program no longer exists")
+        XCTAssertTrue(
+            shell.eventually { !HeldKernelObjects.programExists(counterProgram) }, "c's program no longer exists")
         XCTAssertTrue(shell.isAlive, "the shell runs on")
         shell.send("print @n")
         XCTAssertTrue(shell.waitForOutput("@n: "), "dropped probes' maps stay readable:\n\(shell.output)")
@@ -136,7 +158,8 @@ final class TeardownTests: XCTestCase {
         started.shell.signal(SIGINT)
         XCTAssertNotNil(started.shell.waitForExit(seconds: 10), "SIGINT ended the wait")
         XCTAssertEqual(started.shell.exitCode, 0)
-        XCTAssertTrue(started.shell.output.contains("@n: "), "the statements after the wait ran:\n\(started.shell.output)")
+        XCTAssertTrue(
+            started.shell.output.contains("@n: "), "the statements after the wait ran:\n\(started.shell.output)")
         assertNothingRemains(started, "SIGINT")
     }
 

@@ -17,7 +17,9 @@ final class TerminalTests: XCTestCase {
 
     /// Waits until the screen shows `text` (bounded), returning the screen.
     @discardableResult
-    func waitFor(_ text: String, seconds: Double = 10, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    func waitFor(
+        _ text: String, seconds: Double = 10, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var shown = ""
         while Date() < deadline {
@@ -40,8 +42,12 @@ final class TerminalTests: XCTestCase {
             throw XCTSkip("tmux is not installed (scripts/setup installs it)")
         }
         history = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-history-\(getpid())").path
-        _ = Spawn.run("/usr/bin/tmux", ["new-session", "-d", "-s", session, "-x", "150", "-y", "40",
-                                        "env BPFSH_HISTORY=\(history) \(KernelTestGate.executable.path)"])
+        _ = Spawn.run(
+            "/usr/bin/tmux",
+            [
+                "new-session", "-d", "-s", session, "-x", "150", "-y", "40",
+                "env BPFSH_HISTORY=\(history) \(KernelTestGate.executable.path)",
+            ])
         try waitFor("bpfsh>")  // tmux trims trailing blanks from captured lines
 
         // Tab completes the tracepoint name; an unclosed { continues on a ...> prompt.
@@ -63,7 +69,8 @@ final class TerminalTests: XCTestCase {
         try type("probes")
         try press("Enter")
         let shown = try waitFor("insns")
-        XCTAssertNotNil(shown.range(of: #"sw\s+attached\s+tracepoint:sched:sched_switch"#, options: .regularExpression), shown)
+        XCTAssertNotNil(
+            shown.range(of: #"sw\s+attached\s+tracepoint:sched:sched_switch"#, options: .regularExpression), shown)
 
         // History: Up recalls the previous command.
         try press("Up")
@@ -90,11 +97,17 @@ final class TerminalTests: XCTestCase {
         }
         let tutorials = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("tutorials").path
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-tutorial-state-\(getpid())").path
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-tutorial-state-\(getpid())")
+            .path
         history = state + "-history"
         defer { try? FileManager.default.removeItem(atPath: state) }
-        _ = Spawn.run("/usr/bin/tmux", ["new-session", "-d", "-s", session, "-x", "160", "-y", "50",
-                                        "env BPFSH_HISTORY=\(history) BPFSH_TUTORIALS=\(tutorials) BPFSH_STATE_DIR=\(state) \(KernelTestGate.executable.path)"])
+        _ = Spawn.run(
+            "/usr/bin/tmux",
+            [
+                "new-session", "-d", "-s", session, "-x", "160", "-y", "50",
+                "env BPFSH_HISTORY=\(history) BPFSH_TUTORIALS=\(tutorials) BPFSH_STATE_DIR=\(state) "
+                    + "\(KernelTestGate.executable.path)",
+            ])
         try waitFor("bpfsh>")
         try type("tutorial cpus")
         try press("Enter")

@@ -16,7 +16,10 @@ final class TutorialAutoTests: XCTestCase {
         var titles: [String] = []
         var inFence = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("```") { inFence.toggle(); continue }
+            if line.hasPrefix("```") {
+                inFence.toggle()
+                continue
+            }
             if !inFence, line.hasPrefix("## ") { titles.append(line.dropFirst(3).trimmingCharacters(in: .whitespaces)) }
         }
         return titles
@@ -26,12 +29,16 @@ final class TutorialAutoTests: XCTestCase {
     /// directory; returns its status and output (stdout then stderr).
     func runTutorial(_ name: String) throws -> (status: Int32, output: String, seconds: Double) {
         let state = try temporaryDirectory("tutorial-\(name)")
-        let arguments = ["BPFSH_TUTORIALS=" + Self.tutorialsDirectory, "BPFSH_STATE_DIR=" + state,
-                         KernelTestGate.executable.path, "tutorial", name, "--auto"]
-        let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let arguments = [
+            "BPFSH_TUTORIALS=" + Self.tutorialsDirectory, "BPFSH_STATE_DIR=" + state,
+            KernelTestGate.executable.path, "tutorial", name, "--auto",
+        ]
+        let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(
+            separator: " ")
         let started = Date()
-        let result = try CommandRunner.run(URL(fileURLWithPath: "/bin/sh"), ["-c", "exec env \(quoted) < /dev/null 2>&1"],
-                                           readyMarker: nil, timeout: 180)
+        let result = try CommandRunner.run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "exec env \(quoted) < /dev/null 2>&1"],
+            readyMarker: nil, timeout: 180)
         XCTAssertFalse(result.timedOut, "tutorial \(name) --auto did not finish in 180 s:\n" + result.stdout)
         return (result.status, result.stdout, Date().timeIntervalSince(started))
     }
@@ -43,8 +50,11 @@ final class TutorialAutoTests: XCTestCase {
         let run = try runTutorial(name)
         XCTAssertEqual(run.status, 0, "tutorial \(name) --auto failed:\n" + run.output)
         for (index, title) in titles.enumerated() {
-            XCTAssertTrue(run.output.contains("-- step \(index + 1) of \(titles.count): \(title) --"), "step \(index + 1) '\(title)' ran:\n" + run.output)
-            XCTAssertTrue(run.output.contains("step \(index + 1) ✓"), "step \(index + 1) '\(title)' checked out:\n" + run.output)
+            XCTAssertTrue(
+                run.output.contains("-- step \(index + 1) of \(titles.count): \(title) --"),
+                "step \(index + 1) '\(title)' ran:\n" + run.output)
+            XCTAssertTrue(
+                run.output.contains("step \(index + 1) ✓"), "step \(index + 1) '\(title)' checked out:\n" + run.output)
         }
         XCTAssertFalse(run.output.contains("✗"), "no step failed:\n" + run.output)
         XCTAssertTrue(run.output.contains("\(titles.count) of \(titles.count) steps checked out"), run.output)

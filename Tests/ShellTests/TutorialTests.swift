@@ -1,9 +1,10 @@
 import Foundation
 import LanguageTestSupport
 import Session
-@testable import Shell
 import TestSupport
 import XCTest
+
+@testable import Shell
 
 final class TutorialFormatTests: XCTestCase {
     let sample = """
@@ -59,9 +60,13 @@ final class TutorialFormatTests: XCTestCase {
 
     func testFormatErrorsNameTheLine() {
         func error(_ text: String) -> String {
-            do { _ = try Tutorial(name: "t", path: "t.md", text: text); return "no error" } catch { return "\(error)" }
+            do {
+                _ = try Tutorial(name: "t", path: "t.md", text: text)
+                return "no error"
+            } catch { return "\(error)" }
         }
-        XCTAssertEqual(error("# T\n```bpfsh\nprint @x\n```"), "t.md:2: error: a ```bpfsh block before the first ## step")
+        XCTAssertEqual(
+            error("# T\n```bpfsh\nprint @x\n```"), "t.md:2: error: a ```bpfsh block before the first ## step")
         XCTAssertEqual(error("# T\n## S\n```bpfsh\nprint @x\n"), "t.md:3: error: this ```bpfsh block is never closed")
         XCTAssertEqual(error("# T\n## S\nonly prose"), "t.md:2: error: step 'S' proposes nothing: add a ```bpfsh block")
         XCTAssertEqual(error("# T\nno steps"), "t.md:1: error: no steps: each step starts with a '## ' heading")
@@ -70,8 +75,12 @@ final class TutorialFormatTests: XCTestCase {
     func testAutomaticRunUsesTheEquivalentWhenAFeatureIsMissing() throws {
         let fake = FakeShell()
         fake.shell.missingFeature = { $0 == "kprobes" ? "no kprobe PMU" : nil }
-        let tutorial = try Tutorial(name: "sample", path: "sample.md", text: sample.replacingOccurrences(of: "spawn sleep 100", with: "wait 1ms"))
-        let results = TutorialRunner(tutorial: tutorial, shell: fake.shell, progressPath: try temporaryDirectory() + "/p.json").runAutomatically()
+        let tutorial = try Tutorial(
+            name: "sample", path: "sample.md",
+            text: sample.replacingOccurrences(of: "spawn sleep 100", with: "wait 1ms"))
+        let results = TutorialRunner(
+            tutorial: tutorial, shell: fake.shell, progressPath: try temporaryDirectory() + "/p.json"
+        ).runAutomatically()
         XCTAssertEqual(results.map(\.held), [false, false], "fake maps stay empty, so the checks cannot hold")
         XCTAssertTrue(fake.out.contains("This step needs kprobes, which this kernel lacks: no kprobe PMU"), fake.out)
         XCTAssertTrue(fake.out.contains("On a kernel with it you would run:\n    k = kprobe:vfs_read"), fake.out)
@@ -84,12 +93,15 @@ final class TutorialFormatTests: XCTestCase {
     func testLearnerLoopRunsProposalsOwnCommandsAndRemembersProgress() throws {
         let progressPath = try temporaryDirectory() + "/progress.json"
         let fake = FakeShell(lines: ["hint", "", "probes", "", "next", "quit"])
-        let tutorial = try Tutorial(name: "sample", path: "sample.md", text: sample.replacingOccurrences(of: "spawn sleep 100", with: "wait 1ms"))
+        let tutorial = try Tutorial(
+            name: "sample", path: "sample.md",
+            text: sample.replacingOccurrences(of: "spawn sleep 100", with: "wait 1ms"))
         TutorialRunner(tutorial: tutorial, shell: fake.shell, progressPath: progressPath).runInteractively()
         XCTAssertTrue(fake.out.contains("hint: is anything running?"), fake.out)
         XCTAssertTrue(fake.out.contains("sw attached"), fake.out)
-        XCTAssertNotNil(fake.out.range(of: #"sw\s+attached\s+tracepoint:sched:sched_switch"#, options: .regularExpression),
-                        "the learner's own command ran between proposals:\n" + fake.out)
+        XCTAssertNotNil(
+            fake.out.range(of: #"sw\s+attached\s+tracepoint:sched:sched_switch"#, options: .regularExpression),
+            "the learner's own command ran between proposals:\n" + fake.out)
         XCTAssertTrue(fake.out.contains("✗ the check did not hold"), fake.out)
         XCTAssertTrue(fake.out.contains("left sample at step 2 of 2"), fake.out)
         XCTAssertEqual(TutorialProgress.load(from: progressPath).tutorials["sample"]?.nextStep, 1)

@@ -20,14 +20,21 @@ final class UnsafeActionTests: XCTestCase {
         var options = TracingSession.Options()
         options.allowUnsafe = unsafe
         var shell: Shell!
-        let session = TracingSession(backend: kernel, catalogue: FakeCatalogue(), options: options, write: { shell?.probeOutput($0) })
+        let session = TracingSession(
+            backend: kernel, catalogue: FakeCatalogue(), options: options, write: { shell?.probeOutput($0) })
         shell = Shell(session: session, reader: NoInput(), output: out, errors: err)
         return (shell, kernel)
     }
 
     let unsafePrograms = [
-        ("sys", "tracepoint:sched:sched_switch { system(\"id\"); }", "system() runs commands as root: allow it explicitly with --unsafe"),
-        ("sig", "tracepoint:sched:sched_switch { signal(\"SIGKILL\"); }", "signal() kills or stops processes: allow it explicitly with --unsafe"),
+        (
+            "sys", "tracepoint:sched:sched_switch { system(\"id\"); }",
+            "system() runs commands as root: allow it explicitly with --unsafe"
+        ),
+        (
+            "sig", "tracepoint:sched:sched_switch { signal(\"SIGKILL\"); }",
+            "signal() kills or stops processes: allow it explicitly with --unsafe"
+        ),
     ]
 
     func testRefusedWithoutUnsafe() {

@@ -9,10 +9,20 @@ final class VerifierRejectionTests: XCTestCase {
     func testRejectionsAreLocatedAndTheSessionGoesOn() throws {
         try KernelTestGate.require()
         let rejected: [(name: String, program: String, column: Int, message: String)] = [
-            ("spin", "tracepoint:syscalls:sys_enter_getppid { $i = 0; while (1) { $i++; } }", 48, "infinite loop detected"),
-            ("later", "tracepoint:syscalls:sys_enter_getppid { @n = count(); $i = 0; while (1) { $i++; } }", 62, "infinite loop detected"),
-            ("wide", "tracepoint:syscalls:sys_enter_getppid { $t = (" + Array(repeating: "comm", count: 35).joined(separator: ", ") + "); @x = $t; }",
-             0, "needs more than the 512 bytes of stack"),
+            (
+                "spin", "tracepoint:syscalls:sys_enter_getppid { $i = 0; while (1) { $i++; } }", 48,
+                "infinite loop detected"
+            ),
+            (
+                "later", "tracepoint:syscalls:sys_enter_getppid { @n = count(); $i = 0; while (1) { $i++; } }", 62,
+                "infinite loop detected"
+            ),
+            (
+                "wide",
+                "tracepoint:syscalls:sys_enter_getppid { $t = ("
+                    + Array(repeating: "comm", count: 35).joined(separator: ", ") + "); @x = $t; }",
+                0, "needs more than the 512 bytes of stack"
+            ),
         ]
         let shell = try ShellProcess()
         shell.send("ok = tracepoint:syscalls:sys_enter_getppid { @ok = count(); }")
@@ -30,16 +40,25 @@ final class VerifierRejectionTests: XCTestCase {
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for (name, program, column, message) in rejected {
             // The error, the statement's source line, and a caret line under the construct.
-            guard let index = lines.firstIndex(where: { $0.hasPrefix("\(name):1:\(column + 1): error:") && $0.contains(message) }) else {
+            guard
+                let index = lines.firstIndex(where: {
+                    $0.hasPrefix("\(name):1:\(column + 1): error:") && $0.contains(message)
+                })
+            else {
                 XCTFail("no located error for \(name):\n\(output)")
                 continue
             }
             XCTAssertEqual(lines[index + 1], program)
-            XCTAssertTrue(lines[index + 2].hasPrefix(String(repeating: " ", count: column) + "^"), "caret at column \(column + 1):\n\(lines[index + 2])")
+            XCTAssertTrue(
+                lines[index + 2].hasPrefix(String(repeating: " ", count: column) + "^"),
+                "caret at column \(column + 1):\n\(lines[index + 2])")
         }
-        XCTAssertNotNil(output.range(of: #"ok\s+attached"#, options: .regularExpression), "the earlier probe still runs:\n\(output)")
+        XCTAssertNotNil(
+            output.range(of: #"ok\s+attached"#, options: .regularExpression), "the earlier probe still runs:\n\(output)"
+        )
         for (name, _, _, _) in rejected {
-            XCTAssertNil(output.range(of: "\n\(name) +", options: .regularExpression), "\(name) was not defined:\n\(output)")
+            XCTAssertNil(
+                output.range(of: "\n\(name) +", options: .regularExpression), "\(name) was not defined:\n\(output)")
         }
         XCTAssertTrue(output.contains("after attached"), "probes can still be defined:\n\(output)")
         XCTAssertEqual(before.programs.count, 1)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Symbols
 
 final class ElfSymbolTableTests: XCTestCase {
@@ -23,8 +24,9 @@ final class ElfSymbolTableTests: XCTestCase {
         XCTAssertGreaterThan(malloc.size, 0)
         let offset = try table.uprobeOffset(of: "malloc")
         let text = try XCTUnwrap(table.segments.first { $0.isExecutable })
-        XCTAssertTrue(offset >= text.fileOffset && offset < text.fileOffset + text.fileSize,
-                      "malloc's file offset 0x\(String(offset, radix: 16)) is outside the code segment")
+        XCTAssertTrue(
+            offset >= text.fileOffset && offset < text.fileOffset + text.fileSize,
+            "malloc's file offset 0x\(String(offset, radix: 16)) is outside the code segment")
         XCTAssertEqual(try table.uprobeOffset(of: "malloc", plus: 4), offset + 4)
 
         // The offset must be where this process's own malloc was loaded from.
@@ -95,9 +97,11 @@ final class ElfSymbolTableTests: XCTestCase {
             ElfFunction(name: "asm_no_size", value: 0x3000, size: 0),
             ElfFunction(name: "after", value: 0x3040, size: 0x10),
         ]
-        let segment = LoadSegment(virtualAddress: 0x1000, memorySize: 0x3000, fileOffset: 0, fileSize: 0x3000,
-                                  isExecutable: true)
-        let table = ElfSymbolTable(path: "synthetic", fileType: .sharedObject, segments: [segment], functions: functions)
+        let segment = LoadSegment(
+            virtualAddress: 0x1000, memorySize: 0x3000, fileOffset: 0, fileSize: 0x3000,
+            isExecutable: true)
+        let table = ElfSymbolTable(
+            path: "synthetic", fileType: .sharedObject, segments: [segment], functions: functions)
         XCTAssertEqual(table.lookup(0x1015)?.name, "inner")
         XCTAssertEqual(table.lookup(0x1025)?.name, "outer", "nested symbol ends, enclosing one still covers")
         XCTAssertEqual(table.lookup(0x1025)?.offset, 0x25)

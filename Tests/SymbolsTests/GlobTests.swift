@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Symbols
 
 final class GlobTests: XCTestCase {
@@ -6,7 +7,7 @@ final class GlobTests: XCTestCase {
         XCTAssertTrue(Glob("read*").matches("readline"))
         XCTAssertTrue(Glob("read*").matches("read"))
         XCTAssertFalse(Glob("read*").matches("xread"))
-        XCTAssertTrue(Glob("*read*").matches("pthread_rwlock_rdlock_readers") )
+        XCTAssertTrue(Glob("*read*").matches("pthread_rwlock_rdlock_readers"))
         XCTAssertTrue(Glob("pthread_mutex_?ock").matches("pthread_mutex_lock"))
         XCTAssertFalse(Glob("pthread_mutex_?ock").matches("pthread_mutex_unlock"))
         XCTAssertTrue(Glob("*").matches(""))

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Symbols
 
 final class KallsymsTableTests: XCTestCase {

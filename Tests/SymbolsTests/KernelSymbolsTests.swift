@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Symbols
 
 /// Against the running kernel's /proc/kallsyms.

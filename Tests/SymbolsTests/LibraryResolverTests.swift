@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Symbols
 
 final class LibraryResolverTests: XCTestCase {
@@ -30,9 +31,12 @@ final class LibraryResolverTests: XCTestCase {
     func testProgramOnPath() throws {
         let resolver = LibraryResolver(searchPath: "/nonexistent:/usr/bin:/bin")
         sameFile(try resolver.resolve("bash"), "/bin/bash")
-        let onlyPath = LibraryResolver(searchPath: "/nonexistent", libraryDirectories: [], ldCache: LdSoCache(entries: []))
+        let onlyPath = LibraryResolver(
+            searchPath: "/nonexistent", libraryDirectories: [], ldCache: LdSoCache(entries: []))
         XCTAssertThrowsError(try onlyPath.resolve("bash")) { error in
-            guard case .targetNotFound(let name, let searched)? = error as? SymbolError else { return XCTFail("\(error)") }
+            guard case .targetNotFound(let name, let searched)? = error as? SymbolError else {
+                return XCTFail("\(error)")
+            }
             XCTAssertEqual(name, "bash")
             XCTAssertEqual(searched, ["PATH", "/etc/ld.so.cache"])
         }
@@ -57,7 +61,9 @@ final class LibraryResolverTests: XCTestCase {
 
     func testUnknownNameSaysWhereItLooked() {
         XCTAssertThrowsError(try LibraryResolver().resolve("libdefinitely_not_here")) { error in
-            guard case .targetNotFound(let name, let searched)? = error as? SymbolError else { return XCTFail("\(error)") }
+            guard case .targetNotFound(let name, let searched)? = error as? SymbolError else {
+                return XCTFail("\(error)")
+            }
             XCTAssertEqual(name, "libdefinitely_not_here")
             XCTAssertTrue(searched.contains("/etc/ld.so.cache"))
             XCTAssertTrue(searched.contains("PATH"))
@@ -66,7 +72,8 @@ final class LibraryResolverTests: XCTestCase {
 
     func testWithinProcessMappings() throws {
         let libc = try XCTUnwrap(mappedLibcPath())
-        let resolver = LibraryResolver(searchPath: "/nonexistent", libraryDirectories: [], ldCache: LdSoCache(entries: []))
+        let resolver = LibraryResolver(
+            searchPath: "/nonexistent", libraryDirectories: [], ldCache: LdSoCache(entries: []))
         sameFile(try resolver.resolve("libc", pid: getpid()), libc)
         sameFile(try resolver.resolve(libc, pid: getpid()), libc)
     }

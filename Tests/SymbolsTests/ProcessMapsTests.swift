@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Symbols
 
 final class ProcessMapsTests: XCTestCase {
@@ -10,7 +11,8 @@ final class ProcessMapsTests: XCTestCase {
         7f1c6e000000-7f1c6e100000 rwxp 00000000 00:00 0 
         7f1c6e28e000-7f1c6e2b4000 r--p 00000000 fe:00 333151                     /usr/lib/x86_64-linux-gnu/libc.so.6
         7f1c6e2b4000-7f1c6e40a000 r-xp 00026000 fe:00 333151                     /usr/lib/x86_64-linux-gnu/libc.so.6
-        7f1c6e500000-7f1c6e501000 r-xp 00001000 08:11 42                         /opt/my app/lib with spaces.so (deleted)
+        7f1c6e500000-7f1c6e501000 r-xp 00001000 08:11 42                         /opt/my app/lib with spaces.so \
+        (deleted)
         7ffd1c5f0000-7ffd1c5f2000 r-xp 00000000 00:00 0                          [vdso]
         garbage line
         ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]
@@ -19,7 +21,8 @@ final class ProcessMapsTests: XCTestCase {
     func testParsesFieldsAndPaths() throws {
         let maps = ProcessMaps(parsing: sample)
         XCTAssertEqual(maps.mappings.count, 10)
-        let libc = try XCTUnwrap(maps.mappings.first { $0.path == "/usr/lib/x86_64-linux-gnu/libc.so.6" && $0.isExecutable })
+        let libc = try XCTUnwrap(
+            maps.mappings.first { $0.path == "/usr/lib/x86_64-linux-gnu/libc.so.6" && $0.isExecutable })
         XCTAssertEqual(libc.start, 0x7f1c6e2b4000)
         XCTAssertEqual(libc.end, 0x7f1c6e40a000)
         XCTAssertEqual(libc.fileOffset, 0x26000)

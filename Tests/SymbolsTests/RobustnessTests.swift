@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Symbols
 
 /// Bad input of every kind must give an error value, never a crash.
@@ -86,8 +87,9 @@ final class RobustnessTests: XCTestCase {
             var bytes = round % 2 == 0 ? real : (0..<512).map { _ in UInt8.random(in: 0...255, using: &generator) }
             if !bytes.isEmpty {
                 for _ in 0..<8 {
-                    bytes[Int.random(in: 0..<min(bytes.count, 4096), using: &generator)] = UInt8.random(in: 0...255,
-                                                                                                   using: &generator)
+                    bytes[Int.random(in: 0..<min(bytes.count, 4096), using: &generator)] = UInt8.random(
+                        in: 0...255,
+                        using: &generator)
                 }
                 bytes.removeLast(Int.random(in: 0..<bytes.count, using: &generator))
             }

@@ -1,7 +1,8 @@
-import XCTest
 import Symbols
+import XCTest
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Skips a test that needs a privilege or feature the machine lacks; with BPFSH_REQUIRE_KERNEL_TESTS=1
@@ -74,7 +75,10 @@ func mappedLibcPath() -> String? {
     let text = String(decoding: readFile("/proc/self/maps"), as: UTF8.self)
     for line in text.split(separator: "\n") where line.contains("r-xp") {
         if let path = line.split(separator: " ", omittingEmptySubsequences: true).last,
-           path.hasSuffix("/libc.so.6") { return String(path) }
+            path.hasSuffix("/libc.so.6")
+        {
+            return String(path)
+        }
     }
     return nil
 }

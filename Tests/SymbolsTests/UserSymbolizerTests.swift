@@ -1,5 +1,6 @@
-import XCTest
 import Foundation
+import XCTest
+
 @testable import Symbols
 
 /// A C-callable function in the (PIE) test executable, to symbolize by its own address.
@@ -59,8 +60,9 @@ final class UserSymbolizerTests: XCTestCase {
         var childLibc: Mapping?
         for _ in 0..<200 {
             if let maps = try? ProcessMaps.read(pid: pid),
-               maps.executableMappings.contains(where: { $0.path?.hasSuffix("/sleep") == true }),
-               let libc = maps.executableMappings.first(where: { $0.path?.hasSuffix("/libc.so.6") == true }) {
+                maps.executableMappings.contains(where: { $0.path?.hasSuffix("/sleep") == true }),
+                let libc = maps.executableMappings.first(where: { $0.path?.hasSuffix("/libc.so.6") == true })
+            {
                 childLibc = libc
                 break
             }

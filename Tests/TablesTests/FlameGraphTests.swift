@@ -1,13 +1,18 @@
-import XCTest
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Tables
+import XCTest
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Reads an SVG with XMLParser: fails on malformed XML, collects frame titles and fills.
 private final class SVGReader: NSObject, XMLParserDelegate {
-    struct Frame { var title = ""; var fill = ""; var width = 0.0 }
+    struct Frame {
+        var title = ""
+        var fill = ""
+        var width = 0.0
+    }
     var frames: [Frame] = []
     var texts: [String] = []
     private var inTitle = false
@@ -24,10 +29,15 @@ private final class SVGReader: NSObject, XMLParserDelegate {
         return reader
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         text = ""
-        if name == "g", attributes["class"] == "f" { inFrame = true; current = Frame() }
+        if name == "g", attributes["class"] == "f" {
+            inFrame = true
+            current = Frame()
+        }
         if name == "title", inFrame { inTitle = true }
         if name == "rect", inFrame {
             current.fill = attributes["fill"] ?? ""
@@ -38,9 +48,15 @@ private final class SVGReader: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        if name == "title", inTitle { current.title = text; inTitle = false }
+        if name == "title", inTitle {
+            current.title = text
+            inTitle = false
+        }
         if name == "text" { texts.append(text) }
-        if name == "g", inFrame { frames.append(current); inFrame = false }
+        if name == "g", inFrame {
+            frames.append(current)
+            inFrame = false
+        }
     }
 
     /// Frame names (the first line of each title).
@@ -108,7 +124,8 @@ final class FlameGraphTests: XCTestCase {
 
     func testInvertedAndEmpty() {
         let folded = FoldedStacks(table: StackFoldTests.profile)
-        XCTAssertNil(SVGReader.read(FlameGraph.svg(folded: folded, options: .init(inverted: true, subtitle: "s"))).error)
+        XCTAssertNil(
+            SVGReader.read(FlameGraph.svg(folded: folded, options: .init(inverted: true, subtitle: "s"))).error)
         let empty = SVGReader.read(FlameGraph.svg(folded: FoldedStacks(lines: [])))
         XCTAssertNil(empty.error)
         XCTAssertEqual(empty.names, [])
@@ -121,7 +138,8 @@ final class FlameGraphTests: XCTestCase {
         let reader = SVGReader.read(svg)
         XCTAssertNil(reader.error)
         func frame(_ name: String) -> SVGReader.Frame? { reader.frames.first { $0.title.hasPrefix(name + "\n") } }
-        let read = try XCTUnwrap(frame("read")), write = try XCTUnwrap(frame("write")), new = try XCTUnwrap(frame("new"))
+        let read = try XCTUnwrap(frame("read")), write = try XCTUnwrap(frame("write")),
+            new = try XCTUnwrap(frame("new"))
         XCTAssertEqual(read.fill, "rgb(255,0,0)", "largest growth is fully red")
         XCTAssertTrue(write.fill.hasSuffix(",255)"), "reduction is blue: \(write.fill)")
         XCTAssertTrue(new.fill.hasPrefix("rgb(255,"), "new frame grew: \(new.fill)")
@@ -153,8 +171,10 @@ final class FlameGraphTests: XCTestCase {
                 user.append(functions[1000 + (depth * 53 + next() % 60) % 1000] + "+\(next() % 300)")
             }
             user[0] = "leaf_\(i)+1"
-            rows.append(MapTable.Row(key: [.stack(kernel), .stack(user), .string("app\(i % 8)")],
-                                     cell: .count(UInt64(1 + next() % 100))))
+            rows.append(
+                MapTable.Row(
+                    key: [.stack(kernel), .stack(user), .string("app\(i % 8)")],
+                    cell: .count(UInt64(1 + next() % 100))))
         }
         let table = MapTable(name: "@", rows: rows)
         let expected = rows.reduce(UInt64(0)) { n, row in
@@ -169,8 +189,11 @@ final class FlameGraphTests: XCTestCase {
         let texting = Date().timeIntervalSince(start) - folding
         let svg = FlameGraph.svg(folded: folded)
         let total = Date().timeIntervalSince(start)
-        print(String(format: "bench: fold 100k×20 %.3f s, text %.3f s (%d bytes), flame graph %.3f s (%d bytes), total %.3f s",
-                     folding, texting, text.utf8.count, total - folding - texting, svg.utf8.count, total))
+        print(
+            String(
+                format:
+                    "bench: fold 100k×20 %.3f s, text %.3f s (%d bytes), flame graph %.3f s (%d bytes), total %.3f s",
+                folding, texting, text.utf8.count, total - folding - texting, svg.utf8.count, total))
         XCTAssertEqual(folded.lines.count, 100_000)
         XCTAssertEqual(folded.totalSamples, expected)
         XCTAssertEqual(FoldedStacks.parse(text).totalSamples, expected)

@@ -1,24 +1,32 @@
-import XCTest
 import Dispatch
+import XCTest
+
 @testable import Tables
 
 final class OperationsTests: XCTestCase {
     typealias B = Build
 
-    let comms = B.map("@c", [
-        B.row([.string("bash")], .count(5)),
-        B.row([.string("sshd")], .count(300)),
-        B.row([.string("systemd")], .count(2048)),
-        B.row([.string("cron")], .count(5)),
-        B.row([.string("ssh-agent")], .count(100)),
-    ])
+    let comms = B.map(
+        "@c",
+        [
+            B.row([.string("bash")], .count(5)),
+            B.row([.string("sshd")], .count(300)),
+            B.row([.string("systemd")], .count(2048)),
+            B.row([.string("cron")], .count(5)),
+            B.row([.string("ssh-agent")], .count(100)),
+        ])
 
     func names(_ t: MapTable) -> [String] {
         t.rows.map { row in row.key.map { BpftraceTextRenderer.keyText(of: $0) }.joined(separator: ",") }
     }
 
     func testStackKeysAreOneLineInColumns() {
-        let stacks = B.map("@s", [B.row([.stack(["read_zero+5", "vfs_read+20"]), .string("dd")], .count(7)), B.row([.stack([]), .string("dd")], .count(1))])
+        let stacks = B.map(
+            "@s",
+            [
+                B.row([.stack(["read_zero+5", "vfs_read+20"]), .string("dd")], .count(7)),
+                B.row([.stack([]), .string("dd")], .count(1)),
+            ])
         let (headers, rows) = ColumnTable.columns(stacks)
         XCTAssertEqual(headers, ["key1", "key2", "@s"])
         XCTAssertEqual(rows, [["read_zero+5;vfs_read+20", "dd", "7"], ["[no stack]", "dd", "1"]])
@@ -34,16 +42,22 @@ final class OperationsTests: XCTestCase {
     }
 
     func testTupleKeyColumnsAndMixedCells() {
-        let t = B.map("@t", [
-            B.row([.int(1), .string("b")], .sum(-5)),
-            B.row([.int(2), .string("a")], .sum(7)),
-            B.row([.int(-1), .string("c")], .sum(0)),
-        ])
+        let t = B.map(
+            "@t",
+            [
+                B.row([.int(1), .string("b")], .sum(-5)),
+                B.row([.int(2), .string("a")], .sum(7)),
+                B.row([.int(-1), .string("c")], .sum(0)),
+            ])
         XCTAssertEqual(names(TableQuery.sort(t, by: .keyPart(2))), ["2,a", "1,b", "-1,c"])
         XCTAssertEqual(names(TableQuery.sort(t, by: .keyPart(1))), ["-1,c", "1,b", "2,a"])
         XCTAssertEqual(names(TableQuery.top(t, n: 1)), ["2,a"])
-        let h = B.map("@h", [B.row([.int(1)], B.hist([1, 2, 3])), B.row([.int(2)], B.hist([1])),
-                             B.row([.int(3)], .avg(total: 10, count: 2))])
+        let h = B.map(
+            "@h",
+            [
+                B.row([.int(1)], B.hist([1, 2, 3])), B.row([.int(2)], B.hist([1])),
+                B.row([.int(3)], .avg(total: 10, count: 2)),
+            ])
         XCTAssertEqual(names(TableQuery.top(h, n: 2)), ["3", "1"])
         XCTAssertEqual(TableColumn(name: "key12"), .keyPart(12))
         XCTAssertNil(TableColumn(name: "key0"))
@@ -68,8 +82,12 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(where_("not (value < 100 || key == sshd)"), ["systemd", "ssh-agent"])
         XCTAssertEqual(where_("value = 300"), ["sshd"])
         XCTAssertEqual(where_("key > 5"), [])  // no number to compare
-        let t = B.map("@t", [B.row([.int(1), .string("sshd")], .count(1)),
-                             B.row([.int(2), .string("bash")], .count(2))])
+        let t = B.map(
+            "@t",
+            [
+                B.row([.int(1), .string("sshd")], .count(1)),
+                B.row([.int(2), .string("bash")], .count(2)),
+            ])
         XCTAssertEqual(where_("key2 ~ \"ssh\"", t), ["1,sshd"])
         XCTAssertEqual(where_("key1 >= 2 AND key2 != \"x\"", t), ["2,bash"])
         XCTAssertEqual(where_("value >= -1", t), ["1,sshd", "2,bash"])
@@ -96,7 +114,9 @@ final class OperationsTests: XCTestCase {
             let length = Int.random(in: 0..<40, using: &rng)
             let text = String((0..<length).map { _ in alphabet.randomElement(using: &rng)! })
             switch RowPredicate.parse(text) {
-            case .success(let p): successes += 1; _ = TableQuery.filter(comms, p)
+            case .success(let p):
+                successes += 1
+                _ = TableQuery.filter(comms, p)
             case .failure(let e): XCTAssert(e.offset >= 0 && e.offset <= text.count, "\(text): \(e)")
             }
         }
@@ -120,7 +140,8 @@ final class OperationsTests: XCTestCase {
         rows.reserveCapacity(1_000_000)
         var rng = SystemRandomNumberGenerator()
         for i in 0..<1_000_000 {
-            rows.append(MapTable.Row(key: [.int(Int64(i))], cell: .count(UInt64.random(in: 0..<1_000_000_000, using: &rng))))
+            rows.append(
+                MapTable.Row(key: [.int(Int64(i))], cell: .count(UInt64.random(in: 0..<1_000_000_000, using: &rng))))
         }
         let table = MapTable(name: "@big", rows: rows)
         let start = DispatchTime.now().uptimeNanoseconds
@@ -129,7 +150,8 @@ final class OperationsTests: XCTestCase {
         // A figure for the record (39.6 ms in a release build); correctness is what is asserted.
         print("top 10 of 1,000,000 rows: \(String(format: "%.1f", ms)) ms")
         XCTAssertEqual(top.rows.count, 10)
-        let expected = rows.map { if case .count(let n) = $0.cell { return n } else { return 0 } }.sorted(by: >).prefix(10)
+        let expected = rows.map { if case .count(let n) = $0.cell { return n } else { return 0 } }.sorted(by: >).prefix(
+            10)
         XCTAssertEqual(top.rows.map { if case .count(let n) = $0.cell { return n } else { return 0 } }, Array(expected))
     }
 
@@ -137,8 +159,10 @@ final class OperationsTests: XCTestCase {
 
     func testRebinCellValuesLog2MatchesHist() {
         let samples: [Int64] = [0, 1, 5, 1000, -3, 1 << 40, Int64.max]
-        let t = B.map("@lat", samples.enumerated().map { B.row([.int(Int64($0.offset))], .value(.int($0.element))) }
-            + [B.row([.int(99)], .value(.string("x")))])
+        let t = B.map(
+            "@lat",
+            samples.enumerated().map { B.row([.int(Int64($0.offset))], .value(.int($0.element))) }
+                + [B.row([.int(99)], .value(.string("x")))])
         let r = Rebinning.log2(t)
         XCTAssertEqual(r.source, .cellValues)
         XCTAssertEqual(r.skippedRows, 1)
@@ -146,22 +170,31 @@ final class OperationsTests: XCTestCase {
     }
 
     func testRebinKeyedCountsLinear() {
-        let t = B.map("@sizes", [B.row([.int(3)], .count(2)), B.row([.int(15)], .count(1)),
-                                 B.row([.int(-4)], .count(5)), B.row([.uint(100)], .count(7)),
-                                 B.row([.int(95)], .count(1))])
+        let t = B.map(
+            "@sizes",
+            [
+                B.row([.int(3)], .count(2)), B.row([.int(15)], .count(1)),
+                B.row([.int(-4)], .count(5)), B.row([.uint(100)], .count(7)),
+                B.row([.int(95)], .count(1)),
+            ])
         let r = Rebinning.linear(t, min: 0, max: 100, step: 10)
         XCTAssertEqual(r.source, .keyedCounts)
-        XCTAssertEqual(r.histogram, Histogram(kind: .linear(min: 0, max: 100, step: 10),
-                                              buckets: [1: 2, 2: 1, 0: 5, 11: 7, 10: 1]))
+        XCTAssertEqual(
+            r.histogram,
+            Histogram(
+                kind: .linear(min: 0, max: 100, step: 10),
+                buckets: [1: 2, 2: 1, 0: 5, 11: 7, 10: 1]))
         // Partial last step lands in the >= max bucket, as in B.lhist.
         let v: [Int64] = [0, 9, 10, 94, 95, 96, 200, -1]
         let t2 = B.map("@v", v.enumerated().map { B.row([.int(Int64($0.offset))], .sum($0.element)) })
-        XCTAssertEqual(Cell.histogram(Rebinning.linear(t2, min: 0, max: 96, step: 10).histogram),
-                       B.lhist(v, min: 0, max: 96, step: 10))
+        XCTAssertEqual(
+            Cell.histogram(Rebinning.linear(t2, min: 0, max: 96, step: 10).histogram),
+            B.lhist(v, min: 0, max: 96, step: 10))
     }
 
     func testPercentiles() {
-        guard case .histogram(let h) = B.hist(Array(repeating: 5, count: 90) + Array(repeating: 100, count: 9) + [5000]) else { return XCTFail() }
+        guard case .histogram(let h) = B.hist(Array(repeating: 5, count: 90) + Array(repeating: 100, count: 9) + [5000])
+        else { return XCTFail() }
         let p = Percentiles.of(h)
         XCTAssertEqual(p.count, 100)
         XCTAssertEqual(p.p50?.value, 8)
@@ -182,18 +215,26 @@ final class OperationsTests: XCTestCase {
     // MARK: - Diff
 
     func testDiff() {
-        let before = B.map("@m", [
-            B.row([.string("a")], .count(5)), B.row([.string("b")], .count(10)),
-            B.row([.string("gone")], .count(3)),
-        ])
-        let after = B.map("@m", [
-            B.row([.string("b")], .count(15)), B.row([.string("a")], .count(2)),
-            B.row([.string("new")], .count(1)),
-        ])
-        XCTAssertEqual(TableDiff.diff(before: before, after: after), B.map("@m", [
-            B.row([.string("b")], .count(5)), B.row([.string("a")], .sum(-3)),
-            B.row([.string("new")], .count(1)), B.row([.string("gone")], .sum(-3)),
-        ]))
+        let before = B.map(
+            "@m",
+            [
+                B.row([.string("a")], .count(5)), B.row([.string("b")], .count(10)),
+                B.row([.string("gone")], .count(3)),
+            ])
+        let after = B.map(
+            "@m",
+            [
+                B.row([.string("b")], .count(15)), B.row([.string("a")], .count(2)),
+                B.row([.string("new")], .count(1)),
+            ])
+        XCTAssertEqual(
+            TableDiff.diff(before: before, after: after),
+            B.map(
+                "@m",
+                [
+                    B.row([.string("b")], .count(5)), B.row([.string("a")], .sum(-3)),
+                    B.row([.string("new")], .count(1)), B.row([.string("gone")], .sum(-3)),
+                ]))
         let changes = TableDiff.keyChanges(before: before, after: after)
         XCTAssertEqual(changes.added, [[.string("new")]])
         XCTAssertEqual(changes.removed, [[.string("gone")]])
@@ -204,10 +245,15 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(D.difference(before: .sum(5), after: .sum(-2)), .sum(-7))
         XCTAssertEqual(D.difference(before: .min(5), after: .min(2)), .min(-3))
         XCTAssertEqual(D.difference(before: .max(5), after: .max(9)), .max(4))
-        XCTAssertEqual(D.difference(before: .avg(total: 10, count: 2), after: .avg(total: 40, count: 5)), .avg(total: 30, count: 3))
-        XCTAssertEqual(D.difference(before: .stats(total: 10, count: 2), after: .stats(total: 4, count: 1)), .stats(total: 4, count: 1))
-        XCTAssertEqual(D.difference(before: B.hist([1, 5, 5]), after: B.hist([1, 5, 5, 5, 100])),
-                       .histogram(Histogram(kind: .log2, buckets: [2: 0, 4: 1, 8: 1])))
+        XCTAssertEqual(
+            D.difference(before: .avg(total: 10, count: 2), after: .avg(total: 40, count: 5)), .avg(total: 30, count: 3)
+        )
+        XCTAssertEqual(
+            D.difference(before: .stats(total: 10, count: 2), after: .stats(total: 4, count: 1)),
+            .stats(total: 4, count: 1))
+        XCTAssertEqual(
+            D.difference(before: B.hist([1, 5, 5]), after: B.hist([1, 5, 5, 5, 100])),
+            .histogram(Histogram(kind: .log2, buckets: [2: 0, 4: 1, 8: 1])))
         XCTAssertEqual(D.difference(before: .value(.uint(5)), after: .value(.uint(3))), .value(.int(-2)))
         XCTAssertEqual(D.difference(before: .value(.int(5)), after: .value(.int(3))), .value(.int(-2)))
         XCTAssertEqual(D.difference(before: .value(.string("x")), after: .value(.string("y"))), .value(.string("y")))

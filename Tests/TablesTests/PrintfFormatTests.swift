@@ -1,5 +1,5 @@
-import XCTest
 import Tables
+import XCTest
 
 final class PrintfFormatTests: XCTestCase {
     func testParsesPiecesAndSpecifierFields() throws {
@@ -26,10 +26,12 @@ final class PrintfFormatTests: XCTestCase {
 
     func testArgumentKinds() throws {
         let format = try PrintfFormat.parse("%d%i%u%o%x%X%hhd%zu%jx%td%c%s%p%lp%r%rx")
-        XCTAssertEqual(format.conversions.map(\.kind), [
-            .integer, .integer, .integer, .integer, .integer, .integer, .integer, .integer, .integer,
-            .integer, .char, .string, .pointer, .pointer, .buffer, .buffer,
-        ])
+        XCTAssertEqual(
+            format.conversions.map(\.kind),
+            [
+                .integer, .integer, .integer, .integer, .integer, .integer, .integer, .integer, .integer,
+                .integer, .char, .string, .pointer, .pointer, .buffer, .buffer,
+            ])
         XCTAssertEqual(format.conversions.last?.token, "%rx")
         XCTAssertEqual(try PrintfFormat.parse("%.s").conversions.first?.precision, 0)
     }
@@ -41,7 +43,10 @@ final class PrintfFormatTests: XCTestCase {
 
     func testMalformedSpecifiersAreErrorsWithByteOffsets() {
         func error(_ format: String) -> PrintfFormatError? {
-            do { _ = try PrintfFormat.parse(format); return nil } catch { return error }
+            do {
+                _ = try PrintfFormat.parse(format)
+                return nil
+            } catch { return error }
         }
         XCTAssertEqual(error("50%"), .incompleteSpecifier(token: "%", offset: 2))
         XCTAssertEqual(error("x %-5"), .incompleteSpecifier(token: "%-5", offset: 2))
@@ -51,8 +56,9 @@ final class PrintfFormatTests: XCTestCase {
         XCTAssertEqual(error("%hc"), .unknownSpecifier(token: "%hc", offset: 0))
         XCTAssertEqual(error("%*d"), .unknownSpecifier(token: "%*", offset: 0))
         XCTAssertEqual(error("é%é"), .unknownSpecifier(token: "%é", offset: 2))
-        XCTAssertEqual(error("%99999999999999999999999d"),
-                       .fieldTooWide(token: "%99999999999999999999999d", offset: 0))
+        XCTAssertEqual(
+            error("%99999999999999999999999d"),
+            .fieldTooWide(token: "%99999999999999999999999d", offset: 0))
         XCTAssertEqual(error("%.70000s")?.offset, 0)
         XCTAssertEqual(error("ab%q")?.message, "printf: Unknown format string token: %q")
     }
@@ -61,21 +67,29 @@ final class PrintfFormatTests: XCTestCase {
     // bpftrace -e 'BEGIN { printf("%d %d\n", 5); }' and printf("%s\n", 5).
     func testArgumentChecksMatchBpftraceMessages() throws {
         func message(_ format: String, _ arguments: [PrintfArgumentType]) throws -> String? {
-            do { try PrintfFormat.parse(format).check(arguments); return nil }
-            catch { return error.message }
+            do {
+                try PrintfFormat.parse(format).check(arguments)
+                return nil
+            } catch { return error.message }
         }
-        XCTAssertEqual(try message("%d %d\n", [.integer]),
-                       "printf: Not enough arguments for format string (1 supplied, 2 expected)")
-        XCTAssertEqual(try message("%d\n", [.integer, .integer]),
-                       "printf: Too many arguments for format string (2 supplied, 1 expected)")
-        XCTAssertEqual(try message("%s\n", [.integer]),
-                       "printf: %s specifier expects a value of type string (integer supplied)")
-        XCTAssertEqual(try message("%d\n", [.string]),
-                       "printf: %d specifier expects a value of type integer (string supplied)")
-        XCTAssertEqual(try message("%-5ld\n", [.other("tuple")]),
-                       "printf: %ld specifier expects a value of type integer (tuple supplied)")
-        XCTAssertEqual(try message("%r", [.string]),
-                       "printf: %r specifier expects a value of type buffer (string supplied)")
+        XCTAssertEqual(
+            try message("%d %d\n", [.integer]),
+            "printf: Not enough arguments for format string (1 supplied, 2 expected)")
+        XCTAssertEqual(
+            try message("%d\n", [.integer, .integer]),
+            "printf: Too many arguments for format string (2 supplied, 1 expected)")
+        XCTAssertEqual(
+            try message("%s\n", [.integer]),
+            "printf: %s specifier expects a value of type string (integer supplied)")
+        XCTAssertEqual(
+            try message("%d\n", [.string]),
+            "printf: %d specifier expects a value of type integer (string supplied)")
+        XCTAssertEqual(
+            try message("%-5ld\n", [.other("tuple")]),
+            "printf: %ld specifier expects a value of type integer (tuple supplied)")
+        XCTAssertEqual(
+            try message("%r", [.string]),
+            "printf: %r specifier expects a value of type buffer (string supplied)")
         XCTAssertNil(try message("%d %p %c %x %s %r\n", [.pointer, .integer, .integer, .pointer, .string, .buffer]))
 
         let format = try PrintfFormat.parse("a %d b %s")
@@ -86,19 +100,23 @@ final class PrintfFormatTests: XCTestCase {
             XCTAssertEqual((error as? PrintfFormatError)?.offset, 9)
         }
         XCTAssertThrowsError(try format.check([.string, .string])) { error in
-            XCTAssertEqual(error as? PrintfFormatError,
-                           .typeMismatch(token: "%d", expected: "integer", supplied: "string", argument: 0, offset: 2))
+            XCTAssertEqual(
+                error as? PrintfFormatError,
+                .typeMismatch(token: "%d", expected: "integer", supplied: "string", argument: 0, offset: 2))
         }
-        XCTAssertEqual(PrintfFormatError.tooManyArguments(supplied: 2, expected: 1, offset: 0).message(for: "system"),
-                       "system: Too many arguments for format string (2 supplied, 1 expected)")
+        XCTAssertEqual(
+            PrintfFormatError.tooManyArguments(supplied: 2, expected: 1, offset: 0).message(for: "system"),
+            "system: Too many arguments for format string (2 supplied, 1 expected)")
     }
 
     /// Random formats never trap; a parsed format spells its source back exactly, and a
     /// refused one points at a `%`.
     func testRandomFormatsNeverTrap() throws {
         var rng = SplitMix64(seed: 0x5EED_F00D)
-        let alphabet: [String] = ["%", "%", "%", "-", "+", " ", "#", "0", "1", "9", ".", "h", "l", "j", "z", "t",
-                                  "d", "i", "u", "o", "x", "X", "c", "s", "p", "r", "q", "*", "\n", "é", "€", "😀", "\0"]
+        let alphabet: [String] = [
+            "%", "%", "%", "-", "+", " ", "#", "0", "1", "9", ".", "h", "l", "j", "z", "t",
+            "d", "i", "u", "o", "x", "X", "c", "s", "p", "r", "q", "*", "\n", "é", "€", "😀", "\0",
+        ]
         for _ in 0..<20_000 {
             let length = Int(rng.next() % 16)
             let source = (0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined()

@@ -32,7 +32,11 @@ enum Build {
         var buckets: [Int: UInt64] = [:]
         for v in values {
             let index: Int
-            if v < min { index = 0 } else if v >= max { index = top } else {
+            if v < min {
+                index = 0
+            } else if v >= max {
+                index = top
+            } else {
                 index = Swift.min(Int((v - min) / step) + 1, top)
             }
             buckets[index, default: 0] += 1

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Tables
 
 final class TableFileTests: XCTestCase {
@@ -10,20 +11,36 @@ final class TableFileTests: XCTestCase {
         B.map("@empty", []),
         B.map("@c", [B.row([.string("bash, \"the\"\nshell")], .sum(Int64.min)), B.row([.string("")], .sum(3))]),
         B.map("@mm", [B.row([.int(-1), .uint(UInt64.max)], .min(-4)), B.row([.int(2), .uint(0)], .max(9))]),
-        B.map("@avg", [B.row([.symbol("vfs_read+0x12")], .avg(total: -7, count: 3)),
-                       B.row([.symbol("x")], .stats(total: 30, count: 2))]),
-        B.map("@h", [B.row([.int(1)], B.hist([5, 0, -1, 1000])), B.row([.int(2)], B.hist([7])),
-                     B.row([.int(3)], B.emptyHist()),
-                     B.row([.int(4)], .histogram(Histogram(kind: .log2, buckets: [3: 0, 64: 2])))]),
+        B.map(
+            "@avg",
+            [
+                B.row([.symbol("vfs_read+0x12")], .avg(total: -7, count: 3)),
+                B.row([.symbol("x")], .stats(total: 30, count: 2)),
+            ]),
+        B.map(
+            "@h",
+            [
+                B.row([.int(1)], B.hist([5, 0, -1, 1000])), B.row([.int(2)], B.hist([7])),
+                B.row([.int(3)], B.emptyHist()),
+                B.row([.int(4)], .histogram(Histogram(kind: .log2, buckets: [3: 0, 64: 2]))),
+            ]),
         B.map("@l", [B.row([], B.lhist([7, 150, -3], min: 0, max: 100, step: 10))]),
         B.map("@stk", [B.row([.stack(["f1", "f2+0x10", "main"])], .count(4)), B.row([.stack([])], .count(1))]),
-        B.map("@odd", [B.row([.stack(["a;b", ""])], .count(1)), B.row([.tuple([.int(1), .string("x")])], .count(2)),
-                       B.row([.none], .count(3)), B.row([], .count(4)), B.row([.int(1), .int(2)], .count(5))]),
-        B.map("@v", [B.row([.int(1)], .value(.int(-5))), B.row([.int(2)], .value(.uint(7))),
-                     B.row([.int(3)], .value(.string("é🙂\t\u{1}"))), B.row([.int(4)], .value(.symbol("sym"))),
-                     B.row([.int(5)], .value(.stack(["k1", "k2"]))), B.row([.int(6)], .value(.stack([]))),
-                     B.row([.int(7)], .value(.tuple([.int(1), .tuple([.string("n"), .none]), .stack(["s"])]))),
-                     B.row([.int(8)], .value(.none)), B.row([.int(9)], .value(.stack([""])))]),
+        B.map(
+            "@odd",
+            [
+                B.row([.stack(["a;b", ""])], .count(1)), B.row([.tuple([.int(1), .string("x")])], .count(2)),
+                B.row([.none], .count(3)), B.row([], .count(4)), B.row([.int(1), .int(2)], .count(5)),
+            ]),
+        B.map(
+            "@v",
+            [
+                B.row([.int(1)], .value(.int(-5))), B.row([.int(2)], .value(.uint(7))),
+                B.row([.int(3)], .value(.string("é🙂\t\u{1}"))), B.row([.int(4)], .value(.symbol("sym"))),
+                B.row([.int(5)], .value(.stack(["k1", "k2"]))), B.row([.int(6)], .value(.stack([]))),
+                B.row([.int(7)], .value(.tuple([.int(1), .tuple([.string("n"), .none]), .stack(["s"])]))),
+                B.row([.int(8)], .value(.none)), B.row([.int(9)], .value(.stack([""]))),
+            ]),
     ]
 
     func testRoundTripEveryFormatAndKind() throws {
@@ -47,40 +64,60 @@ final class TableFileTests: XCTestCase {
     }
 
     func testGoldenCSV() {
-        XCTAssertEqual(TableFile.save(B.map("@c", [B.row([.string("a,b")], .count(3)),
-                                                   B.row([.string("x")], .avg(total: 7, count: 2))]), format: .csv), """
-        map,key:string,kind,value,total,count,bucket,low,high
-        @c,"a,b",count,3,,,,,
-        @c,x,avg,3,7,2,,,
+        XCTAssertEqual(
+            TableFile.save(
+                B.map(
+                    "@c",
+                    [
+                        B.row([.string("a,b")], .count(3)),
+                        B.row([.string("x")], .avg(total: 7, count: 2)),
+                    ]), format: .csv),
+            """
+            map,key:string,kind,value,total,count,bucket,low,high
+            @c,"a,b",count,3,,,,,
+            @c,x,avg,3,7,2,,,
 
-        """)
-        XCTAssertEqual(TableFile.save(B.map("@h", [B.row([.int(1), .stack(["f", "g"])], B.hist([0, 5, 5]))]), format: .csv), """
-        map,key1:int,key2:stack,kind,value,total,count,bucket,low,high
-        @h,1,f;g,hist,1,,,1,0,1
-        @h,1,f;g,hist,2,,,4,4,8
+            """)
+        XCTAssertEqual(
+            TableFile.save(B.map("@h", [B.row([.int(1), .stack(["f", "g"])], B.hist([0, 5, 5]))]), format: .csv),
+            """
+            map,key1:int,key2:stack,kind,value,total,count,bucket,low,high
+            @h,1,f;g,hist,1,,,1,0,1
+            @h,1,f;g,hist,2,,,4,4,8
 
-        """)
-        XCTAssertEqual(TableFile.save(B.map("@l", [B.row([], B.lhist([-1, 15, 200], min: 0, max: 100, step: 10))]), format: .csv), """
-        map,kind,value,total,count,bucket,low,high
-        @l,lhist:0:100:10,1,,,0,,0
-        @l,lhist:0:100:10,1,,,2,10,20
-        @l,lhist:0:100:10,1,,,11,100,
+            """)
+        XCTAssertEqual(
+            TableFile.save(B.map("@l", [B.row([], B.lhist([-1, 15, 200], min: 0, max: 100, step: 10))]), format: .csv),
+            """
+            map,kind,value,total,count,bucket,low,high
+            @l,lhist:0:100:10,1,,,0,,0
+            @l,lhist:0:100:10,1,,,2,10,20
+            @l,lhist:0:100:10,1,,,11,100,
 
-        """)
-        XCTAssertEqual(TableFile.save(B.map("@e", []), format: .csv), "map,kind,value,total,count,bucket,low,high\n@e,,,,,,,\n")
+            """)
+        XCTAssertEqual(
+            TableFile.save(B.map("@e", []), format: .csv), "map,kind,value,total,count,bucket,low,high\n@e,,,,,,,\n")
     }
 
     func testGoldenJSON() {
-        XCTAssertEqual(TableFile.save(B.map("@m", [B.row([.int(-5), .string("ba\"sh")], .count(12)),
-                                                   B.row([], .value(.tuple([.uint(1), .none])))]), format: .json), """
-        {"format": "bpfsh.table", "version": 1, "name": "@m", "rows": [
-        {"key": [{"int": -5}, {"string": "ba\\"sh"}], "cell": {"count": 12}},
-        {"key": [], "cell": {"value": {"tuple": [{"uint": 1}, {"none": null}]}}}
-        ]}
+        XCTAssertEqual(
+            TableFile.save(
+                B.map(
+                    "@m",
+                    [
+                        B.row([.int(-5), .string("ba\"sh")], .count(12)),
+                        B.row([], .value(.tuple([.uint(1), .none]))),
+                    ]), format: .json),
+            """
+            {"format": "bpfsh.table", "version": 1, "name": "@m", "rows": [
+            {"key": [{"int": -5}, {"string": "ba\\"sh"}], "cell": {"count": 12}},
+            {"key": [], "cell": {"value": {"tuple": [{"uint": 1}, {"none": null}]}}}
+            ]}
 
-        """)
-        XCTAssertEqual(TableFile.save(B.map("@e", []), format: .json),
-                       "{\"format\": \"bpfsh.table\", \"version\": 1, \"name\": \"@e\", \"rows\": []}\n")
+            """)
+        XCTAssertEqual(
+            TableFile.save(B.map("@e", []), format: .json),
+            "{\"format\": \"bpfsh.table\", \"version\": 1, \"name\": \"@e\", \"rows\": []}\n")
     }
 
     func error(_ text: String, _ format: TableFileFormat) -> String {
@@ -94,17 +131,33 @@ final class TableFileTests: XCTestCase {
 
     func testErrors() {
         XCTAssertEqual(error("", .csv), "1:1 empty file: expected a header row")
-        XCTAssertEqual(error("map,kind\n", .csv), "1:5 expected the header to end with kind,value,total,count,bucket,low,high")
-        XCTAssertEqual(error("map,key:int,kind,value,total,count,bucket,low,high\n@m,x,count,1,,,,,\n", .csv), "2:4 expected an integer")
-        XCTAssertEqual(error("map,kind,value,total,count,bucket,low,high\n@m,count,1,,,\n", .csv), "2:14 expected 8 fields, found 6")
-        XCTAssertEqual(error("map,kind,value,total,count,bucket,low,high\n@m,what,1,,,,,\n", .csv), "2:4 unknown kind 'what'")
-        XCTAssertEqual(error("map,kind,value,total,count,bucket,low,high\n@m,\"count,1,,,,,\n", .csv), "2:4 unterminated quoted field")
+        XCTAssertEqual(
+            error("map,kind\n", .csv), "1:5 expected the header to end with kind,value,total,count,bucket,low,high")
+        XCTAssertEqual(
+            error("map,key:int,kind,value,total,count,bucket,low,high\n@m,x,count,1,,,,,\n", .csv),
+            "2:4 expected an integer")
+        XCTAssertEqual(
+            error("map,kind,value,total,count,bucket,low,high\n@m,count,1,,,\n", .csv),
+            "2:14 expected 8 fields, found 6")
+        XCTAssertEqual(
+            error("map,kind,value,total,count,bucket,low,high\n@m,what,1,,,,,\n", .csv), "2:4 unknown kind 'what'")
+        XCTAssertEqual(
+            error("map,kind,value,total,count,bucket,low,high\n@m,\"count,1,,,,,\n", .csv),
+            "2:4 unterminated quoted field")
         XCTAssertEqual(error("", .json), "1:1 unexpected end of input")
-        XCTAssertEqual(error("{\"format\": \"bpfsh.table\", \"version\": 1,\n \"name\": \"@m\", \"rows\": [{\"key\": [], \"cell\": {\"count\": -1}}]}", .json),
-                       "2:55 expected an integer in range of UInt64")
+        XCTAssertEqual(
+            error(
+                "{\"format\": \"bpfsh.table\", \"version\": 1,\n \"name\": \"@m\", "
+                    + "\"rows\": [{\"key\": [], \"cell\": {\"count\": -1}}]}",
+                .json),
+            "2:55 expected an integer in range of UInt64")
         XCTAssertEqual(error("{\"format\": \"other\"}", .json), "1:1 not a bpfsh table (format \"other\")")
-        XCTAssertEqual(error("{\"format\": \"bpfsh.table\", \"version\": 1, \"name\": \"@m\", \"rows\": [{\"key\": [{\"float\": 1}], \"cell\": {\"count\": 1}}]}", .json),
-                       "1:73 unknown value kind \"float\"")
+        XCTAssertEqual(
+            error(
+                "{\"format\": \"bpfsh.table\", \"version\": 1, \"name\": \"@m\", "
+                    + "\"rows\": [{\"key\": [{\"float\": 1}], \"cell\": {\"count\": 1}}]}",
+                .json),
+            "1:73 unknown value kind \"float\"")
         XCTAssertEqual(error("[1.5]", .json), "1:3 only integers are expected in a table file")
         XCTAssertEqual(error(String(repeating: "[", count: 1000), .json), "1:201 nested too deeply")
     }
@@ -116,7 +169,10 @@ final class TableFileTests: XCTestCase {
         for _ in 0..<2000 {
             let bytes = (0..<Int.random(in: 0..<200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             for format in [TableFileFormat.csv, .json] {
-                do { _ = try TableFile.load(bytes, format: format); loads += 1 } catch {
+                do {
+                    _ = try TableFile.load(bytes, format: format)
+                    loads += 1
+                } catch {
                     failures += 1
                     XCTAssert(error.offset <= bytes.count && error.line >= 1 && error.column >= 1)
                 }
@@ -128,7 +184,10 @@ final class TableFileTests: XCTestCase {
             for format in [TableFileFormat.csv, .json] {
                 let good = Array(TableFile.save(table, format: format).utf8)
                 for cut in 0..<good.count {
-                    do { _ = try TableFile.load(Array(good[..<cut]), format: format); loads += 1 } catch {
+                    do {
+                        _ = try TableFile.load(Array(good[..<cut]), format: format)
+                        loads += 1
+                    } catch {
                         failures += 1
                         XCTAssert(error.offset <= cut)
                     }
@@ -144,7 +203,10 @@ final class TableFileTests: XCTestCase {
                         }
                         if bytes.isEmpty { break }
                     }
-                    do { _ = try TableFile.load(bytes, format: format); loads += 1 } catch { failures += 1 }
+                    do {
+                        _ = try TableFile.load(bytes, format: format)
+                        loads += 1
+                    } catch { failures += 1 }
                 }
             }
         }

@@ -1,9 +1,10 @@
-import XCTest
 import Tables
+import XCTest
 
 final class TimeFormatterTests: XCTestCase {
     func testFormatsAGivenInstantInUTC() {
-        XCTAssertEqual(TimeFormatter.format("%Y-%m-%d %H:%M:%S", secondsSinceEpoch: 0, utc: true), "1970-01-01 00:00:00")
+        XCTAssertEqual(
+            TimeFormatter.format("%Y-%m-%d %H:%M:%S", secondsSinceEpoch: 0, utc: true), "1970-01-01 00:00:00")
         XCTAssertEqual(TimeFormatter.format(secondsSinceEpoch: 86_399, utc: true), "23:59:59\n")
         XCTAssertEqual(TimeFormatter.format("%s", secondsSinceEpoch: 1_700_000_000, utc: true), "1700000000")
     }
@@ -19,6 +20,7 @@ final class TimeFormatterTests: XCTestCase {
     func testEmptyOrOverlongResultsAreNil() {
         XCTAssertNil(TimeFormatter.format("", secondsSinceEpoch: 0, utc: true))
         XCTAssertNil(TimeFormatter.format(String(repeating: "x", count: 64), secondsSinceEpoch: 0, utc: true))
-        XCTAssertEqual(TimeFormatter.format(String(repeating: "x", count: 63), secondsSinceEpoch: 0, utc: true)?.count, 63)
+        XCTAssertEqual(
+            TimeFormatter.format(String(repeating: "x", count: 63), secondsSinceEpoch: 0, utc: true)?.count, 63)
     }
 }

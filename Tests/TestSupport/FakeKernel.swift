@@ -46,7 +46,9 @@ public final class FakeKernel: KernelBackend {
         return link
     }
 
-    public func openEvents(_ map: BackendMap, handler: @escaping (UnsafeRawBufferPointer) -> Void) throws -> BackendEventSource {
+    public func openEvents(
+        _ map: BackendMap, handler: @escaping (UnsafeRawBufferPointer) -> Void
+    ) throws -> BackendEventSource {
         let source = FakeEvents(handler: handler)
         events = source
         return source

@@ -21,7 +21,8 @@ public enum KernelTestGate {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         // The test binary lives in bpfshPackageTests.xctest (a file on Linux) in the build dir.
         while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("bpfsh").path),
-              directory.path != "/" {
+            directory.path != "/"
+        {
             directory = directory.deletingLastPathComponent()
         }
         return directory.appendingPathComponent("bpfsh")
@@ -41,8 +42,10 @@ public enum CommandRunner {
     /// shows `readyMarker` (or right away when nil). Kills the child after `timeout` seconds.
     /// `captureOutput: false` for commands that leave a daemon behind holding their stdout
     /// (tmux new-session): reading to the end of that pipe would never finish.
-    public static func run(_ executable: URL, _ arguments: [String], after: String? = nil,
-                           readyMarker: String? = "Attaching", timeout: Double = 10, captureOutput: Bool = true) throws -> CommandResult {
+    public static func run(
+        _ executable: URL, _ arguments: [String], after: String? = nil,
+        readyMarker: String? = "Attaching", timeout: Double = 10, captureOutput: Bool = true
+    ) throws -> CommandResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -67,12 +70,17 @@ public enum CommandRunner {
             lock.lock()
             stdoutData.append(chunk)
             let text = String(decoding: stdoutData, as: UTF8.self)
-            if !signalled, let marker = readyMarker, text.contains(marker) { signalled = true; ready.signal() }
+            if !signalled, let marker = readyMarker, text.contains(marker) {
+                signalled = true
+                ready.signal()
+            }
             lock.unlock()
         }
         err.fileHandleForReading.readabilityHandler = { handle in
             let chunk = handle.availableData
-            lock.lock(); stderrData.append(chunk); lock.unlock()
+            lock.lock()
+            stderrData.append(chunk)
+            lock.unlock()
         }
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
@@ -91,7 +99,10 @@ public enum CommandRunner {
         if finished.wait(timeout: .now() + timeout) == .timedOut {
             timedOut = true
             process.interrupt()
-            if finished.wait(timeout: .now() + 3) == .timedOut { kill(process.processIdentifier, SIGKILL); finished.wait() }
+            if finished.wait(timeout: .now() + 3) == .timedOut {
+                kill(process.processIdentifier, SIGKILL)
+                finished.wait()
+            }
         }
         // Let the readers collect the last bytes.
         Thread.sleep(forTimeInterval: 0.05)
@@ -99,8 +110,10 @@ public enum CommandRunner {
         err.fileHandleForReading.readabilityHandler = nil
         stdoutData.append(out.fileHandleForReading.readDataToEndOfFile())
         stderrData.append(err.fileHandleForReading.readDataToEndOfFile())
-        lock.lock(); defer { lock.unlock() }
-        return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                             stderr: String(decoding: stderrData, as: UTF8.self), timedOut: timedOut)
+        lock.lock()
+        defer { lock.unlock() }
+        return CommandResult(
+            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData, as: UTF8.self), timedOut: timedOut)
     }
 }

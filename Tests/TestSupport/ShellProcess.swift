@@ -16,7 +16,10 @@ public final class ShellProcess {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw POSIXError(.EIO) }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-shell-\(getpid())-\(UUID().uuidString)").path
+        outputPath =
+            FileManager.default.temporaryDirectory.appendingPathComponent(
+                "bpfsh-shell-\(getpid())-\(UUID().uuidString)"
+            ).path
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -80,7 +83,10 @@ public final class ShellProcess {
     public var isAlive: Bool {
         guard status == nil else { return false }
         var raw: Int32 = 0
-        if waitpid(pid, &raw, WNOHANG) == pid { status = raw; return false }
+        if waitpid(pid, &raw, WNOHANG) == pid {
+            status = raw
+            return false
+        }
         return true
     }
 
@@ -140,7 +146,8 @@ public struct HeldKernelObjects: Equatable {
     public init(pid: pid_t) {
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
         for fd in fds {
-            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)") else { continue }
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)")
+            else { continue }
             let info = (try? String(contentsOfFile: "/proc/\(pid)/fdinfo/\(fd)", encoding: .utf8)) ?? ""
             func field(_ name: String) -> Int? {
                 info.split(separator: "\n").first { $0.hasPrefix(name + ":") }
@@ -173,7 +180,8 @@ public struct HeldKernelObjects: Equatable {
     public static func perfEventsUsing(_ programs: Set<Int>) -> Int {
         let listing = Spawn.run("/usr/sbin/bpftool", ["perf", "show", "--json"]).output
         guard let data = listing.data(using: .utf8),
-              let entries = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return 0 }
+            let entries = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+        else { return 0 }
         return entries.filter { programs.contains(($0["prog_id"] as? Int) ?? -1) }.count
     }
 }

@@ -4,8 +4,12 @@ import Foundation
 /// than a pipe. Used for tmux: its client forks a server that inherits the client's
 /// descriptors, so pipe-based runners can wait forever for an end of file.
 public enum Spawn {
-    public static func run(_ path: String, _ arguments: [String], timeout: Double = 10) -> (status: Int32, output: String) {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-spawn-\(getpid())-\(UUID().uuidString)").path
+    public static func run(
+        _ path: String, _ arguments: [String], timeout: Double = 10
+    ) -> (status: Int32, output: String) {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "bpfsh-spawn-\(getpid())-\(UUID().uuidString)"
+        ).path
         defer { unlink(outputPath) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

@@ -16,7 +16,9 @@ struct ObjectEmitter {
         // LLVM ends the process on a fatal error; at least say what happened and whose bug it is.
         LLVMInstallFatalErrorHandler { reason in
             let text = reason.map { String(cString: $0) } ?? "unknown"
-            fputs("bpfsh: internal compiler error (LLVM): \(text)\nPlease report this with the program that caused it.\n", stderr)
+            fputs(
+                "bpfsh: internal compiler error (LLVM): \(text)\nPlease report this with the program that caused it.\n",
+                stderr)
         }
         return true
     }()
@@ -31,7 +33,10 @@ struct ObjectEmitter {
             defer { LLVMDisposeMessage(message) }
             throw Failure(description: "LLVM has no BPF target: \(message.map { String(cString: $0) } ?? "")")
         }
-        guard let machine = LLVMCreateTargetMachine(target, "bpfel", "v2", "", LLVMCodeGenLevelDefault, LLVMRelocDefault, LLVMCodeModelDefault) else {
+        guard
+            let machine = LLVMCreateTargetMachine(
+                target, "bpfel", "v2", "", LLVMCodeGenLevelDefault, LLVMRelocDefault, LLVMCodeModelDefault)
+        else {
             throw Failure(description: "cannot create the BPF target machine")
         }
         self.machine = machine
@@ -54,7 +59,8 @@ struct ObjectEmitter {
     func assembly(_ module: LLVMModuleRef) -> String {
         var message: UnsafeMutablePointer<CChar>?
         var buffer: LLVMMemoryBufferRef?
-        guard LLVMTargetMachineEmitToMemoryBuffer(machine, module, LLVMAssemblyFile, &message, &buffer) == 0, let buffer else {
+        guard LLVMTargetMachineEmitToMemoryBuffer(machine, module, LLVMAssemblyFile, &message, &buffer) == 0, let buffer
+        else {
             LLVMDisposeMessage(message)
             return ""
         }
@@ -75,14 +81,16 @@ struct ObjectEmitter {
         let sink = DiagnosticSink()
         let unmanaged = Unmanaged.passRetained(sink)
         defer { unmanaged.release() }
-        LLVMContextSetDiagnosticHandler(context, { info, context in
-            guard let info, let context else { return }
-            let sink = Unmanaged<DiagnosticSink>.fromOpaque(context).takeUnretainedValue()
-            if LLVMGetDiagInfoSeverity(info) == LLVMDSError, let text = LLVMGetDiagInfoDescription(info) {
-                sink.errors.append(String(cString: text))
-                LLVMDisposeMessage(text)
-            }
-        }, unmanaged.toOpaque())
+        LLVMContextSetDiagnosticHandler(
+            context,
+            { info, context in
+                guard let info, let context else { return }
+                let sink = Unmanaged<DiagnosticSink>.fromOpaque(context).takeUnretainedValue()
+                if LLVMGetDiagInfoSeverity(info) == LLVMDSError, let text = LLVMGetDiagInfoDescription(info) {
+                    sink.errors.append(String(cString: text))
+                    LLVMDisposeMessage(text)
+                }
+            }, unmanaged.toOpaque())
         defer { LLVMContextSetDiagnosticHandler(context, nil, nil) }
         var message: UnsafeMutablePointer<CChar>?
         var buffer: LLVMMemoryBufferRef?
@@ -100,7 +108,8 @@ struct ObjectEmitter {
         guard let binary = LLVMCreateBinary(buffer, context, &binaryMessage) else {
             defer { LLVMDisposeMessage(binaryMessage) }
             LLVMDisposeMemoryBuffer(buffer)
-            throw Failure(description: "cannot read the emitted object: \(binaryMessage.map { String(cString: $0) } ?? "")")
+            throw Failure(
+                description: "cannot read the emitted object: \(binaryMessage.map { String(cString: $0) } ?? "")")
         }
         defer {
             LLVMDisposeBinary(binary)

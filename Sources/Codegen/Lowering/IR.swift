@@ -108,14 +108,16 @@ final class IR {
         for chunk in stride(from: 0, to: size / 8 * 8, by: 8) {
             store(const64(UInt64(0)), to: offset(pointer, chunk), alignment: 8)
         }
-        for index in size / 8 * 8 ..< size {
+        for index in size / 8 * 8..<size {
             store(LLVMConstInt(i8, 0, 0), to: offset(pointer, index), alignment: 1)
         }
     }
 
     func memcpy(_ destination: LLVMValueRef, _ source: LLVMValueRef, size: Int, alignment: UInt32 = 1) {
         guard size > 0 else { return }
-        _ = LLVMBuildMemCpy(builder, cast(destination, to: bytePointer), alignment, cast(source, to: bytePointer), alignment, const64(size))
+        _ = LLVMBuildMemCpy(
+            builder, cast(destination, to: bytePointer), alignment, cast(source, to: bytePointer), alignment,
+            const64(size))
     }
 
     /// Calls BPF helper `id` (`call inttoptr(id)`), returning its i64 result.

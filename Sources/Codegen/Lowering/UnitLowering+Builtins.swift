@@ -45,7 +45,8 @@ extension UnitLowering {
         case "retval":
             // fexit: the return value follows the function's arguments in the context.
             if unit.target.kind == .fexit {
-                return .scalar(ir.load(ir.i64, from: ir.offset(contextPointer, unit.context.fields.count * 8), alignment: 8))
+                return .scalar(
+                    ir.load(ir.i64, from: ir.offset(contextPointer, unit.context.fields.count * 8), alignment: 8))
             }
             return .scalar(register("ax"))
         case "args":
@@ -59,7 +60,7 @@ extension UnitLowering {
     }
 
     func stackID(user: Bool) -> LLVMValueRef {
-        let flags: UInt64 = user ? 256 : 0 // BPF_F_USER_STACK
+        let flags: UInt64 = user ? 256 : 0  // BPF_F_USER_STACK
         return ir.helper(.getStackID, [contextPointer, mapPointer(InternalMap.stacks), ir.const64(flags)])
     }
 
@@ -68,7 +69,9 @@ extension UnitLowering {
     func userStack() -> Lowered {
         let slot = stackBuffer(size: 16)
         ir.store(stackID(user: true), to: slot, alignment: 8)
-        ir.store(LLVMBuildLShr(ir.builder, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")!, to: ir.offset(slot, 8), alignment: 8)
+        ir.store(
+            LLVMBuildLShr(ir.builder, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")!,
+            to: ir.offset(slot, 8), alignment: 8)
         return .buffer(slot)
     }
 
@@ -102,14 +105,21 @@ extension UnitLowering {
         case .charArray(let length):
             let slot = stackBuffer(size: length)
             ir.memset(slot, size: (length + 7) / 8 * 8)
-            ir.helper(readHelper, [slot, LLVMConstInt(ir.i32, UInt64(length), 0), LLVMBuildIntToPtr(ir.builder, address, ir.bytePointer, "")!])
+            ir.helper(
+                readHelper,
+                [
+                    slot, LLVMConstInt(ir.i32, UInt64(length), 0),
+                    LLVMBuildIntToPtr(ir.builder, address, ir.bytePointer, "")!,
+                ])
             return .buffer(slot)
         }
     }
 
     /// `args.NAME`: a tracepoint record field, or a named argument of an argument array.
     func contextField(_ name: String) -> Lowered {
-        guard let field = unit.context.fields.first(where: { $0.name == name }) else { return .scalar(ir.const64(UInt64(0))) }
+        guard let field = unit.context.fields.first(where: { $0.name == name }) else {
+            return .scalar(ir.const64(UInt64(0)))
+        }
         let address = ir.offset(contextPointer, field.offset)
         switch field.kind {
         case .integer(let signed):
@@ -131,7 +141,8 @@ extension UnitLowering {
             let location = ir.loadInteger(bytes: 4, signed: false, from: address)
             let start = LLVMBuildAnd(ir.builder, location, ir.const64(UInt64(0xFFFF)), "")!
             var index: [LLVMValueRef?] = [start]
-            let pointer = LLVMBuildInBoundsGEP2(ir.builder, ir.i8, ir.cast(contextPointer, to: ir.bytePointer), &index, 1, "")!
+            let pointer = LLVMBuildInBoundsGEP2(
+                ir.builder, ir.i8, ir.cast(contextPointer, to: ir.bytePointer), &index, 1, "")!
             let size = Builtins.defaultStringSize
             let slot = stackBuffer(size: size)
             ir.memset(slot, size: size)

@@ -7,7 +7,9 @@ extension UnitLowering {
         switch name {
         case "printf", "cat", "system", "time", "print", "clear", "zero":
             guard let id = unit.formatIDs[expr.id], let format = program.format(id: id) else { return .none }
-            let values = format.kind == .print && format.argumentTypes.isEmpty ? [] : (format.kind == .time ? [] : args.dropFirst(format.kind == .print ? 0 : 1).map { $0 })
+            let values =
+                format.kind == .print && format.argumentTypes.isEmpty
+                ? [] : (format.kind == .time ? [] : args.dropFirst(format.kind == .print ? 0 : 1).map { $0 })
             emitEvent(kind: UInt64(id), values: values.map { ($0, type(of: $0)) }, declared: format.argumentTypes)
             return .none
         case "join":
@@ -49,7 +51,9 @@ extension UnitLowering {
         case "usym":
             let slot = stackBuffer(size: 16)
             ir.store(scalar(args[0]), to: slot, alignment: 8)
-            ir.store(LLVMBuildLShr(b, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")!, to: ir.offset(slot, 8), alignment: 8)
+            ir.store(
+                LLVMBuildLShr(b, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")!,
+                to: ir.offset(slot, 8), alignment: 8)
             return .buffer(slot)
         case "ntop":
             let slot = stackBuffer(size: 24)
@@ -59,7 +63,9 @@ extension UnitLowering {
             ir.store(family, to: slot, alignment: 8)
             switch type(of: address) {
             case .string(let size):
-                if case .buffer(let source) = lower(address) { ir.memcpy(ir.offset(slot, 8), source, size: min(16, size)) }
+                if case .buffer(let source) = lower(address) {
+                    ir.memcpy(ir.offset(slot, 8), source, size: min(16, size))
+                }
             default:
                 ir.store(LLVMBuildTrunc(b, scalar(address), ir.i32, "")!, to: ir.offset(slot, 8), alignment: 4)
             }
@@ -69,7 +75,9 @@ extension UnitLowering {
             let equal = stringsEqual(args[0], args[1], limit: Int(n))
             return .scalar(LLVMBuildXor(b, equal, ir.const64(UInt64(1)), ""))
         case "delete":
-            guard case .map(let mapName, var keys) = args[0].kind, let info = program.map(named: mapName) else { return .none }
+            guard case .map(let mapName, var keys) = args[0].kind, let info = program.map(named: mapName) else {
+                return .none
+            }
             if args.count == 2 { keys = [args[1]] }
             if case .aggregation(let a, _) = info.value, a.addsBucketKey {
                 // A histogram key is spread over buckets; deleting one user key is done by
@@ -135,7 +143,8 @@ extension UnitLowering {
     }
 
     private func send(_ buffer: LLVMValueRef, size: Int) {
-        let result = ir.helper(.ringbufOutput, [mapPointer(InternalMap.events), buffer, ir.const64(UInt64(size)), ir.const64(UInt64(0))])
+        let result = ir.helper(
+            .ringbufOutput, [mapPointer(InternalMap.events), buffer, ir.const64(UInt64(size)), ir.const64(UInt64(0))])
         countFailure(result, in: InternalMap.lostEvents)
     }
 
@@ -154,7 +163,9 @@ extension UnitLowering {
                 LLVMBuildCondBr(ir.builder, ir.isNonZero(pointer), next, end)
                 ir.position(at: next)
                 let source = LLVMBuildIntToPtr(ir.builder, pointer, ir.bytePointer, "")!
-                ir.helper(readStringHelper, [ir.offset(buffer, 8 + index * width), LLVMConstInt(ir.i32, UInt64(width), 0), source])
+                ir.helper(
+                    readStringHelper,
+                    [ir.offset(buffer, 8 + index * width), LLVMConstInt(ir.i32, UInt64(width), 0), source])
             }
             ir.branch(to: end)
             ir.position(at: end)

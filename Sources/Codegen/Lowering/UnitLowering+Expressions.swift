@@ -53,7 +53,8 @@ extension UnitLowering {
         case .ternary(let condition, let then, let otherwise):
             let resultType = type(of: expr)
             let slot = stackBuffer(size: max(8, resultType.storageSize))
-            let thenBlock = ir.block("ternary.then"), elseBlock = ir.block("ternary.else"), end = ir.block("ternary.end")
+            let thenBlock = ir.block("ternary.then"), elseBlock = ir.block("ternary.else"),
+                end = ir.block("ternary.end")
             LLVMBuildCondBr(b, ir.isNonZero(scalar(condition)), thenBlock, elseBlock)
             ir.position(at: thenBlock)
             if !isScalarStorage(resultType) { ir.memset(slot, size: resultType.storageSize) }
@@ -69,7 +70,8 @@ extension UnitLowering {
             if type(of: base) == .context { return contextField(name) }
             if let member = unit.members[expr.id] { return structMember(member, of: scalar(base)) }
             guard case .tuple(let parts) = type(of: base), let index = Int(name), index < parts.count,
-                  case .buffer(let pointer) = lower(base) else { return .scalar(ir.const64(UInt64(0))) }
+                case .buffer(let pointer) = lower(base)
+            else { return .scalar(ir.const64(UInt64(0))) }
             let offset = parts[..<index].reduce(0) { $0 + $1.storageSize }
             return read(parts[index], at: ir.offset(pointer, offset))
         case .index(let base, let index):
@@ -183,7 +185,11 @@ extension UnitLowering {
         let l = ir.isNonZero(scalar(lhs))
         ir.store(ir.boolToI64(l), to: slot, alignment: 8)
         let evaluate = ir.block("logic.rhs"), end = ir.block("logic.end")
-        if op == "&&" { LLVMBuildCondBr(ir.builder, l, evaluate, end) } else { LLVMBuildCondBr(ir.builder, l, end, evaluate) }
+        if op == "&&" {
+            LLVMBuildCondBr(ir.builder, l, evaluate, end)
+        } else {
+            LLVMBuildCondBr(ir.builder, l, end, evaluate)
+        }
         ir.position(at: evaluate)
         ir.store(ir.boolToI64(ir.isNonZero(scalar(rhs))), to: slot, alignment: 8)
         ir.branch(to: end)
@@ -196,7 +202,8 @@ extension UnitLowering {
         let b = ir.builder
         let lt = type(of: lhs), rt = type(of: rhs)
         guard case .string(let ls) = lt, case .string(let rs) = rt,
-              case .buffer(let l) = lower(lhs), case .buffer(let r) = lower(rhs) else { return ir.const64(UInt64(0)) }
+            case .buffer(let l) = lower(lhs), case .buffer(let r) = lower(rhs)
+        else { return ir.const64(UInt64(0)) }
         let count = min(limit ?? Int.max, min(ls, rs))
         let slot = stackBuffer(size: 8)
         ir.store(ir.const64(UInt64(0)), to: slot, alignment: 8)

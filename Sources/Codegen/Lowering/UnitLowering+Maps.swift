@@ -19,7 +19,9 @@ extension UnitLowering {
         } else {
             // Padding must be zero (it is part of the key), unless every composite part is
             // written in full, as comm is by bpf_get_current_comm.
-            let needsZeroing = zip(keys, info.keys).contains { expr, storage in !isScalarStorage(storage) && !fillsCompletely(expr, storage) }
+            let needsZeroing = zip(keys, info.keys).contains { expr, storage in
+                !isScalarStorage(storage) && !fillsCompletely(expr, storage)
+            }
             if needsZeroing { ir.memset(key, size: info.keySize) }
             var offset = 0
             for (expr, storage) in zip(keys, info.keys) {
@@ -48,7 +50,8 @@ extension UnitLowering {
     func countFailure(_ result: LLVMValueRef, in counter: String) {
         let failed = ir.block("failed")
         let done = ir.block("counted")
-        LLVMBuildCondBr(ir.builder, LLVMBuildICmp(ir.builder, LLVMIntSLT, result, ir.const64(UInt64(0)), ""), failed, done)
+        LLVMBuildCondBr(
+            ir.builder, LLVMBuildICmp(ir.builder, LLVMIntSLT, result, ir.const64(UInt64(0)), ""), failed, done)
         ir.position(at: failed)
         let zero = stackBuffer(size: 8)
         ir.store(LLVMConstInt(ir.i32, 0, 0), to: zero, alignment: 4)
@@ -126,7 +129,7 @@ extension UnitLowering {
             let initial = stackBuffer(size: info.valueSize)
             if info.valueSize > 8 { ir.memset(initial, size: info.valueSize) }
             combine(aggregation, into: initial, argument: argument, signed: signed, fresh: true)
-            ir.helper(.mapUpdate, [mapPointer(info.name), key, initial, ir.const64(UInt64(0))]) // BPF_ANY
+            ir.helper(.mapUpdate, [mapPointer(info.name), key, initial, ir.const64(UInt64(0))])  // BPF_ANY
             ir.branch(to: done)
         }
         ir.position(at: existing)
@@ -136,13 +139,19 @@ extension UnitLowering {
     }
 
     /// Folds one value into an aggregation slot.
-    private func combine(_ aggregation: Aggregation, into slot: LLVMValueRef, argument: LLVMValueRef, signed: Bool, fresh: Bool = false) {
+    private func combine(
+        _ aggregation: Aggregation, into slot: LLVMValueRef, argument: LLVMValueRef, signed: Bool, fresh: Bool = false
+    ) {
         let b = ir.builder
         if fresh {
             // A new slot: write the first value instead of folding into zeroes.
             switch aggregation {
-            case .count, .hist, .lhist: ir.store(ir.const64(UInt64(1)), to: slot, alignment: 8); return
-            case .sum: ir.store(argument, to: slot, alignment: 8); return
+            case .count, .hist, .lhist:
+                ir.store(ir.const64(UInt64(1)), to: slot, alignment: 8)
+                return
+            case .sum:
+                ir.store(argument, to: slot, alignment: 8)
+                return
             case .avg, .stats:
                 ir.store(argument, to: slot, alignment: 8)
                 ir.store(ir.const64(UInt64(1)), to: ir.offset(slot, 8), alignment: 8)
@@ -170,7 +179,8 @@ extension UnitLowering {
             // Slot layout: (value, has-value flag).
             let current = ir.load(ir.i64, from: slot, alignment: 8)
             let hasValue = ir.isNonZero(ir.load(ir.i64, from: ir.offset(slot, 8), alignment: 8))
-            let predicate: LLVMIntPredicate = aggregation == .min ? (signed ? LLVMIntSLT : LLVMIntULT) : (signed ? LLVMIntSGT : LLVMIntUGT)
+            let predicate: LLVMIntPredicate =
+                aggregation == .min ? (signed ? LLVMIntSLT : LLVMIntULT) : (signed ? LLVMIntSGT : LLVMIntUGT)
             let better = LLVMBuildICmp(b, predicate, argument, current, "")!
             let replace = LLVMBuildOr(b, better, LLVMBuildNot(b, hasValue, "")!, "")!
             ir.store(LLVMBuildSelect(b, replace, argument, current, "")!, to: slot, alignment: 8)
@@ -205,7 +215,9 @@ extension UnitLowering {
             LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntNE, shifted, ir.const64(UInt64(0)), ""), take, next)
             ir.position(at: take)
             ir.store(shifted, to: rest, alignment: 8)
-            ir.store(LLVMBuildAdd(b, ir.load(ir.i64, from: result, alignment: 8), ir.const64(UInt64(shift)), "")!, to: result, alignment: 8)
+            ir.store(
+                LLVMBuildAdd(b, ir.load(ir.i64, from: result, alignment: 8), ir.const64(UInt64(shift)), "")!,
+                to: result, alignment: 8)
             ir.branch(to: next)
             ir.position(at: next)
         }
@@ -220,7 +232,9 @@ extension UnitLowering {
         let below = LLVMBuildICmp(b, LLVMIntSLT, value, ir.const64(low), "")!
         let above = LLVMBuildICmp(b, LLVMIntSGE, value, ir.const64(high), "")!
         // Unsigned: BPF (v2) has no signed division, and below-min values are selected away.
-        let inRange = LLVMBuildAdd(b, LLVMBuildUDiv(b, LLVMBuildSub(b, value, ir.const64(low), "")!, ir.const64(step), "")!, ir.const64(UInt64(1)), "")!
+        let inRange = LLVMBuildAdd(
+            b, LLVMBuildUDiv(b, LLVMBuildSub(b, value, ir.const64(low), "")!, ir.const64(step), "")!,
+            ir.const64(UInt64(1)), "")!
         let last = ir.const64((high - low) / step + 1)
         let notBelow = LLVMBuildSelect(b, above, last, inRange, "")!
         return LLVMBuildSelect(b, below, ir.const64(UInt64(0)), notBelow, "")!

@@ -102,7 +102,8 @@ extension UnitLowering {
                 write(lowered, from: type(of: value), to: storage, at: slot)
             } else {
                 let current = ir.load(ir.i64, from: slot, alignment: 8)
-                let result = arithmetic(String(op.dropLast()), current, scalar(value), signed: storage.isSigned || type(of: value).isSigned)
+                let result = arithmetic(
+                    String(op.dropLast()), current, scalar(value), signed: storage.isSigned || type(of: value).isSigned)
                 ir.store(fitTo(storage, result), to: slot, alignment: 8)
             }
         case .map(let name, let keys):

@@ -18,8 +18,10 @@ public struct CodegenOptions: Sendable {
     public var childPID: Int32
     public var positionalParameters: [String]
     public var mapMaxEntries: Int
-    public init(startTimeNanoseconds: UInt64 = 0, cpuCount: Int = 1, childPID: Int32 = 0,
-                positionalParameters: [String] = [], mapMaxEntries: Int = 4096) {
+    public init(
+        startTimeNanoseconds: UInt64 = 0, cpuCount: Int = 1, childPID: Int32 = 0,
+        positionalParameters: [String] = [], mapMaxEntries: Int = 4096
+    ) {
         self.startTimeNanoseconds = startTimeNanoseconds
         self.cpuCount = cpuCount
         self.childPID = childPID
@@ -72,7 +74,9 @@ final class UnitLowering {
         function = LLVMAddFunction(ir.module, name, type)
         LLVMSetSection(function, section)
         let nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8)
-        LLVMAddAttributeAtIndex(function, LLVMAttributeIndex(bitPattern: Int32(LLVMAttributeFunctionIndex)), LLVMCreateEnumAttribute(ir.context, nounwind, 0))
+        LLVMAddAttributeAtIndex(
+            function, LLVMAttributeIndex(bitPattern: Int32(LLVMAttributeFunctionIndex)),
+            LLVMCreateEnumAttribute(ir.context, nounwind, 0))
         contextPointer = LLVMGetParam(function, 0)
 
         allocaBlock = LLVMAppendBasicBlockInContext(ir.context, function, "entry")!
@@ -171,7 +175,9 @@ final class UnitLowering {
             let count = min(fromSize, toSize)
             ir.memcpy(destination, source, size: (count / 8) * 8, alignment: 8)
             if count % 8 != 0 {
-                ir.memcpy(ir.offset(destination, (count / 8) * 8), ir.offset(source, (count / 8) * 8), size: count % 8, alignment: 1)
+                ir.memcpy(
+                    ir.offset(destination, (count / 8) * 8), ir.offset(source, (count / 8) * 8), size: count % 8,
+                    alignment: 1)
             }
             if fromSize > toSize {
                 ir.store(LLVMConstInt(ir.i8, 0, 0), to: ir.offset(destination, toSize - 1), alignment: 1)
@@ -180,7 +186,8 @@ final class UnitLowering {
             guard case .buffer(let source) = value else { return }
             var fromOffset = 0, toOffset = 0
             for (f, t) in zip(fromParts, toParts) {
-                let part: Lowered = isScalarStorage(f)
+                let part: Lowered =
+                    isScalarStorage(f)
                     ? .scalar(ir.load(ir.i64, from: ir.offset(source, fromOffset), alignment: 8))
                     : .buffer(ir.offset(source, fromOffset))
                 write(part, from: f, to: t, at: ir.offset(destination, toOffset))
@@ -190,7 +197,8 @@ final class UnitLowering {
         default:
             switch value {
             case .scalar(let v): ir.store(v, to: destination, alignment: 8)
-            case .buffer(let source): ir.memcpy(destination, source, size: min(from.storageSize, to.storageSize), alignment: 8)
+            case .buffer(let source):
+                ir.memcpy(destination, source, size: min(from.storageSize, to.storageSize), alignment: 8)
             case .none: break
             }
         }
@@ -205,7 +213,8 @@ final class UnitLowering {
                 return
             }
             if case .call("str", let args) = expr.kind, case .string(let limit) = type(of: expr), limit <= size,
-               type(of: args[0]).isInteger, !args[0].isPositional {
+                type(of: args[0]).isInteger, !args[0].isPositional
+            {
                 let pointer = LLVMBuildIntToPtr(ir.builder, scalar(args[0]), ir.bytePointer, "")!
                 ir.helper(readStringHelper, [destination, LLVMConstInt(ir.i32, UInt64(limit), 0), pointer])
                 return

@@ -20,7 +20,9 @@ public enum CatalogueError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .btf(error):
             return error.description
         case let .noSuchTracepoint(category, event, similar):
-            let hint = similar.isEmpty ? "" : "; did you mean " + similar.map { "tracepoint:\($0)" }.joined(separator: ", ") + "?"
+            let hint =
+                similar.isEmpty
+                ? "" : "; did you mean " + similar.map { "tracepoint:\($0)" }.joined(separator: ", ") + "?"
             return "tracepoint:\(category):\(event) does not exist on this kernel\(hint)"
         case let .invalidName(name):
             return "'\(name)' is not a valid tracepoint category or event name"

@@ -141,8 +141,10 @@ public struct KprobeAlternatives: Sendable {
 
     /// The system call a syscall entry function implements, if the name says so.
     static func syscallName(_ name: String) -> String? {
-        for prefix in ["__x64_sys_", "__ia32_sys_", "__arm64_sys_", "__riscv_sys_", "__s390x_sys_",
-                       "__se_sys_", "__do_sys_", "__sys_", "ksys_", "do_sys_", "sys_"] where name.hasPrefix(prefix) {
+        for prefix in [
+            "__x64_sys_", "__ia32_sys_", "__arm64_sys_", "__riscv_sys_", "__s390x_sys_",
+            "__se_sys_", "__do_sys_", "__sys_", "ksys_", "do_sys_", "sys_",
+        ] where name.hasPrefix(prefix) {
             let syscall = String(name.dropFirst(prefix.count))
             return syscall.isEmpty || syscall.contains("*") ? nil : syscall
         }

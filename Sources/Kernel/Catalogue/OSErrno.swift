@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An errno value with its symbolic name, so reports say `EPERM` rather than a bare number.

@@ -61,13 +61,19 @@ public enum PerfEventCatalogue {
         (provider == .software ? software : hardware).first { $0.isNamed(name) }
     }
 
-    private static func sw(_ name: String, _ alias: String?, _ config: perf_sw_ids, _ period: UInt64) -> PerfEventDescription {
-        PerfEventDescription(provider: .software, name: name, alias: alias, perfType: PERF_TYPE_SOFTWARE.rawValue,
-                             perfConfig: UInt64(config.rawValue), defaultPeriod: period)
+    private static func sw(
+        _ name: String, _ alias: String?, _ config: perf_sw_ids, _ period: UInt64
+    ) -> PerfEventDescription {
+        PerfEventDescription(
+            provider: .software, name: name, alias: alias, perfType: PERF_TYPE_SOFTWARE.rawValue,
+            perfConfig: UInt64(config.rawValue), defaultPeriod: period)
     }
 
-    private static func hw(_ name: String, _ alias: String?, _ config: perf_hw_id, _ period: UInt64) -> PerfEventDescription {
-        PerfEventDescription(provider: .hardware, name: name, alias: alias, perfType: PERF_TYPE_HARDWARE.rawValue,
-                             perfConfig: UInt64(config.rawValue), defaultPeriod: period)
+    private static func hw(
+        _ name: String, _ alias: String?, _ config: perf_hw_id, _ period: UInt64
+    ) -> PerfEventDescription {
+        PerfEventDescription(
+            provider: .hardware, name: name, alias: alias, perfType: PERF_TYPE_HARDWARE.rawValue,
+            perfConfig: UInt64(config.rawValue), defaultPeriod: period)
     }
 }

@@ -1,6 +1,7 @@
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Everything the compiler and the shell need to know about the running kernel's probe
@@ -45,8 +46,9 @@ public final class ProbeCatalogue: Sendable {
         let result = state.withLock { state -> Result<TraceFS, TraceFSError> in
             if let known = state.traceFS { return known }
             let located: Result<TraceFS, TraceFSError>
-            do throws(TraceFSError) { located = .success(try TraceFS.locate(mountIfMissing: mountIfMissing)) }
-            catch { located = .failure(error) }
+            do throws(TraceFSError) { located = .success(try TraceFS.locate(mountIfMissing: mountIfMissing)) } catch {
+                located = .failure(error)
+            }
             state.traceFS = located
             return located
         }
@@ -61,8 +63,9 @@ public final class ProbeCatalogue: Sendable {
         if let known = state.withLock({ $0.tracepoints }) { return known }
         let traceFS = try traceFS()
         let text: String
-        do throws(TraceFSError) { text = try traceFS.read("available_events", sizeHint: 96 * 1024) }
-        catch { throw .traceFS(error) }
+        do throws(TraceFSError) { text = try traceFS.read("available_events", sizeHint: 96 * 1024) } catch {
+            throw .traceFS(error)
+        }
         let names = text.utf8.split(separator: UInt8(ascii: "\n")).compactMap { TracepointName(Substring($0)) }.sorted()
         state.withLock { state in
             state.tracepoints = names
@@ -132,7 +135,10 @@ public final class ProbeCatalogue: Sendable {
     public func similarTracepoints(to name: TracepointName) -> [String] {
         guard let all = try? tracepoints() else { return [] }
         let sameEvent = all.filter { $0.event == name.event && $0.category != name.category }
-        let containing = all.filter { $0.event != name.event && ($0.event.contains(name.event) || name.event.contains($0.event)) && $0.category == name.category }
+        let containing = all.filter {
+            $0.event != name.event && ($0.event.contains(name.event) || name.event.contains($0.event))
+                && $0.category == name.category
+        }
         return Array((sameEvent + containing).prefix(5).map(\.description))
     }
 
@@ -140,8 +146,7 @@ public final class ProbeCatalogue: Sendable {
 
     /// The kernel's BTF, shared process-wide.
     public func btf() throws(CatalogueError) -> VmlinuxBTF {
-        do throws(BTFError) { return try VmlinuxBTF.shared(path: btfPath) }
-        catch { throw .btf(error) }
+        do throws(BTFError) { return try VmlinuxBTF.shared(path: btfPath) } catch { throw .btf(error) }
     }
 
     /// Raw tracepoint names (what `rawtracepoint:` and `tp_btf:` attach to), sorted. They
@@ -155,15 +160,13 @@ public final class ProbeCatalogue: Sendable {
     /// The arguments a raw tracepoint / tp_btf program receives, with BTF types.
     public func rawTracepointArguments(_ name: String) throws(CatalogueError) -> [BTFTracepointArgument] {
         let btf = try btf()
-        do throws(BTFError) { return try btf.tracepointArguments(name) }
-        catch { throw .btf(error) }
+        do throws(BTFError) { return try btf.tracepointArguments(name) } catch { throw .btf(error) }
     }
 
     /// The BTF id of `btf_trace_<name>`: the attach_btf_id a tp_btf program is loaded with.
     public func tracepointBTFTypeID(_ name: String) throws(CatalogueError) -> UInt32 {
         let btf = try btf()
-        do throws(BTFError) { return try btf.tracepointTypeID(name) }
-        catch { throw .btf(error) }
+        do throws(BTFError) { return try btf.tracepointTypeID(name) } catch { throw .btf(error) }
     }
 
     /// `syscalls:sys_enter_*`/`sys_exit_*` are ftrace syscall events layered on the
@@ -179,7 +182,9 @@ public final class ProbeCatalogue: Sendable {
     public func kprobeUnavailableReason() -> String? {
         if SystemFile.exists("/sys/bus/event_source/devices/kprobe/type") { return nil }
         if let traceFS = try? traceFS(), traceFS.contains("kprobe_events") { return nil }
-        return "no kprobe PMU (/sys/bus/event_source/devices/kprobe/type) and no kprobe_events in tracefs: the kernel was built without CONFIG_KPROBES"
+        return
+            "no kprobe PMU (/sys/bus/event_source/devices/kprobe/type) and no kprobe_events in tracefs: "
+            + "the kernel was built without CONFIG_KPROBES"
     }
 
     /// Functions kprobes can attach to (`available_filter_functions`, module suffix dropped).
@@ -192,8 +197,9 @@ public final class ProbeCatalogue: Sendable {
             do throws(CatalogueError) {
                 let traceFS = try traceFS()
                 let text: String
-                do throws(TraceFSError) { text = try traceFS.read("available_filter_functions", sizeHint: 4 << 20) }
-                catch { throw CatalogueError.traceFS(error) }
+                do throws(TraceFSError) {
+                    text = try traceFS.read("available_filter_functions", sizeHint: 4 << 20)
+                } catch { throw CatalogueError.traceFS(error) }
                 var names = Set<String>()
                 for line in text.split(separator: "\n") {
                     let function = line.split(separator: " ", maxSplits: 1).first ?? line

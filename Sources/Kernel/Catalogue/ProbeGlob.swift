@@ -75,10 +75,12 @@ public struct ProbeGlob: Sendable, Hashable, CustomStringConvertible {
                     t += 1
                     continue
                 case .anyByte:
-                    t += 1; s += 1
+                    t += 1
+                    s += 1
                     continue
                 case let .byte(value) where value == text[s]:
-                    t += 1; s += 1
+                    t += 1
+                    s += 1
                     continue
                 case .byte:
                     break
@@ -139,7 +141,10 @@ public struct ProbeGlob: Sendable, Hashable, CustomStringConvertible {
     private static func firstBraceGroup(_ bytes: [UInt8]) -> (open: Int, close: Int, options: [[UInt8]])? {
         var index = 0
         while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "\\") { index += 2; continue }
+            if bytes[index] == UInt8(ascii: "\\") {
+                index += 2
+                continue
+            }
             if bytes[index] == UInt8(ascii: "{") {
                 var depth = 0
                 var options: [[UInt8]] = []
@@ -148,7 +153,10 @@ public struct ProbeGlob: Sendable, Hashable, CustomStringConvertible {
                 while cursor < bytes.count {
                     let byte = bytes[cursor]
                     if byte == UInt8(ascii: "\\"), cursor + 1 < bytes.count {
-                        if depth >= 1 { current.append(byte); current.append(bytes[cursor + 1]) }
+                        if depth >= 1 {
+                            current.append(byte)
+                            current.append(bytes[cursor + 1])
+                        }
                         cursor += 2
                         continue
                     }

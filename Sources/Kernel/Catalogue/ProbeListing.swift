@@ -45,10 +45,12 @@ extension ProbeCatalogue {
 
         /// Providers that exist in bpftrace but whose listing needs another layer (a binary
         /// to read symbols from, a process); named so the warning can say so.
-        static let elsewhere: Set<String> = ["uprobe", "u", "uretprobe", "ur", "usdt", "U", "kretprobe", "kr",
-                                             "fentry", "f", "fexit", "fr", "kfunc", "kretfunc", "profile", "p",
-                                             "interval", "i", "iter", "it", "BEGIN", "END", "begin", "end",
-                                             "watchpoint", "w", "asyncwatchpoint", "aw", "tp_btf"]
+        static let elsewhere: Set<String> = [
+            "uprobe", "u", "uretprobe", "ur", "usdt", "U", "kretprobe", "kr",
+            "fentry", "f", "fexit", "fr", "kfunc", "kretfunc", "profile", "p",
+            "interval", "i", "iter", "it", "BEGIN", "END", "begin", "end",
+            "watchpoint", "w", "asyncwatchpoint", "aw", "tp_btf",
+        ]
     }
 
     /// Lists probes matching a bpftrace `-l` pattern, as bpftrace prints them.
@@ -82,9 +84,10 @@ extension ProbeCatalogue {
         }
         if providers.isEmpty {
             let name = String(providerPattern)
-            warnings.append(ListedProvider.elsewhere.contains(name)
-                ? "listing \(name) probes is not supported by the kernel catalogue"
-                : "unknown probe type '\(name)'")
+            warnings.append(
+                ListedProvider.elsewhere.contains(name)
+                    ? "listing \(name) probes is not supported by the kernel catalogue"
+                    : "unknown probe type '\(name)'")
             return ProbeListing(entries: [], warnings: warnings)
         }
         let explicit = !providerGlob.hasWildcards
@@ -101,9 +104,15 @@ extension ProbeCatalogue {
                         let full = name.description
                         let matched = restGlob.matches(full) || (bare && restGlob.matches(name.event))
                         if matched {
-                            lines.append(("tracepoint:" + full, { [self] in
-                                verbose ? ((try? format(category: name.category, event: name.event))?.fields.map(\.declaration) ?? []) : []
-                            }))
+                            lines.append(
+                                (
+                                    "tracepoint:" + full,
+                                    { [self] in
+                                        verbose
+                                            ? ((try? format(category: name.category, event: name.event))?.fields.map(
+                                                \.declaration) ?? []) : []
+                                    }
+                                ))
                         }
                     }
                 } catch {
@@ -114,13 +123,18 @@ extension ProbeCatalogue {
                     let restText = String(rest)
                     for name in try rawTracepoints() {
                         let qualified = "vmlinux:" + name
-                        let matched = restText.contains(":") || bare
+                        let matched =
+                            restText.contains(":") || bare
                             ? restGlob.matches(qualified) || (bare && restGlob.matches(name))
                             : restGlob.matches(name)
                         if matched {
-                            lines.append(("rawtracepoint:" + qualified, { [self] in
-                                verbose ? ((try? rawTracepointArguments(name))?.map(\.declaration) ?? []) : []
-                            }))
+                            lines.append(
+                                (
+                                    "rawtracepoint:" + qualified,
+                                    { [self] in
+                                        verbose ? ((try? rawTracepointArguments(name))?.map(\.declaration) ?? []) : []
+                                    }
+                                ))
                         }
                     }
                 } catch {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Whole-file reads of pseudo files (tracefs, sysfs, procfs) with plain POSIX calls.

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Why tracefs could not be used.
@@ -64,12 +64,14 @@ public struct TraceFS: Sendable, Hashable {
             throw .notMounted(searched: standardMountPoints, reason: "mounting was not requested")
         }
         guard geteuid() == 0 else {
-            throw .notMounted(searched: standardMountPoints,
-                              reason: "only root can mount it (sudo mount -t tracefs nodev \(target))")
+            throw .notMounted(
+                searched: standardMountPoints,
+                reason: "only root can mount it (sudo mount -t tracefs nodev \(target))")
         }
         guard SystemFile.isDirectory(target) else {
-            throw .notMounted(searched: standardMountPoints,
-                              reason: "\(target) does not exist: the kernel has no tracefs (CONFIG_TRACING off?)")
+            throw .notMounted(
+                searched: standardMountPoints,
+                reason: "\(target) does not exist: the kernel has no tracefs (CONFIG_TRACING off?)")
         }
         if mount("nodev", target, "tracefs", 0, nil) != 0 {
             let failure = OSErrno.current

@@ -36,8 +36,10 @@ public struct TracepointField: Sendable, Hashable {
     public var isSigned: Bool
     public var layout: Layout
 
-    public init(declaration: String, name: String, typeName: String, offset: Int, size: Int,
-                isSigned: Bool, layout: Layout) {
+    public init(
+        declaration: String, name: String, typeName: String, offset: Int, size: Int,
+        isSigned: Bool, layout: Layout
+    ) {
         self.declaration = declaration
         self.name = name
         self.typeName = typeName
@@ -56,7 +58,7 @@ public struct TracepointField: Sendable, Hashable {
     public var isString: Bool {
         switch layout {
         case let .array(element, _), let .flexibleArray(element),
-             let .dataLocation(element), let .relativeLocation(element):
+            let .dataLocation(element), let .relativeLocation(element):
             return Self.isCharType(element)
         case .scalar, .pointer:
             return false
@@ -75,7 +77,7 @@ public struct TracepointField: Sendable, Hashable {
     public var elementType: String? {
         switch layout {
         case let .array(element, _), let .flexibleArray(element),
-             let .dataLocation(element), let .relativeLocation(element):
+            let .dataLocation(element), let .relativeLocation(element):
             return element
         case .scalar, .pointer:
             return nil
@@ -115,8 +117,10 @@ public struct TracepointFormat: Sendable, Hashable {
     /// Field lines the parser could not understand; a field named there is not in `allFields`.
     public var unparsedLines: [String]
 
-    public init(category: String, event: String, id: Int?, allFields: [TracepointField],
-                printFormat: String?, unparsedLines: [String]) {
+    public init(
+        category: String, event: String, id: Int?, allFields: [TracepointField],
+        printFormat: String?, unparsedLines: [String]
+    ) {
         self.category = category
         self.event = event
         self.id = id

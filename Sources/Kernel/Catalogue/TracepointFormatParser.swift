@@ -38,8 +38,9 @@ public enum TracepointFormatParser {
             }
             // "name:" and "format:" carry nothing the caller does not already know.
         }
-        return TracepointFormat(category: category, event: event, id: id, allFields: fields,
-                                printFormat: printFormat, unparsedLines: unparsed)
+        return TracepointFormat(
+            category: category, event: event, id: id, allFields: fields,
+            printFormat: printFormat, unparsedLines: unparsed)
     }
 
     /// One `field:DECL;<tab>offset:N;<tab>size:N;<tab>signed:N;` line.
@@ -70,9 +71,10 @@ public enum TracepointFormatParser {
             }
         }
         guard let offset, let size, let shape = parseDeclaration(declaration) else { return nil }
-        return TracepointField(declaration: declaration.string, name: shape.name,
-                               typeName: shape.typeName, offset: offset, size: size,
-                               isSigned: isSigned, layout: shape.layout)
+        return TracepointField(
+            declaration: declaration.string, name: shape.name,
+            typeName: shape.typeName, offset: offset, size: size,
+            isSigned: isSigned, layout: shape.layout)
     }
 
     struct DeclarationShape {
@@ -91,9 +93,11 @@ public enum TracepointFormatParser {
             if element.hasSuffix("[]") { element = element.dropLast(2).trimmed() }
             guard !element.isEmpty else { return nil }
             let elementName = element.string
-            return DeclarationShape(name: name, typeName: typePart.string,
-                                    layout: dataLoc ? .dataLocation(element: elementName)
-                                                    : .relativeLocation(element: elementName))
+            return DeclarationShape(
+                name: name, typeName: typePart.string,
+                layout: dataLoc
+                    ? .dataLocation(element: elementName)
+                    : .relativeLocation(element: elementName))
         }
 
         if text.last == UInt8(ascii: "]") {
@@ -123,8 +127,9 @@ public enum TracepointFormatParser {
         }
 
         guard let (typePart, name) = splitTrailingIdentifier(text), !typePart.isEmpty else { return nil }
-        return DeclarationShape(name: name, typeName: typePart.string,
-                                layout: typePart.last == UInt8(ascii: "*") ? .pointer : .scalar)
+        return DeclarationShape(
+            name: name, typeName: typePart.string,
+            layout: typePart.last == UInt8(ascii: "*") ? .pointer : .scalar)
     }
 
     /// `const char * filename` → (`const char *`, `filename`); nil when no identifier ends it.

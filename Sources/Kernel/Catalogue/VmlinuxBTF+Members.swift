@@ -46,8 +46,13 @@ extension VmlinuxBTF {
         var name = Substring(typeName)
         while name.last == " " { name.removeLast() }
         var kinds = [BTFKind.structure, BTFKind.union, BTFKind.typedef]
-        if name.hasPrefix("struct ") { name = name.dropFirst(7); kinds = [BTFKind.structure] }
-        else if name.hasPrefix("union ") { name = name.dropFirst(6); kinds = [BTFKind.union] }
+        if name.hasPrefix("struct ") {
+            name = name.dropFirst(7)
+            kinds = [BTFKind.structure]
+        } else if name.hasPrefix("union ") {
+            name = name.dropFirst(6)
+            kinds = [BTFKind.union]
+        }
         let key = kinds.map(String.init).joined(separator: ",") + ":" + name
         if let cached = compositeIDs.withLock({ $0[key] }) { return cached == 0 ? nil : cached }
         var found: UInt32 = 0
@@ -73,7 +78,8 @@ extension VmlinuxBTF {
             let member = first[index]
             let bits = baseBits + Int(btf_member_bit_offset(type, UInt32(index)))
             let bitfield = Int(btf_member_bitfield_size(type, UInt32(index)))
-            let memberName = member.name_off == 0 ? nil : btf__name_by_offset(btf, member.name_off).map { String(cString: $0) }
+            let memberName =
+                member.name_off == 0 ? nil : btf__name_by_offset(btf, member.name_off).map { String(cString: $0) }
             let resolved = resolveAliases(member.type)
             let resolvedKind = kind(of: resolved)
             if memberName == nil || memberName == "" {
@@ -89,12 +95,13 @@ extension VmlinuxBTF {
                 arrayCount = Int(info.nelems)
                 elementTypeName = typeName(info.type)
             }
-            result.append(BTFStructMember(
-                name: memberName!, typeName: typeName(member.type), typeID: member.type,
-                offset: bits / 8, bitOffset: bits, bitfieldSize: bitfield,
-                size: size(of: member.type), isPointer: isPointer(member.type), isSigned: isSigned(member.type),
-                arrayCount: arrayCount, elementTypeName: elementTypeName,
-                recordName: recordName(of: member.type)))
+            result.append(
+                BTFStructMember(
+                    name: memberName!, typeName: typeName(member.type), typeID: member.type,
+                    offset: bits / 8, bitOffset: bits, bitfieldSize: bitfield,
+                    size: size(of: member.type), isPointer: isPointer(member.type), isSigned: isSigned(member.type),
+                    arrayCount: arrayCount, elementTypeName: elementTypeName,
+                    recordName: recordName(of: member.type)))
         }
     }
 
@@ -106,7 +113,8 @@ extension VmlinuxBTF {
         }
         let k = kind(of: current)
         guard k == BTFKind.structure || k == BTFKind.union || k == BTFKind.forward,
-              let type = btf__type_by_id(btf, current), let name = name(of: type) else { return nil }
+            let type = btf__type_by_id(btf, current), let name = name(of: type)
+        else { return nil }
         let isUnion = k == BTFKind.union || (k == BTFKind.forward && btf_kflag(type))
         return (isUnion ? "union " : "struct ") + name
     }

@@ -1,7 +1,8 @@
 import CBPF
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Why kernel BTF could not answer.
@@ -109,7 +110,8 @@ public final class VmlinuxBTF: @unchecked Sendable {
             guard let type = btf__type_by_id(handle, id) else { continue }
             let kind = Int(btf_kind(type))
             guard kind == BTFKind.typedef || kind == BTFKind.function,
-                  let name = btf__name_by_offset(handle, type.pointee.name_off) else { continue }
+                let name = btf__name_by_offset(handle, type.pointee.name_off)
+            else { continue }
             if kind == BTFKind.typedef {
                 if strncmp(name, "btf_trace_", 10) == 0 {
                     typedefs[String(cString: name + 10)] = id
@@ -150,9 +152,11 @@ public final class VmlinuxBTF: @unchecked Sendable {
     public func tracepointArguments(_ name: String) throws(BTFError) -> [BTFTracepointArgument] {
         let typedefID = try tracepointTypeID(name)
         guard let pointerID = target(of: typedefID), kind(of: pointerID) == BTFKind.pointer,
-              let protoID = target(of: pointerID), kind(of: protoID) == BTFKind.functionProto,
-              let proto = btf__type_by_id(btf, protoID) else {
-            throw .unexpectedShape(tracepoint: name, reason: "btf_trace_\(name) is not a pointer to a function prototype")
+            let protoID = target(of: pointerID), kind(of: protoID) == BTFKind.functionProto,
+            let proto = btf__type_by_id(btf, protoID)
+        else {
+            throw .unexpectedShape(
+                tracepoint: name, reason: "btf_trace_\(name) is not a pointer to a function prototype")
         }
         let params = parameters(of: proto)
         guard !params.isEmpty else {
@@ -209,7 +213,9 @@ public final class VmlinuxBTF: @unchecked Sendable {
             let pointee = typeName(targetID, depth: depth + 1)
             return pointee.hasSuffix("*") ? pointee + "*" : pointee + " *"
         case BTFKind.const, BTFKind.volatile, BTFKind.restrict:
-            let qualifier = Int(btf_kind(type)) == BTFKind.const ? "const"
+            let qualifier =
+                Int(btf_kind(type)) == BTFKind.const
+                ? "const"
                 : Int(btf_kind(type)) == BTFKind.volatile ? "volatile" : "restrict"
             let inner = typeName(type.pointee.type, depth: depth + 1)
             // A qualified pointer is written after the star (`char * const`).
@@ -264,7 +270,8 @@ public final class VmlinuxBTF: @unchecked Sendable {
     private func parameterNames(for tracepoint: String, parameterCount: Int) -> [String]? {
         for candidate in ["__probestub_" + tracepoint, "__bpf_trace_" + tracepoint] {
             guard let funcID = probeFunctions[candidate], let protoID = target(of: funcID),
-                  let proto = btf__type_by_id(btf, protoID) else { continue }
+                let proto = btf__type_by_id(btf, protoID)
+            else { continue }
             let params = parameters(of: proto)
             // Only trust names when the prototype has the same parameters.
             guard params.count == parameterCount else { continue }
@@ -285,7 +292,8 @@ public final class VmlinuxBTF: @unchecked Sendable {
 
     func name(of type: UnsafePointer<btf_type>) -> String? {
         guard type.pointee.name_off != 0, let text = btf__name_by_offset(btf, type.pointee.name_off),
-              text.pointee != 0 else { return nil }
+            text.pointee != 0
+        else { return nil }
         return String(cString: text)
     }
 
@@ -305,7 +313,8 @@ public final class VmlinuxBTF: @unchecked Sendable {
         for _ in 0..<32 {
             let k = kind(of: current)
             guard k == BTFKind.const || k == BTFKind.volatile || k == BTFKind.restrict || k == BTFKind.typeTag,
-                  let next = target(of: current) else { return current }
+                let next = target(of: current)
+            else { return current }
             current = next
         }
         return current
@@ -316,9 +325,11 @@ public final class VmlinuxBTF: @unchecked Sendable {
         var current = id
         for _ in 0..<32 {
             let k = kind(of: current)
-            guard k == BTFKind.const || k == BTFKind.volatile || k == BTFKind.restrict
+            guard
+                k == BTFKind.const || k == BTFKind.volatile || k == BTFKind.restrict
                     || k == BTFKind.typeTag || k == BTFKind.typedef,
-                  let next = target(of: current) else { return current }
+                let next = target(of: current)
+            else { return current }
             current = next
         }
         return current

@@ -1,6 +1,7 @@
 import CBPF
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Asks the running kernel, one real operation per feature, what it can trace.
@@ -14,8 +15,10 @@ struct FeatureProber {
     let privileges: Privileges
     let pmuDirectory: String
 
-    init(catalogue: ProbeCatalogue, privileges: Privileges = .current(),
-         pmuDirectory: String = "/sys/bus/event_source/devices") {
+    init(
+        catalogue: ProbeCatalogue, privileges: Privileges = .current(),
+        pmuDirectory: String = "/sys/bus/event_source/devices"
+    ) {
         self.catalogue = catalogue
         self.privileges = privileges
         self.pmuDirectory = pmuDirectory
@@ -48,16 +51,20 @@ struct FeatureProber {
     func btf() -> FeatureResult {
         do throws(CatalogueError) {
             let btf = try catalogue.btf()
-            return FeatureResult(feature: .btf, status: .works,
-                                 evidence: "\(btf.path): \(btf.typeCount) types, \(btf.tracepointCount) raw tracepoints")
+            return FeatureResult(
+                feature: .btf, status: .works,
+                evidence: "\(btf.path): \(btf.typeCount) types, \(btf.tracepointCount) raw tracepoints")
         } catch {
             if case let .btf(.unreadable(path, failure)) = error, failure.code == EACCES || failure.code == EPERM,
-               !privileges.isRoot {
-                return FeatureResult(feature: .btf, status: .unknown(reason: "\(path) is not readable without root"),
-                                     evidence: "read \(path)")
+                !privileges.isRoot
+            {
+                return FeatureResult(
+                    feature: .btf, status: .unknown(reason: "\(path) is not readable without root"),
+                    evidence: "read \(path)")
             }
-            return FeatureResult(feature: .btf, status: .unsupported(reason: error.description),
-                                 evidence: "read \(VmlinuxBTF.defaultPath)")
+            return FeatureResult(
+                feature: .btf, status: .unsupported(reason: error.description),
+                evidence: "read \(VmlinuxBTF.defaultPath)")
         }
     }
 
@@ -71,7 +78,8 @@ struct FeatureProber {
                 case .traceFS(.notMounted):
                     return result(.tracepoints, .unknown(reason: "\(error); run as root to mount it"), "locate tracefs")
                 case .traceFS(.unreadable):
-                    return result(.tracepoints, .unknown(reason: "\(error); tracefs is readable by root only"), "locate tracefs")
+                    return result(
+                        .tracepoints, .unknown(reason: "\(error); tracefs is readable by root only"), "locate tracefs")
                 default:
                     break
                 }
@@ -175,13 +183,23 @@ struct FeatureProber {
         switch ProbeProgram.load(BPF_PROG_TYPE_TRACING, expectedAttachType: BPF_TRACE_FENTRY, attachBTFID: functionID) {
         case .failure(let failure):
             if failure.code == EPERM && privileges.canUseBPF && privileges.canUsePerf {
-                return result(.fentry, .unsupported(reason:
-                    "the kernel refused an fentry program for \(target) with \(failure) although we hold CAP_BPF and CAP_PERFMON: BPF trampolines are not permitted on this kernel"),
+                return result(
+                    .fentry,
+                    .unsupported(
+                        reason:
+                            "the kernel refused an fentry program for \(target) with \(failure) although we hold "
+                            + "CAP_BPF and CAP_PERFMON: BPF trampolines are not permitted on this kernel"
+                    ),
                     evidence)
             }
             if failure.code == 524 || failure.code == ENOTSUP {
-                return result(.fentry, .unsupported(reason:
-                    "the kernel refused an fentry program for \(target) with \(failure): no BPF trampoline support for this architecture or configuration"),
+                return result(
+                    .fentry,
+                    .unsupported(
+                        reason:
+                            "the kernel refused an fentry program for \(target) with \(failure): "
+                            + "no BPF trampoline support for this architecture or configuration"
+                    ),
                     evidence)
             }
             return result(.fentry, loadRefusal("an fentry program for \(target)", failure), evidence)
@@ -206,8 +224,13 @@ struct FeatureProber {
         if let traceFS = try? catalogue.traceFS(), traceFS.contains("uprobe_events") {
             return result(.uprobes, .works, "no uprobe PMU, but tracefs has uprobe_events (legacy attach)")
         }
-        return result(.uprobes, .unsupported(reason:
-            "no uprobe PMU (\(pmu)) and no uprobe_events in tracefs: the kernel was built without CONFIG_UPROBE_EVENTS"),
+        return result(
+            .uprobes,
+            .unsupported(
+                reason:
+                    "no uprobe PMU (\(pmu)) and no uprobe_events in tracefs: "
+                    + "the kernel was built without CONFIG_UPROBE_EVENTS"
+            ),
             evidence)
     }
 
@@ -249,22 +272,30 @@ struct FeatureProber {
         if failure.code == ENOENT || failure.code == EOPNOTSUPP || failure.code == ENODEV {
             let pmus = (try? SystemFile.directoryEntries(pmuDirectory).get())?.sorted() ?? []
             let listed = pmus.isEmpty ? "" : " (PMUs here: \(pmus.joined(separator: ", ")))"
-            let noCPU = pmus.contains("cpu") || pmus.contains(where: { $0.hasPrefix("cpu_") || $0.hasPrefix("armv8") })
-                ? "" : "; there is no `cpu` PMU in \(pmuDirectory)\(listed), as in virtual machines without PMU passthrough"
-            return result(.hardwarePMCs, .unsupported(reason:
-                "perf_event_open of a hardware cycles counter failed with \(failure)\(noCPU)"), evidence)
+            let noCPU =
+                pmus.contains("cpu") || pmus.contains(where: { $0.hasPrefix("cpu_") || $0.hasPrefix("armv8") })
+                ? ""
+                : "; there is no `cpu` PMU in \(pmuDirectory)\(listed), as in virtual machines without PMU passthrough"
+            return result(
+                .hardwarePMCs,
+                .unsupported(
+                    reason:
+                        "perf_event_open of a hardware cycles counter failed with \(failure)\(noCPU)"), evidence)
         }
         return result(.hardwarePMCs, perfRefusal("a hardware cycles counter", failure), evidence)
     }
 
     func ringBuffer() -> FeatureResult {
         let size = UInt32(max(4096, Int(sysconf(Int32(_SC_PAGESIZE)))))
-        return mapProbe(.ringBuffer, BPF_MAP_TYPE_RINGBUF, "BPF_MAP_TYPE_RINGBUF", keySize: 0, valueSize: 0, entries: size)
+        return mapProbe(
+            .ringBuffer, BPF_MAP_TYPE_RINGBUF, "BPF_MAP_TYPE_RINGBUF", keySize: 0, valueSize: 0, entries: size)
     }
 
     func stackMaps() -> FeatureResult {
         // 127 frames: PERF_MAX_STACK_DEPTH, what kstack/ustack maps use.
-        mapProbe(.stackMaps, BPF_MAP_TYPE_STACK_TRACE, "BPF_MAP_TYPE_STACK_TRACE", keySize: 4, valueSize: 127 * 8, entries: 1)
+        mapProbe(
+            .stackMaps, BPF_MAP_TYPE_STACK_TRACE, "BPF_MAP_TYPE_STACK_TRACE", keySize: 4, valueSize: 127 * 8, entries: 1
+        )
     }
 
     func runStatistics() -> FeatureResult {
@@ -273,7 +304,8 @@ struct FeatureProber {
         if fd < 0 {
             let failure = OSErrno(-fd)
             if (failure.code == EPERM || failure.code == EACCES) && !privileges.has(Privileges.capSysAdmin) {
-                return result(.runStatistics, .unknown(reason: "needs CAP_SYS_ADMIN to find out (\(failure))"), evidence)
+                return result(
+                    .runStatistics, .unknown(reason: "needs CAP_SYS_ADMIN to find out (\(failure))"), evidence)
             }
             return result(.runStatistics, .unsupported(reason: "BPF_ENABLE_STATS failed with \(failure)"), evidence)
         }
@@ -288,8 +320,10 @@ struct FeatureProber {
         FeatureResult(feature: feature, status: status, evidence: evidence)
     }
 
-    private func mapProbe(_ feature: KernelFeature, _ type: bpf_map_type, _ typeName: String,
-                          keySize: UInt32, valueSize: UInt32, entries: UInt32) -> FeatureResult {
+    private func mapProbe(
+        _ feature: KernelFeature, _ type: bpf_map_type, _ typeName: String,
+        keySize: UInt32, valueSize: UInt32, entries: UInt32
+    ) -> FeatureResult {
         let evidence = "created a \(typeName) map"
         let fd = bpf_map_create(type, "bpfsh_probe", keySize, valueSize, entries, nil)
         if fd < 0 {
@@ -297,7 +331,8 @@ struct FeatureProber {
             if (failure.code == EPERM || failure.code == EACCES) && !privileges.canUseBPF {
                 return result(feature, .unknown(reason: "needs CAP_BPF or root to find out (\(failure))"), evidence)
             }
-            return result(feature, .unsupported(reason: "the kernel refused a \(typeName) map with \(failure)"), evidence)
+            return result(
+                feature, .unsupported(reason: "the kernel refused a \(typeName) map with \(failure)"), evidence)
         }
         close(fd)
         return result(feature, .works, evidence)
@@ -319,9 +354,11 @@ struct FeatureProber {
 
     private func perfRefusal(_ what: String, _ failure: OSErrno) -> FeatureStatus {
         if (failure.code == EPERM || failure.code == EACCES) && !privileges.canUsePerf {
-            let paranoid = (try? SystemFile.readText("/proc/sys/kernel/perf_event_paranoid").get())?
+            let paranoid =
+                (try? SystemFile.readText("/proc/sys/kernel/perf_event_paranoid").get())?
                 .split(separator: "\n").first.map(String.init) ?? "?"
-            return .unknown(reason: "opening \(what) needs CAP_PERFMON or root (perf_event_paranoid=\(paranoid); \(failure))")
+            return .unknown(
+                reason: "opening \(what) needs CAP_PERFMON or root (perf_event_paranoid=\(paranoid); \(failure))")
         }
         return .unsupported(reason: "perf_event_open of \(what) failed with \(failure)")
     }

@@ -15,8 +15,10 @@ public struct KernelFeatures: Sendable, Hashable {
     }
 
     /// Probes every feature (or the given ones) on the running kernel.
-    public static func probe(catalogue: ProbeCatalogue = ProbeCatalogue(),
-                             features: [KernelFeature] = KernelFeature.allCases) -> KernelFeatures {
+    public static func probe(
+        catalogue: ProbeCatalogue = ProbeCatalogue(),
+        features: [KernelFeature] = KernelFeature.allCases
+    ) -> KernelFeatures {
         let clock = ContinuousClock()
         let start = clock.now
         let prober = FeatureProber(catalogue: catalogue)
@@ -61,7 +63,8 @@ public struct KernelFeatures: Sendable, Hashable {
                 lines.append("    unknown: \(reason)")
             }
         }
-        let milliseconds = Double(probeDuration.components.attoseconds) / 1e15 + Double(probeDuration.components.seconds) * 1e3
+        let milliseconds =
+            Double(probeDuration.components.attoseconds) / 1e15 + Double(probeDuration.components.seconds) * 1e3
         lines.append("probed in \(Self.formatMilliseconds(milliseconds))")
         return lines.joined(separator: "\n")
     }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The effective capabilities of this process, read from /proc/self/status, and what bpfsh
@@ -107,6 +107,8 @@ public struct Privileges: Sendable, Hashable {
     public func explainDenied(_ operation: String) -> String? {
         let missing = missingForTracing
         guard !missing.isEmpty else { return nil }
-        return "\(operation) needs \(missing.map(\.description).joined(separator: " and ")), which this process lacks (run as root, or grant them)"
+        return
+            "\(operation) needs \(missing.map(\.description).joined(separator: " and ")), "
+            + "which this process lacks (run as root, or grant them)"
     }
 }

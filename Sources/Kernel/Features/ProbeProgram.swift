@@ -1,6 +1,7 @@
 import CBPF
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Loads the smallest valid BPF program (`r0 = 0; exit`) as a given type, to ask the kernel
@@ -14,15 +15,18 @@ enum ProbeProgram {
     static let returnZero: [UInt64] = [0x0000_0000_0000_00b7, 0x0000_0000_0000_0095]
 
     /// The loaded program's fd, or the errno of the refusal. The caller closes the fd.
-    static func load(_ type: bpf_prog_type, expectedAttachType: bpf_attach_type? = nil,
-                     attachBTFID: UInt32 = 0) -> Result<Int32, OSErrno> {
+    static func load(
+        _ type: bpf_prog_type, expectedAttachType: bpf_attach_type? = nil,
+        attachBTFID: UInt32 = 0
+    ) -> Result<Int32, OSErrno> {
         var options = bpf_prog_load_opts()
         options.sz = MemoryLayout<bpf_prog_load_opts>.size
         if let expectedAttachType { options.expected_attach_type = expectedAttachType }
         options.attach_btf_id = attachBTFID
         let fd = returnZero.withUnsafeBytes { raw in
-            bpf_prog_load(type, "bpfsh_probe", "GPL",
-                          raw.baseAddress!.assumingMemoryBound(to: bpf_insn.self), 2, &options)
+            bpf_prog_load(
+                type, "bpfsh_probe", "GPL",
+                raw.baseAddress!.assumingMemoryBound(to: bpf_insn.self), 2, &options)
         }
         // libbpf 1.x returns -errno (and sets errno).
         if fd < 0 { return .failure(OSErrno(-fd)) }

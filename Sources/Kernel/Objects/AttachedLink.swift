@@ -41,7 +41,8 @@ public enum Attacher {
         return try linkPerfEvents([fd], program: program, attachPoint: name)
     }
 
-    public static func rawTracepoint(_ program: LoadedProgram, name: String, displayName: String) throws -> AttachedLink {
+    public static func rawTracepoint(_ program: LoadedProgram, name: String, displayName: String) throws -> AttachedLink
+    {
         let fd = bpf_raw_tracepoint_open(name, program.fd)
         guard fd >= 0 else {
             throw KernelError.attachFailed(attachPoint: displayName, reason: String(cString: strerror(libbpfErrno(fd))))
@@ -55,7 +56,9 @@ public enum Attacher {
         guard fd >= 0 else {
             let code = libbpfErrno(fd)
             if code == EPERM || code == ENOTSUP || code == 524 {
-                throw KernelError.notSupported(feature: "BPF trampolines (fentry/fexit)", reason: "the kernel refused to attach (\(String(cString: strerror(code))))")
+                throw KernelError.notSupported(
+                    feature: "BPF trampolines (fentry/fexit)",
+                    reason: "the kernel refused to attach (\(String(cString: strerror(code))))")
             }
             throw KernelError.attachFailed(attachPoint: displayName, reason: String(cString: strerror(code)))
         }
@@ -63,8 +66,10 @@ public enum Attacher {
     }
 
     /// A software or hardware perf event on every CPU (profile, interval, software, hardware).
-    public static func perfEvent(_ program: LoadedProgram, type: UInt32, config: UInt64, period: UInt64 = 0, frequency: UInt64 = 0,
-                                 cpus: [Int32], attachPoint: String) throws -> AttachedLink {
+    public static func perfEvent(
+        _ program: LoadedProgram, type: UInt32, config: UInt64, period: UInt64 = 0, frequency: UInt64 = 0,
+        cpus: [Int32], attachPoint: String
+    ) throws -> AttachedLink {
         var fds: [Int32] = []
         do {
             for cpu in cpus {
@@ -89,17 +94,26 @@ public enum Attacher {
 
     /// A uprobe or kprobe through its dynamic PMU (`/sys/bus/event_source/devices/NAME/type`).
     /// `target` is the binary path (uprobe) or the function name (kprobe).
-    public static func dynamicProbe(_ program: LoadedProgram, pmu: String, target: String, offset: UInt64, isReturn: Bool,
-                                    pid: Int32 = -1, attachPoint: String) throws -> AttachedLink {
+    public static func dynamicProbe(
+        _ program: LoadedProgram, pmu: String, target: String, offset: UInt64, isReturn: Bool,
+        pid: Int32 = -1, attachPoint: String
+    ) throws -> AttachedLink {
         guard let typeText = try? String(contentsOfFile: "/sys/bus/event_source/devices/\(pmu)/type", encoding: .utf8),
-              let type = UInt32(typeText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw KernelError.notSupported(feature: pmu == "kprobe" ? "kprobes" : "uprobes",
-                                           reason: "/sys/bus/event_source/devices/\(pmu) is missing (the kernel was built without CONFIG_\(pmu.uppercased())S)")
+            let type = UInt32(typeText.trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
+            throw KernelError.notSupported(
+                feature: pmu == "kprobe" ? "kprobes" : "uprobes",
+                reason:
+                    "/sys/bus/event_source/devices/\(pmu) is missing "
+                    + "(the kernel was built without CONFIG_\(pmu.uppercased())S)"
+            )
         }
         var retprobeBit: UInt64 = 0
         if isReturn,
-           let format = try? String(contentsOfFile: "/sys/bus/event_source/devices/\(pmu)/format/retprobe", encoding: .utf8),
-           let bit = UInt64(format.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+            let format = try? String(
+                contentsOfFile: "/sys/bus/event_source/devices/\(pmu)/format/retprobe", encoding: .utf8),
+            let bit = UInt64(format.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+        {
             retprobeBit = 1 << bit
         }
         return try target.withCString { targetPointer in
@@ -114,24 +128,33 @@ public enum Attacher {
         }
     }
 
-    private static func openPerfEvent(_ attr: inout perf_event_attr, pid: Int32, cpu: Int32, attachPoint: String) throws -> Int32 {
+    private static func openPerfEvent(
+        _ attr: inout perf_event_attr, pid: Int32, cpu: Int32, attachPoint: String
+    ) throws -> Int32 {
         let fd = cbpf_perf_event_open(&attr, pid, cpu, -1, UInt(PERF_FLAG_FD_CLOEXEC))
         guard fd >= 0 else {
             let code = errno
-            if code == EACCES || code == EPERM, let reason = Privileges.current().explainDenied("opening perf events for \(attachPoint)") {
+            if code == EACCES || code == EPERM,
+                let reason = Privileges.current().explainDenied("opening perf events for \(attachPoint)")
+            {
                 throw KernelError.permission(reason)
             }
             if code == ENOENT || code == EOPNOTSUPP || code == ENODEV {
-                throw KernelError.attachFailed(attachPoint: attachPoint, reason: "the kernel has no such event (\(String(cString: strerror(code))))")
+                throw KernelError.attachFailed(
+                    attachPoint: attachPoint,
+                    reason: "the kernel has no such event (\(String(cString: strerror(code))))")
             }
-            throw KernelError.attachFailed(attachPoint: attachPoint, reason: "perf_event_open: \(String(cString: strerror(code)))")
+            throw KernelError.attachFailed(
+                attachPoint: attachPoint, reason: "perf_event_open: \(String(cString: strerror(code)))")
         }
         return fd
     }
 
     /// Links the program to each perf event with a BPF link, falling back to the ioctl on
     /// kernels without perf-event links.
-    private static func linkPerfEvents(_ perfFDs: [Int32], program: LoadedProgram, attachPoint: String) throws -> AttachedLink {
+    private static func linkPerfEvents(
+        _ perfFDs: [Int32], program: LoadedProgram, attachPoint: String
+    ) throws -> AttachedLink {
         var fds = perfFDs
         for perfFD in perfFDs {
             var options = bpf_link_create_opts()

@@ -15,12 +15,14 @@ public final class EventRing {
     public init(map: LoadedMap, handler: @escaping Handler) throws {
         box = HandlerBox(handler)
         let context = Unmanaged.passUnretained(box).toOpaque()
-        ring = ring_buffer__new(map.fd, { context, data, size in
-            guard let context, let data else { return 0 }
-            let box = Unmanaged<HandlerBox>.fromOpaque(context).takeUnretainedValue()
-            box.handler(UnsafeRawBufferPointer(start: data, count: Int(size)))
-            return 0
-        }, context, nil)
+        ring = ring_buffer__new(
+            map.fd,
+            { context, data, size in
+                guard let context, let data else { return 0 }
+                let box = Unmanaged<HandlerBox>.fromOpaque(context).takeUnretainedValue()
+                box.handler(UnsafeRawBufferPointer(start: data, count: Int(size)))
+                return 0
+            }, context, nil)
         if ring == nil { throw KernelError.from("opening the ring buffer", errno: errno) }
     }
 

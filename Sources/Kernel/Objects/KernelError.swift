@@ -28,8 +28,11 @@ public enum KernelError: Error, CustomStringConvertible, Sendable {
     /// Classifies a failed call's errno, turning EPERM into a permission error.
     static func from(_ operation: String, errno code: Int32) -> KernelError {
         if code == EPERM || code == EACCES {
-            return .permission(Privileges.current().explainDenied(operation)
-                ?? "\(operation): the kernel refused (\(String(cString: strerror(code)))) although CAP_BPF and CAP_PERFMON are held; check kernel.unprivileged_bpf_disabled, lockdown and LSM policy")
+            return .permission(
+                Privileges.current().explainDenied(operation)
+                    ?? ("\(operation): the kernel refused (\(String(cString: strerror(code)))) although CAP_BPF and "
+                        + "CAP_PERFMON are held; check kernel.unprivileged_bpf_disabled, lockdown and LSM policy")
+            )
         }
         return .system(operation: operation, errno: code)
     }

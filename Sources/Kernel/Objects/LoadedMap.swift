@@ -18,7 +18,8 @@ public final class LoadedMap: @unchecked Sendable {
         var options = bpf_map_create_opts()
         options.sz = MemoryLayout<bpf_map_create_opts>.size
         let kernelName = String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" }.prefix(15))
-        let fd = bpf_map_create(bpf_map_type(type), kernelName, UInt32(keySize), UInt32(valueSize), UInt32(maxEntries), &options)
+        let fd = bpf_map_create(
+            bpf_map_type(type), kernelName, UInt32(keySize), UInt32(valueSize), UInt32(maxEntries), &options)
         guard fd >= 0 else { throw KernelError.from("creating map \(name)", errno: libbpfErrno(fd)) }
         self.fd = fd
         self.name = name
@@ -32,7 +33,10 @@ public final class LoadedMap: @unchecked Sendable {
     deinit { close() }
 
     public func close() {
-        if !closed { Glibc.close(fd); closed = true }
+        if !closed {
+            Glibc.close(fd)
+            closed = true
+        }
     }
 
     public var isPerCPU: Bool {
@@ -44,7 +48,9 @@ public final class LoadedMap: @unchecked Sendable {
     /// The value for `key` (one element per CPU for per-CPU maps), nil if absent.
     public func lookup(_ key: [UInt8]) -> [[UInt8]]? {
         var value = [UInt8](repeating: 0, count: max(1, valueBufferSize))
-        let result = key.withUnsafeBytes { k in value.withUnsafeMutableBytes { v in bpf_map_lookup_elem(fd, k.baseAddress, v.baseAddress) } }
+        let result = key.withUnsafeBytes { k in
+            value.withUnsafeMutableBytes { v in bpf_map_lookup_elem(fd, k.baseAddress, v.baseAddress) }
+        }
         guard result == 0 else { return nil }
         return split(value)
     }
@@ -63,7 +69,9 @@ public final class LoadedMap: @unchecked Sendable {
         while result.count < limit {
             let status: Int32
             if let previous {
-                status = previous.withUnsafeBytes { p in next.withUnsafeMutableBytes { n in bpf_map_get_next_key(fd, p.baseAddress, n.baseAddress) } }
+                status = previous.withUnsafeBytes { p in
+                    next.withUnsafeMutableBytes { n in bpf_map_get_next_key(fd, p.baseAddress, n.baseAddress) }
+                }
             } else {
                 status = next.withUnsafeMutableBytes { n in bpf_map_get_next_key(fd, nil, n.baseAddress) }
             }
@@ -86,8 +94,15 @@ public final class LoadedMap: @unchecked Sendable {
 
     public func update(_ key: [UInt8], _ value: [UInt8]) throws {
         var full = value
-        if isPerCPU { full = Array((0..<possibleCPUs).map { _ in value + [UInt8](repeating: 0, count: (valueSize + 7) / 8 * 8 - value.count) }.joined()) }
-        let result = key.withUnsafeBytes { k in full.withUnsafeBytes { v in bpf_map_update_elem(fd, k.baseAddress, v.baseAddress, 0) } }
+        if isPerCPU {
+            full = Array(
+                (0..<possibleCPUs).map { _ in
+                    value + [UInt8](repeating: 0, count: (valueSize + 7) / 8 * 8 - value.count)
+                }.joined())
+        }
+        let result = key.withUnsafeBytes { k in
+            full.withUnsafeBytes { v in bpf_map_update_elem(fd, k.baseAddress, v.baseAddress, 0) }
+        }
         if result != 0 { throw KernelError.from("updating map \(name)", errno: libbpfErrno(result)) }
     }
 

@@ -36,8 +36,9 @@ public final class LoadedProgram: @unchecked Sendable {
                     opts.log_level = 1
                 }
                 return instructions.withUnsafeBytes { raw in
-                    bpf_prog_load(bpf_prog_type(type), String(name.prefix(15)), "GPL",
-                                  raw.baseAddress!.assumingMemoryBound(to: bpf_insn.self), instructions.count, &opts)
+                    bpf_prog_load(
+                        bpf_prog_type(type), String(name.prefix(15)), "GPL",
+                        raw.baseAddress!.assumingMemoryBound(to: bpf_insn.self), instructions.count, &opts)
                 }
             }
             if result >= 0 {
@@ -57,7 +58,8 @@ public final class LoadedProgram: @unchecked Sendable {
         }
         guard fd >= 0 else {
             let text = log ?? ""
-            throw KernelError.verifierRejected(program: name, log: text, instruction: LoadedProgram.failingInstruction(in: text))
+            throw KernelError.verifierRejected(
+                program: name, log: text, instruction: LoadedProgram.failingInstruction(in: text))
         }
         self.fd = fd
         self.name = name
@@ -67,7 +69,10 @@ public final class LoadedProgram: @unchecked Sendable {
     deinit { close() }
 
     public func close() {
-        if !closed { Glibc.close(fd); closed = true }
+        if !closed {
+            Glibc.close(fd)
+            closed = true
+        }
     }
 
     /// The verifier prints each instruction as `N: (op) ...`; the last one printed before the

@@ -23,7 +23,8 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
         let text = source.line(line)
         out += text + "\n"
         let endLocation = source.location(of: range.end)
-        let width = endLocation.line == line ? max(1, endLocation.column - column) : max(1, text.utf8.count - column + 1)
+        let width =
+            endLocation.line == line ? max(1, endLocation.column - column) : max(1, text.utf8.count - column + 1)
         // Tabs in the source line keep their width so the caret stays aligned.
         var pad = ""
         for (index, byte) in text.utf8.enumerated() where index < column - 1 {

@@ -63,44 +63,61 @@ public enum AttachPointParser {
         var fields = splitFields(text)
         let providerName = fields.removeFirst()
         guard let kind = ProviderKind(rawValue: providerName) ?? ProviderKind.aliases[providerName],
-              kind != .begin, kind != .end else {
+            kind != .begin, kind != .end
+        else {
             let known = ProviderKind.allCases.map(\.rawValue).joined(separator: ", ")
             throw Diagnostic("unknown probe type '\(providerName)'", at: syntax.range, notes: ["probe types: \(known)"])
         }
         func fail(_ message: String) -> Diagnostic { Diagnostic(message, at: syntax.range) }
         switch kind {
         case .interval, .profile:
-            guard fields.count == 2, ["hz", "s", "ms", "us", "ns"].contains(fields[0]), let n = UInt64(fields[1]), n > 0 else {
-                throw fail("\(kind.rawValue) probes are written \(kind.rawValue):UNIT:N with UNIT one of hz, s, ms, us (e.g. \(kind.rawValue):\(kind == .profile ? "hz:99" : "s:1"))")
+            guard fields.count == 2, ["hz", "s", "ms", "us", "ns"].contains(fields[0]), let n = UInt64(fields[1]), n > 0
+            else {
+                throw fail(
+                    "\(kind.rawValue) probes are written \(kind.rawValue):UNIT:N with UNIT one of hz, s, ms, us "
+                        + "(e.g. \(kind.rawValue):\(kind == .profile ? "hz:99" : "s:1"))"
+                )
             }
             if kind == .interval && fields[0] == "ns" { throw fail("interval:ns is not supported: use us or longer") }
             if ProbeTarget(kind: kind, parts: fields).rate == nil {
-                throw fail("\(kind.rawValue) period \(fields[1])\(fields[0]) is too long: it must fit in 64-bit nanoseconds")
+                throw fail(
+                    "\(kind.rawValue) period \(fields[1])\(fields[0]) is too long: it must fit in 64-bit nanoseconds")
             }
         case .tracepoint:
             guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty else {
-                throw fail("tracepoint probes are written tracepoint:CATEGORY:EVENT (e.g. tracepoint:sched:sched_switch)")
+                throw fail(
+                    "tracepoint probes are written tracepoint:CATEGORY:EVENT (e.g. tracepoint:sched:sched_switch)")
             }
         case .rawtracepoint, .tpBTF:
             // `rawtracepoint:module:event` is accepted; the module part is informational.
             guard fields.count == 1 || fields.count == 2, !(fields.last ?? "").isEmpty else {
-                throw fail("\(kind.rawValue) probes are written \(kind.rawValue):EVENT (e.g. \(kind.rawValue):sched_switch)")
+                throw fail(
+                    "\(kind.rawValue) probes are written \(kind.rawValue):EVENT (e.g. \(kind.rawValue):sched_switch)")
             }
             fields = [fields.last!]
         case .software, .hardware:
             guard fields.count == 1 || fields.count == 2, !fields[0].isEmpty else {
-                throw fail("\(kind.rawValue) probes are written \(kind.rawValue):EVENT[:COUNT] (e.g. software:page-faults:100)")
+                throw fail(
+                    "\(kind.rawValue) probes are written \(kind.rawValue):EVENT[:COUNT] (e.g. software:page-faults:100)"
+                )
             }
-            if fields.count == 2, UInt64(fields[1]) == nil, !fields[1].isEmpty { throw fail("the sample count '\(fields[1])' is not a number") }
+            if fields.count == 2, UInt64(fields[1]) == nil, !fields[1].isEmpty {
+                throw fail("the sample count '\(fields[1])' is not a number")
+            }
             if fields.count == 2 && fields[1].isEmpty { fields.removeLast() }
         case .uprobe, .uretprobe, .usdt:
-            guard fields.count == 2 || (kind == .usdt && fields.count == 3), !fields[0].isEmpty, !fields.last!.isEmpty else {
-                throw fail("\(kind.rawValue) probes are written \(kind.rawValue):BINARY:FUNCTION (e.g. \(kind.rawValue):/bin/bash:readline or \(kind.rawValue):libc:malloc)")
+            guard fields.count == 2 || (kind == .usdt && fields.count == 3), !fields[0].isEmpty, !fields.last!.isEmpty
+            else {
+                throw fail(
+                    "\(kind.rawValue) probes are written \(kind.rawValue):BINARY:FUNCTION "
+                        + "(e.g. \(kind.rawValue):/bin/bash:readline or \(kind.rawValue):libc:malloc)"
+                )
             }
         case .kprobe, .kretprobe, .fentry, .fexit:
             // `kprobe:module:function` is the newer spelling; the module is kept as a prefix.
             guard fields.count == 1 || fields.count == 2, !(fields.last ?? "").isEmpty else {
-                throw fail("\(kind.rawValue) probes are written \(kind.rawValue):FUNCTION (e.g. \(kind.rawValue):vfs_read)")
+                throw fail(
+                    "\(kind.rawValue) probes are written \(kind.rawValue):FUNCTION (e.g. \(kind.rawValue):vfs_read)")
             }
         case .begin, .end: break
         }

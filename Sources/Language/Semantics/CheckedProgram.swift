@@ -15,7 +15,10 @@ public struct CheckedProgram: Sendable {
     /// The id of `formats[0]`: a session numbers format calls across all its probes.
     public var formatIDBase: Int = 0
 
-    public init(units: [ProbeUnit], maps: [MapInfo], formats: [FormatCall], source: SourceFile, formatIDBase: Int, usedMaps: [String]) {
+    public init(
+        units: [ProbeUnit], maps: [MapInfo], formats: [FormatCall], source: SourceFile, formatIDBase: Int,
+        usedMaps: [String]
+    ) {
         self.units = units
         self.maps = maps
         self.formats = formats

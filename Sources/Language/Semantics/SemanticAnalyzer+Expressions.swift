@@ -59,7 +59,10 @@ extension SemanticAnalyzer {
                 if !t.isInteger { error("cannot dereference \(t)", expr.range) }
                 return .u64
             }
-            if op == "&" { error("taking an address is not supported", expr.range); return .u64 }
+            if op == "&" {
+                error("taking an address is not supported", expr.range)
+                return .u64
+            }
             if !t.isInteger { error("'\(op)' needs an integer, found \(t)", operand.range) }
             return op == "!" ? .u64 : (op == "-" ? .s64 : t)
         case .binary(let op, let lhs, let rhs):
@@ -81,7 +84,9 @@ extension SemanticAnalyzer {
             let c = infer(condition)
             if !c.isInteger { error("a condition must be an integer, not \(c)", condition.range) }
             let a = infer(then), b = infer(otherwise)
-            if !a.isCompatible(with: b) { error("the branches of '?:' have different types: \(a) and \(b)", expr.range) }
+            if !a.isCompatible(with: b) {
+                error("the branches of '?:' have different types: \(a) and \(b)", expr.range)
+            }
             return a.widened(with: b)
         case .field(let base, let name, _):
             let baseType = infer(base)
@@ -119,7 +124,10 @@ extension SemanticAnalyzer {
         case .postIncrement(_, let target), .preIncrement(_, let target):
             switch target.kind {
             case .variable(let name):
-                if variables[name] == nil { error("$\(name) is used before it is assigned", target.range); return .s64 }
+                if variables[name] == nil {
+                    error("$\(name) is used before it is assigned", target.range)
+                    return .s64
+                }
                 let t = infer(target)
                 if !t.isInteger { error("'++'/'--' need an integer, found \(t)", target.range) }
                 return t
@@ -152,8 +160,11 @@ extension SemanticAnalyzer {
             } else {
                 let known = Array(Builtins.variables.keys) + Array(Builtins.perProbeStrings)
                 let close = Suggestions.closest(to: name, in: known)
-                error("unknown identifier '\(name)'", expr.range,
-                      notes: close.isEmpty ? ["builtins: " + known.sorted().joined(separator: ", ")] : ["did you mean " + close.joined(separator: ", ") + "?"])
+                error(
+                    "unknown identifier '\(name)'", expr.range,
+                    notes: close.isEmpty
+                        ? ["builtins: " + known.sorted().joined(separator: ", ")]
+                        : ["did you mean " + close.joined(separator: ", ") + "?"])
             }
             return .s64
         }
@@ -168,17 +179,22 @@ extension SemanticAnalyzer {
             case .registers: break
             case .argumentArray:
                 if index >= context.fields.count && !context.fields.isEmpty {
-                    error("\(target.name) has \(context.fields.count) arguments; \(name) is not one of them", expr.range)
+                    error(
+                        "\(target.name) has \(context.fields.count) arguments; \(name) is not one of them", expr.range)
                 }
             default:
-                error("\(name) is only available in kprobe, uprobe and raw tracepoint probes; tracepoints use args.FIELD", expr.range)
+                error(
+                    "\(name) is only available in kprobe, uprobe and raw tracepoint probes; tracepoints use args.FIELD",
+                    expr.range)
             }
         case "retval":
             if !(target.kind == .kretprobe || target.kind == .uretprobe || target.kind == .fexit) {
                 error("retval is only available in kretprobe, uretprobe and fexit probes", expr.range)
             }
         case "kstack", "ustack":
-            if context.layout == .none { error("\(name) is not meaningful in \(target.kind.rawValue) probes", expr.range) }
+            if context.layout == .none {
+                error("\(name) is not meaningful in \(target.kind.rawValue) probes", expr.range)
+            }
         default: break
         }
         return t
@@ -218,7 +234,9 @@ extension SemanticAnalyzer {
     private mutating func contextFieldType(_ name: String, _ expr: Expr) -> SType {
         guard let field = context.fields.first(where: { $0.name == name }) else {
             let known = context.fields.map(\.name).joined(separator: ", ")
-            error("\(target.name) has no argument '\(name)'", expr.range, notes: known.isEmpty ? [] : ["its arguments: \(known)"])
+            error(
+                "\(target.name) has no argument '\(name)'", expr.range,
+                notes: known.isEmpty ? [] : ["its arguments: \(known)"])
             return .s64
         }
         return fieldType(field)
@@ -227,7 +245,9 @@ extension SemanticAnalyzer {
     private mutating func callType(_ name: String, _ args: [Expr], _ expr: Expr) -> SType {
         func arity(_ range: ClosedRange<Int>) -> Bool {
             if !range.contains(args.count) {
-                let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
+                let expected =
+                    range.lowerBound == range.upperBound
+                    ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
                 error("\(name)() takes \(expected) argument(s), \(args.count) given", expr.range)
                 return false
             }
@@ -235,7 +255,9 @@ extension SemanticAnalyzer {
         }
         func integerArgument(_ index: Int) {
             let t = infer(args[index])
-            if !t.isInteger { error("argument \(index + 1) of \(name)() must be an integer, not \(t)", args[index].range) }
+            if !t.isInteger {
+                error("argument \(index + 1) of \(name)() must be an integer, not \(t)", args[index].range)
+            }
         }
         func literalInteger(_ index: Int) -> Int64? {
             switch args[index].kind {
@@ -257,12 +279,16 @@ extension SemanticAnalyzer {
         case "sum", "avg", "min", "max", "stats", "hist":
             guard arity(1...1) else { return .aggregation(.count) }
             integerArgument(0)
-            let agg: Aggregation = ["sum": .sum, "avg": .avg, "min": .min, "max": .max, "stats": .stats, "hist": .hist][name]!
+            let agg: Aggregation = [
+                "sum": .sum, "avg": .avg, "min": .min, "max": .max, "stats": .stats, "hist": .hist,
+            ][name]!
             return .aggregation(agg)
         case "lhist":
             guard arity(4...4) else { return .aggregation(.count) }
             integerArgument(0)
-            guard let low = literalInteger(1), let high = literalInteger(2), let step = literalInteger(3) else { return .aggregation(.count) }
+            guard let low = literalInteger(1), let high = literalInteger(2), let step = literalInteger(3) else {
+                return .aggregation(.count)
+            }
             if step <= 0 || high <= low {
                 error("lhist() needs min < max and a positive step", expr.range)
                 return .aggregation(.lhist(min: 0, max: 1, step: 1))
@@ -285,7 +311,9 @@ extension SemanticAnalyzer {
             for (a, t) in zip(args.dropFirst(), types) where !isStorable(t) {
                 error("\(t) cannot be formatted", a.range)
             }
-            recordFormat(FormatCall.Kind(rawValue: name)!, format: format, types: Array(types), args: Array(args.dropFirst()), expr)
+            recordFormat(
+                FormatCall.Kind(rawValue: name)!, format: format, types: Array(types), args: Array(args.dropFirst()),
+                expr)
             return .void
         case "time":
             guard arity(0...1) else { return .void }
@@ -379,11 +407,19 @@ extension SemanticAnalyzer {
                 keyTypes = [infer(args[1])]
                 if case .tuple(let parts) = keyTypes[0] { keyTypes = parts }
             }
-            guard let info = maps[mapName] else { error("@\(mapName) is deleted from but never assigned", args[0].range); return .void }
-            if case .aggregation(let a, _) = info.value, a.addsBucketKey {
-                error("delete() of one key of a \(a)() map is not supported: its buckets are separate entries; use clear(@\(mapName))", args[0].range)
+            guard let info = maps[mapName] else {
+                error("@\(mapName) is deleted from but never assigned", args[0].range)
+                return .void
             }
-            if info.keys.count != keyTypes.count { error("@\(mapName) has \(info.keys.count) key part(s), \(keyTypes.count) given", args[0].range) }
+            if case .aggregation(let a, _) = info.value, a.addsBucketKey {
+                error(
+                    "delete() of one key of a \(a)() map is not supported: its buckets are separate entries; "
+                        + "use clear(@\(mapName))",
+                    args[0].range)
+            }
+            if info.keys.count != keyTypes.count {
+                error("@\(mapName) has \(info.keys.count) key part(s), \(keyTypes.count) given", args[0].range)
+            }
             return .void
         case "clear", "zero":
             guard arity(1...1), case .map(let mapName, let keys) = args[0].kind, keys.isEmpty else {
@@ -398,16 +434,25 @@ extension SemanticAnalyzer {
             integerArgument(0)
             var separator = " "
             if args.count == 2 {
-                guard case .string(let s) = args[1].kind else { error("join() separator must be a string literal", args[1].range); return .void }
+                guard case .string(let s) = args[1].kind else {
+                    error("join() separator must be a string literal", args[1].range)
+                    return .void
+                }
                 separator = s
             }
-            recordFormat(.print, format: "join:" + separator, types: [.tuple(Array(repeating: .string(size: Builtins.defaultStringSize), count: Builtins.joinArguments))], args: [args[0]], expr)
+            recordFormat(
+                .print, format: "join:" + separator,
+                types: [
+                    .tuple(Array(repeating: .string(size: Builtins.defaultStringSize), count: Builtins.joinArguments))
+                ], args: [args[0]], expr)
             return .void
         case "kstack", "ustack":
             guard arity(0...2) else { return .kstack(limit: 127) }
             var limit = 127
             for index in args.indices {
-                if case .builtin(let mode) = args[index].kind, mode == "bpftrace" || mode == "perf" || mode == "raw" { continue }
+                if case .builtin(let mode) = args[index].kind, mode == "bpftrace" || mode == "perf" || mode == "raw" {
+                    continue
+                }
                 if let n = literalInteger(index) {
                     if n < 1 || n > 127 { error("the stack limit must be between 1 and 127", args[index].range) }
                     limit = Int(max(1, min(127, n)))
@@ -415,7 +460,8 @@ extension SemanticAnalyzer {
             }
             return name == "kstack" ? .kstack(limit: limit) : .ustack(limit: limit)
         case "reg":
-            guard arity(1...1), case .string(let register) = args[0].kind, Builtins.registerOffsets[register] != nil else {
+            guard arity(1...1), case .string(let register) = args[0].kind, Builtins.registerOffsets[register] != nil
+            else {
                 error("reg() takes a register name such as \"ip\" or \"sp\"", expr.range)
                 return .u64
             }
@@ -425,16 +471,24 @@ extension SemanticAnalyzer {
             return .u64
         case "signal":
             guard arity(1...1) else { return .void }
-            if !options.allowUnsafe { error("signal() kills or stops processes: allow it explicitly with --unsafe", expr.range) }
+            if !options.allowUnsafe {
+                error("signal() kills or stops processes: allow it explicitly with --unsafe", expr.range)
+            }
             switch args[0].kind {
             case .string(let name):
-                guard let number = Builtins.signalNumbers[name.uppercased().hasPrefix("SIG") ? String(name.uppercased().dropFirst(3)) : name.uppercased()] else {
+                guard
+                    let number = Builtins.signalNumbers[
+                        name.uppercased().hasPrefix("SIG") ? String(name.uppercased().dropFirst(3)) : name.uppercased()]
+                else {
                     error("unknown signal '\(name)'", args[0].range)
                     return .void
                 }
                 constants[expr.id] = UInt64(number)
             case .integer(let n):
-                guard n >= 1, n <= 64 else { error("signal numbers are 1 to 64", args[0].range); return .void }
+                guard n >= 1, n <= 64 else {
+                    error("signal numbers are 1 to 64", args[0].range)
+                    return .void
+                }
                 constants[expr.id] = n
             default:
                 error("signal() takes a signal name such as \"KILL\" or a number", args[0].range)
@@ -449,20 +503,28 @@ extension SemanticAnalyzer {
             return .u64
         default:
             let close = Suggestions.closest(to: name, in: Builtins.functions)
-            error("unknown function \(name)()", expr.range,
-                  notes: close.isEmpty ? ["functions: " + Builtins.functions.joined(separator: ", ")] : ["did you mean " + close.map { $0 + "()" }.joined(separator: ", ") + "?"])
+            error(
+                "unknown function \(name)()", expr.range,
+                notes: close.isEmpty
+                    ? ["functions: " + Builtins.functions.joined(separator: ", ")]
+                    : ["did you mean " + close.map { $0 + "()" }.joined(separator: ", ") + "?"])
             for a in args { _ = infer(a) }
             return .s64
         }
     }
 
-    private mutating func recordFormat(_ kind: FormatCall.Kind, format: String, types: [SType], args: [Expr], _ expr: Expr) {
+    private mutating func recordFormat(
+        _ kind: FormatCall.Kind, format: String, types: [SType], args: [Expr], _ expr: Expr
+    ) {
         if let id = formatIDs[expr.id] {
             formats[id - options.formatIDBase].argumentTypes = types
             return
         }
         let id = options.formatIDBase + formats.count
-        formats.append(FormatCall(id: id, kind: kind, format: format, argumentTypes: types, range: expr.range, argumentRanges: args.map(\.range)))
+        formats.append(
+            FormatCall(
+                id: id, kind: kind, format: format, argumentTypes: types, range: expr.range,
+                argumentRanges: args.map(\.range)))
         formatIDs[expr.id] = id
     }
 }

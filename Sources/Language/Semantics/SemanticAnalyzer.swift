@@ -15,7 +15,10 @@ public struct SemanticAnalyzer {
         /// The first format id this program may use; ids are unique across a session because
         /// all probes share one event ring.
         public var formatIDBase: Int
-        public init(positionalParameters: [String] = [], allowUnsafe: Bool = false, knownMaps: [MapInfo] = [], formatIDBase: Int = 0) {
+        public init(
+            positionalParameters: [String] = [], allowUnsafe: Bool = false, knownMaps: [MapInfo] = [],
+            formatIDBase: Int = 0
+        ) {
             self.positionalParameters = positionalParameters
             self.allowUnsafe = allowUnsafe
             self.knownMaps = knownMaps
@@ -47,8 +50,10 @@ public struct SemanticAnalyzer {
         self.options = options
     }
 
-    public static func check(_ program: Program, source: SourceFile, catalogue: ProbeCatalogue,
-                             options: Options = Options()) throws -> CheckedProgram {
+    public static func check(
+        _ program: Program, source: SourceFile, catalogue: ProbeCatalogue,
+        options: Options = Options()
+    ) throws -> CheckedProgram {
         var analyzer = SemanticAnalyzer(catalogue: catalogue, options: options)
         return try analyzer.run(program, source: source)
     }
@@ -98,20 +103,26 @@ public struct SemanticAnalyzer {
                 for _ in 0..<2 {
                     if let predicate = probe.predicate {
                         let t = infer(predicate)
-                        if !t.isInteger { error("a predicate must be an integer or a comparison, not \(t)", predicate.range) }
+                        if !t.isInteger {
+                            error("a predicate must be an integer or a comparison, not \(t)", predicate.range)
+                        }
                     }
                     checkBlock(probe.body)
                 }
-                units.append(ProbeUnit(probeIndex: item.probe, target: item.target, context: item.context,
-                                       predicate: probe.predicate, body: probe.body, exprTypes: exprTypes,
-                                       variables: variables, formatIDs: formatIDs, constants: constants, members: members, range: item.range))
+                units.append(
+                    ProbeUnit(
+                        probeIndex: item.probe, target: item.target, context: item.context,
+                        predicate: probe.predicate, body: probe.body, exprTypes: exprTypes,
+                        variables: variables, formatIDs: formatIDs, constants: constants, members: members,
+                        range: item.range))
             }
         }
         if !diagnostics.isEmpty {
             throw DiagnosticList(dedupe(diagnostics))
         }
-        return CheckedProgram(units: units, maps: mapOrder.compactMap { maps[$0] }, formats: formats, source: source,
-                              formatIDBase: options.formatIDBase, usedMaps: MapUsage.names(in: program.probes))
+        return CheckedProgram(
+            units: units, maps: mapOrder.compactMap { maps[$0] }, formats: formats, source: source,
+            formatIDBase: options.formatIDBase, usedMaps: MapUsage.names(in: program.probes))
     }
 
     private func dedupe(_ list: [Diagnostic]) -> [Diagnostic] {
@@ -153,7 +164,9 @@ public struct SemanticAnalyzer {
             }
         case .ifElse(let condition, let then, let otherwise):
             let t = infer(condition)
-            if !t.isInteger && reporting { error("an if condition must be an integer or a comparison, not \(t)", condition.range) }
+            if !t.isInteger && reporting {
+                error("an if condition must be an integer or a comparison, not \(t)", condition.range)
+            }
             checkBlock(then)
             if let otherwise { checkBlock(otherwise) }
         case .whileLoop(let condition, let body):
@@ -180,7 +193,9 @@ public struct SemanticAnalyzer {
         case .block(let body):
             checkBlock(body)
         case .breakLoop, .continueLoop:
-            if loopDepth == 0 { error("'break' and 'continue' are only allowed in a while or for loop", statement.range) }
+            if loopDepth == 0 {
+                error("'break' and 'continue' are only allowed in a while or for loop", statement.range)
+            }
         case .returnProbe:
             break
         }
@@ -226,9 +241,15 @@ public struct SemanticAnalyzer {
                 error("aggregations like \(valueType)() can only be assigned to maps", value.range)
                 return
             }
-            if valueType == .void { error("cannot assign a value-less expression to $\(name)", value.range); return }
+            if valueType == .void {
+                error("cannot assign a value-less expression to $\(name)", value.range)
+                return
+            }
             if op != "=" {
-                guard variables[name] != nil else { error("$\(name) is used before it is assigned", target.range); return }
+                guard variables[name] != nil else {
+                    error("$\(name) is used before it is assigned", target.range)
+                    return
+                }
                 if !valueType.isInteger { error("'\(op)' needs integers, found \(valueType)", value.range) }
             }
             declare(variable: name, type: valueType, range: value.range)
@@ -258,7 +279,8 @@ public struct SemanticAnalyzer {
             return
         }
         if info.keys.count != keys.count || !zip(info.keys, keys).allSatisfy({ $0.isCompatible(with: $1) }) {
-            let was = info.keys.isEmpty ? "no key" : "key (" + info.keys.map(\.description).joined(separator: ", ") + ")"
+            let was =
+                info.keys.isEmpty ? "no key" : "key (" + info.keys.map(\.description).joined(separator: ", ") + ")"
             let now = keys.isEmpty ? "no key" : "key (" + keys.map(\.description).joined(separator: ", ") + ")"
             error("@\(name) is used with \(now) here but with \(was) elsewhere", range)
             return
@@ -267,10 +289,16 @@ public struct SemanticAnalyzer {
         if !frozen { info.keys = zip(info.keys, keys).map { $0.widened(with: $1) } }
         switch (info.value, value) {
         case (.aggregation(let a, let s1), .aggregation(let b, let s2)):
-            if a != b { error("@\(name) is \(article(a)) \(a)() map; it cannot also hold \(b)()", range); return }
+            if a != b {
+                error("@\(name) is \(article(a)) \(a)() map; it cannot also hold \(b)()", range)
+                return
+            }
             info.value = .aggregation(a, signed: s1 || s2)
         case (.plain(let a), .plain(let b)):
-            if !a.isCompatible(with: b) { error("@\(name) holds \(a); it cannot also hold \(b)", range); return }
+            if !a.isCompatible(with: b) {
+                error("@\(name) holds \(a); it cannot also hold \(b)", range)
+                return
+            }
             if !frozen { info.value = .plain(a.widened(with: b)) }
         case (.aggregation(let a, _), .plain(let b)):
             error("@\(name) is \(article(a)) \(a)() map; it cannot also be assigned \(b)", range)

@@ -84,7 +84,8 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         switch (self, other) {
         case (.string(let a), .string(let b)): return .string(size: max(a, b))
         case (.int(let a, let sa), .int(let b, let sb)): return .int(bytes: max(a, b), signed: sa || sb)
-        case (.tuple(let a), .tuple(let b)) where a.count == b.count: return .tuple(zip(a, b).map { $0.widened(with: $1) })
+        case (.tuple(let a), .tuple(let b)) where a.count == b.count:
+            return .tuple(zip(a, b).map { $0.widened(with: $1) })
         default: return self
         }
     }

@@ -24,23 +24,23 @@ public struct AttachPointSyntax: Hashable, Sendable {
 public indirect enum ExprKind: Sendable {
     case integer(UInt64)
     case string(String)
-    case builtin(String)                 // pid, comm, nsecs, args, arg0, kstack ...
-    case variable(String)                // $x
-    case positional(Int)                 // $1
-    case positionalCount                 // $#
-    case map(name: String, keys: [Expr]) // @x, @x[k], @x[k1, k2]
+    case builtin(String)  // pid, comm, nsecs, args, arg0, kstack ...
+    case variable(String)  // $x
+    case positional(Int)  // $1
+    case positionalCount  // $#
+    case map(name: String, keys: [Expr])  // @x, @x[k], @x[k1, k2]
     case call(name: String, args: [Expr])
     case unary(op: String, operand: Expr)
     case binary(op: String, lhs: Expr, rhs: Expr)
     case ternary(condition: Expr, then: Expr, else: Expr)
-    case field(base: Expr, name: String, arrow: Bool) // args.x / args->x / $t.0
-    case index(base: Expr, index: Expr)    // $array[i], pointer[i]
+    case field(base: Expr, name: String, arrow: Bool)  // args.x / args->x / $t.0
+    case index(base: Expr, index: Expr)  // $array[i], pointer[i]
     case cast(type: TypeSyntax, operand: Expr)
     case tuple([Expr])
-    case postIncrement(op: String, target: Expr) // x++ / x--
+    case postIncrement(op: String, target: Expr)  // x++ / x--
     case preIncrement(op: String, target: Expr)  // ++x / --x
     case sizeof(TypeSyntax)
-    case block([Stmt], Expr)                     // { stmts; expr } block expression
+    case block([Stmt], Expr)  // { stmts; expr } block expression
 }
 
 public struct Expr: Sendable {
@@ -56,7 +56,7 @@ public struct Expr: Sendable {
 
 /// A C type name as written in a cast: `(uint32)x`, `(int8)`, `(struct task_struct *)p`.
 public struct TypeSyntax: Hashable, Sendable {
-    public var name: String      // "uint32", "int", "struct task_struct"
+    public var name: String  // "uint32", "int", "struct task_struct"
     public var pointerDepth: Int
     public var arrayLength: Int?
     public var range: SourceRange
@@ -70,8 +70,8 @@ public indirect enum StmtKind: Sendable {
     case ifElse(condition: Expr, then: [Stmt], else: [Stmt]?)
     case whileLoop(condition: Expr, body: [Stmt])
     case unroll(count: Expr, body: [Stmt])
-    case forMap(variable: String, map: Expr, body: [Stmt])           // for ($kv : @m)
-    case forRange(variable: String, from: Expr, to: Expr, body: [Stmt]) // for ($i : 0..10)
+    case forMap(variable: String, map: Expr, body: [Stmt])  // for ($kv : @m)
+    case forRange(variable: String, from: Expr, to: Expr, body: [Stmt])  // for ($i : 0..10)
     case block([Stmt])
     case breakLoop
     case continueLoop

@@ -25,7 +25,9 @@ public struct Lexer {
     /// which bpftrace hands to clang and we do not need.
     public mutating func skipTrivia() throws {
         while let byte = peekByte() {
-            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+                || byte == UInt8(ascii: "\r")
+            {
                 position += 1
             } else if byte == UInt8(ascii: "/"), peekByte(1) == UInt8(ascii: "/") {
                 while let b = peekByte(), b != UInt8(ascii: "\n") { position += 1 }
@@ -34,7 +36,11 @@ public struct Lexer {
                 position += 2
                 var closed = false
                 while let b = peekByte() {
-                    if b == UInt8(ascii: "*"), peekByte(1) == UInt8(ascii: "/") { position += 2; closed = true; break }
+                    if b == UInt8(ascii: "*"), peekByte(1) == UInt8(ascii: "/") {
+                        position += 2
+                        closed = true
+                        break
+                    }
                     position += 1
                 }
                 if !closed { throw Diagnostic("unterminated comment", at: SourceRange(start, start + 2)) }
@@ -79,8 +85,11 @@ public struct Lexer {
                 segmentStart = false
                 continue
             }
-            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
-                || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: ";") {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+                || byte == UInt8(ascii: "\r")
+                || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}")
+                || byte == UInt8(ascii: ";")
+            {
                 break
             }
             if byte == UInt8(ascii: "/") && !(segmentStart || inPath) { break }
@@ -94,8 +103,9 @@ public struct Lexer {
             if position >= bytes.count {
                 return Token(kind: .eof, range: SourceRange(position, position))
             }
-            throw Diagnostic("expected an attach point such as 'tracepoint:sched:sched_switch' or 'BEGIN'",
-                             at: SourceRange(position, position + 1))
+            throw Diagnostic(
+                "expected an attach point such as 'tracepoint:sched:sched_switch' or 'BEGIN'",
+                at: SourceRange(position, position + 1))
         }
         return Token(kind: .attachPoint(String(decoding: text, as: UTF8.self)), range: SourceRange(start, position))
     }
@@ -125,7 +135,9 @@ public struct Lexer {
                 var n = 0
                 while let d = peekByte(), isDigit(d) {
                     n = n &* 10 &+ Int(d - UInt8(ascii: "0"))
-                    if n > 1_000_000 { throw Diagnostic("positional parameter number is too large", at: SourceRange(start, position)) }
+                    if n > 1_000_000 {
+                        throw Diagnostic("positional parameter number is too large", at: SourceRange(start, position))
+                    }
                     position += 1
                 }
                 return Token(kind: .positional(n), range: SourceRange(start, position))
@@ -171,7 +183,8 @@ public struct Lexer {
 
     private func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
     private func isIdentifierStart(_ b: UInt8) -> Bool {
-        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || b == UInt8(ascii: "_")
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+            || b == UInt8(ascii: "_")
     }
     private func isIdentifierByte(_ b: UInt8) -> Bool { isIdentifierStart(b) || isDigit(b) }
 
@@ -187,17 +200,24 @@ public struct Lexer {
         let start = position
         var radix: UInt64 = 10
         if peekByte() == UInt8(ascii: "0"), let x = peekByte(1), x == UInt8(ascii: "x") || x == UInt8(ascii: "X") {
-            radix = 16; position += 2
-        } else if peekByte() == UInt8(ascii: "0"), let x = peekByte(1), x == UInt8(ascii: "b") || x == UInt8(ascii: "B") {
-            radix = 2; position += 2
+            radix = 16
+            position += 2
+        } else if peekByte() == UInt8(ascii: "0"), let x = peekByte(1), x == UInt8(ascii: "b") || x == UInt8(ascii: "B")
+        {
+            radix = 2
+            position += 2
         } else if peekByte() == UInt8(ascii: "0"), let x = peekByte(1), isDigit(x) {
-            radix = 8; position += 1
+            radix = 8
+            position += 1
         }
         var value: UInt64 = 0
         var digits = 0
         var overflow = false
         while let b = peekByte() {
-            if b == UInt8(ascii: "_") { position += 1; continue }
+            if b == UInt8(ascii: "_") {
+                position += 1
+                continue
+            }
             guard let d = digitValue(b), d < radix else { break }
             let (m, o1) = value.multipliedReportingOverflow(by: radix)
             let (s, o2) = m.addingReportingOverflow(d)
@@ -209,10 +229,15 @@ public struct Lexer {
         if digits == 0 && radix != 8 {
             throw Diagnostic("invalid number literal", at: SourceRange(start, position))
         }
-        if radix == 10, let e = peekByte(), e == UInt8(ascii: "e") || e == UInt8(ascii: "E"), let d = peekByte(1), isDigit(d) {
+        if radix == 10, let e = peekByte(), e == UInt8(ascii: "e") || e == UInt8(ascii: "E"), let d = peekByte(1),
+            isDigit(d)
+        {
             position += 1
             var exponent = 0
-            while let b = peekByte(), isDigit(b) { exponent = min(1000, exponent * 10 + Int(b - UInt8(ascii: "0"))); position += 1 }
+            while let b = peekByte(), isDigit(b) {
+                exponent = min(1000, exponent * 10 + Int(b - UInt8(ascii: "0")))
+                position += 1
+            }
             if exponent > 19 && value != 0 { overflow = true }
             for _ in 0..<min(exponent, 20) {
                 let (m, o) = value.multipliedReportingOverflow(by: 10)
@@ -220,7 +245,9 @@ public struct Lexer {
                 value = m
             }
         }
-        while let b = peekByte(), b == UInt8(ascii: "u") || b == UInt8(ascii: "U") || b == UInt8(ascii: "l") || b == UInt8(ascii: "L") {
+        while let b = peekByte(),
+            b == UInt8(ascii: "u") || b == UInt8(ascii: "U") || b == UInt8(ascii: "l") || b == UInt8(ascii: "L")
+        {
             position += 1
         }
         if let b = peekByte(), isIdentifierStart(b) || isDigit(b) {
@@ -250,7 +277,11 @@ public struct Lexer {
             }
             position += 1
             if b == UInt8(ascii: "\"") { break }
-            if b == UInt8(ascii: "\\") { out.append(contentsOf: try escape(start: position - 1)) } else { out.append(b) }
+            if b == UInt8(ascii: "\\") {
+                out.append(contentsOf: try escape(start: position - 1))
+            } else {
+                out.append(b)
+            }
         }
         return Token(kind: .string(String(decoding: out, as: UTF8.self)), range: SourceRange(start, position))
     }
@@ -288,17 +319,26 @@ public struct Lexer {
         case UInt8(ascii: "x"):
             var v: UInt64 = 0
             var n = 0
-            while n < 2, let b = peekByte(), let d = digitValue(b) { v = v * 16 + d; n += 1; position += 1 }
+            while n < 2, let b = peekByte(), let d = digitValue(b) {
+                v = v * 16 + d
+                n += 1
+                position += 1
+            }
             if n == 0 { throw Diagnostic("\\x used with no following hex digits", at: SourceRange(start, position)) }
             return [UInt8(v)]
         case UInt8(ascii: "0")...UInt8(ascii: "7"):
             var v = UInt64(e - UInt8(ascii: "0"))
             var n = 1
-            while n < 3, let b = peekByte(), b >= UInt8(ascii: "0"), b <= UInt8(ascii: "7") { v = v * 8 + UInt64(b - UInt8(ascii: "0")); n += 1; position += 1 }
+            while n < 3, let b = peekByte(), b >= UInt8(ascii: "0"), b <= UInt8(ascii: "7") {
+                v = v * 8 + UInt64(b - UInt8(ascii: "0"))
+                n += 1
+                position += 1
+            }
             if v > 255 { throw Diagnostic("octal escape sequence out of range", at: SourceRange(start, position)) }
             return [UInt8(v)]
         default:
-            throw Diagnostic("invalid escape character '\\\(Character(UnicodeScalar(e)))'", at: SourceRange(start, position))
+            throw Diagnostic(
+                "invalid escape character '\\\(Character(UnicodeScalar(e)))'", at: SourceRange(start, position))
         }
     }
 }

@@ -50,10 +50,12 @@ public struct Parser {
             var first = try lexer.nextAttachPoint()
             if case .eof = first.kind { break }
             if case .attachPoint(let text) = first.kind, text == "config" || text.hasPrefix("config=") {
-                throw Diagnostic("'config' blocks are not supported yet; pass settings as command-line flags", at: first.range)
+                throw Diagnostic(
+                    "'config' blocks are not supported yet; pass settings as command-line flags", at: first.range)
             }
             if case .attachPoint(let text) = first.kind, text == "struct" || text == "union" || text == "enum" {
-                throw Diagnostic("C type definitions are not supported: bpfsh reads kernel types from BTF", at: first.range)
+                throw Diagnostic(
+                    "C type definitions are not supported: bpfsh reads kernel types from BTF", at: first.range)
             }
             var points: [AttachPointSyntax] = []
             while true {
@@ -84,13 +86,15 @@ public struct Parser {
                 throw Diagnostic("expected '{' to start the probe body, found \(current.kind)", at: current.range)
             }
             let body = try parseBlock()
-            probes.append(Probe(attachPoints: points, predicate: predicate, body: body, range: SourceRange(start, previousEnd)))
+            probes.append(
+                Probe(attachPoints: points, predicate: predicate, body: body, range: SourceRange(start, previousEnd)))
             // parseBlock consumed '}' and read one token ahead; rewind so the next attach
             // point is read in attach-point mode.
             lexer.reset(to: current.range.start)
         }
         if probes.isEmpty {
-            throw Diagnostic("no probes: a program needs at least one probe such as 'BEGIN { ... }'", at: SourceRange(0, 0))
+            throw Diagnostic(
+                "no probes: a program needs at least one probe such as 'BEGIN { ... }'", at: SourceRange(0, 0))
         }
         return Program(probes: probes)
     }
@@ -107,7 +111,10 @@ public struct Parser {
             if case .eof = current.kind {
                 throw Diagnostic("unterminated block: expected '}'", at: current.range)
             }
-            if current.kind == .punct(";") { try advance(); continue }
+            if current.kind == .punct(";") {
+                try advance()
+                continue
+            }
             let statement = try parseStatement()
             statements.append(statement)
             if current.kind == .punct(";") {
@@ -178,7 +185,8 @@ public struct Parser {
             switch expr.kind {
             case .map, .variable, .field, .index: break
             default:
-                throw Diagnostic("cannot assign to this expression: only maps, $variables and fields are assignable", at: expr.range)
+                throw Diagnostic(
+                    "cannot assign to this expression: only maps, $variables and fields are assignable", at: expr.range)
             }
             try advance()
             let value = try parseExpression()
@@ -187,7 +195,9 @@ public struct Parser {
         return Stmt(kind: .expr(expr), range: SourceRange(start, lastEnd))
     }
 
-    private static let assignmentOperators: Set<String> = ["=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="]
+    private static let assignmentOperators: Set<String> = [
+        "=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=",
+    ]
 
     private mutating func parseIf() throws -> Stmt {
         let start = current.range.start
@@ -223,7 +233,8 @@ public struct Parser {
             let last = try parseExpression()
             try expect(")", "to close 'for'")
             let body = try parseBlock()
-            return Stmt(kind: .forRange(variable: name, from: first, to: last, body: body), range: SourceRange(start, lastEnd))
+            return Stmt(
+                kind: .forRange(variable: name, from: first, to: last, body: body), range: SourceRange(start, lastEnd))
         }
         try expect(")", "to close 'for'")
         let body = try parseBlock()
@@ -245,11 +256,13 @@ public struct Parser {
         let then = try parseTernary()
         try expect(":", "in the conditional expression")
         let otherwise = try parseTernary()
-        return make(.ternary(condition: condition, then: then, else: otherwise), condition.range.merged(with: otherwise.range))
+        return make(
+            .ternary(condition: condition, then: then, else: otherwise), condition.range.merged(with: otherwise.range))
     }
 
     private static let binaryLevels: [[String]] = [
-        ["||"], ["&&"], ["|"], ["^"], ["&"], ["==", "!="], ["<", "<=", ">", ">="], ["<<", ">>"], ["+", "-"], ["*", "/", "%"],
+        ["||"], ["&&"], ["|"], ["^"], ["&"], ["==", "!="], ["<", "<=", ">", ">="], ["<<", ">>"], ["+", "-"],
+        ["*", "/", "%"],
     ]
 
     private mutating func parseBinary(level: Int) throws -> Expr {
@@ -311,9 +324,11 @@ public struct Parser {
     }
 
     static func isTypeWord(_ word: String) -> Bool {
-        ["struct", "union", "enum", "unsigned", "signed", "char", "short", "int", "long", "bool", "void",
-         "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-         "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "string", "size_t", "pid_t", "inet"].contains(word)
+        [
+            "struct", "union", "enum", "unsigned", "signed", "char", "short", "int", "long", "bool", "void",
+            "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+            "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "string", "size_t", "pid_t", "inet",
+        ].contains(word)
     }
 
     private mutating func parseTypeName() throws -> TypeSyntax {
@@ -322,11 +337,18 @@ public struct Parser {
         while case .identifier(let word) = current.kind {
             words.append(word)
             try advance()
-            if word != "struct" && word != "union" && word != "enum" && word != "unsigned" && word != "signed" && word != "long" && word != "short" { break }
+            if word != "struct" && word != "union" && word != "enum" && word != "unsigned" && word != "signed"
+                && word != "long" && word != "short"
+            {
+                break
+            }
         }
         if words.isEmpty { throw Diagnostic("expected a type name", at: current.range) }
         var depth = 0
-        while current.kind == .punct("*") { depth += 1; try advance() }
+        while current.kind == .punct("*") {
+            depth += 1
+            try advance()
+        }
         var arrayLength: Int? = nil
         if current.kind == .punct("[") {
             try advance()
@@ -337,7 +359,9 @@ public struct Parser {
             try advance()
             try expect("]", "to close the array length")
         }
-        return TypeSyntax(name: words.joined(separator: " "), pointerDepth: depth, arrayLength: arrayLength, range: start.merged(with: SourceRange(lastEnd, lastEnd)))
+        return TypeSyntax(
+            name: words.joined(separator: " "), pointerDepth: depth, arrayLength: arrayLength,
+            range: start.merged(with: SourceRange(lastEnd, lastEnd)))
     }
 
     private mutating func parsePostfix() throws -> Expr {
@@ -382,7 +406,10 @@ public struct Parser {
         case .string(var s):
             try advance()
             // Adjacent literals concatenate, as in C.
-            while case .string(let more) = current.kind { s += more; try advance() }
+            while case .string(let more) = current.kind {
+                s += more
+                try advance()
+            }
             return make(.string(s), SourceRange(token.range.start, previousEnd))
         case .variable(let name):
             try advance()

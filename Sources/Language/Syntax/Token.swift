@@ -3,14 +3,14 @@ public struct Token: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
         case integer(UInt64)
         case string(String)
-        case identifier(String)      // builtins, functions, keywords, type names
-        case variable(String)        // $name (without the $)
-        case positional(Int)         // $1, $2 ...
-        case positionalCount         // $#
-        case map(String)             // @name or @ alone (name "")
-        case attachPoint(String)     // raw attach point text, lexed only at probe level
-        case punct(String)           // operators and punctuation
-        case predicate(String)       // unused: predicates are parsed as expressions
+        case identifier(String)  // builtins, functions, keywords, type names
+        case variable(String)  // $name (without the $)
+        case positional(Int)  // $1, $2 ...
+        case positionalCount  // $#
+        case map(String)  // @name or @ alone (name "")
+        case attachPoint(String)  // raw attach point text, lexed only at probe level
+        case punct(String)  // operators and punctuation
+        case predicate(String)  // unused: predicates are parsed as expressions
         case eof
     }
     public var kind: Kind

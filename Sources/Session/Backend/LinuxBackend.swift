@@ -14,8 +14,11 @@ public final class LinuxBackend: KernelBackend {
 
     public func createMap(_ spec: MapSpec) throws -> BackendMap {
         let name = spec.name.replacingOccurrences(of: "@", with: "m_").replacingOccurrences(of: ".", with: "b_")
-        return LinuxMap(spec: spec, map: try LoadedMap(name: name, type: spec.type.rawValue, keySize: spec.keySize,
-                                                       valueSize: spec.valueSize, maxEntries: spec.maxEntries))
+        return LinuxMap(
+            spec: spec,
+            map: try LoadedMap(
+                name: name, type: spec.type.rawValue, keySize: spec.keySize,
+                valueSize: spec.valueSize, maxEntries: spec.maxEntries))
     }
 
     public func loadProgram(_ spec: ProgramSpec, maps: [Int32: BackendMap]) throws -> BackendProgram {
@@ -34,7 +37,9 @@ public final class LinuxBackend: KernelBackend {
         return try loader.attach(linux.program, target: target).map(LinuxLink.init)
     }
 
-    public func openEvents(_ map: BackendMap, handler: @escaping (UnsafeRawBufferPointer) -> Void) throws -> BackendEventSource {
+    public func openEvents(
+        _ map: BackendMap, handler: @escaping (UnsafeRawBufferPointer) -> Void
+    ) throws -> BackendEventSource {
         guard let linux = map as? LinuxMap else { throw KernelError.system(operation: "opening events", errno: EINVAL) }
         return LinuxEvents(ring: try EventRing(map: linux.map, handler: handler))
     }

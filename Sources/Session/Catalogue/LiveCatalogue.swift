@@ -22,25 +22,29 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         case .software, .hardware:
             let provider: PerfEventDescription.Provider = target.kind == .software ? .software : .hardware
             guard PerfEventCatalogue.event(provider, named: target.parts[0]) != nil else {
-                throw CatalogueError("unknown \(target.kind.rawValue) event '\(target.parts[0])'",
-                                     notes: ["list them with: bpfsh -l '\(target.kind.rawValue):*'"])
+                throw CatalogueError(
+                    "unknown \(target.kind.rawValue) event '\(target.parts[0])'",
+                    notes: ["list them with: bpfsh -l '\(target.kind.rawValue):*'"])
             }
             if target.kind == .hardware, let reason = features.unavailable(.hardware) {
-                throw CatalogueError("hardware events cannot be used here: \(reason)",
-                                     notes: ["software events such as software:cpu-clock and software:page-faults still work"])
+                throw CatalogueError(
+                    "hardware events cannot be used here: \(reason)",
+                    notes: ["software events such as software:cpu-clock and software:page-faults still work"])
             }
             return [target]
         case .tracepoint:
             let pattern = target.parts.joined(separator: ":")
             if !target.hasWildcard {
                 guard kernel.hasTracepoint(category: target.parts[0], event: target.parts[1]) else {
-                    var similar = kernel.similarTracepoints(to: TracepointName(category: target.parts[0], event: target.parts[1]))
+                    var similar = kernel.similarTracepoints(
+                        to: TracepointName(category: target.parts[0], event: target.parts[1]))
                     if similar.isEmpty {
                         let names = ((try? kernel.tracepoints()) ?? []).map(\.description)
                         similar = Suggestions.closest(to: pattern, in: names, limit: 5)
                     }
-                    throw CatalogueError("tracepoint '\(pattern)' does not exist on this kernel",
-                                         notes: similar.isEmpty ? [] : ["did you mean: " + similar.prefix(5).joined(separator: ", ")])
+                    throw CatalogueError(
+                        "tracepoint '\(pattern)' does not exist on this kernel",
+                        notes: similar.isEmpty ? [] : ["did you mean: " + similar.prefix(5).joined(separator: ", ")])
                 }
                 return [target]
             }
@@ -49,9 +53,13 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         case .rawtracepoint, .tpBTF:
             let names = (try? kernel.rawTracepoints()) ?? []
             let glob = ProbeGlob(target.parts[0])
-            let matched = target.hasWildcard ? names.filter { glob.matches($0) } : names.filter { $0 == target.parts[0] }
+            let matched =
+                target.hasWildcard ? names.filter { glob.matches($0) } : names.filter { $0 == target.parts[0] }
             if matched.isEmpty && !target.hasWildcard {
-                throw CatalogueError("\(target.kind.rawValue) '\(target.parts[0])' does not exist on this kernel (no btf_trace_\(target.parts[0]) in BTF)")
+                throw CatalogueError(
+                    "\(target.kind.rawValue) '\(target.parts[0])' does not exist on this kernel "
+                        + "(no btf_trace_\(target.parts[0]) in BTF)"
+                )
             }
             return matched.map { ProbeTarget(kind: target.kind, parts: [$0]) }
         case .kprobe, .kretprobe:
@@ -60,13 +68,17 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
                 let alternatives = KprobeAlternatives(catalogue: kernel).suggestions(for: function, limit: 5)
                 var notes = ["kprobes need CONFIG_KPROBES; tracepoints, raw tracepoints (tp_btf) and uprobes work here"]
                 if !alternatives.isEmpty {
-                    notes.append("tracepoints covering the same ground: " + alternatives.map(\.probe).joined(separator: ", "))
+                    notes.append(
+                        "tracepoints covering the same ground: " + alternatives.map(\.probe).joined(separator: ", "))
                 }
-                throw CatalogueError("\(target.kind.rawValue) probes cannot attach on this kernel: \(reason)", notes: notes)
+                throw CatalogueError(
+                    "\(target.kind.rawValue) probes cannot attach on this kernel: \(reason)", notes: notes)
             }
             if target.hasWildcard {
                 let glob = ProbeGlob(target.parts.last!)
-                return ((try? kernel.kprobeFunctions()) ?? []).filter { glob.matches($0) }.map { ProbeTarget(kind: target.kind, parts: [$0]) }
+                return ((try? kernel.kprobeFunctions()) ?? []).filter { glob.matches($0) }.map {
+                    ProbeTarget(kind: target.kind, parts: [$0])
+                }
             }
             return [target]
         case .fentry, .fexit:
@@ -75,9 +87,11 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
                 let alternatives = KprobeAlternatives(catalogue: kernel).suggestions(for: function, limit: 5)
                 var notes = ["fentry/fexit need BPF trampolines, which this kernel refuses"]
                 if !alternatives.isEmpty {
-                    notes.append("tracepoints covering the same ground: " + alternatives.map(\.probe).joined(separator: ", "))
+                    notes.append(
+                        "tracepoints covering the same ground: " + alternatives.map(\.probe).joined(separator: ", "))
                 }
-                throw CatalogueError("\(target.kind.rawValue) probes cannot attach on this kernel: \(reason)", notes: notes)
+                throw CatalogueError(
+                    "\(target.kind.rawValue) probes cannot attach on this kernel: \(reason)", notes: notes)
             }
             return [target]
         case .uprobe, .uretprobe, .usdt:
@@ -112,14 +126,20 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
             do { format = try kernel.format(category: target.parts[0], event: target.parts[1]) } catch {
                 throw CatalogueError("cannot read the format of \(target.name): \(error)")
             }
-            return ProbeContext(layout: .tracepointRecord, fields: format.fields.filter { !$0.isCommon }.map(LiveCatalogue.contextField))
+            return ProbeContext(
+                layout: .tracepointRecord, fields: format.fields.filter { !$0.isCommon }.map(LiveCatalogue.contextField)
+            )
         case .rawtracepoint, .tpBTF, .fentry, .fexit:
-            let arguments = target.kind == .fentry || target.kind == .fexit
+            let arguments =
+                target.kind == .fentry || target.kind == .fexit
                 ? ((try? VmlinuxBTF.shared())?.functionArguments(target.parts.last!) ?? [])
                 : ((try? kernel.rawTracepointArguments(target.parts.last!)) ?? [])
             let fields = arguments.enumerated().map { index, argument in
-                ContextField(name: argument.name, offset: index * 8, size: argument.size,
-                             kind: argument.isPointer ? .pointer(pointee: LiveCatalogue.pointee(of: argument.typeName)) : .integer(signed: argument.isSigned))
+                ContextField(
+                    name: argument.name, offset: index * 8, size: argument.size,
+                    kind: argument.isPointer
+                        ? .pointer(pointee: LiveCatalogue.pointee(of: argument.typeName))
+                        : .integer(signed: argument.isSigned))
             }
             return ProbeContext(layout: .argumentArray, fields: target.kind == .rawtracepoint ? fields : fields)
         }
@@ -142,7 +162,8 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
     public func member(of typeName: String, named name: String) -> ContextField? {
         var words = typeName.split(separator: " ").map(String.init)
         words.removeAll { $0 == "const" || $0 == "volatile" }
-        guard let btf = try? VmlinuxBTF.shared(), let member = btf.member(of: words.joined(separator: " "), named: name) else { return nil }
+        guard let btf = try? VmlinuxBTF.shared(), let member = btf.member(of: words.joined(separator: " "), named: name)
+        else { return nil }
         let kind: ContextField.Kind
         if member.bitfieldSize > 0 {
             kind = .opaque

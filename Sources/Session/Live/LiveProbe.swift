@@ -21,7 +21,10 @@ public final class LiveProbe {
     /// Time to compile, load and attach, in milliseconds, for `show` and the benchmark.
     public internal(set) var timings: [String: Double] = [:]
 
-    init(name: String, source: SourceFile, compiled: CompiledProgram, programs: [(spec: ProgramSpec, program: BackendProgram)]) {
+    init(
+        name: String, source: SourceFile, compiled: CompiledProgram,
+        programs: [(spec: ProgramSpec, program: BackendProgram)]
+    ) {
         self.name = name
         self.source = source
         self.compiled = compiled

@@ -22,8 +22,9 @@ public final class LossReporter {
         let lost = session.lostEvents
         if lost > reportedLost {
             let new = lost - reportedLost
-            warnings.append("bpfsh: \(new) event\(new == 1 ? "" : "s") lost: the event ring buffer was full "
-                + "(\(lost) lost in this session; print less per event or wait/poll more often)")
+            warnings.append(
+                "bpfsh: \(new) event\(new == 1 ? "" : "s") lost: the event ring buffer was full "
+                    + "(\(lost) lost in this session; print less per event or wait/poll more often)")
             reportedLost = lost
         }
         let now = MonotonicClock.nanoseconds()
@@ -31,8 +32,9 @@ public final class LossReporter {
             lastMapCheck = now
             let full = session.fullMaps()
             for map in full where !reportedFull.contains(map.name) {
-                warnings.append("bpfsh: \(map.name) is full (\(map.limit) entries): updates of new keys are being dropped "
-                    + "(clear \(map.name) to make room)")
+                warnings.append(
+                    "bpfsh: \(map.name) is full (\(map.limit) entries): updates of new keys are being dropped "
+                        + "(clear \(map.name) to make room)")
             }
             // A map cleared since is reported again when it fills again.
             reportedFull = Set(full.map(\.name))

@@ -30,7 +30,9 @@ struct RejectionLocator {
     }
 
     /// Inside an if/while/block that is rejected, look for the statement within it.
-    private func narrow(_ statement: Stmt, unit: ProbeUnit, in program: CheckedProgram, maps: [Int32: BackendMap]) -> SourceRange {
+    private func narrow(
+        _ statement: Stmt, unit: ProbeUnit, in program: CheckedProgram, maps: [Int32: BackendMap]
+    ) -> SourceRange {
         let inner: [Stmt]
         switch statement.kind {
         case .ifElse(_, let then, _): inner = then
@@ -39,14 +41,18 @@ struct RejectionLocator {
         }
         guard !inner.isEmpty else { return statement.range }
         // A loop the verifier cannot bound is the loop's fault, not its body's: point at it.
-        if isLoop(statement), let log = rejection(unit, in: program, maps: maps), VerifierDiagnostics.isLoopProblem(log) {
+        if isLoop(statement), let log = rejection(unit, in: program, maps: maps), VerifierDiagnostics.isLoopProblem(log)
+        {
             return statement.range
         }
         var prefix = unit.body
         prefix.removeLast()
         for count in 0...inner.count {
             var trial = unit
-            trial.body = prefix + [Stmt(kind: replacingBody(of: statement, with: Array(inner.prefix(count))), range: statement.range)]
+            trial.body =
+                prefix + [
+                    Stmt(kind: replacingBody(of: statement, with: Array(inner.prefix(count))), range: statement.range)
+                ]
             if rejects(trial, in: program, maps: maps) {
                 return count == 0 ? statement.range : inner[count - 1].range
             }
@@ -80,7 +86,9 @@ struct RejectionLocator {
     private func rejection(_ unit: ProbeUnit, in program: CheckedProgram, maps: [Int32: BackendMap]) -> String? {
         var trial = program
         trial.units = [unit]
-        guard let compiled = try? Compiler(options: options).compile(trial), let spec = compiled.programs.first else { return nil }
+        guard let compiled = try? Compiler(options: options).compile(trial), let spec = compiled.programs.first else {
+            return nil
+        }
         do {
             let loaded = try backend.loadProgram(spec, maps: maps)
             loaded.close()

@@ -21,7 +21,8 @@ public enum SessionError: Error, CustomStringConvertible {
         case .kernel(let text): return text
         case .unknownProbe(let name): return "no probe named '\(name)' (see: probes)"
         case .unknownMap(let name): return "no map named '\(name)' (see: maps)"
-        case .mapInUse(let name, let probes): return "\(name) is used by \(probes.joined(separator: ", ")): drop them first"
+        case .mapInUse(let name, let probes):
+            return "\(name) is used by \(probes.joined(separator: ", ")): drop them first"
         case .invalidName(let name): return "'\(name)' is not a valid probe name: use letters, digits and _"
         }
     }

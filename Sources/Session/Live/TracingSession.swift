@@ -43,28 +43,38 @@ public final class TracingSession {
     /// Probes that called exit() since the last check, with their exit codes.
     public private(set) var exitRequests: [(probe: String, code: Int32)] = []
 
-    public init(backend: KernelBackend, catalogue: Language.ProbeCatalogue, options: Options = Options(),
-                symbolizer: Symbolizing? = nil, format: OutputFormat = .text, write: @escaping (String) -> Void) {
+    public init(
+        backend: KernelBackend, catalogue: Language.ProbeCatalogue, options: Options = Options(),
+        symbolizer: Symbolizing? = nil, format: OutputFormat = .text, write: @escaping (String) -> Void
+    ) {
         self.backend = backend
         self.catalogue = catalogue
         self.options = options
         statistics = backend.enableRunStatistics()
-        decoder = ValueDecoder(symbolizer: symbolizer ?? SessionSymbolizer { [weak self] id in
-            self?.kernelMaps[InternalMap.stacks]?.lookup(withUnsafeBytes(of: id) { Array($0) })?.first
-        })
-        dispatcher = EventDispatcher(decoder: decoder, format: format, write: write, environment: .init(
-            format: { [unowned self] id in formatOwners[id]?.call },
-            mapAction: { [unowned self] action, name in
-                switch action {
-                case .print: return try? table(name)
-                case .clear: kernelMaps[name]?.clear(); return nil
-                case .zero: kernelMaps[name]?.zeroValues(); return nil
-                }
-            },
-            exit: { [unowned self] id, code in
-                guard let owner = formatOwners[id]?.probe else { return }
-                exitRequests.append((owner.name, code))
-            }))
+        decoder = ValueDecoder(
+            symbolizer: symbolizer
+                ?? SessionSymbolizer { [weak self] id in
+                    self?.kernelMaps[InternalMap.stacks]?.lookup(withUnsafeBytes(of: id) { Array($0) })?.first
+                })
+        dispatcher = EventDispatcher(
+            decoder: decoder, format: format, write: write,
+            environment: .init(
+                format: { [unowned self] id in formatOwners[id]?.call },
+                mapAction: { [unowned self] action, name in
+                    switch action {
+                    case .print: return try? table(name)
+                    case .clear:
+                        kernelMaps[name]?.clear()
+                        return nil
+                    case .zero:
+                        kernelMaps[name]?.zeroValues()
+                        return nil
+                    }
+                },
+                exit: { [unowned self] id, code in
+                    guard let owner = formatOwners[id]?.probe else { return }
+                    exitRequests.append((owner.name, code))
+                }))
     }
 
     deinit { close() }
@@ -83,9 +93,13 @@ public final class TracingSession {
     /// name attaches the new probe before the old one is detached, so its maps see no gap.
     /// On any error nothing changes.
     @discardableResult
-    public func define(name: String, text: String, sourceName: String? = nil, firstLine: Int = 1,
-                       willAttach: ((CompiledProgram) -> Void)? = nil) throws -> LiveProbe {
-        guard name.first.map({ $0.isLetter || $0 == "_" }) ?? false, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+    public func define(
+        name: String, text: String, sourceName: String? = nil, firstLine: Int = 1,
+        willAttach: ((CompiledProgram) -> Void)? = nil
+    ) throws -> LiveProbe {
+        guard name.first.map({ $0.isLetter || $0 == "_" }) ?? false,
+            name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+        else {
             throw SessionError.invalidName(name)
         }
         let source = SourceFile(name: sourceName ?? name, text: text, firstLine: firstLine)
@@ -98,12 +112,14 @@ public final class TracingSession {
         }
         let pipeline = ProgramPipeline(
             catalogue: catalogue,
-            analyzerOptions: SemanticAnalyzer.Options(positionalParameters: options.positionalParameters,
-                                                      allowUnsafe: options.allowUnsafe, knownMaps: known,
-                                                      formatIDBase: nextFormatID),
-            codegenOptions: CodegenOptions(startTimeNanoseconds: startTime, cpuCount: ProcessInfo.processInfo.activeProcessorCount,
-                                           childPID: options.childPID, positionalParameters: options.positionalParameters,
-                                           mapMaxEntries: options.mapMaxEntries))
+            analyzerOptions: SemanticAnalyzer.Options(
+                positionalParameters: options.positionalParameters,
+                allowUnsafe: options.allowUnsafe, knownMaps: known,
+                formatIDBase: nextFormatID),
+            codegenOptions: CodegenOptions(
+                startTimeNanoseconds: startTime, cpuCount: ProcessInfo.processInfo.activeProcessorCount,
+                childPID: options.childPID, positionalParameters: options.positionalParameters,
+                mapMaxEntries: options.mapMaxEntries))
         let compiled: CompiledProgram
         do {
             compiled = try pipeline.compile(source)
@@ -119,7 +135,10 @@ public final class TracingSession {
         var handles: [Int32: BackendMap] = [:]
         func rollBack() {
             for name in created { kernelMaps.removeValue(forKey: name)?.close() }
-            for (name, map) in replaced { kernelMaps[name]?.close(); kernelMaps[name] = map }
+            for (name, map) in replaced {
+                kernelMaps[name]?.close()
+                kernelMaps[name] = map
+            }
         }
         do {
             for (index, spec) in compiled.maps.enumerated() {
@@ -154,9 +173,10 @@ public final class TracingSession {
             let culprit = RejectionLocator(backend: backend, options: pipeline.codegenOptions)
                 .locate(in: compiled.checked, unitIndex: spec.unitIndex, maps: handles)
             rollBack()
-            let diagnostic = VerifierDiagnostics.diagnose(log: log, instruction: instruction,
-                                                         unit: compiled.checked.units[spec.unitIndex], program: program,
-                                                         culprit: culprit)
+            let diagnostic = VerifierDiagnostics.diagnose(
+                log: log, instruction: instruction,
+                unit: compiled.checked.units[spec.unitIndex], program: program,
+                culprit: culprit)
             throw SessionError.rejected(DiagnosticList([diagnostic]), source)
         } catch {
             programs.forEach { $0.program.close() }
@@ -175,8 +195,10 @@ public final class TracingSession {
             throw error
         }
         let attachedAt = MonotonicClock.nanoseconds()
-        live.timings = ["compile": Double(compiledAt - started) / 1e6, "load": Double(loadedAt - compiledAt) / 1e6,
-                        "attach": Double(attachedAt - loadedAt) / 1e6]
+        live.timings = [
+            "compile": Double(compiledAt - started) / 1e6, "load": Double(loadedAt - compiledAt) / 1e6,
+            "attach": Double(attachedAt - loadedAt) / 1e6,
+        ]
 
         // Committed: register formats and maps, retire the previous definition.
         nextFormatID += max(1, compiled.checked.formats.count)
@@ -209,7 +231,9 @@ public final class TracingSession {
         var links: [BackendLink] = []
         do {
             for (spec, program) in probe.programs {
-                if let link = try backend.attach(program, target: spec.target, pid: options.targetPID) { links.append(link) }
+                if let link = try backend.attach(program, target: spec.target, pid: options.targetPID) {
+                    links.append(link)
+                }
             }
         } catch {
             detachInBackground(links)
@@ -351,7 +375,9 @@ public final class TracingSession {
     /// Forgets every map no probe uses; returns their names (with `@`).
     @discardableResult
     public func forgetUnusedMaps() -> [String] {
-        let unused = mapInfos.map(\.name).filter { name in !probes.contains { $0.compiled.checked.usedMaps.contains(name) } }
+        let unused = mapInfos.map(\.name).filter { name in
+            !probes.contains { $0.compiled.checked.usedMaps.contains(name) }
+        }
         for name in unused { try? forget(name) }
         return unused.map { "@" + $0 }
     }

@@ -17,8 +17,10 @@ public final class EventDispatcher {
         public var mapAction: (_ action: MapAction, _ name: String) -> MapTable?
         /// A probe called exit(code); the id says which.
         public var exit: (_ formatID: Int, _ code: Int32) -> Void
-        public init(format: @escaping (Int) -> FormatCall?, mapAction: @escaping (MapAction, String) -> MapTable?,
-                    exit: @escaping (Int, Int32) -> Void) {
+        public init(
+            format: @escaping (Int) -> FormatCall?, mapAction: @escaping (MapAction, String) -> MapTable?,
+            exit: @escaping (Int, Int32) -> Void
+        ) {
             self.format = format
             self.mapAction = mapAction
             self.exit = exit
@@ -31,7 +33,9 @@ public final class EventDispatcher {
     public var write: (String) -> Void
     let environment: Environment
 
-    public init(decoder: ValueDecoder, format: OutputFormat, write: @escaping (String) -> Void, environment: Environment) {
+    public init(
+        decoder: ValueDecoder, format: OutputFormat, write: @escaping (String) -> Void, environment: Environment
+    ) {
         self.decoder = decoder
         self.format = format
         self.write = write
@@ -88,8 +92,11 @@ public final class EventDispatcher {
             write(format.printf(words.joined(separator: separator) + "\n"))
         } else if call.format.hasPrefix("@") {
             let parts = call.format.split(separator: "|")
-            let options = PrintOptions(top: parts.count > 1 ? Int(parts[1]) ?? 0 : 0, divisor: parts.count > 2 ? Int(parts[2]) ?? 1 : 1)
-            if let table = environment.mapAction(.print, String(parts[0])) { write(format.map(table, options: options)) }
+            let options = PrintOptions(
+                top: parts.count > 1 ? Int(parts[1]) ?? 0 : 0, divisor: parts.count > 2 ? Int(parts[2]) ?? 1 : 1)
+            if let table = environment.mapAction(.print, String(parts[0])) {
+                write(format.map(table, options: options))
+            }
         } else if let value = values.first {
             write(format.value(value))
         }

@@ -24,7 +24,9 @@ public struct MapReader {
         }
         switch info.value {
         case .plain(let type):
-            let rows = entries.map { MapTable.Row(key: decodeKey($0.key), cell: .value(decoder.decode(type, ($0.values.first ?? [])[...]))) }
+            let rows = entries.map {
+                MapTable.Row(key: decodeKey($0.key), cell: .value(decoder.decode(type, ($0.values.first ?? [])[...])))
+            }
             return MapTable(name: "@" + info.name, rows: rows)
         case .aggregation(let aggregation, let signed):
             if aggregation.addsBucketKey {
@@ -38,12 +40,20 @@ public struct MapReader {
                     buckets[userKey, default: [:]][bucket, default: 0] += count
                 }
                 let kind: HistogramKind
-                if case .lhist(let low, let high, let step) = aggregation { kind = .linear(min: low, max: high, step: step) } else { kind = .log2 }
-                let rows = order.map { MapTable.Row(key: decodeKey($0), cell: .histogram(Histogram(kind: kind, buckets: buckets[$0]!))) }
+                if case .lhist(let low, let high, let step) = aggregation {
+                    kind = .linear(min: low, max: high, step: step)
+                } else {
+                    kind = .log2
+                }
+                let rows = order.map {
+                    MapTable.Row(key: decodeKey($0), cell: .histogram(Histogram(kind: kind, buckets: buckets[$0]!)))
+                }
                 return MapTable(name: "@" + info.name, rows: rows)
             }
             var rows = entries.compactMap { entry in
-                combine(aggregation, entry.values, signed: signed).map { MapTable.Row(key: decodeKey(entry.key), cell: $0) }
+                combine(aggregation, entry.values, signed: signed).map {
+                    MapTable.Row(key: decodeKey(entry.key), cell: $0)
+                }
             }
             // A keyless aggregation is an array whose slot always exists: a slot nothing was
             // folded into is shown as no row, as a map never written.
@@ -89,6 +99,8 @@ public struct MapReader {
 
 func word(_ bytes: [UInt8], _ offset: Int) -> UInt64 {
     var value: UInt64 = 0
-    for i in 0..<8 where offset + i < bytes.count && offset + i >= 0 { value |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
+    for i in 0..<8 where offset + i < bytes.count && offset + i >= 0 {
+        value |= UInt64(bytes[offset + i]) << (8 * UInt64(i))
+    }
     return value
 }

@@ -8,7 +8,7 @@ public enum MapReferences {
             let word = result[index]
             let opcode = UInt8(word & 0xFF)
             let sourceRegister = UInt8((word >> 12) & 0xF)
-            if opcode == 0x18 { // BPF_LD | BPF_IMM | BPF_DW: two slots
+            if opcode == 0x18 {  // BPF_LD | BPF_IMM | BPF_DW: two slots
                 if sourceRegister == 1 {
                     let id = Int32(truncatingIfNeeded: word >> 32)
                     guard let fd = ids[id] else {

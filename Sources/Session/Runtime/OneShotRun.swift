@@ -49,8 +49,9 @@ public final class OneShotRun {
         sessionOptions.allowUnsafe = options.allowUnsafe
         sessionOptions.childPID = child?.pid ?? 0
         sessionOptions.targetPID = options.targetPID
-        let session = TracingSession(backend: LinuxBackend(catalogue: kernelCatalogue), catalogue: LiveCatalogue(kernel: kernelCatalogue),
-                                     options: sessionOptions, format: options.format, write: output)
+        let session = TracingSession(
+            backend: LinuxBackend(catalogue: kernelCatalogue), catalogue: LiveCatalogue(kernel: kernelCatalogue),
+            options: sessionOptions, format: options.format, write: output)
         defer { session.close() }
 
         // bpftrace prints this before attaching; so do we, for scripts that wait for it.
@@ -77,7 +78,8 @@ public final class OneShotRun {
         InterruptFlag.install()
         child?.start()
         var exitCode: Int32 = 0
-        let runsForever = probe.compiled.programs.contains { $0.target.kind != .begin && $0.target.kind != .end } || child != nil
+        let runsForever =
+            probe.compiled.programs.contains { $0.target.kind != .begin && $0.target.kind != .end } || child != nil
         var finished = false
         if let request = session.takeExitRequests().first {
             exitCode = request.code

@@ -5,7 +5,8 @@ public enum OutputFormat: String, Sendable {
     case text, json
 
     func map(_ table: MapTable, options: PrintOptions = PrintOptions()) -> String {
-        self == .json ? JSONRenderer.render(table, options: options) : BpftraceTextRenderer.render(table, options: options)
+        self == .json
+            ? JSONRenderer.render(table, options: options) : BpftraceTextRenderer.render(table, options: options)
     }
     func exit(_ tables: [MapTable]) -> String {
         self == .json ? JSONRenderer.renderExit(tables) : BpftraceTextRenderer.renderExit(tables, skipEmpty: true)

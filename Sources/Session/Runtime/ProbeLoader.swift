@@ -23,16 +23,19 @@ public struct ProbeLoader {
             options.expectedAttachType = 23 /* BPF_TRACE_RAW_TP */
             options.attachBTFID = try btfID { try catalogue.tracepointBTFTypeID(spec.target.parts[0]) }
         case .fentry, .fexit:
-            options.expectedAttachType = spec.target.kind == .fentry ? 24 /* BPF_TRACE_FENTRY */ : 25 /* BPF_TRACE_FEXIT */
+            options.expectedAttachType =
+                spec.target.kind == .fentry ? 24 /* BPF_TRACE_FENTRY */ : 25 /* BPF_TRACE_FEXIT */
             guard let id = try? catalogue.btf().functionID(spec.target.parts.last!) else {
-                throw KernelError.attachFailed(attachPoint: spec.target.name, reason: "no BTF function named \(spec.target.parts.last!)")
+                throw KernelError.attachFailed(
+                    attachPoint: spec.target.name, reason: "no BTF function named \(spec.target.parts.last!)")
             }
             options.attachBTFID = id
         case .kprobe, .kretprobe, .uprobe, .uretprobe:
             break
         default: break
         }
-        return try LoadedProgram(name: spec.name, type: spec.type.rawValue, instructions: instructions, options: options)
+        return try LoadedProgram(
+            name: spec.name, type: spec.type.rawValue, instructions: instructions, options: options)
     }
 
     private func btfID(_ body: () throws -> UInt32) throws -> UInt32 {
@@ -65,27 +68,31 @@ public struct ProbeLoader {
             }
             // interval fires on one CPU; profile samples every CPU.
             let cpus = target.kind == .interval ? [Int32(0)] : onlineCPUs()
-            return try Attacher.perfEvent(program, type: 1 /* PERF_TYPE_SOFTWARE */, config: 0 /* CPU_CLOCK */,
-                                          period: period, frequency: frequency, cpus: cpus, attachPoint: target.name)
+            return try Attacher.perfEvent(
+                program, type: 1 /* PERF_TYPE_SOFTWARE */, config: 0 /* CPU_CLOCK */,
+                period: period, frequency: frequency, cpus: cpus, attachPoint: target.name)
         case .software, .hardware:
             let provider: PerfEventDescription.Provider = target.kind == .software ? .software : .hardware
             guard let event = PerfEventCatalogue.event(provider, named: target.parts[0]) else {
                 throw KernelError.attachFailed(attachPoint: target.name, reason: "unknown event")
             }
             let period = target.parts.count > 1 ? UInt64(target.parts[1]) ?? event.defaultPeriod : event.defaultPeriod
-            return try Attacher.perfEvent(program, type: event.perfType, config: event.perfConfig, period: period,
-                                          cpus: onlineCPUs(), attachPoint: target.name)
+            return try Attacher.perfEvent(
+                program, type: event.perfType, config: event.perfConfig, period: period,
+                cpus: onlineCPUs(), attachPoint: target.name)
         case .uprobe, .uretprobe:
             let path = target.parts[0]
             let offset: UInt64
             do { offset = try ElfCache.shared.table(for: path).uprobeOffset(of: target.parts[1]) } catch {
                 throw KernelError.attachFailed(attachPoint: target.name, reason: "\(error)")
             }
-            return try Attacher.dynamicProbe(program, pmu: "uprobe", target: path, offset: offset,
-                                             isReturn: target.kind == .uretprobe, pid: targetPID, attachPoint: target.name)
+            return try Attacher.dynamicProbe(
+                program, pmu: "uprobe", target: path, offset: offset,
+                isReturn: target.kind == .uretprobe, pid: targetPID, attachPoint: target.name)
         case .kprobe, .kretprobe:
-            return try Attacher.dynamicProbe(program, pmu: "kprobe", target: target.parts.last!, offset: 0,
-                                             isReturn: target.kind == .kretprobe, attachPoint: target.name)
+            return try Attacher.dynamicProbe(
+                program, pmu: "kprobe", target: target.parts.last!, offset: 0,
+                isReturn: target.kind == .kretprobe, attachPoint: target.name)
         case .usdt:
             throw KernelError.notSupported(feature: "usdt", reason: "usdt probes are not implemented yet")
         }
@@ -96,7 +103,11 @@ public struct ProbeLoader {
         var cpus: [Int32] = []
         for part in text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",") {
             let bounds = part.split(separator: "-").compactMap { Int32($0) }
-            if bounds.count == 2 { cpus += Array(bounds[0]...bounds[1]) } else if let one = bounds.first { cpus.append(one) }
+            if bounds.count == 2 {
+                cpus += Array(bounds[0]...bounds[1])
+            } else if let one = bounds.first {
+                cpus.append(one)
+            }
         }
         return cpus.isEmpty ? [0] : cpus
     }

@@ -10,7 +10,9 @@ public struct ProgramPipeline {
     public var analyzerOptions: SemanticAnalyzer.Options
     public var codegenOptions: CodegenOptions
 
-    public init(catalogue: Language.ProbeCatalogue, analyzerOptions: SemanticAnalyzer.Options, codegenOptions: CodegenOptions) {
+    public init(
+        catalogue: Language.ProbeCatalogue, analyzerOptions: SemanticAnalyzer.Options, codegenOptions: CodegenOptions
+    ) {
         self.catalogue = catalogue
         self.analyzerOptions = analyzerOptions
         self.codegenOptions = codegenOptions
@@ -19,7 +21,8 @@ public struct ProgramPipeline {
     public func check(_ source: SourceFile) throws -> CheckedProgram {
         let program: Program
         do { program = try Parser.parse(source) } catch let d as Diagnostic { throw DiagnosticList([d]) }
-        let checked = try SemanticAnalyzer.check(program, source: source, catalogue: catalogue, options: analyzerOptions)
+        let checked = try SemanticAnalyzer.check(
+            program, source: source, catalogue: catalogue, options: analyzerOptions)
         try FormatChecker.check(checked)
         return checked
     }
@@ -30,9 +33,12 @@ public struct ProgramPipeline {
             return try Compiler(options: codegenOptions).compile(checked, keepIR: keepIR)
         } catch CodegenError.stackLimit(let index) {
             let unit = checked.units[min(index, checked.units.count - 1)]
-            throw DiagnosticList([Diagnostic("\(unit.target.name) needs more than the 512 bytes of stack a BPF program may use",
-                                             at: unit.range,
-                                             notes: ["use shorter strings (str(x, 32)), fewer string keys, or split the probe"])])
+            throw DiagnosticList([
+                Diagnostic(
+                    "\(unit.target.name) needs more than the 512 bytes of stack a BPF program may use",
+                    at: unit.range,
+                    notes: ["use shorter strings (str(x, 32)), fewer string keys, or split the probe"])
+            ])
         }
     }
 }

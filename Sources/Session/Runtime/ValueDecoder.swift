@@ -14,7 +14,9 @@ public struct ValueDecoder {
         let base = bytes.startIndex
         func word(_ at: Int) -> UInt64 {
             var value: UInt64 = 0
-            for i in 0..<8 where base + at + i < bytes.endIndex { value |= UInt64(bytes[base + at + i]) << (8 * UInt64(i)) }
+            for i in 0..<8 where base + at + i < bytes.endIndex {
+                value |= UInt64(bytes[base + at + i]) << (8 * UInt64(i))
+            }
             return value
         }
         switch type {
@@ -34,7 +36,9 @@ public struct ValueDecoder {
         case .kstack(let limit):
             return .stack(symbolizer.kernelStack(id: Int64(bitPattern: word(0)), limit: limit))
         case .ustack(let limit):
-            return .stack(symbolizer.userStack(id: Int64(bitPattern: word(0)), pid: Int32(truncatingIfNeeded: word(8)), limit: limit))
+            return .stack(
+                symbolizer.userStack(
+                    id: Int64(bitPattern: word(0)), pid: Int32(truncatingIfNeeded: word(8)), limit: limit))
         case .ksym:
             return .symbol(symbolizer.kernelSymbol(word(0)))
         case .usym:
@@ -68,7 +72,9 @@ enum InetFormatter {
     static func format(family: UInt64, bytes: [UInt8]) -> String {
         if family == 10, bytes.count >= 16 {
             var groups: [String] = []
-            for i in stride(from: 0, to: 16, by: 2) { groups.append(String(UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]), radix: 16)) }
+            for i in stride(from: 0, to: 16, by: 2) {
+                groups.append(String(UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]), radix: 16))
+            }
             return groups.joined(separator: ":")
         }
         guard bytes.count >= 4 else { return "" }

@@ -10,8 +10,10 @@ public struct Command {
     public var argument: ArgumentKind = .none
     public var run: (Shell, [String], String) throws -> Void
 
-    public init(name: String, aliases: [String] = [], usage: String, summary: String, details: String = "",
-                argument: ArgumentKind = .none, run: @escaping (Shell, [String], String) throws -> Void) {
+    public init(
+        name: String, aliases: [String] = [], usage: String, summary: String, details: String = "",
+        argument: ArgumentKind = .none, run: @escaping (Shell, [String], String) throws -> Void
+    ) {
         self.name = name
         self.aliases = aliases
         self.usage = usage

@@ -1,34 +1,58 @@
-import Foundation
 import Codegen
+import Foundation
 import Session
 import Tables
 
 /// Every shell command, in the order `help` lists them. One table drives dispatch, help and
 /// completion.
 enum CommandTable {
-    static let all: [Command] = probeCommands + mapCommands + TableCommands.all + FileCommands.all + ScriptCommands.all + TutorialCommands.all + timeCommands + systemCommands
+    static let all: [Command] =
+        probeCommands + mapCommands + TableCommands.all + FileCommands.all + ScriptCommands.all + TutorialCommands.all
+        + timeCommands + systemCommands
 
     static let probeCommands: [Command] = [
-        Command(name: "probes", usage: "probes", summary: "list probes: state, attach points, times fired, BPF instructions, maps") { shell, _, _ in
+        Command(
+            name: "probes", usage: "probes",
+            summary: "list probes: state, attach points, times fired, BPF instructions, maps"
+        ) { shell, _, _ in
             let rows = shell.session.probes.map { probe -> [String] in
-                let points = probe.attachPoints.count <= 2 ? probe.attachPoints.joined(separator: " ")
+                let points =
+                    probe.attachPoints.count <= 2
+                    ? probe.attachPoints.joined(separator: " ")
                     : "\(probe.attachPoints[0]) +\(probe.attachPoints.count - 1) more"
-                return [probe.name, probe.state.rawValue, points, String(probe.fired), String(probe.instructionCount), probe.maps.joined(separator: " ")]
+                return [
+                    probe.name, probe.state.rawValue, points, String(probe.fired), String(probe.instructionCount),
+                    probe.maps.joined(separator: " "),
+                ]
             }
-            if rows.isEmpty { shell.print("no probes yet: define one with NAME = PROBE { ... }"); return }
+            if rows.isEmpty {
+                shell.print("no probes yet: define one with NAME = PROBE { ... }")
+                return
+            }
             shell.showColumns(headers: ["name", "state", "attach points", "fired", "insns", "maps"], rows: rows)
         },
-        Command(name: "show", usage: "show NAME [--ir | --asm]", summary: "a probe's source, attach points, maps, timings and generated code",
-                argument: .probe) { shell, args, _ in
-            guard let name = args.first(where: { !$0.hasPrefix("--") }) else { throw CommandError("usage: show NAME [--ir | --asm]") }
+        Command(
+            name: "show", usage: "show NAME [--ir | --asm]",
+            summary: "a probe's source, attach points, maps, timings and generated code",
+            argument: .probe
+        ) { shell, args, _ in
+            guard let name = args.first(where: { !$0.hasPrefix("--") }) else {
+                throw CommandError("usage: show NAME [--ir | --asm]")
+            }
             guard let probe = shell.session.probe(named: name) else { throw SessionError.unknownProbe(name) }
             var text = "\(probe.name) (\(probe.state.rawValue))\n"
-            text += probe.source.text.split(separator: "\n", omittingEmptySubsequences: false).map { "  | " + $0 }.joined(separator: "\n") + "\n"
+            text +=
+                probe.source.text.split(separator: "\n", omittingEmptySubsequences: false).map { "  | " + $0 }.joined(
+                    separator: "\n") + "\n"
             text += "attach points: " + probe.attachPoints.joined(separator: ", ") + "\n"
             text += "maps: " + (probe.maps.isEmpty ? "none" : probe.maps.joined(separator: " ")) + "\n"
-            text += "programs: " + probe.compiled.programs.map { "\($0.name) \($0.instructionCount) insns" }.joined(separator: ", ") + "\n"
+            text +=
+                "programs: "
+                + probe.compiled.programs.map { "\($0.name) \($0.instructionCount) insns" }.joined(separator: ", ")
+                + "\n"
             text += "fired \(probe.fired) times, \(probe.runTime / max(1, probe.fired)) ns per run\n"
-            text += "compile \(format(probe.timings["compile"])) ms · load \(format(probe.timings["load"])) ms · attach \(format(probe.timings["attach"])) ms\n"
+            text += "compile \(format(probe.timings["compile"])) ms · load \(format(probe.timings["load"])) ms · "
+            text += "attach \(format(probe.timings["attach"])) ms\n"
             if args.contains("--ir") {
                 text += try Compiler(options: CodegenOptions()).intermediateRepresentation(probe.compiled.checked)
             }
@@ -37,13 +61,17 @@ enum CommandTable {
             }
             shell.print(text)
         },
-        Command(name: "attach", usage: "attach NAME", summary: "attach a detached probe again", argument: .probe) { shell, args, _ in
+        Command(name: "attach", usage: "attach NAME", summary: "attach a detached probe again", argument: .probe) {
+            shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: attach NAME") }
             try shell.session.attach(name)
             shell.print("\(name) attached")
         },
-        Command(name: "detach", usage: "detach NAME | all", summary: "detach a probe (others keep running, its maps stay readable)",
-                argument: .probe) { shell, args, _ in
+        Command(
+            name: "detach", usage: "detach NAME | all",
+            summary: "detach a probe (others keep running, its maps stay readable)",
+            argument: .probe
+        ) { shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: detach NAME | all") }
             if name == "all" {
                 shell.session.detachAll()
@@ -56,7 +84,10 @@ enum CommandTable {
                 shell.print("\(name) detached · \(String(format: "%.2f", elapsed)) ms")
             }
         },
-        Command(name: "drop", usage: "drop NAME | all", summary: "detach and forget a probe; its maps stay", argument: .probe) { shell, args, _ in
+        Command(
+            name: "drop", usage: "drop NAME | all", summary: "detach and forget a probe; its maps stay",
+            argument: .probe
+        ) { shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: drop NAME | all") }
             let names = name == "all" ? shell.session.probes.map(\.name) : [name]
             for n in names { try shell.session.drop(n) }
@@ -65,7 +96,9 @@ enum CommandTable {
     ]
 
     static let mapCommands: [Command] = [
-        Command(name: "maps", usage: "maps", summary: "list the session's maps with their key and value types and sizes") { shell, _, _ in
+        Command(
+            name: "maps", usage: "maps", summary: "list the session's maps with their key and value types and sizes"
+        ) { shell, _, _ in
             let rows = shell.session.mapInfos.map { info -> [String] in
                 let keys = info.keys.isEmpty ? "-" : info.keys.map(\.description).joined(separator: ", ")
                 let value: String
@@ -74,25 +107,34 @@ enum CommandTable {
                 case .plain(let t): value = t.description
                 }
                 let entries = (try? shell.session.table(info.name).rows.count) ?? 0
-                let users = shell.session.probes.filter { $0.maps.contains("@" + info.name) }.map(\.name).joined(separator: " ")
+                let users = shell.session.probes.filter { $0.maps.contains("@" + info.name) }.map(\.name).joined(
+                    separator: " ")
                 return ["@" + info.name, keys, value, String(entries), users]
             }
-            if rows.isEmpty { shell.print("no maps yet"); return }
+            if rows.isEmpty {
+                shell.print("no maps yet")
+                return
+            }
             shell.showColumns(headers: ["map", "key", "value", "entries", "probes"], rows: rows)
         },
-        Command(name: "print", usage: "print @MAP [TOP]", summary: "print a map as bpftrace does", argument: .map) { shell, args, _ in
+        Command(name: "print", usage: "print @MAP [TOP]", summary: "print a map as bpftrace does", argument: .map) {
+            shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: print @MAP [TOP]") }
             let table = try shell.session.table(name)
             let top = args.count > 1 ? Int(args[1]) ?? 0 : 0
             shell.show(table, text: BpftraceTextRenderer.render(table, options: PrintOptions(top: top)))
         },
-        Command(name: "clear", usage: "clear @MAP", summary: "delete every entry of a map", argument: .map) { shell, args, _ in
+        Command(name: "clear", usage: "clear @MAP", summary: "delete every entry of a map", argument: .map) {
+            shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: clear @MAP") }
             try shell.session.clear(name)
             shell.print("\(name.hasPrefix("@") ? name : "@" + name) cleared")
         },
-        Command(name: "forget", usage: "forget @MAP | unused", summary: "forget a map no probe uses (its data and its types)",
-                argument: .map) { shell, args, _ in
+        Command(
+            name: "forget", usage: "forget @MAP | unused",
+            summary: "forget a map no probe uses (its data and its types)",
+            argument: .map
+        ) { shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: forget @MAP | unused") }
             if name == "unused" {
                 let forgotten = shell.session.forgetUnusedMaps()
@@ -102,8 +144,11 @@ enum CommandTable {
             try shell.session.forget(name)
             shell.print("\(name.hasPrefix("@") ? name : "@" + name) forgotten")
         },
-        Command(name: "join", aliases: ["merge"], usage: "join @A @B [...]", summary: "put maps side by side by key (e.g. reads and writes per process)",
-                argument: .map) { shell, args, _ in
+        Command(
+            name: "join", aliases: ["merge"], usage: "join @A @B [...]",
+            summary: "put maps side by side by key (e.g. reads and writes per process)",
+            argument: .map
+        ) { shell, args, _ in
             guard args.count >= 2 else { throw CommandError("usage: join @A @B [...]") }
             let tables = try args.map { try shell.session.table($0) }
             shell.print(TableJoin.render(tables))
@@ -111,23 +156,35 @@ enum CommandTable {
     ]
 
     static let timeCommands: [Command] = [
-        Command(name: "wait", usage: "wait DURATION", summary: "let probes run for a while (Ctrl-C stops waiting)",
-                details: "DURATION is like 2s, 500ms, 1m. Probe output appears as it arrives.", argument: .duration) { shell, args, _ in
-            guard let text = args.first, let seconds = Duration.seconds(text) else { throw CommandError("usage: wait DURATION (e.g. 2s, 500ms)") }
+        Command(
+            name: "wait", usage: "wait DURATION", summary: "let probes run for a while (Ctrl-C stops waiting)",
+            details: "DURATION is like 2s, 500ms, 1m. Probe output appears as it arrives.", argument: .duration
+        ) { shell, args, _ in
+            guard let text = args.first, let seconds = Duration.seconds(text) else {
+                throw CommandError("usage: wait DURATION (e.g. 2s, 500ms)")
+            }
             shell.wait(seconds: seconds)
         },
-        Command(name: "watch", usage: "watch COMMAND [every DURATION]", summary: "rerun a command, refreshing it in place, until Ctrl-C",
-                argument: .command) { shell, args, rest in
+        Command(
+            name: "watch", usage: "watch COMMAND [every DURATION]",
+            summary: "rerun a command, refreshing it in place, until Ctrl-C",
+            argument: .command
+        ) { shell, args, rest in
             var commandText = rest
             var interval = 1.0
             if let range = rest.range(of: " every ", options: .backwards) {
-                guard let seconds = Duration.seconds(String(rest[range.upperBound...]).trimmingCharacters(in: .whitespaces)), seconds > 0 else {
+                guard
+                    let seconds = Duration.seconds(
+                        String(rest[range.upperBound...]).trimmingCharacters(in: .whitespaces)), seconds > 0
+                else {
                     throw CommandError("usage: watch COMMAND [every DURATION]")
                 }
                 interval = seconds
                 commandText = String(rest[..<range.lowerBound])
             }
-            guard let first = StatementClassifier.words(commandText).first, shell.command(named: first) != nil, first != "watch" else {
+            guard let first = StatementClassifier.words(commandText).first, shell.command(named: first) != nil,
+                first != "watch"
+            else {
                 throw CommandError("usage: watch COMMAND [every DURATION], e.g. watch print @calls 5 every 1s")
             }
             shell.watch(commandText, every: interval)
@@ -135,43 +192,69 @@ enum CommandTable {
     ]
 
     static let systemCommands: [Command] = [
-        Command(name: "kernel", usage: "kernel", summary: "what this kernel can trace, and why not where it cannot") { shell, _, _ in
+        Command(name: "kernel", usage: "kernel", summary: "what this kernel can trace, and why not where it cannot") {
+            shell, _, _ in
             shell.print(shell.featureReport?().report ?? "no kernel feature report in this session")
         },
-        Command(name: "spawn", usage: "spawn COMMAND", summary: "start a background workload; its pid is cpid for later probes",
-                argument: .shellText) { shell, _, rest in
+        Command(
+            name: "spawn", usage: "spawn COMMAND",
+            summary: "start a background workload; its pid is cpid for later probes",
+            argument: .shellText
+        ) { shell, _, rest in
             guard !rest.isEmpty else { throw CommandError("usage: spawn COMMAND") }
             let job = try shell.workloads.spawn(rest)
             shell.session.options.childPID = job.pid
             shell.print("[\(job.id)] \(job.pid) \(job.command)")
         },
         Command(name: "jobs", usage: "jobs", summary: "list the workloads started with spawn") { shell, _, _ in
-            let rows = shell.workloads.jobs.map { ["\($0.id)", "\($0.pid)", $0.isRunning ? "running" : "exited", $0.command] }
-            if rows.isEmpty { shell.print("no workloads"); return }
-            shell.showColumns(headers: ["job", "pid", "state", "command"], rows: rows)
-        },
-        Command(name: "stop", usage: "stop JOB | all", summary: "stop a workload started with spawn") { shell, args, _ in
-            guard let which = args.first else { throw CommandError("usage: stop JOB | all") }
-            if which == "all" { shell.workloads.stopAll(); return }
-            guard let id = Int(which), shell.workloads.stop(id) else { throw CommandError("no job \(which) (see: jobs)") }
-        },
-        Command(name: "editor", usage: "editor emacs | vi", summary: "choose the line-editing keys") { shell, args, _ in
-            guard let mode = args.first, mode == "vi" || mode == "emacs" else { throw CommandError("usage: editor emacs | vi") }
-            (shell.reader as? EditLineReader)?.setEditor(mode)
-        },
-        Command(name: "help", aliases: ["?"], usage: "help [COMMAND]", summary: "list commands, or explain one", argument: .command) { shell, args, _ in
-            if let name = args.first {
-                guard let command = shell.command(named: name) else { throw CommandError("no command '\(name)'") }
-                shell.print("\(command.usage)\n  \(command.summary)" + (command.details.isEmpty ? "" : "\n  \(command.details)"))
+            let rows = shell.workloads.jobs.map {
+                ["\($0.id)", "\($0.pid)", $0.isRunning ? "running" : "exited", $0.command]
+            }
+            if rows.isEmpty {
+                shell.print("no workloads")
                 return
             }
-            var text = "Define a probe:  NAME = PROBE[, PROBE...] [/PREDICATE/] { ... }   (bpftrace syntax; an unclosed { continues)\n"
+            shell.showColumns(headers: ["job", "pid", "state", "command"], rows: rows)
+        },
+        Command(name: "stop", usage: "stop JOB | all", summary: "stop a workload started with spawn") {
+            shell, args, _ in
+            guard let which = args.first else { throw CommandError("usage: stop JOB | all") }
+            if which == "all" {
+                shell.workloads.stopAll()
+                return
+            }
+            guard let id = Int(which), shell.workloads.stop(id) else {
+                throw CommandError("no job \(which) (see: jobs)")
+            }
+        },
+        Command(name: "editor", usage: "editor emacs | vi", summary: "choose the line-editing keys") { shell, args, _ in
+            guard let mode = args.first, mode == "vi" || mode == "emacs" else {
+                throw CommandError("usage: editor emacs | vi")
+            }
+            (shell.reader as? EditLineReader)?.setEditor(mode)
+        },
+        Command(
+            name: "help", aliases: ["?"], usage: "help [COMMAND]", summary: "list commands, or explain one",
+            argument: .command
+        ) { shell, args, _ in
+            if let name = args.first {
+                guard let command = shell.command(named: name) else { throw CommandError("no command '\(name)'") }
+                shell.print(
+                    "\(command.usage)\n  \(command.summary)" + (command.details.isEmpty ? "" : "\n  \(command.details)")
+                )
+                return
+            }
+            var text =
+                "Define a probe:  NAME = PROBE[, PROBE...] [/PREDICATE/] { ... }   "
+                + "(bpftrace syntax; an unclosed { continues)\n"
             text += "Paste a bpftrace program to define it with a generated name.  ! CMD runs a shell command.\n\n"
-            text += ColumnText.render(headers: ["command", "what it does"], rows: shell.commands.map { [$0.usage, $0.summary] })
+            text += ColumnText.render(
+                headers: ["command", "what it does"], rows: shell.commands.map { [$0.usage, $0.summary] })
             text += "\nCtrl-C cancels the line or a running wait/watch; Ctrl-D or quit leaves (probes are detached)."
             shell.print(text)
         },
-        Command(name: "quit", aliases: ["exit"], usage: "quit", summary: "leave the shell, detaching every probe") { shell, _, _ in
+        Command(name: "quit", aliases: ["exit"], usage: "quit", summary: "leave the shell, detaching every probe") {
+            shell, _, _ in
             shell.quitRequested = true
         },
     ]

@@ -4,8 +4,10 @@ import Tables
 /// Commands that turn tables into files and back: folded stacks, flame graphs, saved tables.
 enum FileCommands {
     static let all: [Command] = [
-        Command(name: "stack", usage: "stack fold TABLE [> FILE] [--offsets] [--force]",
-                summary: "folded stacks (flamegraph.pl, speedscope, inferno), to the screen or a file", argument: .map) { shell, args, _ in
+        Command(
+            name: "stack", usage: "stack fold TABLE [> FILE] [--offsets] [--force]",
+            summary: "folded stacks (flamegraph.pl, speedscope, inferno), to the screen or a file", argument: .map
+        ) { shell, args, _ in
             let words = try Redirection(args)
             guard words.rest.first == "fold", words.rest.count == 2 else {
                 throw CommandError("usage: stack fold TABLE [> FILE] [--offsets] [--force]")
@@ -15,30 +17,40 @@ enum FileCommands {
             options.stackKinds = stackKinds(of: words.rest[1], in: shell)
             let folded = FoldedStacks(table: try shell.tables.table(words.rest[1]), options: options)
             if folded.lines.isEmpty { throw CommandError("\(words.rest[1]) holds no stacks to fold") }
-            try words.deliver(folded.text, to: shell, what: "\(folded.lines.count) stacks, \(folded.totalSamples) samples")
+            try words.deliver(
+                folded.text, to: shell, what: "\(folded.lines.count) stacks, \(folded.totalSamples) samples")
         },
-        Command(name: "flame", usage: "flame TABLE [AFTER] > FILE.svg [--force]",
-                summary: "an interactive SVG flame graph; with two tables, a differential one", argument: .map) { shell, args, _ in
+        Command(
+            name: "flame", usage: "flame TABLE [AFTER] > FILE.svg [--force]",
+            summary: "an interactive SVG flame graph; with two tables, a differential one", argument: .map
+        ) { shell, args, _ in
             let words = try Redirection(args)
             guard words.path != nil, (1...2).contains(words.rest.count) else {
                 throw CommandError("usage: flame TABLE [AFTER] > FILE.svg [--force]")
             }
             let svg: String
             if words.rest.count == 2 {
-                svg = DifferentialFlameGraph.svg(before: FoldedStacks(table: try shell.tables.table(words.rest[0])),
-                                                 after: FoldedStacks(table: try shell.tables.table(words.rest[1])),
-                                                 title: "\(words.rest[0]) → \(words.rest[1])")
+                svg = DifferentialFlameGraph.svg(
+                    before: FoldedStacks(table: try shell.tables.table(words.rest[0])),
+                    after: FoldedStacks(table: try shell.tables.table(words.rest[1])),
+                    title: "\(words.rest[0]) → \(words.rest[1])")
             } else {
                 var fold = FoldedStacks.Options()
                 fold.stackKinds = stackKinds(of: words.rest[0], in: shell)
-                svg = FlameGraph.svg(table: try shell.tables.table(words.rest[0]), title: words.rest[0], foldOptions: fold)
+                svg = FlameGraph.svg(
+                    table: try shell.tables.table(words.rest[0]), title: words.rest[0], foldOptions: fold)
             }
             try words.deliver(svg, to: shell, what: "flame graph")
         },
-        Command(name: "save", usage: "save TABLE FILE [--force]", summary: "save a table as CSV, JSON, bpftrace text or folded stacks (by extension)",
-                argument: .map) { shell, args, _ in
+        Command(
+            name: "save", usage: "save TABLE FILE [--force]",
+            summary: "save a table as CSV, JSON, bpftrace text or folded stacks (by extension)",
+            argument: .map
+        ) { shell, args, _ in
             let words = try Redirection(args)
-            guard words.rest.count == 2 else { throw CommandError("usage: save TABLE FILE.csv|.json|.txt|.folded [--force]") }
+            guard words.rest.count == 2 else {
+                throw CommandError("usage: save TABLE FILE.csv|.json|.txt|.folded [--force]")
+            }
             let table = try shell.tables.table(words.rest[0])
             if words.rest[1].hasSuffix(".folded") {
                 var options = FoldedStacks.Options()
@@ -51,15 +63,21 @@ enum FileCommands {
             guard let format = TableFileFormat(path: words.rest[1]) else {
                 throw CommandError("\(words.rest[1]): name the file .csv, .json, .txt or .folded to choose its format")
             }
-            try SafeFileWriter.write(TableFile.save(table, format: format), to: words.rest[1], force: words.flags.contains("--force"))
+            try SafeFileWriter.write(
+                TableFile.save(table, format: format), to: words.rest[1], force: words.flags.contains("--force"))
             shell.print("\(words.rest[0]) saved to \(words.rest[1]) (\(table.rows.count) rows, \(format.rawValue))")
         },
-        Command(name: "load", usage: "load FILE [as NAME]", summary: "bring a saved table back (CSV or JSON) as a kept table",
-                argument: .file) { shell, args, _ in
+        Command(
+            name: "load", usage: "load FILE [as NAME]",
+            summary: "bring a saved table back (CSV or JSON) as a kept table",
+            argument: .file
+        ) { shell, args, _ in
             guard let path = args.first, args.count == 1 || (args.count == 3 && args[1] == "as") else {
                 throw CommandError("usage: load FILE [as NAME]")
             }
-            guard let format = TableFileFormat(path: path) else { throw CommandError("\(path): only .csv and .json files can be loaded") }
+            guard let format = TableFileFormat(path: path) else {
+                throw CommandError("\(path): only .csv and .json files can be loaded")
+            }
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw CommandError("cannot read \(path): \(String(cString: strerror(errno)))")
             }

@@ -5,26 +5,42 @@ import Tables
 /// recording what is typed, history, and notebooks.
 enum ScriptCommands {
     static let all: [Command] = [
-        Command(name: "source", usage: "source FILE [NAME=VALUE...] [--keep-going]",
-                summary: "run a session script here; its probes and tables stay in this session", argument: .file) { shell, args, _ in
+        Command(
+            name: "source", usage: "source FILE [NAME=VALUE...] [--keep-going]",
+            summary: "run a session script here; its probes and tables stay in this session", argument: .file
+        ) { shell, args, _ in
             let words = args.filter { $0 != "--keep-going" }
-            guard let path = words.first else { throw CommandError("usage: source FILE [NAME=VALUE...] [--keep-going]") }
+            guard let path = words.first else {
+                throw CommandError("usage: source FILE [NAME=VALUE...] [--keep-going]")
+            }
             let parameters = try ParameterSubstitution.parse(Array(words.dropFirst()))
-            let outcome = ScriptRunner(keepGoing: args.contains("--keep-going")).run(path: path, parameters: parameters, in: shell)
+            let outcome = ScriptRunner(keepGoing: args.contains("--keep-going")).run(
+                path: path, parameters: parameters, in: shell)
             if !outcome.succeeded {
-                throw CommandError("\(path): \(outcome.failures.count) statement\(outcome.failures.count == 1 ? "" : "s") failed")
+                throw CommandError(
+                    "\(path): \(outcome.failures.count) statement\(outcome.failures.count == 1 ? "" : "s") failed")
             }
         },
-        Command(name: "param", usage: "param NAME = DEFAULT", summary: "declare a script parameter ${NAME} with its default",
-                details: "Values given on the command line (bpfsh FILE.bpfsh NAME=VALUE) or to source win over the default.") { shell, args, rest in
+        Command(
+            name: "param", usage: "param NAME = DEFAULT",
+            summary: "declare a script parameter ${NAME} with its default",
+            details: "Values given on the command line (bpfsh FILE.bpfsh NAME=VALUE) or to source win over the default."
+        ) { shell, args, rest in
             let parts = rest.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, ParameterSubstitution.isName(parts[0]) else { throw CommandError("usage: param NAME = DEFAULT") }
-            let value = parts[1].count >= 2 && parts[1].hasPrefix("\"") && parts[1].hasSuffix("\"") ? String(parts[1].dropFirst().dropLast()) : parts[1]
+            guard parts.count == 2, ParameterSubstitution.isName(parts[0]) else {
+                throw CommandError("usage: param NAME = DEFAULT")
+            }
+            let value =
+                parts[1].count >= 2 && parts[1].hasPrefix("\"") && parts[1].hasSuffix("\"")
+                ? String(parts[1].dropFirst().dropLast()) : parts[1]
             if shell.parameters[parts[0]] == nil { shell.parameters[parts[0]] = value }
         },
-        Command(name: "expect", usage: "expect TABLE [has KEY | where COND | rows OP N | value in A..B] | expect output ~ TEXT",
-                summary: "check a result (scripts run with --check fail when one does not hold)",
-                details: "expect output reset forgets the probe output seen so far.", argument: .map) { shell, args, rest in
+        Command(
+            name: "expect",
+            usage: "expect TABLE [has KEY | where COND | rows OP N | value in A..B] | expect output ~ TEXT",
+            summary: "check a result (scripts run with --check fail when one does not hold)",
+            details: "expect output reset forgets the probe output seen so far.", argument: .map
+        ) { shell, args, rest in
             if args == ["output", "reset"] {
                 shell.probeOutputLog = ""
                 return
@@ -35,11 +51,16 @@ enum ScriptCommands {
             if held {
                 shell.print("ok: expect \(rest) (\(detail))")
             } else {
-                shell.printError((shell.scriptLocation.map { "\($0.file):\($0.line): " } ?? "") + "expectation failed: expect \(rest): \(detail)")
+                shell.printError(
+                    (shell.scriptLocation.map { "\($0.file):\($0.line): " } ?? "")
+                        + "expectation failed: expect \(rest): \(detail)")
             }
         },
-        Command(name: "record", usage: "record FILE [--force] | record stop", summary: "write what you type from now on as a replayable script",
-                argument: .file) { shell, args, _ in
+        Command(
+            name: "record", usage: "record FILE [--force] | record stop",
+            summary: "write what you type from now on as a replayable script",
+            argument: .file
+        ) { shell, args, _ in
             guard let path = args.first else {
                 shell.print(shell.recorder.map { "recording to \($0.path)" } ?? "not recording (record FILE starts)")
                 return
@@ -54,25 +75,42 @@ enum ScriptCommands {
             try shell.startRecording(to: path, force: args.contains("--force"))
             shell.print("recording to \(path): replay it with bpfsh \(path)")
         },
-        Command(name: "history", usage: "history [save FILE [--force]]", summary: "the statements of this session, or save them as a script",
-                argument: .file) { shell, args, _ in
+        Command(
+            name: "history", usage: "history [save FILE [--force]]",
+            summary: "the statements of this session, or save them as a script",
+            argument: .file
+        ) { shell, args, _ in
             if args.first == "save" {
                 guard args.count >= 2 else { throw CommandError("usage: history save FILE [--force]") }
-                let text = SessionRecorder.script(of: shell.history, header: shell.sessionHeader(title: "bpfsh session history").joined(separator: "\n"))
+                let text = SessionRecorder.script(
+                    of: shell.history,
+                    header: shell.sessionHeader(title: "bpfsh session history").joined(separator: "\n"))
                 try SafeFileWriter.write(text, to: args[1], force: args.contains("--force"))
                 shell.print("history saved to \(args[1])")
                 return
             }
             let rows = shell.history.enumerated().map { index, entry in
-                [String(index + 1), entry.succeeded ? "" : "failed", entry.statement.split(separator: "\n").joined(separator: " ⏎ ")]
+                [
+                    String(index + 1), entry.succeeded ? "" : "failed",
+                    entry.statement.split(separator: "\n").joined(separator: " ⏎ "),
+                ]
             }
-            if rows.isEmpty { shell.print("no statements yet"); return }
+            if rows.isEmpty {
+                shell.print("no statements yet")
+                return
+            }
             shell.showColumns(headers: ["#", "", "statement"], rows: rows)
         },
-        Command(name: "notebook", usage: "notebook FILE.md | FILE.ipynb [--force] | notebook stop",
-                summary: "write each statement and its output from now on as a Markdown or Jupyter notebook", argument: .file) { shell, args, _ in
+        Command(
+            name: "notebook", usage: "notebook FILE.md | FILE.ipynb [--force] | notebook stop",
+            summary: "write each statement and its output from now on as a Markdown or Jupyter notebook",
+            argument: .file
+        ) { shell, args, _ in
             guard let path = args.first else {
-                shell.print(shell.notebooks.isEmpty ? "no notebook (notebook FILE.md starts one)" : "writing " + shell.notebooks.map(\.path).joined(separator: ", "))
+                shell.print(
+                    shell.notebooks.isEmpty
+                        ? "no notebook (notebook FILE.md starts one)"
+                        : "writing " + shell.notebooks.map(\.path).joined(separator: ", "))
                 return
             }
             if path == "stop" {
@@ -92,9 +130,11 @@ extension Shell {
     /// Starts writing what is typed to `path` (`record`, `--record`).
     public func startRecording(to path: String, force: Bool) throws {
         if let recorder { throw CommandError("already recording to \(recorder.path) (record stop first)") }
-        let recorder = try SessionRecorder(path: path, force: force,
-                                           header: (sessionHeader(title: "bpfsh session recorded") + ["replay: bpfsh \(path)"]).joined(separator: "\n"),
-                                           probesAttached: { [unowned self] in session.probes.contains { $0.state == .attached } })
+        let recorder = try SessionRecorder(
+            path: path, force: force,
+            header: (sessionHeader(title: "bpfsh session recorded") + ["replay: bpfsh \(path)"]).joined(
+                separator: "\n"),
+            probesAttached: { [unowned self] in session.probes.contains { $0.state == .attached } })
         self.recorder = recorder
         listeners.append { [weak self, weak recorder] event in
             guard let recorder, self?.recorder === recorder else { return }
@@ -105,8 +145,9 @@ extension Shell {
     /// Starts a notebook of this session at `path` (`notebook`, `--notebook`).
     public func startNotebook(at path: String, force: Bool) throws {
         let lines = sessionHeader(title: "")
-        let writer = try NotebookWriter(path: path, force: force, title: "bpfsh session", header: Array(lines.dropFirst()),
-                                        startedInsideStatement: busy)
+        let writer = try NotebookWriter(
+            path: path, force: force, title: "bpfsh session", header: Array(lines.dropFirst()),
+            startedInsideStatement: busy)
         notebooks.append(writer)
         listeners.append { [weak self, weak writer] event in
             guard let writer, self?.notebooks.contains(where: { $0 === writer }) == true else { return }
@@ -122,7 +163,9 @@ extension Shell {
             withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         }
         let formatter = ISO8601DateFormatter()
-        return [title, "kernel: Linux \(field(name.release)) \(field(name.machine))", "host: \(field(name.nodename))",
-                "started: \(formatter.string(from: Date()))"]
+        return [
+            title, "kernel: Linux \(field(name.release)) \(field(name.machine))", "host: \(field(name.nodename))",
+            "started: \(formatter.string(from: Date()))",
+        ]
     }
 }

@@ -3,41 +3,59 @@ import Tables
 /// Commands that look at a table after the fact: a live map (`@name`) or a kept table.
 enum TableCommands {
     static let all: [Command] = [
-        Command(name: "top", usage: "top TABLE [N] [by COLUMN] [asc]", summary: "the N largest rows (by value, key, key1...)",
-                argument: .map) { shell, args, _ in
+        Command(
+            name: "top", usage: "top TABLE [N] [by COLUMN] [asc]",
+            summary: "the N largest rows (by value, key, key1...)",
+            argument: .map
+        ) { shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: top TABLE [N] [by COLUMN] [asc]") }
             let options = try QueryWords(Array(args.dropFirst()))
-            let table = TableQuery.top(try shell.tables.table(name), n: options.count ?? 10, by: options.column, ascending: options.ascending)
+            let table = TableQuery.top(
+                try shell.tables.table(name), n: options.count ?? 10, by: options.column, ascending: options.ascending)
             shell.show(table, text: ColumnTable.render(table))
         },
-        Command(name: "sort", usage: "sort TABLE [by COLUMN] [asc | desc]", summary: "every row, ordered by a column",
-                argument: .map) { shell, args, _ in
+        Command(
+            name: "sort", usage: "sort TABLE [by COLUMN] [asc | desc]", summary: "every row, ordered by a column",
+            argument: .map
+        ) { shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: sort TABLE [by COLUMN] [asc | desc]") }
             let options = try QueryWords(Array(args.dropFirst()))
-            let sorted = TableQuery.sort(try shell.tables.table(name), by: options.column, ascending: !options.descending)
+            let sorted = TableQuery.sort(
+                try shell.tables.table(name), by: options.column, ascending: !options.descending)
             shell.show(sorted, text: ColumnTable.render(sorted))
         },
-        Command(name: "where", usage: "where TABLE CONDITION", summary: "rows matching e.g. value > 100, key == \"bash\", key2 ~ \"ssh\"",
-                argument: .map) { shell, args, rest in
+        Command(
+            name: "where", usage: "where TABLE CONDITION",
+            summary: "rows matching e.g. value > 100, key == \"bash\", key2 ~ \"ssh\"",
+            argument: .map
+        ) { shell, args, rest in
             guard let name = args.first else { throw CommandError("usage: where TABLE CONDITION") }
             let condition = String(rest.dropFirst(name.count)).trimmingCharacters(in: .whitespaces)
             switch TableQuery.filter(try shell.tables.table(name), where: condition) {
             case .success(let table): shell.show(table, text: ColumnTable.render(table))
             case .failure(let error):
-                throw CommandError("where: \(error.message)\n  \(condition)\n  " + String(repeating: " ", count: error.offset) + "^")
+                throw CommandError(
+                    "where: \(error.message)\n  \(condition)\n  " + String(repeating: " ", count: error.offset) + "^")
             }
         },
-        Command(name: "hist", usage: "hist TABLE [linear MIN MAX STEP]", summary: "a table as histograms (re-binning plain values), with percentiles",
-                argument: .map) { shell, args, _ in
+        Command(
+            name: "hist", usage: "hist TABLE [linear MIN MAX STEP]",
+            summary: "a table as histograms (re-binning plain values), with percentiles",
+            argument: .map
+        ) { shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: hist TABLE [linear MIN MAX STEP]") }
             let table = try shell.tables.table(name)
             var histograms: [(String, Histogram)] = table.rows.compactMap { row in
-                if case .histogram(let h) = row.cell { return (row.key.isEmpty ? table.name : TableJoin.cellText(.value(.tuple(row.key))), h) }
+                if case .histogram(let h) = row.cell {
+                    return (row.key.isEmpty ? table.name : TableJoin.cellText(.value(.tuple(row.key))), h)
+                }
                 return nil
             }
             if histograms.isEmpty {
                 let kind: HistogramKind
-                if args.count == 5, args[1] == "linear", let low = Int64(args[2]), let high = Int64(args[3]), let step = Int64(args[4]), step > 0, high > low {
+                if args.count == 5, args[1] == "linear", let low = Int64(args[2]), let high = Int64(args[3]),
+                    let step = Int64(args[4]), step > 0, high > low
+                {
                     kind = .linear(min: low, max: high, step: step)
                 } else if args.count > 1 {
                     throw CommandError("usage: hist TABLE [linear MIN MAX STEP]")
@@ -58,21 +76,32 @@ enum TableCommands {
             }
             shell.print(text)
         },
-        Command(name: "snapshot", usage: "snapshot TABLE as NAME", summary: "keep a copy of a table now, to compare with diff later",
-                argument: .map) { shell, args, _ in
+        Command(
+            name: "snapshot", usage: "snapshot TABLE as NAME",
+            summary: "keep a copy of a table now, to compare with diff later",
+            argument: .map
+        ) { shell, args, _ in
             guard args.count == 3, args[1] == "as" else { throw CommandError("usage: snapshot TABLE as NAME") }
             try shell.tables.keep(try shell.tables.table(args[0]), as: args[2])
             shell.print("\(args[2]) kept (\(try shell.tables.table(args[2]).rows.count) rows)")
         },
-        Command(name: "diff", usage: "diff BEFORE AFTER", summary: "what changed between two tables (e.g. a snapshot and the live map)",
-                argument: .map) { shell, args, _ in
+        Command(
+            name: "diff", usage: "diff BEFORE AFTER",
+            summary: "what changed between two tables (e.g. a snapshot and the live map)",
+            argument: .map
+        ) { shell, args, _ in
             guard args.count == 2 else { throw CommandError("usage: diff BEFORE AFTER") }
-            let changed = TableDiff.diff(before: try shell.tables.table(args[0]), after: try shell.tables.table(args[1]))
+            let changed = TableDiff.diff(
+                before: try shell.tables.table(args[0]), after: try shell.tables.table(args[1]))
             shell.print(BpftraceTextRenderer.render(changed))
         },
-        Command(name: "tables", usage: "tables", summary: "list kept tables (snapshots and loaded files)") { shell, _, _ in
+        Command(name: "tables", usage: "tables", summary: "list kept tables (snapshots and loaded files)") {
+            shell, _, _ in
             let rows = shell.tables.saved.keys.sorted().map { [$0, String(shell.tables.saved[$0]!.rows.count)] }
-            if rows.isEmpty { shell.print("no kept tables: snapshot @MAP as NAME keeps one"); return }
+            if rows.isEmpty {
+                shell.print("no kept tables: snapshot @MAP as NAME keeps one")
+                return
+            }
             shell.showColumns(headers: ["table", "rows"], rows: rows)
         },
     ]
@@ -89,10 +118,13 @@ struct QueryWords {
         var index = 0
         while index < words.count {
             let word = words[index]
-            if let n = Int(word), n > 0 { count = n }
-            else if word == "asc" { ascending = true }
-            else if word == "desc" { descending = true }
-            else if word == "by", index + 1 < words.count, let column = TableColumn(name: words[index + 1]) {
+            if let n = Int(word), n > 0 {
+                count = n
+            } else if word == "asc" {
+                ascending = true
+            } else if word == "desc" {
+                descending = true
+            } else if word == "by", index + 1 < words.count, let column = TableColumn(name: words[index + 1]) {
                 self.column = column
                 index += 1
             } else {

@@ -4,19 +4,27 @@ import Foundation
 /// runs one unattended (`--auto`), or prints one to read (no privileges needed).
 enum TutorialCommands {
     static let all: [Command] = [
-        Command(name: "tutorial", usage: "tutorial [NAME [STEP | read | restart | --auto]]",
-                summary: "guided exercises from BPF Performance Tools (cpus, memory); progress is remembered",
-                details: "In a step, Enter runs the proposed command; next, back, skip, hint, again and quit move around.") { shell, args, _ in
+        Command(
+            name: "tutorial", usage: "tutorial [NAME [STEP | read | restart | --auto]]",
+            summary: "guided exercises from BPF Performance Tools (cpus, memory); progress is remembered",
+            details: "In a step, Enter runs the proposed command; next, back, skip, hint, again and quit move around."
+        ) { shell, args, _ in
             let library = TutorialLibrary()
             guard let name = args.first else {
                 let progress = TutorialProgress.load()
                 let rows = try library.names().map { name -> [String] in
                     let tutorial = try library.load(name)
                     let entry = progress.tutorials[name]
-                    let state = entry.map { "\($0.completed.count) of \(tutorial.steps.count) done, next step \(min($0.nextStep, tutorial.steps.count - 1) + 1)" } ?? "not started"
+                    let state =
+                        entry.map {
+                            "\($0.completed.count) of \(tutorial.steps.count) done, "
+                                + "next step \(min($0.nextStep, tutorial.steps.count - 1) + 1)"
+                        } ?? "not started"
                     return [name, String(tutorial.steps.count), state, tutorial.title]
                 }
-                if rows.isEmpty { throw CommandError("no tutorials found (set BPFSH_TUTORIALS to the tutorials folder)") }
+                if rows.isEmpty {
+                    throw CommandError("no tutorials found (set BPFSH_TUTORIALS to the tutorials folder)")
+                }
                 shell.showColumns(headers: ["tutorial", "steps", "progress", "title"], rows: rows)
                 shell.print("start one with: tutorial NAME")
                 return
@@ -39,7 +47,7 @@ enum TutorialCommands {
                 }
                 runner.runInteractively(from: step - 1)
             }
-        },
+        }
     ]
 }
 
@@ -51,7 +59,9 @@ enum TutorialText {
             out += "\n-- step \(index + 1): \(step.title) --\n"
             if !step.prose.isEmpty { out += step.prose.joined(separator: "\n") + "\n" }
             if !step.requires.isEmpty { out += "needs: " + step.requires.joined(separator: ", ") + "\n" }
-            for statement in step.setup + step.proposals { out += "    " + statement.text.replacingOccurrences(of: "\n", with: "\n    ") + "\n" }
+            for statement in step.setup + step.proposals {
+                out += "    " + statement.text.replacingOccurrences(of: "\n", with: "\n    ") + "\n"
+            }
             for hint in step.hints { out += "hint: \(hint)\n" }
         }
         return out

@@ -26,7 +26,10 @@ public struct Completer {
     public var tutorialNames: [String] = []
     /// Commands whose argument is a file path.
     public var fileArgumentCommands: Set<String> = ["source", "record", "notebook", "load"]
-    public var mapArgumentCommands: Set<String> = ["print", "clear", "forget", "join", "merge", "top", "sort", "where", "hist", "snapshot", "diff", "flame", "save", "stack"]
+    public var mapArgumentCommands: Set<String> = [
+        "print", "clear", "forget", "join", "merge", "top", "sort", "where", "hist", "snapshot", "diff", "flame",
+        "save", "stack",
+    ]
 
     public init(source: CompletionSource, commands: [String], probeNames: [String], mapNames: [String]) {
         self.source = source
@@ -35,8 +38,10 @@ public struct Completer {
         self.mapNames = mapNames
     }
 
-    static let providers = ["tracepoint:", "rawtracepoint:", "tp_btf:", "uprobe:", "uretprobe:", "kprobe:", "kretprobe:",
-                            "fentry:", "fexit:", "profile:", "interval:", "software:", "hardware:", "BEGIN", "END"]
+    static let providers = [
+        "tracepoint:", "rawtracepoint:", "tp_btf:", "uprobe:", "uretprobe:", "kprobe:", "kretprobe:",
+        "fentry:", "fexit:", "profile:", "interval:", "software:", "hardware:", "BEGIN", "END",
+    ]
 
     public func complete(_ before: String) -> (insert: String, candidates: [String]) {
         let word = Completer.currentWord(before)
@@ -44,7 +49,9 @@ public struct Completer {
         guard !candidates.isEmpty else { return ("", []) }
         let common = Completer.commonPrefix(candidates)
         var insert = String(common.dropFirst(word.count))
-        if candidates.count == 1, let only = candidates.first, !only.hasSuffix(":"), !only.hasSuffix("/"), !only.hasSuffix(".") {
+        if candidates.count == 1, let only = candidates.first, !only.hasSuffix(":"), !only.hasSuffix("/"),
+            !only.hasSuffix(".")
+        {
             insert += " "
         }
         return (insert, candidates.count > 1 ? candidates : [])
@@ -60,11 +67,14 @@ public struct Completer {
                 let separator = word.hasPrefix("args.") ? "args." : "args->"
                 return tracepointFields(of: statement).map { separator + $0 }
             }
-            return Builtins.variables.keys.sorted() + Builtins.perProbeStrings.sorted() + Builtins.functions.map { $0 + "(" }
+            return Builtins.variables.keys.sorted() + Builtins.perProbeStrings.sorted()
+                + Builtins.functions.map { $0 + "(" }
         }
         let priorWords = beforeWord.split(separator: " ").map(String.init)
         if let first = priorWords.first, priorWords.count >= 1, !beforeWord.contains("=") {
-            if probeArgumentCommands.contains(first) { return probeNames + (first == "detach" || first == "drop" ? ["all"] : []) }
+            if probeArgumentCommands.contains(first) {
+                return probeNames + (first == "detach" || first == "drop" ? ["all"] : [])
+            }
             if mapArgumentCommands.contains(first) { return mapNames.map { "@" + $0 } }
             if first == "help" { return commands }
             if first == "tutorial" { return priorWords.count == 1 ? tutorialNames : ["read", "restart", "--auto"] }
@@ -119,7 +129,9 @@ public struct Completer {
 
     /// The word being typed: back to a space or punctuation that cannot be inside one.
     static func currentWord(_ before: String) -> String {
-        let stops: Set<Character> = [" ", "\t", "\n", "{", "}", "(", ")", ",", ";", "=", "[", "]", "!", "+", "*", "<", "?"]
+        let stops: Set<Character> = [
+            " ", "\t", "\n", "{", "}", "(", ")", ",", ";", "=", "[", "]", "!", "+", "*", "<", "?",
+        ]
         return String(before.reversed().prefix { !stops.contains($0) }.reversed())
     }
 

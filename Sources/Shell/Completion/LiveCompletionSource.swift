@@ -26,8 +26,11 @@ public final class LiveCompletionSource: CompletionSource {
     }
     public func rawTracepoints() -> [String] { (try? catalogue.rawTracepoints()) ?? [] }
     public func softwareEvents() -> [String] {
-        ["cpu-clock", "task-clock", "page-faults", "context-switches", "cpu-migrations", "minor-faults", "major-faults",
-         "alignment-faults", "emulation-faults", "dummy", "bpf-output"]
+        [
+            "cpu-clock", "task-clock", "page-faults", "context-switches", "cpu-migrations", "minor-faults",
+            "major-faults",
+            "alignment-faults", "emulation-faults", "dummy", "bpf-output",
+        ]
     }
 
     public func functions(in binary: String, prefix: String) -> [String] {
@@ -39,7 +42,8 @@ public final class LiveCompletionSource: CompletionSource {
         if prefix.hasPrefix("/") || prefix.hasPrefix(".") {
             let directory = (prefix as NSString).deletingLastPathComponent
             let base = (prefix as NSString).lastPathComponent
-            let listing = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "/" : directory)) ?? []
+            let listing =
+                (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "/" : directory)) ?? []
             return listing.filter { base.isEmpty || $0.hasPrefix(base) }.sorted().prefix(300).map { name in
                 let path = (directory.isEmpty ? "/" : directory as NSString).appendingPathComponent(name)
                 var isDirectory: ObjCBool = false

@@ -100,7 +100,7 @@ public final class EditLineReader: LineReader {
             var byte: UInt8 = 0
             let n = read(STDIN_FILENO, &byte, 1)
             if n <= 0 { return 0 }
-            if byte == 0x03 { // Ctrl-C while the terminal does not turn it into SIGINT
+            if byte == 0x03 {  // Ctrl-C while the terminal does not turn it into SIGINT
                 interrupted = true
                 return 0
             }
@@ -126,9 +126,9 @@ public final class EditLineReader: LineReader {
         if !insert.isEmpty { el_insertstr(editLine, insert) }
         if candidates.count > 1 {
             fputs("\n" + CompletionLayout.columns(candidates) + "", stdout)
-            return 8 // CC_REDISPLAY
+            return 8  // CC_REDISPLAY
         }
-        return insert.isEmpty ? 6 : 4 // CC_ERROR (beep) or CC_REFRESH
+        return insert.isEmpty ? 6 : 4  // CC_ERROR (beep) or CC_REFRESH
     }
 }
 
@@ -171,7 +171,7 @@ public enum ShellInterrupt {
             ShellInterrupt.count &+= 1
         }
         sigemptyset(&action.sa_mask)
-        action.sa_flags = 0 // no SA_RESTART: a blocking poll or read returns EINTR
+        action.sa_flags = 0  // no SA_RESTART: a blocking poll or read returns EINTR
         sigaction(SIGINT, &action, nil)
         var termination = sigaction()
         termination.__sigaction_handler.sa_handler = { _ in

@@ -31,10 +31,23 @@ public struct InputAssembler {
             let c = characters[index]
             let next: Character? = index + 1 < characters.count ? characters[index + 1] : nil
             defer { index += 1 }
-            if inLineComment { if c == "\n" { inLineComment = false }; continue }
-            if inBlockComment { if c == "*" && next == "/" { inBlockComment = false; index += 1 }; continue }
+            if inLineComment {
+                if c == "\n" { inLineComment = false }
+                continue
+            }
+            if inBlockComment {
+                if c == "*" && next == "/" {
+                    inBlockComment = false
+                    index += 1
+                }
+                continue
+            }
             if inString || inChar {
-                if escaped { escaped = false } else if c == "\\" { escaped = true } else if (inString && c == "\"") || (inChar && c == "'") {
+                if escaped {
+                    escaped = false
+                } else if c == "\\" {
+                    escaped = true
+                } else if (inString && c == "\"") || (inChar && c == "'") {
                     inString = false
                     inChar = false
                 }
@@ -44,7 +57,9 @@ public struct InputAssembler {
             case "\"": inString = true
             case "'": inChar = true
             case "/" where next == "/": inLineComment = true
-            case "/" where next == "*": inBlockComment = true; index += 1
+            case "/" where next == "*":
+                inBlockComment = true
+                index += 1
             case "{": depth += 1
             case "}": depth -= 1
             default: break

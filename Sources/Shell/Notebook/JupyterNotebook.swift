@@ -6,10 +6,12 @@ import Tables
 /// Markdown with a plain-text fallback, flame graphs as linked images).
 public enum JupyterNotebook {
     public static func render(_ notebook: Notebook) throws -> Data {
-        var cells: [[String: Any]] = [[
-            "cell_type": "markdown", "metadata": [String: Any](),
-            "source": lines("# \(notebook.title)\n\n" + notebook.header.map { "- \($0)" }.joined(separator: "\n")),
-        ]]
+        var cells: [[String: Any]] = [
+            [
+                "cell_type": "markdown", "metadata": [String: Any](),
+                "source": lines("# \(notebook.title)\n\n" + notebook.header.map { "- \($0)" }.joined(separator: "\n")),
+            ]
+        ]
         var count = 0
         for cell in notebook.cells {
             count += 1
@@ -20,16 +22,25 @@ public enum JupyterNotebook {
                 case .error(let text):
                     return ["output_type": "stream", "name": "stderr", "text": lines(text)]
                 case .table(let headers, let rows, let text):
-                    return ["output_type": "display_data", "metadata": [String: Any](),
-                            "data": ["text/markdown": lines(MarkdownTable.render(headers: headers, rows: rows)), "text/plain": lines(text)]]
+                    return [
+                        "output_type": "display_data", "metadata": [String: Any](),
+                        "data": [
+                            "text/markdown": lines(MarkdownTable.render(headers: headers, rows: rows)),
+                            "text/plain": lines(text),
+                        ],
+                    ]
                 case .file(let path):
                     let link = path.hasSuffix(".svg") ? "![\(path)](\(path))" : "[\(path)](\(path))"
-                    return ["output_type": "display_data", "metadata": [String: Any](),
-                            "data": ["text/markdown": lines(link), "text/plain": lines(path)]]
+                    return [
+                        "output_type": "display_data", "metadata": [String: Any](),
+                        "data": ["text/markdown": lines(link), "text/plain": lines(path)],
+                    ]
                 }
             }
-            cells.append(["cell_type": "code", "execution_count": count, "metadata": [String: Any](),
-                          "source": lines(cell.source), "outputs": outputs])
+            cells.append([
+                "cell_type": "code", "execution_count": count, "metadata": [String: Any](),
+                "source": lines(cell.source), "outputs": outputs,
+            ])
         }
         let document: [String: Any] = [
             "nbformat": 4, "nbformat_minor": 4,
@@ -45,7 +56,10 @@ public enum JupyterNotebook {
         var current = ""
         for c in text {
             current.append(c)
-            if c == "\n" { result.append(current); current = "" }
+            if c == "\n" {
+                result.append(current)
+                current = ""
+            }
         }
         if !current.isEmpty { result.append(current) }
         return result

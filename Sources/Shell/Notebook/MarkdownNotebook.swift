@@ -8,7 +8,9 @@ public enum MarkdownNotebook {
         for (index, cell) in notebook.cells.enumerated() {
             out += "\n"
             if !cell.source.isEmpty {
-                out += "### [\(index + 1)]" + (cell.succeeded ? "" : " (failed)") + "\n\n" + fence(cell.source, language: "bpfsh")
+                out +=
+                    "### [\(index + 1)]" + (cell.succeeded ? "" : " (failed)") + "\n\n"
+                    + fence(cell.source, language: "bpfsh")
             }
             for output in cell.outputs {
                 out += "\n"

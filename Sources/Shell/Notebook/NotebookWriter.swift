@@ -12,11 +12,16 @@ public final class NotebookWriter {
     /// Started by a `notebook` statement: its own output and end are not part of the notebook.
     private var waitingForStatementEnd: Bool
 
-    public init(path: String, force: Bool, title: String, header: [String], startedInsideStatement: Bool = false) throws {
+    public init(path: String, force: Bool, title: String, header: [String], startedInsideStatement: Bool = false) throws
+    {
         waitingForStatementEnd = startedInsideStatement
-        if path.hasSuffix(".md") { format = .markdown }
-        else if path.hasSuffix(".ipynb") { format = .jupyter }
-        else { throw CommandError("\(path): name the notebook .md (Markdown) or .ipynb (Jupyter)") }
+        if path.hasSuffix(".md") {
+            format = .markdown
+        } else if path.hasSuffix(".ipynb") {
+            format = .jupyter
+        } else {
+            throw CommandError("\(path): name the notebook .md (Markdown) or .ipynb (Jupyter)")
+        }
         self.path = path
         notebook = Notebook(title: title, header: header)
         directory = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path
@@ -55,7 +60,9 @@ public final class NotebookWriter {
         if absolute.hasPrefix(directory + "/") { return String(absolute.dropFirst(directory.count + 1)) }
         let name = URL(fileURLWithPath: absolute).lastPathComponent
         let copy = directory + "/" + name
-        if !FileManager.default.fileExists(atPath: copy) { try? FileManager.default.copyItem(atPath: absolute, toPath: copy) }
+        if !FileManager.default.fileExists(atPath: copy) {
+            try? FileManager.default.copyItem(atPath: absolute, toPath: copy)
+        }
         return name
     }
 }

@@ -25,11 +25,15 @@ public enum Expectation: Equatable {
 
     /// Parses the words after `expect`.
     public static func parse(_ words: [String]) throws -> Expectation {
-        let usage = "usage: expect TABLE [has KEY | where CONDITION | rows OP N | value OP N | value in A..B], expect output ~ TEXT, expect file PATH"
+        let usage =
+            "usage: expect TABLE [has KEY | where CONDITION | rows OP N | value OP N | value in A..B], "
+            + "expect output ~ TEXT, expect file PATH"
         guard let subject = words.first else { throw CommandError(usage) }
         let rest = Array(words.dropFirst())
         if subject == "output" {
-            guard rest.count >= 2, rest[0] == "~" || rest[0] == "!~" else { throw CommandError("usage: expect output ~ TEXT (or !~ TEXT)") }
+            guard rest.count >= 2, rest[0] == "~" || rest[0] == "!~" else {
+                throw CommandError("usage: expect output ~ TEXT (or !~ TEXT)")
+            }
             return .output(contains: rest[0] == "~", text: rest.dropFirst().joined(separator: " "))
         }
         if subject == "file" {
@@ -45,11 +49,15 @@ public enum Expectation: Equatable {
             try checkCondition(condition)
             return .matches(table: subject, condition: condition)
         case "rows" where rest.count == 3:
-            guard let op = RowPredicate.Op(rawValue: rest[1]), let n = Int(rest[2]) else { throw CommandError("usage: expect TABLE rows OP N, e.g. rows >= 3") }
+            guard let op = RowPredicate.Op(rawValue: rest[1]), let n = Int(rest[2]) else {
+                throw CommandError("usage: expect TABLE rows OP N, e.g. rows >= 3")
+            }
             return .rows(table: subject, op: op, count: n)
         case "value" where rest.count == 3 && rest[1] == "in":
             let bounds = rest[2].components(separatedBy: "..")
-            guard bounds.count == 2, !bounds[0].isEmpty, !bounds[1].isEmpty else { throw CommandError("usage: expect TABLE value in A..B, e.g. value in 1..1M") }
+            guard bounds.count == 2, !bounds[0].isEmpty, !bounds[1].isEmpty else {
+                throw CommandError("usage: expect TABLE value in A..B, e.g. value in 1..1M")
+            }
             let condition = "value >= \(bounds[0]) and value <= \(bounds[1])"
             try checkCondition(condition)
             return .everyValue(table: subject, condition: condition)
@@ -68,7 +76,8 @@ public enum Expectation: Equatable {
 
     private static func checkCondition(_ condition: String) throws {
         if case .failure(let error) = RowPredicate.parse(condition) {
-            throw CommandError("expect: \(error.message)\n  \(condition)\n  " + String(repeating: " ", count: error.offset) + "^")
+            throw CommandError(
+                "expect: \(error.message)\n  \(condition)\n  " + String(repeating: " ", count: error.offset) + "^")
         }
     }
 
@@ -81,7 +90,11 @@ public enum Expectation: Equatable {
         switch self {
         case .nonEmpty(let name):
             return withTable(name) { table in
-                (!table.rows.isEmpty, table.rows.isEmpty ? "\(name) is empty" : "\(table.rows.count) row\(table.rows.count == 1 ? "" : "s")")
+                (
+                    !table.rows.isEmpty,
+                    table.rows.isEmpty
+                        ? "\(name) is empty" : "\(table.rows.count) row\(table.rows.count == 1 ? "" : "s")"
+                )
             }
         case .hasKey(let name, let key):
             return withTable(name) { table in
@@ -89,13 +102,24 @@ public enum Expectation: Equatable {
                     row.key.contains { Expectation.keyText([$0]) == key } || Expectation.keyText(row.key) == key
                 }
                 let sample = table.rows.prefix(5).map { Expectation.keyText($0.key) }.joined(separator: ", ")
-                return (found, found ? "found" : "no row with key \(key) among \(table.rows.count) (\(sample.isEmpty ? "none" : sample)\(table.rows.count > 5 ? ", ..." : ""))")
+                return (
+                    found,
+                    found
+                        ? "found"
+                        : "no row with key \(key) among \(table.rows.count) "
+                            + "(\(sample.isEmpty ? "none" : sample)\(table.rows.count > 5 ? ", ..." : ""))"
+                )
             }
         case .matches(let name, let condition):
             return withTable(name) { table in
-                guard case .success(let predicate) = RowPredicate.parse(condition) else { return (false, "bad condition") }
+                guard case .success(let predicate) = RowPredicate.parse(condition) else {
+                    return (false, "bad condition")
+                }
                 let count = table.rows.filter { predicate.matches($0) }.count
-                return (count > 0, count > 0 ? "\(count) of \(table.rows.count) rows match" : "no row of \(table.rows.count) matches")
+                return (
+                    count > 0,
+                    count > 0 ? "\(count) of \(table.rows.count) rows match" : "no row of \(table.rows.count) matches"
+                )
             }
         case .rows(let name, let op, let n):
             return withTable(name) { table in
@@ -114,17 +138,26 @@ public enum Expectation: Equatable {
             }
         case .everyValue(let name, let condition):
             return withTable(name) { table in
-                guard case .success(let predicate) = RowPredicate.parse(condition) else { return (false, "bad condition") }
+                guard case .success(let predicate) = RowPredicate.parse(condition) else {
+                    return (false, "bad condition")
+                }
                 if table.rows.isEmpty { return (false, "\(name) is empty") }
                 let failing = table.rows.filter { !predicate.matches($0) }
                 guard let first = failing.first else { return (true, "all \(table.rows.count) rows") }
-                return (false, "\(failing.count) of \(table.rows.count) rows do not, e.g. "
-                        + (first.key.isEmpty ? "" : Expectation.keyText(first.key) + ": ") + TableJoin.cellText(first.cell))
+                return (
+                    false,
+                    "\(failing.count) of \(table.rows.count) rows do not, e.g. "
+                        + (first.key.isEmpty ? "" : Expectation.keyText(first.key) + ": ")
+                        + TableJoin.cellText(first.cell)
+                )
             }
         case .output(let contains, let text):
             let found = output.contains(text)
             let lines = output.split(separator: "\n").count
-            return (found == contains, "\(lines) line\(lines == 1 ? "" : "s") of output" + (found ? " mention it" : " do not mention it"))
+            return (
+                found == contains,
+                "\(lines) line\(lines == 1 ? "" : "s") of output" + (found ? " mention it" : " do not mention it")
+            )
         case .file(let path):
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
             guard let size else { return (false, "\(path) does not exist") }

@@ -12,9 +12,14 @@ public enum ParameterSubstitution {
                 throw CommandError("'${' without a closing '}': parameters are written ${NAME}")
             }
             let name = String(rest[start.upperBound..<end])
-            guard isName(name) else { throw CommandError("'${\(name)}' is not a parameter name: use letters, digits and _") }
+            guard isName(name) else {
+                throw CommandError("'${\(name)}' is not a parameter name: use letters, digits and _")
+            }
             guard let value = parameters[name] else {
-                throw CommandError("unknown parameter ${\(name)}: pass it as \(name)=VALUE, or declare a default with param \(name) = VALUE")
+                throw CommandError(
+                    "unknown parameter ${\(name)}: pass it as \(name)=VALUE, "
+                        + "or declare a default with param \(name) = VALUE"
+                )
             }
             result += value
             rest = rest[rest.index(after: end)...]

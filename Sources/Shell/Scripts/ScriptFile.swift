@@ -12,7 +12,9 @@ public struct ScriptFile {
     public struct UnclosedBrace: Error, CustomStringConvertible {
         public var file: String
         public var line: Int
-        public var description: String { "\(file):\(line): error: this probe's '{' is never closed before the end of the script" }
+        public var description: String {
+            "\(file):\(line): error: this probe's '{' is never closed before the end of the script"
+        }
     }
 
     public let name: String
@@ -30,7 +32,8 @@ public struct ScriptFile {
                 startLine = index + firstLine
             }
             if let statement = assembler.add(String(line)) {
-                statements.append(Statement(line: startLine, text: statement.trimmingCharacters(in: .whitespacesAndNewlines)))
+                statements.append(
+                    Statement(line: startLine, text: statement.trimmingCharacters(in: .whitespacesAndNewlines)))
             }
         }
         if assembler.isContinuing { throw UnclosedBrace(file: name, line: startLine) }

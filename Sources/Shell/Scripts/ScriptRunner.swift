@@ -18,7 +18,8 @@ public struct ScriptRunner {
 
     /// Reads and runs the script at `path` with `parameters` added to the shell's.
     public func run(path: String, parameters: [String: String] = [:], in shell: Shell) -> Outcome {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
             shell.printError("\(path): cannot read the script: \(String(cString: strerror(errno)))")
             return Outcome(failures: [(0, "")], stopped: true)
         }
@@ -43,7 +44,8 @@ public struct ScriptRunner {
         let interrupts = ShellInterrupt.count
         for statement in script.statements {
             if shell.quitRequested { break }
-            let signal = ShellInterrupt.terminationRequested ? "SIGTERM" : ShellInterrupt.count != interrupts ? "Ctrl-C" : nil
+            let signal =
+                ShellInterrupt.terminationRequested ? "SIGTERM" : ShellInterrupt.count != interrupts ? "Ctrl-C" : nil
             if let signal {
                 _ = ShellInterrupt.take()
                 outcome.failures.append((statement.line, signal))
@@ -57,7 +59,10 @@ public struct ScriptRunner {
                 outcome.failures.append((statement.line, statement.text))
                 if !keepGoing {
                     outcome.stopped = true
-                    shell.printError("\(script.name):\(statement.line): script stopped here (\(outcome.statementsRun) of \(script.statements.count) statements run)")
+                    shell.printError(
+                        "\(script.name):\(statement.line): script stopped here "
+                            + "(\(outcome.statementsRun) of \(script.statements.count) statements run)"
+                    )
                     break
                 }
             }

@@ -14,8 +14,10 @@ public final class SessionRecorder {
     private let probesAttached: () -> Bool
     static let selfCommands: Set<String> = ["record", "history", "notebook", "quit", "exit"]
 
-    public init(path: String, force: Bool, header: String, probesAttached: @escaping () -> Bool,
-                clock: @escaping () -> Date = Date.init) throws {
+    public init(
+        path: String, force: Bool, header: String, probesAttached: @escaping () -> Bool,
+        clock: @escaping () -> Date = Date.init
+    ) throws {
         self.path = path
         self.clock = clock
         self.probesAttached = probesAttached
@@ -41,9 +43,10 @@ public final class SessionRecorder {
             if succeeded {
                 lines.append(statement)
             } else {
-                lines.append(contentsOf: statement.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
-                    ($0.offset == 0 ? "# failed: " : "#         ") + $0.element
-                })
+                lines.append(
+                    contentsOf: statement.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
+                        ($0.offset == 0 ? "# failed: " : "#         ") + $0.element
+                    })
             }
             try? SafeFileWriter.write(text, to: path, force: true)
         default:
@@ -60,6 +63,7 @@ public final class SessionRecorder {
     /// A script of the statements that succeeded, for `history save`.
     static func script(of history: [(statement: String, succeeded: Bool)], header: String) -> String {
         let body = history.filter { $0.succeeded && !isOwnCommand($0.statement) }.map(\.statement)
-        return (header.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 } + body).joined(separator: "\n") + "\n"
+        return (header.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 } + body).joined(
+            separator: "\n") + "\n"
     }
 }

@@ -15,14 +15,18 @@ public final class TableStore {
         if name.hasPrefix("@") { return try session.table(name) }
         guard let table = saved[name] else {
             if session.mapInfo(named: name) != nil { return try session.table(name) }
-            throw CommandError("no table named '\(name)': maps are written @name; kept tables: "
-                               + (saved.keys.sorted().joined(separator: ", ").isEmpty ? "none" : saved.keys.sorted().joined(separator: ", ")))
+            throw CommandError(
+                "no table named '\(name)': maps are written @name; kept tables: "
+                    + (saved.keys.sorted().joined(separator: ", ").isEmpty
+                        ? "none" : saved.keys.sorted().joined(separator: ", ")))
         }
         return table
     }
 
     public func keep(_ table: MapTable, as name: String) throws {
-        guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+        guard let first = name.first, first.isLetter || first == "_",
+            name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+        else {
             throw CommandError("'\(name)' is not a valid table name: use letters, digits and _")
         }
         var kept = table

@@ -59,16 +59,28 @@ public struct Tutorial {
                 guard Tutorial.blockKinds.contains(kind) else {
                     // Other fenced blocks (sample output, shell commands) are prose.
                     var block = [line]
-                    while index < lines.count { block.append(lines[index]); index += 1; if block.last!.hasPrefix("```") { break } }
+                    while index < lines.count {
+                        block.append(lines[index])
+                        index += 1
+                        if block.last!.hasPrefix("```") { break }
+                    }
                     if steps.isEmpty { introduction += block } else { steps[steps.count - 1].prose += block }
                     continue
                 }
-                guard !steps.isEmpty else { throw FormatError(file: path, line: number, message: "a ```\(kind) block before the first ## step") }
+                guard !steps.isEmpty else {
+                    throw FormatError(file: path, line: number, message: "a ```\(kind) block before the first ## step")
+                }
                 var body: [String] = []
-                while index < lines.count && !lines[index].hasPrefix("```") { body.append(lines[index]); index += 1 }
-                guard index < lines.count else { throw FormatError(file: path, line: number, message: "this ```\(kind) block is never closed") }
+                while index < lines.count && !lines[index].hasPrefix("```") {
+                    body.append(lines[index])
+                    index += 1
+                }
+                guard index < lines.count else {
+                    throw FormatError(file: path, line: number, message: "this ```\(kind) block is never closed")
+                }
                 index += 1
-                let statements = try ScriptFile(name: path, text: body.joined(separator: "\n"), firstLine: number + 1).statements
+                let statements = try ScriptFile(name: path, text: body.joined(separator: "\n"), firstLine: number + 1)
+                    .statements
                 switch kind {
                 case "setup": steps[steps.count - 1].setup += statements
                 case "bpfsh": steps[steps.count - 1].proposals += statements
@@ -86,7 +98,9 @@ public struct Tutorial {
             } else if !steps.isEmpty && line.hasPrefix("Hint:") {
                 steps[steps.count - 1].hints.append(String(line.dropFirst(5)).trimmingCharacters(in: .whitespaces))
             } else if !steps.isEmpty && line.hasPrefix("Requires:") {
-                steps[steps.count - 1].requires += line.dropFirst(9).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                steps[steps.count - 1].requires += line.dropFirst(9).split(separator: ",").map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }
             } else if steps.isEmpty {
                 introduction.append(line)
             } else {
@@ -94,9 +108,12 @@ public struct Tutorial {
             }
         }
         if title.isEmpty { title = name }
-        guard !steps.isEmpty else { throw FormatError(file: path, line: 1, message: "no steps: each step starts with a '## ' heading") }
+        guard !steps.isEmpty else {
+            throw FormatError(file: path, line: 1, message: "no steps: each step starts with a '## ' heading")
+        }
         for step in steps where step.proposals.isEmpty && step.equivalent.isEmpty {
-            throw FormatError(file: path, line: step.line, message: "step '\(step.title)' proposes nothing: add a ```bpfsh block")
+            throw FormatError(
+                file: path, line: step.line, message: "step '\(step.title)' proposes nothing: add a ```bpfsh block")
         }
         introduction = Tutorial.trimmed(introduction)
         for i in steps.indices { steps[i].prose = Tutorial.trimmed(steps[i].prose) }

@@ -11,13 +11,15 @@ public struct TutorialLibrary {
     public static func defaultDirectory() -> String? {
         let fm = FileManager.default
         if let path = ProcessInfo.processInfo.environment["BPFSH_TUTORIALS"] { return path }
-        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         for _ in 0..<6 {
             let candidate = folder.appendingPathComponent("tutorials").path
             if fm.fileExists(atPath: candidate) { return candidate }
             folder.deleteLastPathComponent()
         }
-        for candidate in ["/usr/share/bpfsh/tutorials", fm.currentDirectoryPath + "/tutorials"] where fm.fileExists(atPath: candidate) {
+        for candidate in ["/usr/share/bpfsh/tutorials", fm.currentDirectoryPath + "/tutorials"]
+        where fm.fileExists(atPath: candidate) {
             return candidate
         }
         return nil
@@ -25,16 +27,22 @@ public struct TutorialLibrary {
 
     /// Tutorial names (file names without `.md`), sorted.
     public func names() -> [String] {
-        guard let directory, let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        guard let directory, let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            return []
+        }
         return files.filter { $0.hasSuffix(".md") && $0 != "README.md" }.map { String($0.dropLast(3)) }.sorted()
     }
 
     public func load(_ name: String) throws -> Tutorial {
-        guard let directory else { throw CommandError("no tutorials folder found: set BPFSH_TUTORIALS to the tutorials directory") }
+        guard let directory else {
+            throw CommandError("no tutorials folder found: set BPFSH_TUTORIALS to the tutorials directory")
+        }
         let path = directory + "/" + name + ".md"
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
             let known = names()
-            throw CommandError("no tutorial '\(name)'" + (known.isEmpty ? "" : ": there are " + known.joined(separator: ", ")))
+            throw CommandError(
+                "no tutorial '\(name)'" + (known.isEmpty ? "" : ": there are " + known.joined(separator: ", ")))
         }
         return try Tutorial(name: name, path: path, text: text)
     }
@@ -57,7 +65,8 @@ public struct TutorialProgress: Codable, Equatable {
 
     public static func load(from path: String = path()) -> TutorialProgress {
         guard let data = FileManager.default.contents(atPath: path),
-              let progress = try? JSONDecoder().decode(TutorialProgress.self, from: data) else { return TutorialProgress() }
+            let progress = try? JSONDecoder().decode(TutorialProgress.self, from: data)
+        else { return TutorialProgress() }
         return progress
     }
 

@@ -30,12 +30,15 @@ public final class TutorialRunner {
             let step = tutorial.steps[index]
             let plan = begin(index)
             var failed: [String] = []
-            for statement in plan.statements where !execute(statement) { failed.append("line \(statement.line) failed") }
+            for statement in plan.statements where !execute(statement) {
+                failed.append("line \(statement.line) failed")
+            }
             let check = runChecks(plan.checks)
             failed += check.failures
             finish(step)
             let held = failed.isEmpty
-            shell.print(held ? "step \(index + 1) ✓ \(check.summary)" : "step \(index + 1) ✗ " + failed.joined(separator: "; "))
+            shell.print(
+                held ? "step \(index + 1) ✓ \(check.summary)" : "step \(index + 1) ✗ " + failed.joined(separator: "; "))
             if !held, !step.hints.isEmpty { shell.print("look at: " + step.hints.joined(separator: " ")) }
             results.append(StepResult(title: step.title, held: held, note: plan.note ?? ""))
         }
@@ -52,7 +55,8 @@ public final class TutorialRunner {
         var index = start ?? progress.tutorials[tutorial.name]?.nextStep ?? 0
         if index >= tutorial.steps.count { index = 0 }
         shell.print(banner())
-        shell.print("Enter runs the command after try:, or type your own. Words: next, back, skip, hint, again, quit.\n")
+        shell.print(
+            "Enter runs the command after try:, or type your own. Words: next, back, skip, hint, again, quit.\n")
         while index < tutorial.steps.count {
             progress.tutorials[tutorial.name, default: .init()].nextStep = index
             progress.save(to: progressPath)
@@ -64,7 +68,10 @@ public final class TutorialRunner {
             case .back: index = max(0, index - 1)
             case .again: break
             case .quit:
-                shell.print("left \(tutorial.name) at step \(index + 1) of \(tutorial.steps.count): tutorial \(tutorial.name) resumes here")
+                shell.print(
+                    "left \(tutorial.name) at step \(index + 1) of \(tutorial.steps.count): "
+                        + "tutorial \(tutorial.name) resumes here"
+                )
                 return
             }
         }
@@ -84,10 +91,15 @@ public final class TutorialRunner {
         var proposal = 0
         while proposal < plan.statements.count {
             let statement = plan.statements[proposal]
-            shell.print("\n  try: " + statement.text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n       "))
+            shell.print(
+                "\n  try: "
+                    + statement.text.split(separator: "\n", omittingEmptySubsequences: false).joined(
+                        separator: "\n       "))
             guard let typed = readStatement(prompt: prompt) else { return .quit }
             switch typed {
-            case "": _ = execute(statement); proposal += 1
+            case "":
+                _ = execute(statement)
+                proposal += 1
             case "skip": proposal += 1
             case "next": return .next
             case "back": return .back
@@ -124,7 +136,10 @@ public final class TutorialRunner {
         var assembler = InputAssembler()
         while true {
             let (line, interrupted) = shell.reader.readLine(prompt: assembler.isContinuing ? "  ...> " : prompt)
-            if interrupted { assembler.reset(); continue }
+            if interrupted {
+                assembler.reset()
+                continue
+            }
             guard let line else { return nil }
             if let statement = assembler.add(line) {
                 let trimmed = statement.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -147,11 +162,17 @@ public final class TutorialRunner {
     func plan(_ step: Tutorial.Step) -> Plan {
         let missing = step.requires.compactMap { feature in shell.missingFeature?(feature).map { (feature, $0) } }
         guard !missing.isEmpty else { return Plan(statements: step.proposals, checks: step.checks) }
-        var note = missing.map { "This step needs \($0.0), which this kernel lacks: \($0.1)" }.joined(separator: "\n") + "\n"
+        var note =
+            missing.map { "This step needs \($0.0), which this kernel lacks: \($0.1)" }.joined(separator: "\n") + "\n"
         if !step.proposals.isEmpty {
-            note += "On a kernel with it you would run:\n" + step.proposals.map { "    " + $0.text.replacingOccurrences(of: "\n", with: "\n    ") }.joined(separator: "\n") + "\n"
+            note +=
+                "On a kernel with it you would run:\n"
+                + step.proposals.map { "    " + $0.text.replacingOccurrences(of: "\n", with: "\n    ") }.joined(
+                    separator: "\n") + "\n"
         }
-        note += step.equivalent.isEmpty ? "There is no equivalent here: moving on." : "Here is the closest equivalent this kernel allows:"
+        note +=
+            step.equivalent.isEmpty
+            ? "There is no equivalent here: moving on." : "Here is the closest equivalent this kernel allows:"
         return Plan(statements: step.equivalent, checks: step.equivalentChecks, note: note)
     }
 

@@ -20,7 +20,10 @@ enum DebugFileLocator {
         for candidate in candidates where FileIO.isRegularFile(candidate) {
             // A debug link may name the file itself (same directory, same name).
             if let own, let other = FileIO.status(candidate).map(FileIdentity.init),
-               own.device == other.device && own.inode == other.inode { continue }
+                own.device == other.device && own.inode == other.inode
+            {
+                continue
+            }
             return candidate
         }
         return nil

@@ -1,8 +1,9 @@
 import CBPF
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// What one pass over an ELF file with libelf yields; the raw material of `ElfSymbolTable`.
@@ -42,7 +43,8 @@ enum ElfReader {
     static func read(image: UnsafeRawBufferPointer, name: String) throws(SymbolError) -> ElfContents {
         guard libelfReady else { throw .notELF(path: name, reason: "libelf version mismatch") }
         guard let base = image.baseAddress, image.count > 0 else { throw .notELF(path: name, reason: "empty image") }
-        guard let elf = elf_memory(UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: CChar.self)), image.count)
+        guard
+            let elf = elf_memory(UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: CChar.self)), image.count)
         else { throw .notELF(path: name, reason: libelfError()) }
         defer { elf_end(elf) }
         return try contents(of: elf, path: name)
@@ -80,9 +82,11 @@ enum ElfReader {
             }
             if program.p_type == UInt32(PT_INTERP) { hasInterpreter = true }
             guard program.p_type == UInt32(PT_LOAD) else { continue }
-            segments.append(LoadSegment(virtualAddress: program.p_vaddr, memorySize: program.p_memsz,
-                                        fileOffset: program.p_offset, fileSize: program.p_filesz,
-                                        isExecutable: program.p_flags & 1 /* PF_X */ != 0))
+            segments.append(
+                LoadSegment(
+                    virtualAddress: program.p_vaddr, memorySize: program.p_memsz,
+                    fileOffset: program.p_offset, fileSize: program.p_filesz,
+                    isExecutable: program.p_flags & 1 /* PF_X */ != 0))
         }
 
         var sectionNameIndex = 0
@@ -111,7 +115,8 @@ enum ElfReader {
                 buildID = readBuildID(current)
             case SHT_PROGBITS where haveSectionNames && debugLink == nil:
                 if let name = elf_strptr(elf, sectionNameIndex, Int(sectionHeader.sh_name)),
-                   strcmp(name, ".gnu_debuglink") == 0 {
+                    strcmp(name, ".gnu_debuglink") == 0
+                {
                     debugLink = readDebugLink(current)
                 }
             default:
@@ -119,13 +124,16 @@ enum ElfReader {
             }
         }
         let isPIE = fileType == .sharedObject && (hasPIEFlag || (hasInterpreter && !hasSoname))
-        return ElfContents(fileType: fileType, hasInterpreter: hasInterpreter, isPIEExecutable: isPIE,
-                           segments: segments,
-                           functions: functions, hasSymtab: hasSymtab, buildID: buildID, debugLink: debugLink)
+        return ElfContents(
+            fileType: fileType, hasInterpreter: hasInterpreter, isPIEExecutable: isPIE,
+            segments: segments,
+            functions: functions, hasSymtab: hasSymtab, buildID: buildID, debugLink: debugLink)
     }
 
-    private static func appendFunctions(of section: OpaquePointer, header: GElf_Shdr, elf: OpaquePointer,
-                                        path: String, to functions: inout [ElfFunction]) throws(SymbolError) {
+    private static func appendFunctions(
+        of section: OpaquePointer, header: GElf_Shdr, elf: OpaquePointer,
+        path: String, to functions: inout [ElfFunction]
+    ) throws(SymbolError) {
         guard header.sh_type != UInt32(SHT_NOBITS), let data = elf_getdata(section, nil) else {
             // A symbol table whose data cannot be read means a corrupt file, not an empty one.
             if header.sh_size > 0 { throw .notELF(path: path, reason: "symbol table data: " + libelfError()) }
@@ -141,8 +149,8 @@ enum ElfReader {
             guard gelf_getsym(data, Int32(clamping: index), &symbol) != nil else { break }
             let type = Int32(symbol.st_info & 0xF)
             guard type == STT_FUNC || type == STT_GNU_IFUNC,
-                  symbol.st_shndx != UInt16(SHN_UNDEF), symbol.st_value != 0, symbol.st_name != 0,
-                  let name = elf_strptr(elf, stringSection, Int(symbol.st_name)), name.pointee != 0
+                symbol.st_shndx != UInt16(SHN_UNDEF), symbol.st_value != 0, symbol.st_name != 0,
+                let name = elf_strptr(elf, stringSection, Int(symbol.st_name)), name.pointee != 0
             else { continue }
             let binding: ElfFunction.Binding
             switch Int32(symbol.st_info >> 4) {
@@ -151,8 +159,10 @@ enum ElfReader {
             case STB_LOCAL: binding = .local
             default: binding = .other
             }
-            functions.append(ElfFunction(name: String(cString: name), value: symbol.st_value, size: symbol.st_size,
-                                         binding: binding, isIndirect: type == STT_GNU_IFUNC))
+            functions.append(
+                ElfFunction(
+                    name: String(cString: name), value: symbol.st_value, size: symbol.st_size,
+                    binding: binding, isIndirect: type == STT_GNU_IFUNC))
         }
     }
 
@@ -189,8 +199,9 @@ enum ElfReader {
             if next == 0 || next <= offset { break }
             offset = next
             guard note.n_type == UInt32(NT_GNU_BUILD_ID), note.n_namesz == 4,
-                  descriptorOffset + Int(note.n_descsz) <= data.pointee.d_size,
-                  memcmp(bytes + nameOffset, "GNU", 4) == 0 else { continue }
+                descriptorOffset + Int(note.n_descsz) <= data.pointee.d_size,
+                memcmp(bytes + nameOffset, "GNU", 4) == 0
+            else { continue }
             let descriptor = UnsafeRawBufferPointer(start: bytes + descriptorOffset, count: Int(note.n_descsz))
             return descriptor.map { byte in
                 let digits = String(byte, radix: 16)

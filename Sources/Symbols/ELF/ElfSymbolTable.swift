@@ -34,9 +34,10 @@ public final class ElfSymbolTable: Sendable {
         var functions = contents.functions
         var debugFile: String?
         if useDebugFile && !contents.hasSymtab,
-           let candidate = DebugFileLocator.find(for: path, buildID: contents.buildID, debugLink: contents.debugLink),
-           let debug = try? ElfReader.read(path: candidate),
-           contents.buildID == nil || debug.buildID == contents.buildID {
+            let candidate = DebugFileLocator.find(for: path, buildID: contents.buildID, debugLink: contents.debugLink),
+            let debug = try? ElfReader.read(path: candidate),
+            contents.buildID == nil || debug.buildID == contents.buildID
+        {
             functions += debug.functions
             debugFile = candidate
         }
@@ -51,9 +52,10 @@ public final class ElfSymbolTable: Sendable {
 
     /// Builds a table from parts; for tests and synthetic symbol sources (JIT maps).
     public convenience init(path: String, fileType: ElfFileType, segments: [LoadSegment], functions: [ElfFunction]) {
-        let contents = ElfContents(fileType: fileType, hasInterpreter: false, isPIEExecutable: false,
-                                   segments: segments, functions: functions,
-                                   hasSymtab: true, buildID: nil, debugLink: nil)
+        let contents = ElfContents(
+            fileType: fileType, hasInterpreter: false, isPIEExecutable: false,
+            segments: segments, functions: functions,
+            hasSymtab: true, buildID: nil, debugLink: nil)
         self.init(path: path, contents: contents, functions: functions, debugFile: nil)
     }
 
@@ -103,7 +105,10 @@ public final class ElfSymbolTable: Sendable {
         // Symbols without a size (hand-written assembly) cover up to the next symbol, but
         // never past the end of their segment: perf does the same, bcc leaves them unnamed.
         for i in starts.indices where ends[i] == starts[i] {
-            let segmentEnd = contents.segments.first { $0.virtualAddress <= starts[i] && starts[i] - $0.virtualAddress < $0.memorySize }
+            let segmentEnd =
+                contents.segments.first {
+                    $0.virtualAddress <= starts[i] && starts[i] - $0.virtualAddress < $0.memorySize
+                }
                 .map { $0.virtualAddress + $0.memorySize } ?? starts[i]
             let nextStart = i + 1 < starts.count ? starts[i + 1] : UInt64.max
             ends[i] = min(nextStart, segmentEnd)
@@ -173,14 +178,17 @@ public final class ElfSymbolTable: Sendable {
     /// Where a virtual address of this file is stored in the file: the offset perf's uprobe
     /// PMU wants. Only file-backed bytes have one (not .bss).
     public func fileOffset(ofVirtualAddress address: UInt64) -> UInt64? {
-        guard let segment = segments.first(where: { $0.containsFileBacked(virtualAddress: address) }) else { return nil }
+        guard let segment = segments.first(where: { $0.containsFileBacked(virtualAddress: address) }) else {
+            return nil
+        }
         return address - segment.virtualAddress + segment.fileOffset
     }
 
     /// The virtual address that a file offset is loaded at (relative to the load bias).
     public func virtualAddress(ofFileOffset offset: UInt64) -> UInt64? {
         // Executable segments first: a user address being symbolized is code.
-        let segment = segments.first { $0.isExecutable && $0.contains(fileOffset: offset) }
+        let segment =
+            segments.first { $0.isExecutable && $0.contains(fileOffset: offset) }
             ?? segments.first { $0.contains(fileOffset: offset) }
         guard let segment else { return nil }
         return offset - segment.fileOffset + segment.virtualAddress

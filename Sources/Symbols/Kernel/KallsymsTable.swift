@@ -91,7 +91,7 @@ public final class KallsymsTable: Sendable {
     private static func isCode(_ type: UInt8) -> Bool {
         switch type {
         case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "d"), UInt8(ascii: "D"),
-             UInt8(ascii: "r"), UInt8(ascii: "R"):
+            UInt8(ascii: "r"), UInt8(ascii: "R"):
             return false
         default:
             return true
@@ -129,7 +129,8 @@ public final class KallsymsTable: Sendable {
         }
         let digitCount = index - start
         guard digitCount > 0, digitCount <= 16, index + 3 < end, buffer[index] == 0x20, buffer[index + 2] == 0x20,
-              buffer[index + 1] != 0x0A else {
+            buffer[index + 1] != 0x0A
+        else {
             return (nil, lineEnd(index))
         }
         let type = buffer[index + 1]
@@ -156,8 +157,9 @@ public final class KallsymsTable: Sendable {
                 cursor = close
             }
         }
-        let entry = Entry(address: address, nameStart: UInt32(nameStart), nameLength: UInt16(nameEnd - nameStart),
-                          type: type, moduleLength: UInt8(moduleLength), moduleStart: UInt32(moduleStart))
+        let entry = Entry(
+            address: address, nameStart: UInt32(nameStart), nameLength: UInt16(nameEnd - nameStart),
+            type: type, moduleLength: UInt8(moduleLength), moduleStart: UInt32(moduleStart))
         return (entry, lineEnd(cursor))
     }
 
@@ -168,11 +170,12 @@ public final class KallsymsTable: Sendable {
     }
 
     private func symbol(_ entry: Entry, offset: UInt64) -> KernelSymbol {
-        KernelSymbol(name: string(entry.nameStart, Int(entry.nameLength)),
-                     address: entry.address,
-                     offset: offset,
-                     module: entry.moduleLength == 0 ? nil : string(entry.moduleStart, Int(entry.moduleLength)),
-                     type: Character(Unicode.Scalar(entry.type)))
+        KernelSymbol(
+            name: string(entry.nameStart, Int(entry.nameLength)),
+            address: entry.address,
+            offset: offset,
+            module: entry.moduleLength == 0 ? nil : string(entry.moduleStart, Int(entry.moduleLength)),
+            type: Character(Unicode.Scalar(entry.type)))
     }
 
     /// The code symbol at or below `address`, or nil below the first one.
@@ -209,7 +212,8 @@ public final class KallsymsTable: Sendable {
                 guard bytesEqual(buffer, Int(entry.nameStart), wanted) else { continue }
                 if let wantedModule {
                     guard Int(entry.moduleLength) == wantedModule.count,
-                          bytesEqual(buffer, Int(entry.moduleStart), wantedModule) else { continue }
+                        bytesEqual(buffer, Int(entry.moduleStart), wantedModule)
+                    else { continue }
                 }
                 return entry.address
             }
@@ -220,7 +224,9 @@ public final class KallsymsTable: Sendable {
     /// Every name in file order; materializes all strings, so meant for completion lists and
     /// wildcard expansion, not hot paths.
     public func names(where include: (Character) -> Bool = { _ in true }) -> [String] {
-        entries.compactMap { include(Character(Unicode.Scalar($0.type))) ? string($0.nameStart, Int($0.nameLength)) : nil }
+        entries.compactMap {
+            include(Character(Unicode.Scalar($0.type))) ? string($0.nameStart, Int($0.nameLength)) : nil
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// One line of /proc/PID/maps.
@@ -23,10 +23,12 @@ public struct Mapping: Hashable, Sendable {
     public var path: String?
     public var isDeleted: Bool
 
-    public init(start: UInt64, end: UInt64, isReadable: Bool = true, isWritable: Bool = false,
-                isExecutable: Bool = true, isShared: Bool = false, fileOffset: UInt64 = 0,
-                deviceMajor: UInt32 = 0, deviceMinor: UInt32 = 0, inode: UInt64 = 0,
-                path: String? = nil, isDeleted: Bool = false) {
+    public init(
+        start: UInt64, end: UInt64, isReadable: Bool = true, isWritable: Bool = false,
+        isExecutable: Bool = true, isShared: Bool = false, fileOffset: UInt64 = 0,
+        deviceMajor: UInt32 = 0, deviceMinor: UInt32 = 0, inode: UInt64 = 0,
+        path: String? = nil, isDeleted: Bool = false
+    ) {
         self.start = start
         self.end = end
         self.isReadable = isReadable
@@ -115,13 +117,15 @@ public struct ProcessMaps: Hashable, Sendable {
             return start < cursor ? line[start..<cursor] : nil
         }
         guard let range = field(), let permissions = field(), let offset = field(), let device = field(),
-              let inode = field() else { return nil }
+            let inode = field()
+        else { return nil }
         let rangeParts = range.split(separator: UInt8(ascii: "-"))
         let deviceParts = device.split(separator: UInt8(ascii: ":"))
         guard rangeParts.count == 2, deviceParts.count == 2, permissions.count >= 4,
-              let start = hex(rangeParts[0]), let end = hex(rangeParts[1]), start <= end,
-              let fileOffset = hex(offset), let major = hex(deviceParts[0]), let minor = hex(deviceParts[1]),
-              major <= UInt32.max, minor <= UInt32.max, let inodeNumber = decimal(inode) else { return nil }
+            let start = hex(rangeParts[0]), let end = hex(rangeParts[1]), start <= end,
+            let fileOffset = hex(offset), let major = hex(deviceParts[0]), let minor = hex(deviceParts[1]),
+            major <= UInt32.max, minor <= UInt32.max, let inodeNumber = decimal(inode)
+        else { return nil }
         let flags = Array(permissions)
         // The path is the rest of the line after the padding; it may itself contain spaces.
         while cursor < line.endIndex && line[cursor] == UInt8(ascii: " ") { cursor = line.index(after: cursor) }
@@ -131,11 +135,12 @@ public struct ProcessMaps: Hashable, Sendable {
             path = String(current.dropLast(" (deleted)".count))
             deleted = true
         }
-        return Mapping(start: start, end: end,
-                       isReadable: flags[0] == UInt8(ascii: "r"), isWritable: flags[1] == UInt8(ascii: "w"),
-                       isExecutable: flags[2] == UInt8(ascii: "x"), isShared: flags[3] == UInt8(ascii: "s"),
-                       fileOffset: fileOffset, deviceMajor: UInt32(major), deviceMinor: UInt32(minor),
-                       inode: inodeNumber, path: path, isDeleted: deleted)
+        return Mapping(
+            start: start, end: end,
+            isReadable: flags[0] == UInt8(ascii: "r"), isWritable: flags[1] == UInt8(ascii: "w"),
+            isExecutable: flags[2] == UInt8(ascii: "x"), isShared: flags[3] == UInt8(ascii: "s"),
+            fileOffset: fileOffset, deviceMajor: UInt32(major), deviceMinor: UInt32(minor),
+            inode: inodeNumber, path: path, isDeleted: deleted)
     }
 
     private static func hex(_ digits: Substring.UTF8View.SubSequence) -> UInt64? {

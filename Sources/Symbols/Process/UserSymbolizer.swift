@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// A user-space function that contains an address.
 public struct UserSymbol: Hashable, Sendable {
@@ -85,10 +86,12 @@ public final class UserSymbolizer: Sendable {
             return perfMapSymbol(address, pid: pid)
         }
         guard let table = table(for: mapping, pid: pid),
-              let virtualAddress = table.virtualAddress(ofFileOffset: mapping.fileOffset(of: address)),
-              let function = table.function(containing: virtualAddress) else { return nil }
-        return UserSymbol(name: demangle ? Demangler.demangle(function.name) : function.name,
-                          offset: virtualAddress - function.value, module: table.path)
+            let virtualAddress = table.virtualAddress(ofFileOffset: mapping.fileOffset(of: address)),
+            let function = table.function(containing: virtualAddress)
+        else { return nil }
+        return UserSymbol(
+            name: demangle ? Demangler.demangle(function.name) : function.name,
+            offset: virtualAddress - function.value, module: table.path)
     }
 
     // MARK: - Maps
@@ -141,11 +144,14 @@ public final class UserSymbolizer: Sendable {
     /// mapping (which also reaches deleted files, for root).
     private func openFile(for mapping: Mapping, pid: Int32) -> String? {
         guard let path = mapping.path else { return nil }
-        let candidates = ["/proc/\(pid)/root\(path)", path,
-                          "/proc/\(pid)/map_files/\(String(mapping.start, radix: 16))-\(String(mapping.end, radix: 16))"]
+        let candidates = [
+            "/proc/\(pid)/root\(path)", path,
+            "/proc/\(pid)/map_files/\(String(mapping.start, radix: 16))-\(String(mapping.end, radix: 16))",
+        ]
         for candidate in candidates {
             if let info = FileIO.status(candidate), UInt64(info.st_ino) == mapping.inode,
-               (info.st_mode & S_IFMT) == S_IFREG {
+                (info.st_mode & S_IFMT) == S_IFREG
+            {
                 return candidate
             }
         }

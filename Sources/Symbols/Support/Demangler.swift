@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// C++ name demangling through the C++ runtime's `__cxa_demangle`, which the Swift runtime
@@ -9,9 +9,11 @@ import Musl
 ///
 /// Found with dlsym so the package needs no C++ link: where it is missing, names stay mangled.
 enum Demangler {
-    private typealias CxaDemangle = @convention(c) (
-        UnsafePointer<CChar>?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Int32>?
-    ) -> UnsafeMutablePointer<CChar>?
+    private typealias CxaDemangle =
+        @convention(c) (
+            UnsafePointer<CChar>?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<Int>?,
+            UnsafeMutablePointer<Int32>?
+        ) -> UnsafeMutablePointer<CChar>?
 
     private static let cxaDemangle: CxaDemangle? = {
         guard let symbol = dlsym(nil, "__cxa_demangle") else { return nil }

@@ -53,8 +53,9 @@ public struct LdSoCache: Hashable, Sendable {
             let offset = base + headerSize + index * entrySize
             let flags = Int32(bitPattern: uint32(bytes, offset))
             guard flags & 0xFF == libc6, flags & 0xFF00 == x8664,
-                  let name = cString(bytes, base + Int(uint32(bytes, offset + 4))),
-                  let path = cString(bytes, base + Int(uint32(bytes, offset + 8))) else { continue }
+                let name = cString(bytes, base + Int(uint32(bytes, offset + 4))),
+                let path = cString(bytes, base + Int(uint32(bytes, offset + 8)))
+            else { continue }
             entries.append(Entry(name: name, path: path))
         }
         return entries

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Resolves the target of a uprobe (`uprobe:TARGET:function`) to a file, as bpftrace does.
@@ -25,8 +25,10 @@ public struct LibraryResolver: Sendable {
 
     private static let systemLdCache = LdSoCache.read()
 
-    public init(searchPath: String? = nil, libraryDirectories: [String] = LibraryResolver.standardLibraryDirectories,
-                ldCache: LdSoCache? = nil) {
+    public init(
+        searchPath: String? = nil, libraryDirectories: [String] = LibraryResolver.standardLibraryDirectories,
+        ldCache: LdSoCache? = nil
+    ) {
         let path = searchPath ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
         self.searchPath = path.split(separator: ":").map(String.init).filter { !$0.isEmpty }
         self.libraryDirectories = libraryDirectories

@@ -42,7 +42,8 @@ public enum TableJoin {
         if let number = CellNumber.scaled(cell) { return number }
         switch cell {
         case .count, .sum, .min, .max, .avg: return ""
-        case .stats(let total, let count): return "count \(count), average \(RowOrder.average(total: total, count: count)), total \(total)"
+        case .stats(let total, let count):
+            return "count \(count), average \(RowOrder.average(total: total, count: count)), total \(total)"
         case .histogram(let h): return "hist(\(h.buckets.values.reduce(0, +)) values)"
         case .value(let value): return ValueText.singleLine(value)
         }

@@ -66,7 +66,8 @@ public enum TableCSV {
     }
 
     static func field(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
+        guard
+            s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
         else { return s }
         var out = "\""
         for ch in s.unicodeScalars {
@@ -79,7 +80,9 @@ public enum TableCSV {
         let types = keyTypes(table)
         var header = ["map"]
         if let types {
-            if types.count == 1 { header.append("key:" + types[0].rawValue) } else {
+            if types.count == 1 {
+                header.append("key:" + types[0].rawValue)
+            } else {
                 for (i, t) in types.enumerated() { header.append("key\(i + 1):" + t.rawValue) }
             }
         } else {
@@ -118,7 +121,12 @@ public enum TableCSV {
                 if h.buckets.isEmpty { emit(keyFields, [kind, "", "", "", "", "", ""]) }
                 for (index, count) in h.buckets.sorted(by: { $0.key < $1.key }) {
                     let (low, high) = bounds(index, kind: h.kind)
-                    emit(keyFields, [kind, String(count), "", "", String(index), low.map(String.init) ?? "", high.map(String.init) ?? ""])
+                    emit(
+                        keyFields,
+                        [
+                            kind, String(count), "", "", String(index), low.map(String.init) ?? "",
+                            high.map(String.init) ?? "",
+                        ])
                 }
             case .value(let v):
                 let type = simpleType(v) ?? .json
@@ -167,9 +175,15 @@ public enum TableCSV {
             if bytes[pos] == UInt8(ascii: "\"") {
                 pos += 1
                 while true {
-                    guard pos < bytes.count else { throw TableFileError(at: start, in: bytes, "unterminated quoted field") }
+                    guard pos < bytes.count else {
+                        throw TableFileError(at: start, in: bytes, "unterminated quoted field")
+                    }
                     if bytes[pos] == UInt8(ascii: "\"") {
-                        if pos + 1 < bytes.count, bytes[pos + 1] == UInt8(ascii: "\"") { raw.append(0x22); pos += 2; continue }
+                        if pos + 1 < bytes.count, bytes[pos + 1] == UInt8(ascii: "\"") {
+                            raw.append(0x22)
+                            pos += 2
+                            continue
+                        }
                         pos += 1
                         break
                     }
@@ -181,7 +195,9 @@ public enum TableCSV {
                 }
             } else {
                 while pos < bytes.count, bytes[pos] != UInt8(ascii: ","), bytes[pos] != 0x0A, bytes[pos] != 0x0D {
-                    if bytes[pos] == UInt8(ascii: "\"") { throw TableFileError(at: pos, in: bytes, "quote inside an unquoted field") }
+                    if bytes[pos] == UInt8(ascii: "\"") {
+                        throw TableFileError(at: pos, in: bytes, "quote inside an unquoted field")
+                    }
                     raw.append(bytes[pos])
                     pos += 1
                 }
@@ -211,8 +227,10 @@ public enum TableCSV {
         }
         guard header[0].text == "map" else { throw fail(header[0], "expected the header to start with 'map'") }
         guard header.count >= 1 + cellColumns.count,
-              Array(header.suffix(cellColumns.count)).map(\.text) == cellColumns else {
-            throw fail(header[header.count - 1], "expected the header to end with " + cellColumns.joined(separator: ","))
+            Array(header.suffix(cellColumns.count)).map(\.text) == cellColumns
+        else {
+            throw fail(
+                header[header.count - 1], "expected the header to end with " + cellColumns.joined(separator: ","))
         }
         var keyTypes: [PartType] = []
         var keyIsJSON = false
@@ -221,7 +239,8 @@ public enum TableCSV {
             let parts = h.text.split(separator: ":", maxSplits: 1).map(String.init)
             let expectedName = keyHeaders.count == 1 ? "key" : "key\(i + 1)"
             guard parts.count == 2, parts[0] == expectedName || (keyHeaders.count == 1 && parts[0] == "key1"),
-                  let t = PartType(rawValue: parts[1]) else {
+                let t = PartType(rawValue: parts[1])
+            else {
                 throw fail(h, "expected a key column '\(expectedName):TYPE' (int, uint, string, symbol, stack, json)")
             }
             if t == .json {
@@ -237,10 +256,13 @@ public enum TableCSV {
         var lastHistKind: String?
         for record in all.dropFirst() {
             guard record.count == width else {
-                throw fail(record[Swift.min(record.count, width) - 1],
-                           "expected \(width) fields, found \(record.count)")
+                throw fail(
+                    record[Swift.min(record.count, width) - 1],
+                    "expected \(width) fields, found \(record.count)")
             }
-            if name == nil { name = record[0].text } else if record[0].text != name {
+            if name == nil {
+                name = record[0].text
+            } else if record[0].text != name {
                 throw fail(record[0], "a second map name in one file")
             }
             let c = Array(record[(1 + k)...])
@@ -277,7 +299,9 @@ public enum TableCSV {
             case "stats": cell = .stats(total: try int64(c[2]), count: try uint64(c[3]))
             case let text where text == "hist" || text.hasPrefix("lhist:"):
                 let histKind: HistogramKind
-                if text == "hist" { histKind = .log2 } else {
+                if text == "hist" {
+                    histKind = .log2
+                } else {
                     let p = text.split(separator: ":", omittingEmptySubsequences: false)
                     guard p.count == 4, let mn = Int64(p[1]), let mx = Int64(p[2]), let st = Int64(p[3]) else {
                         throw fail(kind, "expected lhist:MIN:MAX:STEP")
@@ -290,7 +314,8 @@ public enum TableCSV {
                     buckets[index] = try uint64(c[1])
                     // Continue the previous row's histogram when it has the same key and kind.
                     if lastHistKind == text, let last = rows.last, last.key == key,
-                       case .histogram(var h) = last.cell, !h.buckets.isEmpty {
+                        case .histogram(var h) = last.cell, !h.buckets.isEmpty
+                    {
                         guard h.buckets[index] == nil else { throw fail(c[4], "bucket \(index) listed twice") }
                         h.buckets[index] = buckets[index]
                         rows[rows.count - 1].cell = .histogram(h)
@@ -306,7 +331,8 @@ public enum TableCSV {
             default:
                 throw fail(kind, "unknown kind '\(kind.text)'")
             }
-            lastHistKind = (kind.text == "hist" || kind.text.hasPrefix("lhist:")) && !c[4].text.isEmpty ? kind.text : nil
+            lastHistKind =
+                (kind.text == "hist" || kind.text.hasPrefix("lhist:")) && !c[4].text.isEmpty ? kind.text : nil
             rows.append(MapTable.Row(key: key, cell: cell))
         }
         guard let name else {
@@ -321,11 +347,15 @@ public enum TableCSV {
             guard let n = Int64(f.text) else { throw TableFileError(at: f.offset, in: bytes, "expected an integer") }
             return .int(n)
         case .uint:
-            guard let n = UInt64(f.text) else { throw TableFileError(at: f.offset, in: bytes, "expected an unsigned integer") }
+            guard let n = UInt64(f.text) else {
+                throw TableFileError(at: f.offset, in: bytes, "expected an unsigned integer")
+            }
             return .uint(n)
         case .string: return .string(f.text)
         case .symbol: return .symbol(f.text)
-        case .stack: return .stack(f.text.isEmpty ? [] : f.text.split(separator: ";", omittingEmptySubsequences: false).map(String.init))
+        case .stack:
+            return .stack(
+                f.text.isEmpty ? [] : f.text.split(separator: ";", omittingEmptySubsequences: false).map(String.init))
         case .json:
             do throws(TableFileError) {
                 return try TableJSON.decodeValue(Array(f.text.utf8))

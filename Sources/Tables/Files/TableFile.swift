@@ -47,7 +47,10 @@ public struct TableFileError: Error, Hashable, Sendable, CustomStringConvertible
         var line = 1, lineStart = 0
         var i = 0
         while i < offset {
-            if bytes[i] == UInt8(ascii: "\n") { line += 1; lineStart = i + 1 }
+            if bytes[i] == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = i + 1
+            }
             i += 1
         }
         self.init(line: line, column: offset - lineStart + 1, offset: offset, message: message)
@@ -76,8 +79,9 @@ public enum TableFile {
         case .csv: return try TableCSV.decode(data)
         case .json: return try TableJSON.decode(data)
         case .text:
-            throw TableFileError(line: 1, column: 1, offset: 0,
-                                 message: "bpftrace text cannot be loaded; save as .csv or .json")
+            throw TableFileError(
+                line: 1, column: 1, offset: 0,
+                message: "bpftrace text cannot be loaded; save as .csv or .json")
         }
     }
 

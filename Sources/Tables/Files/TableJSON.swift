@@ -49,7 +49,9 @@ public enum TableJSON {
         case .avg(let t, let n): return "{\"avg\": {\"total\": \(t), \"count\": \(n)}}"
         case .stats(let t, let n): return "{\"stats\": {\"total\": \(t), \"count\": \(n)}}"
         case .histogram(let h):
-            let buckets = "[" + h.buckets.sorted { $0.key < $1.key }.map { "[\($0.key), \($0.value)]" }
+            let buckets =
+                "["
+                + h.buckets.sorted { $0.key < $1.key }.map { "[\($0.key), \($0.value)]" }
                 .joined(separator: ", ") + "]"
             switch h.kind {
             case .log2: return "{\"hist\": {\"buckets\": \(buckets)}}"
@@ -108,7 +110,9 @@ public enum TableJSON {
             return n
         }
 
-        func member(_ members: [(String, JSONNode)], _ name: String, in node: JSONNode) throws(TableFileError) -> JSONNode {
+        func member(
+            _ members: [(String, JSONNode)], _ name: String, in node: JSONNode
+        ) throws(TableFileError) -> JSONNode {
             guard let found = members.first(where: { $0.0 == name }) else { throw fail(node, "missing \"\(name)\"") }
             return found.1
         }
@@ -179,9 +183,10 @@ public enum TableJSON {
                 if kind == "hist" {
                     histKind = .log2
                 } else {
-                    histKind = .linear(min: try integer(try member(m, "min", in: payload), Int64.self),
-                                       max: try integer(try member(m, "max", in: payload), Int64.self),
-                                       step: try integer(try member(m, "step", in: payload), Int64.self))
+                    histKind = .linear(
+                        min: try integer(try member(m, "min", in: payload), Int64.self),
+                        max: try integer(try member(m, "max", in: payload), Int64.self),
+                        step: try integer(try member(m, "step", in: payload), Int64.self))
                 }
                 var buckets: [Int: UInt64] = [:]
                 for pair in try array(try member(m, "buckets", in: payload)) {
@@ -248,7 +253,10 @@ struct JSONParser {
             pos += 1
             var members: [(String, JSONNode)] = []
             skipSpace()
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return JSONNode(offset: start, kind: .object(members)) }
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") {
+                pos += 1
+                return JSONNode(offset: start, kind: .object(members))
+            }
             while true {
                 skipSpace()
                 guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
@@ -259,8 +267,14 @@ struct JSONParser {
                 members.append((name, try parse(depth: depth + 1)))
                 skipSpace()
                 guard pos < bytes.count else { throw fail("unexpected end of input in an object") }
-                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                if bytes[pos] == UInt8(ascii: "}") { pos += 1; break }
+                if bytes[pos] == UInt8(ascii: ",") {
+                    pos += 1
+                    continue
+                }
+                if bytes[pos] == UInt8(ascii: "}") {
+                    pos += 1
+                    break
+                }
                 throw fail("expected ',' or '}'")
             }
             return JSONNode(offset: start, kind: .object(members))
@@ -268,21 +282,36 @@ struct JSONParser {
             pos += 1
             var items: [JSONNode] = []
             skipSpace()
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; return JSONNode(offset: start, kind: .array(items)) }
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") {
+                pos += 1
+                return JSONNode(offset: start, kind: .array(items))
+            }
             while true {
                 items.append(try parse(depth: depth + 1))
                 skipSpace()
                 guard pos < bytes.count else { throw fail("unexpected end of input in an array") }
-                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                if bytes[pos] == UInt8(ascii: "]") { pos += 1; break }
+                if bytes[pos] == UInt8(ascii: ",") {
+                    pos += 1
+                    continue
+                }
+                if bytes[pos] == UInt8(ascii: "]") {
+                    pos += 1
+                    break
+                }
                 throw fail("expected ',' or ']'")
             }
             return JSONNode(offset: start, kind: .array(items))
         case UInt8(ascii: "\""):
             return JSONNode(offset: start, kind: .string(try string()))
-        case UInt8(ascii: "t"): try word("true"); return JSONNode(offset: start, kind: .bool(true))
-        case UInt8(ascii: "f"): try word("false"); return JSONNode(offset: start, kind: .bool(false))
-        case UInt8(ascii: "n"): try word("null"); return JSONNode(offset: start, kind: .null)
+        case UInt8(ascii: "t"):
+            try word("true")
+            return JSONNode(offset: start, kind: .bool(true))
+        case UInt8(ascii: "f"):
+            try word("false")
+            return JSONNode(offset: start, kind: .bool(false))
+        case UInt8(ascii: "n"):
+            try word("null")
+            return JSONNode(offset: start, kind: .null)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
             let digits = pos
@@ -299,7 +328,9 @@ struct JSONParser {
 
     mutating func word(_ w: String) throws(TableFileError) {
         let u = Array(w.utf8)
-        guard pos + u.count <= bytes.count, Array(bytes[pos..<pos + u.count]) == u else { throw fail("unexpected word") }
+        guard pos + u.count <= bytes.count, Array(bytes[pos..<pos + u.count]) == u else {
+            throw fail("unexpected word")
+        }
         pos += u.count
     }
 
@@ -329,9 +360,16 @@ struct JSONParser {
         while true {
             guard pos < bytes.count else { throw fail("unterminated string", at: start) }
             let c = bytes[pos]
-            if c == UInt8(ascii: "\"") { pos += 1; break }
+            if c == UInt8(ascii: "\"") {
+                pos += 1
+                break
+            }
             if c < 0x20 { throw fail("control character in a string") }
-            if c != UInt8(ascii: "\\") { out.append(c); pos += 1; continue }
+            if c != UInt8(ascii: "\\") {
+                out.append(c)
+                pos += 1
+                continue
+            }
             pos += 1
             guard pos < bytes.count else { throw fail("unterminated string", at: start) }
             let e = bytes[pos]
@@ -347,7 +385,8 @@ struct JSONParser {
                 let escapeAt = pos - 2
                 var scalar = try hex4()
                 if (0xD800..<0xDC00).contains(scalar) {
-                    guard pos + 2 <= bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") else {
+                    guard pos + 2 <= bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u")
+                    else {
                         throw fail("unpaired surrogate", at: escapeAt)
                     }
                     pos += 2

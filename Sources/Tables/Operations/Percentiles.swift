@@ -45,8 +45,9 @@ public struct Percentiles: Hashable, Sendable {
             }
             return sorted.last.map { estimate($0.key) }
         }
-        return Percentiles(count: total, p50: at(50), p90: at(90), p99: at(99),
-                           max: sorted.last.map { estimate($0.key) })
+        return Percentiles(
+            count: total, p50: at(50), p90: at(90), p99: at(99),
+            max: sorted.last.map { estimate($0.key) })
     }
 
     /// The exclusive upper bound of bucket `index`, or (value, true) for an open-ended bucket.

@@ -30,8 +30,10 @@ public enum Rebinning {
         rebin(table, into: .log2, source: source)
     }
 
-    public static func linear(_ table: MapTable, min: Int64, max: Int64, step: Int64,
-                              source: Source = .automatic) -> Result {
+    public static func linear(
+        _ table: MapTable, min: Int64, max: Int64, step: Int64,
+        source: Source = .automatic
+    ) -> Result {
         rebin(table, into: .linear(min: min, max: max, step: step), source: source)
     }
 
@@ -61,7 +63,10 @@ public enum Rebinning {
                 case .histogram: sample = nil
                 }
             }
-            guard let sample, let weight else { skipped += 1; continue }
+            guard let sample, let weight else {
+                skipped += 1
+                continue
+            }
             buckets[bucketIndex(of: sample, kind: kind), default: 0] &+= weight
         }
         return Result(histogram: Histogram(kind: kind, buckets: buckets), source: resolved, skippedRows: skipped)

@@ -115,7 +115,8 @@ private struct PredicateParser {
         skipSpace()
         if let symbol, matchSymbol(symbol) { return true }
         let w = Array(word)
-        guard pos + w.count <= chars.count, Array(chars[pos..<pos + w.count]).map({ $0.lowercased() }) == w.map({ String($0) })
+        guard pos + w.count <= chars.count,
+            Array(chars[pos..<pos + w.count]).map({ $0.lowercased() }) == w.map({ String($0) })
         else { return false }
         if pos + w.count < chars.count, isWordChar(chars[pos + w.count]) { return false }
         pos += w.count
@@ -192,7 +193,10 @@ private struct PredicateParser {
             var text = ""
             while pos < chars.count {
                 let c = chars[pos]
-                if c == "\"" { pos += 1; return .text(text) }
+                if c == "\"" {
+                    pos += 1
+                    return .text(text)
+                }
                 if c == "\\" {
                     pos += 1
                     guard pos < chars.count else { break }
@@ -218,14 +222,21 @@ private struct PredicateParser {
                 var suffixEnd = end
                 if end < chars.count {
                     switch chars[end] {
-                    case "K", "k": multiplier = 1 << 10; suffixEnd += 1
-                    case "M", "m": multiplier = 1 << 20; suffixEnd += 1
-                    case "G", "g": multiplier = 1 << 30; suffixEnd += 1
+                    case "K", "k":
+                        multiplier = 1 << 10
+                        suffixEnd += 1
+                    case "M", "m":
+                        multiplier = 1 << 20
+                        suffixEnd += 1
+                    case "G", "g":
+                        multiplier = 1 << 30
+                        suffixEnd += 1
                     default: break
                     }
                 }
                 if suffixEnd < chars.count, isWordChar(chars[suffixEnd]) {
-                    throw PredicateError(offset: suffixEnd, message: "unexpected character after a number (suffixes: K, M, G)")
+                    throw PredicateError(
+                        offset: suffixEnd, message: "unexpected character after a number (suffixes: K, M, G)")
                 }
                 guard let base = Int64(String(chars[pos..<end])) else {
                     throw PredicateError(offset: start, message: "number out of range")
@@ -236,7 +247,9 @@ private struct PredicateParser {
                 return .number(product)
             }
         }
-        while pos < chars.count, isWordChar(chars[pos]) || chars[pos] == "." || chars[pos] == "/" || chars[pos] == ":" || chars[pos] == "-" {
+        while pos < chars.count,
+            isWordChar(chars[pos]) || chars[pos] == "." || chars[pos] == "/" || chars[pos] == ":" || chars[pos] == "-"
+        {
             pos += 1
         }
         if pos == start { throw PredicateError(offset: start, message: "expected a value (a number or a \"string\")") }

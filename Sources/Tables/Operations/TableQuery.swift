@@ -3,8 +3,10 @@
 public enum TableQuery {
     /// The `n` largest rows by `column` (default `value`), largest first; with `ascending`,
     /// the `n` smallest, smallest first. O(rows · log n): a bounded selection, no full sort.
-    public static func top(_ table: MapTable, n: Int, by column: TableColumn? = nil,
-                           ascending: Bool = false) -> MapTable {
+    public static func top(
+        _ table: MapTable, n: Int, by column: TableColumn? = nil,
+        ascending: Bool = false
+    ) -> MapTable {
         let column = column ?? .value
         guard n > 0 else { return MapTable(name: table.name, rows: []) }
         if n >= table.rows.count { return sort(table, by: column, ascending: ascending) }
@@ -30,8 +32,10 @@ public enum TableQuery {
     }
 
     /// All rows ordered by `column` (default `value`); stable.
-    public static func sort(_ table: MapTable, by column: TableColumn? = nil,
-                            ascending: Bool = true) -> MapTable {
+    public static func sort(
+        _ table: MapTable, by column: TableColumn? = nil,
+        ascending: Bool = true
+    ) -> MapTable {
         let column = column ?? .value
         let keyed = table.rows.enumerated().map { (QueryScalar.of($0.element, column), $0.offset) }
         let sorted = keyed.sorted { a, b in

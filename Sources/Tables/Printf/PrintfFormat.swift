@@ -54,17 +54,20 @@ public struct PrintfFormat: Hashable, Sendable {
     public func check(_ arguments: [PrintfArgumentType]) throws(PrintfFormatError) {
         let conversions = self.conversions
         if arguments.count > conversions.count {
-            throw .tooManyArguments(supplied: arguments.count, expected: conversions.count,
-                                    offset: source.utf8.count)
+            throw .tooManyArguments(
+                supplied: arguments.count, expected: conversions.count,
+                offset: source.utf8.count)
         }
         if arguments.count < conversions.count {
-            throw .notEnoughArguments(supplied: arguments.count, expected: conversions.count,
-                                      offset: conversions[arguments.count].offset)
+            throw .notEnoughArguments(
+                supplied: arguments.count, expected: conversions.count,
+                offset: conversions[arguments.count].offset)
         }
         for (index, (conversion, argument)) in zip(conversions, arguments).enumerated()
         where !conversion.kind.accepts(argument) {
-            throw .typeMismatch(token: conversion.token, expected: conversion.kind.expectedTypeName,
-                                supplied: argument.name, argument: index, offset: conversion.offset)
+            throw .typeMismatch(
+                token: conversion.token, expected: conversion.kind.expectedTypeName,
+                supplied: argument.name, argument: index, offset: conversion.offset)
         }
     }
 }
@@ -144,9 +147,9 @@ public enum PrintfArgumentKind: Hashable, Sendable {
     func accepts(_ argument: PrintfArgumentType) -> Bool {
         switch (self, argument) {
         case (.integer, .integer), (.integer, .pointer),
-             (.char, .integer), (.char, .pointer),
-             (.pointer, .integer), (.pointer, .pointer),
-             (.string, .string), (.buffer, .buffer):
+            (.char, .integer), (.char, .pointer),
+            (.pointer, .integer), (.pointer, .pointer),
+            (.string, .string), (.buffer, .buffer):
             return true
         default:
             return false
@@ -197,8 +200,8 @@ public enum PrintfFormatError: Error, Hashable, Sendable {
     public var offset: Int {
         switch self {
         case .incompleteSpecifier(_, let o), .unknownSpecifier(_, let o), .fieldTooWide(_, let o),
-             .tooManyArguments(_, _, let o), .notEnoughArguments(_, _, let o),
-             .typeMismatch(_, _, _, _, let o):
+            .tooManyArguments(_, _, let o), .notEnoughArguments(_, _, let o),
+            .typeMismatch(_, _, _, _, let o):
             return o
         }
     }

@@ -40,8 +40,9 @@ public enum PrintfFormatter {
             throw .tooManyArguments(supplied: arguments.count, expected: expected, offset: format.utf8.count)
         }
         if arguments.count < expected {
-            throw .notEnoughArguments(supplied: arguments.count, expected: expected,
-                                      offset: parsed.conversions[arguments.count].offset)
+            throw .notEnoughArguments(
+                supplied: arguments.count, expected: expected,
+                offset: parsed.conversions[arguments.count].offset)
         }
         return Self.format(parsed, arguments)
     }
@@ -146,9 +147,13 @@ public enum PrintfFormatter {
         }
         var prefix: [UInt8] = []
         if signed {
-            if negative { prefix = [UInt8(ascii: "-")] }
-            else if spec.plusSign { prefix = [UInt8(ascii: "+")] }
-            else if spec.spaceSign { prefix = [UInt8(ascii: " ")] }
+            if negative {
+                prefix = [UInt8(ascii: "-")]
+            } else if spec.plusSign {
+                prefix = [UInt8(ascii: "+")]
+            } else if spec.spaceSign {
+                prefix = [UInt8(ascii: " ")]
+            }
         }
         if spec.alternate {
             switch spec.conversion {
@@ -175,8 +180,7 @@ public enum PrintfFormatter {
             digits = Array(repeating: UInt8(ascii: "0"), count: precision - digits.count) + digits
         }
         var prefix: [UInt8] = []
-        if spec.plusSign { prefix = [UInt8(ascii: "+")] }
-        else if spec.spaceSign { prefix = [UInt8(ascii: " ")] }
+        if spec.plusSign { prefix = [UInt8(ascii: "+")] } else if spec.spaceSign { prefix = [UInt8(ascii: " ")] }
         prefix += Array("0x".utf8)
         return padNumber(prefix: prefix, digits: digits, spec, zeroAllowed: spec.precision == nil)
     }
@@ -190,8 +194,10 @@ public enum PrintfFormatter {
     }
 
     /// Width padding for numbers: zeros go between the sign/prefix and the digits.
-    private static func padNumber(prefix: [UInt8], digits: [UInt8], _ spec: PrintfConversion,
-                                  zeroAllowed: Bool) -> [UInt8] {
+    private static func padNumber(
+        prefix: [UInt8], digits: [UInt8], _ spec: PrintfConversion,
+        zeroAllowed: Bool
+    ) -> [UInt8] {
         let width = spec.width ?? 0
         let used = prefix.count + digits.count
         if spec.zeroPad && zeroAllowed && !spec.leftAlign && used < width {

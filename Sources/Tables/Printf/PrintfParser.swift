@@ -76,13 +76,27 @@ struct PrintfParser {
         }
         var length = PrintfConversion.Length.none
         switch (peek(), peek(1)) {
-        case (UInt8(ascii: "h"), UInt8(ascii: "h")): length = .hh; position += 2
-        case (UInt8(ascii: "l"), UInt8(ascii: "l")): length = .ll; position += 2
-        case (UInt8(ascii: "h"), _): length = .h; position += 1
-        case (UInt8(ascii: "l"), _): length = .l; position += 1
-        case (UInt8(ascii: "j"), _): length = .j; position += 1
-        case (UInt8(ascii: "z"), _): length = .z; position += 1
-        case (UInt8(ascii: "t"), _): length = .t; position += 1
+        case (UInt8(ascii: "h"), UInt8(ascii: "h")):
+            length = .hh
+            position += 2
+        case (UInt8(ascii: "l"), UInt8(ascii: "l")):
+            length = .ll
+            position += 2
+        case (UInt8(ascii: "h"), _):
+            length = .h
+            position += 1
+        case (UInt8(ascii: "l"), _):
+            length = .l
+            position += 1
+        case (UInt8(ascii: "j"), _):
+            length = .j
+            position += 1
+        case (UInt8(ascii: "z"), _):
+            length = .z
+            position += 1
+        case (UInt8(ascii: "t"), _):
+            length = .t
+            position += 1
         default: break
         }
         guard let c = peek() else {
@@ -117,8 +131,9 @@ struct PrintfParser {
         if length != .none && !takesLength {
             throw .unknownSpecifier(token: text(from: start, to: position), offset: start)
         }
-        var result = PrintfConversion(offset: start, text: text(from: start, to: position),
-                                      conversion: conversion)
+        var result = PrintfConversion(
+            offset: start, text: text(from: start, to: position),
+            conversion: conversion)
         result.leftAlign = leftAlign
         result.zeroPad = zeroPad
         result.plusSign = plusSign

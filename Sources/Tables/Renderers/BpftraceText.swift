@@ -94,7 +94,8 @@ public enum BpftraceTextRenderer {
             case .linear(let min, let max, let step):
                 label = linearLabel(bucket.index, min: min, max: max, step: step)
             }
-            text += padRight(label, 16) + padLeft(String(shown), 8) + " |"
+            text +=
+                padRight(label, 16) + padLeft(String(shown), 8) + " |"
                 + padRight(bar(bucket.count, max: layout.maxCount), 52) + "|\n"
         }
         return text
@@ -145,10 +146,19 @@ public enum BpftraceTextRenderer {
     static func powerLabel(_ power: Int) -> String {
         var p = power
         var suffix = ""
-        if p >= 40 { suffix = "T"; p -= 40 }
-        else if p >= 30 { suffix = "G"; p -= 30 }
-        else if p >= 20 { suffix = "M"; p -= 20 }
-        else if p >= 10 { suffix = "K"; p -= 10 }
+        if p >= 40 {
+            suffix = "T"
+            p -= 40
+        } else if p >= 30 {
+            suffix = "G"
+            p -= 30
+        } else if p >= 20 {
+            suffix = "M"
+            p -= 20
+        } else if p >= 10 {
+            suffix = "K"
+            p -= 10
+        }
         return String(Int64(1) << Int64(p)) + suffix
     }
 

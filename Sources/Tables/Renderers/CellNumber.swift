@@ -6,7 +6,8 @@ enum CellNumber {
         case .count(let n): return String(n / UInt64(max(1, divisor)))
         case .sum(let n), .min(let n), .max(let n): return String(n.dividedReportingOverflow(by: divisor).partialValue)
         case .avg(let total, let count):
-            return String(RowOrder.average(total: total, count: count).dividedReportingOverflow(by: divisor).partialValue)
+            return String(
+                RowOrder.average(total: total, count: count).dividedReportingOverflow(by: divisor).partialValue)
         case .stats, .histogram, .value: return nil
         }
     }

@@ -10,7 +10,8 @@ public enum ColumnText {
         // A column is numeric (right-aligned) when every non-empty cell is a number.
         let numeric = (0..<columns).map { column in
             let cells = rows.compactMap { column < $0.count && !$0[column].isEmpty ? $0[column] : nil }
-            return !cells.isEmpty && cells.allSatisfy { cell in cell.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" } }
+            return !cells.isEmpty
+                && cells.allSatisfy { cell in cell.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" } }
         }
         func line(_ cells: [String]) -> String {
             var parts: [String] = []

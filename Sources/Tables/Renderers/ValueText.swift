@@ -59,7 +59,8 @@ enum ValueText {
         case .stack(let frames):
             return stack(frames, indent: stackIndent)
         case .tuple(let elements):
-            return "(" + elements.map { render($0, stackIndent: stackIndent, divisor: divisor) }
+            return "("
+                + elements.map { render($0, stackIndent: stackIndent, divisor: divisor) }
                 .joined(separator: ", ") + ")"
         case .none:
             return ""

@@ -20,7 +20,9 @@ public enum FlameGraph {
         /// What the counts are, shown in the details line ("samples", "us", "bytes", ...).
         public var countName: String
         public var subtitle: String?
-        public init(minWidth: Double = 0.1, inverted: Bool = false, countName: String = "samples", subtitle: String? = nil) {
+        public init(
+            minWidth: Double = 0.1, inverted: Bool = false, countName: String = "samples", subtitle: String? = nil
+        ) {
             self.minWidth = minWidth
             self.inverted = inverted
             self.countName = countName
@@ -29,8 +31,10 @@ public enum FlameGraph {
     }
 
     /// The SVG document for `folded`, `width` pixels wide.
-    public static func svg(folded: FoldedStacks, title: String = "Flame Graph", width: Int = 1200,
-                           options: Options = Options()) -> String {
+    public static func svg(
+        folded: FoldedStacks, title: String = "Flame Graph", width: Int = 1200,
+        options: Options = Options()
+    ) -> String {
         let tree = FrameTree(folded: folded, minFraction: FlameGraphSVG.minFraction(width: width, options: options))
         let total = tree.total
         return FlameGraphSVG.render(tree: tree, title: title, width: width, options: options) { node in
@@ -40,10 +44,13 @@ public enum FlameGraph {
     }
 
     /// Shortcut: folds `table` with `foldOptions`, then renders.
-    public static func svg(table: MapTable, title: String? = nil, width: Int = 1200,
-                           foldOptions: FoldedStacks.Options = FoldedStacks.Options(),
-                           options: Options = Options()) -> String {
-        svg(folded: FoldedStacks(table: table, options: foldOptions), title: title ?? "Flame Graph: " + table.name,
+    public static func svg(
+        table: MapTable, title: String? = nil, width: Int = 1200,
+        foldOptions: FoldedStacks.Options = FoldedStacks.Options(),
+        options: Options = Options()
+    ) -> String {
+        svg(
+            folded: FoldedStacks(table: table, options: foldOptions), title: title ?? "Flame Graph: " + table.name,
             width: width, options: options)
     }
 }
@@ -57,10 +64,13 @@ public enum FlameGraph {
 public enum DifferentialFlameGraph {
     /// `normalize` scales the `before` counts so both profiles have the same total, which
     /// compares shapes of profiles of different lengths (difffolded.pl -n).
-    public static func svg(before: FoldedStacks, after: FoldedStacks, title: String = "Differential Flame Graph",
-                           width: Int = 1200, normalize: Bool = false,
-                           options: FlameGraph.Options = FlameGraph.Options()) -> String {
-        let scale = normalize && before.totalSamples > 0
+    public static func svg(
+        before: FoldedStacks, after: FoldedStacks, title: String = "Differential Flame Graph",
+        width: Int = 1200, normalize: Bool = false,
+        options: FlameGraph.Options = FlameGraph.Options()
+    ) -> String {
+        let scale =
+            normalize && before.totalSamples > 0
             ? Double(after.totalSamples) / Double(before.totalSamples) : 1
         // Both profiles' paths sorted together, equal paths merged (no hashing of paths).
         var tagged: [(frames: [String], after: UInt64, before: UInt64)] = []
@@ -80,10 +90,13 @@ public enum DifferentialFlameGraph {
                 paths.append(path)
             }
         }
-        let tree = FrameTree(paths: paths, sorted: true, minFraction: FlameGraphSVG.minFraction(width: width, options: options))
+        let tree = FrameTree(
+            paths: paths, sorted: true, minFraction: FlameGraphSVG.minFraction(width: width, options: options))
         var largest: UInt64 = 0
         for node in tree.nodes where node.samples > 0 {
-            let delta = node.selfSamples > node.selfBefore ? node.selfSamples - node.selfBefore : node.selfBefore - node.selfSamples
+            let delta =
+                node.selfSamples > node.selfBefore
+                ? node.selfSamples - node.selfBefore : node.selfBefore - node.selfSamples
             largest = Swift.max(largest, delta)
         }
         let total = tree.total
@@ -115,8 +128,10 @@ enum FlameGraphSVG {
         options.minWidth / Double(Swift.max(width, 200) - 2 * xPad)
     }
 
-    static func render(tree: FrameTree, title: String, width: Int, options: FlameGraph.Options,
-                       describe: (FrameTree.Node) -> (title: String, fill: String)) -> String {
+    static func render(
+        tree: FrameTree, title: String, width: Int, options: FlameGraph.Options,
+        describe: (FrameTree.Node) -> (title: String, fill: String)
+    ) -> String {
         let width = Swift.max(width, 200)
         let inner = Double(width - 2 * xPad)
         let total = tree.total
@@ -142,7 +157,8 @@ enum FlameGraphSVG {
         out.reserveCapacity(4096 + visible.count * 220)
         out += "<?xml version=\"1.0\" standalone=\"no\"?>\n"
         out += "<svg version=\"1.1\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
-        out += "onload=\"init(evt)\" xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">\n"
+        out +=
+            "onload=\"init(evt)\" xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">\n"
         out += "<!-- Flame graph written by bpfsh. Hover for details, click to zoom, Ctrl-F to search. -->\n"
         out += "<style type=\"text/css\"><![CDATA[\n" + FlameGraphScript.css + "]]></style>\n"
         out += "<script type=\"text/ecmascript\"><![CDATA[\n"
@@ -152,7 +168,8 @@ enum FlameGraphSVG {
         out += "]]></script>\n"
         out += "<rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\" fill=\"url(#background)\"/>\n"
         out += "<defs><linearGradient id=\"background\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
-        out += "<stop stop-color=\"#eeeeee\" offset=\"5%\"/><stop stop-color=\"#eeeeb0\" offset=\"95%\"/></linearGradient></defs>\n"
+        out += "<stop stop-color=\"#eeeeee\" offset=\"5%\"/><stop stop-color=\"#eeeeb0\" offset=\"95%\"/>"
+        out += "</linearGradient></defs>\n"
         out += "<text id=\"title\" x=\"\(width / 2)\" y=\"\(fontSize * 2)\">\(xml(title))</text>\n"
         if let subtitle = options.subtitle {
             out += "<text id=\"subtitle\" x=\"\(width / 2)\" y=\"\(fontSize * 4)\">\(xml(subtitle))</text>\n"
@@ -290,7 +307,10 @@ enum FlameGraphSVG {
             switch scalar {
             case "\\": out += "\\\\"
             case "\"": out += "\\\""
-            case "<", ">", "&", "]": out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            case "<", ">", "&", "]":
+                out +=
+                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    + String(scalar.value, radix: 16)
             default:
                 if scalar.value < 32 { out += " " } else { out.unicodeScalars.append(scalar) }
             }

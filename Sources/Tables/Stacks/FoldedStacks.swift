@@ -47,8 +47,10 @@ public struct FoldedStacks: Hashable, Sendable {
         /// `secondary_startup_64`, `asm_*`, ...); failing both, in a key with two stacks the
         /// first is the kernel one (`@[kstack, ustack]`) and a lone stack is a user stack.
         public var stackKinds: [StackKind]?
-        public init(keepOffsets: Bool = false, includeKeyParts: Bool = true, annotateKernel: Bool = true,
-                    delimitKernel: Bool = true, stackKinds: [StackKind]? = nil) {
+        public init(
+            keepOffsets: Bool = false, includeKeyParts: Bool = true, annotateKernel: Bool = true,
+            delimitKernel: Bool = true, stackKinds: [StackKind]? = nil
+        ) {
             self.keepOffsets = keepOffsets
             self.includeKeyParts = includeKeyParts
             self.annotateKernel = annotateKernel
@@ -82,7 +84,9 @@ public struct FoldedStacks: Hashable, Sendable {
             }
         }
         // Equal counts keep their path order (the position breaks ties, no string compares).
-        let byCount = merged.indices.sorted { merged[$0].count != merged[$1].count ? merged[$0].count > merged[$1].count : $0 < $1 }
+        let byCount = merged.indices.sorted {
+            merged[$0].count != merged[$1].count ? merged[$0].count > merged[$1].count : $0 < $1
+        }
         self.lines = byCount.map { merged[$0] }
         self.totalSamples = total
     }
@@ -158,12 +162,17 @@ public struct FoldedStacks: Hashable, Sendable {
                         let digit = bytes[i] &- 48
                         let (times, o1) = count.multipliedReportingOverflow(by: 10)
                         let (sum, o2) = times.addingReportingOverflow(UInt64(digit))
-                        if digit > 9 || o1 || o2 { valid = false; break }
+                        if digit > 9 || o1 || o2 {
+                            valid = false
+                            break
+                        }
                         count = sum
                     }
                 }
                 var pathEnd = blank - (valid ? 1 : 0)
-                while valid && pathEnd > start && (bytes[pathEnd - 1] == space || bytes[pathEnd - 1] == tab) { pathEnd -= 1 }
+                while valid && pathEnd > start && (bytes[pathEnd - 1] == space || bytes[pathEnd - 1] == tab) {
+                    pathEnd -= 1
+                }
                 if !valid || pathEnd == start {
                     rejected.append(number)
                     continue
@@ -298,7 +307,8 @@ public struct FoldedStacks: Hashable, Sendable {
     /// nil when the frame needs no change.
     private static func cleanUTF8(_ bytes: UnsafeBufferPointer<UInt8>, keepOffset: Bool) -> String? {
         var bad = false
-        for b in bytes where b == UInt8(ascii: ";") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\t") {
+        for b in bytes
+        where b == UInt8(ascii: ";") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\t") {
             bad = true
             break
         }
@@ -312,8 +322,11 @@ public struct FoldedStacks: Hashable, Sendable {
             for i in 0..<bytes.count where !cut.contains(i) {
                 var b = bytes[i]
                 if bad {
-                    if b == UInt8(ascii: ";") { b = UInt8(ascii: ":") }
-                    else if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\t") { b = UInt8(ascii: " ") }
+                    if b == UInt8(ascii: ";") {
+                        b = UInt8(ascii: ":")
+                    } else if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\t") {
+                        b = UInt8(ascii: " ")
+                    }
                 }
                 out[n] = b
                 n += 1
@@ -334,8 +347,15 @@ public struct FoldedStacks: Hashable, Sendable {
         var decimal = true
         while i > 0 {
             let b = bytes[i - 1]
-            if b >= 48 && b <= 57 { i -= 1; continue }
-            if (b >= 97 && b <= 102) || (b >= 65 && b <= 70) || b == UInt8(ascii: "x") { decimal = false; i -= 1; continue }
+            if b >= 48 && b <= 57 {
+                i -= 1
+                continue
+            }
+            if (b >= 97 && b <= 102) || (b >= 65 && b <= 70) || b == UInt8(ascii: "x") {
+                decimal = false
+                i -= 1
+                continue
+            }
             break
         }
         guard i < end, i > 1, bytes[i - 1] == UInt8(ascii: "+") else { return nil }

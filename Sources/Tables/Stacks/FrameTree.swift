@@ -29,9 +29,13 @@ struct FrameTree {
     /// narrower than `minFraction` of the total, or with no samples, are dropped as they
     /// close, so a huge profile never holds more nodes than it can draw. `sorted`: the
     /// paths are already in lexicographic order.
-    init(paths: [(frames: [String], after: UInt64, before: UInt64)], sorted: Bool = false,
-         minFraction: Double = 0, rootName: String = "all") {
-        let order = sorted ? Array(paths.indices)
+    init(
+        paths: [(frames: [String], after: UInt64, before: UInt64)], sorted: Bool = false,
+        minFraction: Double = 0, rootName: String = "all"
+    ) {
+        let order =
+            sorted
+            ? Array(paths.indices)
             : paths.indices.sorted { FoldedStacks.pathPrecedes(paths[$0].frames, paths[$1].frames) }
         var total: UInt64 = 0, totalBefore: UInt64 = 0
         for path in paths {
@@ -65,7 +69,8 @@ struct FrameTree {
             while open.count > common + 1 { close() }
             var d = common
             while d < frames.count {
-                open.append(Node(name: frames[d], depth: d + 1, start: x, samples: 0, selfSamples: 0, before: 0, selfBefore: 0))
+                open.append(
+                    Node(name: frames[d], depth: d + 1, start: x, samples: 0, selfSamples: 0, before: 0, selfBefore: 0))
                 d += 1
             }
             open[open.count - 1].selfSamples &+= paths[i].after

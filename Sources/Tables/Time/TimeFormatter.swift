@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// bpftrace's `time(fmt)`: the current wall-clock time through C's `strftime`.
@@ -19,9 +19,11 @@ public enum TimeFormatter {
 
     /// Formats `secondsSinceEpoch` (default: now) in local time, or in UTC when `utc` is set
     /// (tests, and output meant to be compared across machines). Nil when `strftime` fails.
-    public static func format(_ format: String = defaultFormat,
-                              secondsSinceEpoch: Int? = nil,
-                              utc: Bool = false) -> String? {
+    public static func format(
+        _ format: String = defaultFormat,
+        secondsSinceEpoch: Int? = nil,
+        utc: Bool = false
+    ) -> String? {
         var seconds = time_t(secondsSinceEpoch ?? Int(time(nil)))
         var parts = tm()
         let converted = utc ? gmtime_r(&seconds, &parts) : localtime_r(&seconds, &parts)
