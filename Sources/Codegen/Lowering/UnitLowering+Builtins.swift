@@ -61,7 +61,26 @@ extension UnitLowering {
 
     func stackID(user: Bool) -> LLVMValueRef {
         let flags: UInt64 = user ? 256 : 0  // BPF_F_USER_STACK
-        return ir.helper(.getStackID, [contextPointer, mapPointer(InternalMap.stacks), ir.const64(flags)])
+        let first = ir.helper(.getStackID, [contextPointer, mapPointer(InternalMap.stacks), ir.const64(flags)])
+        // A bucket that holds another stack refuses this one (-EEXIST), and in a long session the
+        // session-wide map fills with old stacks; the stack firing now matters more, so it takes
+        // the bucket (BPF_F_REUSE_STACKID) instead of being lost as "[no stack]".
+        let refusedBlock = LLVMGetInsertBlock(ir.builder)
+        let retry = ir.block("stack_retry")
+        let done = ir.block("stack_done")
+        let refused = LLVMBuildICmp(ir.builder, LLVMIntSLT, first, ir.const64(0), "")
+        LLVMBuildCondBr(ir.builder, refused, retry, done)
+        ir.position(at: retry)
+        let second = ir.helper(
+            .getStackID, [contextPointer, mapPointer(InternalMap.stacks), ir.const64(flags | 1024)])
+        let retryEnd = LLVMGetInsertBlock(ir.builder)
+        ir.branch(to: done)
+        ir.position(at: done)
+        let id = LLVMBuildPhi(ir.builder, ir.i64, "")!
+        var values: [LLVMValueRef?] = [first, second]
+        var blocks: [LLVMBasicBlockRef?] = [refusedBlock, retryEnd]
+        LLVMAddIncoming(id, &values, &blocks, 2)
+        return id
     }
 
     /// A user stack is (stack id, pid): the pid tells user space which process's mappings
