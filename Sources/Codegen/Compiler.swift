@@ -119,9 +119,8 @@ public struct Compiler {
         specs.append(MapSpec(name: InternalMap.lostEvents, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
         let largest =
             program.formats.map { call -> Int in
-                call.format.hasPrefix("join:")
-                    ? 8 + Compiler.joinArguments * Builtins.defaultStringSize
-                    : 8 + call.argumentTypes.reduce(0) { $0 + $1.storageSize }
+                if case .join = call.action { return 8 + Compiler.joinArguments * Builtins.defaultStringSize }
+                return 8 + call.argumentTypes.reduce(0) { $0 + $1.storageSize }
             }.max() ?? 0
         if largest > Compiler.stackEventLimit {
             // A fixed size, so probes compiled separately in one session share the map.

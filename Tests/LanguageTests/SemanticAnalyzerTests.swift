@@ -383,14 +383,14 @@ final class SemanticAnalyzerTests: XCTestCase {
         let printf = checked.formats[0]
         XCTAssertEqual(printf.id, 0)
         XCTAssertEqual(printf.kind, .printf)
-        XCTAssertEqual(printf.format, "%d %s\n")
+        XCTAssertEqual(printf.action, .printf(format: "%d %s\n"))
         XCTAssertEqual(printf.argumentTypes, [u32, .string(size: 16)])
         XCTAssertEqual(printf.argumentRanges.map { sourceText(of: $0, in: text) }, ["pid", "comm"])
         XCTAssertEqual(sourceText(of: printf.range, in: text), "printf(\"%d %s\\n\", pid, comm)")
         let cat = checked.formats[1]
         XCTAssertEqual(cat.id, 1)
         XCTAssertEqual(cat.kind, .cat)
-        XCTAssertEqual(cat.format, "/proc/%d/status")
+        XCTAssertEqual(cat.action, .cat(format: "/proc/%d/status"))
         XCTAssertEqual(cat.argumentTypes, [u32])
         XCTAssertEqual(Set(checked.units[0].formatIDs.values), [0, 1])
     }
@@ -401,12 +401,11 @@ final class SemanticAnalyzerTests: XCTestCase {
             k:vfs_read { @m[pid] = 1; time(); time("%H\\n"); print(@m); print(1); join(arg1); join(arg1, ","); \
             clear(@m); }
             """)
-        let formats = checked.formats.map { "\($0.kind.rawValue) \($0.format)" }
         XCTAssertEqual(
-            formats,
+            checked.formats.map(\.action),
             [
-                "time %H:%M:%S\n", "time %H\n", "print @m|0|1", "print ", "print join: ", "print join:,",
-                "print clear:@m",
+                .time(format: "%H:%M:%S\n"), .time(format: "%H\n"), .printMap(name: "@m", top: 0, divisor: 1),
+                .printValue, .join(separator: " "), .join(separator: ","), .clearMap(name: "@m"),
             ])
         XCTAssertEqual(checked.formats[3].argumentTypes, [.s64])
         XCTAssertEqual(checked.formats[4].argumentTypes, [.tuple(Array(repeating: .string(size: 64), count: 16))])
@@ -416,8 +415,8 @@ final class SemanticAnalyzerTests: XCTestCase {
         let checked = try check(
             "BEGIN { @h = hist(1); @c[1] = count(); print(@h, 5, 2); print(@c, 3); print(@c[1]); exit(); }")
         XCTAssertEqual(
-            checked.formats.map { "\($0.kind.rawValue) \($0.format)" },
-            ["print @h|5|2", "print @c|3|1", "print ", "exit "])
+            checked.formats.map(\.action),
+            [.printMap(name: "@h", top: 5, divisor: 2), .printMap(name: "@c", top: 3, divisor: 1), .printValue, .exit])
         XCTAssertEqual(checked.formats[2].argumentTypes, [.s64])
         XCTAssertEqual(
             semanticErrors("BEGIN { print(1, 2); }"), ["print() takes a top count and divisor only for whole maps"])
@@ -432,7 +431,7 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(checked.formats.map(\.id), [10, 11, 12])
         XCTAssertEqual(checked.formats.map(\.kind), [.printf, .printf, .exit])
         XCTAssertEqual(Set(checked.units[0].formatIDs.values), [10, 11, 12])
-        XCTAssertEqual(checked.format(id: 11)?.format, "b")
+        XCTAssertEqual(checked.format(id: 11)?.action, .printf(format: "b"))
         XCTAssertNil(checked.format(id: 0))
         XCTAssertNil(checked.format(id: 13))
     }

@@ -30,6 +30,21 @@ final class TracingSessionTests: XCTestCase {
         XCTAssertGreaterThan(probe.instructionCount, 0)
     }
 
+    func testShowsTheCodeItLoadedNotADefaultCompilation() throws {
+        var options = TracingSession.Options()
+        options.positionalParameters = ["7"]
+        options.mapMaxEntries = 123
+        session = TracingSession(
+            backend: kernel, catalogue: FakeCatalogue(), options: options,
+            write: { [unowned self] in output.append($0) })
+        let probe = try session.define(name: "p", text: "tracepoint:sched:sched_switch { @x[cpu] = $1 * 1000003; }")
+        XCTAssertEqual(probe.codegenOptions.positionalParameters, ["7"])
+        XCTAssertEqual(probe.codegenOptions.mapMaxEntries, 123)
+        // The parameter is folded into the code: a default compilation would hold 0 instead.
+        XCTAssertTrue(try probe.intermediateRepresentation().contains("7000021"))
+        XCTAssertFalse(try probe.assembly().isEmpty)
+    }
+
     func testProbesShareSessionMaps() throws {
         try session.define(name: "wake", text: "tracepoint:sched:sched_wakeup { @qtime[args.pid] = nsecs; }")
         try session.define(

@@ -94,13 +94,59 @@ public struct MapInfo: Sendable, Hashable {
     public var isPerCPU: Bool { if case .aggregation = value { return true } else { return false } }
 }
 
-/// A call whose text is formatted in user space from an event.
+/// A call whose event is handled in user space: the type checker decides what the runtime
+/// does with it, and the dispatcher acts on that value (nothing is parsed back from text).
 public struct FormatCall: Sendable, Hashable {
+    /// The coarse kind, which fixes the record layout the generated code sends.
     public enum Kind: String, Sendable { case printf, time, cat, system, print, exit }
     public var id: Int
-    public var kind: Kind
-    public var format: String
+    public var action: RuntimeAction
     public var argumentTypes: [SType]
     public var range: SourceRange
     public var argumentRanges: [SourceRange]
+
+    public var kind: Kind { action.kind }
+}
+
+/// What user space does when an event of a call arrives.
+public enum RuntimeAction: Sendable, Hashable {
+    /// `printf(format, ...)`: the arguments formatted.
+    case printf(format: String)
+    /// `cat(format, ...)`: the contents of the file the arguments name.
+    case cat(format: String)
+    /// `system(format, ...)`: the output of the command (only with --unsafe).
+    case system(format: String)
+    /// `time(format)`: the wall-clock time when the event reaches user space, as bpftrace does.
+    case time(format: String)
+    /// `print(expr)`: one value.
+    case printValue
+    /// `print(@m, top, divisor)`: the whole map.
+    case printMap(name: String, top: Int, divisor: Int)
+    /// `clear(@m)`: every key deleted.
+    case clearMap(name: String)
+    /// `zero(@m)`: every value set to zero, keys kept.
+    case zeroMap(name: String)
+    /// `join(array, separator)`: the strings of the array.
+    case join(separator: String)
+    /// `exit(code)`.
+    case exit
+
+    public var kind: FormatCall.Kind {
+        switch self {
+        case .printf: return .printf
+        case .cat: return .cat
+        case .system: return .system
+        case .time: return .time
+        case .printValue, .printMap, .clearMap, .zeroMap, .join: return .print
+        case .exit: return .exit
+        }
+    }
+
+    /// The printf-style format of the calls that format their arguments.
+    public var printfFormat: String? {
+        switch self {
+        case .printf(let format), .cat(let format), .system(let format): return format
+        default: return nil
+        }
+    }
 }

@@ -311,9 +311,10 @@ extension SemanticAnalyzer {
             for (a, t) in zip(args.dropFirst(), types) where !isStorable(t) {
                 error("\(t) cannot be formatted", a.range)
             }
-            recordFormat(
-                FormatCall.Kind(rawValue: name)!, format: format, types: Array(types), args: Array(args.dropFirst()),
-                expr)
+            let action: RuntimeAction =
+                name == "printf"
+                ? .printf(format: format) : name == "cat" ? .cat(format: format) : .system(format: format)
+            recordFormat(action, types: Array(types), args: Array(args.dropFirst()), expr)
             return .void
         case "time":
             guard arity(0...1) else { return .void }
@@ -325,7 +326,7 @@ extension SemanticAnalyzer {
                 }
                 format = f
             }
-            recordFormat(.time, format: format, types: [], args: [], expr)
+            recordFormat(.time(format: format), types: [], args: [], expr)
             return .void
         case "print":
             guard arity(1...3) else { return .void }
@@ -336,13 +337,15 @@ extension SemanticAnalyzer {
                 for index in args.indices.dropFirst() { _ = literalInteger(index) }
                 let top = args.count > 1 ? literalInteger(1) ?? 0 : 0
                 let divisor = args.count > 2 ? literalInteger(2) ?? 1 : 1
-                recordFormat(.print, format: "@\(mapName)|\(top)|\(divisor)", types: [], args: [], expr)
+                recordFormat(
+                    .printMap(name: "@" + mapName, top: Int(clamping: top), divisor: Int(clamping: divisor)),
+                    types: [], args: [], expr)
                 return .void
             }
             if args.count > 1 { error("print() takes a top count and divisor only for whole maps", args[1].range) }
             let t = infer(args[0])
             if !isStorable(t) { error("\(t) cannot be printed", args[0].range) }
-            recordFormat(.print, format: "", types: [t], args: [args[0]], expr)
+            recordFormat(.printValue, types: [t], args: [args[0]], expr)
             return .void
         case "str":
             guard arity(1...2) else { return .string(size: Builtins.defaultStringSize) }
@@ -393,7 +396,7 @@ extension SemanticAnalyzer {
             guard arity(0...1) else { return .void }
             if args.count == 1 { integerArgument(0) }
             // An event like printf's, so the session knows which probe asked to exit.
-            recordFormat(.exit, format: "", types: [], args: [], expr)
+            recordFormat(.exit, types: [], args: [], expr)
             return .void
         case "delete":
             guard arity(1...2) else { return .void }
@@ -427,7 +430,8 @@ extension SemanticAnalyzer {
                 return .void
             }
             if maps[mapName] == nil { error("@\(mapName) is never assigned", args[0].range) }
-            recordFormat(.print, format: name + ":@" + mapName, types: [], args: [], expr)
+            let action: RuntimeAction = name == "clear" ? .clearMap(name: "@" + mapName) : .zeroMap(name: "@" + mapName)
+            recordFormat(action, types: [], args: [], expr)
             return .void
         case "join":
             guard arity(1...2) else { return .void }
@@ -441,7 +445,7 @@ extension SemanticAnalyzer {
                 separator = s
             }
             recordFormat(
-                .print, format: "join:" + separator,
+                .join(separator: separator),
                 types: [
                     .tuple(Array(repeating: .string(size: Builtins.defaultStringSize), count: Builtins.joinArguments))
                 ], args: [args[0]], expr)
@@ -514,7 +518,7 @@ extension SemanticAnalyzer {
     }
 
     private mutating func recordFormat(
-        _ kind: FormatCall.Kind, format: String, types: [SType], args: [Expr], _ expr: Expr
+        _ action: RuntimeAction, types: [SType], args: [Expr], _ expr: Expr
     ) {
         if let id = formatIDs[expr.id] {
             formats[id - options.formatIDBase].argumentTypes = types
@@ -523,7 +527,7 @@ extension SemanticAnalyzer {
         let id = options.formatIDBase + formats.count
         formats.append(
             FormatCall(
-                id: id, kind: kind, format: format, argumentTypes: types, range: expr.range,
+                id: id, action: action, argumentTypes: types, range: expr.range,
                 argumentRanges: args.map(\.range)))
         formatIDs[expr.id] = id
     }

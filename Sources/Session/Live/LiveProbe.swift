@@ -13,6 +13,9 @@ public final class LiveProbe {
     public let name: String
     public let source: SourceFile
     public let compiled: CompiledProgram
+    /// The exact options the loaded code was compiled with, so `show --ir/--asm` and
+    /// `--emit-llvm` show that code and not a compilation with defaults.
+    public let codegenOptions: CodegenOptions
     public internal(set) var state: State = .detached
     /// Whether a probe ended itself with exit().
     public internal(set) var exited = false
@@ -22,12 +25,13 @@ public final class LiveProbe {
     public internal(set) var timings: [String: Double] = [:]
 
     init(
-        name: String, source: SourceFile, compiled: CompiledProgram,
+        name: String, source: SourceFile, compiled: CompiledProgram, codegenOptions: CodegenOptions,
         programs: [(spec: ProgramSpec, program: BackendProgram)]
     ) {
         self.name = name
         self.source = source
         self.compiled = compiled
+        self.codegenOptions = codegenOptions
         self.programs = programs
     }
 
@@ -41,6 +45,16 @@ public final class LiveProbe {
     public var fired: UInt64 { programs.reduce(0) { $0 + $1.program.statistics().runs } }
     /// Total time spent in the probe's programs, in nanoseconds.
     public var runTime: UInt64 { programs.reduce(0) { $0 + $1.program.statistics().nanoseconds } }
+
+    /// The optimized LLVM IR of the loaded code; made on request, not at every define.
+    public func intermediateRepresentation() throws -> String {
+        try Compiler(options: codegenOptions).intermediateRepresentation(compiled.checked)
+    }
+
+    /// The BPF assembly of the loaded code.
+    public func assembly() throws -> String {
+        try Compiler(options: codegenOptions).assembly(compiled.checked)
+    }
 
     var startPrograms: [BackendProgram] { programs.filter { $0.spec.target.kind == .begin }.map(\.program) }
     var endPrograms: [BackendProgram] { programs.filter { $0.spec.target.kind == .end }.map(\.program) }

@@ -36,6 +36,9 @@ public final class TracingSession {
     private var statistics: AnyObject?
     private let startTime = MonotonicClock.nanoseconds()
     private var unnamedCount = 0
+    /// Keyless aggregations `zero()` set to 0 since they were last cleared: bpftrace prints
+    /// them as `@a: 0`, while a cleared or never-written one prints nothing.
+    private var zeroedKeylessMaps: Set<String> = []
     /// Detaching perf-event links can take tens of milliseconds: done off the caller's path.
     private let detachQueue = DispatchQueue(label: "bpfsh.detach")
     public private(set) var dispatcher: EventDispatcher!
@@ -45,7 +48,7 @@ public final class TracingSession {
 
     public init(
         backend: KernelBackend, catalogue: Language.ProbeCatalogue, options: Options = Options(),
-        symbolizer: Symbolizing? = nil, format: OutputFormat = .text, write: @escaping (String) -> Void
+        symbolizer: Symbolizing? = nil, sink: OutputSink
     ) {
         self.backend = backend
         self.catalogue = catalogue
@@ -57,7 +60,7 @@ public final class TracingSession {
                     self?.kernelMaps[InternalMap.stacks]?.lookup(withUnsafeBytes(of: id) { Array($0) })?.first
                 })
         dispatcher = EventDispatcher(
-            decoder: decoder, format: format, write: write,
+            decoder: decoder, sink: sink,
             environment: .init(
                 format: { [unowned self] id in formatOwners[id]?.call },
                 mapAction: { [unowned self] action, name in
@@ -65,9 +68,11 @@ public final class TracingSession {
                     case .print: return try? table(name)
                     case .clear:
                         kernelMaps[name]?.clear()
+                        zeroedKeylessMaps.remove(name)
                         return nil
                     case .zero:
                         kernelMaps[name]?.zeroValues()
+                        zeroedKeylessMaps.insert(name)
                         return nil
                     }
                 },
@@ -75,6 +80,16 @@ public final class TracingSession {
                     guard let owner = formatOwners[id]?.probe else { return }
                     exitRequests.append((owner.name, code))
                 }))
+    }
+
+    /// A session whose output is bpftrace's text or JSON, written by `write` (losses too).
+    public convenience init(
+        backend: KernelBackend, catalogue: Language.ProbeCatalogue, options: Options = Options(),
+        symbolizer: Symbolizing? = nil, format: OutputFormat = .text, write: @escaping (String) -> Void
+    ) {
+        self.init(
+            backend: backend, catalogue: catalogue, options: options, symbolizer: symbolizer,
+            sink: format.sink(output: write, errors: write))
     }
 
     deinit { close() }
@@ -185,7 +200,9 @@ public final class TracingSession {
         }
         let loadedAt = MonotonicClock.nanoseconds()
 
-        let live = LiveProbe(name: name, source: source, compiled: compiled, programs: programs)
+        let live = LiveProbe(
+            name: name, source: source, compiled: compiled, codegenOptions: pipeline.codegenOptions,
+            programs: programs)
         willAttach?(compiled)
         do {
             try attachLinks(of: live)
@@ -353,7 +370,8 @@ public final class TracingSession {
         guard let info = mapInfos.first(where: { $0.name == bare }), let map = kernelMaps["@" + bare] else {
             throw SessionError.unknownMap(name)
         }
-        return MapReader(decoder: decoder).table(info, entries: map.entries())
+        return MapReader(decoder: decoder).table(
+            info, entries: map.entries(), zeroed: zeroedKeylessMaps.contains("@" + bare))
     }
 
     /// Every user map that holds data, in definition order.
@@ -369,6 +387,7 @@ public final class TracingSession {
         let users = probes.filter { $0.compiled.checked.usedMaps.contains(bare) }.map(\.name)
         guard users.isEmpty else { throw SessionError.mapInUse("@" + bare, by: users) }
         kernelMaps.removeValue(forKey: "@" + bare)?.close()
+        zeroedKeylessMaps.remove("@" + bare)
         mapInfos.removeAll { $0.name == bare }
     }
 
@@ -386,6 +405,7 @@ public final class TracingSession {
         let bare = name.hasPrefix("@") ? String(name.dropFirst()) : name
         guard let map = kernelMaps["@" + bare] else { throw SessionError.unknownMap(name) }
         map.clear()
+        zeroedKeylessMaps.remove("@" + bare)
     }
 
     /// Events the ring buffer refused.

@@ -29,16 +29,12 @@ public final class EventDispatcher {
     public enum MapAction { case print, clear, zero }
 
     let decoder: ValueDecoder
-    public var format: OutputFormat
-    public var write: (String) -> Void
+    public var sink: OutputSink
     let environment: Environment
 
-    public init(
-        decoder: ValueDecoder, format: OutputFormat, write: @escaping (String) -> Void, environment: Environment
-    ) {
+    public init(decoder: ValueDecoder, sink: OutputSink, environment: Environment) {
         self.decoder = decoder
-        self.format = format
-        self.write = write
+        self.sink = sink
         self.environment = environment
     }
 
@@ -47,7 +43,7 @@ public final class EventDispatcher {
         let bytes = Array(record)
         let kind = word(bytes, 0)
         guard kind < UInt64(Int32.max), let call = environment.format(Int(kind)) else { return }
-        if call.kind == .exit {
+        if case .exit = call.action {
             environment.exit(call.id, Int32(truncatingIfNeeded: word(bytes, 8)))
             return
         }
@@ -57,53 +53,44 @@ public final class EventDispatcher {
             values.append(decoder.decode(type, bytes[min(offset, bytes.count)...]))
             offset += type.storageSize
         }
-        switch call.kind {
-        case .printf:
-            write(format.printf(formatted(call, values)))
-        case .time:
-            write(format.time(TimeFormatter.format(call.format) ?? ""))
-        case .cat:
-            let path = formatted(call, values)
+        switch call.action {
+        case .printf(let format):
+            sink.emit(.printf(formatted(format, values)))
+        case .time(let format):
+            sink.emit(.time(TimeFormatter.format(format) ?? ""))
+        case .cat(let format):
+            let path = formatted(format, values)
             if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-                write(format.printf(text))
+                sink.emit(.printf(text))
             } else {
-                write(format.printf("cat: cannot read \(path)\n"))
+                sink.emit(.printf("cat: cannot read \(path)\n"))
             }
-        case .system:
-            write(format.printf(runShell(formatted(call, values))))
-        case .print:
-            print(call, values)
+        case .system(let format):
+            sink.emit(.printf(runShell(formatted(format, values))))
+        case .printValue:
+            if let value = values.first { sink.emit(.value(value)) }
+        case .printMap(let name, let top, let divisor):
+            if let table = environment.mapAction(.print, name) {
+                sink.emit(.map(table, PrintOptions(top: top, divisor: divisor)))
+            }
+        case .clearMap(let name):
+            _ = environment.mapAction(.clear, name)
+        case .zeroMap(let name):
+            _ = environment.mapAction(.zero, name)
+        case .join(let separator):
+            guard case .tuple(let parts)? = values.first else { return }
+            let words = parts.compactMap { part -> String? in
+                if case .string(let s) = part, !s.isEmpty { return s }
+                return nil
+            }
+            sink.emit(.printf(words.joined(separator: separator) + "\n"))
         case .exit:
             break
         }
     }
 
-    private func print(_ call: FormatCall, _ values: [Value]) {
-        if call.format.hasPrefix("clear:") {
-            _ = environment.mapAction(.clear, String(call.format.dropFirst("clear:".count)))
-        } else if call.format.hasPrefix("zero:") {
-            _ = environment.mapAction(.zero, String(call.format.dropFirst("zero:".count)))
-        } else if call.format.hasPrefix("join:"), case .tuple(let parts)? = values.first {
-            let separator = String(call.format.dropFirst("join:".count))
-            let words = parts.compactMap { part -> String? in
-                if case .string(let s) = part, !s.isEmpty { return s }
-                return nil
-            }
-            write(format.printf(words.joined(separator: separator) + "\n"))
-        } else if call.format.hasPrefix("@") {
-            let parts = call.format.split(separator: "|")
-            let options = PrintOptions(
-                top: parts.count > 1 ? Int(parts[1]) ?? 0 : 0, divisor: parts.count > 2 ? Int(parts[2]) ?? 1 : 1)
-            if let table = environment.mapAction(.print, String(parts[0])) {
-                write(format.map(table, options: options))
-            }
-        } else if let value = values.first {
-            write(format.value(value))
-        }
-    }
-
-    private func formatted(_ call: FormatCall, _ values: [Value]) -> String {
-        (try? PrintfFormatter.format(call.format, values)) ?? call.format
+    private func formatted(_ format: String, _ values: [Value]) -> String {
+        (try? PrintfFormatter.format(format, values)) ?? format
     }
 
     /// `system()`: only reachable when the program was compiled with --unsafe.

@@ -14,8 +14,12 @@ public struct MapReader {
         return table(info, entries: entries)
     }
 
-    /// Builds the table from raw entries (key bytes, per-CPU value bytes).
-    public func table(_ info: MapInfo, entries: [(key: [UInt8], values: [[UInt8]])]) -> MapTable {
+    /// Builds the table from raw entries (key bytes, per-CPU value bytes). `zeroed` says a
+    /// keyless aggregation was set to zero by `zero()`: its slot is then a value, 0, and not
+    /// the slot of an aggregation never written.
+    public func table(
+        _ info: MapInfo, entries: [(key: [UInt8], values: [[UInt8]])], zeroed: Bool = false
+    ) -> MapTable {
         let keyType = SType.tuple(info.keys)
         func decodeKey(_ bytes: [UInt8]) -> [Value] {
             guard !info.keys.isEmpty else { return [] }
@@ -57,7 +61,7 @@ public struct MapReader {
             }
             // A keyless aggregation is an array whose slot always exists: a slot nothing was
             // folded into is shown as no row, as a map never written.
-            if info.isArray { rows.removeAll { MapReader.isUntouched($0.cell) } }
+            if info.isArray && !zeroed { rows.removeAll { MapReader.isUntouched($0.cell) } }
             return MapTable(name: "@" + info.name, rows: rows)
         }
     }

@@ -37,6 +37,7 @@ public final class OneShotRun {
 
     public func run(_ source: SourceFile) -> Outcome {
         let kernelCatalogue = Kernel.ProbeCatalogue()
+        let sink = options.format.sink(output: output, errors: errors)
         var child: ChildCommand? = nil
         if let command = options.command {
             do { child = try ChildCommand(command: command) } catch {
@@ -51,14 +52,14 @@ public final class OneShotRun {
         sessionOptions.targetPID = options.targetPID
         let session = TracingSession(
             backend: LinuxBackend(catalogue: kernelCatalogue), catalogue: LiveCatalogue(kernel: kernelCatalogue),
-            options: sessionOptions, format: options.format, write: output)
+            options: sessionOptions, sink: sink)
         defer { session.close() }
 
         // bpftrace prints this before attaching; so do we, for scripts that wait for it.
         let probe: LiveProbe
         do {
             probe = try session.define(name: "program", text: source.text, sourceName: source.name) { compiled in
-                self.output(self.options.format.attaching(compiled.programs.count))
+                sink.emit(.attaching(compiled.programs.count))
             }
         } catch SessionError.diagnostics(let list, _) {
             errors(list.rendered(in: source))
@@ -73,7 +74,9 @@ public final class OneShotRun {
             child?.kill()
             return .kernelError
         }
-        if options.printIR { output(probe.compiled.ir) }
+        if options.printIR {
+            do { output(try probe.intermediateRepresentation()) } catch { errors("bpfsh: \(error)\n") }
+        }
 
         InterruptFlag.install()
         child?.start()
@@ -100,10 +103,10 @@ public final class OneShotRun {
         child?.kill()
 
         let tables = session.tables()
-        if !tables.isEmpty { output(options.format.exit(tables)) }
-        if session.lostEvents > 0 { errors(options.format.lost(session.lostEvents)) }
+        if !tables.isEmpty { sink.emit(.exitMaps(tables)) }
+        if session.lostEvents > 0 { sink.emit(.lost(session.lostEvents)) }
         for full in session.fullMaps() {
-            errors("bpfsh: \(full.name) is full (\(full.limit) entries): updates of new keys were dropped\n")
+            sink.emit(.warning("\(full.name) is full (\(full.limit) entries): updates of new keys were dropped"))
         }
         return .finished(exitCode)
     }

@@ -1,25 +1,86 @@
 import Tables
 
+/// What a run or a session reports, as values: the terminal, bpftrace's JSON lines, and the
+/// machine protocol or a notebook are each one rendering of the same events.
+public enum OutputEvent {
+    /// Text a probe produced: printf, cat, system, join.
+    case printf(String)
+    /// `time()`'s formatted wall-clock time.
+    case time(String)
+    /// `print(value)`.
+    case value(Value)
+    /// `print(@m, top, divisor)`.
+    case map(MapTable, PrintOptions)
+    /// A one-shot run is about to attach this many attach points (bpftrace prints it first).
+    case attaching(Int)
+    /// The maps printed when a one-shot run ends.
+    case exitMaps([MapTable])
+    /// Events the ring buffer refused.
+    case lost(UInt64)
+    /// Something the user should know that is not an error of the program (a full map).
+    case warning(String)
+}
+
+/// Receives a session's output events.
+public protocol OutputSink: AnyObject {
+    func emit(_ event: OutputEvent)
+}
+
+/// bpftrace's text output: probe text to `output`, losses and warnings to `errors`.
+public final class TextOutputSink: OutputSink {
+    let output: (String) -> Void
+    let errors: (String) -> Void
+
+    public init(output: @escaping (String) -> Void, errors: @escaping (String) -> Void) {
+        self.output = output
+        self.errors = errors
+    }
+
+    public func emit(_ event: OutputEvent) {
+        switch event {
+        case .printf(let text), .time(let text): output(text)
+        case .value(let value): output(BpftraceTextRenderer.renderValue(value))
+        case .map(let table, let options): output(BpftraceTextRenderer.render(table, options: options))
+        case .attaching(let count): output(BpftraceTextRenderer.attachingProbes(count))
+        case .exitMaps(let tables): output(BpftraceTextRenderer.renderExit(tables, skipEmpty: true))
+        case .lost(let count): errors(BpftraceTextRenderer.lostEvents(count))
+        case .warning(let text): errors("bpfsh: " + text + "\n")
+        }
+    }
+}
+
+/// bpftrace's `-f json` output: one JSON object per line.
+public final class JSONOutputSink: OutputSink {
+    let output: (String) -> Void
+    let errors: (String) -> Void
+
+    public init(output: @escaping (String) -> Void, errors: @escaping (String) -> Void) {
+        self.output = output
+        self.errors = errors
+    }
+
+    public func emit(_ event: OutputEvent) {
+        switch event {
+        case .printf(let text): output(JSONRenderer.printf(text))
+        case .time(let text): output(JSONRenderer.time(text))
+        case .value(let value): output(JSONRenderer.value(value))
+        case .map(let table, let options): output(JSONRenderer.render(table, options: options))
+        case .attaching(let count): output(JSONRenderer.attachedProbes(count))
+        case .exitMaps(let tables): output(JSONRenderer.renderExit(tables))
+        case .lost(let count): errors(JSONRenderer.lostEvents(count))
+        case .warning(let text): errors("bpfsh: " + text + "\n")
+        }
+    }
+}
+
 /// bpftrace's two output formats, chosen with `-f`.
 public enum OutputFormat: String, Sendable {
     case text, json
 
-    func map(_ table: MapTable, options: PrintOptions = PrintOptions()) -> String {
-        self == .json
-            ? JSONRenderer.render(table, options: options) : BpftraceTextRenderer.render(table, options: options)
-    }
-    func exit(_ tables: [MapTable]) -> String {
-        self == .json ? JSONRenderer.renderExit(tables) : BpftraceTextRenderer.renderExit(tables, skipEmpty: true)
-    }
-    func printf(_ text: String) -> String { self == .json ? JSONRenderer.printf(text) : text }
-    func time(_ text: String) -> String { self == .json ? JSONRenderer.time(text) : text }
-    func value(_ value: Value) -> String {
-        self == .json ? JSONRenderer.value(value) : BpftraceTextRenderer.renderValue(value)
-    }
-    func attaching(_ count: Int) -> String {
-        self == .json ? JSONRenderer.attachedProbes(count) : BpftraceTextRenderer.attachingProbes(count)
-    }
-    func lost(_ count: UInt64) -> String {
-        self == .json ? JSONRenderer.lostEvents(count) : BpftraceTextRenderer.lostEvents(count)
+    public func sink(output: @escaping (String) -> Void, errors: @escaping (String) -> Void) -> OutputSink {
+        switch self {
+        case .text: return TextOutputSink(output: output, errors: errors)
+        case .json: return JSONOutputSink(output: output, errors: errors)
+        }
     }
 }

@@ -47,9 +47,10 @@ public struct ProgramPipeline {
 enum FormatChecker {
     static func check(_ program: CheckedProgram) throws {
         var diagnostics: [Diagnostic] = []
-        for call in program.formats where call.kind == .printf || call.kind == .cat || call.kind == .system {
+        for call in program.formats {
+            guard let text = call.action.printfFormat else { continue }
             do {
-                let format = try PrintfFormat.parse(call.format)
+                let format = try PrintfFormat.parse(text)
                 try format.check(call.argumentTypes.map(argumentType))
             } catch {
                 diagnostics.append(Diagnostic(error.message(for: call.kind.rawValue), at: call.range))

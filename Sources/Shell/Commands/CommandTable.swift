@@ -1,4 +1,3 @@
-import Codegen
 import Foundation
 import Session
 import Tables
@@ -54,10 +53,10 @@ enum CommandTable {
             text += "compile \(format(probe.timings["compile"])) ms · load \(format(probe.timings["load"])) ms · "
             text += "attach \(format(probe.timings["attach"])) ms\n"
             if args.contains("--ir") {
-                text += try Compiler(options: CodegenOptions()).intermediateRepresentation(probe.compiled.checked)
+                text += try probe.intermediateRepresentation()
             }
             if args.contains("--asm") {
-                text += try Compiler(options: CodegenOptions()).assembly(probe.compiled.checked)
+                text += try probe.assembly()
             }
             shell.print(text)
         },
