@@ -97,6 +97,25 @@ final class TracingSessionTests: XCTestCase {
         XCTAssertEqual(kernel.openPrograms, ["tracepoint:sched:sched_switch"])
     }
 
+    func testFailedRedefinitionRestoresTheMapItWouldHaveReplaced() throws {
+        try session.define(name: "a", text: "tracepoint:sched:sched_switch { @m[cpu] = 1; }")
+        let original = try XCTUnwrap(kernel.maps.first { $0.spec.name == "@m" })
+        kernel.failingAttachPoints = ["tracepoint:raw_syscalls:sys_enter"]
+        // Only `a` uses @m, so its redefinition may give @m a string key: a new map, until it fails.
+        XCTAssertThrowsError(
+            try session.define(name: "a", text: "tracepoint:raw_syscalls:sys_enter { @m[comm] = 1; }")
+        ) { error in
+            guard case SessionError.backend(let probe, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(probe, "a")
+        }
+        session.settle()
+        XCTAssertEqual(kernel.maps.filter { $0.spec.name == "@m" }.count, 2, "a replacement was created")
+        XCTAssertFalse(original.closed, "the map in use is kept")
+        XCTAssertEqual(kernel.openMaps.filter { $0 == "@m" }.count, 1, "the replacement is released")
+        XCTAssertEqual(session.probe(named: "a")?.attachPoints, ["tracepoint:sched:sched_switch"])
+        XCTAssertEqual(session.probe(named: "a")?.state, .attached)
+    }
+
     func testCompileErrorsAreDiagnosticsAndChangeNothing() throws {
         try session.define(name: "ok", text: "tracepoint:sched:sched_switch { @s = count(); }")
         XCTAssertThrowsError(try session.define(name: "bad", text: "tracepoint:sched:sched_switch { @s = sum(1); }")) {

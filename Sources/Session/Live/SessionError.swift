@@ -1,3 +1,4 @@
+import Kernel
 import Language
 
 /// Why a session operation failed, with what the user needs to fix it. The session is
@@ -7,18 +8,30 @@ public enum SessionError: Error, CustomStringConvertible {
     case diagnostics(DiagnosticList, SourceFile)
     /// The kernel's verifier refused a program, explained against the probe's source.
     case rejected(DiagnosticList, SourceFile)
-    /// The kernel refused something else (maps, attach).
-    case kernel(String)
+    /// The kernel refused something else for a probe (maps, attach), and why.
+    case kernel(probe: String, KernelError)
+    /// A kernel back end other than Linux's (a test's) failed in its own terms.
+    case backend(probe: String, any Error)
     case unknownProbe(String)
     case unknownMap(String)
     /// A map cannot be forgotten while these probes use it.
     case mapInUse(String, by: [String])
     case invalidName(String)
 
+    /// `error` as the session reports it for `probe`, keeping a kernel error's cases.
+    static func wrapping(_ error: any Error, probe: String) -> SessionError {
+        switch error {
+        case let error as SessionError: return error
+        case let error as KernelError: return .kernel(probe: probe, error)
+        default: return .backend(probe: probe, error)
+        }
+    }
+
     public var description: String {
         switch self {
         case .diagnostics(let list, let source), .rejected(let list, let source): return list.rendered(in: source)
-        case .kernel(let text): return text
+        case .kernel(let probe, let error): return "\(probe): \(error)"
+        case .backend(let probe, let error): return "\(probe): \(error)"
         case .unknownProbe(let name): return "no probe named '\(name)' (see: probes)"
         case .unknownMap(let name): return "no map named '\(name)' (see: maps)"
         case .mapInUse(let name, let probes):

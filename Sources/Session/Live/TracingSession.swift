@@ -106,7 +106,8 @@ public final class TracingSession {
 
     /// Compiles, loads and attaches `text` as probe `name`, then runs its BEGIN. Redefining a
     /// name attaches the new probe before the old one is detached, so its maps see no gap.
-    /// On any error nothing changes.
+    /// On any error nothing changes: each stage below registers how to undo itself with the
+    /// transaction, which undoes them all unless the define reaches its commit.
     @discardableResult
     public func define(
         name: String, text: String, sourceName: String? = nil, firstLine: Int = 1,
@@ -120,12 +121,48 @@ public final class TracingSession {
         let source = SourceFile(name: sourceName ?? name, text: text, firstLine: firstLine)
         let started = MonotonicClock.nanoseconds()
         let previous = probe(named: name)
+        let pipeline = self.pipeline(replacing: previous)
+        let compiled: CompiledProgram
+        do {
+            compiled = try pipeline.compile(source)
+        } catch let list as DiagnosticList {
+            throw SessionError.diagnostics(list, source)
+        }
+        let compiledAt = MonotonicClock.nanoseconds()
+
+        let transaction = StagedTransaction()
+        defer { transaction.rollBackUnlessCommitted() }
+        let handles = try wrappingKernelErrors(of: name) { try createMaps(for: compiled, in: transaction) }
+        let programs = try loadPrograms(
+            compiled, maps: handles, pipeline: pipeline, source: source, name: name, in: transaction)
+        let loadedAt = MonotonicClock.nanoseconds()
+
+        let live = LiveProbe(
+            name: name, source: source, compiled: compiled, codegenOptions: pipeline.codegenOptions,
+            programs: programs)
+        willAttach?(compiled)
+        try attachLinks(of: live)
+        let attachedAt = MonotonicClock.nanoseconds()
+        live.timings = [
+            "compile": Double(compiledAt - started) / 1e6, "load": Double(loadedAt - compiledAt) / 1e6,
+            "attach": Double(attachedAt - loadedAt) / 1e6,
+        ]
+        transaction.commit()
+        register(live, replacing: previous)
+        // BEGIN fires once every other attach point of this probe is attached.
+        for program in live.startPrograms { try? program.run() }
+        events?.drain()
+        return live
+    }
+
+    /// The compiler for a new probe, against the session's maps and format ids.
+    private func pipeline(replacing previous: LiveProbe?) -> ProgramPipeline {
         // A redefinition may change the layout of maps only the old definition used.
         let known = mapInfos.filter { info in
             guard let previous else { return true }
             return !(previous.compiled.checked.usedMaps.contains(info.name) && !isUsed(info.name, excluding: previous))
         }
-        let pipeline = ProgramPipeline(
+        return ProgramPipeline(
             catalogue: catalogue,
             analyzerOptions: SemanticAnalyzer.Options(
                 positionalParameters: options.positionalParameters,
@@ -135,109 +172,89 @@ public final class TracingSession {
                 startTimeNanoseconds: startTime, cpuCount: ProcessInfo.processInfo.activeProcessorCount,
                 childPID: options.childPID, positionalParameters: options.positionalParameters,
                 mapMaxEntries: options.mapMaxEntries))
-        let compiled: CompiledProgram
-        do {
-            compiled = try pipeline.compile(source)
-        } catch let list as DiagnosticList {
-            throw SessionError.diagnostics(list, source)
-        }
-        let compiledAt = MonotonicClock.nanoseconds()
+    }
 
-        // Maps: reuse the session's, create the missing ones. A changed layout replaces the
-        // map only when no other probe uses it.
-        var created: [String] = []
-        var replaced: [String: BackendMap] = [:]
+    /// Stage 1: the session's maps are reused, the missing ones created. A changed layout
+    /// replaces the map (only maps no other probe uses can change layout); the event ring
+    /// opens with the first probe.
+    private func createMaps(
+        for compiled: CompiledProgram, in transaction: StagedTransaction
+    ) throws
+        -> [Int32: BackendMap]
+    {
         var handles: [Int32: BackendMap] = [:]
-        func rollBack() {
-            for name in created { kernelMaps.removeValue(forKey: name)?.close() }
-            for (name, map) in replaced {
-                kernelMaps[name]?.close()
-                kernelMaps[name] = map
+        for (index, spec) in compiled.maps.enumerated() {
+            let existing = kernelMaps[spec.name]
+            if let existing, existing.spec == spec {
+                handles[Int32(index + 1)] = existing
+                continue
             }
+            let map = try backend.createMap(spec)
+            kernelMaps[spec.name] = map
+            handles[Int32(index + 1)] = map
+            transaction.onRollBack { [unowned self] in
+                map.close()
+                kernelMaps[spec.name] = existing
+            }
+            // The replaced map closes only once the new definition is committed.
+            if let existing { transaction.onCommit { existing.close() } }
         }
-        do {
-            for (index, spec) in compiled.maps.enumerated() {
-                if let existing = kernelMaps[spec.name] {
-                    if existing.spec == spec {
-                        handles[Int32(index + 1)] = existing
-                        continue
-                    }
-                    replaced[spec.name] = existing
-                }
-                let map = try backend.createMap(spec)
-                kernelMaps[spec.name] = map
-                created.append(spec.name)
-                handles[Int32(index + 1)] = map
-            }
-            if events == nil, let ring = kernelMaps[InternalMap.events] {
-                events = try backend.openEvents(ring) { [unowned self] in dispatcher.handle($0) }
-            }
-        } catch {
-            rollBack()
-            throw SessionError.kernel("\(name): \(error)")
+        if events == nil, let ring = kernelMaps[InternalMap.events] {
+            events = try backend.openEvents(ring) { [unowned self] in dispatcher.handle($0) }
+            transaction.onRollBack { [unowned self] in events = nil }
         }
+        return handles
+    }
 
+    /// Stage 2: every program loaded; a verifier rejection is explained against the source.
+    private func loadPrograms(
+        _ compiled: CompiledProgram, maps handles: [Int32: BackendMap], pipeline: ProgramPipeline,
+        source: SourceFile, name: String, in transaction: StagedTransaction
+    ) throws -> [(spec: ProgramSpec, program: BackendProgram)] {
         var programs: [(spec: ProgramSpec, program: BackendProgram)] = []
+        // Captures the variable, so a rollback closes whatever had loaded by then.
+        transaction.onRollBack { programs.forEach { $0.program.close() } }
         do {
             for spec in compiled.programs {
                 programs.append((spec, try backend.loadProgram(spec, maps: handles)))
             }
         } catch KernelError.verifierRejected(let program, let log, let instruction) {
-            programs.forEach { $0.program.close() }
             let spec = compiled.programs.first { $0.name == program } ?? compiled.programs[0]
             let culprit = RejectionLocator(backend: backend, options: pipeline.codegenOptions)
                 .locate(in: compiled.checked, unitIndex: spec.unitIndex, maps: handles)
-            rollBack()
             let diagnostic = VerifierDiagnostics.diagnose(
                 log: log, instruction: instruction,
                 unit: compiled.checked.units[spec.unitIndex], program: program,
                 culprit: culprit)
             throw SessionError.rejected(DiagnosticList([diagnostic]), source)
         } catch {
-            programs.forEach { $0.program.close() }
-            rollBack()
-            throw SessionError.kernel("\(name): \(error)")
+            throw SessionError.wrapping(error, probe: name)
         }
-        let loadedAt = MonotonicClock.nanoseconds()
+        return programs
+    }
 
-        let live = LiveProbe(
-            name: name, source: source, compiled: compiled, codegenOptions: pipeline.codegenOptions,
-            programs: programs)
-        willAttach?(compiled)
-        do {
-            try attachLinks(of: live)
-        } catch {
-            programs.forEach { $0.program.close() }
-            rollBack()
-            throw error
-        }
-        let attachedAt = MonotonicClock.nanoseconds()
-        live.timings = [
-            "compile": Double(compiledAt - started) / 1e6, "load": Double(loadedAt - compiledAt) / 1e6,
-            "attach": Double(attachedAt - loadedAt) / 1e6,
-        ]
-
-        // Committed: register formats and maps, retire the previous definition.
-        nextFormatID += max(1, compiled.checked.formats.count)
-        for call in compiled.checked.formats { formatOwners[call.id] = (call, live) }
-        for info in compiled.checked.maps {
+    /// Committed: the formats and maps become the session's, the previous definition retires.
+    private func register(_ live: LiveProbe, replacing previous: LiveProbe?) {
+        let checked = live.compiled.checked
+        nextFormatID += max(1, checked.formats.count)
+        for call in checked.formats { formatOwners[call.id] = (call, live) }
+        for info in checked.maps {
             if let index = mapInfos.firstIndex(where: { $0.name == info.name }) {
                 mapInfos[index] = info
             } else {
                 mapInfos.append(info)
             }
         }
-        for (_, map) in replaced { map.close() }
         if let previous, let index = probes.firstIndex(where: { $0 === previous }) {
             retire(previous)
             probes[index] = live
         } else {
             probes.append(live)
         }
-        // BEGIN fires once every other attach point of this probe is attached.
-        for program in live.startPrograms { try? program.run() }
-        events?.drain()
-        return live
+    }
+
+    private func wrappingKernelErrors<T>(of probe: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw SessionError.wrapping(error, probe: probe) }
     }
 
     private func isUsed(_ map: String, excluding probe: LiveProbe) -> Bool {
@@ -254,7 +271,7 @@ public final class TracingSession {
             }
         } catch {
             detachInBackground(links)
-            throw SessionError.kernel("\(probe.name): \(error)")
+            throw SessionError.wrapping(error, probe: probe.name)
         }
         probe.links = links
         probe.state = .attached
