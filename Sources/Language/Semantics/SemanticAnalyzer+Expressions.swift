@@ -31,7 +31,7 @@ extension SemanticAnalyzer {
         case .map(let name, let keys):
             let keyTypes = keys.map { infer($0) }
             guard let info = maps[name] else {
-                error("@\(name) is read but never assigned", expr.range)
+                requireAssigned(name, "@\(name) is read but never assigned", expr.range)
                 return .s64
             }
             if info.keys.count != keyTypes.count {
@@ -333,7 +333,9 @@ extension SemanticAnalyzer {
             // print(@m) prints the whole map, whatever it holds; print(@m[k]) or print(expr)
             // prints one value.
             if case .map(let mapName, let keys) = args[0].kind, keys.isEmpty {
-                if maps[mapName] == nil { error("@\(mapName) is printed but never assigned", args[0].range) }
+                if maps[mapName] == nil {
+                    requireAssigned(mapName, "@\(mapName) is printed but never assigned", args[0].range)
+                }
                 for index in args.indices.dropFirst() { _ = literalInteger(index) }
                 let top = args.count > 1 ? literalInteger(1) ?? 0 : 0
                 let divisor = args.count > 2 ? literalInteger(2) ?? 1 : 1
@@ -411,7 +413,7 @@ extension SemanticAnalyzer {
                 if case .tuple(let parts) = keyTypes[0] { keyTypes = parts }
             }
             guard let info = maps[mapName] else {
-                error("@\(mapName) is deleted from but never assigned", args[0].range)
+                requireAssigned(mapName, "@\(mapName) is deleted from but never assigned", args[0].range)
                 return .void
             }
             if case .aggregation(let a, _) = info.value, a.addsBucketKey {
@@ -429,7 +431,7 @@ extension SemanticAnalyzer {
                 error("\(name)() takes a whole map such as @x", expr.range)
                 return .void
             }
-            if maps[mapName] == nil { error("@\(mapName) is never assigned", args[0].range) }
+            if maps[mapName] == nil { requireAssigned(mapName, "@\(mapName) is never assigned", args[0].range) }
             let action: RuntimeAction = name == "clear" ? .clearMap(name: "@" + mapName) : .zeroMap(name: "@" + mapName)
             recordFormat(action, types: [], args: [], expr)
             return .void

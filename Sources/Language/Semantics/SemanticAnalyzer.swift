@@ -32,8 +32,8 @@ public struct SemanticAnalyzer {
     var mapOrder: [String] = []
     var formats: [FormatCall] = []
     var diagnostics: [Diagnostic] = []
-    /// The first pass only learns map types; errors are reported by the second.
-    var reporting = false
+    /// Uses of maps not (yet) assigned, for the map-checking pass.
+    var unassignedUses: [MapUse] = []
 
     // Per-unit state.
     var exprTypes: [Int: SType] = [:]
@@ -58,65 +58,13 @@ public struct SemanticAnalyzer {
         return try analyzer.run(program, source: source)
     }
 
+    /// Runs the passes in order, as bpftrace's pass manager does: resolving attach points
+    /// must succeed before anything is typed; the later passes report together.
     public mutating func run(_ program: Program, source: SourceFile) throws -> CheckedProgram {
-        // Expand attach points once: catalogue look-ups can touch tracefs.
-        var expanded: [(probe: Int, target: ProbeTarget, context: ProbeContext, range: SourceRange)] = []
-        for (index, probe) in program.probes.enumerated() {
-            for point in probe.attachPoints {
-                do {
-                    let parsed = try AttachPointParser.parse(point)
-                    let targets = try catalogue.expand(parsed)
-                    if targets.isEmpty {
-                        diagnostics.append(Diagnostic("no probe matches '\(point.text)'", at: point.range))
-                    }
-                    for t in targets {
-                        expanded.append((index, t, try catalogue.context(for: t), point.range))
-                    }
-                } catch let d as Diagnostic {
-                    diagnostics.append(d)
-                } catch let e as CatalogueError {
-                    diagnostics.append(Diagnostic(e.message, at: point.range, notes: e.notes))
-                }
-            }
-        }
-        if !diagnostics.isEmpty { throw DiagnosticList(diagnostics) }
-
-        for known in options.knownMaps where maps[known.name] == nil {
-            maps[known.name] = known
-            mapOrder.append(known.name)
-        }
-        var units: [ProbeUnit] = []
-        for pass in 0..<3 {
-            reporting = pass == 2
-            formats = []
-            units = []
-            for item in expanded {
-                let probe = program.probes[item.probe]
-                exprTypes = [:]
-                variables = [:]
-                formatIDs = [:]
-                constants = [:]
-                members = [:]
-                context = item.context
-                target = item.target
-                // Twice, so a variable assigned late in the body types its earlier uses.
-                for _ in 0..<2 {
-                    if let predicate = probe.predicate {
-                        let t = infer(predicate)
-                        if !t.isInteger {
-                            error("a predicate must be an integer or a comparison, not \(t)", predicate.range)
-                        }
-                    }
-                    checkBlock(probe.body)
-                }
-                units.append(
-                    ProbeUnit(
-                        probeIndex: item.probe, target: item.target, context: item.context,
-                        predicate: probe.predicate, body: probe.body, exprTypes: exprTypes,
-                        variables: variables, formatIDs: formatIDs, constants: constants, members: members,
-                        range: item.range))
-            }
-        }
+        let resolved = try ResolveAttachPoints.run(program, catalogue: catalogue)
+        let units = inferTypes(program, resolved)
+        diagnostics += CheckMaps.run(uses: unassignedUses, maps: maps)
+        diagnostics += CheckProbes.run(program, units)
         if !diagnostics.isEmpty {
             throw DiagnosticList(dedupe(diagnostics))
         }
@@ -131,7 +79,13 @@ public struct SemanticAnalyzer {
     }
 
     mutating func error(_ message: String, _ range: SourceRange, notes: [String] = []) {
-        if reporting { diagnostics.append(Diagnostic(message, at: range, notes: notes)) }
+        diagnostics.append(Diagnostic(message, at: range, notes: notes))
+    }
+
+    /// A use of a map that must be assigned somewhere in the program (or the session): the
+    /// map-checking pass decides, once every probe's assignments are known.
+    mutating func requireAssigned(_ map: String, _ message: String, _ range: SourceRange) {
+        unassignedUses.append(MapUse(map: map, message: message, range: range))
     }
 
     // MARK: Statements
@@ -164,7 +118,7 @@ public struct SemanticAnalyzer {
             }
         case .ifElse(let condition, let then, let otherwise):
             let t = infer(condition)
-            if !t.isInteger && reporting {
+            if !t.isInteger {
                 error("an if condition must be an integer or a comparison, not \(t)", condition.range)
             }
             checkBlock(then)
