@@ -77,7 +77,7 @@ let package = Package(
                 dependencies: ["Language", "Codegen", "Kernel", "Symbols", "Tables"],
                 swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
         .target(name: "Shell",
-                dependencies: ["Session", "Language", "Codegen", "Kernel", "Symbols", "Tables", "CEditLine", "CSpawn"],
+                dependencies: ["Session", "Language", "Tables", "CEditLine", "CSpawn"],
                 swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
         .executableTarget(name: "bpfsh",
                           dependencies: ["Shell", "Session", "Kernel", "Language",

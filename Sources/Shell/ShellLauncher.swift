@@ -1,5 +1,5 @@
 import Foundation
-import Kernel
+import Language
 import Session
 
 /// Wires the shell to the running kernel and the terminal (or a non-terminal stdin), for the
@@ -23,21 +23,21 @@ public enum ShellLauncher {
             historyPath ?? ProcessInfo.processInfo.environment["BPFSH_HISTORY"]
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".bpfsh_history")
         let reader: LineReader = (interactive ? EditLineReader(historyPath: history) : nil) ?? PlainLineReader()
-        let (shell, kernelCatalogue, features) = makeShell(options: options, reader: reader)
+        let (shell, system) = makeShell(options: options, reader: reader)
         guard start(transcripts, in: shell) else {
             shell.shutdown()
             return 2
         }
         // Without the capabilities, say which are missing and what still works, then go on.
-        if let report = Privileges.current().startupReport { fputs(report, stderr) }
+        if let report = system.privilegesReport { fputs(report, stderr) }
         if interactive {
-            fputs("bpfsh 0.1 · Linux \(kernelRelease()) · \(features().banner())\n", stdout)
+            fputs("bpfsh 0.1 · Linux \(kernelRelease()) · \(system.featureBanner())\n", stdout)
             fputs("type help for commands; NAME = PROBE { ... } defines a probe\n", stdout)
         }
         if let editor = reader as? EditLineReader {
             editor.eventFD = { [weak session = shell.session] in session?.eventReadinessFD ?? -1 }
             editor.pumpEvents = { [weak shell] in shell?.pumpEvents() }
-            let source = LiveCompletionSource(catalogue: kernelCatalogue)
+            let source = system.completionSource()
             let tutorials = TutorialLibrary().names()
             editor.complete = { [weak shell] before in
                 guard let shell else { return ("", []) }
@@ -63,12 +63,12 @@ public enum ShellLauncher {
         path: String, parameters: [String: String], options: TracingSession.Options,
         transcripts: Transcripts = Transcripts(), keepGoing: Bool, check: Bool
     ) -> Int32 {
-        let (shell, _, _) = makeShell(options: options, reader: PlainLineReader())
+        let (shell, system) = makeShell(options: options, reader: PlainLineReader())
         guard start(transcripts, in: shell) else {
             shell.shutdown()
             return 2
         }
-        if let report = Privileges.current().startupReport { fputs(report, stderr) }
+        if let report = system.privilegesReport { fputs(report, stderr) }
         let outcome = ScriptRunner(keepGoing: keepGoing).run(path: path, parameters: parameters, in: shell)
         shell.shutdown()
         let results = shell.expectationResults
@@ -84,25 +84,11 @@ public enum ShellLauncher {
         return passed ? 0 : 1
     }
 
-    /// A shell on the live kernel: the tracing session, its catalogue and the feature probe
-    /// (probed on first use, since only the banner and `kernel` need it).
-    public static func makeShell(
-        options: TracingSession.Options, reader: LineReader
-    )
-        -> (Shell, Kernel.ProbeCatalogue, () -> KernelFeatures)
-    {
-        let kernelCatalogue = Kernel.ProbeCatalogue()
+    /// A shell on the live kernel, and the live system it runs on.
+    public static func makeShell(options: TracingSession.Options, reader: LineReader) -> (Shell, LiveSystem) {
+        let system = LiveSystem()
         var shell: Shell!
-        let session = TracingSession(
-            backend: LinuxBackend(catalogue: kernelCatalogue), catalogue: LiveCatalogue(kernel: kernelCatalogue),
-            options: options, write: { text in shell?.probeOutput(text) })
-        var features: KernelFeatures?
-        func probeFeatures() -> KernelFeatures {
-            if let features { return features }
-            let probed = KernelFeatures.probe(catalogue: kernelCatalogue)
-            features = probed
-            return probed
-        }
+        let session = system.makeSession(options: options, write: { text in shell?.probeOutput(text) })
         shell = Shell(
             session: session, reader: reader,
             output: { text in
@@ -113,17 +99,11 @@ public enum ShellLauncher {
                 fflush(stdout)
                 fputs(text, stderr)
             },
-            featureReport: { (probeFeatures().banner(), probeFeatures().report()) })
-        shell.missingFeature = { name in
-            guard let feature = featureNamed(name) else { return "'\(name)' is not a feature bpfsh knows" }
-            switch probeFeatures()[feature] {
-            case .works: return nil
-            case .unsupported(let reason), .unknown(let reason): return reason
-            }
-        }
+            featureReport: { (system.featureBanner(), system.featureReport()) })
+        shell.missingFeature = { system.missingFeature(named: $0) }
         ShellInterrupt.install()
         signal(SIGPIPE, SIG_IGN)
-        return (shell, kernelCatalogue, probeFeatures)
+        return (shell, system)
     }
 
     /// `bpfsh tutorial [NAME [STEP | read | restart]] [--auto]`: with `auto`, every step
@@ -136,7 +116,7 @@ public enum ShellLauncher {
         guard auto || words.isEmpty || words.last == "read" else {
             return run(options: options, transcripts: transcripts, firstStatement: statement)
         }
-        let (shell, _, _) = makeShell(options: options, reader: PlainLineReader())
+        let (shell, _) = makeShell(options: options, reader: PlainLineReader())
         guard start(transcripts, in: shell) else {
             shell.shutdown()
             return 2
@@ -144,21 +124,6 @@ public enum ShellLauncher {
         let succeeded = shell.execute(statement)
         shell.shutdown()
         return succeeded ? 0 : 1
-    }
-
-    /// A feature by the name tutorials use in `Requires:`.
-    static func featureNamed(_ name: String) -> KernelFeature? {
-        let key = name.lowercased().replacingOccurrences(of: " ", with: "")
-        let aliases: [String: KernelFeature] = [
-            "kprobe": .kprobes, "kretprobes": .kprobes, "kretprobe": .kprobes, "fexit": .fentry,
-            "pmc": .hardwarePMCs, "pmcs": .hardwarePMCs, "hardware": .hardwarePMCs,
-            "uprobe": .uprobes, "uretprobes": .uprobes, "perf": .perfSampling, "profile": .perfSampling,
-        ]
-        if let feature = aliases[key] { return feature }
-        return KernelFeature.allCases.first {
-            $0.rawValue.lowercased() == key
-                || $0.displayName.lowercased().replacingOccurrences(of: " ", with: "") == key
-        }
     }
 
     /// Starts the recording and notebooks the command line asked for; false (after saying

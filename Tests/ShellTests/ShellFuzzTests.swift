@@ -1,4 +1,5 @@
 import Foundation
+import Language
 import LanguageTestSupport
 import Session
 import Shell

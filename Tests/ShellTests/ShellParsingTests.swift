@@ -1,3 +1,4 @@
+import Language
 import Shell
 import XCTest
 

@@ -1,5 +1,6 @@
 import Foundation
 import Kernel
+import Language
 import Symbols
 
 /// Completion from the running system: tracefs (read once, cached), BTF, and the ELF
