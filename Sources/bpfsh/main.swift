@@ -39,6 +39,11 @@ struct BPFShell: ParsableCommand {
     @Flag(name: .customLong("unsafe"), help: "Allow system() and other actions that run commands.")
     var unsafe = false
 
+    @Flag(
+        name: .customLong("trace-self"),
+        help: "Let probes see bpfsh's own process too (by default they ignore it, unlike bpftrace).")
+    var traceSelf = false
+
     @Flag(name: .customLong("emit-llvm"), help: "Print the generated LLVM IR before running.")
     var emitLLVM = false
 
@@ -88,6 +93,7 @@ struct BPFShell: ParsableCommand {
         var shellOptions = TracingSession.Options()
         shellOptions.allowUnsafe = unsafe
         shellOptions.targetPID = p
+        shellOptions.excludesOwnProcess = !traceSelf
         if e == nil, arguments.first == "tutorial" {
             guard arguments.count <= 3 else {
                 FileHandle.standardError.write(
@@ -142,6 +148,7 @@ struct BPFShell: ParsableCommand {
         options.command = c
         options.targetPID = p
         options.printIR = emitLLVM
+        options.excludesOwnProcess = !traceSelf
         let run = OneShotRun(
             options: options,
             output: { text in fputs(text, stdout) },

@@ -18,15 +18,28 @@ public struct CodegenOptions: Sendable {
     public var childPID: Int32
     public var positionalParameters: [String]
     public var mapMaxEntries: Int
+    /// A process whose events the probes ignore (0 for none): the shell's own, so that a probe
+    /// that sees the shell's writes does not feed on its own output.
+    public var excludedProcess: Int32
     public init(
         startTimeNanoseconds: UInt64 = 0, cpuCount: Int = 1, childPID: Int32 = 0,
-        positionalParameters: [String] = [], mapMaxEntries: Int = 4096
+        positionalParameters: [String] = [], mapMaxEntries: Int = 4096, excludedProcess: Int32 = 0
     ) {
+        self.excludedProcess = excludedProcess
         self.startTimeNanoseconds = startTimeNanoseconds
         self.cpuCount = cpuCount
         self.childPID = childPID
         self.positionalParameters = positionalParameters
         self.mapMaxEntries = mapMaxEntries
+    }
+}
+
+extension CodegenOptions {
+    /// Whether `excludedProcess` applies to probes of this kind. BEGIN and END run in the shell
+    /// on purpose (test runs), and interval and profile timers fire in whatever runs: those are
+    /// never filtered by process.
+    public static func excludesProcess(at kind: ProviderKind) -> Bool {
+        kind != .begin && kind != .end && kind != .interval && kind != .profile
     }
 }
 
@@ -94,6 +107,14 @@ final class UnitLowering {
             ir.memset(variables[variable]!, size: max(8, type.storageSize))
         }
 
+        if options.excludedProcess != 0 && CodegenOptions.excludesProcess(at: unit.target.kind) {
+            let process = LLVMBuildLShr(ir.builder, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")
+            let own = LLVMBuildICmp(
+                ir.builder, LLVMIntEQ, process, ir.const64(UInt64(UInt32(bitPattern: options.excludedProcess))), "")
+            let other = ir.block("other.process")
+            LLVMBuildCondBr(ir.builder, own, returnBlock, other)
+            ir.position(at: other)
+        }
         if let predicate = unit.predicate {
             let value = scalar(predicate)
             let pass = ir.block("predicate.pass")

@@ -46,6 +46,13 @@ public final class LiveProbe {
     /// Total time spent in the probe's programs, in nanoseconds.
     public var runTime: UInt64 { programs.reduce(0) { $0 + $1.program.statistics().nanoseconds } }
 
+    /// The process this probe ignores (the shell's own), when one of its attach points would
+    /// otherwise see it.
+    public var excludedProcess: Int32? {
+        let filtered = compiled.programs.contains { CodegenOptions.excludesProcess(at: $0.target.kind) }
+        return codegenOptions.excludedProcess != 0 && filtered ? codegenOptions.excludedProcess : nil
+    }
+
     /// The optimized LLVM IR of the loaded code; made on request, not at every define.
     public func intermediateRepresentation() throws -> String {
         try Compiler(options: codegenOptions).intermediateRepresentation(compiled.checked)

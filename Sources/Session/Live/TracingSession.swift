@@ -19,6 +19,9 @@ public final class TracingSession {
         public var childPID: Int32 = 0
         public var targetPID: Int32? = nil
         public var mapMaxEntries = 4096
+        /// Whether probes ignore this process's own events (the shell and one-shot runs set
+        /// it; `--trace-self` clears it). Off by default so a library user sees everything.
+        public var excludesOwnProcess = false
         public init() {}
     }
 
@@ -171,7 +174,7 @@ public final class TracingSession {
             codegenOptions: CodegenOptions(
                 startTimeNanoseconds: startTime, cpuCount: ProcessInfo.processInfo.activeProcessorCount,
                 childPID: options.childPID, positionalParameters: options.positionalParameters,
-                mapMaxEntries: options.mapMaxEntries))
+                mapMaxEntries: options.mapMaxEntries, excludedProcess: options.excludesOwnProcess ? getpid() : 0))
     }
 
     /// Stage 1: the session's maps are reused, the missing ones created. A changed layout

@@ -15,6 +15,8 @@ public final class OneShotRun {
         public var command: String? = nil
         public var targetPID: Int32? = nil
         public var printIR = false
+        /// Whether the program ignores bpfsh's own process (see TracingSession.Options).
+        public var excludesOwnProcess = true
         public init() {}
     }
 
@@ -50,6 +52,7 @@ public final class OneShotRun {
         sessionOptions.allowUnsafe = options.allowUnsafe
         sessionOptions.childPID = child?.pid ?? 0
         sessionOptions.targetPID = options.targetPID
+        sessionOptions.excludesOwnProcess = options.excludesOwnProcess
         let session = TracingSession(
             backend: LinuxBackend(catalogue: kernelCatalogue), catalogue: LiveCatalogue(kernel: kernelCatalogue),
             options: sessionOptions, sink: sink)

@@ -49,6 +49,9 @@ enum CommandTable {
                 "programs: "
                 + probe.compiled.programs.map { "\($0.name) \($0.instructionCount) insns" }.joined(separator: ", ")
                 + "\n"
+            if let own = probe.excludedProcess {
+                text += "ignores bpfsh's own process (pid \(own)); start bpfsh with --trace-self to include it\n"
+            }
             text += "fired \(probe.fired) times, \(probe.runTime / max(1, probe.fired)) ns per run\n"
             text += "compile \(format(probe.timings["compile"])) ms · load \(format(probe.timings["load"])) ms · "
             text += "attach \(format(probe.timings["attach"])) ms\n"
