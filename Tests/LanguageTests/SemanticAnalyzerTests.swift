@@ -137,8 +137,10 @@ final class SemanticAnalyzerTests: XCTestCase {
     }
 
     func testUnknownArgsField() {
-        let list = semanticDiagnostics("t:sched:sched_switch { $x = args.nope; }")
+        let text = "t:sched:sched_switch { $x = args.nope; }"
+        let list = semanticDiagnostics(text)
         XCTAssertEqual(list.map(\.message), ["tracepoint:sched:sched_switch has no argument 'nope'"])
+        XCTAssertEqual(list.map { culprit(of: $0.range, in: text) }, ["args.nope"])
         XCTAssertEqual(
             list.first?.notes,
             ["its arguments: prev_comm, prev_pid, prev_prio, prev_state, next_comm, next_pid, next_prio"])
@@ -407,9 +409,11 @@ final class SemanticAnalyzerTests: XCTestCase {
     func testUnknownFunctionsAndIdentifiers() {
         let unknownFunction = semanticDiagnostics("BEGIN { foo(1); }")
         XCTAssertEqual(unknownFunction.map(\.message), ["unknown function foo()"])
+        XCTAssertEqual(unknownFunction.map { culprit(of: $0.range, in: "BEGIN { foo(1); }") }, ["foo(1)"])
         XCTAssertEqual(unknownFunction.first?.notes.first?.hasPrefix("functions: count, sum,"), true)
         let unknownName = semanticDiagnostics("BEGIN { $x = bar; }")
         XCTAssertEqual(unknownName.map(\.message), ["unknown identifier 'bar'"])
+        XCTAssertEqual(unknownName.map { culprit(of: $0.range, in: "BEGIN { $x = bar; }") }, ["bar"])
         XCTAssertEqual(unknownName.first?.notes.first?.hasPrefix("builtins: "), true)
         XCTAssertEqual(unknownName.first?.notes.first?.contains("comm"), true)
         XCTAssertEqual(
@@ -489,8 +493,9 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(checked.usedMaps, ["x", "y"])
         let list = semanticDiagnostics("BEGIN { @x = 1; }", options: options)
         XCTAssertEqual(list.map(\.message), ["@x is used with no key here but with key (int64) elsewhere"])
+        XCTAssertEqual(list.map { culprit(of: $0.range, in: "BEGIN { @x = 1; }") }, ["@x"])
         XCTAssertEqual(
-            semanticDiagnostics("BEGIN { @x[1] = count(); }", options: options).map(\.message),
+            semanticErrors("BEGIN { @x[1] = count(); }", options: options, at: ["@x[1]"]),
             ["@x holds string[8]; it cannot also be a count() map"])
     }
 
