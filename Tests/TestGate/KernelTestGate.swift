@@ -18,11 +18,21 @@ public enum KernelTestGate {
         ProcessInfo.processInfo.environment["BPFSH_REQUIRE_KERNEL_TESTS"] == "1"
     }
 
-    /// Skips (or, when required, fails) unless the test runs as root.
+    /// True when kernel tests are switched off (`BPFSH_SKIP_KERNEL_TESTS=1`, set by
+    /// `scripts/test --fast`): they skip even as root. With `isRequired` too, they fail.
+    public static var isSwitchedOff: Bool {
+        ProcessInfo.processInfo.environment["BPFSH_SKIP_KERNEL_TESTS"] == "1"
+    }
+
+    /// Skips (or, when required, fails) unless the test runs as root and kernel tests are
+    /// not switched off.
     public static func require(
         _ reason: String = "needs root to load BPF programs (run the tests as root)",
         file: StaticString = #filePath, line: UInt = #line
     ) throws {
+        try require(
+            !isSwitchedOff, "kernel tests are switched off (BPFSH_SKIP_KERNEL_TESTS=1, scripts/test --fast)",
+            file: file, line: line)
         try require(geteuid() == 0, reason, file: file, line: line)
     }
 
