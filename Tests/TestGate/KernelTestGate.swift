@@ -36,8 +36,8 @@ public enum KernelTestGate {
         try require(geteuid() == 0, reason, file: file, line: line)
     }
 
-    /// Skips (or, when required, fails) unless `condition` holds: for a privilege or kernel
-    /// feature the machine lacks.
+    /// Skips (or, when required, fails) unless `condition` holds: for a privilege, kernel
+    /// feature or tool (tmux, setpriv) that kernel tests need and the machine lacks.
     public static func require(
         _ condition: Bool, _ reason: String, file: StaticString = #filePath, line: UInt = #line
     ) throws {
