@@ -698,7 +698,8 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(starts, starts.sorted())
         XCTAssertEqual(Set(list).count, list.count, "no duplicates")
         XCTAssertEqual(
-            list.map { sourceText(of: $0.range, in: text) }, ["$key", "$value", "nope", "foo()", "@c", "$b", "$b"])
+            list.map { culprit(of: $0.range, in: text) },
+            ["$key", "$value", "nope", "foo()", "@c #2", "$b #1", "$b #2"])
     }
 
     func testAcceptedProgramsProduceACheckedProgram() throws {
