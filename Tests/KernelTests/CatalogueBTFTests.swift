@@ -1,12 +1,12 @@
+import TestSupport
 import XCTest
 
 @testable import Kernel
 
 final class CatalogueBTFTests: XCTestCase {
     func loadBTF() throws -> VmlinuxBTF {
-        guard SystemFile.exists(VmlinuxBTF.defaultPath) else {
-            throw XCTSkip("this kernel has no \(VmlinuxBTF.defaultPath)")
-        }
+        try KernelTestGate.require(
+            SystemFile.exists(VmlinuxBTF.defaultPath), "this kernel has no \(VmlinuxBTF.defaultPath)")
         return try VmlinuxBTF.shared()
     }
 

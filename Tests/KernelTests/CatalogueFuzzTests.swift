@@ -1,3 +1,4 @@
+import TestRandom
 import XCTest
 
 @testable import Kernel
@@ -7,18 +8,6 @@ import XCTest
 final class CatalogueFuzzTests: XCTestCase {
     typealias Support = KernelCatalogueTestSupport
 
-    /// SplitMix64: deterministic, so a failure reproduces from its iteration number.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let interesting: [[UInt8]] = [
         Array(":".utf8), Array(";".utf8), Array("[".utf8), Array("]".utf8), Array("\t".utf8), Array("\n".utf8),
         Array("field:".utf8), Array("offset:".utf8), Array("size:".utf8), Array("signed:".utf8),
@@ -27,7 +16,7 @@ final class CatalogueFuzzTests: XCTestCase {
         Array("[4294967296][4294967296]".utf8), Array("ID:".utf8), Array("\u{FF}".utf8), [0xff, 0xfe, 0x00],
     ]
 
-    func mutate(_ input: [UInt8], _ random: inout Generator) -> [UInt8] {
+    func mutate(_ input: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
         var bytes = input
         for _ in 0..<Int.random(in: 1...8, using: &random) {
             let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &random)
@@ -79,7 +68,7 @@ final class CatalogueFuzzTests: XCTestCase {
         ] {
             if case .success(let text) = SystemFile.readText(path) { seeds.append(text) }
         }
-        var random = Generator(state: 0x5EED)
+        var random = SeededGenerator(seed: 0x5EED)
         for iteration in 0..<10_000 {
             let seed = Array(seeds[iteration % seeds.count].utf8)
             let input = String(decoding: mutate(seed, &random), as: UTF8.self)
@@ -89,7 +78,7 @@ final class CatalogueFuzzTests: XCTestCase {
     }
 
     func testRandomBytesNeverCrash() {
-        var random = Generator(state: 42)
+        var random = SeededGenerator(seed: 42)
         for iteration in 0..<5_000 {
             let length = Int.random(in: 0..<300, using: &random)
             var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }

@@ -1,5 +1,6 @@
 import Foundation
 import LanguageTestSupport
+import TestRandom
 import XCTest
 
 @testable import Language

@@ -1,5 +1,6 @@
 import Foundation
 import LanguageTestSupport
+import TestRandom
 import XCTest
 
 @testable import Language
@@ -35,8 +36,8 @@ final class FrontEndRobustnessTests: XCTestCase {
             }
             done.signal()
         }
-        // Recursive descent needs stack for deeply nested input; the known limit is tested
-        // in KnownBugsTests.
+        // Recursive descent needs stack for deeply nested input; the nesting limit is tested
+        // in RegressionTests.
         thread.stackSize = 256 << 20
         thread.start()
         guard done.wait(timeout: .now() + seconds) == .success else { return nil }

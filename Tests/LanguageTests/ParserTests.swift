@@ -406,7 +406,7 @@ final class ParserTests: XCTestCase {
             parseErrorText(""),
             "prog.bt:1:1: error: no probes: a program needs at least one probe such as 'BEGIN { ... }'\n\n^\n")
         XCTAssertEqual(
-            parseErrorMessage("// only a comment\n"),
+            parseErrorMessage("// only a comment\n", at: "#1"),
             "no probes: a program needs at least one probe such as 'BEGIN { ... }'")
     }
 
@@ -452,28 +452,43 @@ final class ParserTests: XCTestCase {
     }
 
     func testOtherSyntaxErrors() {
-        XCTAssertEqual(parseErrorMessage("BEGIN { $x = (uint8 x; }"), "expected ')' to close the cast to 'uint8'")
-        XCTAssertEqual(parseErrorMessage("BEGIN { for $i : 0..3 { } }"), "expected '(' after 'for', found '$i'")
         XCTAssertEqual(
-            parseErrorMessage("BEGIN { for ($i in 0..3) { } }"), "expected ':' after the loop variable, found 'in'")
-        XCTAssertEqual(parseErrorMessage("BEGIN { for (i : 0..3) { } }"), "expected a variable such as '$kv' in 'for'")
-        XCTAssertEqual(parseErrorMessage("BEGIN { let x = 1; }"), "expected a variable such as '$x' after 'let'")
-        XCTAssertEqual(parseErrorMessage("BEGIN { $x = args.; }"), "expected a field name after '.'")
-        XCTAssertEqual(parseErrorMessage("BEGIN { $x = args->; }"), "expected a field name after '->'")
+            parseErrorMessage("BEGIN { $x = (uint8 x; }", at: "x #2"), "expected ')' to close the cast to 'uint8'")
         XCTAssertEqual(
-            parseErrorMessage("BEGIN { $a = $b = 1; }"), "expected ';' or '}' after the statement, found '='")
-        XCTAssertEqual(parseErrorMessage("BEGIN { while 1 { } }"), "expected '(' after 'while', found integer 1")
-        XCTAssertEqual(parseErrorMessage("BEGIN { if (1) $x = 1; }"), "expected '{' to start a block, found '$x'")
-        XCTAssertEqual(parseErrorMessage("BEGIN { unroll(2) }"), "expected '{' to start a block, found '}'")
-        XCTAssertEqual(parseErrorMessage("BEGIN { $x = (1, 2; }"), "expected ')' to close the tuple, found ';'")
-        XCTAssertEqual(parseErrorMessage("BEGIN { $x = (1 + 2; }"), "expected ')' to close the parenthesis, found ';'")
+            parseErrorMessage("BEGIN { for $i : 0..3 { } }", at: "$i"), "expected '(' after 'for', found '$i'")
         XCTAssertEqual(
-            parseErrorMessage("BEGIN { $x = a ? b; }"), "expected ':' in the conditional expression, found ';'")
-        XCTAssertEqual(parseErrorMessage("BEGIN { $x = arg0[1; }"), "expected ']' to close the index, found ';'")
-        XCTAssertEqual(parseErrorMessage("BEGIN { $x = sizeof(int32; }"), "expected ')' to close sizeof, found ';'")
-        XCTAssertEqual(parseErrorMessage("BEGIN { let $x: = 1; }"), "expected a type name")
-        XCTAssertEqual(parseErrorMessage("BEGIN { let $x: string[99999] = 1; }"), "expected an array length up to 4096")
-        XCTAssertEqual(parseErrorMessage("k:f /pid { }"), "expected '/' to close the predicate, found '{'")
+            parseErrorMessage("BEGIN { for ($i in 0..3) { } }", at: "in"),
+            "expected ':' after the loop variable, found 'in'")
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { for (i : 0..3) { } }", at: "i"), "expected a variable such as '$kv' in 'for'")
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { let x = 1; }", at: "x"), "expected a variable such as '$x' after 'let'")
+        XCTAssertEqual(parseErrorMessage("BEGIN { $x = args.; }", at: ";"), "expected a field name after '.'")
+        XCTAssertEqual(parseErrorMessage("BEGIN { $x = args->; }", at: ";"), "expected a field name after '->'")
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { $a = $b = 1; }", at: "= #2"),
+            "expected ';' or '}' after the statement, found '='")
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { while 1 { } }", at: "1"), "expected '(' after 'while', found integer 1")
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { if (1) $x = 1; }", at: "$x"), "expected '{' to start a block, found '$x'")
+        XCTAssertEqual(parseErrorMessage("BEGIN { unroll(2) }", at: "}"), "expected '{' to start a block, found '}'")
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { $x = (1, 2; }", at: ";"), "expected ')' to close the tuple, found ';'")
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { $x = (1 + 2; }", at: ";"), "expected ')' to close the parenthesis, found ';'")
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { $x = a ? b; }", at: ";"), "expected ':' in the conditional expression, found ';'"
+        )
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { $x = arg0[1; }", at: ";"), "expected ']' to close the index, found ';'")
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { $x = sizeof(int32; }", at: ";"), "expected ')' to close sizeof, found ';'")
+        XCTAssertEqual(parseErrorMessage("BEGIN { let $x: = 1; }", at: "="), "expected a type name")
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { let $x: string[99999] = 1; }", at: "99999"),
+            "expected an array length up to 4096")
+        XCTAssertEqual(parseErrorMessage("k:f /pid { }", at: "{"), "expected '/' to close the predicate, found '{'")
     }
 }
 

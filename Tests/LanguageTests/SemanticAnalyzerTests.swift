@@ -93,9 +93,11 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(checked.units[0].variables["a"], .u64)
         XCTAssertEqual(Array(checked.units[0].constants.values), [0xffff_ffff_82a0_b000])
         XCTAssertEqual(
-            semanticErrors("BEGIN { $a = kaddr(\"no_such_symbol\"); }"), ["kernel symbol 'no_such_symbol' not found"])
+            semanticErrors("BEGIN { $a = kaddr(\"no_such_symbol\"); }", at: ["\"no_such_symbol\""]),
+            ["kernel symbol 'no_such_symbol' not found"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { $a = kaddr(comm); }"), ["kaddr() takes a kernel symbol name as a string literal"])
+            semanticErrors("BEGIN { $a = kaddr(comm); }", at: ["kaddr(comm)"]),
+            ["kaddr() takes a kernel symbol name as a string literal"])
     }
 
     func testPositionalParameters() {
@@ -130,13 +132,15 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(typeOf("args.count", in: "fentry:vfs_read"), .u64)
         XCTAssertEqual(typeOf("args->buf", in: "fexit:vfs_read"), .pointer(pointee: "char"))
         XCTAssertEqual(
-            semanticErrors("rt:sched_switch { $x = arg3; }"),
+            semanticErrors("rt:sched_switch { $x = arg3; }", at: ["arg3"]),
             ["rawtracepoint:sched_switch has 3 arguments; arg3 is not one of them"])
     }
 
     func testUnknownArgsField() {
-        let list = semanticDiagnostics("t:sched:sched_switch { $x = args.nope; }")
+        let text = "t:sched:sched_switch { $x = args.nope; }"
+        let list = semanticDiagnostics(text)
         XCTAssertEqual(list.map(\.message), ["tracepoint:sched:sched_switch has no argument 'nope'"])
+        XCTAssertEqual(list.map { culprit(of: $0.range, in: text) }, ["args.nope"])
         XCTAssertEqual(
             list.first?.notes,
             ["its arguments: prev_comm, prev_pid, prev_prio, prev_state, next_comm, next_pid, next_prio"])
@@ -146,25 +150,35 @@ final class SemanticAnalyzerTests: XCTestCase {
 
     func testWrongProviderForArgsRetvalAndArgN() {
         XCTAssertEqual(
-            semanticErrors("BEGIN { $x = retval; }"),
+            semanticErrors("BEGIN { $x = retval; }", at: ["retval"]),
             ["retval is only available in kretprobe, uretprobe and fexit probes"])
         XCTAssertEqual(
-            semanticErrors("k:vfs_read { $x = retval; }"),
+            semanticErrors("k:vfs_read { $x = retval; }", at: ["retval"]),
             ["retval is only available in kretprobe, uretprobe and fexit probes"])
         XCTAssertEqual(
-            semanticErrors("t:sched:sched_switch { $x = arg0; }"),
+            semanticErrors("t:sched:sched_switch { $x = arg0; }", at: ["arg0"]),
             ["arg0 is only available in kprobe, uprobe and raw tracepoint probes; tracepoints use args.FIELD"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { $x = sarg1; }"),
+            semanticErrors("BEGIN { $x = sarg1; }", at: ["sarg1"]),
             ["sarg1 is only available in kprobe, uprobe and raw tracepoint probes; tracepoints use args.FIELD"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = args.x; }").first, "'args' is not available in BEGIN probes")
+        // Only the first error is the point (a second one, "... has no argument 'x'", follows).
+        for (text, message) in [
+            ("BEGIN { $x = args.x; }", "'args' is not available in BEGIN probes"),
+            ("profile:hz:99 { $x = args.x; }", "'args' is not available in profile probes"),
+        ] {
+            let first = semanticDiagnostics(text).first
+            XCTAssertEqual(first?.message, message)
+            XCTAssertEqual(first.map { culprit(of: $0.range, in: text) }, "args")
+        }
         XCTAssertEqual(
-            semanticErrors("profile:hz:99 { $x = args.x; }").first, "'args' is not available in profile probes")
-        XCTAssertEqual(semanticErrors("k:vfs_read { $x = args.x; }"), ["kprobe:vfs_read has no argument 'x'"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = kstack; }"), ["kstack is not meaningful in BEGIN probes"])
-        XCTAssertEqual(semanticErrors("END { $x = reg(\"ip\"); }"), ["reg() needs a kprobe, uprobe or profile probe"])
+            semanticErrors("k:vfs_read { $x = args.x; }", at: ["args.x"]), ["kprobe:vfs_read has no argument 'x'"])
         XCTAssertEqual(
-            semanticErrors("k:vfs_read { $x = reg(\"nope\"); }"),
+            semanticErrors("BEGIN { $x = kstack; }", at: ["kstack"]), ["kstack is not meaningful in BEGIN probes"])
+        XCTAssertEqual(
+            semanticErrors("END { $x = reg(\"ip\"); }", at: ["reg(\"ip\")"]),
+            ["reg() needs a kprobe, uprobe or profile probe"])
+        XCTAssertEqual(
+            semanticErrors("k:vfs_read { $x = reg(\"nope\"); }", at: ["reg(\"nope\")"]),
             ["reg() takes a register name such as \"ip\" or \"sp\""])
     }
 
@@ -185,10 +199,10 @@ final class SemanticAnalyzerTests: XCTestCase {
 
     func testUnknownStructMembers() {
         XCTAssertEqual(
-            semanticErrors("BEGIN { $x = curtask->nope; }"),
+            semanticErrors("BEGIN { $x = curtask->nope; }", at: ["curtask->nope"]),
             ["struct task_struct has no member 'nope' (or its type is not in the kernel's BTF)"])
         XCTAssertEqual(
-            semanticErrors("k:vfs_read { $x = ((struct foo *)arg0)->x; }"),
+            semanticErrors("k:vfs_read { $x = ((struct foo *)arg0)->x; }", at: ["((struct foo *)arg0)->x"]),
             ["struct foo has no member 'x' (or its type is not in the kernel's BTF)"])
     }
 
@@ -239,32 +253,39 @@ final class SemanticAnalyzerTests: XCTestCase {
 
     func testMapConflicts() {
         XCTAssertEqual(
-            semanticErrors("BEGIN { @x = count(); @x = sum(1); }"), ["@x is a count() map; it cannot also hold sum()"])
+            semanticErrors("BEGIN { @x = count(); @x = sum(1); }", at: ["@x #2"]),
+            ["@x is a count() map; it cannot also hold sum()"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @x[1] = 1; @x[1, 2] = 2; }"),
+            semanticErrors("BEGIN { @x[1] = 1; @x[1, 2] = 2; }", at: ["@x[1, 2]"]),
             ["@x is used with key (int64, int64) here but with key (int64) elsewhere"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @x = 1; @x[1] = 2; }"),
+            semanticErrors("BEGIN { @x = 1; @x[1] = 2; }", at: ["@x[1]"]),
             ["@x is used with key (int64) here but with no key elsewhere"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @x[comm] = 1; @x[pid] = 1; }"),
+            semanticErrors("BEGIN { @x[comm] = 1; @x[pid] = 1; }", at: ["@x[pid]"]),
             ["@x is used with key (uint32) here but with key (string[16]) elsewhere"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @x[1] = 1; $v = @x[1, 2]; }"), ["@x has 1 key part(s), used here with 2"])
+            semanticErrors("BEGIN { @x[1] = 1; $v = @x[1, 2]; }", at: ["@x[1, 2]"]),
+            ["@x has 1 key part(s), used here with 2"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @x[1] = 1; $v = @x[\"a\"]; }"), ["key part 1 of @x is int64, not string[2]"])
+            semanticErrors("BEGIN { @x[1] = 1; $v = @x[\"a\"]; }", at: ["\"a\""]),
+            ["key part 1 of @x is int64, not string[2]"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @x = 1; @x = \"a\"; }"), ["@x holds int64; it cannot also hold string[2]"])
+            semanticErrors("BEGIN { @x = 1; @x = \"a\"; }", at: ["@x #2"]),
+            ["@x holds int64; it cannot also hold string[2]"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @x = count(); @x = 1; }"), ["@x is a count() map; it cannot also be assigned int64"]
+            semanticErrors("BEGIN { @x = count(); @x = 1; }", at: ["@x #2"]),
+            ["@x is a count() map; it cannot also be assigned int64"]
         )
         XCTAssertEqual(
-            semanticErrors("BEGIN { @x = 1; @x = count(); }"), ["@x holds int64; it cannot also be a count() map"])
+            semanticErrors("BEGIN { @x = 1; @x = count(); }", at: ["@x #2"]),
+            ["@x holds int64; it cannot also be a count() map"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @x = count(); @x++; }"), ["@x is a count() map; it cannot also be assigned int64"])
+            semanticErrors("BEGIN { @x = count(); @x++; }", at: ["@x #2"]),
+            ["@x is a count() map; it cannot also be assigned int64"])
         // Conflicts across probes are found too.
         XCTAssertEqual(
-            semanticErrors("BEGIN { @x = hist(1); } END { @x = lhist(1, 0, 10, 1); }"),
+            semanticErrors("BEGIN { @x = hist(1); } END { @x = lhist(1, 0, 10, 1); }", at: ["@x #2"]),
             ["@x is a hist() map; it cannot also hold lhist()"])
     }
 
@@ -291,43 +312,60 @@ final class SemanticAnalyzerTests: XCTestCase {
 
     func testAggregationMisuse() {
         XCTAssertEqual(
-            semanticErrors("BEGIN { count(); }"), ["count() must be assigned to a map, e.g. @x = count(...)"])
+            semanticErrors("BEGIN { count(); }", at: ["count()"]),
+            ["count() must be assigned to a map, e.g. @x = count(...)"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { $x = count(); }"), ["aggregations like count() can only be assigned to maps"])
+            semanticErrors("BEGIN { $x = count(); }", at: ["count()"]),
+            ["aggregations like count() can only be assigned to maps"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @x += count(); }"), ["aggregations are assigned with '=', e.g. @x = count()"])
+            semanticErrors("BEGIN { @x += count(); }", at: ["@x += count()"]),
+            ["aggregations are assigned with '=', e.g. @x = count()"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @h = hist(1); $v = @h; }"), ["@h holds hist() data, which can only be printed"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x += \"a\"; }"), ["'+=' needs integers, found string[2]"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x = printf(\"a\"); }"), ["void cannot be stored in a map"])
-        XCTAssertEqual(semanticErrors("t:sched:sched_switch { @x[args] = 1; }"), ["args cannot be used as a map key"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x = count(1); }"), ["count() takes 0 argument(s), 1 given"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x = hist(); }"), ["hist() takes 1 argument(s), 0 given"])
+            semanticErrors("BEGIN { @h = hist(1); $v = @h; }", at: ["@h #2"]),
+            ["@h holds hist() data, which can only be printed"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @x = sum(comm); }"), ["argument 1 of sum() must be an integer, not string[16]"])
+            semanticErrors("BEGIN { @x += \"a\"; }", at: ["\"a\""]), ["'+=' needs integers, found string[2]"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x = printf(\"a\"); }", at: ["printf(\"a\")"]), ["void cannot be stored in a map"])
+        XCTAssertEqual(
+            semanticErrors("t:sched:sched_switch { @x[args] = 1; }", at: ["args"]), ["args cannot be used as a map key"]
+        )
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x = count(1); }", at: ["count(1)"]), ["count() takes 0 argument(s), 1 given"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x = hist(); }", at: ["hist()"]), ["hist() takes 1 argument(s), 0 given"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x = sum(comm); }", at: ["comm"]),
+            ["argument 1 of sum() must be an integer, not string[16]"])
     }
 
     func testReadingCountsAndPlainValues() {
         XCTAssertEqual(typeOf("@c", prelude: "@c = count();"), .s64)
         XCTAssertEqual(typeOf("@x[1]", prelude: "@x[1] = \"ab\";"), .string(size: 3))
-        XCTAssertEqual(semanticErrors("BEGIN { $v = @never; }"), ["@never is read but never assigned"])
+        XCTAssertEqual(semanticErrors("BEGIN { $v = @never; }", at: ["@never"]), ["@never is read but never assigned"])
     }
 
     func testLhistValidation() throws {
-        XCTAssertEqual(semanticErrors("BEGIN { @l = lhist(pid, 0, 100); }"), ["lhist() takes 4 argument(s), 3 given"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @l = lhist(pid, 10, 0, 1); }"), ["lhist() needs min < max and a positive step"])
+            semanticErrors("BEGIN { @l = lhist(pid, 0, 100); }", at: ["lhist(pid, 0, 100)"]),
+            ["lhist() takes 4 argument(s), 3 given"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @l = lhist(pid, 0, 100, 0); }"), ["lhist() needs min < max and a positive step"])
+            semanticErrors("BEGIN { @l = lhist(pid, 10, 0, 1); }", at: ["lhist(pid, 10, 0, 1)"]),
+            ["lhist() needs min < max and a positive step"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @l = lhist(pid, 0, 100, -5); }"), ["lhist() needs min < max and a positive step"])
+            semanticErrors("BEGIN { @l = lhist(pid, 0, 100, 0); }", at: ["lhist(pid, 0, 100, 0)"]),
+            ["lhist() needs min < max and a positive step"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @l = lhist(pid, pid, 100, 1); }"),
+            semanticErrors("BEGIN { @l = lhist(pid, 0, 100, -5); }", at: ["lhist(pid, 0, 100, -5)"]),
+            ["lhist() needs min < max and a positive step"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @l = lhist(pid, pid, 100, 1); }", at: ["pid #2"]),
             ["argument 2 of lhist() must be an integer literal"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @l = lhist(pid, 0, 100000, 1); }"), ["lhist() would have more than 1000 buckets"])
+            semanticErrors("BEGIN { @l = lhist(pid, 0, 100000, 1); }", at: ["lhist(pid, 0, 100000, 1)"]),
+            ["lhist() would have more than 1000 buckets"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @l = lhist(comm, 0, 10, 1); }"),
+            semanticErrors("BEGIN { @l = lhist(comm, 0, 10, 1); }", at: ["comm"]),
             ["argument 1 of lhist() must be an integer, not string[16]"])
         let negative = try check("BEGIN { @l = lhist(pid, -10, 10, 5); }")
         XCTAssertEqual(negative.map(named: "l")?.value, .aggregation(.lhist(min: -10, max: 10, step: 5), signed: false))
@@ -340,24 +378,29 @@ final class SemanticAnalyzerTests: XCTestCase {
     // MARK: Variables and names
 
     func testUndefinedVariables() {
-        XCTAssertEqual(semanticErrors("BEGIN { printf(\"%d\\n\", $nope); }"), ["$nope is used before it is assigned"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x += 1; }"), ["$x is used before it is assigned"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x++; }"), ["$x is used before it is assigned"])
-        XCTAssertEqual(semanticErrors("BEGIN { $y = $x; $x = 1; }"), ["$x is used before it is assigned"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { printf(\"%d\\n\", $nope); }", at: ["$nope"]),
+            ["$nope is used before it is assigned"])
+        XCTAssertEqual(semanticErrors("BEGIN { $x += 1; }", at: ["$x"]), ["$x is used before it is assigned"])
+        XCTAssertEqual(semanticErrors("BEGIN { $x++; }", at: ["$x"]), ["$x is used before it is assigned"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $y = $x; $x = 1; }", at: ["$x #1"]), ["$x is used before it is assigned"])
         // Variables belong to one probe.
-        XCTAssertEqual(semanticErrors("BEGIN { $x = 1; } END { $y = $x; }"), ["$x is used before it is assigned"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = 1; } END { $y = $x; }", at: ["$x #2"]), ["$x is used before it is assigned"])
     }
 
     func testVariableTypes() throws {
         XCTAssertEqual(
-            semanticErrors("BEGIN { $x = 1; $x = \"a\"; }"),
+            semanticErrors("BEGIN { $x = 1; $x = \"a\"; }", at: ["\"a\""]),
             ["type mismatch for $x: it holds int64, cannot assign string[2]"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = exit(); }"), ["cannot assign a value-less expression to $x"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = exit(); }", at: ["exit()"]), ["cannot assign a value-less expression to $x"])
         XCTAssertEqual(typeOf("$x", prelude: "let $x: uint8 = 1;"), .int(bytes: 1, signed: false))
         XCTAssertEqual(typeOf("$s", prelude: "let $s: string[8];"), .string(size: 8))
         XCTAssertEqual(typeOf("$x", prelude: "$x = \"a\"; $x = comm;"), .string(size: 16))
         XCTAssertEqual(
-            semanticErrors("BEGIN { let $x: struct foo; }"),
+            semanticErrors("BEGIN { let $x: struct foo; }", at: ["struct foo"]),
             ["cannot cast to 'struct foo': only integer types and pointers are supported"])
         let loop = try check("BEGIN { for ($i : 0..3) { @x = $i; } }")
         XCTAssertEqual(loop.units[0].variables["i"], .s64)
@@ -366,12 +409,15 @@ final class SemanticAnalyzerTests: XCTestCase {
     func testUnknownFunctionsAndIdentifiers() {
         let unknownFunction = semanticDiagnostics("BEGIN { foo(1); }")
         XCTAssertEqual(unknownFunction.map(\.message), ["unknown function foo()"])
+        XCTAssertEqual(unknownFunction.map { culprit(of: $0.range, in: "BEGIN { foo(1); }") }, ["foo(1)"])
         XCTAssertEqual(unknownFunction.first?.notes.first?.hasPrefix("functions: count, sum,"), true)
         let unknownName = semanticDiagnostics("BEGIN { $x = bar; }")
         XCTAssertEqual(unknownName.map(\.message), ["unknown identifier 'bar'"])
+        XCTAssertEqual(unknownName.map { culprit(of: $0.range, in: "BEGIN { $x = bar; }") }, ["bar"])
         XCTAssertEqual(unknownName.first?.notes.first?.hasPrefix("builtins: "), true)
         XCTAssertEqual(unknownName.first?.notes.first?.contains("comm"), true)
-        XCTAssertEqual(semanticErrors("BEGIN { $x = count; }"), ["count is a function: call it as count(...)"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = count; }", at: ["count"]), ["count is a function: call it as count(...)"])
     }
 
     // MARK: Formats
@@ -419,9 +465,10 @@ final class SemanticAnalyzerTests: XCTestCase {
             [.printMap(name: "@h", top: 5, divisor: 2), .printMap(name: "@c", top: 3, divisor: 1), .printValue, .exit])
         XCTAssertEqual(checked.formats[2].argumentTypes, [.s64])
         XCTAssertEqual(
-            semanticErrors("BEGIN { print(1, 2); }"), ["print() takes a top count and divisor only for whole maps"])
+            semanticErrors("BEGIN { print(1, 2); }", at: ["2"]),
+            ["print() takes a top count and divisor only for whole maps"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { @c = count(); print(@c, pid); }"),
+            semanticErrors("BEGIN { @c = count(); print(@c, pid); }", at: ["pid"]),
             ["argument 2 of print() must be an integer literal"])
     }
 
@@ -445,8 +492,9 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(checked.usedMaps, ["x", "y"])
         let list = semanticDiagnostics("BEGIN { @x = 1; }", options: options)
         XCTAssertEqual(list.map(\.message), ["@x is used with no key here but with key (int64) elsewhere"])
+        XCTAssertEqual(list.map { culprit(of: $0.range, in: "BEGIN { @x = 1; }") }, ["@x"])
         XCTAssertEqual(
-            semanticDiagnostics("BEGIN { @x[1] = count(); }", options: options).map(\.message),
+            semanticErrors("BEGIN { @x[1] = count(); }", options: options, at: ["@x[1]"]),
             ["@x holds string[8]; it cannot also be a count() map"])
     }
 
@@ -466,16 +514,24 @@ final class SemanticAnalyzerTests: XCTestCase {
 
     func testFormatErrors() {
         XCTAssertEqual(
-            semanticErrors("BEGIN { $f = \"%d\"; printf($f, 1); }"),
+            semanticErrors("BEGIN { $f = \"%d\"; printf($f, 1); }", at: ["$f #2"]),
             ["the first argument of printf() must be a string literal"])
-        XCTAssertEqual(semanticErrors("BEGIN { printf(\"%d\", count()); }"), ["count cannot be formatted"])
-        XCTAssertEqual(semanticErrors("BEGIN { time(1); }"), ["time() takes a string literal format"])
-        XCTAssertEqual(semanticErrors("BEGIN { print(@nope); }"), ["@nope is printed but never assigned"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x[1] = 1; clear(@x[1]); }"), ["clear() takes a whole map such as @x"])
-        XCTAssertEqual(semanticErrors("BEGIN { delete(@nope[1]); }"), ["@nope is deleted from but never assigned"])
-        XCTAssertEqual(semanticErrors("BEGIN { @x[1, 2] = 1; delete(@x[1]); }"), ["@x has 2 key part(s), 1 given"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { exit(comm); }"), ["argument 1 of exit() must be an integer, not string[16]"])
+            semanticErrors("BEGIN { printf(\"%d\", count()); }", at: ["count()"]), ["count cannot be formatted"])
+        XCTAssertEqual(semanticErrors("BEGIN { time(1); }", at: ["1"]), ["time() takes a string literal format"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { print(@nope); }", at: ["@nope"]), ["@nope is printed but never assigned"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x[1] = 1; clear(@x[1]); }", at: ["clear(@x[1])"]),
+            ["clear() takes a whole map such as @x"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { delete(@nope[1]); }", at: ["@nope[1]"]),
+            ["@nope is deleted from but never assigned"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @x[1, 2] = 1; delete(@x[1]); }", at: ["@x[1]"]), ["@x has 2 key part(s), 1 given"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { exit(comm); }", at: ["comm"]),
+            ["argument 1 of exit() must be an integer, not string[16]"])
     }
 
     func testSystemNeedsUnsafe() throws {
@@ -492,49 +548,71 @@ final class SemanticAnalyzerTests: XCTestCase {
 
     func testControlFlowChecks() throws {
         XCTAssertEqual(
-            semanticErrors("BEGIN { break; }"), ["'break' and 'continue' are only allowed in a while or for loop"])
+            semanticErrors("BEGIN { break; }", at: ["break"]),
+            ["'break' and 'continue' are only allowed in a while or for loop"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { if (1) { continue; } }"),
+            semanticErrors("BEGIN { if (1) { continue; } }", at: ["continue"]),
             ["'break' and 'continue' are only allowed in a while or for loop"])
         XCTAssertNoThrow(try check("BEGIN { $i = 0; while ($i < 3) { $i++; if ($i == 2) { break; } continue; } }"))
         XCTAssertNoThrow(try check("BEGIN { for ($i : 0..3) { if ($i == 1) { continue; } } }"))
         XCTAssertEqual(
-            semanticErrors("BEGIN { @m[1] = 1; for ($kv : @m) { } }"),
+            semanticErrors("BEGIN { @m[1] = 1; for ($kv : @m) { } }", at: ["@m #2"]),
             ["for loops over maps are not supported yet; print the map or use a table command"])
-        XCTAssertEqual(semanticErrors("BEGIN { unroll(0) { } }"), ["unroll needs a literal count between 1 and 100"])
-        XCTAssertEqual(semanticErrors("BEGIN { unroll(101) { } }"), ["unroll needs a literal count between 1 and 100"])
-        XCTAssertEqual(semanticErrors("BEGIN { unroll(pid) { } }"), ["unroll needs a literal count between 1 and 100"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { if (comm) { } }"),
+            semanticErrors("BEGIN { unroll(0) { } }", at: ["0"]), ["unroll needs a literal count between 1 and 100"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { unroll(101) { } }", at: ["101"]), ["unroll needs a literal count between 1 and 100"]
+        )
+        XCTAssertEqual(
+            semanticErrors("BEGIN { unroll(pid) { } }", at: ["pid"]), ["unroll needs a literal count between 1 and 100"]
+        )
+        XCTAssertEqual(
+            semanticErrors("BEGIN { if (comm) { } }", at: ["comm"]),
             ["an if condition must be an integer or a comparison, not string[16]"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { while (comm) { } }"),
+            semanticErrors("BEGIN { while (comm) { } }", at: ["comm"]),
             ["a while condition must be an integer or a comparison, not string[16]"])
         XCTAssertEqual(
-            semanticErrors("BEGIN /comm/ { }"), ["a predicate must be an integer or a comparison, not string[16]"])
+            semanticErrors("BEGIN /comm/ { }", at: ["comm"]),
+            ["a predicate must be an integer or a comparison, not string[16]"])
     }
 
     func testExpressionErrors() {
-        XCTAssertEqual(semanticErrors("BEGIN { $x = comm + 1; }"), ["'+' cannot compare string[16] with int64"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = comm < \"a\"; }"), ["'<' cannot compare string[16] with string[2]"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { $x = 1 ? \"a\" : 2; }"),
+            semanticErrors("BEGIN { $x = comm + 1; }", at: ["comm + 1"]), ["'+' cannot compare string[16] with int64"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = comm < \"a\"; }", at: ["comm < \"a\""]),
+            ["'<' cannot compare string[16] with string[2]"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = 1 ? \"a\" : 2; }", at: ["1 ? \"a\" : 2"]),
             ["the branches of '?:' have different types: string[2] and int64"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { $t = (1, 2); $x = $t.5; }"), ["tuple has 2 elements; '.5' is not one of them"])
+            semanticErrors("BEGIN { $t = (1, 2); $x = $t.5; }", at: ["$t.5"]),
+            ["tuple has 2 elements; '.5' is not one of them"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { $x = pid.x; }"),
+            semanticErrors("BEGIN { $x = pid.x; }", at: ["pid.x"]),
             ["'x' is not a field of uint32"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = (uint8)comm; }"), ["cannot cast string[16] to uint8"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = -comm; }"), ["'-' needs an integer, found string[16]"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = &pid; }"), ["taking an address is not supported"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = *comm; }"), ["cannot dereference string[16]"])
-        XCTAssertEqual(semanticErrors("k:vfs_read { $x = str(arg0, 0); }"), ["str() length must be between 1 and 200"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = strncmp(comm, 1, 2); }"), ["strncmp() compares two strings"])
         XCTAssertEqual(
-            semanticErrors("k:vfs_read { $x = kstack(200); }"), ["the stack limit must be between 1 and 127"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = comm; $x++; }"), ["'++'/'--' need an integer, found string[16]"])
-        XCTAssertEqual(semanticErrors("BEGIN { $x = printf(\"a\") + 1; }"), ["'+' needs integers, found void"])
+            semanticErrors("BEGIN { $x = (uint8)comm; }", at: ["(uint8)comm"]), ["cannot cast string[16] to uint8"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = -comm; }", at: ["comm"]), ["'-' needs an integer, found string[16]"])
+        XCTAssertEqual(semanticErrors("BEGIN { $x = &pid; }", at: ["&pid"]), ["taking an address is not supported"])
+        XCTAssertEqual(semanticErrors("BEGIN { $x = *comm; }", at: ["*comm"]), ["cannot dereference string[16]"])
+        XCTAssertEqual(
+            semanticErrors("k:vfs_read { $x = str(arg0, 0); }", at: ["0 #2"]),
+            ["str() length must be between 1 and 200"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = strncmp(comm, 1, 2); }", at: ["strncmp(comm, 1, 2)"]),
+            ["strncmp() compares two strings"])
+        XCTAssertEqual(
+            semanticErrors("k:vfs_read { $x = kstack(200); }", at: ["200"]),
+            ["the stack limit must be between 1 and 127"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = comm; $x++; }", at: ["$x #2"]), ["'++'/'--' need an integer, found string[16]"]
+        )
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $x = printf(\"a\") + 1; }", at: ["printf(\"a\")"]),
+            ["'+' needs integers, found void"])
     }
 
     // MARK: The catalogue and attach points
@@ -557,12 +635,14 @@ final class SemanticAnalyzerTests: XCTestCase {
     }
 
     func testUnmatchedWildcard() {
-        XCTAssertEqual(semanticErrors("t:nope:* { }"), ["no probe matches 't:nope:*'"])
+        XCTAssertEqual(semanticErrors("t:nope:* { }", at: ["t:nope:*"]), ["no probe matches 't:nope:*'"])
     }
 
     func testAttachPointErrorsAreCollectedBeforeBodies() {
         XCTAssertEqual(
-            semanticErrors("t:sched:nope, k:no_such_function, interval:x:1 { $x = $y; }"),
+            semanticErrors(
+                "t:sched:nope, k:no_such_function, interval:x:1 { $x = $y; }",
+                at: ["t:sched:nope", "k:no_such_function", "interval:x:1"]),
             [
                 "tracepoint 'sched:nope' does not exist on this kernel",
                 "kernel function 'no_such_function' cannot be traced",
@@ -579,7 +659,7 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(checked.units.map(\.context.layout), [.tracepointRecord, .tracepointRecord])
         // Each unit has its own args: sys_enter_read has no filename.
         XCTAssertEqual(
-            semanticErrors("t:syscalls:sys_enter_* { @[str(args.filename)] = count(); }"),
+            semanticErrors("t:syscalls:sys_enter_* { @[str(args.filename)] = count(); }", at: ["args.filename"]),
             ["tracepoint:syscalls:sys_enter_read has no argument 'filename'"])
         let kprobes = try check("BEGIN { } k:vfs_* { @[func] = count(); }")
         XCTAssertEqual(kprobes.units.map(\.target.name), ["BEGIN", "kprobe:vfs_read", "kprobe:vfs_write"])
@@ -617,7 +697,8 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(starts, starts.sorted())
         XCTAssertEqual(Set(list).count, list.count, "no duplicates")
         XCTAssertEqual(
-            list.map { sourceText(of: $0.range, in: text) }, ["$key", "$value", "nope", "foo()", "@c", "$b", "$b"])
+            list.map { culprit(of: $0.range, in: text) },
+            ["$key", "$value", "nope", "foo()", "@c #2", "$b #1", "$b #2"])
     }
 
     func testAcceptedProgramsProduceACheckedProgram() throws {

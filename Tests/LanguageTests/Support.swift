@@ -55,13 +55,21 @@ func parseErrorText(_ text: String, file: StaticString = #filePath, line: UInt =
     }
 }
 
-/// The message of the parse error of `text`.
-func parseErrorMessage(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> String? {
+/// The message of the parse error of `text`. With `expected`, also asserts the source text
+/// under the error's range (empty for a point, such as the end of the input).
+func parseErrorMessage(
+    _ text: String, at expected: String? = nil, file: StaticString = #filePath, line: UInt = #line
+) -> String? {
     do {
         _ = try parse(text)
         XCTFail("expected a parse error for:\n\(text)", file: file, line: line)
         return nil
     } catch let d as Diagnostic {
+        dumpRanges([d], text, file: file, line: line)
+        if let expected {
+            XCTAssertEqual(
+                culprit(of: d.range, in: text), expected, "the text under the error's range", file: file, line: line)
+        }
         return d.message
     } catch {
         XCTFail("unexpected error type \(error)", file: file, line: line)
@@ -101,13 +109,31 @@ func semanticDiagnostics(
     }
 }
 
+/// The messages of the semantic errors of `text`. With `culprits`, also asserts the source
+/// text under each error's range, in order (see `culprit(of:in:)`): a diagnostic must point
+/// at the right construct.
 func semanticErrors(
-    _ text: String, options: SemanticAnalyzer.Options = .init(),
+    _ text: String, options: SemanticAnalyzer.Options = .init(), at culprits: [String]? = nil,
     file: StaticString = #filePath, line: UInt = #line
 ) -> [String] {
     let list = semanticDiagnostics(text, options: options, file: file, line: line)
     if list.isEmpty { XCTFail("expected errors, but the program was accepted:\n\(text)", file: file, line: line) }
+    dumpRanges(list, text, file: file, line: line)
+    if let culprits {
+        XCTAssertEqual(
+            list.map { culprit(of: $0.range, in: text) }, culprits, "the text under each error's range",
+            file: file, line: line)
+    }
     return list.map(\.message)
+}
+
+/// BPFSH_DUMP_RANGES=1 prints each diagnostic's range text, to write `at:` arguments.
+func dumpRanges(_ list: [Diagnostic], _ text: String, file: StaticString, line: UInt) {
+    guard ProcessInfo.processInfo.environment["BPFSH_DUMP_RANGES"] == "1" else { return }
+    let culprits = list.map { culprit(of: $0.range, in: text) }
+    let data = try! JSONSerialization.data(
+        withJSONObject: ["file": "\(file)", "line": line, "messages": list.map(\.message), "culprits": culprits])
+    print("RANGEDUMP " + String(decoding: data, as: UTF8.self))
 }
 
 /// The type of `expression` evaluated in a probe with the given attach point.
@@ -211,6 +237,23 @@ func exprText(_ text: String, file: StaticString = #filePath, line: UInt = #line
     return ""
 }
 
+/// The text under a diagnostic's range, followed by " #k" when that text occurs more than once
+/// in `text` and the range is its k-th occurrence: `@x #2` in `@x = 1; @x = "a";`. An empty
+/// range (a point) is "" or "#k" by the offset among the empty ranges of text, i.e. "#" + offset + 1.
+func culprit(of range: SourceRange, in text: String) -> String {
+    let covered = sourceText(of: range, in: text)
+    let bytes = Array(text.utf8), needle = Array(covered.utf8)
+    guard !needle.isEmpty else { return range.start == bytes.count ? "" : "#\(range.start + 1)" }
+    var starts: [Int] = []
+    var index = 0
+    while index + needle.count <= bytes.count {
+        if Array(bytes[index..<index + needle.count]) == needle { starts.append(index) }
+        index += 1
+    }
+    guard starts.count > 1, let k = starts.firstIndex(of: range.start) else { return covered }
+    return "\(covered) #\(k + 1)"
+}
+
 /// Text covered by a range, to state ranges readably.
 func sourceText(of range: SourceRange, in text: String) -> String {
     let bytes = Array(text.utf8)
@@ -218,17 +261,4 @@ func sourceText(of range: SourceRange, in text: String) -> String {
         return "<out of bounds \(range)>"
     }
     return String(decoding: bytes[range.start..<range.end], as: UTF8.self)
-}
-
-/// Deterministic pseudo-random numbers (SplitMix64), so random tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

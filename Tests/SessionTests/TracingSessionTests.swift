@@ -127,6 +127,59 @@ final class TracingSessionTests: XCTestCase {
         XCTAssertEqual(session.probes.map(\.name), ["ok"])
     }
 
+    /// The rejection's one diagnostic and the source text under its range.
+    func rejection(_ error: Error, file: StaticString = #filePath, line: UInt = #line) -> (Diagnostic, String)? {
+        guard case SessionError.rejected(let list, let source) = error, list.diagnostics.count == 1 else {
+            XCTFail("not one verifier diagnostic: \(error)", file: file, line: line)
+            return nil
+        }
+        let diagnostic = list.diagnostics[0]
+        let range = diagnostic.range
+        return (diagnostic, String(decoding: source.bytes[range.start..<range.end], as: UTF8.self))
+    }
+
+    func testVerifierRejectionPointsAtTheStatementThatMadeTheKernelRefuse() throws {
+        try session.define(name: "ok", text: "tracepoint:sched:sched_switch { @s = count(); }")
+        // This verifier refuses any program calling bpf_get_current_comm (helper 16).
+        kernel.verifier = { FakeKernel.calls($0, helper: 16) ? FakeKernel.rejectionLog : nil }
+        let text = "tracepoint:raw_syscalls:sys_enter { @n = count(); @by[comm] = count(); @pids[pid] = count(); }"
+        XCTAssertThrowsError(try session.define(name: "bad", text: text)) { error in
+            guard let (diagnostic, culprit) = rejection(error) else { return }
+            XCTAssertEqual(culprit, "@by[comm] = count()", "the first statement whose addition is refused")
+            XCTAssertEqual(
+                diagnostic.message,
+                "the kernel's verifier rejected this in tracepoint:raw_syscalls:sys_enter: R1 type=ctx expected=fp, "
+                    + "pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_")
+            XCTAssertTrue(
+                diagnostic.notes.contains { $0.hasPrefix("the verifier stopped at instruction ") },
+                "\(diagnostic.notes)")
+        }
+        session.settle()
+        XCTAssertEqual(session.probes.map(\.name), ["ok"])
+        XCTAssertEqual(kernel.openPrograms, ["tracepoint:sched:sched_switch"], "nothing of the refused probe stays")
+        XCTAssertFalse(kernel.openMaps.contains("@by"), "maps created for the refused probe are released")
+    }
+
+    func testVerifierRejectionOfEveryVariantPointsAtThePredicate() throws {
+        kernel.rejectedPrograms = ["tracepoint:sched:sched_switch"]
+        XCTAssertThrowsError(
+            try session.define(name: "bad", text: "tracepoint:sched:sched_switch /pid > 1/ { @s = count(); }")
+        ) { error in
+            guard let (diagnostic, culprit) = rejection(error) else { return }
+            XCTAssertEqual(culprit, "pid > 1", "even the empty body is refused: the predicate is to blame")
+            XCTAssertTrue(diagnostic.message.hasPrefix("the kernel's verifier rejected this in"), diagnostic.message)
+        }
+        XCTAssertThrowsError(
+            try session.define(name: "bare", text: "tracepoint:sched:sched_switch { @s = count(); }")
+        ) { error in
+            guard let (diagnostic, culprit) = rejection(error) else { return }
+            XCTAssertEqual(culprit, "tracepoint:sched:sched_switch", "no culprit: the probe, by its attach point")
+            XCTAssertTrue(diagnostic.message.hasPrefix("the kernel's verifier rejected the probe"), diagnostic.message)
+        }
+        XCTAssertTrue(session.probes.isEmpty)
+        XCTAssertEqual(kernel.openPrograms, [])
+    }
+
     func testDropForgetsTheProbeButNotItsMaps() throws {
         try session.define(name: "a", text: "tracepoint:sched:sched_switch { @s = count(); }")
         try session.drop("a")

@@ -92,7 +92,7 @@ final class LiveScriptTests: XCTestCase {
         let jupyter = try String(contentsOfFile: directory + "/n.ipynb", encoding: .utf8)
         XCTAssertTrue(jupyter.contains("top @by_comm 3"), jupyter)
         let hasNBFormat = Spawn.run("/usr/bin/python3", ["-c", "import nbformat"]).status == 0
-        if hasNBFormat || ProcessInfo.processInfo.environment["BPFSH_REQUIRE_KERNEL_TESTS"] == "1" {
+        if hasNBFormat || KernelTestGate.isRequired {
             let validation = Spawn.run(
                 "/usr/bin/python3",
                 [

@@ -10,9 +10,7 @@ final class PrivilegeTests: XCTestCase {
 
     func requireSetpriv() throws {
         try KernelTestGate.require()
-        guard FileManager.default.isExecutableFile(atPath: setpriv) else {
-            throw XCTSkip("needs setpriv (util-linux)")
-        }
+        try KernelTestGate.require(FileManager.default.isExecutableFile(atPath: setpriv), "needs setpriv (util-linux)")
     }
 
     func testShellNamesMissingCapabilitiesAndKeepsWorking() throws {

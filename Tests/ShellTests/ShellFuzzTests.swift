@@ -3,6 +3,7 @@ import Language
 import LanguageTestSupport
 import Session
 import Shell
+import TestRandom
 import TestSupport
 import XCTest
 
@@ -12,18 +13,6 @@ import XCTest
 /// the shell keeps answering. The classifier, the input assembler and completion get the
 /// same inputs. Seeds are fixed, so a failure reproduces.
 final class ShellFuzzTests: XCTestCase {
-    /// splitmix64, as in the front-end fuzzing.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     final class NoInput: LineReader {
         func readLine(prompt: String) -> (line: String?, interrupted: Bool) { (nil, false) }
         func remember(_ statement: String) {}
@@ -83,7 +72,7 @@ final class ShellFuzzTests: XCTestCase {
         "key1", "and", "or", "not", ":", "tracepoint:", "/", "#", "\t", "é", "\u{0}", "5", "asc", "desc", "count()",
     ]
 
-    static func mutate(_ text: String, seeds: [String], rng: inout Generator) -> String {
+    static func mutate(_ text: String, seeds: [String], rng: inout SeededGenerator) -> String {
         var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
             let n = words.count
@@ -156,7 +145,7 @@ final class ShellFuzzTests: XCTestCase {
         let seeds = ShellFuzzTests.commandSeeds + seedPrograms + corpusPrograms
         XCTAssertGreaterThan(corpusPrograms.count, 100, "the runtime corpus was found")
         let thread = Thread {
-            var rng = Generator(state: 0xB9F5_5E11)
+            var rng = SeededGenerator(seed: 0xB9F5_5E11)
             var out = "", err = ""
             var shell: Shell!
             func fresh() {
@@ -247,7 +236,7 @@ final class ShellFuzzTests: XCTestCase {
     /// The assembler balances braces whatever the input: it never returns a statement with
     /// more `{` than `}`, and a reset always empties it.
     func testInputAssemblerOnRandomLines() {
-        var rng = Generator(state: 0xB9F5_A55E)
+        var rng = SeededGenerator(seed: 0xB9F5_A55E)
         let pieces = ["{", "}", "\"", "'", "\\", "/*", "*/", "//", "\n", "x", " ", "@a = count();", "\"}\"", "'{'"]
         for _ in 0..<5000 {
             var assembler = InputAssembler()

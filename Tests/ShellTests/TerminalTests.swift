@@ -38,9 +38,9 @@ final class TerminalTests: XCTestCase {
 
     func testTypingCompletionMultilineHistoryAndCtrlC() throws {
         try KernelTestGate.require()
-        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
-            throw XCTSkip("tmux is not installed (scripts/setup installs it)")
-        }
+        try KernelTestGate.require(
+            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
+        )
         history = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-history-\(getpid())").path
         _ = Spawn.run(
             "/usr/bin/tmux",
@@ -92,9 +92,9 @@ final class TerminalTests: XCTestCase {
     /// command, the step's check, quitting and the remembered progress.
     func testALearnerWorksThroughTheFirstStepOfTheCPUTutorial() throws {
         try KernelTestGate.require()
-        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else {
-            throw XCTSkip("tmux is not installed (scripts/setup installs it)")
-        }
+        try KernelTestGate.require(
+            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
+        )
         let tutorials = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("tutorials").path
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-tutorial-state-\(getpid())")

@@ -1,3 +1,5 @@
+import Foundation
+import TestGate
 import XCTest
 
 @testable import Symbols
@@ -77,15 +79,58 @@ final class ElfSymbolTableTests: XCTestCase {
 
     func testDebugFileSuppliesStaticFunctions() throws {
         let table = try libc()
-        guard let buildID = table.buildID else { return }
+        let buildID = try XCTUnwrap(table.buildID, "libc carries a build id (as asserted above)")
         let debugPath = "/usr/lib/debug/.build-id/\(buildID.prefix(2))/\(buildID.dropFirst(2)).debug"
-        try skipUnless(access(debugPath, R_OK) == 0, "no libc debug symbols installed (libc6-dbg)")
+        try KernelTestGate.require(access(debugPath, R_OK) == 0, "no libc debug symbols installed (libc6-dbg)")
         XCTAssertEqual(table.debugFile, debugPath)
         // A libc-internal static function that only .symtab names.
         XCTAssertNotNil(table.function(named: "_int_malloc"))
         let undebugged = try ElfSymbolTable(path: table.path, useDebugFile: false)
         XCTAssertNil(undebugged.function(named: "_int_malloc"))
         XCTAssertGreaterThan(table.functions.count, undebugged.functions.count)
+    }
+
+    /// The same path without libc6-dbg: a tiny library built here with a build id, stripped,
+    /// its .symtab kept in a separate file that .gnu_debuglink names under `.debug/`.
+    func testDebugLinkFileSuppliesStaticFunctions() throws {
+        var template = Array((FileManager.default.temporaryDirectory.path + "/bpfsh-elf-fixture-XXXXXX").utf8CString)
+        let directory = try XCTUnwrap(
+            template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!).map { String(cString: $0) } })
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let source = directory + "/fixture.c"
+        try """
+        __attribute__((noinline, used)) static int fixture_hidden(int x) { return x * 3 + 1; }
+        int fixture_exported(int x) { return fixture_hidden(x) + 2; }
+        """.write(toFile: source, atomically: true, encoding: .utf8)
+        let library = directory + "/libfixture.so"
+        try FileManager.default.createDirectory(atPath: directory + "/.debug", withIntermediateDirectories: true)
+        let debugFile = directory + "/.debug/libfixture.so.debug"
+        for command in [
+            ["cc", "-O1", "-shared", "-fPIC", "-Wl,--build-id", "-o", library, source],
+            ["objcopy", "--only-keep-debug", library, debugFile],
+            ["objcopy", "--strip-all", "--add-gnu-debuglink=" + debugFile, library],
+        ] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = command
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            do { try process.run() } catch { throw XCTSkip("cannot run \(command[0]) to build the fixture: \(error)") }
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw XCTSkip("\(command.joined(separator: " ")) failed (needs cc and binutils)")
+            }
+        }
+
+        let table = try ElfSymbolTable(path: library)
+        XCTAssertNotNil(table.buildID, "linked with --build-id")
+        XCTAssertEqual(table.debugFile, debugFile)
+        XCTAssertNotNil(table.function(named: "fixture_exported"))
+        XCTAssertNotNil(table.function(named: "fixture_hidden"), "a static function only the debug file names")
+        let undebugged = try ElfSymbolTable(path: library, useDebugFile: false)
+        XCTAssertNil(undebugged.debugFile)
+        XCTAssertNotNil(undebugged.function(named: "fixture_exported"), ".dynsym survives strip")
+        XCTAssertNil(undebugged.function(named: "fixture_hidden"))
     }
 
     func testSyntheticTableLookupRules() {

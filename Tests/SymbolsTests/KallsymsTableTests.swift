@@ -1,3 +1,4 @@
+import TestRandom
 import XCTest
 
 @testable import Symbols
@@ -88,7 +89,7 @@ final class KallsymsTableTests: XCTestCase {
     }
 
     func testRandomBytesNeverCrash() {
-        var generator = SplitMix64(state: 42)
+        var generator = SeededGenerator(seed: 42)
         for round in 0..<300 {
             let count = Int.random(in: 0..<4096, using: &generator)
             var bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }

@@ -1,3 +1,4 @@
+import TestRandom
 import XCTest
 
 @testable import Symbols
@@ -70,7 +71,7 @@ final class ProcessMapsTests: XCTestCase {
     }
 
     func testRandomTextNeverCrashes() {
-        var generator = SplitMix64(state: 7)
+        var generator = SeededGenerator(seed: 7)
         let base = Array(sample.utf8)
         for _ in 0..<500 {
             let damaged = base.map { byte in

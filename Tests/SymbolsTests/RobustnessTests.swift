@@ -1,3 +1,4 @@
+import TestRandom
 import XCTest
 
 @testable import Symbols
@@ -24,7 +25,7 @@ final class RobustnessTests: XCTestCase {
     }
 
     func testRandomBytes() {
-        var generator = SplitMix64(state: 1)
+        var generator = SeededGenerator(seed: 1)
         for round in 0..<300 {
             var bytes = (0..<Int.random(in: 0..<8192, using: &generator)).map { _ in
                 UInt8.random(in: 0...255, using: &generator)
@@ -45,7 +46,7 @@ final class RobustnessTests: XCTestCase {
         let libcPath = try XCTUnwrap(mappedLibcPath())
         let original = readFile(libcPath)
         XCTAssertGreaterThan(original.count, 100_000)
-        var generator = SplitMix64(state: 99)
+        var generator = SeededGenerator(seed: 99)
         var failures = 0
         for round in 0..<120 {
             var bytes = original
@@ -81,7 +82,7 @@ final class RobustnessTests: XCTestCase {
     }
 
     func testCorruptLdSoCache() {
-        var generator = SplitMix64(state: 5)
+        var generator = SeededGenerator(seed: 5)
         let real = readFile("/etc/ld.so.cache")
         for round in 0..<200 {
             var bytes = round % 2 == 0 ? real : (0..<512).map { _ in UInt8.random(in: 0...255, using: &generator) }

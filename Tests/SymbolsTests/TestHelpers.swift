@@ -1,21 +1,10 @@
 import Symbols
+import TestGate
 import XCTest
 
 #if canImport(Glibc)
     import Glibc
 #endif
-
-/// Skips a test that needs a privilege or feature the machine lacks; with BPFSH_REQUIRE_KERNEL_TESTS=1
-/// (set in CI, which runs as root) the skip is a failure instead, so a CI run cannot pass by
-/// silently skipping.
-func skipUnless(_ condition: Bool, _ reason: String, file: StaticString = #filePath, line: UInt = #line) throws {
-    guard !condition else { return }
-    if getenv("BPFSH_REQUIRE_KERNEL_TESTS").map({ String(cString: $0) }) == "1" {
-        XCTFail("required test could not run: \(reason)", file: file, line: line)
-        throw XCTSkip("failed: \(reason)")
-    }
-    throw XCTSkip(reason)
-}
 
 /// The kernel's symbol table; skips (non-root only) when this user may not see addresses.
 /// As root a failure is a real failure.
@@ -23,7 +12,7 @@ func requireKallsyms(file: StaticString = #filePath, line: UInt = #line) throws 
     do {
         return try KernelSymbols.shared.table()
     } catch {
-        try skipUnless(geteuid() == 0, "needs root to read kernel addresses: \(error)", file: file, line: line)
+        try KernelTestGate.require("needs root to read kernel addresses: \(error)", file: file, line: line)
         throw error
     }
 }
@@ -56,18 +45,6 @@ func readFile(_ path: String) -> [UInt8] {
         bytes += buffer[0..<count]
     }
     return bytes
-}
-
-/// A deterministic generator, so a failing random-input case can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// The path of the libc this test process runs on, from its own maps.

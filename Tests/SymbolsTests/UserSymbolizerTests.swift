@@ -1,4 +1,5 @@
 import Foundation
+import TestGate
 import XCTest
 
 @testable import Symbols
@@ -88,7 +89,7 @@ final class UserSymbolizerTests: XCTestCase {
     func testPerfMapNamesJITCode() throws {
         // A JIT's map file for our own pid, naming an anonymous executable region.
         let region = mmap(nil, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        try skipUnless(region != MAP_FAILED, "cannot map anonymous executable memory")
+        try KernelTestGate.require(region != MAP_FAILED, "cannot map anonymous executable memory")
         defer { munmap(region, 4096) }
         let start = UInt64(UInt(bitPattern: region))
         let path = "/tmp/perf-\(getpid()).map"

@@ -1,4 +1,5 @@
 import Tables
+import TestRandom
 import XCTest
 
 final class PrintfFormatTests: XCTestCase {
@@ -112,7 +113,7 @@ final class PrintfFormatTests: XCTestCase {
     /// Random formats never trap; a parsed format spells its source back exactly, and a
     /// refused one points at a `%`.
     func testRandomFormatsNeverTrap() throws {
-        var rng = SplitMix64(seed: 0x5EED_F00D)
+        var rng = SeededGenerator(seed: 0x5EED_F00D)
         let alphabet: [String] = [
             "%", "%", "%", "-", "+", " ", "#", "0", "1", "9", ".", "h", "l", "j", "z", "t",
             "d", "i", "u", "o", "x", "X", "c", "s", "p", "r", "q", "*", "\n", "é", "€", "😀", "\0",
@@ -146,18 +147,5 @@ final class PrintfFormatTests: XCTestCase {
                 XCTAssertFalse(error.message.isEmpty)
             }
         }
-    }
-}
-
-/// A small deterministic generator, so a failing random case reproduces.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Tables
+import TestRandom
 import XCTest
 
 #if canImport(Glibc)
@@ -88,7 +89,7 @@ final class PrintfFormatterTests: XCTestCase {
     /// sign handling shows up here.
     func testMatchesGlibcSnprintf() throws {
         #if canImport(Glibc)
-            var rng = SplitMix64(seed: 42)
+            var rng = SeededGenerator(seed: 42)
             let flagSets = ["", "-", "0", "+", " ", "#", "-0", "+0", "- ", "#0", "-#", "+#0"]
             let widths = ["", "1", "5", "12", "25"]
             let precisions = ["", ".", ".0", ".1", ".3", ".20"]

@@ -1,3 +1,4 @@
+import TestRandom
 import XCTest
 
 @testable import Tables
@@ -163,7 +164,7 @@ final class TableFileTests: XCTestCase {
     }
 
     func testFuzzCorruptInputNeverTraps() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededGenerator(seed: 0xB9F5_F11E)
         var failures = 0, loads = 0
         // Random bytes.
         for _ in 0..<2000 {

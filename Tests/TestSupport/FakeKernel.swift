@@ -2,6 +2,8 @@ import Codegen
 import Language
 import Session
 
+import enum Kernel.KernelError
+
 /// An in-memory kernel for session tests: maps are dictionaries, programs never run, and
 /// every operation is logged so tests can assert order (attach before detach...).
 public final class FakeKernel: KernelBackend {
@@ -11,8 +13,11 @@ public final class FakeKernel: KernelBackend {
     public private(set) var links: [FakeLink] = []
     /// Attach points whose attach fails, like a missing tracepoint would.
     public var failingAttachPoints: Set<String> = []
-    /// Program names whose load fails as a verifier rejection would.
+    /// Attach points (`spec.target.name`) whose every program the verifier rejects.
     public var rejectedPrograms: Set<String> = []
+    /// A stand-in verifier: the log of its rejection, or nil to accept. The session's
+    /// rejection locator reloads variants of a refused probe, so this sees each of them.
+    public var verifier: ((ProgramSpec) -> String?)?
     public private(set) var events: FakeEvents?
 
     public init() {}
@@ -26,8 +31,11 @@ public final class FakeKernel: KernelBackend {
 
     public func loadProgram(_ spec: ProgramSpec, maps: [Int32: BackendMap]) throws -> BackendProgram {
         let program = FakeProgram(name: spec.name, target: spec.target.name, instructionCount: spec.instructions.count)
-        if rejectedPrograms.contains(spec.target.name) {
-            throw FakeKernelError.rejected(spec.target.name)
+        if let verifierLog = rejectedPrograms.contains(spec.target.name) ? Self.rejectionLog : verifier?(spec) {
+            log.append("rejected \(spec.target.name)")
+            // The last instruction, as the kernel reports where it stopped.
+            throw KernelError.verifierRejected(
+                program: spec.name, log: verifierLog, instruction: max(0, spec.instructions.count - 1))
         }
         programs.append(program)
         log.append("load \(spec.target.name)")
@@ -65,9 +73,26 @@ public final class FakeKernel: KernelBackend {
     public var openPrograms: [String] { programs.filter { !$0.closed }.map(\.target) }
 }
 
+extension FakeKernel {
+    /// A log in the shape the kernel writes (instructions, then the reason, then statistics).
+    public static let rejectionLog = """
+        0: R1=ctx() R10=fp0
+        0: (bf) r6 = r1                       ; R1=ctx() R6_w=ctx()
+        1: (85) call bpf_get_current_comm#16
+        R1 type=ctx expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_
+        processed 2 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0
+        """
+
+    /// Whether a program calls BPF helper `id` (a `call` instruction, opcode 0x85, src_reg 0).
+    public static func calls(_ spec: ProgramSpec, helper id: Int32) -> Bool {
+        spec.instructions.contains {
+            $0 & 0xff == 0x85 && ($0 >> 12) & 0xf == 0 && Int32(truncatingIfNeeded: $0 >> 32) == id
+        }
+    }
+}
+
 public enum FakeKernelError: Error {
     case attachFailed(String)
-    case rejected(String)
 }
 
 public final class FakeMap: BackendMap {

@@ -1,21 +1,10 @@
 import Foundation
+@_exported import TestGate
 import XCTest
 
-/// Decides whether tests that need the real kernel may run here.
-///
-/// Without root they skip with a reason; with `BPFSH_REQUIRE_KERNEL_TESTS=1` (set by CI) a
-/// skip becomes a failure, so a CI run can never pass without exercising the kernel.
-public enum KernelTestGate {
-    public static func require(file: StaticString = #filePath, line: UInt = #line) throws {
-        guard getuid() != 0 else { return }
-        let reason = "needs root to load BPF programs (run the tests as root)"
-        if ProcessInfo.processInfo.environment["BPFSH_REQUIRE_KERNEL_TESTS"] == "1" {
-            XCTFail("kernel tests are required but cannot run: \(reason)", file: file, line: line)
-            throw XCTSkip(reason)
-        }
-        throw XCTSkip(reason)
-    }
-
+/// The gate itself lives in the leaf target TestGate, shared with the targets that cannot
+/// depend on TestSupport; importing TestSupport brings it along.
+extension KernelTestGate {
     /// The `bpfsh` executable built beside the test bundle.
     public static var executable: URL {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

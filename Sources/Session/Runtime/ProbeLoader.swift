@@ -6,8 +6,9 @@ import Symbols
 
 /// Loads compiled programs into the kernel and attaches each to its attach point.
 ///
-/// Consumes `ProgramSpec`s whose maps exist in a `MapSet`; produces loaded programs and
-/// links, or a `KernelError` naming the attach point and the reason.
+/// Consumes `ProgramSpec`s whose maps already exist (`MapReferences.patch` turns their ids
+/// into fds); produces loaded programs and links, or a `KernelError` naming the attach
+/// point and the reason.
 public struct ProbeLoader {
     public let catalogue: Kernel.ProbeCatalogue
     public var targetPID: Int32 = -1
