@@ -40,6 +40,9 @@ public final class Shell {
     public var parameters: [String: String] = [:]
     /// The script being sourced, if any: errors name its file and line.
     var scriptLocation: (file: String, line: Int)?
+    /// The scripts being run, outermost first, each with the line that is running: `source`
+    /// refuses a file already on it (a cycle) and a chain deeper than `ScriptRunner.maximumDepth`.
+    var scriptChain: [(file: String, identity: String, line: Int)] = []
     /// The running tutorial and recorder and notebooks, when one is on.
     var recorder: SessionRecorder?
     var notebooks: [NotebookWriter] = []

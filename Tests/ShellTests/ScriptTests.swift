@@ -145,6 +145,35 @@ final class ScriptRunnerTests: XCTestCase {
         XCTAssertFalse(fake.shell.execute("source /nonexistent/x.bpfsh"))
         XCTAssertTrue(fake.err.contains("/nonexistent/x.bpfsh: cannot read the script"), fake.err)
     }
+
+    func testAScriptThatSourcesItselfIsRefusedWithTheChain() throws {
+        // It ended in a segmentation fault (unbounded recursion), with no message.
+        let directory = try temporaryDirectory()
+        let a = directory + "/a.bpfsh", b = directory + "/b.bpfsh"
+        try "x = tracepoint:sched:sched_switch { @s = count(); }\nsource \(b)\n".write(
+            toFile: a, atomically: true, encoding: .utf8)
+        try "\nsource \(directory)/./a.bpfsh\n".write(toFile: b, atomically: true, encoding: .utf8)
+        let fake = FakeShell()
+        XCTAssertFalse(fake.shell.execute("source \(a)"))
+        XCTAssertTrue(
+            fake.err.contains(
+                "\(directory)/./a.bpfsh is already running (\(a):2 → \(b):2 → \(directory)/./a.bpfsh): "
+                    + "a script cannot source itself, even through others"), fake.err)
+        XCTAssertEqual(fake.shell.session.probes.map(\.name), ["x"], "what ran before stays")
+        XCTAssertTrue(fake.shell.execute("source \(directory)/c.bpfsh") == false, "the shell goes on")
+    }
+
+    func testScriptsSourcingEachOtherTooDeeplyStop() throws {
+        let directory = try temporaryDirectory()
+        for level in 0..<20 {
+            try "source \(directory)/s\(level + 1).bpfsh\n".write(
+                toFile: directory + "/s\(level).bpfsh", atomically: true, encoding: .utf8)
+        }
+        let fake = FakeShell()
+        XCTAssertFalse(fake.shell.execute("source \(directory)/s0.bpfsh"))
+        XCTAssertTrue(fake.err.contains("scripts source each other more than 16 deep ("), fake.err)
+        XCTAssertTrue(fake.err.contains("\(directory)/s15.bpfsh:1 → \(directory)/s16.bpfsh)"), fake.err)
+    }
 }
 
 final class ExpectationTests: XCTestCase {

@@ -14,6 +14,8 @@ public struct ScriptRunner {
     }
 
     public var keepGoing = false
+    /// How deeply scripts may source scripts.
+    public static let maximumDepth = 16
     public init(keepGoing: Bool = false) { self.keepGoing = keepGoing }
 
     /// Reads and runs the script at `path` with `parameters` added to the shell's.
@@ -32,6 +34,13 @@ public struct ScriptRunner {
     }
 
     public func run(_ script: ScriptFile, parameters: [String: String] = [:], in shell: Shell) -> Outcome {
+        let identity = Self.identity(of: script.name)
+        if let refusal = Self.refusal(toRun: script.name, identity: identity, chain: shell.scriptChain) {
+            shell.printError(refusal)
+            return Outcome(failures: [(0, "")], stopped: true)
+        }
+        shell.scriptChain.append((script.name, identity, 0))
+        defer { shell.scriptChain.removeLast() }
         let savedLocation = shell.scriptLocation
         let savedParameters = shell.parameters
         shell.parameters.merge(parameters) { _, given in given }
@@ -54,6 +63,7 @@ public struct ScriptRunner {
                 break
             }
             shell.scriptLocation = (script.name, statement.line)
+            shell.scriptChain[shell.scriptChain.count - 1].line = statement.line
             outcome.statementsRun += 1
             if !shell.execute(statement.text) {
                 outcome.failures.append((statement.line, statement.text))
@@ -73,5 +83,27 @@ public struct ScriptRunner {
             shell.printError("\(script.name):\(last.line): interrupted (SIGTERM)")
         }
         return outcome
+    }
+
+    /// The same file whatever path names it (`./a.bpfsh`, a symbolic link...).
+    static func identity(of path: String) -> String {
+        var info = stat()
+        if stat(path, &info) == 0 { return "\(info.st_dev):\(info.st_ino)" }
+        return (path as NSString).standardizingPath
+    }
+
+    /// Why a script cannot run from inside the scripts already running, or nil: it would
+    /// source itself without end (a cycle), or the chain is too deep.
+    static func refusal(
+        toRun name: String, identity: String, chain: [(file: String, identity: String, line: Int)]
+    ) -> String? {
+        let path = (chain.map { "\($0.file):\($0.line)" } + [name]).joined(separator: " → ")
+        if chain.contains(where: { $0.identity == identity }) {
+            return "\(name) is already running (\(path)): a script cannot source itself, even through others"
+        }
+        if chain.count >= maximumDepth {
+            return "scripts source each other more than \(maximumDepth) deep (\(path)): source stops here"
+        }
+        return nil
     }
 }
