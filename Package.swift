@@ -66,11 +66,13 @@ let package = Package(
         .target(name: "CSpawn"),
 
         // Layers, dependencies pointing down: Language ← Codegen ← Session ← Shell.
-        .target(name: "Language"),
+        // Plain values shared by every layer: probe targets, the provider table, program and map specs.
+        .target(name: "Specs"),
+        .target(name: "Language", dependencies: ["Specs"]),
         .target(name: "Codegen",
                 dependencies: ["Language", "CLLVM"],
                 swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
-        .target(name: "Kernel", dependencies: ["CBPF"]),
+        .target(name: "Kernel", dependencies: ["CBPF", "Specs"]),
         .target(name: "Symbols", dependencies: ["CBPF"]),
         .target(name: "Tables", dependencies: [.product(name: "Collections", package: "swift-collections")]),
         .target(name: "Session",

@@ -61,8 +61,8 @@ public struct Compiler {
             }
             programs.append(
                 ProgramSpec(
-                    unitIndex: index, target: unit.target, type: Compiler.programType(for: unit.target.kind),
-                    instructions: instructions, name: "bpfsh_\(index)"))
+                    unitIndex: index, target: unit.target, type: unit.provider.programType,
+                    attachType: unit.provider.attachType, instructions: instructions, name: "bpfsh_\(index)"))
         }
         return CompiledProgram(
             checked: program, programs: programs, maps: maps, ir: irText,
@@ -97,14 +97,9 @@ public struct Compiler {
     /// How many strings join() reads, as in bpftrace.
     public static let joinArguments = Builtins.joinArguments
 
-    public static func programType(for kind: ProviderKind) -> BPFProgramType {
-        switch kind {
-        case .begin, .end, .rawtracepoint: return .rawTracepoint
-        case .tracepoint: return .tracepoint
-        case .tpBTF, .fentry, .fexit: return .tracing
-        case .kprobe, .kretprobe, .uprobe, .uretprobe, .usdt: return .kprobe
-        case .profile, .interval, .software, .hardware: return .perfEvent
-        }
+    /// The program type of a built-in provider (a unit carries its own row).
+    public static func programType(for kind: ProviderKind) -> BPFProgramType? {
+        ProviderTable.builtin[kind]?.programType
     }
 
     /// The user's maps in source order, then the runtime's own.

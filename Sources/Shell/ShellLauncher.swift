@@ -45,6 +45,7 @@ public enum ShellLauncher {
                     source: source, commands: shell.commands.map(\.name),
                     probeNames: shell.session.probes.map(\.name),
                     mapNames: shell.session.mapInfos.map(\.name))
+                completer.providers = shell.session.catalogue.providers
                 completer.tutorialNames = tutorials
                 return completer.complete(before)
             }

@@ -3,7 +3,10 @@ import Language
 /// A made-up kernel, described in memory, so the type checker can be tested without
 /// tracefs, BTF or root. Layouts follow the real x86-64 tracepoint formats.
 public final class FakeCatalogue: ProbeCatalogue {
-    public init() {}
+    /// The probe types it knows; a test may add a row.
+    public var providers: ProviderTable
+
+    public init(providers: ProviderTable = .builtin) { self.providers = providers }
 
     public static let tracepoints: [(name: String, fields: [ContextField])] = [
         (
@@ -147,24 +150,25 @@ public final class FakeCatalogue: ProbeCatalogue {
     }
 
     public func context(for target: ProbeTarget) throws -> ProbeContext {
-        switch target.kind {
-        case .begin, .end:
+        guard let shape = providers[target.kind]?.context else { throw CatalogueError("no provider \(target.kind)") }
+        switch shape {
+        case .none:
             return ProbeContext(layout: .none)
-        case .tracepoint:
+        case .tracepointRecord:
             let name = target.parts.joined(separator: ":")
             guard let entry = FakeCatalogue.tracepoints.first(where: { $0.name == name }) else {
                 throw CatalogueError("no format for \(name)")
             }
             return ProbeContext(layout: .tracepointRecord, fields: entry.fields)
-        case .rawtracepoint, .tpBTF:
+        case .rawTracepointArguments:
             let fields = FakeCatalogue.rawTracepoints.first { $0.name == target.parts.last }?.fields ?? []
             return ProbeContext(layout: .argumentArray, fields: fields)
-        case .fentry, .fexit:
+        case .functionArguments:
             let fields = FakeCatalogue.functions.first { $0.name == target.parts.last }?.fields ?? []
             return ProbeContext(layout: .argumentArray, fields: fields)
-        case .kprobe, .kretprobe, .uprobe, .uretprobe, .usdt:
+        case .registers:
             return ProbeContext(layout: .registers)
-        case .profile, .interval, .software, .hardware:
+        case .perfEvent:
             return ProbeContext(layout: .perfEvent)
         }
     }

@@ -44,7 +44,7 @@ extension UnitLowering {
             return userStack()
         case "retval":
             // fexit: the return value follows the function's arguments in the context.
-            if unit.target.kind == .fexit {
+            if unit.provider.context == .functionArguments {
                 return .scalar(
                     ir.load(ir.i64, from: ir.offset(contextPointer, unit.context.fields.count * 8), alignment: 8))
             }

@@ -240,16 +240,6 @@ extension UnitLowering {
 
     /// Uprobes read user memory; everything else reads kernel memory. The generic helpers
     /// fall back to either on x86, so they are used where the kind of pointer is not known.
-    var readHelper: BPFHelper {
-        switch unit.target.kind {
-        case .uprobe, .uretprobe, .usdt: return .probeReadUser
-        default: return .probeRead
-        }
-    }
-    var readStringHelper: BPFHelper {
-        switch unit.target.kind {
-        case .uprobe, .uretprobe, .usdt: return .probeReadUserStr
-        default: return .probeReadStr
-        }
-    }
+    var readHelper: BPFHelper { unit.provider.addressSpace == .user ? .probeReadUser : .probeRead }
+    var readStringHelper: BPFHelper { unit.provider.addressSpace == .user ? .probeReadUserStr : .probeReadStr }
 }

@@ -35,11 +35,11 @@ public struct CodegenOptions: Sendable {
 }
 
 extension CodegenOptions {
-    /// Whether `excludedProcess` applies to probes of this kind. BEGIN and END run in the shell
-    /// on purpose (test runs), and interval and profile timers fire in whatever runs: those are
-    /// never filtered by process.
-    public static func excludesProcess(at kind: ProviderKind) -> Bool {
-        kind != .begin && kind != .end && kind != .interval && kind != .profile
+    /// Whether `excludedProcess` applies to probes of this provider. BEGIN and END run in the
+    /// shell on purpose (test runs), and interval and profile timers fire in whatever runs: those
+    /// are never filtered by process (`ProviderDescriptor.firesInShellContext`).
+    public static func excludesProcess(at provider: ProviderDescriptor) -> Bool {
+        !provider.firesInShellContext
     }
 }
 
@@ -107,7 +107,7 @@ final class UnitLowering {
             ir.memset(variables[variable]!, size: max(8, type.storageSize))
         }
 
-        if options.excludedProcess != 0 && CodegenOptions.excludesProcess(at: unit.target.kind) {
+        if options.excludedProcess != 0 && CodegenOptions.excludesProcess(at: unit.provider) {
             let process = LLVMBuildLShr(ir.builder, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")
             let own = LLVMBuildICmp(
                 ir.builder, LLVMIntEQ, process, ir.const64(UInt64(UInt32(bitPattern: options.excludedProcess))), "")

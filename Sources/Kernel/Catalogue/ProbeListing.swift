@@ -29,29 +29,9 @@ public struct ProbeListing: Sendable, Hashable {
 }
 
 extension ProbeCatalogue {
-    /// Probe types the catalogue can list, with bpftrace's short aliases.
-    public enum ListedProvider: String, Sendable, CaseIterable {
-        case hardware, kprobe, rawtracepoint, software, tracepoint
-
-        public var aliases: [String] {
-            switch self {
-            case .hardware: return ["h"]
-            case .kprobe: return ["k"]
-            case .rawtracepoint: return ["rt"]
-            case .software: return ["s"]
-            case .tracepoint: return ["t"]
-            }
-        }
-
-        /// Providers that exist in bpftrace but whose listing needs another layer (a binary
-        /// to read symbols from, a process); named so the warning can say so.
-        static let elsewhere: Set<String> = [
-            "uprobe", "u", "uretprobe", "ur", "usdt", "U", "kretprobe", "kr",
-            "fentry", "f", "fexit", "fr", "kfunc", "kretfunc", "profile", "p",
-            "interval", "i", "iter", "it", "BEGIN", "END", "begin", "end",
-            "watchpoint", "w", "asyncwatchpoint", "aw", "tp_btf",
-        ]
-    }
+    /// bpftrace's probe types that bpfsh has no provider for, named so the warning can say
+    /// they exist rather than calling them unknown.
+    static let bpftraceOnlyProviders: Set<String> = ["iter", "it", "watchpoint", "w", "asyncwatchpoint", "aw"]
 
     /// Lists probes matching a bpftrace `-l` pattern, as bpftrace prints them.
     ///
@@ -62,7 +42,11 @@ extension ProbeCatalogue {
     /// as current bpftrace does. With `verbose`, tracepoints list their non-common fields and
     /// raw tracepoints their BTF arguments (`bpftrace -lv`). kprobe functions are listed only
     /// when the kernel has kprobes.
-    public func list(matching pattern: String = "*", verbose: Bool = false) -> ProbeListing {
+    ///
+    /// Which providers are listed, and from what, is each row's `listing` in `providers`.
+    public func list(
+        matching pattern: String = "*", verbose: Bool = false, providers table: ProviderTable = .builtin
+    ) -> ProbeListing {
         var warnings: [String] = []
         let providerPattern: Substring
         let rest: Substring
@@ -78,14 +62,19 @@ extension ProbeCatalogue {
         }
 
         let providerGlob = ProbeGlob(String(providerPattern))
-        let providers = ListedProvider.allCases.filter { provider in
-            providerGlob.matches(provider.rawValue)
+        // bpftrace prints one sorted set; providers in name order keep that order.
+        let listable = table.descriptors.filter { $0.listing != .notListed }.sorted {
+            $0.kind.rawValue < $1.kind.rawValue
+        }
+        let providers = listable.filter { provider in
+            providerGlob.matches(provider.kind.rawValue)
                 || (!providerGlob.hasWildcards && provider.aliases.contains(String(providerPattern)))
         }
         if providers.isEmpty {
             let name = String(providerPattern)
+            let known = table.descriptor(named: name) != nil || Self.bpftraceOnlyProviders.contains(name)
             warnings.append(
-                ListedProvider.elsewhere.contains(name)
+                known
                     ? "listing \(name) probes is not supported by the kernel catalogue"
                     : "unknown probe type '\(name)'")
             return ProbeListing(entries: [], warnings: warnings)
@@ -97,8 +86,9 @@ extension ProbeCatalogue {
         for provider in providers {
             // Arguments are computed only for lines that survive matching, and only when verbose.
             var lines: [(probe: String, arguments: () -> [String])] = []
-            switch provider {
-            case .tracepoint:
+            let providerName = provider.kind.rawValue
+            switch provider.listing {
+            case .tracepoints:
                 do throws(CatalogueError) {
                     for name in try tracepoints() {
                         let full = name.description
@@ -106,7 +96,7 @@ extension ProbeCatalogue {
                         if matched {
                             lines.append(
                                 (
-                                    "tracepoint:" + full,
+                                    providerName + ":" + full,
                                     { [self] in
                                         verbose
                                             ? ((try? format(category: name.category, event: name.event))?.fields.map(
@@ -118,7 +108,7 @@ extension ProbeCatalogue {
                 } catch {
                     warnings.append("tracepoints: \(error)")
                 }
-            case .rawtracepoint:
+            case .rawTracepoints:
                 do throws(CatalogueError) {
                     let restText = String(rest)
                     for name in try rawTracepoints() {
@@ -130,7 +120,7 @@ extension ProbeCatalogue {
                         if matched {
                             lines.append(
                                 (
-                                    "rawtracepoint:" + qualified,
+                                    providerName + ":" + qualified,
                                     { [self] in
                                         verbose ? ((try? rawTracepointArguments(name))?.map(\.declaration) ?? []) : []
                                     }
@@ -140,29 +130,33 @@ extension ProbeCatalogue {
                 } catch {
                     warnings.append("raw tracepoints: \(error)")
                 }
-            case .software, .hardware:
+            case .softwareEvents, .hardwareEvents:
                 var eventPattern = rest
                 // `software:cpu-clock:` and `software:cpu-clock:1000` name the same event.
                 if !bare, let colon = eventPattern.firstIndex(of: ":") { eventPattern = eventPattern[..<colon] }
                 let eventGlob = ProbeGlob(eventPattern.isEmpty ? "*" : String(eventPattern))
-                let table = provider == .software ? PerfEventCatalogue.software : PerfEventCatalogue.hardware
-                for event in table {
-                    for name in [event.name] + (event.alias.map { [$0] } ?? []) where eventGlob.matches(name) {
-                        lines.append(("\(provider.rawValue):\(name):", { [] }))
+                let events =
+                    provider.listing == .softwareEvents ? PerfEventCatalogue.software : PerfEventCatalogue.hardware
+                for event in events {
+                    for eventName in [event.name] + (event.alias.map { [$0] } ?? []) where eventGlob.matches(eventName)
+                    {
+                        lines.append(("\(providerName):\(eventName):", { [] }))
                     }
                 }
-            case .kprobe:
+            case .kernelFunctions:
                 if kprobeUnavailableReason() != nil {
                     if explicit { warnings.append("kprobes are not available on this kernel; see `features`") }
                     continue
                 }
                 do throws(CatalogueError) {
                     for function in try kprobeFunctions() where restGlob.matches(function) {
-                        lines.append(("kprobe:" + function, { [] }))
+                        lines.append((providerName + ":" + function, { [] }))
                     }
                 } catch {
                     warnings.append("kprobes: \(error)")
                 }
+            case .notListed:
+                continue
             }
             // bpftrace prints a std::set: byte order (String's order for these ASCII names).
             lines.sort { $0.probe < $1.probe }

@@ -38,6 +38,9 @@ public struct CheckedProgram: Sendable {
 public struct ProbeUnit: Sendable {
     public var probeIndex: Int
     public var target: ProbeTarget
+    /// The row of the provider table the target belongs to: code generation reads its program
+    /// type, address space and whether it fires in the shell's own context.
+    public var provider: ProviderDescriptor
     public var context: ProbeContext
     public var predicate: Expr?
     public var body: [Stmt]

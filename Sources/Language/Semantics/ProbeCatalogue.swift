@@ -9,10 +9,14 @@ public protocol ProbeCatalogue {
     func kernelAddress(of symbol: String) -> UInt64?
     /// A member of a kernel struct (from BTF), for `curtask->pid` and `args.prev->comm`.
     func member(of typeName: String, named name: String) -> ContextField?
+    /// The probe types attach points may name here: the catalogue that expands attach points
+    /// owns the table of their providers.
+    var providers: ProviderTable { get }
 }
 
 extension ProbeCatalogue {
     public func member(of typeName: String, named name: String) -> ContextField? { nil }
+    public var providers: ProviderTable { .builtin }
 }
 
 /// A reason a catalogue cannot provide a target, with advice for the user.

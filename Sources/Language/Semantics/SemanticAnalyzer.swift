@@ -43,6 +43,7 @@ public struct SemanticAnalyzer {
     var members: [Int: ContextField] = [:]
     var context = ProbeContext(layout: .none)
     var target = ProbeTarget(kind: .begin, parts: [])
+    var provider = ProviderTable.builtin[.begin]!
     var loopDepth = 0
 
     public init(catalogue: ProbeCatalogue, options: Options = Options()) {
@@ -61,7 +62,7 @@ public struct SemanticAnalyzer {
     /// Runs the passes in order, as bpftrace's pass manager does: resolving attach points
     /// must succeed before anything is typed; the later passes report together.
     public mutating func run(_ program: Program, source: SourceFile) throws -> CheckedProgram {
-        let resolved = try ResolveAttachPoints.run(program, catalogue: catalogue)
+        let resolved = try ResolveAttachPoints.run(program, catalogue: catalogue, providers: catalogue.providers)
         let units = inferTypes(program, resolved)
         diagnostics += CheckMaps.run(uses: unassignedUses, maps: maps)
         diagnostics += CheckProbes.run(program, units)

@@ -12,6 +12,11 @@ public final class LinuxBackend: KernelBackend {
         loader = ProbeLoader(catalogue: catalogue)
     }
 
+    /// A backend whose providers (and their feature answers) are the ones the catalogue uses.
+    public init(environment: ProviderEnvironment, providers: ProviderRegistry) {
+        loader = ProbeLoader(environment: environment, providers: providers)
+    }
+
     public func createMap(_ spec: MapSpec) throws -> BackendMap {
         let name = spec.name.replacingOccurrences(of: "@", with: "m_").replacingOccurrences(of: ".", with: "b_")
         return LinuxMap(

@@ -49,7 +49,7 @@ public final class LiveProbe {
     /// The process this probe ignores (the shell's own), when one of its attach points would
     /// otherwise see it.
     public var excludedProcess: Int32? {
-        let filtered = compiled.programs.contains { CodegenOptions.excludesProcess(at: $0.target.kind) }
+        let filtered = compiled.checked.units.contains { CodegenOptions.excludesProcess(at: $0.provider) }
         return codegenOptions.excludedProcess != 0 && filtered ? codegenOptions.excludedProcess : nil
     }
 

@@ -14,9 +14,8 @@ public final class LiveSystem {
 
     /// A session on the live kernel whose probe output goes to `write`.
     public func makeSession(options: TracingSession.Options, write: @escaping (String) -> Void) -> TracingSession {
-        TracingSession(
-            backend: LinuxBackend(catalogue: kernelCatalogue), catalogue: LiveCatalogue(kernel: kernelCatalogue),
-            options: options, write: write)
+        let live = LiveKernel(kernel: kernelCatalogue)
+        return TracingSession(backend: live.backend, catalogue: live.catalogue, options: options, write: write)
     }
 
     /// Completion of attach points from this machine.
@@ -49,14 +48,15 @@ public final class LiveSystem {
     }
 
     /// A feature by the name tutorials use in `Requires:`.
+    ///
+    /// A provider's name (`kretprobe`, `fexit`, `profile`) names the feature its row requires.
     static func feature(named name: String) -> KernelFeature? {
         let key = name.lowercased().replacingOccurrences(of: " ", with: "")
         let aliases: [String: KernelFeature] = [
-            "kprobe": .kprobes, "kretprobes": .kprobes, "kretprobe": .kprobes, "fexit": .fentry,
-            "pmc": .hardwarePMCs, "pmcs": .hardwarePMCs, "hardware": .hardwarePMCs,
-            "uprobe": .uprobes, "uretprobes": .uprobes, "perf": .perfSampling, "profile": .perfSampling,
+            "kretprobes": .kprobes, "pmc": .hardwarePMCs, "pmcs": .hardwarePMCs, "uretprobes": .uprobes,
+            "perf": .perfSampling,
         ]
-        if let feature = aliases[key] { return feature }
+        if let feature = aliases[key] ?? ProviderTable.builtin.descriptor(named: key)?.requires { return feature }
         return KernelFeature.allCases.first {
             $0.rawValue.lowercased() == key
                 || $0.displayName.lowercased().replacingOccurrences(of: " ", with: "") == key

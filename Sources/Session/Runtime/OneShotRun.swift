@@ -53,9 +53,9 @@ public final class OneShotRun {
         sessionOptions.childPID = child?.pid ?? 0
         sessionOptions.targetPID = options.targetPID
         sessionOptions.excludesOwnProcess = options.excludesOwnProcess
+        let live = LiveKernel(kernel: kernelCatalogue)
         let session = TracingSession(
-            backend: LinuxBackend(catalogue: kernelCatalogue), catalogue: LiveCatalogue(kernel: kernelCatalogue),
-            options: sessionOptions, sink: sink)
+            backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)
         defer { session.close() }
 
         // bpftrace prints this before attaching; so do we, for scripts that wait for it.
@@ -85,7 +85,7 @@ public final class OneShotRun {
         child?.start()
         var exitCode: Int32 = 0
         let runsForever =
-            probe.compiled.programs.contains { $0.target.kind != .begin && $0.target.kind != .end } || child != nil
+            probe.compiled.checked.units.contains { !$0.provider.isRunNotAttached } || child != nil
         var finished = false
         if let request = session.takeExitRequests().first {
             exitCode = request.code

@@ -239,6 +239,10 @@ enum CommandTable {
             name: "help", aliases: ["?"], usage: "help [COMMAND]", summary: "list commands, or explain one",
             argument: .command
         ) { shell, args, _ in
+            if args.first == "providers" {
+                shell.showProviders()
+                return
+            }
             if let name = args.first {
                 guard let command = shell.command(named: name) else { throw CommandError("no command '\(name)'") }
                 shell.print(
@@ -252,6 +256,7 @@ enum CommandTable {
             text += "Paste a bpftrace program to define it with a generated name.  ! CMD runs a shell command.\n\n"
             text += ColumnText.render(
                 headers: ["command", "what it does"], rows: shell.commands.map { [$0.usage, $0.summary] })
+            text += "\nhelp providers lists the probe types; kernel says which this kernel supports."
             text += "\nCtrl-C cancels the line or a running wait/watch; Ctrl-D or quit leaves (probes are detached)."
             shell.print(text)
         },

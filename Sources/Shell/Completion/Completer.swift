@@ -6,6 +6,8 @@ public struct Completer {
     public var commands: [String]
     public var probeNames: [String]
     public var mapNames: [String]
+    /// The probe types attach points may start with, and how each completes its fields.
+    public var providers: ProviderTable = .builtin
     /// Commands whose argument is a probe name / a map / a command name.
     public var probeArgumentCommands: Set<String> = ["show", "attach", "detach", "drop"]
     /// Tutorial names for `tutorial NAME`.
@@ -24,10 +26,8 @@ public struct Completer {
         self.mapNames = mapNames
     }
 
-    static let providers = [
-        "tracepoint:", "rawtracepoint:", "tp_btf:", "uprobe:", "uretprobe:", "kprobe:", "kretprobe:",
-        "fentry:", "fexit:", "profile:", "interval:", "software:", "hardware:", "BEGIN", "END",
-    ]
+    /// `tracepoint:`, `BEGIN`...: what an attach point can start with.
+    var providerStems: [String] { providers.descriptors.map(\.completionStem) }
 
     public func complete(_ before: String) -> (insert: String, candidates: [String]) {
         let word = Completer.currentWord(before)
@@ -68,31 +68,32 @@ public struct Completer {
             if first == "watch" { return commands }
         }
         if word.contains(":") { return attachPointCandidates(word) }
-        if priorWords.isEmpty { return commands + Completer.providers }
+        if priorWords.isEmpty { return commands + providerStems }
         // After `NAME =` or `,` an attach point starts.
-        return Completer.providers
+        return providerStems
     }
 
     func attachPointCandidates(_ word: String) -> [String] {
         let parts = word.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         let provider = parts[0]
-        switch (provider, parts.count) {
-        case ("tracepoint", 2), ("t", 2):
+        guard let style = providers.descriptor(named: provider)?.completion else { return providerStems }
+        switch (style, parts.count) {
+        case (.tracepoints, 2):
             return source.tracepointCategories().map { "\(provider):\($0):" }
-        case ("tracepoint", 3), ("t", 3):
+        case (.tracepoints, 3):
             return source.tracepointEvents(in: parts[1]).map { "\(provider):\(parts[1]):\($0)" }
-        case ("rawtracepoint", 2), ("tp_btf", 2):
+        case (.rawTracepoints, 2):
             return source.rawTracepoints().map { "\(provider):\($0)" }
-        case ("software", 2), ("s", 2):
+        case (.softwareEvents, 2):
             return source.softwareEvents().map { "\(provider):\($0)" }
-        case ("profile", 2), ("interval", 2):
+        case (.rateUnits, 2):
             return ["hz:", "s:", "ms:", "us:"].map { "\(provider):\($0)" }
-        case ("uprobe", 2), ("uretprobe", 2), ("u", 2), ("ur", 2):
+        case (.binaryFunctions, 2), (.binaries, 2):
             return source.binaries(prefix: parts[1]).map { "\(provider):\($0)" + ($0.hasSuffix("/") ? "" : ":") }
-        case ("uprobe", 3), ("uretprobe", 3), ("u", 3), ("ur", 3):
+        case (.binaryFunctions, 3):
             return source.functions(in: parts[1], prefix: parts[2]).map { "\(provider):\(parts[1]):\($0)" }
         default:
-            return Completer.providers
+            return []
         }
     }
 

@@ -31,13 +31,14 @@ extension SemanticAnalyzer {
         members = [:]
         context = point.context
         target = point.target
+        provider = point.provider
         // Twice, so a variable assigned late in the body types its earlier uses.
         for _ in 0..<2 {
             if let predicate = probe.predicate { _ = infer(predicate) }
             checkBlock(probe.body)
         }
         return ProbeUnit(
-            probeIndex: point.probeIndex, target: point.target, context: point.context,
+            probeIndex: point.probeIndex, target: point.target, provider: point.provider, context: point.context,
             predicate: probe.predicate, body: probe.body, exprTypes: exprTypes,
             variables: variables, formatIDs: formatIDs, constants: constants, members: members,
             range: point.range)

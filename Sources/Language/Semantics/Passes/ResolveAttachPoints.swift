@@ -3,6 +3,7 @@
 struct ResolvedAttachPoint {
     var probeIndex: Int
     var target: ProbeTarget
+    var provider: ProviderDescriptor
     var context: ProbeContext
     var range: SourceRange
 }
@@ -11,13 +12,15 @@ struct ResolvedAttachPoint {
 /// given its context. Catalogue look-ups can touch tracefs, so this runs once; nothing can be
 /// typed before it succeeds.
 enum ResolveAttachPoints {
-    static func run(_ program: Program, catalogue: ProbeCatalogue) throws -> [ResolvedAttachPoint] {
+    static func run(
+        _ program: Program, catalogue: ProbeCatalogue, providers: ProviderTable
+    ) throws -> [ResolvedAttachPoint] {
         var diagnostics: [Diagnostic] = []
         var resolved: [ResolvedAttachPoint] = []
         for (index, probe) in program.probes.enumerated() {
             for point in probe.attachPoints {
                 do {
-                    let parsed = try AttachPointParser.parse(point)
+                    let parsed = try AttachPointParser.parse(point, providers: providers)
                     let targets = try catalogue.expand(parsed)
                     if targets.isEmpty {
                         diagnostics.append(Diagnostic("no probe matches '\(point.text)'", at: point.range))
@@ -25,7 +28,8 @@ enum ResolveAttachPoints {
                     for target in targets {
                         resolved.append(
                             ResolvedAttachPoint(
-                                probeIndex: index, target: target, context: try catalogue.context(for: target),
+                                probeIndex: index, target: target, provider: providers[target.kind]!,
+                                context: try catalogue.context(for: target),
                                 range: point.range))
                     }
                 } catch let d as Diagnostic {

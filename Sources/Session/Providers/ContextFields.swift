@@ -1,0 +1,38 @@
+import Foundation
+import Kernel
+import Language
+
+/// Kernel descriptions of a context (tracefs format fields, BTF arguments) as the type
+/// checker's `ContextField`s.
+enum ContextFields {
+    static func field(_ field: TracepointField) -> ContextField {
+        let kind: ContextField.Kind
+        switch field.layout {
+        case .scalar: kind = .integer(signed: field.isSigned)
+        case .pointer: kind = .pointer(pointee: pointee(of: field.typeName))
+        case .array(_, let count):
+            kind = field.isString ? .charArray(length: count ?? field.size) : .opaque
+        case .flexibleArray: kind = .opaque
+        case .dataLocation: kind = field.isString ? .dataLocString : .opaque
+        case .relativeLocation: kind = .opaque
+        }
+        return ContextField(name: field.name, offset: field.offset, size: field.size, kind: kind)
+    }
+
+    /// BTF arguments, one u64 slot each, as raw tracepoints and fentry see them.
+    static func arguments(_ arguments: [BTFTracepointArgument]) -> [ContextField] {
+        arguments.enumerated().map { index, argument in
+            ContextField(
+                name: argument.name, offset: index * 8, size: argument.size,
+                kind: argument.isPointer
+                    ? .pointer(pointee: pointee(of: argument.typeName)) : .integer(signed: argument.isSigned))
+        }
+    }
+
+    /// `struct task_struct *` → `struct task_struct`: SType.pointer names the pointee.
+    static func pointee(of typeName: String) -> String {
+        var text = typeName.trimmingCharacters(in: .whitespaces)
+        if text.hasSuffix("*") { text.removeLast() }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+}

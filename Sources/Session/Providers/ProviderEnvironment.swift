@@ -1,0 +1,53 @@
+import Foundation
+import Kernel
+import Language
+
+/// What providers share on the live machine: the kernel catalogue (tracefs, BTF, kallsyms) and
+/// the answers of feature probes, asked once per process and only when a provider needs one.
+public final class ProviderEnvironment: @unchecked Sendable {
+    public let kernel: Kernel.ProbeCatalogue
+    private let lock = NSLock()
+    private var probed: [KernelFeature: FeatureStatus] = [:]
+
+    public init(kernel: Kernel.ProbeCatalogue) { self.kernel = kernel }
+
+    /// Why the kernel cannot do `feature`, or nil when it can (or could not be told).
+    public func unavailable(_ feature: KernelFeature) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        let status: FeatureStatus
+        if let known = probed[feature] {
+            status = known
+        } else {
+            status = KernelFeatures.probe(catalogue: kernel, features: [feature])[feature]
+            probed[feature] = status
+        }
+        if case .unsupported(let why) = status { return why }
+        return nil
+    }
+
+    /// The context of a concrete attach point, from the provider's context shape.
+    public func context(shape: ContextShape, for target: ProbeTarget) throws -> ProbeContext {
+        switch shape {
+        case .none: return ProbeContext(layout: .none)
+        case .perfEvent: return ProbeContext(layout: .perfEvent)
+        case .registers: return ProbeContext(layout: .registers)
+        case .tracepointRecord:
+            let format: TracepointFormat
+            do { format = try kernel.format(category: target.parts[0], event: target.parts[1]) } catch {
+                throw Language.CatalogueError("cannot read the format of \(target.name): \(error)")
+            }
+            return ProbeContext(
+                layout: .tracepointRecord, fields: format.fields.filter { !$0.isCommon }.map(ContextFields.field))
+        case .rawTracepointArguments:
+            return ProbeContext(
+                layout: .argumentArray,
+                fields: ContextFields.arguments((try? kernel.rawTracepointArguments(target.parts.last!)) ?? []))
+        case .functionArguments:
+            return ProbeContext(
+                layout: .argumentArray,
+                fields: ContextFields.arguments(
+                    (try? VmlinuxBTF.shared())?.functionArguments(target.parts.last!) ?? []))
+        }
+    }
+}
