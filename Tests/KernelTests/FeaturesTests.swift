@@ -27,7 +27,9 @@ final class FeaturesTests: XCTestCase {
         XCTAssertEqual(features.banner([.ringBuffer]), "ring buffer ?")
         let report = features.report()
         XCTAssertTrue(report.contains("✗ kprobes"))
-        XCTAssertTrue(report.contains("    not supported: no kprobe PMU"))
+        XCTAssertTrue(
+            report.contains(
+                "    not supported: no kprobe PMU\n    so these probe types are refused: kprobe, kretprobe\n"))
         XCTAssertTrue(report.contains("    unknown: needs CAP_BPF"))
         XCTAssertTrue(report.hasSuffix("probed in 12.0 ms"))
     }

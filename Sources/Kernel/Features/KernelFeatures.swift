@@ -46,8 +46,9 @@ public struct KernelFeatures: Sendable, Hashable {
     }
 
     /// The multi-line `features` report: one line per feature with what it enables, then the
-    /// reason (for ✗ and ?) or the evidence (for ✓) indented below.
-    public func report() -> String {
+    /// reason (for ✗ and ?) or the evidence (for ✓) indented below, and for a missing feature
+    /// the probe types of `providers` that need it.
+    public func report(providers: ProviderTable = .builtin) -> String {
         let width = results.map(\.feature.displayName.count).max() ?? 0
         var lines: [String] = []
         for result in results {
@@ -59,6 +60,10 @@ public struct KernelFeatures: Sendable, Hashable {
                 lines.append("    \(result.evidence)")
             case let .unsupported(reason):
                 lines.append("    not supported: \(reason)")
+                let refused = providers.descriptors.filter { $0.requires == result.feature }.map(\.kind.rawValue)
+                if !refused.isEmpty {
+                    lines.append("    so these probe types are refused: " + refused.joined(separator: ", "))
+                }
             case let .unknown(reason):
                 lines.append("    unknown: \(reason)")
             }
