@@ -2,7 +2,8 @@
 /// assignment can hold (`@x = count()`), updated per CPU.
 extension FunctionDescriptor {
     public static let count = FunctionDescriptor(
-        name: "count", signature: "count()", result: "count map value", summary: "number of events, per CPU",
+        name: "count", signature: "count()", result: "aggregation",
+        summary: "number of events; aggregations are map values, kept per CPU",
         category: .aggregation
     ) { call in
         _ = call.arity(0...0)
@@ -17,7 +18,7 @@ extension FunctionDescriptor {
     public static let hist = oneArgument("hist", .hist, "power-of-two histogram of n")
 
     public static let lhist = FunctionDescriptor(
-        name: "lhist", signature: "lhist(int n, int min, int max, int step)", result: "lhist map value",
+        name: "lhist", signature: "lhist(int n, int min, int max, int step)", result: "aggregation",
         summary: "linear histogram of n; min, max and step are literals, at most 1000 buckets",
         category: .aggregation
     ) { call in
@@ -46,7 +47,7 @@ extension FunctionDescriptor {
         -> FunctionDescriptor
     {
         FunctionDescriptor(
-            name: name, signature: "\(name)(int n)", result: "\(name) map value", summary: summary,
+            name: name, signature: "\(name)(int n)", result: "aggregation", summary: summary,
             category: .aggregation
         ) { call in
             guard call.arity(1...1) else { return .aggregation(.count) }

@@ -67,23 +67,23 @@ public struct BuiltinVariableTable: Sendable {
     }()
 
     /// Stacks need a probe that fires in some task's context (not BEGIN or END).
-    static let withContext = ProbeRequirement { name, target, context in
+    static let withContext = ProbeRequirement("probes other than BEGIN and END") { name, target, context in
         context.layout == .none ? "\(name) is not meaningful in \(target.kind.rawValue) probes" : nil
     }
 
-    static let returning = ProbeRequirement { _, target, _ in
+    static let returning = ProbeRequirement("kretprobe, uretprobe and fexit probes") { _, target, _ in
         target.kind == .kretprobe || target.kind == .uretprobe || target.kind == .fexit
             ? nil : "retval is only available in kretprobe, uretprobe and fexit probes"
     }
 
-    static let withArguments = ProbeRequirement { _, target, context in
+    static let withArguments = ProbeRequirement("probes with arguments") { _, target, context in
         context.layout == .none || context.layout == .perfEvent
             ? "'args' is not available in \(target.kind.rawValue) probes" : nil
     }
 
     /// arg0..5 and sarg0..5: registers, or the argument array when it has that many.
     static func numberedArgument(_ index: Int) -> ProbeRequirement {
-        ProbeRequirement { name, target, context in
+        ProbeRequirement("kprobe, uprobe and raw tracepoint probes") { name, target, context in
             switch context.layout {
             case .registers: return nil
             case .argumentArray:

@@ -1,7 +1,7 @@
 /// delete(), clear(), zero(): removing or resetting map entries.
 extension FunctionDescriptor {
     public static let delete = FunctionDescriptor(
-        name: "delete", signature: "delete(@m[key]) | delete(@m, key)", result: "none",
+        name: "delete", signature: "delete(@m[key]) or delete(@m, key)", result: "none",
         summary: "remove one entry of a map (not of a hist or lhist map)", category: .map
     ) { call in
         let args = call.arguments

@@ -1,7 +1,7 @@
 /// sizeof(), reg(), uptr(), kptr(): sizes, registers and address-space annotations.
 extension FunctionDescriptor {
     public static let sizeof = FunctionDescriptor(
-        name: "sizeof", signature: "sizeof(type | expr)", result: "int",
+        name: "sizeof", signature: "sizeof(type or expr)", result: "int",
         summary: "the size in bytes of a type or of an expression's type", category: .misc
     ) { call in
         guard call.arity(1...1) else { return .u64 }
@@ -13,7 +13,9 @@ extension FunctionDescriptor {
     public static let reg = FunctionDescriptor(
         name: "reg", signature: "reg(string name)", result: "int",
         summary: "a pt_regs register (\"ip\", \"sp\"...) of the probed context", category: .misc,
-        probes: .layouts([.registers, .perfEvent], refusal: "reg() needs a kprobe, uprobe or profile probe")
+        probes: .layouts(
+            [.registers, .perfEvent], "kprobe, uprobe and profile probes",
+            refusal: "reg() needs a kprobe, uprobe or profile probe")
     ) { call in
         guard call.arity(1...1), case .string(let register) = call.arguments[0].kind,
             Builtins.registerOffsets[register] != nil

@@ -3,7 +3,8 @@
 extension FunctionDescriptor {
     public static let printf = FunctionDescriptor(
         name: "printf", signature: "printf(string fmt, ...)", result: "none",
-        summary: "print formatted text; the format is checked at compile time", category: .output
+        summary: "print formatted text (`%d %i %u %x %X %o %c %s %p %%`, flags, width, precision, "
+            + "length modifiers); the format is checked at compile time", category: .output
     ) { call in
         formatted(call) { .printf(format: $0) }
     }
@@ -16,7 +17,7 @@ extension FunctionDescriptor {
     }
 
     public static let print = FunctionDescriptor(
-        name: "print", signature: "print(@m [, int top [, int div]]) | print(value)", result: "none",
+        name: "print", signature: "print(@m [, int top [, int div]]) or print(value)", result: "none",
         summary: "print a whole map (its top entries, values divided) or one value", category: .output
     ) { call in
         let args = call.arguments
@@ -42,7 +43,7 @@ extension FunctionDescriptor {
 
     public static let time = FunctionDescriptor(
         name: "time", signature: "time([string fmt])", result: "none",
-        summary: "print the wall-clock time (strftime format, default %H:%M:%S\\n)", category: .output
+        summary: "print the wall-clock time (strftime format, default `%H:%M:%S\\n`)", category: .output
     ) { call in
         guard call.arity(0...1) else { return .void }
         var format = "%H:%M:%S\n"

@@ -10,8 +10,9 @@ extension FunctionDescriptor {
     }
 
     public static let signal = FunctionDescriptor(
-        name: "signal", signature: "signal(string name | int number)", result: "none",
-        summary: "send a signal (\"KILL\", \"SIGTERM\", 9) to the current process", category: .unsafe,
+        name: "signal", signature: "signal(sig)", result: "none",
+        summary: "send signal sig (\"KILL\", \"SIGTERM\" or a number from 1 to 64) to the current process",
+        category: .unsafe,
         unsafeReason: "kills or stops processes"
     ) { call in
         guard call.arity(1...1) else { return .void }
