@@ -46,6 +46,8 @@ public enum ShellLauncher {
                     probeNames: shell.session.probes.map(\.name),
                     mapNames: shell.session.mapInfos.map(\.name))
                 completer.tutorialNames = tutorials
+                completer.functions = shell.session.options.functions
+                completer.variables = shell.session.options.variables
                 return completer.complete(before)
             }
         }
