@@ -47,6 +47,8 @@ public enum ShellLauncher {
                     mapNames: shell.session.mapInfos.map(\.name))
                 completer.providers = shell.session.catalogue.providers
                 completer.tutorialNames = tutorials
+                completer.functions = shell.session.options.functions
+                completer.variables = shell.session.options.variables
                 return completer.complete(before)
             }
         }

@@ -2,61 +2,10 @@ import CLLVM
 import Language
 
 extension UnitLowering {
+    /// A builtin variable, by its row in `options.variables`.
     func builtin(_ name: String, _ expr: Expr) -> Lowered {
-        let b = ir.builder
-        switch name {
-        case "pid":
-            return .scalar(LLVMBuildLShr(b, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), ""))
-        case "tid":
-            return .scalar(LLVMBuildAnd(b, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(0xFFFF_FFFF)), ""))
-        case "uid":
-            return .scalar(LLVMBuildAnd(b, invariantHelper(.getCurrentUidGid), ir.const64(UInt64(0xFFFF_FFFF)), ""))
-        case "gid":
-            return .scalar(LLVMBuildLShr(b, invariantHelper(.getCurrentUidGid), ir.const64(UInt64(32)), ""))
-        case "nsecs":
-            return .scalar(ir.helper(.ktimeGetNs, []))
-        case "elapsed":
-            return .scalar(LLVMBuildSub(b, ir.helper(.ktimeGetNs, []), ir.const64(options.startTimeNanoseconds), ""))
-        case "cpu":
-            return .scalar(ir.helper(.getSmpProcessorID, []))
-        case "ncpus":
-            return .scalar(ir.const64(options.cpuCount))
-        case "cpid":
-            return .scalar(ir.const64(Int(options.childPID)))
-        case "rand":
-            return .scalar(LLVMBuildAnd(b, ir.helper(.getPrandomU32, []), ir.const64(UInt64(0xFFFF_FFFF)), ""))
-        case "cgroup":
-            return .scalar(ir.helper(.getCurrentCgroupID, []))
-        case "jiffies":
-            return .scalar(ir.helper(.jiffies64, []))
-        case "curtask":
-            return .scalar(ir.helper(.getCurrentTask, []))
-        case "comm":
-            let slot = stackBuffer(size: 16)
-            ir.helper(.getCurrentComm, [slot, LLVMConstInt(ir.i32, 16, 0)])
-            return .buffer(slot)
-        case "probe", "func":
-            let text = name == "probe" ? unit.target.name : (unit.target.parts.last ?? unit.target.name)
-            return .buffer(constantString(text, size: type(of: expr).storageSize))
-        case "kstack":
-            return .scalar(stackID(user: false))
-        case "ustack":
-            return userStack()
-        case "retval":
-            // fexit: the return value follows the function's arguments in the context.
-            if unit.provider.context == .functionArguments {
-                return .scalar(
-                    ir.load(ir.i64, from: ir.offset(contextPointer, unit.context.fields.count * 8), alignment: 8))
-            }
-            return .scalar(register("ax"))
-        case "args":
-            return .none
-        default:
-            if name.hasPrefix("arg") || name.hasPrefix("sarg"), let index = Int(name.drop { !$0.isNumber }) {
-                return .scalar(argument(index))
-            }
-            return .scalar(ir.const64(UInt64(0)))
-        }
+        guard let row = options.variables[name] else { return .scalar(ir.const64(UInt64(0))) }
+        return row.lower(CallLowering(lowering: self, name: name, arguments: [], expression: expr))
     }
 
     func stackID(user: Bool) -> LLVMValueRef {

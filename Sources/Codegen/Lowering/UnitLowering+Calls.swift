@@ -2,99 +2,10 @@ import CLLVM
 import Language
 
 extension UnitLowering {
+    /// A call, by its row in `options.functions`.
     func call(_ name: String, _ args: [Expr], _ expr: Expr) -> Lowered {
-        let b = ir.builder
-        switch name {
-        case "printf", "cat", "system", "time", "print", "clear", "zero":
-            guard let id = unit.formatIDs[expr.id], let format = program.format(id: id) else { return .none }
-            let values =
-                format.kind == .print && format.argumentTypes.isEmpty
-                ? [] : (format.kind == .time ? [] : args.dropFirst(format.kind == .print ? 0 : 1).map { $0 })
-            emitEvent(kind: UInt64(id), values: values.map { ($0, type(of: $0)) }, declared: format.argumentTypes)
-            return .none
-        case "join":
-            guard let id = unit.formatIDs[expr.id] else { return .none }
-            emitJoin(kind: UInt64(id), array: args[0])
-            return .none
-        case "exit":
-            guard let id = unit.formatIDs[expr.id] else { return .none }
-            let code = args.first.map { scalar($0) } ?? ir.const64(UInt64(0))
-            emitEvent(kind: UInt64(id), scalars: [code])
-            return .none
-        case "signal":
-            ir.helper(.sendSignal, [LLVMConstInt(ir.i32, unit.constants[expr.id] ?? 0, 0)])
-            return .none
-        case "str":
-            let t = type(of: expr)
-            if case .positional(let n) = args[0].kind {
-                let text = n >= 1 && n <= options.positionalParameters.count ? options.positionalParameters[n - 1] : ""
-                return .buffer(constantString(text, size: t.storageSize))
-            }
-            if case .string = type(of: args[0]) {
-                let copy = stackBuffer(size: t.storageSize)
-                ir.memset(copy, size: t.storageSize)
-                write(lower(args[0]), from: type(of: args[0]), to: t, at: copy)
-                return .buffer(copy)
-            }
-            let address = scalar(args[0])
-            let size = t.storageSize
-            let slot = stackBuffer(size: size)
-            ir.memset(slot, size: size)
-            guard case .string(let limit) = t else { return .buffer(slot) }
-            let pointer = LLVMBuildIntToPtr(b, address, ir.bytePointer, "")!
-            ir.helper(readStringHelper, [slot, LLVMConstInt(ir.i32, UInt64(limit), 0), pointer])
-            return .buffer(slot)
-        case "ksym", "kaddr", "uptr", "kptr", "reg":
-            if name == "reg", case .string(let register) = args[0].kind { return .scalar(self.register(register)) }
-            if name == "kaddr" { return .scalar(ir.const64(unit.constants[expr.id] ?? 0)) }
-            return .scalar(scalar(args[0]))
-        case "usym":
-            let slot = stackBuffer(size: 16)
-            ir.store(scalar(args[0]), to: slot, alignment: 8)
-            ir.store(
-                LLVMBuildLShr(b, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")!,
-                to: ir.offset(slot, 8), alignment: 8)
-            return .buffer(slot)
-        case "ntop":
-            let slot = stackBuffer(size: 24)
-            ir.memset(slot, size: 24)
-            let family = args.count == 2 ? scalar(args[0]) : ir.const64(UInt64(2))
-            let address = args.count == 2 ? args[1] : args[0]
-            ir.store(family, to: slot, alignment: 8)
-            switch type(of: address) {
-            case .string(let size):
-                if case .buffer(let source) = lower(address) {
-                    ir.memcpy(ir.offset(slot, 8), source, size: min(16, size))
-                }
-            default:
-                ir.store(LLVMBuildTrunc(b, scalar(address), ir.i32, "")!, to: ir.offset(slot, 8), alignment: 4)
-            }
-            return .buffer(slot)
-        case "strncmp":
-            guard case .integer(let n) = args[2].kind else { return .scalar(ir.const64(UInt64(1))) }
-            let equal = stringsEqual(args[0], args[1], limit: Int(n))
-            return .scalar(LLVMBuildXor(b, equal, ir.const64(UInt64(1)), ""))
-        case "delete":
-            guard case .map(let mapName, var keys) = args[0].kind, let info = program.map(named: mapName) else {
-                return .none
-            }
-            if args.count == 2 { keys = [args[1]] }
-            if case .aggregation(let a, _) = info.value, a.addsBucketKey {
-                // A histogram key is spread over buckets; deleting one user key is done by
-                // user space (`clear` semantics for that key) — not supported in-kernel.
-                return .none
-            }
-            ir.helper(.mapDelete, [mapPointer(mapName), buildKey(info, keys: keys)])
-            return .none
-        case "kstack":
-            return .scalar(stackID(user: false))
-        case "ustack":
-            return userStack()
-        case "sizeof":
-            return .scalar(ir.const64(unit.constants[expr.id] ?? 8))
-        default:
-            return .scalar(ir.const64(UInt64(0)))
-        }
+        guard let row = options.functions[name] else { return .scalar(ir.const64(UInt64(0))) }
+        return row.lower(CallLowering(lowering: self, name: name, arguments: args, expression: expr))
     }
 
     /// Sends one record to user space through the ring buffer: the kind, then each value in

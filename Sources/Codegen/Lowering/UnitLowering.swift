@@ -3,7 +3,7 @@ import Language
 
 /// A lowered expression: an i64 SSA value, or a pointer to a stack buffer holding a
 /// composite (string, tuple, ustack, usym, inet) laid out by `SType.storageSize`.
-enum Lowered {
+public enum Lowered {
     case scalar(LLVMValueRef)
     case buffer(LLVMValueRef)
     case none
@@ -21,10 +21,17 @@ public struct CodegenOptions: Sendable {
     /// A process whose events the probes ignore (0 for none): the shell's own, so that a probe
     /// that sees the shell's writes does not feed on its own output.
     public var excludedProcess: Int32
+    /// How each function and builtin variable becomes BPF (rows of the language's
+    /// `FunctionTable` and `BuiltinVariableTable`, by name).
+    public var functions: FunctionLoweringTable
+    public var variables: FunctionLoweringTable
     public init(
         startTimeNanoseconds: UInt64 = 0, cpuCount: Int = 1, childPID: Int32 = 0,
-        positionalParameters: [String] = [], mapMaxEntries: Int = 4096, excludedProcess: Int32 = 0
+        positionalParameters: [String] = [], mapMaxEntries: Int = 4096, excludedProcess: Int32 = 0,
+        functions: FunctionLoweringTable = .builtin, variables: FunctionLoweringTable = .builtinVariables
     ) {
+        self.functions = functions
+        self.variables = variables
         self.excludedProcess = excludedProcess
         self.startTimeNanoseconds = startTimeNanoseconds
         self.cpuCount = cpuCount

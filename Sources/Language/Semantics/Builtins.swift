@@ -1,30 +1,7 @@
-/// The builtin variables and functions of the language, with their types: one table that
-/// the type checker, the code generator and the shell's completion read.
+/// Constants of the language shared by the type checker and the code generator. The
+/// builtin variables and functions themselves are tables: `BuiltinVariableTable` and
+/// `FunctionTable` (Language/Functions).
 public enum Builtins {
-    public static let variables: [String: SType] = [
-        "pid": .int(bytes: 4, signed: false), "tid": .int(bytes: 4, signed: false),
-        "uid": .int(bytes: 4, signed: false), "gid": .int(bytes: 4, signed: false),
-        "cpu": .int(bytes: 4, signed: false), "ncpus": .int(bytes: 4, signed: false),
-        "cpid": .int(bytes: 4, signed: false), "rand": .int(bytes: 4, signed: false),
-        "nsecs": .u64, "elapsed": .u64, "cgroup": .u64, "jiffies": .u64,
-        "comm": .string(size: 16),
-        "kstack": .kstack(limit: 127), "ustack": .ustack(limit: 127),
-        "retval": .s64, "curtask": .pointer(pointee: "struct task_struct"),
-        "args": .context,
-        "arg0": .u64, "arg1": .u64, "arg2": .u64, "arg3": .u64, "arg4": .u64, "arg5": .u64,
-        "sarg0": .s64, "sarg1": .s64, "sarg2": .s64, "sarg3": .s64, "sarg4": .s64, "sarg5": .s64,
-    ]
-
-    /// `probe` and `func` are strings fixed per attach point.
-    public static let perProbeStrings: Set<String> = ["probe", "func"]
-
-    public static let functions: [String] = [
-        "count", "sum", "avg", "min", "max", "stats", "hist", "lhist",
-        "printf", "print", "time", "str", "join", "ksym", "usym", "kaddr", "ntop", "strncmp",
-        "exit", "delete", "clear", "zero", "cat", "system", "kstack", "ustack", "sizeof", "reg",
-        "uptr", "kptr", "signal",
-    ]
-
     /// Linux signal numbers for `signal("NAME")`.
     public static let signalNumbers: [String: Int] = [
         "HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "TRAP": 5, "ABRT": 6, "BUS": 7, "FPE": 8, "KILL": 9, "USR1": 10,

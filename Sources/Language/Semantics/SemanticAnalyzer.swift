@@ -15,10 +15,15 @@ public struct SemanticAnalyzer {
         /// The first format id this program may use; ids are unique across a session because
         /// all probes share one event ring.
         public var formatIDBase: Int
+        /// The functions programs may call and the builtin variables they may read.
+        public var functions: FunctionTable
+        public var variables: BuiltinVariableTable
         public init(
             positionalParameters: [String] = [], allowUnsafe: Bool = false, knownMaps: [MapInfo] = [],
-            formatIDBase: Int = 0
+            formatIDBase: Int = 0, functions: FunctionTable = .builtin, variables: BuiltinVariableTable = .builtin
         ) {
+            self.functions = functions
+            self.variables = variables
             self.positionalParameters = positionalParameters
             self.allowUnsafe = allowUnsafe
             self.knownMaps = knownMaps
@@ -44,6 +49,7 @@ public struct SemanticAnalyzer {
     var context = ProbeContext(layout: .none)
     var target = ProbeTarget(kind: .begin, parts: [])
     var provider = ProviderTable.builtin[.begin]!
+    var site: ProbeSite { ProbeSite(target: target, provider: provider, context: context) }
     var loopDepth = 0
 
     public init(catalogue: ProbeCatalogue, options: Options = Options()) {

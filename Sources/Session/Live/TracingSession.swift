@@ -22,6 +22,12 @@ public final class TracingSession {
         /// Whether probes ignore this process's own events (the shell and one-shot runs set
         /// it; `--trace-self` clears it). Off by default so a library user sees everything.
         public var excludesOwnProcess = false
+        /// The functions and builtin variables probes may use: how they are typed (Language)
+        /// and lowered (Codegen), row by row under the same names, so a session can offer more.
+        public var functions: FunctionTable = .builtin
+        public var variables: BuiltinVariableTable = .builtin
+        public var functionLowerings: FunctionLoweringTable = .builtin
+        public var variableLowerings: FunctionLoweringTable = .builtinVariables
         public init() {}
     }
 
@@ -170,11 +176,12 @@ public final class TracingSession {
             analyzerOptions: SemanticAnalyzer.Options(
                 positionalParameters: options.positionalParameters,
                 allowUnsafe: options.allowUnsafe, knownMaps: known,
-                formatIDBase: nextFormatID),
+                formatIDBase: nextFormatID, functions: options.functions, variables: options.variables),
             codegenOptions: CodegenOptions(
                 startTimeNanoseconds: startTime, cpuCount: ProcessInfo.processInfo.activeProcessorCount,
                 childPID: options.childPID, positionalParameters: options.positionalParameters,
-                mapMaxEntries: options.mapMaxEntries, excludedProcess: options.excludesOwnProcess ? getpid() : 0))
+                mapMaxEntries: options.mapMaxEntries, excludedProcess: options.excludesOwnProcess ? getpid() : 0,
+                functions: options.functionLowerings, variables: options.variableLowerings))
     }
 
     /// Stage 1: the session's maps are reused, the missing ones created. A changed layout

@@ -14,6 +14,9 @@ public struct Completer {
     public var tutorialNames: [String] = []
     /// Commands whose argument is a file path.
     public var fileArgumentCommands: Set<String> = ["source", "record", "notebook", "load"]
+    /// The language's functions and builtin variables, offered inside a probe body.
+    public var functions: FunctionTable = .builtin
+    public var variables: BuiltinVariableTable = .builtin
     public var mapArgumentCommands: Set<String> = [
         "print", "clear", "forget", "join", "merge", "top", "sort", "where", "hist", "snapshot", "diff", "flame",
         "save", "stack",
@@ -53,8 +56,7 @@ public struct Completer {
                 let separator = word.hasPrefix("args.") ? "args." : "args->"
                 return tracepointFields(of: statement).map { separator + $0 }
             }
-            return Builtins.variables.keys.sorted() + Builtins.perProbeStrings.sorted()
-                + Builtins.functions.map { $0 + "(" }
+            return variables.names + functions.names.map { $0 + "(" }
         }
         let priorWords = beforeWord.split(separator: " ").map(String.init)
         if let first = priorWords.first, priorWords.count >= 1, !beforeWord.contains("=") {

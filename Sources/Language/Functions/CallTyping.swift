@@ -1,0 +1,106 @@
+/// What a function's typing rule may ask of the type checker while it checks one call.
+///
+/// Valid only during `FunctionDescriptor.check`: it points at the analyzer that is checking
+/// the call (see `SemanticAnalyzer.callType`), so a rule must not keep it.
+public struct CallTyping {
+    let analyzer: UnsafeMutablePointer<SemanticAnalyzer>
+    public let function: FunctionDescriptor
+    public let arguments: [Expr]
+    /// The call expression itself.
+    public let expression: Expr
+
+    public var name: String { function.name }
+    public var range: SourceRange { expression.range }
+    public var options: SemanticAnalyzer.Options { analyzer.pointee.options }
+    public var target: ProbeTarget { analyzer.pointee.target }
+    public var context: ProbeContext { analyzer.pointee.context }
+    /// The attach point being typed, with its provider's row.
+    public var site: ProbeSite { analyzer.pointee.site }
+    public var catalogue: ProbeCatalogue { analyzer.pointee.catalogue }
+
+    /// Whether the call has an argument count in `range`; reports the error when not.
+    public func arity(_ range: ClosedRange<Int>) -> Bool {
+        if !range.contains(arguments.count) {
+            let expected =
+                range.lowerBound == range.upperBound
+                ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
+            error("\(name)() takes \(expected) argument(s), \(arguments.count) given", expression.range)
+            return false
+        }
+        return true
+    }
+
+    /// Types argument `index`.
+    @discardableResult
+    public func infer(_ index: Int) -> SType { infer(arguments[index]) }
+
+    /// Types any expression, such as the key of a map argument.
+    @discardableResult
+    public func infer(_ expr: Expr) -> SType { analyzer.pointee.infer(expr) }
+
+    /// Types argument `index` and reports it unless it is an integer.
+    public func integerArgument(_ index: Int) {
+        let t = infer(index)
+        if !t.isInteger {
+            error("argument \(index + 1) of \(name)() must be an integer, not \(t)", arguments[index].range)
+        }
+    }
+
+    /// The value of argument `index` when it is known at compile time (a literal, a negated
+    /// literal or a positional parameter); reports the error when not.
+    public func literalInteger(_ index: Int) -> Int64? {
+        switch arguments[index].kind {
+        case .integer(let v): return Int64(bitPattern: v)
+        case .unary("-", let inner):
+            if case .integer(let v) = inner.kind, v <= UInt64(1) << 63 { return 0 &- Int64(bitPattern: v) }
+        case .positional(let n):
+            if n >= 1, n <= options.positionalParameters.count { return Int64(options.positionalParameters[n - 1]) }
+        default: break
+        }
+        error("argument \(index + 1) of \(name)() must be an integer literal", arguments[index].range)
+        return nil
+    }
+
+    public func error(_ message: String, _ range: SourceRange, notes: [String] = []) {
+        analyzer.pointee.error(message, range, notes: notes)
+    }
+
+    /// Records that user space acts on this call's event (printf, print, clear...), with the
+    /// types and expressions of the values the event carries.
+    public func record(_ action: RuntimeAction, types: [SType] = [], arguments: [Expr] = []) {
+        analyzer.pointee.recordFormat(action, types: types, args: arguments, expression)
+    }
+
+    /// A value of the call known at compile time, for code generation (kaddr, signal, sizeof).
+    public func setConstant(_ value: UInt64) {
+        analyzer.pointee.constants[expression.id] = value
+    }
+
+    /// The map as typed so far, or nil when nothing has assigned it yet.
+    public func map(named name: String) -> MapInfo? { analyzer.pointee.maps[name] }
+
+    /// A use of a map that some probe (or the session) must assign; checked once all are known.
+    public func requireAssigned(_ map: String, _ message: String, _ range: SourceRange) {
+        analyzer.pointee.requireAssigned(map, message, range)
+    }
+
+    /// Whether a value of this type can be stored (in a map, an event, a tuple).
+    public func isStorable(_ type: SType) -> Bool { analyzer.pointee.isStorable(type) }
+
+    /// Refuses an unsafe function unless `--unsafe` was given, with the descriptor's reason.
+    /// A rule calls it once its arguments are accepted; when a rule reports nothing, the
+    /// checker calls it afterwards, so an unsafe row can never slip through.
+    public func refuseIfUnsafe() {
+        guard let reason = function.unsafeReason, !options.allowUnsafe else { return }
+        error("\(name)() \(reason): allow it explicitly with --unsafe", expression.range)
+    }
+
+    /// Refuses the call in a probe its descriptor does not allow; like `refuseIfUnsafe`, the
+    /// checker applies it after a rule that reported nothing.
+    public func refuseIfProbeNotAllowed() {
+        guard let requirement = function.probes, let refusal = requirement.refusal(name, site) else {
+            return
+        }
+        error(refusal, expression.range)
+    }
+}

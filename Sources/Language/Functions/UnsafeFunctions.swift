@@ -1,0 +1,41 @@
+/// system(), signal(): calls that act on the machine, refused without `--unsafe` (the
+/// refusal text comes from `unsafeReason`).
+extension FunctionDescriptor {
+    public static let system = FunctionDescriptor(
+        name: "system", signature: "system(string fmt, ...)", result: "none",
+        summary: "run the formatted command and print its output", category: .unsafe,
+        unsafeReason: "runs commands as root"
+    ) { call in
+        formatted(call) { .system(format: $0) }
+    }
+
+    public static let signal = FunctionDescriptor(
+        name: "signal", signature: "signal(sig)", result: "none",
+        summary: "send signal sig (\"KILL\", \"SIGTERM\" or a number from 1 to 64) to the current process",
+        category: .unsafe,
+        unsafeReason: "kills or stops processes"
+    ) { call in
+        guard call.arity(1...1) else { return .void }
+        call.refuseIfUnsafe()
+        let argument = call.arguments[0]
+        switch argument.kind {
+        case .string(let name):
+            let upper = name.uppercased()
+            guard let number = Builtins.signalNumbers[upper.hasPrefix("SIG") ? String(upper.dropFirst(3)) : upper]
+            else {
+                call.error("unknown signal '\(name)'", argument.range)
+                return .void
+            }
+            call.setConstant(UInt64(number))
+        case .integer(let n):
+            guard n >= 1, n <= 64 else {
+                call.error("signal numbers are 1 to 64", argument.range)
+                return .void
+            }
+            call.setConstant(n)
+        default:
+            call.error("signal() takes a signal name such as \"KILL\" or a number", argument.range)
+        }
+        return .void
+    }
+}
