@@ -47,6 +47,11 @@ struct BPFShell: ParsableCommand {
     @Flag(name: .customLong("emit-llvm"), help: "Print the generated LLVM IR before running.")
     var emitLLVM = false
 
+    @Flag(
+        name: .customLong("dry-run"),
+        help: "Compile and load every program through the verifier; attach nothing, run nothing.")
+    var dryRun = false
+
     @Flag(name: .customLong("check"), help: "Run a session script and exit 1 unless every expectation in it held.")
     var check = false
 
@@ -148,6 +153,7 @@ struct BPFShell: ParsableCommand {
         options.command = c
         options.targetPID = p
         options.printIR = emitLLVM
+        options.dryRun = dryRun
         options.excludesOwnProcess = !traceSelf
         let run = OneShotRun(
             options: options,

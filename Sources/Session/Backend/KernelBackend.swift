@@ -14,6 +14,13 @@ public protocol KernelBackend: AnyObject {
     func openEvents(_ map: BackendMap, handler: @escaping (UnsafeRawBufferPointer) -> Void) throws -> BackendEventSource
     /// Keeps per-program run statistics on while the returned token lives.
     func enableRunStatistics() -> AnyObject?
+    /// Why this kernel lacks `feature`, or nil when it has it (or cannot tell): a dry run uses
+    /// it to tell "cannot be loaded here" from a fault in the program.
+    func missingFeature(_ feature: KernelFeature) -> String?
+}
+
+extension KernelBackend {
+    public func missingFeature(_ feature: KernelFeature) -> String? { nil }
 }
 
 /// A map owned by the session.

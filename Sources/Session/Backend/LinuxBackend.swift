@@ -35,6 +35,8 @@ public final class LinuxBackend: KernelBackend {
         return LinuxProgram(program: try loader.load(spec, fds: fds))
     }
 
+    public func missingFeature(_ feature: KernelFeature) -> String? { loader.environment.unavailable(feature) }
+
     public func attach(_ program: BackendProgram, target: ProbeTarget, pid: Int32?) throws -> BackendLink? {
         guard let linux = program as? LinuxProgram else { return nil }
         var loader = self.loader

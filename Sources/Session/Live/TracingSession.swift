@@ -165,7 +165,7 @@ public final class TracingSession {
     }
 
     /// The compiler for a new probe, against the session's maps and format ids.
-    private func pipeline(replacing previous: LiveProbe?) -> ProgramPipeline {
+    func pipeline(replacing previous: LiveProbe?) -> ProgramPipeline {
         // A redefinition may change the layout of maps only the old definition used.
         let known = mapInfos.filter { info in
             guard let previous else { return true }
@@ -187,7 +187,7 @@ public final class TracingSession {
     /// Stage 1: the session's maps are reused, the missing ones created. A changed layout
     /// replaces the map (only maps no other probe uses can change layout); the event ring
     /// opens with the first probe.
-    private func createMaps(
+    func createMaps(
         for compiled: CompiledProgram, in transaction: StagedTransaction
     ) throws
         -> [Int32: BackendMap]
@@ -229,18 +229,28 @@ public final class TracingSession {
                 programs.append((spec, try backend.loadProgram(spec, maps: handles)))
             }
         } catch KernelError.verifierRejected(let program, let log, let instruction) {
-            let spec = compiled.programs.first { $0.name == program } ?? compiled.programs[0]
-            let culprit = RejectionLocator(backend: backend, options: pipeline.codegenOptions)
-                .locate(in: compiled.checked, unitIndex: spec.unitIndex, maps: handles)
-            let diagnostic = VerifierDiagnostics.diagnose(
-                log: log, instruction: instruction,
-                unit: compiled.checked.units[spec.unitIndex], program: program,
-                culprit: culprit)
-            throw SessionError.rejected(DiagnosticList([diagnostic]), source)
+            throw rejection(
+                program: program, log: log, instruction: instruction, compiled: compiled, maps: handles,
+                pipeline: pipeline, source: source)
         } catch {
             throw SessionError.wrapping(error, probe: name)
         }
         return programs
+    }
+
+    /// A verifier rejection explained against the probe's source: the statement responsible is
+    /// found by reloading the probe one statement at a time.
+    func rejection(
+        program: String, log: String, instruction: Int?, compiled: CompiledProgram, maps handles: [Int32: BackendMap],
+        pipeline: ProgramPipeline, source: SourceFile
+    ) -> SessionError {
+        let spec = compiled.programs.first { $0.name == program } ?? compiled.programs[0]
+        let culprit = RejectionLocator(backend: backend, options: pipeline.codegenOptions)
+            .locate(in: compiled.checked, unitIndex: spec.unitIndex, maps: handles)
+        let diagnostic = VerifierDiagnostics.diagnose(
+            log: log, instruction: instruction, unit: compiled.checked.units[spec.unitIndex], program: program,
+            culprit: culprit)
+        return SessionError.rejected(DiagnosticList([diagnostic]), source)
     }
 
     /// Committed: the formats and maps become the session's, the previous definition retires.

@@ -15,6 +15,8 @@ public final class OneShotRun {
         public var command: String? = nil
         public var targetPID: Int32? = nil
         public var printIR = false
+        /// Compile and load through the verifier, attach nothing (`--dry-run`).
+        public var dryRun = false
         /// Whether the program ignores bpfsh's own process (see TracingSession.Options).
         public var excludesOwnProcess = true
         public init() {}
@@ -38,6 +40,7 @@ public final class OneShotRun {
     }
 
     public func run(_ source: SourceFile) -> Outcome {
+        if options.dryRun { return verify(source) }
         let kernelCatalogue = Kernel.ProbeCatalogue()
         let sink = options.format.sink(output: output, errors: errors)
         var child: ChildCommand? = nil
