@@ -106,9 +106,11 @@ public final class OneShotRun {
         // Detaching runs END; the maps are then a consistent final state.
         session.detachAll()
         session.drainEvents()
+        // Read (and symbolize) the maps while the -c command still runs: once it is gone, its
+        // mappings are too, and its user stacks would print as bare addresses.
+        let tables = session.tables()
         child?.kill()
 
-        let tables = session.tables()
         if !tables.isEmpty { sink.emit(.exitMaps(tables)) }
         if session.lostEvents > 0 { sink.emit(.lost(session.lostEvents)) }
         for full in session.fullMaps() {
