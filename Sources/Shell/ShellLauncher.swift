@@ -21,7 +21,7 @@ public enum ShellLauncher {
         let interactive = isatty(STDIN_FILENO) != 0
         let history =
             historyPath ?? ProcessInfo.processInfo.environment["BPFSH_HISTORY"]
-            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".bpfsh_history")
+            ?? (UserDirectories.home() as NSString).appendingPathComponent(".bpfsh_history")
         let reader: LineReader = (interactive ? EditLineReader(historyPath: history) : nil) ?? PlainLineReader()
         let (shell, system) = makeShell(options: options, reader: reader)
         guard start(transcripts, in: shell) else {
