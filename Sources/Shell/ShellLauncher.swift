@@ -16,7 +16,7 @@ public enum ShellLauncher {
     /// Runs the interactive shell until the user leaves; returns the exit status.
     public static func run(
         options: TracingSession.Options, transcripts: Transcripts = Transcripts(), historyPath: String? = nil,
-        firstStatement: String? = nil
+        firstStatement: String? = nil, parameters: [String: String] = [:]
     ) -> Int32 {
         let interactive = isatty(STDIN_FILENO) != 0
         let history =
@@ -52,7 +52,15 @@ public enum ShellLauncher {
                 return completer.complete(before)
             }
         }
-        if let firstStatement { shell.execute(firstStatement) }
+        shell.parameters = parameters
+        if let firstStatement {
+            shell.execute(firstStatement)
+            if firstStatement.hasPrefix("source "), interactive {
+                fputs(
+                    "\nThe session's probes and tables are still live: `probes`, `top @MAP`, `help`, `tutorial cpus`.\n",
+                    stdout)
+            }
+        }
         shell.run()
         shell.shutdown()
         if interactive { fputs("\n", stdout) }

@@ -75,6 +75,11 @@ struct BPFShell: ParsableCommand {
     @Flag(name: .customLong("force"), help: "Let --record and --notebook replace existing files.")
     var force = false
 
+    @Flag(
+        name: .customLong("interactive"),
+        help: "With a session script: run it, then open the prompt with its probes and tables still live.")
+    var interactive = false
+
     @Argument(
         help: ArgumentHelp(
             "A program file (.bt) then positional parameters ($1, $2...); a session script (.bpfsh) then "
@@ -114,6 +119,12 @@ struct BPFShell: ParsableCommand {
             do { parameters = try ParameterSubstitution.parse(Array(arguments.dropFirst())) } catch {
                 FileHandle.standardError.write(Data("bpfsh: \(error)\n".utf8))
                 throw ExitCode(2)
+            }
+            if interactive {
+                throw ExitCode(
+                    ShellLauncher.run(
+                        options: shellOptions, transcripts: transcripts, firstStatement: "source \(script)",
+                        parameters: parameters))
             }
             throw ExitCode(
                 ShellLauncher.runScript(
