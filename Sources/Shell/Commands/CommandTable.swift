@@ -250,14 +250,20 @@ enum CommandTable {
                 )
                 return
             }
-            var text =
-                "Define a probe:  NAME = PROBE[, PROBE...] [/PREDICATE/] { ... }   "
-                + "(bpftrace syntax; an unclosed { continues)\n"
-            text += "Paste a bpftrace program to define it with a generated name.  ! CMD runs a shell command.\n\n"
-            text += ColumnText.render(
-                headers: ["command", "what it does"], rows: shell.commands.map { [$0.usage, $0.summary] })
-            text += "\nhelp providers lists the probe types; kernel says which this kernel supports."
-            text += "\nCtrl-C cancels the line or a running wait/watch; Ctrl-D or quit leaves (probes are detached)."
+            let width = HelpTopics.terminalWidth()
+            let intro = [
+                "Define a probe: NAME = PROBE[, PROBE...] [/PREDICATE/] { ... } (bpftrace syntax; an unclosed { "
+                    + "continues). Paste a bpftrace program to define it with a generated name. ! CMD runs a shell "
+                    + "command."
+            ]
+            let outro = [
+                "help COMMAND explains one; help providers lists the probe types; kernel says which this kernel "
+                    + "supports. Ctrl-C cancels the line or a running wait/watch; Ctrl-D or quit leaves (probes are "
+                    + "detached)."
+            ]
+            var text = intro.flatMap { HelpTopics.wrap($0, width: width - 1) }.joined(separator: "\n") + "\n"
+            text += HelpTopics.render(shell.commands, width: width)
+            text += "\n" + outro.flatMap { HelpTopics.wrap($0, width: width - 1) }.joined(separator: "\n")
             shell.print(text)
         },
         Command(name: "quit", aliases: ["exit"], usage: "quit", summary: "leave the shell, detaching every probe") {
