@@ -7,18 +7,28 @@ extension Shell {
         let start = Date()
         _ = ShellInterrupt.take()
         let interactive = reader.isInteractive
+        var lastProgress = Date.distantPast
         while Date().timeIntervalSince(start) < seconds {
             if ShellInterrupt.take() { break }
             let left = seconds - Date().timeIntervalSince(start)
-            session.pollEvents(timeoutMilliseconds: Int32(max(1, min(100, left * 1000))))
-            pumpEvents()
-            if interactive {
+            // One bounded slice at a time: Ctrl-C and SIGTERM are seen between slices.
+            if !pumpEvents() { pump.wait(milliseconds: Int32(max(1, min(100, left * 1000)))) }
+            if interactive && Date().timeIntervalSince(lastProgress) >= 0.1 {
+                lastProgress = Date()
                 let elapsed = Date().timeIntervalSince(start)
-                FileHandle.standardError.write(
-                    Data(String(format: "\r\u{1B}[Kwaiting %.1fs / %.1fs", elapsed, seconds).utf8))
+                progress(String(format: "\r\u{1B}[Kwaiting %.1fs / %.1fs", elapsed, seconds))
             }
         }
-        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if interactive { progress("\r\u{1B}[K") }
+    }
+
+    /// A progress line redrawn in place, on the terminal only.
+    func progress(_ text: String) {
+        if let terminal {
+            terminal.write(text, kind: .status)
+        } else {
+            FileHandle.standardError.write(Data(text.utf8))
+        }
     }
 
     /// Reruns `command` every `interval` seconds, redrawing it in place, until Ctrl-C.
@@ -33,7 +43,7 @@ extension Shell {
             execute(command, announce: false)
             let start = Date()
             while Date().timeIntervalSince(start) < interval && !ShellInterrupt.isPending {
-                session.pollEvents(timeoutMilliseconds: 50)
+                if !pumpEvents() { pump.wait(milliseconds: 50) }
             }
         }
         _ = ShellInterrupt.take()

@@ -154,7 +154,7 @@ public final class TracingSession {
         register(live, replacing: previous)
         // BEGIN fires once every other attach point of this probe is attached.
         for program in live.startPrograms { try? program.run() }
-        events?.drain()
+        drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
         return live
     }
 
@@ -291,7 +291,7 @@ public final class TracingSession {
         probe.links = []
         probe.state = .detached
         for program in probe.endPrograms { try? program.run() }
-        events?.drain()
+        drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
         detachQueue.async { probe.programs.forEach { $0.program.close() } }
     }
 
@@ -322,7 +322,7 @@ public final class TracingSession {
         probe.links = []
         probe.state = .detached
         for program in probe.endPrograms { try? program.run() }
-        events?.drain()
+        drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
     }
 
     public func detachAll() {
@@ -360,16 +360,36 @@ public final class TracingSession {
 
     // MARK: Events and maps
 
-    /// Waits up to `timeout` ms for events and handles them; handles exit() requests by
-    /// detaching the probes that made them.
+    /// Waits up to `timeout` ms for events and handles one bounded slice of them (a flood
+    /// cannot keep the caller here); returns how many were handled.
     @discardableResult
     public func pollEvents(timeoutMilliseconds: Int32) -> Int32 {
-        guard let events else { return 0 }
-        let count = events.poll(timeoutMilliseconds: timeoutMilliseconds)
-        return count
+        guard waitForEvents(timeoutMilliseconds: timeoutMilliseconds) else { return 0 }
+        let slice = drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
+        return Int32(clamping: slice.handled)
     }
 
+    /// Handles every event waiting. Only for the end of a run, when no probe is attached:
+    /// while probes run, a flood would keep this from returning.
     public func drainEvents() { events?.drain() }
+
+    /// Handles waiting events until `maximumRecords` or `nanoseconds`, whichever comes first;
+    /// `more` says events may be left.
+    @discardableResult
+    public func drainEvents(maximumRecords: Int, nanoseconds: UInt64) -> (handled: Int, more: Bool) {
+        events?.drain(maximumRecords: maximumRecords, nanoseconds: nanoseconds) ?? (0, false)
+    }
+
+    /// Waits up to `timeout` ms until events are waiting (without handling them); whether
+    /// they are (a signal ends the wait early). Without a readiness descriptor (the fake
+    /// kernel) it answers at once.
+    @discardableResult
+    public func waitForEvents(timeoutMilliseconds: Int32) -> Bool {
+        if events != nil && eventReadinessFD < 0 { return true }
+        // Before the ring exists (no probe prints) there is nothing to wait for but the time.
+        var entry = pollfd(fd: eventReadinessFD, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, max(0, timeoutMilliseconds)) > 0 && events != nil
+    }
 
     /// Exit requests since the last call.
     public func takeExitRequests() -> [(probe: String, code: Int32)] {

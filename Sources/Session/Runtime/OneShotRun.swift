@@ -102,6 +102,9 @@ public final class OneShotRun {
         }
         // Detaching runs END; the maps are then a consistent final state.
         session.detachAll()
+        // Only once every link is gone can the ring be emptied to its end: until then a
+        // flood would keep refilling it.
+        session.settle()
         session.drainEvents()
         child?.kill()
 

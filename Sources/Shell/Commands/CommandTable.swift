@@ -191,6 +191,24 @@ enum CommandTable {
             }
             shell.watch(commandText, every: interval)
         },
+        Command(
+            name: "output", usage: "output [N]",
+            summary: "the last N lines probes printed (default 20), shown or not",
+            details: "When probes print faster than the terminal shows, the shell hides the excess and says how "
+                + "many lines it did not show; the last 1000 are kept here."
+        ) { shell, args, _ in
+            guard let count = args.first.map({ Int($0) }) ?? 20, count > 0 else {
+                throw CommandError("usage: output [N] (a number of lines, e.g. output 50)")
+            }
+            let lines = shell.recentLines.last(count)
+            guard !lines.isEmpty else {
+                shell.print("no probe output yet")
+                return
+            }
+            let total = shell.recentLines.total
+            let header = "last \(lines.count) of \(total) line\(total == 1 ? "" : "s") probes printed"
+            shell.print(header + ":\n" + lines.joined(separator: "\n"))
+        },
     ]
 
     static let systemCommands: [Command] = [
