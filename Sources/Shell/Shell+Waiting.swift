@@ -1,4 +1,5 @@
 import Foundation
+import Session
 
 extension Shell {
     /// Lets probes run for `seconds`, printing their output as it comes and a progress line
@@ -47,5 +48,21 @@ extension Shell {
             }
         }
         _ = ShellInterrupt.take()
+    }
+
+    /// Runs a detach, showing on a terminal how many links are closed once it has taken a
+    /// second (closing a link waits for the kernel; hundreds take a while).
+    @discardableResult
+    func withDetachProgress<T>(_ body: (TracingSession.DetachProgress?) throws -> T) rethrows -> T {
+        guard reader.isInteractive else { return try body(nil) }
+        var shown = false
+        defer { if shown { progress("\r\u{1B}[K") } }
+        return try body { [weak self] closed, total, seconds in
+            guard let self, seconds >= 1 else { return }
+            shown = true
+            self.progress(
+                "\r\u{1B}[Kdetaching: \(closed) of \(total) links closed (\(String(format: "%.1f", seconds)) s)")
+            self.terminal?.flush()
+        }
     }
 }

@@ -274,6 +274,8 @@ public final class Shell {
         recorder?.finish()
         for notebook in notebooks { notebook.finish() }
         workloads.stopAll()
+        // Every link closes here, with progress past a second; then the rest is released.
+        withDetachProgress { session.detachAll(progress: $0) }
         session.close()
         reader.close()
         // What is still queued goes out, unless the terminal takes nothing for two seconds.

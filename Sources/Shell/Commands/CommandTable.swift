@@ -75,15 +75,13 @@ enum CommandTable {
             argument: .probe
         ) { shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: detach NAME | all") }
+            // Said only once every link is gone (a link closing waits for the kernel).
             if name == "all" {
-                shell.session.detachAll()
-                shell.print("all probes detached")
+                let report = shell.withDetachProgress { shell.session.detachAll(progress: $0) }
+                shell.print("all probes detached · " + linksClosed(report))
             } else {
-                let started = DispatchTime.now().uptimeNanoseconds
-                try shell.session.detach(name)
-                // The links close in the background: this is how long the prompt waited.
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-                shell.print("\(name) detached · \(String(format: "%.2f", elapsed)) ms")
+                let report = try shell.withDetachProgress { try shell.session.detach(name, progress: $0) }
+                shell.print("\(name) detached · \(String(format: "%.2f", report.seconds * 1000)) ms")
             }
         },
         Command(
@@ -91,9 +89,13 @@ enum CommandTable {
             argument: .probe
         ) { shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: drop NAME | all") }
-            let names = name == "all" ? shell.session.probes.map(\.name) : [name]
-            for n in names { try shell.session.drop(n) }
-            shell.print(name == "all" ? "all probes dropped" : "\(name) dropped")
+            if name == "all" {
+                let report = shell.withDetachProgress { shell.session.dropAll(progress: $0) }
+                shell.print("all probes dropped · " + linksClosed(report))
+            } else {
+                try shell.withDetachProgress { try shell.session.drop(name, progress: $0) }
+                shell.print("\(name) dropped")
+            }
         },
     ]
 
@@ -280,4 +282,9 @@ enum CommandTable {
     ]
 
     static func format(_ value: Double?) -> String { String(format: "%.2f", value ?? 0) }
+
+    /// "300 links closed in 1.23 s"
+    static func linksClosed(_ report: TracingSession.DetachReport) -> String {
+        "\(report.links) link\(report.links == 1 ? "" : "s") closed in \(String(format: "%.2f", report.seconds)) s"
+    }
 }
