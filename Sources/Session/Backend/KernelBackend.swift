@@ -54,6 +54,9 @@ public protocol BackendLink: AnyObject {
 public protocol BackendEventSource: AnyObject {
     @discardableResult func poll(timeoutMilliseconds: Int32) -> Int32
     @discardableResult func drain() -> Int32
+    /// Handles what is waiting, stopping after `maximumRecords` or `nanoseconds`, whichever
+    /// comes first; `more` says it stopped with records possibly left (a flood).
+    func drain(maximumRecords: Int, nanoseconds: UInt64) -> (handled: Int, more: Bool)
     /// A file descriptor that becomes readable when events are waiting (for a shell that
     /// waits on the terminal and the ring at once), or -1.
     var readinessFD: Int32 { get }

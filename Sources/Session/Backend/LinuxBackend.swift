@@ -97,5 +97,8 @@ final class LinuxEvents: BackendEventSource {
     init(ring: EventRing) { self.ring = ring }
     func poll(timeoutMilliseconds: Int32) -> Int32 { ring.poll(timeoutMilliseconds: timeoutMilliseconds) }
     func drain() -> Int32 { ring.drain() }
+    func drain(maximumRecords: Int, nanoseconds: UInt64) -> (handled: Int, more: Bool) {
+        ring.drain(maximumRecords: maximumRecords, nanoseconds: nanoseconds)
+    }
     var readinessFD: Int32 { ring.epollFD }
 }

@@ -105,6 +105,9 @@ public final class OneShotRun {
         }
         // Detaching runs END; the maps are then a consistent final state.
         session.detachAll()
+        // Only once every link is gone can the ring be emptied to its end: until then a
+        // flood would keep refilling it.
+        session.settle()
         session.drainEvents()
         // Read (and symbolize) the maps while the -c command still runs: once it is gone, its
         // mappings are too, and its user stacks would print as bare addresses.
