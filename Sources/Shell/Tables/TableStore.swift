@@ -68,6 +68,10 @@ public final class TableStore {
 /// when the path cannot be written.
 public enum SafeFileWriter {
     public static func write(_ text: String, to path: String, force: Bool) throws {
+        try write(Data(text.utf8), to: path, force: force)
+    }
+
+    public static func write(_ data: Data, to path: String, force: Bool) throws {
         let url = URL(fileURLWithPath: path)
         if FileManager.default.fileExists(atPath: url.path) && !force {
             throw CommandError("\(path) exists: add --force to replace it")
@@ -78,7 +82,7 @@ public enum SafeFileWriter {
             throw CommandError("cannot write \(path): the directory \(directory) does not exist")
         }
         let temporary = directory + "/.\(url.lastPathComponent).bpfsh-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
+        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
             throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
         if rename(temporary, url.path) != 0 {
