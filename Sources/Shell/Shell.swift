@@ -189,6 +189,10 @@ public final class Shell {
             try define(name: name, program: padded)
             return
         }
+        if QueryCommands.isQuery(text, in: self) {
+            try QueryCommands.run(text, in: self)
+            return
+        }
         let words = StatementClassifier.words(text)
         if let word = words.first, let command = command(named: word) {
             let rest = String(text.dropFirst(word.count)).trimmingCharacters(in: .whitespaces)

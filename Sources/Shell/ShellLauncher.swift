@@ -45,6 +45,7 @@ public enum ShellLauncher {
                     mapNames: shell.session.mapInfos.map(\.name))
                 completer.providers = shell.session.catalogue.providers
                 completer.tutorialNames = tutorials
+                completer.columnNames = { [weak shell] in shell?.tables.columnNames($0) ?? [] }
                 completer.functions = shell.session.options.functions
                 completer.variables = shell.session.options.variables
                 return completer.complete(before)

@@ -50,6 +50,8 @@ public final class TracingSession {
     /// Keyless aggregations `zero()` set to 0 since they were last cleared: bpftrace prints
     /// them as `@a: 0`, while a cleared or never-written one prints nothing.
     private var zeroedKeylessMaps: Set<String> = []
+    /// When each map (by `@name`) was created or last cleared: the start of the time its values cover.
+    private var mapStartTimes: [String: Double] = [:]
     /// Detaching perf-event links can take tens of milliseconds: done off the caller's path.
     private let detachQueue = DispatchQueue(label: "bpfsh.detach")
     public private(set) var dispatcher: EventDispatcher!
@@ -80,10 +82,12 @@ public final class TracingSession {
                     case .clear:
                         kernelMaps[name]?.clear()
                         zeroedKeylessMaps.remove(name)
+                        mapStartTimes[name] = Date().timeIntervalSince1970
                         return nil
                     case .zero:
                         kernelMaps[name]?.zeroValues()
                         zeroedKeylessMaps.insert(name)
+                        mapStartTimes[name] = Date().timeIntervalSince1970
                         return nil
                     }
                 },
@@ -203,6 +207,7 @@ public final class TracingSession {
             }
             let map = try backend.createMap(spec)
             kernelMaps[spec.name] = map
+            mapStartTimes[spec.name] = Date().timeIntervalSince1970
             handles[Int32(index + 1)] = map
             transaction.onRollBack { [unowned self] in
                 map.close()
@@ -500,6 +505,13 @@ public final class TracingSession {
         guard let map = kernelMaps["@" + bare] else { throw SessionError.unknownMap(name) }
         map.clear()
         zeroedKeylessMaps.remove("@" + bare)
+        mapStartTimes["@" + bare] = Date().timeIntervalSince1970
+    }
+
+    /// When a map's values started (created, or last cleared), in seconds since the epoch,
+    /// so a table read from it knows the time it covers (`rate`).
+    public func mapStartTime(_ name: String) -> Double? {
+        mapStartTimes[name.hasPrefix("@") ? name : "@" + name]
     }
 
     /// Events the ring buffer refused.

@@ -13,8 +13,18 @@ public enum ColumnTable {
         let keyHeaders = keyWidth == 0 ? [] : (keyWidth == 1 ? ["key"] : (1...keyWidth).map { "key\($0)" })
         let rows = table.rows.map { row -> [String] in
             let key = row.key.map(ValueText.singleLine)
-            return key + Array(repeating: "", count: keyWidth - key.count) + [TableJoin.cellText(row.cell)]
+            let padding = Array(repeating: "", count: keyWidth - key.count)
+            // A query result with named value columns: one column per name.
+            if !table.valueNames.isEmpty {
+                guard case .value(.tuple(let items)) = row.cell else {
+                    return key + padding + [TableJoin.cellText(row.cell)]
+                        + Array(repeating: "", count: table.valueNames.count - 1)
+                }
+                return key + padding
+                    + table.valueNames.indices.map { $0 < items.count ? TableJoin.cellText(.value(items[$0])) : "" }
+            }
+            return key + padding + [TableJoin.cellText(row.cell)]
         }
-        return (keyHeaders + [table.name], rows)
+        return (keyHeaders + (table.valueNames.isEmpty ? [table.name] : table.valueNames), rows)
     }
 }
