@@ -6,6 +6,8 @@ public final class FakeCatalogue: ProbeCatalogue {
     /// The probe types it knows; a test may add a row.
     public var providers: ProviderTable
 
+    /// The fake kernel describes its types with BTF, as the machines bpfsh targets do.
+    public var hasBTF = true
     public init(providers: ProviderTable = .builtin) { self.providers = providers }
 
     public static let tracepoints: [(name: String, fields: [ContextField])] = [

@@ -5,6 +5,8 @@
 
 public struct Program: Sendable {
     public var probes: [Probe]
+    /// What the front end accepted but wants the user to know (`#warning`).
+    public var warnings: [Diagnostic] = []
     public init(probes: [Probe]) { self.probes = probes }
 }
 

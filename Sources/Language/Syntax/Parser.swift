@@ -16,9 +16,25 @@ public struct Parser {
     private var depth = 0
     static let maximumDepth = 128
 
-    public static func parse(_ source: SourceFile) throws -> Program {
-        var parser = try Parser(source)
-        return try parser.parseProgram()
+    /// Preprocesses (see `Preprocessor`) and parses `source`. Every range of the program and
+    /// of a thrown diagnostic is in the files the user wrote, whatever macros and includes did.
+    public static func parse(
+        _ source: SourceFile, preprocessing: PreprocessorOptions = PreprocessorOptions()
+    )
+        throws -> Program
+    {
+        guard let expanded = try Preprocessor.run(source, options: preprocessing) else {
+            var parser = try Parser(source)
+            return try parser.parseProgram()
+        }
+        do {
+            var parser = try Parser(expanded.source)
+            var program = try parser.parseProgram().remapped(expanded.original)
+            program.warnings += expanded.warnings
+            return program
+        } catch let diagnostic as Diagnostic {
+            throw expanded.original(diagnostic)
+        }
     }
 
     /// Parses a lone expression (used by shell commands such as `where`).
