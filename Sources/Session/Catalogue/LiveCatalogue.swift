@@ -60,6 +60,8 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
 
     public var hasBTF: Bool { (try? VmlinuxBTF.shared()) != nil }
 
+    public func enumValue(named name: String) -> Int64? { (try? VmlinuxBTF.shared())?.enumValue(named: name) }
+
     public func kernelAddress(of symbol: String) -> UInt64? {
         KernelSymbols.shared.address(of: symbol)
     }
