@@ -3,6 +3,12 @@
 extension Program {
     func remapped(_ map: (SourceRange) -> SourceRange) -> Program {
         var copy = self
+        copy.config = config.map { assignment in
+            var a = assignment
+            a.range = map(assignment.range)
+            a.valueRange = map(assignment.valueRange)
+            return a
+        }
         copy.probes = probes.map { probe in
             var p = probe
             p.range = map(probe.range)

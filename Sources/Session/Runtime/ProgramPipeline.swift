@@ -32,6 +32,8 @@ public struct ProgramPipeline {
 
     public func compile(_ source: SourceFile, keepIR: Bool = false) throws -> CompiledProgram {
         let checked = try check(source)
+        var codegenOptions = self.codegenOptions
+        if let keys = checked.config.maxMapKeys { codegenOptions.mapMaxEntries = max(1, keys) }
         do {
             return try Compiler(options: codegenOptions).compile(checked, keepIR: keepIR)
         } catch CodegenError.stackLimit(let index) {
