@@ -50,7 +50,9 @@ final class CodegenRobustnessTests: XCTestCase {
         let file = SourceFile(name: "fuzz.bt", text: text)
         let checked: CheckedProgram
         do {
-            checked = try SemanticAnalyzer.check(try Parser.parse(file), source: file, catalogue: FakeCatalogue())
+            checked = try SemanticAnalyzer.check(
+                try Parser.parse(file, preprocessing: PreprocessorOptions(kernelHasBTF: true)), source: file,
+                catalogue: FakeCatalogue())
         } catch is Diagnostic {
             return false
         } catch is DiagnosticList {

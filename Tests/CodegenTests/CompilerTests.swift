@@ -229,6 +229,13 @@ final class CompilerTests: XCTestCase {
         XCTAssertEqual(try ir("BEGIN { @x = sizeof(comm); }"), try ir("BEGIN { @x = 16; }"))
     }
 
+    func testNamedConstantsAreLiterals() throws {
+        func ir(_ text: String) throws -> String { try Compiler().intermediateRepresentation(try checkedProgram(text)) }
+        XCTAssertEqual(try ir("BEGIN { @x = AF_INET6; }"), try ir("BEGIN { @x = 10; }"))
+        XCTAssertEqual(try ir("BEGIN { @x = AT_FDCWD; }"), try ir("BEGIN { @x = -100; }"))
+        XCTAssertEqual(try ir("BEGIN { @x = SKB_DROP_REASON_NOT_SPECIFIED; }"), try ir("BEGIN { @x = 2; }"))
+    }
+
     func testElapsedSubtractsTheStartTime() throws {
         let compiled = try compile(
             "BEGIN { @x = elapsed; }", codegen: CodegenOptions(startTimeNanoseconds: 0x1234_5678_9abc))

@@ -8,7 +8,7 @@ import XCTest
 
 func checkedProgram(_ text: String, options: SemanticAnalyzer.Options = .init()) throws -> CheckedProgram {
     let file = SourceFile(name: "prog.bt", text: text)
-    let program = try Parser.parse(file)
+    let program = try Parser.parse(file, preprocessing: PreprocessorOptions(kernelHasBTF: true))
     return try SemanticAnalyzer.check(program, source: file, catalogue: FakeCatalogue(), options: options)
 }
 

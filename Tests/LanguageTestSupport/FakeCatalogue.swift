@@ -6,6 +6,8 @@ public final class FakeCatalogue: ProbeCatalogue {
     /// The probe types it knows; a test may add a row.
     public var providers: ProviderTable
 
+    /// The fake kernel describes its types with BTF, as the machines bpfsh targets do.
+    public var hasBTF = true
     public init(providers: ProviderTable = .builtin) { self.providers = providers }
 
     public static let tracepoints: [(name: String, fields: [ContextField])] = [
@@ -195,6 +197,13 @@ public final class FakeCatalogue: ProbeCatalogue {
     public func member(of typeName: String, named name: String) -> ContextField? {
         FakeCatalogue.structs[typeName]?.first { $0.name == name }
     }
+
+    /// A few enumerators of the kernel's BTF.
+    static let enumerators: [String: Int64] = [
+        "SKB_DROP_REASON_NOT_SPECIFIED": 2, "TCP_ESTABLISHED": 1, "TCP_CLOSE": 7, "TASK_RUNNING": 99,
+    ]
+
+    public func enumValue(named name: String) -> Int64? { FakeCatalogue.enumerators[name] }
 }
 
 /// Shell-style matching of `*` and `?`, enough for the fake catalogue.

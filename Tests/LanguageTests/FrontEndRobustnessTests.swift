@@ -25,7 +25,7 @@ final class FrontEndRobustnessTests: XCTestCase {
         let thread = Thread {
             let file = SourceFile(name: "fuzz.bt", text: text)
             do {
-                let program = try Parser.parse(file)
+                let program = try Parser.parse(file, preprocessing: testPreprocessing)
                 box.outcome = .accepted(try SemanticAnalyzer.check(program, source: file, catalogue: FakeCatalogue()))
             } catch let d as Diagnostic {
                 box.outcome = .diagnostic(d)

@@ -434,9 +434,9 @@ final class ParserTests: XCTestCase {
 
     func testUnsupportedTopLevelForms() {
         XCTAssertEqual(
-            parseErrorText("config = { max_map_keys = 1 }\nBEGIN { }"),
+            parseErrorText("BEGIN { }\nconfig = { max_map_keys = 1 }"),
             """
-            prog.bt:1:1: error: 'config' blocks are not supported yet; pass settings as command-line flags
+            prog.bt:2:1: error: a 'config' block must come first, before any probe
             config = { max_map_keys = 1 }
             ^~~~~~
 

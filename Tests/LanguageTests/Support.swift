@@ -39,7 +39,10 @@ func lexDiagnostic(_ text: String, file: StaticString = #filePath, line: UInt = 
     }
 }
 
-func parse(_ text: String) throws -> Program { try Parser.parse(source(text)) }
+/// The fake kernel has BTF, so `#include <linux/...>` is satisfied as on a real one.
+let testPreprocessing = PreprocessorOptions(kernelHasBTF: FakeCatalogue().hasBTF)
+
+func parse(_ text: String) throws -> Program { try Parser.parse(source(text), preprocessing: testPreprocessing) }
 
 /// The rendered parse (or lex) error of `text`.
 func parseErrorText(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> String {
@@ -82,7 +85,7 @@ func check(
     catalogue: ProbeCatalogue = FakeCatalogue()
 ) throws -> CheckedProgram {
     let file = source(text)
-    let program = try Parser.parse(file)
+    let program = try Parser.parse(file, preprocessing: testPreprocessing)
     return try SemanticAnalyzer.check(program, source: file, catalogue: catalogue, options: options)
 }
 
@@ -94,7 +97,7 @@ func semanticDiagnostics(
 ) -> [Diagnostic] {
     let sourceFile = source(text)
     let program: Program
-    do { program = try Parser.parse(sourceFile) } catch {
+    do { program = try Parser.parse(sourceFile, preprocessing: testPreprocessing) } catch {
         XCTFail("does not parse: \(error) in\n\(text)", file: file, line: line)
         return []
     }

@@ -4,7 +4,10 @@ import Language
 extension UnitLowering {
     /// A builtin variable, by its row in `options.variables`.
     func builtin(_ name: String, _ expr: Expr) -> Lowered {
-        guard let row = options.variables[name] else { return .scalar(ir.const64(UInt64(0))) }
+        guard let row = options.variables[name] else {
+            // Not a builtin: a named constant the type checker resolved (TASK_RUNNING, an enum).
+            return .scalar(ir.const64(unit.constants[expr.id] ?? 0))
+        }
         return row.lower(CallLowering(lowering: self, name: name, arguments: [], expression: expr))
     }
 

@@ -76,6 +76,9 @@ public final class VmlinuxBTF: @unchecked Sendable {
     /// Struct/union name → type id, filled as the compiler asks (each miss is a ~1 ms scan).
     let compositeIDs = Mutex<[String: UInt32]>([:])
 
+    /// Enumerator name → value, built on the first question (one scan of the types).
+    let enumerators = Mutex<[String: Int64]?>(nil)
+
     private static let cache = Mutex<[String: Result<VmlinuxBTF, BTFError>]>([:])
 
     /// The process-wide instance for `path`, loaded on first use (a failure is remembered too).

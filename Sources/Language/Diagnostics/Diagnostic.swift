@@ -17,7 +17,8 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// Renders `file:line:col: error: message`, the source line and a caret under the range,
     /// in the layout bpftrace and compilers use so editors can jump to it.
-    public func rendered(in source: SourceFile) -> String {
+    public func rendered(in program: SourceFile) -> String {
+        let source = range.file?.source ?? program
         let (line, column) = source.location(of: range.start)
         var out = "\(source.name):\(line + source.firstLine - 1):\(column): \(severity.rawValue): \(message)\n"
         let text = source.line(line)

@@ -46,12 +46,26 @@ public struct SourceFile: Sendable {
 public struct SourceRange: Hashable, Sendable {
     public var start: Int
     public var end: Int
-    public init(_ start: Int, _ end: Int) {
+    /// The file the range lies in when it is not the program's own file (text brought in by
+    /// `#include "x.bt"` or `import`); diagnostics render against it.
+    public var file: IncludedFile?
+    public init(_ start: Int, _ end: Int, file: IncludedFile? = nil) {
         self.start = start
         self.end = max(start, end)
+        self.file = file
     }
     public static let unknown = SourceRange(0, 0)
     public func merged(with other: SourceRange) -> SourceRange {
-        SourceRange(min(start, other.start), max(end, other.end))
+        // A range cannot span two files; the construct is reported where it starts.
+        guard file === other.file else { return self }
+        return SourceRange(min(start, other.start), max(end, other.end), file: file)
     }
+}
+
+/// A file another file brought in, shared by reference so ranges stay cheap to copy.
+public final class IncludedFile: Hashable, Sendable {
+    public let source: SourceFile
+    public init(_ source: SourceFile) { self.source = source }
+    public static func == (lhs: IncludedFile, rhs: IncludedFile) -> Bool { lhs === rhs }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }

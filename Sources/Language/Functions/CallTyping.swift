@@ -12,6 +12,8 @@ public struct CallTyping {
     public var name: String { function.name }
     public var range: SourceRange { expression.range }
     public var options: SemanticAnalyzer.Options { analyzer.pointee.options }
+    /// The program's effective config (`max_strlen`...).
+    public var config: ProgramConfig { analyzer.pointee.config }
     public var target: ProbeTarget { analyzer.pointee.target }
     public var context: ProbeContext { analyzer.pointee.context }
     /// The attach point being typed, with its provider's row.

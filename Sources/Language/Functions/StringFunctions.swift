@@ -14,7 +14,8 @@ extension FunctionDescriptor {
             return .string(size: text.utf8.count + 1)
         }
         let t = call.infer(0)
-        var size = Builtins.defaultStringSize
+        // max_strlen sets the default; strings live on the 512-byte BPF stack, hence the cap.
+        var size = call.config.maxStrlen.map { Swift.min(200, Swift.max(1, $0)) } ?? Builtins.defaultStringSize
         if args.count == 2 {
             if let n = call.literalInteger(1) {
                 if n < 1 || n > 200 { call.error("str() length must be between 1 and 200", args[1].range) }

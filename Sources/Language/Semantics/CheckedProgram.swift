@@ -12,6 +12,11 @@ public struct CheckedProgram: Sendable {
     public var source: SourceFile
     /// Maps this program itself reads or writes, in order of appearance.
     public var usedMaps: [String] = []
+    /// The effective config (the program's block under the session's settings).
+    public var config = ProgramConfig()
+    /// What the user should hear about although the program was accepted: ignored config
+    /// variables, dropped attach points, `#warning`.
+    public var warnings: [Diagnostic] = []
     /// The id of `formats[0]`: a session numbers format calls across all its probes.
     public var formatIDBase: Int = 0
 

@@ -12,11 +12,18 @@ public protocol ProbeCatalogue {
     /// The probe types attach points may name here: the catalogue that expands attach points
     /// owns the table of their providers.
     var providers: ProviderTable { get }
+    /// Whether the kernel describes its types with BTF: the preprocessor then defines
+    /// `BPFTRACE_HAVE_BTF` and satisfies `#include <linux/...>` without the header.
+    var hasBTF: Bool { get }
+    /// The value of a kernel enumerator (`SKB_DROP_REASON_NOT_SPECIFIED`), from BTF.
+    func enumValue(named name: String) -> Int64?
 }
 
 extension ProbeCatalogue {
     public func member(of typeName: String, named name: String) -> ContextField? { nil }
     public var providers: ProviderTable { .builtin }
+    public var hasBTF: Bool { false }
+    public func enumValue(named name: String) -> Int64? { nil }
 }
 
 /// A reason a catalogue cannot provide a target, with advice for the user.

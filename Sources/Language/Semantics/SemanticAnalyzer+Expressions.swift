@@ -152,6 +152,11 @@ extension SemanticAnalyzer {
 
     private mutating func builtinType(_ name: String, _ expr: Expr) -> SType {
         guard let variable = options.variables[name] else {
+            if let value = KnownConstants[name]?.value ?? catalogue.enumValue(named: name) {
+                // A named constant is an integer literal to code generation.
+                constants[expr.id] = UInt64(bitPattern: value)
+                return .s64
+            }
             if options.functions[name] != nil {
                 error("\(name) is a function: call it as \(name)(...)", expr.range)
             } else {

@@ -18,10 +18,16 @@ public struct SemanticAnalyzer {
         /// The functions programs may call and the builtin variables they may read.
         public var functions: FunctionTable
         public var variables: BuiltinVariableTable
+        /// Config values the session sets (environment, the shell's `config`); they win over
+        /// the program's `config` block.
+        public var config = ProgramConfig()
+        public var configTable = ConfigTable.builtin
         public init(
             positionalParameters: [String] = [], allowUnsafe: Bool = false, knownMaps: [MapInfo] = [],
-            formatIDBase: Int = 0, functions: FunctionTable = .builtin, variables: BuiltinVariableTable = .builtin
+            formatIDBase: Int = 0, functions: FunctionTable = .builtin, variables: BuiltinVariableTable = .builtin,
+            config: ProgramConfig = ProgramConfig()
         ) {
+            self.config = config
             self.functions = functions
             self.variables = variables
             self.positionalParameters = positionalParameters
@@ -51,6 +57,8 @@ public struct SemanticAnalyzer {
     var provider = ProviderTable.builtin[.begin]!
     var site: ProbeSite { ProbeSite(target: target, provider: provider, context: context) }
     var loopDepth = 0
+    /// The program's effective config: its block under the session's settings.
+    var config = ProgramConfig()
 
     public init(catalogue: ProbeCatalogue, options: Options = Options()) {
         self.catalogue = catalogue
@@ -68,16 +76,24 @@ public struct SemanticAnalyzer {
     /// Runs the passes in order, as bpftrace's pass manager does: resolving attach points
     /// must succeed before anything is typed; the later passes report together.
     public mutating func run(_ program: Program, source: SourceFile) throws -> CheckedProgram {
-        let resolved = try ResolveAttachPoints.run(program, catalogue: catalogue, providers: catalogue.providers)
+        let settings = ResolveConfig.run(program.config, session: options.config, table: options.configTable)
+        if !settings.errors.isEmpty { throw DiagnosticList(settings.errors) }
+        config = settings.config
+        var warnings = program.warnings + settings.warnings
+        let resolved = try ResolveAttachPoints.run(
+            program, catalogue: catalogue, providers: catalogue.providers, config: config, warnings: &warnings)
         let units = inferTypes(program, resolved)
         diagnostics += CheckMaps.run(uses: unassignedUses, maps: maps)
         diagnostics += CheckProbes.run(program, units)
         if !diagnostics.isEmpty {
             throw DiagnosticList(dedupe(diagnostics))
         }
-        return CheckedProgram(
+        var checked = CheckedProgram(
             units: units, maps: mapOrder.compactMap { maps[$0] }, formats: formats, source: source,
             formatIDBase: options.formatIDBase, usedMaps: MapUsage.names(in: program.probes))
+        checked.config = config
+        checked.warnings = warnings
+        return checked
     }
 
     private func dedupe(_ list: [Diagnostic]) -> [Diagnostic] {

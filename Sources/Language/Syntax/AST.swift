@@ -5,6 +5,10 @@
 
 public struct Program: Sendable {
     public var probes: [Probe]
+    /// What the front end accepted but wants the user to know (`#warning`).
+    public var warnings: [Diagnostic] = []
+    /// The `config = { ... }` block's assignments, as written.
+    public var config: [ConfigAssignment] = []
     public init(probes: [Probe]) { self.probes = probes }
 }
 

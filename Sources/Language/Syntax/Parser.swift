@@ -16,9 +16,25 @@ public struct Parser {
     private var depth = 0
     static let maximumDepth = 128
 
-    public static func parse(_ source: SourceFile) throws -> Program {
-        var parser = try Parser(source)
-        return try parser.parseProgram()
+    /// Preprocesses (see `Preprocessor`) and parses `source`. Every range of the program and
+    /// of a thrown diagnostic is in the files the user wrote, whatever macros and includes did.
+    public static func parse(
+        _ source: SourceFile, preprocessing: PreprocessorOptions = PreprocessorOptions()
+    )
+        throws -> Program
+    {
+        guard let expanded = try Preprocessor.run(source, options: preprocessing) else {
+            var parser = try Parser(source)
+            return try parser.parseProgram()
+        }
+        do {
+            var parser = try Parser(expanded.source)
+            var program = try parser.parseProgram().remapped(expanded.original)
+            program.warnings += expanded.warnings
+            return program
+        } catch let diagnostic as Diagnostic {
+            throw expanded.original(diagnostic)
+        }
     }
 
     /// Parses a lone expression (used by shell commands such as `where`).
@@ -44,14 +60,19 @@ public struct Parser {
 
     private mutating func parseProgram() throws -> Program {
         var probes: [Probe] = []
+        var config: [ConfigAssignment] = []
         while true {
             try lexer.skipTrivia()
             let start = lexer.position
             var first = try lexer.nextAttachPoint()
             if case .eof = first.kind { break }
             if case .attachPoint(let text) = first.kind, text == "config" || text.hasPrefix("config=") {
-                throw Diagnostic(
-                    "'config' blocks are not supported yet; pass settings as command-line flags", at: first.range)
+                if !probes.isEmpty || !config.isEmpty {
+                    throw Diagnostic("a 'config' block must come first, before any probe", at: first.range)
+                }
+                lexer.reset(to: start)
+                config = try parseConfigBlock()
+                continue
             }
             if case .attachPoint(let text) = first.kind, text == "struct" || text == "union" || text == "enum" {
                 throw Diagnostic(
@@ -96,7 +117,47 @@ public struct Parser {
             throw Diagnostic(
                 "no probes: a program needs at least one probe such as 'BEGIN { ... }'", at: SourceRange(0, 0))
         }
-        return Program(probes: probes)
+        var program = Program(probes: probes)
+        program.config = config
+        return program
+    }
+
+    /// `config = { name = value; ... }`, with `current` not yet read; leaves the lexer
+    /// after `}` for the next attach point.
+    private mutating func parseConfigBlock() throws -> [ConfigAssignment] {
+        current = try lexer.next()  // 'config'
+        try advance()
+        try expect("=", "after 'config'")
+        try expect("{", "to start the config block")
+        var assignments: [ConfigAssignment] = []
+        while current.kind != .punct("}") {
+            if current.kind == .punct(";") {
+                try advance()
+                continue
+            }
+            guard case .identifier(let name) = current.kind else {
+                throw Diagnostic(
+                    "expected a config variable such as 'max_map_keys', found \(current.kind)", at: current.range)
+            }
+            let nameRange = current.range
+            try advance()
+            try expect("=", "after the config variable '\(name)'")
+            let valueRange = current.range
+            let value: String
+            switch current.kind {
+            case .integer(let n): value = String(n)
+            case .string(let s): value = s
+            case .identifier(let word): value = word
+            default: throw Diagnostic("expected a value for '\(name)', found \(current.kind)", at: current.range)
+            }
+            try advance()
+            assignments.append(
+                ConfigAssignment(
+                    name: name, value: value, range: nameRange.merged(with: valueRange), valueRange: valueRange))
+            if current.kind != .punct("}") { try expect(";", "between config variables") }
+        }
+        lexer.reset(to: current.range.end)
+        return assignments
     }
 
     // MARK: Statements

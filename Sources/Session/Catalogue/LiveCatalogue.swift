@@ -58,6 +58,10 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         return ContextField(name: member.name, offset: member.offset, size: min(8, max(1, member.size)), kind: kind)
     }
 
+    public var hasBTF: Bool { (try? VmlinuxBTF.shared()) != nil }
+
+    public func enumValue(named name: String) -> Int64? { (try? VmlinuxBTF.shared())?.enumValue(named: name) }
+
     public func kernelAddress(of symbol: String) -> UInt64? {
         KernelSymbols.shared.address(of: symbol)
     }

@@ -28,6 +28,9 @@ public final class TracingSession {
         public var variables: BuiltinVariableTable = .builtin
         public var functionLowerings: FunctionLoweringTable = .builtin
         public var variableLowerings: FunctionLoweringTable = .builtinVariables
+        /// Config variables set for every probe (the `BPFTRACE_*` environment, the shell's
+        /// `config` command); they win over a program's `config` block.
+        public var config = SessionConfig.fromEnvironment.config
         public init() {}
     }
 
@@ -144,6 +147,7 @@ public final class TracingSession {
             throw SessionError.diagnostics(list, source)
         }
         let compiledAt = MonotonicClock.nanoseconds()
+        reportWarnings(of: compiled, in: source)
 
         let transaction = StagedTransaction()
         defer { transaction.rollBackUnlessCommitted() }
@@ -182,7 +186,8 @@ public final class TracingSession {
             analyzerOptions: SemanticAnalyzer.Options(
                 positionalParameters: options.positionalParameters,
                 allowUnsafe: options.allowUnsafe, knownMaps: known,
-                formatIDBase: nextFormatID, functions: options.functions, variables: options.variables),
+                formatIDBase: nextFormatID, functions: options.functions, variables: options.variables,
+                config: options.config),
             codegenOptions: CodegenOptions(
                 startTimeNanoseconds: startTime, cpuCount: ProcessInfo.processInfo.activeProcessorCount,
                 childPID: options.childPID, positionalParameters: options.positionalParameters,

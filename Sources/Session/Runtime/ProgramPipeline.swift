@@ -20,7 +20,10 @@ public struct ProgramPipeline {
 
     public func check(_ source: SourceFile) throws -> CheckedProgram {
         let program: Program
-        do { program = try Parser.parse(source) } catch let d as Diagnostic { throw DiagnosticList([d]) }
+        let preprocessing = PreprocessorOptions(kernelHasBTF: catalogue.hasBTF, loader: FileSourceLoader())
+        do { program = try Parser.parse(source, preprocessing: preprocessing) } catch let d as Diagnostic {
+            throw DiagnosticList([d])
+        }
         let checked = try SemanticAnalyzer.check(
             program, source: source, catalogue: catalogue, options: analyzerOptions)
         try FormatChecker.check(checked)
@@ -29,6 +32,8 @@ public struct ProgramPipeline {
 
     public func compile(_ source: SourceFile, keepIR: Bool = false) throws -> CompiledProgram {
         let checked = try check(source)
+        var codegenOptions = self.codegenOptions
+        if let keys = checked.config.maxMapKeys { codegenOptions.mapMaxEntries = max(1, keys) }
         do {
             return try Compiler(options: codegenOptions).compile(checked, keepIR: keepIR)
         } catch CodegenError.stackLimit(let index) {

@@ -12,17 +12,34 @@ struct ResolvedAttachPoint {
 /// given its context. Catalogue look-ups can touch tracefs, so this runs once; nothing can be
 /// typed before it succeeds.
 enum ResolveAttachPoints {
+    /// With `missing_probes` set to warn or ignore, an attach point this kernel does not have
+    /// is dropped (with a warning for warn) instead of failing the program, as in bpftrace.
     static func run(
-        _ program: Program, catalogue: ProbeCatalogue, providers: ProviderTable
+        _ program: Program, catalogue: ProbeCatalogue, providers: ProviderTable,
+        config: ProgramConfig = ProgramConfig(), warnings: inout [Diagnostic]
     ) throws -> [ResolvedAttachPoint] {
         var diagnostics: [Diagnostic] = []
         var resolved: [ResolvedAttachPoint] = []
         for (index, probe) in program.probes.enumerated() {
             for point in probe.attachPoints {
+                let parsed: ProbeTarget
+                do { parsed = try AttachPointParser.parse(point, providers: providers) } catch let d as Diagnostic {
+                    diagnostics.append(d)
+                    continue
+                }
                 do {
-                    let parsed = try AttachPointParser.parse(point, providers: providers)
-                    let targets = try catalogue.expand(parsed)
-                    if targets.isEmpty {
+                    var targets: [ProbeTarget]
+                    do { targets = try catalogue.expand(parsed) } catch let e as CatalogueError {
+                        guard config.missingProbes != "error" else { throw e }
+                        if config.missingProbes == "warn" {
+                            warnings.append(
+                                Diagnostic(
+                                    "attach point skipped (missing_probes = warn): \(e.message)", at: point.range,
+                                    severity: .warning))
+                        }
+                        targets = []
+                    }
+                    if targets.isEmpty && config.missingProbes == "error" {
                         diagnostics.append(Diagnostic("no probe matches '\(point.text)'", at: point.range))
                     }
                     for target in targets {
@@ -40,6 +57,21 @@ enum ResolveAttachPoints {
             }
         }
         if !diagnostics.isEmpty { throw DiagnosticList(diagnostics) }
+        let limit = min(config.maxProbes, config.maxBPFPrograms)
+        if resolved.count > limit, let first = program.probes.first {
+            let name = config.maxProbes <= config.maxBPFPrograms ? "max_probes" : "max_bpf_progs"
+            throw DiagnosticList([
+                Diagnostic(
+                    "this program expands to \(resolved.count) probes, more than \(name) (\(limit))",
+                    at: first.range,
+                    notes: ["raise it with 'config = { \(name) = N }' or BPFTRACE_\(name.uppercased())"])
+            ])
+        }
+        if resolved.isEmpty, let first = program.probes.first {
+            throw DiagnosticList([
+                Diagnostic("no probes to attach: every attach point is missing on this kernel", at: first.range)
+            ])
+        }
         return resolved
     }
 }
