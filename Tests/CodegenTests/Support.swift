@@ -47,7 +47,7 @@ struct Instruction: CustomStringConvertible {
 }
 
 /// BPF helper ids bpfsh may call (`enum bpf_func_id`).
-let knownHelpers: Set<Int32> = [1, 2, 3, 4, 5, 7, 8, 14, 15, 16, 27, 35, 45, 80, 112, 113, 114, 115, 118, 130]
+let knownHelpers: Set<Int32> = [1, 2, 3, 4, 5, 7, 8, 14, 15, 16, 27, 35, 42, 45, 80, 112, 113, 114, 115, 118, 130]
 
 extension ProgramSpec {
     var decoded: [Instruction] { instructions.map(Instruction.init) }

@@ -40,5 +40,6 @@ public struct FunctionLoweringTable: Sendable {
     /// The lowering of the language's own functions (`FunctionTable.builtin`), by family.
     public static let builtin = FunctionLoweringTable(
         FunctionLowering.aggregations + FunctionLowering.output + FunctionLowering.strings + FunctionLowering.symbols
-            + FunctionLowering.stacks + FunctionLowering.maps + FunctionLowering.unsafe + FunctionLowering.misc)
+            + FunctionLowering.stacks + FunctionLowering.maps + FunctionLowering.unsafe + FunctionLowering.misc
+            + FunctionLowering.stringSearch + FunctionLowering.mapQueries + FunctionLowering.names)
 }

@@ -44,6 +44,13 @@ extension FunctionLowering {
         helper("rand") {
             LLVMBuildAnd($0.builder, $0.lowering.ir.helper(.getPrandomU32, []), $0.const64(0xFFFF_FFFF), "")
         },
+        helper("true") { $0.const64(1) },
+        helper("false") { $0.const64(0) },
+        // The uid travels; user space names it (`SType.named(.user)`).
+        helper("username") {
+            LLVMBuildAnd($0.builder, $0.lowering.invariantHelper(.getCurrentUidGid), $0.const64(0xFFFF_FFFF), "")
+        },
+        helper("numaid") { $0.lowering.ir.helper(.numaNodeID, []) },
         helper("cgroup") { $0.lowering.ir.helper(.getCurrentCgroupID, []) },
         helper("jiffies") { $0.lowering.ir.helper(.jiffies64, []) },
         helper("curtask") { $0.lowering.ir.helper(.getCurrentTask, []) },

@@ -259,7 +259,7 @@ final class UnitLowering {
 
     func isScalarStorage(_ type: SType) -> Bool {
         switch type {
-        case .int, .pointer, .ksym, .kstack: return true
+        case .int, .pointer, .ksym, .kstack, .bool, .named: return true
         default: return false
         }
     }

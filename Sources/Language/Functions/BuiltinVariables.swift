@@ -44,6 +44,10 @@ public struct BuiltinVariableTable: Sendable {
         var rows: [BuiltinVariable] = ["pid", "tid", "uid", "gid", "cpu", "ncpus", "cpid", "rand"].map {
             BuiltinVariable(name: $0, type: u32)
         }
+        rows += [
+            BuiltinVariable(name: "true", type: .bool), BuiltinVariable(name: "false", type: .bool),
+            BuiltinVariable(name: "username", type: .named(.user)), BuiltinVariable(name: "numaid", type: u32),
+        ]
         rows += ["nsecs", "elapsed", "cgroup", "jiffies"].map { BuiltinVariable(name: $0, type: .u64) }
         rows += [
             BuiltinVariable(name: "comm", type: .string(size: 16)),

@@ -38,6 +38,6 @@ public struct FunctionTable: Sendable {
         .count, .sum, .avg, .min, .max, .stats, .hist, .lhist,
         .printf, .print, .time, .str, .join, .ksym, .usym, .kaddr, .ntop, .strncmp,
         .exit, .delete, .clear, .zero, .cat, .system, .kstack, .ustack, .sizeof, .reg,
-        .uptr, .kptr, .signal,
+        .uptr, .kptr, .signal, .strcontains, .strlen, .hasKey, .syscallName, .signalName, .strerror,
     ])
 }

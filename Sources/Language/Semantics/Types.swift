@@ -23,13 +23,17 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     /// The `args` of a probe.
     case context
     case aggregation(Aggregation)
+    /// true or false: an integer to arithmetic and conditions, shown as `true`/`false`.
+    case bool
+    /// An integer user space shows as a name (`syscall_name`, `strerror`, `username`...).
+    case named(NamedInteger)
 
     public static let u64 = SType.int(bytes: 8, signed: false)
     public static let s64 = SType.int(bytes: 8, signed: true)
 
     public var isInteger: Bool {
         switch self {
-        case .int, .pointer: return true
+        case .int, .pointer, .bool: return true
         default: return false
         }
     }
@@ -40,7 +44,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     public var storageSize: Int {
         switch self {
         case .void, .context, .aggregation: return 0
-        case .int, .pointer, .ksym, .kstack: return 8
+        case .int, .pointer, .ksym, .kstack, .bool, .named: return 8
         case .usym: return 16
         // Stack id, pid, and the caller's return address at a function-entry uprobe.
         case .ustack: return 24
@@ -64,6 +68,8 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case .pointer(let p): return "\(p) *"
         case .context: return "args"
         case .aggregation(let a): return a.description
+        case .bool: return "bool"
+        case .named(let kind): return kind.rawValue
         }
     }
 
@@ -72,6 +78,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     public func isCompatible(with other: SType) -> Bool {
         switch (self, other) {
         case (.int, .int), (.int, .pointer), (.pointer, .int), (.pointer, .pointer): return true
+        case (.bool, .bool), (.bool, .int), (.int, .bool): return true
         case (.string, .string): return true
         case (.kstack, .kstack), (.ustack, .ustack): return true
         case (.tuple(let a), .tuple(let b)):
@@ -91,6 +98,11 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         default: return self
         }
     }
+}
+
+/// What a `SType.named` integer names.
+public enum NamedInteger: String, Hashable, Sendable {
+    case syscall = "syscall_name", signal = "signal_name", errno = "strerror", user = "username"
 }
 
 /// Aggregating functions that may only be assigned to maps.

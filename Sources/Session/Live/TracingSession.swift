@@ -129,7 +129,7 @@ public final class TracingSession {
     @discardableResult
     public func define(
         name: String, text: String, sourceName: String? = nil, firstLine: Int = 1,
-        willAttach: ((CompiledProgram) -> Void)? = nil
+        willAttach: ((CompiledProgram) -> Void)? = nil, didAttach: (() -> Void)? = nil
     ) throws -> LiveProbe {
         guard name.first.map({ $0.isLetter || $0 == "_" }) ?? false,
             name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
@@ -168,6 +168,7 @@ public final class TracingSession {
         ]
         transaction.commit()
         register(live, replacing: previous)
+        didAttach?()
         // BEGIN fires once every other attach point of this probe is attached.
         for program in live.startPrograms { try? program.run() }
         drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)

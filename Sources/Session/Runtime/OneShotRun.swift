@@ -64,9 +64,13 @@ public final class OneShotRun {
         // bpftrace prints this before attaching; so do we, for scripts that wait for it.
         let probe: LiveProbe
         do {
-            probe = try session.define(name: "program", text: source.text, sourceName: source.name) { compiled in
-                sink.emit(.attaching(compiled.programs.count))
-            }
+            // bpftrace's runtime test engine waits for this line (after attaching, before BEGIN)
+            // to run a case's AFTER command.
+            let notifies = ProcessInfo.processInfo.environment["__BPFTRACE_NOTIFY_PROBES_ATTACHED"] != nil
+            probe = try session.define(
+                name: "program", text: source.text, sourceName: source.name,
+                willAttach: { compiled in sink.emit(.attaching(compiled.programs.count)) },
+                didAttach: { if notifies { self.output("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n") } })
         } catch SessionError.diagnostics(let list, _) {
             errors(list.rendered(in: source))
             child?.kill()

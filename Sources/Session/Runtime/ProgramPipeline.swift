@@ -66,7 +66,7 @@ enum FormatChecker {
 
     static func argumentType(_ type: SType) -> PrintfArgumentType {
         switch type {
-        case .int, .pointer: return .integer
+        case .int, .pointer, .bool: return .integer
         // bpftrace prints symbols, stacks, addresses and tuples with %s.
         default: return .string
         }

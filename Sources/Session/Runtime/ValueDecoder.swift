@@ -54,6 +54,10 @@ public struct ValueDecoder {
                 offset += part.storageSize
             }
             return .tuple(values)
+        case .bool:
+            return .symbol(word(0) != 0 ? "true" : "false")
+        case .named(let kind):
+            return .symbol(NamedIntegerText.text(kind, word(0)))
         case .void, .context, .aggregation:
             return .none
         }
