@@ -1,4 +1,5 @@
 import Foundation
+import Session
 
 extension Shell {
     /// Lets probes run for `seconds`, printing their output as it comes and a progress line
@@ -7,18 +8,28 @@ extension Shell {
         let start = Date()
         _ = ShellInterrupt.take()
         let interactive = reader.isInteractive
+        var lastProgress = Date.distantPast
         while Date().timeIntervalSince(start) < seconds {
             if ShellInterrupt.take() { break }
             let left = seconds - Date().timeIntervalSince(start)
-            session.pollEvents(timeoutMilliseconds: Int32(max(1, min(100, left * 1000))))
-            pumpEvents()
-            if interactive {
+            // One bounded slice at a time: Ctrl-C and SIGTERM are seen between slices.
+            if !pumpEvents() { pump.wait(milliseconds: Int32(max(1, min(100, left * 1000)))) }
+            if interactive && Date().timeIntervalSince(lastProgress) >= 0.1 {
+                lastProgress = Date()
                 let elapsed = Date().timeIntervalSince(start)
-                FileHandle.standardError.write(
-                    Data(String(format: "\r\u{1B}[Kwaiting %.1fs / %.1fs", elapsed, seconds).utf8))
+                progress(String(format: "\r\u{1B}[Kwaiting %.1fs / %.1fs", elapsed, seconds))
             }
         }
-        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if interactive { progress("\r\u{1B}[K") }
+    }
+
+    /// A progress line redrawn in place, on the terminal only.
+    func progress(_ text: String) {
+        if let terminal {
+            terminal.write(text, kind: .status)
+        } else {
+            FileHandle.standardError.write(Data(text.utf8))
+        }
     }
 
     /// Reruns `command` every `interval` seconds, redrawing it in place, until Ctrl-C.
@@ -33,9 +44,25 @@ extension Shell {
             execute(command, announce: false)
             let start = Date()
             while Date().timeIntervalSince(start) < interval && !ShellInterrupt.isPending {
-                session.pollEvents(timeoutMilliseconds: 50)
+                if !pumpEvents() { pump.wait(milliseconds: 50) }
             }
         }
         _ = ShellInterrupt.take()
+    }
+
+    /// Runs a detach, showing on a terminal how many links are closed once it has taken a
+    /// second (closing a link waits for the kernel; hundreds take a while).
+    @discardableResult
+    func withDetachProgress<T>(_ body: (TracingSession.DetachProgress?) throws -> T) rethrows -> T {
+        guard reader.isInteractive else { return try body(nil) }
+        var shown = false
+        defer { if shown { progress("\r\u{1B}[K") } }
+        return try body { [weak self] closed, total, seconds in
+            guard let self, seconds >= 1 else { return }
+            shown = true
+            self.progress(
+                "\r\u{1B}[Kdetaching: \(closed) of \(total) links closed (\(String(format: "%.1f", seconds)) s)")
+            self.terminal?.flush()
+        }
     }
 }

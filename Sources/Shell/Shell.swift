@@ -43,6 +43,13 @@ public final class Shell {
     /// The scripts being run, outermost first, each with the line that is running: `source`
     /// refuses a file already on it (a cycle) and a chain deeper than `ScriptRunner.maximumDepth`.
     var scriptChain: [(file: String, identity: String, line: Int)] = []
+    /// Drains probe output in bounded slices between keystrokes and commands.
+    public private(set) lazy var pump = EventPump(session: session)
+    /// The terminal's non-blocking output queue (the launcher sets it; tests write straight
+    /// through `output`). Probe text it cannot take in time is hidden and summarized.
+    public var terminal: TerminalOutput?
+    /// The last lines probes printed, for `output` (shown or not).
+    public internal(set) var recentLines = RecentLines()
     /// The running tutorial and recorder and notebooks, when one is on.
     var recorder: SessionRecorder?
     var notebooks: [NotebookWriter] = []
@@ -93,7 +100,14 @@ public final class Shell {
 
     /// Text a running probe printed: above the prompt while the user is typing.
     public func probeOutput(_ text: String) {
-        if reader.isInteractive && !busy { reader.printAbovePrompt(text) } else { writeOutput(text) }
+        recentLines.add(text)
+        if reader.isInteractive && !busy {
+            reader.printAbovePrompt(text)
+        } else if let terminal {
+            terminal.write(text, kind: .probe)
+        } else {
+            writeOutput(text)
+        }
         // Bounded so a chatty probe cannot grow the shell without limit.
         probeOutputLog += text
         if probeOutputLog.utf8.count > 4 << 20 { probeOutputLog = String(probeOutputLog.suffix(2 << 20)) }
@@ -175,6 +189,10 @@ public final class Shell {
             try define(name: name, program: padded)
             return
         }
+        if QueryCommands.isQuery(text, in: self) {
+            try QueryCommands.run(text, in: self)
+            return
+        }
         let words = StatementClassifier.words(text)
         if let word = words.first, let command = command(named: word) {
             let rest = String(text.dropFirst(word.count)).trimmingCharacters(in: .whitespaces)
@@ -210,14 +228,33 @@ public final class Shell {
         )
     }
 
-    /// Handles events waiting in the ring and probes that asked to exit.
-    public func pumpEvents() {
-        session.pollEvents(timeoutMilliseconds: 0)
+    /// Handles one bounded slice of the events waiting in the ring (a flood never holds the
+    /// shell longer), then probes that asked to exit, losses, and lines the terminal did not
+    /// show. Returns whether events may be left.
+    @discardableResult
+    public func pumpEvents() -> Bool {
+        let more = pump.slice()
         for request in session.takeExitRequests() {
             try? session.detach(request.probe)
-            probeOutput("\(request.probe) called exit(\(request.code)): detached\n")
+            notice("\(request.probe) called exit(\(request.code)): detached\n")
         }
-        for warning in losses.check(session) { probeOutput(warning + "\n") }
+        for warning in losses.check(session) { notice(warning + "\n") }
+        if let terminal {
+            terminal.flush()
+            if let summary = terminal.takeSummary() { notice(summary + "\n") }
+        }
+        return more
+    }
+
+    /// The shell's own word while probes run (an exit, a loss, hidden lines): above the prompt
+    /// and never hidden.
+    func notice(_ text: String) {
+        if reader.isInteractive && !busy {
+            reader.printNoticeAbovePrompt(text)
+        } else {
+            writeOutput(text)
+        }
+        emit(.probeOutput(text))
     }
 
     func runShellCommand(_ command: String) throws {
@@ -241,8 +278,12 @@ public final class Shell {
         recorder?.finish()
         for notebook in notebooks { notebook.finish() }
         workloads.stopAll()
+        // Every link closes here, with progress past a second; then the rest is released.
+        withDetachProgress { session.detachAll(progress: $0) }
         session.close()
         reader.close()
+        // What is still queued goes out, unless the terminal takes nothing for two seconds.
+        terminal?.flush(waitingUpTo: 2_000_000_000)
     }
 }
 

@@ -16,12 +16,12 @@ public enum ShellLauncher {
     /// Runs the interactive shell until the user leaves; returns the exit status.
     public static func run(
         options: TracingSession.Options, transcripts: Transcripts = Transcripts(), historyPath: String? = nil,
-        firstStatement: String? = nil
+        firstStatement: String? = nil, parameters: [String: String] = [:]
     ) -> Int32 {
         let interactive = isatty(STDIN_FILENO) != 0
         let history =
             historyPath ?? ProcessInfo.processInfo.environment["BPFSH_HISTORY"]
-            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".bpfsh_history")
+            ?? (UserDirectories.home() as NSString).appendingPathComponent(".bpfsh_history")
         let reader: LineReader = (interactive ? EditLineReader(historyPath: history) : nil) ?? PlainLineReader()
         let (shell, system) = makeShell(options: options, reader: reader)
         guard start(transcripts, in: shell) else {
@@ -35,8 +35,6 @@ public enum ShellLauncher {
             fputs("type help for commands; NAME = PROBE { ... } defines a probe\n", stdout)
         }
         if let editor = reader as? EditLineReader {
-            editor.eventFD = { [weak session = shell.session] in session?.eventReadinessFD ?? -1 }
-            editor.pumpEvents = { [weak shell] in shell?.pumpEvents() }
             let source = system.completionSource()
             let tutorials = TutorialLibrary().names()
             editor.complete = { [weak shell] before in
@@ -47,12 +45,21 @@ public enum ShellLauncher {
                     mapNames: shell.session.mapInfos.map(\.name))
                 completer.providers = shell.session.catalogue.providers
                 completer.tutorialNames = tutorials
+                completer.columnNames = { [weak shell] in shell?.tables.columnNames($0) ?? [] }
                 completer.functions = shell.session.options.functions
                 completer.variables = shell.session.options.variables
                 return completer.complete(before)
             }
         }
-        if let firstStatement { shell.execute(firstStatement) }
+        shell.parameters = parameters
+        if let firstStatement {
+            shell.execute(firstStatement)
+            if firstStatement.hasPrefix("source "), interactive {
+                fputs(
+                    "\nThe session's probes and tables are still live: `probes`, `top @MAP`, `help`, `tutorial cpus`.\n",
+                    stdout)
+            }
+        }
         shell.run()
         shell.shutdown()
         if interactive { fputs("\n", stdout) }
@@ -92,18 +99,31 @@ public enum ShellLauncher {
         let system = LiveSystem()
         var shell: Shell!
         let session = system.makeSession(options: options, write: { text in shell?.probeOutput(text) })
+        // Everything for standard output goes through one non-blocking queue, so a terminal
+        // that lags (or a self-feeding probe) never blocks the shell.
+        let terminal = TerminalOutput()
         shell = Shell(
             session: session, reader: reader,
-            output: { text in
-                fputs(text, stdout)
-                fflush(stdout)
-            },
-            errors: { text in
-                fflush(stdout)
-                fputs(text, stderr)
-            },
+            output: { text in terminal.write(text, kind: .command) },
+            errors: { text in terminal.writeError(text) },
             featureReport: { (system.featureBanner(), system.featureReport()) })
+        shell.terminal = terminal
         shell.missingFeature = { system.missingFeature(named: $0) }
+        // A closed terminal or pipe ends the session as SIGHUP does, instead of failing
+        // every write from then on.
+        terminal.onClosed = { ShellInterrupt.requestTermination() }
+        let waiter: InputWaiter?
+        if let editor = reader as? EditLineReader {
+            editor.attach(output: terminal)
+            waiter = editor.waiter
+        } else if let plain = reader as? PlainLineReader {
+            plain.waiter.output = terminal
+            waiter = plain.waiter
+        } else {
+            waiter = nil
+        }
+        waiter?.eventFD = { [weak session] in session?.eventReadinessFD ?? -1 }
+        waiter?.pumpEvents = { [weak shell] in shell?.pumpEvents() }
         ShellInterrupt.install()
         signal(SIGPIPE, SIG_IGN)
         return (shell, system)

@@ -42,7 +42,7 @@ extension ProviderTable {
         ProviderDescriptor(
             kind: .uprobe, aliases: ["u"], summary: "entry of a function in a program or library",
             grammar: .binaryFunction(allowsProvider: false), context: .registers, programType: .kprobe,
-            requires: .uprobes, completion: .binaryFunctions, addressSpace: .user),
+            requires: .uprobes, completion: .binaryFunctions, addressSpace: .user, entersUserFunction: true),
         ProviderDescriptor(
             kind: .uretprobe, aliases: ["ur"], summary: "return of a function in a program or library",
             grammar: .binaryFunction(allowsProvider: false), context: .registers, programType: .kprobe,

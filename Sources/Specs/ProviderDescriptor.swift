@@ -32,6 +32,10 @@ public struct ProviderDescriptor: Sendable {
     public var firesInShellContext: Bool
     /// Run once with BPF_PROG_TEST_RUN instead of attached (BEGIN, END).
     public var isRunNotAttached: Bool
+    /// Fires on a user function's first instruction, before it pushes its frame pointer: a
+    /// frame-pointer walk skips the immediate caller, whose return address is on top of the
+    /// stack, so `ustack` reads it there.
+    public var entersUserFunction: Bool
 
     public init(
         kind: ProviderKind, aliases: [String] = [], summary: String, grammar: AttachPointGrammar,
@@ -39,8 +43,9 @@ public struct ProviderDescriptor: Sendable {
         requires: KernelFeature? = nil, unavailableNote: String? = nil, suggestsCoveringTracepoints: Bool = false,
         listing: ListingSource = .notListed, completion: CompletionStyle = .none,
         addressSpace: AddressSpace = .kernel, hasReturnValue: Bool = false, firesInShellContext: Bool = false,
-        isRunNotAttached: Bool = false
+        isRunNotAttached: Bool = false, entersUserFunction: Bool = false
     ) {
+        self.entersUserFunction = entersUserFunction
         self.kind = kind
         self.aliases = aliases
         self.summary = summary

@@ -64,8 +64,32 @@ public struct MapTable: Hashable, Sendable {
     }
     public var name: String
     public var rows: [Row]
-    public init(name: String, rows: [Row]) {
+    /// Names of the value columns of a query result with several (`select`, `join`): each
+    /// row's cell is then `.value(.tuple(...))` with one item per name. Empty for a map.
+    public var valueNames: [String] = []
+    /// The wall-clock time span the values cover, for `rate`; nil when unknown (a loaded file).
+    public var capture: CaptureSpan?
+    public init(name: String, rows: [Row], valueNames: [String] = [], capture: CaptureSpan? = nil) {
         self.name = name
         self.rows = rows
+        self.valueNames = valueNames
+        self.capture = capture
+    }
+}
+
+/// When a table's values were collected: from `start` (the map was created or cleared, or the
+/// earlier snapshot of a `diff`) until `end` (the map was read), in seconds since the epoch.
+public struct CaptureSpan: Hashable, Sendable {
+    public var start: Double?
+    public var end: Double
+    public init(start: Double?, end: Double) {
+        self.start = start
+        self.end = end
+    }
+
+    /// How many seconds the values cover; nil without a start or for an empty span.
+    public var seconds: Double? {
+        guard let start, end > start else { return nil }
+        return end - start
     }
 }

@@ -47,6 +47,11 @@ struct BPFShell: ParsableCommand {
     @Flag(name: .customLong("emit-llvm"), help: "Print the generated LLVM IR before running.")
     var emitLLVM = false
 
+    @Flag(
+        name: .customLong("dry-run"),
+        help: "Compile and load every program through the verifier; attach nothing, run nothing.")
+    var dryRun = false
+
     @Flag(name: .customLong("check"), help: "Run a session script and exit 1 unless every expectation in it held.")
     var check = false
 
@@ -69,6 +74,11 @@ struct BPFShell: ParsableCommand {
 
     @Flag(name: .customLong("force"), help: "Let --record and --notebook replace existing files.")
     var force = false
+
+    @Flag(
+        name: .customLong("interactive"),
+        help: "With a session script: run it, then open the prompt with its probes and tables still live.")
+    var interactive = false
 
     @Argument(
         help: ArgumentHelp(
@@ -110,6 +120,12 @@ struct BPFShell: ParsableCommand {
                 FileHandle.standardError.write(Data("bpfsh: \(error)\n".utf8))
                 throw ExitCode(2)
             }
+            if interactive {
+                throw ExitCode(
+                    ShellLauncher.run(
+                        options: shellOptions, transcripts: transcripts, firstStatement: "source \(script)",
+                        parameters: parameters))
+            }
             throw ExitCode(
                 ShellLauncher.runScript(
                     path: script, parameters: parameters, options: shellOptions,
@@ -148,6 +164,7 @@ struct BPFShell: ParsableCommand {
         options.command = c
         options.targetPID = p
         options.printIR = emitLLVM
+        options.dryRun = dryRun
         options.excludesOwnProcess = !traceSelf
         let run = OneShotRun(
             options: options,

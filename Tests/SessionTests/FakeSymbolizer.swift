@@ -5,7 +5,7 @@ struct FakeSymbolizer: Symbolizing {
     func kernelStack(id: Int64, limit: Int) -> [String] {
         Array(["k\(id)_leaf", "k\(id)_mid", "k\(id)_root"].prefix(limit))
     }
-    func userStack(id: Int64, pid: Int32, limit: Int) -> [String] { Array(["u\(id)@\(pid)", "main"].prefix(limit)) }
+    func userStack(id: Int64, pid: Int32, caller: UInt64, limit: Int) -> [String] { Array(["u\(id)@\(pid)", "main"].prefix(limit)) }
     func kernelSymbol(_ address: UInt64) -> String { "ksym_\(address)" }
     func userSymbol(_ address: UInt64, pid: Int32) -> String { "usym_\(address)@\(pid)" }
 }

@@ -140,11 +140,15 @@ final class LiveStackTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let folded = directory.appendingPathComponent("dd.folded").path
         let svg = directory.appendingPathComponent("dd.svg").path
+        let pprof = directory.appendingPathComponent("dd.pb.gz").path
+        let speedscope = directory.appendingPathComponent("dd.speedscope.json").path
         let script = """
             p = profile:hz:999 /comm == "dd"/ { @s[kstack] = count(); }
             ! dd if=/dev/zero of=/dev/null bs=1M count=2000 2>/dev/null
             stack fold @s > \(folded)
             flame @s > \(svg)
+            save @s \(pprof)
+            save @s \(speedscope)
 
             """
         let input = directory.appendingPathComponent("script.txt")
@@ -169,5 +173,23 @@ final class LiveStackTests: XCTestCase {
         let graph = try String(contentsOfFile: svg, encoding: .utf8)
         XCTAssertTrue(graph.hasPrefix("<?xml") || graph.hasPrefix("<svg"), String(graph.prefix(100)))
         XCTAssertTrue(graph.contains("read_zero") || graph.contains("iov_iter_zero"))
+
+        // The same samples as profiles other tools open: go tool pprof lists dd's kernel work.
+        let profile = try String(contentsOfFile: speedscope, encoding: .utf8)
+        XCTAssertTrue(profile.contains(#""read_zero_[k]","file":"[kernel]""#) || profile.contains("iov_iter_zero_[k]"))
+        let go = ["/usr/bin/go", "/usr/lib/go/bin/go"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        try KernelTestGate.require(go != nil, "go tool pprof is missing: install golang-go (scripts/setup)")
+        let top = Process()
+        top.executableURL = URL(fileURLWithPath: go!)
+        top.arguments = ["tool", "pprof", "-top", pprof]
+        top.environment = ["HOME": directory.path, "GOCACHE": directory.path + "/cache", "PATH": "/usr/bin:/bin"]
+        let topOutput = Pipe()
+        top.standardOutput = topOutput
+        top.standardError = topOutput
+        try top.run()
+        let listing = String(decoding: topOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        top.waitUntilExit()
+        XCTAssertEqual(top.terminationStatus, 0, listing)
+        XCTAssertTrue(listing.contains("read_zero_[k]") || listing.contains("iov_iter_zero_[k]"), listing)
     }
 }

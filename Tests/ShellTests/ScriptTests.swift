@@ -210,6 +210,16 @@ final class ExpectationTests: XCTestCase {
         XCTAssertEqual(fake.shell.expectationResults.map(\.held), [true, true, false])
     }
 
+    func testOutputExpectationCountsTheLinesThatMentionIt() {
+        let fake = FakeShell()
+        fake.shell.probeOutput("exec ls\nexec man\nopen /etc/passwd\n")
+        fake.shell.execute("expect output ~ man")
+        fake.shell.execute("expect output ~ cron")
+        XCTAssertEqual(
+            fake.shell.expectationResults.map(\.detail),
+            ["1 of 3 lines of output mention it", "none of 3 lines of output mention it"])
+    }
+
     func testMalformedExpectationsAreErrorsWithUsage() {
         let fake = FakeShell()
         for statement in [

@@ -1,6 +1,6 @@
 import LanguageTestSupport
 import Session
-import Shell
+@testable import Shell
 import TestSupport
 import XCTest
 
@@ -84,6 +84,22 @@ final class ShellCommandTests: XCTestCase {
         }
         _ = run(["help wait"])
         XCTAssertTrue(out.contains("DURATION is like 2s"), out)
+    }
+
+    func testHelpIsGroupedByTopicAndFitsTheWidth() {
+        let shell = run([])
+        let text = HelpTopics.render(shell.commands, width: 80)
+        for line in text.split(separator: "\n") {
+            XCTAssertLessThanOrEqual(line.count, 80, "wider than 80 columns: \(line)")
+        }
+        for topic in ["probes:", "maps and tables:", "files:", "scripts and notebooks:", "time:", "workloads:"] {
+            XCTAssertTrue(text.contains("\n\(topic)\n"), "no \(topic) heading:\n\(text)")
+        }
+        let listed = Set(HelpTopics.topics.flatMap(\.commands))
+        XCTAssertEqual(
+            shell.commands.map(\.name).filter { !listed.contains($0) }, [],
+            "every command has a topic in HelpTopics (else it shows under \"more\")")
+        XCTAssertEqual(HelpTopics.wrap("a bb ccc dddd eeeee", width: 12), ["a bb ccc", "dddd eeeee"])
     }
 
     func testMapsAndJoin() throws {

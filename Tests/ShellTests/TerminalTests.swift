@@ -145,4 +145,42 @@ final class TerminalTests: XCTestCase {
         let progress = try String(contentsOfFile: state + "/tutorials.json", encoding: .utf8)
         XCTAssertTrue(progress.contains("\"cpus\""), progress)
     }
+
+    /// The guided first session as `scripts/run` starts it on a terminal (this build, a fresh
+    /// HOME): it runs, then leaves the prompt with its probes and tables live.
+    func testTheFirstSessionLeavesALiveShell() throws {
+        try KernelTestGate.require()
+        try KernelTestGate.require(
+            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
+        )
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-first-home-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+            .standardizedFileURL.path
+        _ = Spawn.run(
+            "/usr/bin/tmux",
+            [
+                "new-session", "-d", "-s", session, "-x", "150", "-y", "50", "-c", repository,
+                "env HOME=\(home) \(KernelTestGate.executable.path) --interactive sessions/first-session.bpfsh "
+                    + "secs=1s flame=\(home)/first.svg",
+            ])
+        try waitFor("are still live", seconds: 60)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/first.svg"), "the flame graph was written")
+        try type("probes")
+        try press("Enter")
+        let shown = try waitFor("reads  detached", seconds: 20)
+        XCTAssertNotNil(shown.range(of: #"cpu\s+attached\s+profile:hz:99"#, options: .regularExpression), shown)
+        try type("top @reads 1")
+        try press("Enter")
+        try waitFor("@reads")
+        try type("quit")
+        try press("Enter")
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, Spawn.run("/usr/bin/tmux", ["has-session", "-t", session]).status == 0 {
+            usleep(100_000)
+        }
+        XCTAssertNotEqual(
+            Spawn.run("/usr/bin/tmux", ["has-session", "-t", session]).status, 0, "quit ended the shell")
+    }
 }

@@ -106,4 +106,49 @@ final class TutorialFormatTests: XCTestCase {
         XCTAssertTrue(fake.out.contains("left sample at step 2 of 2"), fake.out)
         XCTAssertEqual(TutorialProgress.load(from: progressPath).tutorials["sample"]?.nextStep, 1)
     }
+
+    func testTutorialTypedInsideATutorialMovesWithinItNeverNests() throws {
+        let progressPath = try temporaryDirectory() + "/progress.json"
+        // At step 1 the learner jumps to step 2, then back to 1 by name, then quits.
+        let fake = FakeShell(lines: ["tutorial sample 2", "tutorial sample 1", "quit"])
+        let tutorial = try Tutorial(
+            name: "sample", path: "sample.md",
+            text: sample.replacingOccurrences(of: "spawn sleep 100", with: "wait 1ms"))
+        let next = TutorialRunner(tutorial: tutorial, shell: fake.shell, progressPath: progressPath)
+            .runInteractively()
+        XCTAssertNil(next)
+        XCTAssertEqual(
+            fake.out.components(separatedBy: "== Sample tutorial").count - 1, 1, "one tutorial:\n\(fake.out)")
+        let headers = fake.out.split(separator: "\n").filter { $0.hasPrefix("-- step") }
+        XCTAssertEqual(
+            headers,
+            [
+                "-- step 1 of 2: Count switches --", "-- step 2 of 2: Needs kprobes --",
+                "-- step 1 of 2: Count switches --",
+            ])
+        XCTAssertTrue(fake.out.hasSuffix("left sample at step 1 of 2: tutorial sample resumes here\n"), fake.out)
+
+        // Another tutorial's name ends this one and hands the jump to the caller.
+        let other = FakeShell(lines: ["tutorial memory 3"])
+        let jump = TutorialRunner(tutorial: tutorial, shell: other.shell, progressPath: progressPath)
+            .runInteractively()
+        XCTAssertEqual(jump, TutorialRunner.Jump(tutorial: "memory", step: 2))
+    }
+
+    func testProgressIsMergedStepByStepUnderHome() throws {
+        let directory = try temporaryDirectory()
+        let path = TutorialProgress.path(environment: ["HOME": directory])
+        XCTAssertEqual(path, directory + "/.local/state/bpfsh/tutorials.json", "a fresh HOME is a fresh learner")
+        XCTAssertEqual(
+            TutorialProgress.path(environment: ["HOME": directory, "XDG_STATE_HOME": "/x/state"]),
+            "/x/state/bpfsh/tutorials.json")
+        try TutorialProgress.record("cpus", nextStep: 16, completed: 15, at: path)
+        try TutorialProgress.record("cpus", nextStep: 9, completed: 8, at: path)
+        try TutorialProgress.record("memory", nextStep: 2, completed: 1, at: path)
+        let progress = TutorialProgress.load(from: path)
+        XCTAssertEqual(progress.tutorials["cpus"]?.completed, [8, 15], "steps done earlier are kept")
+        XCTAssertEqual(progress.tutorials["cpus"]?.nextStep, 9)
+        XCTAssertEqual(progress.stepMarks("cpus", steps: 17), "········✓›·····✓·")
+        XCTAssertThrowsError(try TutorialProgress.record("cpus", nextStep: 1, at: "/proc/no/such/dir/p.json"))
+    }
 }

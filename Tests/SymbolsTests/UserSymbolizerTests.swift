@@ -105,6 +105,18 @@ final class UserSymbolizerTests: XCTestCase {
         XCTAssertEqual(Demangler.demangle("_ZN4llvm5APInt4flipEv"), "llvm::APInt::flip()")
         XCTAssertEqual(Demangler.demangle("malloc"), "malloc")
         XCTAssertEqual(Demangler.demangle("_Znot valid"), "_Znot valid")
+        // Swift, through the runtime's demangler (symbols as they appear in ELF tables).
+        XCTAssertEqual(
+            Demangler.demangle("$sSi1poiyS2i_SitFZ"), "static Swift.Int.+ infix(Swift.Int, Swift.Int) -> Swift.Int")
+        XCTAssertEqual(
+            Demangler.demangle("$s5Shell14EditLineReaderC8readLine6promptSSSg4line_Sb11interruptedtSS_tF"),
+            "Shell.EditLineReader.readLine(prompt: Swift.String) -> (line: Swift.Optional<Swift.String>, interrupted: Swift.Bool)"
+        )
+        XCTAssertEqual(Demangler.demangle("$snot a symbol"), "$snot a symbol")
+        // Rust's legacy scheme is C++'s; the trailing hash is dropped.
+        XCTAssertEqual(
+            Demangler.demangle("_ZN4core3fmt5write17h0123456789abcdefE"), "core::fmt::write")
+        XCTAssertEqual(Demangler.withoutRustHash("a::b::hnothex"), "a::b::hnothex")
     }
 
     private func hexString(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }

@@ -33,6 +33,25 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(rows, [["read_zero+5;vfs_read+20", "dd", "7"], ["[no stack]", "dd", "1"]])
     }
 
+    func testOnATerminalAStackKeyShowsOneFramePerLine() {
+        let stacks = B.map(
+            "@s",
+            [
+                B.row([.stack(["read_zero+5", "vfs_read+20", "ksys_read+100"]), .string("dd")], .count(7)),
+                B.row([.stack([]), .string("cat")], .count(1)),
+            ])
+        XCTAssertEqual(
+            ColumnTable.render(stacks),
+            """
+            key1           key2  @s
+            read_zero+5    dd     7
+            vfs_read+20
+            ksys_read+100
+            [no stack]     cat    1
+
+            """)
+    }
+
     func testTopByValueAndKey() {
         XCTAssertEqual(names(TableQuery.top(comms, n: 2)), ["systemd", "sshd"])
         XCTAssertEqual(names(TableQuery.top(comms, n: 3, ascending: true)), ["bash", "cron", "ssh-agent"])

@@ -154,5 +154,11 @@ public final class FakeEvents: BackendEventSource {
         for record in records { record.withUnsafeBytes(handler) }
         return Int32(records.count)
     }
+    public func drain(maximumRecords: Int, nanoseconds: UInt64) -> (handled: Int, more: Bool) {
+        let taken = pending.prefix(maximumRecords)
+        pending.removeFirst(taken.count)
+        for record in taken { record.withUnsafeBytes(handler) }
+        return (taken.count, !pending.isEmpty)
+    }
     public var readinessFD: Int32 { -1 }
 }

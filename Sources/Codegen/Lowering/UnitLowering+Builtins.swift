@@ -38,11 +38,18 @@ extension UnitLowering {
     /// A user stack is (stack id, pid): the pid tells user space which process's mappings
     /// symbolize it.
     func userStack() -> Lowered {
-        let slot = stackBuffer(size: 16)
+        let slot = stackBuffer(size: SType.ustack(limit: 1).storageSize)
         ir.store(stackID(user: true), to: slot, alignment: 8)
         ir.store(
             LLVMBuildLShr(ir.builder, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")!,
             to: ir.offset(slot, 8), alignment: 8)
+        ir.store(ir.const64(UInt64(0)), to: ir.offset(slot, 16), alignment: 8)
+        if unit.provider.entersUserFunction {
+            // The return address into the caller, on top of the stack at the first instruction
+            // (a failed read leaves 0: no frame to insert).
+            let pointer = LLVMBuildIntToPtr(ir.builder, register("sp"), ir.bytePointer, "")!
+            ir.helper(.probeReadUser, [ir.offset(slot, 16), LLVMConstInt(ir.i32, 8, 0), pointer])
+        }
         return .buffer(slot)
     }
 

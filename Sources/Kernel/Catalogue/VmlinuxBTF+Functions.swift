@@ -18,3 +18,22 @@ extension VmlinuxBTF {
         }
     }
 }
+
+extension VmlinuxBTF {
+    /// Every kernel function BTF describes (FUNC types), sorted: what fentry can attach to and,
+    /// on a kernel without kprobes or tracefs function lists, the best list of what kprobes
+    /// would see. Walks every type, so callers ask only when they need it (wildcards).
+    public func functionNames() -> [String] {
+        var names = Set<String>()
+        let count = btf__type_cnt(btf)
+        var id: UInt32 = 1
+        while id < count {
+            defer { id += 1 }
+            guard let type = btf__type_by_id(btf, id), Int(btf_kind(type)) == BTFKind.function,
+                let name = btf__name_by_offset(btf, type.pointee.name_off)
+            else { continue }
+            names.insert(String(cString: name))
+        }
+        return names.sorted()
+    }
+}

@@ -41,7 +41,9 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .void, .context, .aggregation: return 0
         case .int, .pointer, .ksym, .kstack: return 8
-        case .usym, .ustack: return 16
+        case .usym: return 16
+        // Stack id, pid, and the caller's return address at a function-entry uprobe.
+        case .ustack: return 24
         case .inet: return 24
         case .string(let size): return (size + 7) / 8 * 8
         case .tuple(let elements): return elements.reduce(0) { $0 + $1.storageSize }

@@ -14,6 +14,13 @@ public protocol KernelBackend: AnyObject {
     func openEvents(_ map: BackendMap, handler: @escaping (UnsafeRawBufferPointer) -> Void) throws -> BackendEventSource
     /// Keeps per-program run statistics on while the returned token lives.
     func enableRunStatistics() -> AnyObject?
+    /// Why this kernel lacks `feature`, or nil when it has it (or cannot tell): a dry run uses
+    /// it to tell "cannot be loaded here" from a fault in the program.
+    func missingFeature(_ feature: KernelFeature) -> String?
+}
+
+extension KernelBackend {
+    public func missingFeature(_ feature: KernelFeature) -> String? { nil }
 }
 
 /// A map owned by the session.
@@ -47,6 +54,9 @@ public protocol BackendLink: AnyObject {
 public protocol BackendEventSource: AnyObject {
     @discardableResult func poll(timeoutMilliseconds: Int32) -> Int32
     @discardableResult func drain() -> Int32
+    /// Handles what is waiting, stopping after `maximumRecords` or `nanoseconds`, whichever
+    /// comes first; `more` says it stopped with records possibly left (a flood).
+    func drain(maximumRecords: Int, nanoseconds: UInt64) -> (handled: Int, more: Bool)
     /// A file descriptor that becomes readable when events are waiting (for a shell that
     /// waits on the terminal and the ring at once), or -1.
     var readinessFD: Int32 { get }

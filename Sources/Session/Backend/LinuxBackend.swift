@@ -35,6 +35,8 @@ public final class LinuxBackend: KernelBackend {
         return LinuxProgram(program: try loader.load(spec, fds: fds))
     }
 
+    public func missingFeature(_ feature: KernelFeature) -> String? { loader.environment.unavailable(feature) }
+
     public func attach(_ program: BackendProgram, target: ProbeTarget, pid: Int32?) throws -> BackendLink? {
         guard let linux = program as? LinuxProgram else { return nil }
         var loader = self.loader
@@ -95,5 +97,8 @@ final class LinuxEvents: BackendEventSource {
     init(ring: EventRing) { self.ring = ring }
     func poll(timeoutMilliseconds: Int32) -> Int32 { ring.poll(timeoutMilliseconds: timeoutMilliseconds) }
     func drain() -> Int32 { ring.drain() }
+    func drain(maximumRecords: Int, nanoseconds: UInt64) -> (handled: Int, more: Bool) {
+        ring.drain(maximumRecords: maximumRecords, nanoseconds: nanoseconds)
+    }
     var readinessFD: Int32 { ring.epollFD }
 }

@@ -43,7 +43,9 @@ public final class TracingSession {
     /// The user's maps, in the order they were first defined.
     public private(set) var mapInfos: [MapInfo] = []
     private var nextFormatID = 0
-    private var formatOwners: [Int: (call: FormatCall, probe: LiveProbe)] = [:]
+    /// The call behind each format id and the name of the probe that made it (a name, not the
+    /// probe: a dropped probe's memory is given back while its late events still format).
+    private var formatOwners: [Int: (call: FormatCall, probe: String)] = [:]
     private var events: BackendEventSource?
     private var statistics: AnyObject?
     private let startTime = MonotonicClock.nanoseconds()
@@ -51,6 +53,8 @@ public final class TracingSession {
     /// Keyless aggregations `zero()` set to 0 since they were last cleared: bpftrace prints
     /// them as `@a: 0`, while a cleared or never-written one prints nothing.
     private var zeroedKeylessMaps: Set<String> = []
+    /// When each map (by `@name`) was created or last cleared: the start of the time its values cover.
+    private var mapStartTimes: [String: Double] = [:]
     /// Detaching perf-event links can take tens of milliseconds: done off the caller's path.
     private let detachQueue = DispatchQueue(label: "bpfsh.detach")
     public private(set) var dispatcher: EventDispatcher!
@@ -81,16 +85,18 @@ public final class TracingSession {
                     case .clear:
                         kernelMaps[name]?.clear()
                         zeroedKeylessMaps.remove(name)
+                        mapStartTimes[name] = Date().timeIntervalSince1970
                         return nil
                     case .zero:
                         kernelMaps[name]?.zeroValues()
                         zeroedKeylessMaps.insert(name)
+                        mapStartTimes[name] = Date().timeIntervalSince1970
                         return nil
                     }
                 },
                 exit: { [unowned self] id, code in
                     guard let owner = formatOwners[id]?.probe else { return }
-                    exitRequests.append((owner.name, code))
+                    exitRequests.append((owner, code))
                 }))
     }
 
@@ -164,12 +170,12 @@ public final class TracingSession {
         register(live, replacing: previous)
         // BEGIN fires once every other attach point of this probe is attached.
         for program in live.startPrograms { try? program.run() }
-        events?.drain()
+        drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
         return live
     }
 
     /// The compiler for a new probe, against the session's maps and format ids.
-    private func pipeline(replacing previous: LiveProbe?) -> ProgramPipeline {
+    func pipeline(replacing previous: LiveProbe?) -> ProgramPipeline {
         // A redefinition may change the layout of maps only the old definition used.
         let known = mapInfos.filter { info in
             guard let previous else { return true }
@@ -192,7 +198,7 @@ public final class TracingSession {
     /// Stage 1: the session's maps are reused, the missing ones created. A changed layout
     /// replaces the map (only maps no other probe uses can change layout); the event ring
     /// opens with the first probe.
-    private func createMaps(
+    func createMaps(
         for compiled: CompiledProgram, in transaction: StagedTransaction
     ) throws
         -> [Int32: BackendMap]
@@ -206,6 +212,7 @@ public final class TracingSession {
             }
             let map = try backend.createMap(spec)
             kernelMaps[spec.name] = map
+            mapStartTimes[spec.name] = Date().timeIntervalSince1970
             handles[Int32(index + 1)] = map
             transaction.onRollBack { [unowned self] in
                 map.close()
@@ -234,25 +241,35 @@ public final class TracingSession {
                 programs.append((spec, try backend.loadProgram(spec, maps: handles)))
             }
         } catch KernelError.verifierRejected(let program, let log, let instruction) {
-            let spec = compiled.programs.first { $0.name == program } ?? compiled.programs[0]
-            let culprit = RejectionLocator(backend: backend, options: pipeline.codegenOptions)
-                .locate(in: compiled.checked, unitIndex: spec.unitIndex, maps: handles)
-            let diagnostic = VerifierDiagnostics.diagnose(
-                log: log, instruction: instruction,
-                unit: compiled.checked.units[spec.unitIndex], program: program,
-                culprit: culprit)
-            throw SessionError.rejected(DiagnosticList([diagnostic]), source)
+            throw rejection(
+                program: program, log: log, instruction: instruction, compiled: compiled, maps: handles,
+                pipeline: pipeline, source: source)
         } catch {
             throw SessionError.wrapping(error, probe: name)
         }
         return programs
     }
 
+    /// A verifier rejection explained against the probe's source: the statement responsible is
+    /// found by reloading the probe one statement at a time.
+    func rejection(
+        program: String, log: String, instruction: Int?, compiled: CompiledProgram, maps handles: [Int32: BackendMap],
+        pipeline: ProgramPipeline, source: SourceFile
+    ) -> SessionError {
+        let spec = compiled.programs.first { $0.name == program } ?? compiled.programs[0]
+        let culprit = RejectionLocator(backend: backend, options: pipeline.codegenOptions)
+            .locate(in: compiled.checked, unitIndex: spec.unitIndex, maps: handles)
+        let diagnostic = VerifierDiagnostics.diagnose(
+            log: log, instruction: instruction, unit: compiled.checked.units[spec.unitIndex], program: program,
+            culprit: culprit)
+        return SessionError.rejected(DiagnosticList([diagnostic]), source)
+    }
+
     /// Committed: the formats and maps become the session's, the previous definition retires.
     private func register(_ live: LiveProbe, replacing previous: LiveProbe?) {
         let checked = live.compiled.checked
         nextFormatID += max(1, checked.formats.count)
-        for call in checked.formats { formatOwners[call.id] = (call, live) }
+        for call in checked.formats { formatOwners[call.id] = (call, live.name) }
         for info in checked.maps {
             if let index = mapInfos.firstIndex(where: { $0.name == info.name }) {
                 mapInfos[index] = info
@@ -303,7 +320,7 @@ public final class TracingSession {
         probe.links = []
         probe.state = .detached
         for program in probe.endPrograms { try? program.run() }
-        events?.drain()
+        drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
         detachQueue.async { probe.programs.forEach { $0.program.close() } }
     }
 
@@ -317,40 +334,75 @@ public final class TracingSession {
         probe.exited = false
     }
 
-    /// Detaches a probe: END runs, the others keep running, the maps keep their data.
-    public func detach(_ name: String) throws {
+    /// What a detach or drop did, once every link it closed is gone.
+    public struct DetachReport {
+        public var probes = 0
+        public var links = 0
+        public var seconds = 0.0
+    }
+
+    /// Called while links close: (closed, total, seconds so far).
+    public typealias DetachProgress = (_ closed: Int, _ total: Int, _ seconds: Double) -> Void
+
+    /// Detaches a probe: END runs, the others keep running, the maps keep their data. Returns
+    /// once its links are gone.
+    @discardableResult
+    public func detach(_ name: String, progress: DetachProgress? = nil) throws -> DetachReport {
         guard let probe = probe(named: name) else { throw SessionError.unknownProbe(name) }
-        detach(probe)
+        return detach([probe], progress: progress)
     }
 
-    func detach(_ probe: LiveProbe) {
-        guard probe.state == .attached else { return }
-        if probe.endPrograms.isEmpty {
-            detachInBackground(probe.links)
-        } else {
-            // END must see the final state: the probe's other programs stop first.
-            ParallelDetach.detach(probe.links)
+    func detach(_ probe: LiveProbe) { detach([probe], progress: nil) }
+
+    /// Detaches probes together: all their links close at once (the kernel's waits overlap),
+    /// then END programs run, in order, on the final state.
+    @discardableResult
+    func detach(_ chosen: [LiveProbe], progress: DetachProgress?) -> DetachReport {
+        let attached = chosen.filter { $0.state == .attached }
+        let links = attached.flatMap(\.links)
+        let started = MonotonicClock.nanoseconds()
+        let seconds = { Double(MonotonicClock.nanoseconds() - started) / 1e9 }
+        ParallelDetach.detach(links) { closed, total in progress?(closed, total, seconds()) }
+        for probe in attached {
+            probe.links = []
+            probe.state = .detached
         }
-        probe.links = []
-        probe.state = .detached
-        for program in probe.endPrograms { try? program.run() }
-        events?.drain()
+        for probe in attached {
+            for program in probe.endPrograms { try? program.run() }
+        }
+        if !attached.isEmpty {
+            drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
+        }
+        return DetachReport(probes: attached.count, links: links.count, seconds: seconds())
     }
 
-    public func detachAll() {
-        for probe in probes { detach(probe) }
+    @discardableResult
+    public func detachAll(progress: DetachProgress? = nil) -> DetachReport {
+        detach(probes, progress: progress)
     }
 
-    /// Detaches a probe and forgets it; its maps stay in the session.
-    public func drop(_ name: String) throws {
+    /// Detaches a probe and forgets it; its maps stay in the session. Returns once its links
+    /// are gone and its programs closed.
+    @discardableResult
+    public func drop(_ name: String, progress: DetachProgress? = nil) throws -> DetachReport {
         guard let probe = probe(named: name) else { throw SessionError.unknownProbe(name) }
-        detach(probe)
-        probes.removeAll { $0 === probe }
-        for call in probe.compiled.checked.formats where formatOwners[call.id]?.probe === probe {
-            // Events still in flight from this probe can still be formatted until the ring drains.
-            formatOwners[call.id] = (call, probe)
-        }
-        detachQueue.async { probe.programs.forEach { $0.program.close() } }
+        return drop([probe], progress: progress)
+    }
+
+    /// Drops every probe, closing all their links at once.
+    @discardableResult
+    public func dropAll(progress: DetachProgress? = nil) -> DetachReport {
+        drop(probes, progress: progress)
+    }
+
+    private func drop(_ chosen: [LiveProbe], progress: DetachProgress?) -> DetachReport {
+        var report = detach(chosen, progress: progress)
+        report.probes = chosen.count
+        probes.removeAll { probe in chosen.contains { $0 === probe } }
+        // Programs closed now, and nothing holds the probes any more: their memory (checked
+        // program, compiled objects) is given back.
+        for probe in chosen { probe.programs.forEach { $0.program.close() } }
+        return report
     }
 
     /// Waits until every background detach has finished (tests, exit).
@@ -360,7 +412,7 @@ public final class TracingSession {
 
     /// Detaches everything and releases every kernel object the session created.
     public func close() {
-        for probe in probes { detach(probe) }
+        detachAll()
         settle()
         for probe in probes { probe.programs.forEach { $0.program.close() } }
         probes = []
@@ -372,16 +424,36 @@ public final class TracingSession {
 
     // MARK: Events and maps
 
-    /// Waits up to `timeout` ms for events and handles them; handles exit() requests by
-    /// detaching the probes that made them.
+    /// Waits up to `timeout` ms for events and handles one bounded slice of them (a flood
+    /// cannot keep the caller here); returns how many were handled.
     @discardableResult
     public func pollEvents(timeoutMilliseconds: Int32) -> Int32 {
-        guard let events else { return 0 }
-        let count = events.poll(timeoutMilliseconds: timeoutMilliseconds)
-        return count
+        guard waitForEvents(timeoutMilliseconds: timeoutMilliseconds) else { return 0 }
+        let slice = drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
+        return Int32(clamping: slice.handled)
     }
 
+    /// Handles every event waiting. Only for the end of a run, when no probe is attached:
+    /// while probes run, a flood would keep this from returning.
     public func drainEvents() { events?.drain() }
+
+    /// Handles waiting events until `maximumRecords` or `nanoseconds`, whichever comes first;
+    /// `more` says events may be left.
+    @discardableResult
+    public func drainEvents(maximumRecords: Int, nanoseconds: UInt64) -> (handled: Int, more: Bool) {
+        events?.drain(maximumRecords: maximumRecords, nanoseconds: nanoseconds) ?? (0, false)
+    }
+
+    /// Waits up to `timeout` ms until events are waiting (without handling them); whether
+    /// they are (a signal ends the wait early). Without a readiness descriptor (the fake
+    /// kernel) it answers at once.
+    @discardableResult
+    public func waitForEvents(timeoutMilliseconds: Int32) -> Bool {
+        if events != nil && eventReadinessFD < 0 { return true }
+        // Before the ring exists (no probe prints) there is nothing to wait for but the time.
+        var entry = pollfd(fd: eventReadinessFD, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, max(0, timeoutMilliseconds)) > 0 && events != nil
+    }
 
     /// Exit requests since the last call.
     public func takeExitRequests() -> [(probe: String, code: Int32)] {
@@ -438,6 +510,13 @@ public final class TracingSession {
         guard let map = kernelMaps["@" + bare] else { throw SessionError.unknownMap(name) }
         map.clear()
         zeroedKeylessMaps.remove("@" + bare)
+        mapStartTimes["@" + bare] = Date().timeIntervalSince1970
+    }
+
+    /// When a map's values started (created, or last cleared), in seconds since the epoch,
+    /// so a table read from it knows the time it covers (`rate`).
+    public func mapStartTime(_ name: String) -> Double? {
+        mapStartTimes[name.hasPrefix("@") ? name : "@" + name]
     }
 
     /// Events the ring buffer refused.

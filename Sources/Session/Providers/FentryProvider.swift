@@ -8,6 +8,7 @@ struct FentryProvider: ProbeProvider {
     let descriptor: ProviderDescriptor
 
     func expand(_ target: ProbeTarget, in environment: ProviderEnvironment) throws -> [ProbeTarget] {
+        if environment.verifyOnly { return try environment.btfFunctions(matching: target) }
         if let feature = descriptor.requires, let reason = environment.unavailable(feature) {
             throw unavailable(target, reason: reason, in: environment)
         }

@@ -7,8 +7,12 @@ public struct LiveKernel {
     public let catalogue: LiveCatalogue
     public let backend: LinuxBackend
 
-    public init(kernel: Kernel.ProbeCatalogue = Kernel.ProbeCatalogue(), registry: ProviderRegistry = .builtin) {
-        let environment = ProviderEnvironment(kernel: kernel)
+    /// With `verifyOnly`, providers expand for a dry run (see `ProviderEnvironment.verifyOnly`).
+    public init(
+        kernel: Kernel.ProbeCatalogue = Kernel.ProbeCatalogue(), registry: ProviderRegistry = .builtin,
+        verifyOnly: Bool = false
+    ) {
+        let environment = ProviderEnvironment(kernel: kernel, verifyOnly: verifyOnly)
         catalogue = LiveCatalogue(kernel: kernel, registry: registry, environment: environment)
         backend = LinuxBackend(environment: environment, providers: registry)
     }

@@ -12,7 +12,9 @@ struct PerfEventProvider: ProbeProvider {
             throw Language.CatalogueError(
                 "unknown \(kind) event '\(target.parts[0])'", notes: ["list them with: bpfsh -l '\(kind):*'"])
         }
-        if let feature = descriptor.requires, feature != .perfSampling, let reason = environment.unavailable(feature) {
+        if !environment.verifyOnly, let feature = descriptor.requires, feature != .perfSampling,
+            let reason = environment.unavailable(feature)
+        {
             throw Language.CatalogueError(
                 "\(kind) events cannot be used here: \(reason)", notes: descriptor.unavailableNote.map { [$0] } ?? [])
         }

@@ -6,10 +6,17 @@ import Language
 /// the answers of feature probes, asked once per process and only when a provider needs one.
 public final class ProviderEnvironment: @unchecked Sendable {
     public let kernel: Kernel.ProbeCatalogue
+    /// A dry run: programs are loaded through the verifier and never attached, so providers
+    /// whose attach needs a missing feature (kprobes, trampolines, PMCs) still expand, from
+    /// BTF, for the code to be checked.
+    public let verifyOnly: Bool
     private let lock = NSLock()
     private var probed: [KernelFeature: FeatureStatus] = [:]
 
-    public init(kernel: Kernel.ProbeCatalogue) { self.kernel = kernel }
+    public init(kernel: Kernel.ProbeCatalogue, verifyOnly: Bool = false) {
+        self.kernel = kernel
+        self.verifyOnly = verifyOnly
+    }
 
     /// Why the kernel cannot do `feature`, or nil when it can (or could not be told).
     public func unavailable(_ feature: KernelFeature) -> String? {
@@ -24,6 +31,26 @@ public final class ProviderEnvironment: @unchecked Sendable {
         }
         if case .unsupported(let why) = status { return why }
         return nil
+    }
+
+    /// Kernel functions named by `pattern` as BTF knows them (a dry run's expansion where
+    /// kprobes or trampolines are missing), or a refusal naming the absent function.
+    func btfFunctions(matching target: ProbeTarget) throws -> [ProbeTarget] {
+        let pattern = target.parts.last ?? ""
+        let btf: VmlinuxBTF
+        do { btf = try kernel.btf() } catch {
+            throw Language.CatalogueError("cannot read kernel BTF to check \(target.name): \(error)")
+        }
+        if target.hasWildcard {
+            let glob = ProbeGlob(pattern)
+            return btf.functionNames().filter { glob.matches($0) }.map {
+                ProbeTarget(kind: target.kind, parts: Array(target.parts.dropLast()) + [$0])
+            }
+        }
+        guard btf.functionID(pattern) != nil else {
+            throw Language.CatalogueError("kernel function '\(pattern)' does not exist on this kernel (not in its BTF)")
+        }
+        return [target]
     }
 
     /// The context of a concrete attach point, from the provider's context shape.

@@ -15,6 +15,8 @@ public final class OneShotRun {
         public var command: String? = nil
         public var targetPID: Int32? = nil
         public var printIR = false
+        /// Compile and load through the verifier, attach nothing (`--dry-run`).
+        public var dryRun = false
         /// Whether the program ignores bpfsh's own process (see TracingSession.Options).
         public var excludesOwnProcess = true
         public init() {}
@@ -38,6 +40,7 @@ public final class OneShotRun {
     }
 
     public func run(_ source: SourceFile) -> Outcome {
+        if options.dryRun { return verify(source) }
         let kernelCatalogue = Kernel.ProbeCatalogue()
         let sink = options.format.sink(output: output, errors: errors)
         var child: ChildCommand? = nil
@@ -102,10 +105,15 @@ public final class OneShotRun {
         }
         // Detaching runs END; the maps are then a consistent final state.
         session.detachAll()
+        // Only once every link is gone can the ring be emptied to its end: until then a
+        // flood would keep refilling it.
+        session.settle()
         session.drainEvents()
+        // Read (and symbolize) the maps while the -c command still runs: once it is gone, its
+        // mappings are too, and its user stacks would print as bare addresses.
+        let tables = session.tables()
         child?.kill()
 
-        let tables = session.tables()
         if !tables.isEmpty && probe.compiled.checked.config.printMapsOnExit { sink.emit(.exitMaps(tables)) }
         if session.lostEvents > 0 { sink.emit(.lost(session.lostEvents)) }
         for full in session.fullMaps() {

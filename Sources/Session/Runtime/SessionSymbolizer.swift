@@ -8,7 +8,12 @@ public final class SessionSymbolizer: Symbolizing {
     /// Reads one stack (the stack map's value bytes) by id.
     let stack: (UInt32) -> [UInt8]?
     private var kernelCache: [Int64: [String]] = [:]
-    private var userCache: [Int64: [String]] = [:]
+    private var userCache: [UserStackKey: [String]] = [:]
+
+    private struct UserStackKey: Hashable {
+        var id: Int64
+        var caller: UInt64
+    }
 
     public init(stack: @escaping (UInt32) -> [UInt8]?) { self.stack = stack }
 
@@ -36,10 +41,14 @@ public final class SessionSymbolizer: Symbolizing {
         return Array(names.prefix(limit))
     }
 
-    public func userStack(id: Int64, pid: Int32, limit: Int) -> [String] {
-        if let cached = userCache[id] { return Array(cached.prefix(limit)) }
-        let names = frames(id: id).map { UserSymbolizer.shared.symbolize($0, pid: pid) }
-        userCache[id] = names
+    public func userStack(id: Int64, pid: Int32, caller: UInt64, limit: Int) -> [String] {
+        let key = UserStackKey(id: id, caller: caller)
+        if let cached = userCache[key] { return Array(cached.prefix(limit)) }
+        var addresses = frames(id: id)
+        // The caller's return address is a call site: its symbol is the calling function.
+        if caller != 0, !addresses.isEmpty { addresses.insert(caller, at: 1) }
+        let names = addresses.map { UserSymbolizer.shared.symbolize($0, pid: pid) }
+        userCache[key] = names
         return Array(names.prefix(limit))
     }
 

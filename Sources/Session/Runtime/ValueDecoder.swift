@@ -38,7 +38,8 @@ public struct ValueDecoder {
         case .ustack(let limit):
             return .stack(
                 symbolizer.userStack(
-                    id: Int64(bitPattern: word(0)), pid: Int32(truncatingIfNeeded: word(8)), limit: limit))
+                    id: Int64(bitPattern: word(0)), pid: Int32(truncatingIfNeeded: word(8)), caller: word(16),
+                    limit: limit))
         case .ksym:
             return .symbol(symbolizer.kernelSymbol(word(0)))
         case .usym:
@@ -63,7 +64,9 @@ public struct ValueDecoder {
 /// kallsyms and ELF symbol tables, tests provide a fake.
 public protocol Symbolizing {
     func kernelStack(id: Int64, limit: Int) -> [String]
-    func userStack(id: Int64, pid: Int32, limit: Int) -> [String]
+    /// `caller`, when not 0, is the return address read at a function-entry uprobe: the frame
+    /// the frame-pointer walk misses, inserted after the first.
+    func userStack(id: Int64, pid: Int32, caller: UInt64, limit: Int) -> [String]
     func kernelSymbol(_ address: UInt64) -> String
     func userSymbol(_ address: UInt64, pid: Int32) -> String
 }

@@ -75,15 +75,13 @@ enum CommandTable {
             argument: .probe
         ) { shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: detach NAME | all") }
+            // Said only once every link is gone (a link closing waits for the kernel).
             if name == "all" {
-                shell.session.detachAll()
-                shell.print("all probes detached")
+                let report = shell.withDetachProgress { shell.session.detachAll(progress: $0) }
+                shell.print("all probes detached · " + linksClosed(report))
             } else {
-                let started = DispatchTime.now().uptimeNanoseconds
-                try shell.session.detach(name)
-                // The links close in the background: this is how long the prompt waited.
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-                shell.print("\(name) detached · \(String(format: "%.2f", elapsed)) ms")
+                let report = try shell.withDetachProgress { try shell.session.detach(name, progress: $0) }
+                shell.print("\(name) detached · \(String(format: "%.2f", report.seconds * 1000)) ms")
             }
         },
         Command(
@@ -91,9 +89,13 @@ enum CommandTable {
             argument: .probe
         ) { shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: drop NAME | all") }
-            let names = name == "all" ? shell.session.probes.map(\.name) : [name]
-            for n in names { try shell.session.drop(n) }
-            shell.print(name == "all" ? "all probes dropped" : "\(name) dropped")
+            if name == "all" {
+                let report = shell.withDetachProgress { shell.session.dropAll(progress: $0) }
+                shell.print("all probes dropped · " + linksClosed(report))
+            } else {
+                try shell.withDetachProgress { try shell.session.drop(name, progress: $0) }
+                shell.print("\(name) dropped")
+            }
         },
     ]
 
@@ -191,6 +193,24 @@ enum CommandTable {
             }
             shell.watch(commandText, every: interval)
         },
+        Command(
+            name: "output", usage: "output [N]",
+            summary: "the last N lines probes printed (default 20), shown or not",
+            details: "When probes print faster than the terminal shows, the shell hides the excess and says how "
+                + "many lines it did not show; the last 1000 are kept here."
+        ) { shell, args, _ in
+            guard let count = args.first.map({ Int($0) }) ?? 20, count > 0 else {
+                throw CommandError("usage: output [N] (a number of lines, e.g. output 50)")
+            }
+            let lines = shell.recentLines.last(count)
+            guard !lines.isEmpty else {
+                shell.print("no probe output yet")
+                return
+            }
+            let total = shell.recentLines.total
+            let header = "last \(lines.count) of \(total) line\(total == 1 ? "" : "s") probes printed"
+            shell.print(header + ":\n" + lines.joined(separator: "\n"))
+        },
     ]
 
     static let systemCommands: [Command] = [
@@ -250,14 +270,20 @@ enum CommandTable {
                 )
                 return
             }
-            var text =
-                "Define a probe:  NAME = PROBE[, PROBE...] [/PREDICATE/] { ... }   "
-                + "(bpftrace syntax; an unclosed { continues)\n"
-            text += "Paste a bpftrace program to define it with a generated name.  ! CMD runs a shell command.\n\n"
-            text += ColumnText.render(
-                headers: ["command", "what it does"], rows: shell.commands.map { [$0.usage, $0.summary] })
-            text += "\nhelp providers lists the probe types; kernel says which this kernel supports."
-            text += "\nCtrl-C cancels the line or a running wait/watch; Ctrl-D or quit leaves (probes are detached)."
+            let width = HelpTopics.terminalWidth()
+            let intro = [
+                "Define a probe: NAME = PROBE[, PROBE...] [/PREDICATE/] { ... } (bpftrace syntax; an unclosed { "
+                    + "continues). Paste a bpftrace program to define it with a generated name. ! CMD runs a shell "
+                    + "command."
+            ]
+            let outro = [
+                "help COMMAND explains one; help providers lists the probe types; kernel says which this kernel "
+                    + "supports. Ctrl-C cancels the line or a running wait/watch; Ctrl-D or quit leaves (probes are "
+                    + "detached)."
+            ]
+            var text = intro.flatMap { HelpTopics.wrap($0, width: width - 1) }.joined(separator: "\n") + "\n"
+            text += HelpTopics.render(shell.commands, width: width)
+            text += "\n" + outro.flatMap { HelpTopics.wrap($0, width: width - 1) }.joined(separator: "\n")
             shell.print(text)
         },
         Command(name: "quit", aliases: ["exit"], usage: "quit", summary: "leave the shell, detaching every probe") {
@@ -267,4 +293,9 @@ enum CommandTable {
     ]
 
     static func format(_ value: Double?) -> String { String(format: "%.2f", value ?? 0) }
+
+    /// "300 links closed in 1.23 s"
+    static func linksClosed(_ report: TracingSession.DetachReport) -> String {
+        "\(report.links) link\(report.links == 1 ? "" : "s") closed in \(String(format: "%.2f", report.seconds)) s"
+    }
 }

@@ -44,14 +44,19 @@ enum FileCommands {
         },
         Command(
             name: "save", usage: "save TABLE FILE [--force]",
-            summary: "save a table as CSV, JSON, bpftrace text or folded stacks (by extension)",
+            summary: "save a table as CSV, JSON, bpftrace text, folded stacks or a profile (.pb.gz, .speedscope.json)",
             argument: .map
         ) { shell, args, _ in
             let words = try Redirection(args)
             guard words.rest.count == 2 else {
-                throw CommandError("usage: save TABLE FILE.csv|.json|.txt|.folded [--force]")
+                throw CommandError(
+                    "usage: save TABLE FILE.csv|.json|.txt|.folded|.pb.gz|.speedscope.json [--force]")
             }
             let table = try shell.tables.table(words.rest[0])
+            if let profile = ProfileFormat(path: words.rest[1]) {
+                try saveProfile(table, as: profile, named: words.rest[0], to: words.rest[1], words: words, in: shell)
+                return
+            }
             if words.rest[1].hasSuffix(".folded") {
                 var options = FoldedStacks.Options()
                 options.stackKinds = stackKinds(of: words.rest[0], in: shell)
@@ -91,6 +96,23 @@ enum FileCommands {
             shell.print("\(path) loaded as \(name) (\(table.rows.count) rows)")
         },
     ]
+}
+
+/// A stack table as pprof or speedscope, kernel and user frames apart as in folded stacks.
+private func saveProfile(
+    _ table: MapTable, as format: ProfileFormat, named name: String, to path: String, words: Redirection,
+    in shell: Shell
+) throws {
+    var options = FoldedStacks.Options()
+    options.stackKinds = stackKinds(of: name, in: shell)
+    guard table.rows.contains(where: { row in row.key.contains { if case .stack = $0 { true } else { false } } })
+    else { throw CommandError("\(name) holds no stacks: a profile needs a map keyed by kstack or ustack") }
+    let bytes = format.encode(table, title: name, options: options)
+    try SafeFileWriter.write(Data(bytes), to: path, force: words.flags.contains("--force"))
+    let what = format == .pprof ? "pprof" : "speedscope"
+    shell.print(
+        "\(name) saved to \(path) (\(ProfileStacks(table: table, options: options).samples.count) stacks, \(what))")
+    shell.wroteFile(path)
 }
 
 /// Which stack key parts of a live map are kernel and which user, from the compiler's types

@@ -37,9 +37,11 @@ enum ScriptCommands {
         },
         Command(
             name: "expect",
-            usage: "expect TABLE [has KEY | where COND | rows OP N | value in A..B] | expect output ~ TEXT",
+            usage: "expect TABLE [CHECK] | expect output ~ TEXT",
             summary: "check a result (scripts run with --check fail when one does not hold)",
-            details: "expect output reset forgets the probe output seen so far.", argument: .map
+            details:
+                "CHECK is has KEY, where COND, rows OP N, value OP N or value in A..B. "
+                + "expect output reset forgets the probe output seen so far.", argument: .map
         ) { shell, args, rest in
             if args == ["output", "reset"] {
                 shell.probeOutputLog = ""

@@ -18,7 +18,8 @@ enum TutorialCommands {
                     let state =
                         entry.map {
                             "\($0.completed.count) of \(tutorial.steps.count) done, "
-                                + "next step \(min($0.nextStep, tutorial.steps.count - 1) + 1)"
+                                + "next step \(min($0.nextStep, tutorial.steps.count - 1) + 1) "
+                                + progress.stepMarks(name, steps: tutorial.steps.count)
                         } ?? "not started"
                     return [name, String(tutorial.steps.count), state, tutorial.title]
                 }
@@ -31,13 +32,22 @@ enum TutorialCommands {
             }
             let tutorial = try library.load(name)
             let runner = TutorialRunner(tutorial: tutorial, shell: shell)
+            // A jump to another tutorial from inside one ends the first before the next starts.
+            func run(_ runner: TutorialRunner, from step: Int?) throws {
+                var next = runner.runInteractively(from: step)
+                while let jump = next {
+                    let other = try library.load(jump.tutorial)
+                    next = TutorialRunner(tutorial: other, shell: shell).runInteractively(
+                        from: jump.step.map { min($0, other.steps.count - 1) })
+                }
+            }
             switch args.dropFirst().first {
             case nil:
-                runner.runInteractively()
+                try run(runner, from: nil)
             case "read":
                 shell.print(TutorialText.render(tutorial))
             case "restart":
-                runner.runInteractively(from: 0)
+                try run(runner, from: 0)
             case "--auto":
                 let results = runner.runAutomatically()
                 if results.contains(where: { !$0.held }) { throw CommandError("\(name): some steps did not check out") }
@@ -45,7 +55,7 @@ enum TutorialCommands {
                 guard let step = Int(word), (1...tutorial.steps.count).contains(step) else {
                     throw CommandError("usage: tutorial \(name) [1-\(tutorial.steps.count) | read | restart | --auto]")
                 }
-                runner.runInteractively(from: step - 1)
+                try run(runner, from: step - 1)
             }
         }
     ]

@@ -1,4 +1,5 @@
 import Language
+import Tables
 
 /// Tab completion: from the text before the cursor to what to insert and what to list.
 public struct Completer {
@@ -21,6 +22,9 @@ public struct Completer {
         "print", "clear", "forget", "join", "merge", "top", "sort", "where", "hist", "snapshot", "diff", "flame",
         "save", "stack",
     ]
+
+    /// The column names of a table (`key`, `key1`..., `value`), for the stages of a query.
+    public var columnNames: (String) -> [String] = { _ in ["key", "value"] }
 
     public init(source: CompletionSource, commands: [String], probeNames: [String], mapNames: [String]) {
         self.source = source
@@ -51,6 +55,7 @@ public struct Completer {
         let beforeWord = String(statement.dropLast(word.count))
         let inBody = beforeWord.contains("{")
         if word.hasPrefix("@") { return mapNames.map { "@" + $0 } }
+        if !inBody, let query = queryCandidates(statement: statement, word: word) { return query }
         if inBody {
             if word.hasPrefix("args.") || word.hasPrefix("args->") {
                 let separator = word.hasPrefix("args.") ? "args." : "args->"
@@ -134,5 +139,29 @@ public struct Completer {
             while !word.hasPrefix(prefix) { prefix.removeLast() }
         }
         return prefix
+    }
+}
+
+extension Completer {
+    /// In a query (`@x | where key1 == 3 | top 5 by ...`): stage names at the start of a
+    /// stage, column names of the query's table where a stage takes a column.
+    func queryCandidates(statement: String, word: String) -> [String]? {
+        let stages = QueryText.stages(statement)
+        guard stages.count > 1, let last = stages.last else { return nil }
+        let prior = last.text.dropLast(word.count).split(separator: " ").map(String.init)
+        guard let head = prior.first else { return QueryStage.names }
+        let firstWords = QueryText.words(stages[0]).map(\.text)
+        let source = firstWords.count > 1 ? firstWords[1] : (firstWords.first ?? "")
+        let columns = columnNames(source)
+        switch head {
+        case "where", "select": return columns
+        case "group":
+            if prior.count == 1 { return ["by"] }
+            return prior.last == "by" || prior.last?.hasSuffix(",") == true
+                ? columns : TableGroup.Function.allCases.map(\.rawValue)
+        case "top", "sort": return prior.last == "by" ? columns : ["by", "asc", "desc"]
+        case "join", "diff": return mapNames.map { "@" + $0 }
+        default: return []
+        }
     }
 }

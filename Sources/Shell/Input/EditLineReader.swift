@@ -16,12 +16,13 @@ public final class EditLineReader: LineReader {
     private let historyPath: String
     /// Completes the text before the cursor: (text to insert, candidates to list).
     public var complete: ((String) -> (insert: String, candidates: [String]))?
-    /// Called when events wait in the ring (its fd is readable) or every 250 ms while idle.
-    public var pumpEvents: (() -> Void)?
-    /// A descriptor to wait on besides the terminal (the event ring), or -1. Asked anew on
-    /// every wait: the ring only exists once a probe prints something.
-    public var eventFD: () -> Int32 = { -1 }
+    /// Serves events and queued output while waiting for a key.
+    public let waiter = InputWaiter()
     private var interrupted = false
+    /// Probe text went above the prompt: redraw it once that text is out.
+    private var needsRefresh = false
+    /// Inside el_gets: the only time libedit may redraw (a refresh outside it crashes).
+    private var reading = false
 
     public init?(historyPath: String) {
         guard isatty(STDIN_FILENO) != 0, let el = ceditline_init("bpfsh", stdin, stdout, stderr) else { return nil }
@@ -57,9 +58,13 @@ public final class EditLineReader: LineReader {
         EditLineReader.promptText = strdup(prompt)
         interrupted = false
         var count: Int32 = 0
-        guard let raw = el_gets(editLine, &count) else {
+        reading = true
+        let raw = el_gets(editLine, &count)
+        reading = false
+        needsRefresh = false
+        guard let raw else {
             let wasInterrupted = interrupted || ShellInterrupt.take()
-            if wasInterrupted { fputs("^C\n", stdout) }
+            if wasInterrupted && !ShellInterrupt.terminationRequested { fputs("^C\n", stdout) }
             return (nil, wasInterrupted)
         }
         var line = String(cString: raw)
@@ -73,30 +78,44 @@ public final class EditLineReader: LineReader {
         _ = ceditline_history_save(history, historyPath)
     }
 
-    public func printAbovePrompt(_ text: String) {
-        // Clear the line being edited, print, then let libedit redraw prompt and buffer.
-        fputs("\r\u{1B}[K" + text, stdout)
-        if !text.hasSuffix("\n") { fputs("\n", stdout) }
-        fflush(stdout)
-        ceditline_refresh(editLine)
+    public func printAbovePrompt(_ text: String) { printAbovePrompt(text, kind: .probe) }
+
+    public func printNoticeAbovePrompt(_ text: String) { printAbovePrompt(text, kind: .command) }
+
+    /// Clears the line being edited, prints, then lets libedit redraw prompt and buffer once
+    /// the text is out (not before: the redraw would land above it).
+    private func printAbovePrompt(_ text: String, kind: TerminalOutput.Kind) {
+        let line = "\r\u{1B}[K" + text + (text.hasSuffix("\n") ? "" : "\n")
+        guard let output = waiter.output else {
+            fputs(line, stdout)
+            fflush(stdout)
+            ceditline_refresh(editLine)
+            return
+        }
+        needsRefresh = true
+        output.write(line, kind: kind)
+    }
+
+    /// Connects the output queue: the prompt is redrawn whenever it empties after text.
+    public func attach(output: TerminalOutput) {
+        waiter.output = output
+        output.onDrained = { [weak self] in
+            guard let self, self.needsRefresh, self.reading else { return }
+            self.needsRefresh = false
+            ceditline_refresh(self.editLine)
+        }
     }
 
     /// libedit's character source: waits on the terminal and the event ring together.
     private func readCharacter(_ character: UnsafeMutablePointer<wchar_t>?) -> Int32 {
         while true {
-            var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
-            let events = eventFD()
-            if events >= 0 { fds.append(pollfd(fd: events, events: Int16(POLLIN), revents: 0)) }
-            let ready = poll(&fds, nfds_t(fds.count), 250)
-            if ready < 0 {
-                if errno == EINTR, ShellInterrupt.isPending {
-                    interrupted = ShellInterrupt.take()
-                    return 0
-                }
-                continue
+            switch waiter.waitForInput(STDIN_FILENO) {
+            case .interrupted:
+                interrupted = ShellInterrupt.take()
+                return 0
+            case .terminated: return 0
+            case .ready: break
             }
-            if ready == 0 || (fds.count > 1 && fds[1].revents != 0) { pumpEvents?() }
-            guard fds[0].revents != 0 else { continue }
             var byte: UInt8 = 0
             let n = read(STDIN_FILENO, &byte, 1)
             if n <= 0 { return 0 }
@@ -155,7 +174,8 @@ public enum ShellInterrupt {
     /// Counts every Ctrl-C, even ones a `wait` took: a script stops at the next statement.
     nonisolated(unsafe) public private(set) static var count: sig_atomic_t = 0
     public static var isPending: Bool { flag != 0 }
-    /// SIGTERM: end the session as `quit` does (END runs, workloads stop), not mid-statement.
+    /// SIGTERM or SIGHUP: end the session as `quit` does (END runs, workloads stop), not
+    /// mid-statement.
     nonisolated(unsafe) static var terminate: sig_atomic_t = 0
     public static var terminationRequested: Bool { terminate != 0 }
     /// Returns whether an interrupt was pending, and clears it.
@@ -181,5 +201,13 @@ public enum ShellInterrupt {
         sigemptyset(&termination.sa_mask)
         termination.sa_flags = 0
         sigaction(SIGTERM, &termination, nil)
+        // A closed terminal ends the session as SIGTERM does, rather than mid-statement.
+        sigaction(SIGHUP, &termination, nil)
+    }
+
+    /// The terminal went away (EPIPE, EIO): end the session as on SIGHUP.
+    public static func requestTermination() {
+        terminate = 1
+        flag = 1
     }
 }

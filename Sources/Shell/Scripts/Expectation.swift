@@ -153,10 +153,16 @@ public enum Expectation: Equatable {
             }
         case .output(let contains, let text):
             let found = output.contains(text)
-            let lines = output.split(separator: "\n").count
+            let lines = output.split(separator: "\n")
+            // Count the lines that mention it (not all lines), so the message is true either way.
+            let mentioning =
+                text.contains("\n")
+                ? output.components(separatedBy: text).count - 1 : lines.filter { $0.contains(text) }.count
             return (
                 found == contains,
-                "\(lines) line\(lines == 1 ? "" : "s") of output" + (found ? " mention it" : " do not mention it")
+                found
+                    ? "\(mentioning) of \(lines.count) line\(lines.count == 1 ? "" : "s") of output mention it"
+                    : "none of \(lines.count) line\(lines.count == 1 ? "" : "s") of output mention it"
             )
         case .file(let path):
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil

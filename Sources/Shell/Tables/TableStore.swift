@@ -10,17 +10,45 @@ public final class TableStore {
 
     public init(session: TracingSession) { self.session = session }
 
+    /// A query's intermediate result, lent to a command under a name while it runs.
+    private var lent: (name: String, table: MapTable)?
+
     /// `@map` reads the live map; a bare name is a kept table.
     public func table(_ name: String) throws -> MapTable {
-        if name.hasPrefix("@") { return try session.table(name) }
+        if let lent, lent.name == name { return lent.table }
+        if name.hasPrefix("@") { return try live(name) }
         guard let table = saved[name] else {
-            if session.mapInfo(named: name) != nil { return try session.table(name) }
+            if session.mapInfo(named: name) != nil { return try live(name) }
             throw CommandError(
                 "no table named '\(name)': maps are written @name; kept tables: "
                     + (saved.keys.sorted().joined(separator: ", ").isEmpty
                         ? "none" : saved.keys.sorted().joined(separator: ", ")))
         }
         return table
+    }
+
+    /// A live map read now, knowing the time its values cover (for `rate`).
+    private func live(_ name: String) throws -> MapTable {
+        var table = try session.table(name)
+        table.capture = CaptureSpan(start: session.mapStartTime(name), end: Date().timeIntervalSince1970)
+        return table
+    }
+
+    /// Runs `body` with `table` answering to `name`, so a table command can take a query's result.
+    func lending<T>(_ table: MapTable, as name: String, _ body: () throws -> T) rethrows -> T {
+        let previous = lent
+        lent = (name, table)
+        defer { lent = previous }
+        return try body()
+    }
+
+    /// The column names a query on `name` may use, without reading a live map.
+    public func columnNames(_ name: String) -> [String] {
+        if let info = session.mapInfo(named: name), name.hasPrefix("@") || saved[name] == nil {
+            let width = info.keys.count
+            return (width == 0 ? [] : ["key"] + (width > 1 ? (1...width).map { "key\($0)" } : [])) + ["value"]
+        }
+        return saved[name].map(TableColumn.names(of:)) ?? ["key", "value"]
     }
 
     public func keep(_ table: MapTable, as name: String) throws {
@@ -40,6 +68,10 @@ public final class TableStore {
 /// when the path cannot be written.
 public enum SafeFileWriter {
     public static func write(_ text: String, to path: String, force: Bool) throws {
+        try write(Data(text.utf8), to: path, force: force)
+    }
+
+    public static func write(_ data: Data, to path: String, force: Bool) throws {
         let url = URL(fileURLWithPath: path)
         if FileManager.default.fileExists(atPath: url.path) && !force {
             throw CommandError("\(path) exists: add --force to replace it")
@@ -50,7 +82,7 @@ public enum SafeFileWriter {
             throw CommandError("cannot write \(path): the directory \(directory) does not exist")
         }
         let temporary = directory + "/.\(url.lastPathComponent).bpfsh-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
+        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
             throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
         if rename(temporary, url.path) != 0 {

@@ -48,8 +48,9 @@ public struct TutorialLibrary {
     }
 }
 
-/// Progress through tutorials, kept in `~/.local/state/bpfsh/tutorials.json` (or under
-/// `$BPFSH_STATE_DIR`) so a learner picks up where they left off.
+/// Progress through tutorials, kept in `$XDG_STATE_HOME/bpfsh/tutorials.json` (by default
+/// `$HOME/.local/state/bpfsh`, or `$BPFSH_STATE_DIR`) so a learner picks up where they left off;
+/// a fresh `HOME` is a fresh learner.
 public struct TutorialProgress: Codable, Equatable {
     public struct Entry: Codable, Equatable {
         public var nextStep = 0
@@ -57,10 +58,27 @@ public struct TutorialProgress: Codable, Equatable {
     }
     public var tutorials: [String: Entry] = [:]
 
-    public static func path() -> String {
-        let env = ProcessInfo.processInfo.environment
-        let directory = env["BPFSH_STATE_DIR"] ?? (NSHomeDirectory() + "/.local/state/bpfsh")
-        return directory + "/tutorials.json"
+    public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let directory = environment["BPFSH_STATE_DIR"], !directory.isEmpty { return directory + "/tutorials.json" }
+        return UserDirectories.state(environment: environment) + "/bpfsh/tutorials.json"
+    }
+
+    /// Records a step: merged into what the file holds now (steps done in another session or
+    /// another tutorial are kept), then written atomically.
+    public static func record(
+        _ tutorial: String, nextStep: Int, completed: Int? = nil, at path: String = path()
+    ) throws {
+        var progress = load(from: path)
+        progress.tutorials[tutorial, default: .init()].nextStep = nextStep
+        if let completed { progress.tutorials[tutorial, default: .init()].completed.insert(completed) }
+        try progress.save(to: path)
+    }
+
+    /// One mark per step: ✓ done, › next, · not yet.
+    public func stepMarks(_ tutorial: String, steps: Int) -> String {
+        let entry = tutorials[tutorial] ?? Entry()
+        return String(
+            (0..<steps).map { entry.completed.contains($0) ? "✓" : ($0 == entry.nextStep ? "›" : "·") })
     }
 
     public static func load(from path: String = path()) -> TutorialProgress {
@@ -70,10 +88,11 @@ public struct TutorialProgress: Codable, Equatable {
         return progress
     }
 
-    public func save(to path: String = path()) {
+    public func save(to path: String = path()) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        guard let data = try? JSONEncoder().encode(self) else { return }
-        try? SafeFileWriter.write(String(decoding: data, as: UTF8.self), to: path, force: true)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try SafeFileWriter.write(String(decoding: try encoder.encode(self), as: UTF8.self), to: path, force: true)
     }
 }

@@ -49,39 +49,74 @@ public final class TutorialRunner {
 
     // MARK: With a learner
 
-    /// The interactive loop: returns when the learner quits or finishes.
-    public func runInteractively(from start: Int? = nil) {
-        var progress = TutorialProgress.load(from: progressPath)
+    /// Where `tutorial NAME [STEP]`, typed inside a tutorial, goes: a step of this tutorial is a
+    /// jump within it; another tutorial replaces this one. Tutorials never nest.
+    public struct Jump: Equatable {
+        public var tutorial: String
+        /// A 0-based step, or nil to resume where the learner left off.
+        public var step: Int?
+    }
+
+    /// The interactive loop: returns when the learner quits or finishes, or the other tutorial
+    /// the learner asked for (the caller starts it, so this one has ended first).
+    @discardableResult
+    public func runInteractively(from start: Int? = nil) -> Jump? {
+        let progress = TutorialProgress.load(from: progressPath)
         var index = start ?? progress.tutorials[tutorial.name]?.nextStep ?? 0
         if index >= tutorial.steps.count { index = 0 }
         shell.print(banner())
         shell.print(
             "Enter runs the command after try:, or type your own. Words: next, back, skip, hint, again, quit.\n")
         while index < tutorial.steps.count {
-            progress.tutorials[tutorial.name, default: .init()].nextStep = index
-            progress.save(to: progressPath)
+            record(nextStep: index)
             switch runStep(index) {
             case .completed:
-                progress.tutorials[tutorial.name, default: .init()].completed.insert(index)
+                record(nextStep: index + 1, completed: index)
                 index += 1
             case .next: index += 1
             case .back: index = max(0, index - 1)
             case .again: break
+            case .jump(let jump) where jump.tutorial == tutorial.name:
+                index = min(jump.step ?? index, tutorial.steps.count - 1)
+            case .jump(let jump):
+                shell.print("left \(tutorial.name) at step \(index + 1) of \(tutorial.steps.count)")
+                return jump
             case .quit:
                 shell.print(
                     "left \(tutorial.name) at step \(index + 1) of \(tutorial.steps.count): "
                         + "tutorial \(tutorial.name) resumes here"
                 )
-                return
+                return nil
             }
         }
-        progress.tutorials[tutorial.name, default: .init()].nextStep = tutorial.steps.count
-        progress.save(to: progressPath)
-        let done = progress.tutorials[tutorial.name]?.completed.count ?? 0
+        record(nextStep: tutorial.steps.count)
+        let done = TutorialProgress.load(from: progressPath).tutorials[tutorial.name]?.completed.count ?? 0
         shell.print("\(tutorial.title): finished (\(done) of \(tutorial.steps.count) steps checked out)")
+        return nil
     }
 
-    enum Move { case next, back, again, quit, completed }
+    /// Progress is written at every step; a failed write is said at once (the tutorial goes on,
+    /// and the next step's write tries again).
+    private func record(nextStep: Int, completed: Int? = nil) {
+        do {
+            try TutorialProgress.record(tutorial.name, nextStep: nextStep, completed: completed, at: progressPath)
+        } catch {
+            shell.printError("tutorial progress not saved to \(progressPath): \(error)")
+        }
+    }
+
+    /// `tutorial NAME [STEP]` typed at a step, as a jump; nil for anything else (`tutorial`
+    /// alone lists, `tutorial NAME read` prints: those run as usual).
+    func jump(in typed: String) -> Jump? {
+        let words = typed.split(separator: " ").map(String.init)
+        guard words.first == "tutorial", words.count >= 2, words.count <= 3 else { return nil }
+        guard words.count == 3 else { return Jump(tutorial: words[1], step: nil) }
+        if words[2] == "restart" { return Jump(tutorial: words[1], step: 0) }
+        guard let step = Int(words[2]), step >= 1 else { return nil }
+        return Jump(tutorial: words[1], step: step - 1)
+    }
+
+    enum Move: Equatable { case next, back, again, quit, completed, jump(Jump) }
 
     private func runStep(_ index: Int) -> Move {
         let step = tutorial.steps[index]
@@ -106,6 +141,8 @@ public final class TutorialRunner {
             case "again": return .again
             case "quit", "exit": return .quit
             case "hint": shell.print(hints(step))
+            case let other where jump(in: other) != nil:
+                return .jump(jump(in: other)!)
             default:
                 // The learner's own command runs; the proposal stays on offer.
                 shell.execute(typed)

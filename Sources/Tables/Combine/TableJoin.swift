@@ -49,3 +49,29 @@ public enum TableJoin {
         }
     }
 }
+
+extension TableJoin {
+    /// The join as a table for further stages: every key of any table once (in order of
+    /// appearance), one value column per table named after it without its `@`, holding the
+    /// table's number for that key (a histogram's count) or nothing where it lacks the key.
+    public static func table(_ tables: [MapTable]) -> MapTable {
+        var order: [[Value]] = []
+        var seen = Set<[Value]>()
+        var lookups: [[[Value]: Cell]] = []
+        for table in tables {
+            var lookup: [[Value]: Cell] = [:]
+            for row in table.rows where lookup[row.key] == nil { lookup[row.key] = row.cell }
+            lookups.append(lookup)
+            for row in table.rows where seen.insert(row.key).inserted { order.append(row.key) }
+        }
+        let names = tables.map { $0.name.hasPrefix("@") ? String($0.name.dropFirst()) : $0.name }
+        let rows = order.map { key in
+            MapTable.Row(
+                key: key,
+                cell: .value(
+                    .tuple(lookups.map { $0[key].map { ColumnExpression.value(of: QueryScalar($0)) } ?? .none })))
+        }
+        return MapTable(
+            name: tables.first?.name ?? "join", rows: rows, valueNames: names, capture: tables.first?.capture)
+    }
+}

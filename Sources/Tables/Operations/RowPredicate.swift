@@ -81,7 +81,18 @@ public indirect enum RowPredicate: Hashable, Sendable {
 
     /// Parses predicate text; never traps, whatever the input.
     public static func parse(_ text: String) -> Result<RowPredicate, PredicateError> {
-        var parser = PredicateParser(Array(text))
+        parse(text, columns: { TableColumn(name: $0) })
+    }
+
+    /// Parses predicate text naming the columns of `table` (also its `valueNames`).
+    public static func parse(_ text: String, for table: MapTable) -> Result<RowPredicate, PredicateError> {
+        parse(text, columns: { TableColumn(name: $0, in: table) })
+    }
+
+    static func parse(
+        _ text: String, columns: @escaping (String) -> TableColumn?
+    ) -> Result<RowPredicate, PredicateError> {
+        var parser = PredicateParser(Array(text), columns: columns)
         do {
             let predicate = try parser.expression(depth: 0)
             parser.skipSpace()
@@ -99,10 +110,14 @@ public indirect enum RowPredicate: Hashable, Sendable {
 
 private struct PredicateParser {
     let chars: [Character]
+    let columns: (String) -> TableColumn?
     var pos = 0
     static let maxDepth = 200
 
-    init(_ chars: [Character]) { self.chars = chars }
+    init(_ chars: [Character], columns: @escaping (String) -> TableColumn?) {
+        self.chars = chars
+        self.columns = columns
+    }
 
     mutating func skipSpace() {
         while pos < chars.count, chars[pos].isWhitespace { pos += 1 }
@@ -167,7 +182,7 @@ private struct PredicateParser {
         if name.isEmpty {
             throw PredicateError(offset: start, message: "expected a column (value, key, key1, ...)")
         }
-        guard let column = TableColumn(name: name) else {
+        guard let column = columns(name) else {
             throw PredicateError(offset: start, message: "unknown column '\(name)' (value, key, key1, ...)")
         }
         skipSpace()

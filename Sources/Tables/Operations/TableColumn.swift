@@ -10,6 +10,8 @@ public enum TableColumn: Hashable, Sendable {
     case key
     /// 1-based key part.
     case keyPart(Int)
+    /// 0-based value column of a table with several (`MapTable.valueNames`).
+    case valuePart(Int)
 
     /// `value`, `key`, `key1`, `key2`, ...; nil for anything else.
     public init?(name: String) {
@@ -27,7 +29,26 @@ public enum TableColumn: Hashable, Sendable {
         case .value: return "value"
         case .key: return "key"
         case .keyPart(let n): return "key\(n)"
+        case .valuePart(let n): return "value\(n + 1)"
         }
+    }
+
+    /// A column of `table` by name: `value`, `key`, `keyN` or one of its `valueNames`.
+    public init?(name: String, in table: MapTable) {
+        if let index = table.valueNames.firstIndex(of: name) {
+            self = .valuePart(index)
+        } else if let column = TableColumn(name: name) {
+            self = column
+        } else {
+            return nil
+        }
+    }
+
+    /// The names a query may use for `table`'s columns, for completion and error messages.
+    public static func names(of table: MapTable) -> [String] {
+        let width = table.rows.map(\.key.count).max() ?? 0
+        let keys = width == 0 ? [] : ["key"] + (width > 1 ? (1...width).map { "key\($0)" } : [])
+        return keys + ["value"] + table.valueNames
     }
 }
 
@@ -106,6 +127,9 @@ enum QueryScalar: Comparable {
             if row.key.count == 1, case .tuple(let items) = row.key[0], n <= items.count {
                 return QueryScalar(items[n - 1])
             }
+            return .none
+        case .valuePart(let n):
+            if case .value(.tuple(let items)) = row.cell, n < items.count { return QueryScalar(items[n]) }
             return .none
         }
     }

@@ -2,19 +2,37 @@
 /// value. `top`, `sort` and `where` print their results this way, largest first where they
 /// sorted so.
 public enum ColumnTable {
+    /// On a terminal a stack key shows one frame per line under its row, innermost first.
     public static func render(_ table: MapTable) -> String {
-        let (headers, rows) = columns(table)
+        let (headers, rows) = columns(table, stacksOnLines: true)
         return ColumnText.render(headers: headers, rows: rows)
     }
 
-    /// The headers and cell texts the columns are made of (also a notebook's Markdown table).
-    public static func columns(_ table: MapTable) -> (headers: [String], rows: [[String]]) {
+    /// The headers and cell texts the columns are made of (also a notebook's Markdown table,
+    /// where a stack stays on one line, its frames joined by `;`).
+    public static func columns(_ table: MapTable, stacksOnLines: Bool = false) -> (headers: [String], rows: [[String]])
+    {
         let keyWidth = table.rows.map(\.key.count).max() ?? 0
         let keyHeaders = keyWidth == 0 ? [] : (keyWidth == 1 ? ["key"] : (1...keyWidth).map { "key\($0)" })
         let rows = table.rows.map { row -> [String] in
-            let key = row.key.map(ValueText.singleLine)
-            return key + Array(repeating: "", count: keyWidth - key.count) + [TableJoin.cellText(row.cell)]
+            let key = row.key.map { part -> String in
+                if stacksOnLines, case .stack(let frames) = part, !frames.isEmpty {
+                    return frames.joined(separator: "\n")
+                }
+                return ValueText.singleLine(part)
+            }
+            let padding = Array(repeating: "", count: keyWidth - key.count)
+            // A query result with named value columns: one column per name.
+            if !table.valueNames.isEmpty {
+                guard case .value(.tuple(let items)) = row.cell else {
+                    return key + padding + [TableJoin.cellText(row.cell)]
+                        + Array(repeating: "", count: table.valueNames.count - 1)
+                }
+                return key + padding
+                    + table.valueNames.indices.map { $0 < items.count ? TableJoin.cellText(.value(items[$0])) : "" }
+            }
+            return key + padding + [TableJoin.cellText(row.cell)]
         }
-        return (keyHeaders + [table.name], rows)
+        return (keyHeaders + (table.valueNames.isEmpty ? [table.name] : table.valueNames), rows)
     }
 }

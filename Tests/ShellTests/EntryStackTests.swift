@@ -1,0 +1,48 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// At a uprobe on a function's first instruction the frame pointer is not pushed yet, so a
+/// frame-pointer walk skips the caller; `ustack` puts it back from the return address on top of
+/// the stack (main → make_order → malloc must read malloc, make_order, main).
+final class EntryStackTests: XCTestCase {
+    func testAFunctionEntryStackNamesTheCaller() throws {
+        try KernelTestGate.require()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-entry-\(getpid())")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let source = directory.appendingPathComponent("orders.c")
+        try """
+        #include <stdlib.h>
+        #include <unistd.h>
+        __attribute__((noinline)) void *make_order(int i) { return malloc(1000 + i); }
+        int main(void) {
+            for (int i = 0; i < 50; i++) free(make_order(i));
+            sleep(5);  /* alive while bpfsh symbolizes its stacks */
+            return 0;
+        }
+        """.write(to: source, atomically: true, encoding: .utf8)
+        let binary = directory.appendingPathComponent("orders").path
+        let compiler = try CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/cc"), ["-O1", "-fno-omit-frame-pointer", "-o", binary, source.path],
+            readyMarker: nil, timeout: 60)
+        XCTAssertEqual(compiler.status, 0, compiler.stderr)
+
+        let result = try CommandRunner.run(
+            KernelTestGate.executable,
+            [
+                "-e", "uprobe:libc:malloc /pid == cpid/ { @[ustack] = count(); } interval:s:2 { exit(); }",
+                "-c", binary,
+            ], readyMarker: nil, timeout: 30)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let mallocFrames = lines.indices.filter { lines[$0].hasPrefix("malloc+") }
+        XCTAssertFalse(mallocFrames.isEmpty, result.stdout)
+        let callers = mallocFrames.compactMap { lines.indices.contains($0 + 1) ? lines[$0 + 1] : nil }
+        XCTAssertTrue(callers.contains { $0.hasPrefix("make_order+") }, "the frame after malloc:\n\(result.stdout)")
+        XCTAssertTrue(
+            result.stdout.range(of: #"make_order\+\d+\n\s*main\+"#, options: .regularExpression) != nil,
+            "then main:\n\(result.stdout)")
+    }
+}
