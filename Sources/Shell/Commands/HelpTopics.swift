@@ -19,7 +19,7 @@ enum HelpTopics {
         ("time", ["wait", "watch"]),
         ("workloads", ["spawn", "jobs", "stop"]),
         ("learning", ["tutorial"]),
-        ("the shell", ["config", "output", "editor", "help", "quit"]),
+        ("the shell", ["output", "editor", "help", "quit"]),
     ]
 
     /// The listing for `commands` at `width` columns: a heading per topic, then each command's
