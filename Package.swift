@@ -74,7 +74,7 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
         .target(name: "Kernel", dependencies: ["CBPF", "Specs"]),
         .target(name: "Symbols", dependencies: ["CBPF"]),
-        .target(name: "Tables", dependencies: [.product(name: "Collections", package: "swift-collections")]),
+        .target(name: "Tables", dependencies: ["Specs", .product(name: "Collections", package: "swift-collections")]),
         .target(name: "Session",
                 dependencies: ["Language", "Codegen", "Kernel", "Symbols", "Tables"],
                 swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),

@@ -194,6 +194,24 @@ final class QueryPipelineTests: XCTestCase {
         XCTAssertEqual(error?.message, "'hist' shows or writes the table, so it must be the last stage")
     }
 
+    func testSyscallsNamesTheIdsOfAKeyColumn() throws {
+        let bySyscall = Build.map(
+            "@by_syscall",
+            [Build.row([.int(0)], .count(9)), Build.row([.int(202)], .count(4)), Build.row([.int(9999)], .count(1))])
+        XCTAssertEqual(
+            keys(try run("@by_syscall | syscalls", on: bySyscall)),
+            [[.string("read")], [.string("futex")], [.string("9999")]])
+        let byPair = Build.map(
+            "@slowest", [Build.row([.uint(1), .string("dd")], .count(3))])
+        XCTAssertEqual(
+            keys(try run("@slowest | syscalls key1 | top 1", on: byPair)), [[.string("write"), .string("dd")]])
+        let text = "@slowest | syscalls value"
+        XCTAssertEqual(
+            error(text, on: byPair)?.pointing(into: text),
+            "syscalls names a key column (key, key1...), not a value\n  @slowest | syscalls value\n"
+                + "                      ^^^^^")
+    }
+
     // MARK: errors with carets
 
     func testUnknownStagePointsAtIt() {

@@ -1,3 +1,5 @@
+import Specs
+
 /// A query: a source table and stages joined by `|`, e.g.
 ///
 ///     @files | where key1 ~ "agentd" | group by key2 | top 10 | save x.csv
@@ -156,6 +158,17 @@ public struct QueryPipeline: Hashable, Sendable {
                 throw QueryError(offset: name.offset, length: name.text.count, message: "\(error)")
             }
             return table
+        case .syscalls(let name):
+            let target = try name.map { try column($0, in: table) } ?? .key
+            switch target {
+            case .value, .valuePart:
+                throw QueryError(
+                    offset: name?.offset ?? 0, length: name?.text.count ?? 0,
+                    message: "syscalls names a key column (key, key1...), not a value")
+            case .key, .keyPart: break
+            }
+            let syscalls = SyscallTable.native
+            return TableNaming.name(table, column: target) { syscalls.name(Int($0)) }
         case .output:
             return table
         }

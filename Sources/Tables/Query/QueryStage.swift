@@ -22,6 +22,8 @@ public enum QueryStage: Hashable, Sendable {
     case diff(QueryText.Piece)
     /// `as NAME`: keep the table so far under NAME, and go on.
     case keep(QueryText.Piece)
+    /// `syscalls [COLUMN]`: syscall ids in a key column (default `key`) as names.
+    case syscalls(QueryText.Piece?)
     /// A view or a file, always last: `hist`, `print`, `json`, `markdown`, `columns`,
     /// `save FILE`, `stack fold [> FILE]`, `flame > FILE`. The shell runs these.
     case output(QueryText.Piece, arguments: [String])
@@ -36,7 +38,7 @@ public enum QueryStage: Hashable, Sendable {
 
     /// The words that start a stage, for help, errors and completion.
     public static let transformNames = [
-        "where", "top", "sort", "group", "select", "normalize", "rate", "join", "diff", "as",
+        "where", "top", "sort", "group", "select", "normalize", "rate", "join", "diff", "as", "syscalls",
     ]
     public static let outputNames = ["hist", "print", "columns", "json", "markdown", "save", "stack", "flame"]
     public static var names: [String] { transformNames + outputNames }
@@ -128,6 +130,11 @@ public enum QueryStage: Hashable, Sendable {
         case "as":
             guard args.count == 1 else { return fail("usage: as NAME", at: args.dropFirst().first) }
             return .success(.keep(args[0]))
+        case "syscalls":
+            guard args.count <= 1 else {
+                return fail("usage: syscalls [COLUMN] (a key column of syscall ids; key by default)", at: args[1])
+            }
+            return .success(.syscalls(args.first))
         case let name where outputNames.contains(name):
             return .success(.output(head, arguments: args.map(\.text)))
         default:
