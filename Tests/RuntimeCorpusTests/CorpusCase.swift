@@ -54,6 +54,27 @@ struct CorpusCase {
         return cases
     }
 
+    /// Printed by bpfsh once every probe is attached when this variable is set (as bpftrace's
+    /// runtime test engine asks of bpftrace): the workload starts after it, not after the
+    /// "Attaching" line that comes before attaching.
+    static let attachedMarker = "__BPFTRACE_NOTIFY_PROBES_ATTACHED"
+
+    /// The `interval:ms:N { exit(); }` that ends a case with a workload after a fixed window,
+    /// when it has one.
+    /// (A workload put in the background with `&` still runs when AFTER returns: its window
+    /// stays as written.)
+    var workloadWindow: Range<String.Index>? {
+        guard let after, !after.trimmingCharacters(in: .whitespaces).hasSuffix("&") else { return nil }
+        return program.range(of: #"interval:ms:[0-9]+ \{ exit\(\); \}"#, options: .regularExpression)
+    }
+
+    /// The program with its window made long (the same probes, so "Attaching N probes" is
+    /// unchanged): the runner interrupts it once the workload has finished instead.
+    var programWaitingForWorkload: String {
+        guard let window = workloadWindow else { return program }
+        return program.replacingCharacters(in: window, with: "interval:s:120 { exit(); }")
+    }
+
     /// What is wrong with a run's result, or nil when it matches every expectation.
     func problems(status: Int32, stdout: String, stderr: String, timedOut: Bool) -> [String] {
         var problems: [String] = []

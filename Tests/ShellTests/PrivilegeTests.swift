@@ -36,7 +36,7 @@ final class PrivilegeTests: XCTestCase {
         XCTAssertNotNil(shell.waitForExit())
         let output = shell.output
         XCTAssertEqual(shell.exitCode, 0, output)
-        XCTAssertTrue(output.contains("Define a probe:") && output.contains("what it does"), "help works:\n\(output)")
+        XCTAssertTrue(output.contains("Define a probe:") && output.contains("\nprobes:\n"), "help works:\n\(output)")
         XCTAssertTrue(
             output.contains("CAP_BPF") && output.contains("CAP_PERFMON"),
             "the refusal names the missing capabilities:\n\(output)")

@@ -31,13 +31,21 @@ public enum CommandRunner {
     /// shows `readyMarker` (or right away when nil). Kills the child after `timeout` seconds.
     /// `captureOutput: false` for commands that leave a daemon behind holding their stdout
     /// (tmux new-session): reading to the end of that pipe would never finish.
+    ///
+    /// With `interruptAfter`, the child gets SIGINT once `after` has finished: a one-shot run
+    /// then ends as with `exit()` (END runs, maps print) when its workload is done, however long
+    /// a loaded machine made it take. `environment` entries are added to the inherited ones.
     public static func run(
         _ executable: URL, _ arguments: [String], after: String? = nil,
-        readyMarker: String? = "Attaching", timeout: Double = 10, captureOutput: Bool = true
+        readyMarker: String? = "Attaching", timeout: Double = 10, captureOutput: Bool = true,
+        interruptAfter: Bool = false, environment: [String: String] = [:]
     ) throws -> CommandResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if !captureOutput {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -83,6 +91,7 @@ public enum CommandRunner {
             helper.standardError = FileHandle.nullDevice
             try helper.run()
             helper.waitUntilExit()
+            if interruptAfter, process.isRunning { kill(process.processIdentifier, SIGINT) }
         }
         var timedOut = false
         if finished.wait(timeout: .now() + timeout) == .timedOut {
