@@ -72,8 +72,10 @@ public final class Shell {
         emit(.output(line))
     }
 
+    /// Prints an error; control characters in it (a NUL typed in a statement) are escaped.
     public func printError(_ text: String) {
-        let line = text.hasSuffix("\n") ? text : text + "\n"
+        let safe = TerminalSafeText.escaped(text)
+        let line = safe.hasSuffix("\n") ? safe : safe + "\n"
         writeError(line)
         emit(.error(line))
     }

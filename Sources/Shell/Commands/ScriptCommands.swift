@@ -1,4 +1,5 @@
 import Foundation
+import Language
 import Tables
 
 /// Commands for scripts and transcripts: running a script, its parameters and expectations,
@@ -172,7 +173,7 @@ extension Shell {
     /// Says at once that a transcript could not be written, or is whole again. Not an event:
     /// the notebook that failed could not hold it, and the statement itself succeeded.
     func report(_ report: TranscriptReport) {
-        writeError("\(report)\n")
+        writeError(TerminalSafeText.escaped("\(report)") + "\n")
     }
 
     /// Writes the recording and notebooks a last time; false (after saying why) when one of
