@@ -1,4 +1,8 @@
+#define _GNU_SOURCE
 #include "CEditLine.h"
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 EditLine *ceditline_init(const char *program, FILE *in, FILE *out, FILE *err) {
     EditLine *el = el_init(program, in, out, err);
@@ -19,6 +23,32 @@ History *ceditline_history_init(EditLine *el, int size) {
 void ceditline_history_enter(History *h, const char *line) { HistEvent ev; history(h, &ev, H_ENTER, line); }
 int ceditline_history_load(History *h, const char *file) { HistEvent ev; return history(h, &ev, H_LOAD, file); }
 int ceditline_history_save(History *h, const char *file) { HistEvent ev; return history(h, &ev, H_SAVE, file); }
+char *ceditline_history_text(History *h, size_t *length) {
+    // libedit's H_SAVE_FP fchmods the stream's descriptor, so an open_memstream will not do:
+    // an in-memory file (memfd) has a real descriptor and never touches a disk.
+    int fd = memfd_create("bpfsh-history", MFD_CLOEXEC);
+    if (fd < 0) return 0;
+    FILE *stream = fdopen(fd, "w+");
+    if (!stream) {
+        close(fd);
+        return 0;
+    }
+    HistEvent ev;
+    char *text = 0;
+    long size = -1;
+    if (history(h, &ev, H_SAVE_FP, stream) >= 0 && fflush(stream) == 0) size = ftell(stream);
+    if (size >= 0 && (text = malloc((size_t)size + 1)) != 0) {
+        rewind(stream);
+        if (fread(text, 1, (size_t)size, stream) != (size_t)size) {
+            free(text);
+            text = 0;
+        } else {
+            *length = (size_t)size;
+        }
+    }
+    fclose(stream);
+    return text;
+}
 void ceditline_set_complete(EditLine *el, unsigned char (*complete)(EditLine *, int)) {
     el_set(el, EL_ADDFN, "bpfsh-complete", "complete", complete);
     el_set(el, EL_BIND, "^I", "bpfsh-complete", NULL);

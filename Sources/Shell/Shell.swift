@@ -72,8 +72,10 @@ public final class Shell {
         emit(.output(line))
     }
 
+    /// Prints an error; control characters in it (a NUL typed in a statement) are escaped.
     public func printError(_ text: String) {
-        let line = text.hasSuffix("\n") ? text : text + "\n"
+        let safe = TerminalSafeText.escaped(text)
+        let line = safe.hasSuffix("\n") ? safe : safe + "\n"
         writeError(line)
         emit(.error(line))
     }
@@ -273,10 +275,12 @@ public final class Shell {
         }
     }
 
-    /// Ends the shell: stops workloads, detaches every probe and releases kernel objects.
-    public func shutdown() {
-        recorder?.finish()
-        for notebook in notebooks { notebook.finish() }
+    /// Ends the shell: writes the transcripts a last time, stops workloads, detaches every probe
+    /// and releases kernel objects. Returns false when a recording or notebook could not be
+    /// saved whole (already said), so the exit status can tell.
+    @discardableResult
+    public func shutdown() -> Bool {
+        let saved = finishTranscripts()
         workloads.stopAll()
         // Every link closes here, with progress past a second; then the rest is released.
         withDetachProgress { session.detachAll(progress: $0) }
@@ -284,6 +288,7 @@ public final class Shell {
         reader.close()
         // What is still queued goes out, unless the terminal takes nothing for two seconds.
         terminal?.flush(waitingUpTo: 2_000_000_000)
+        return saved
     }
 }
 

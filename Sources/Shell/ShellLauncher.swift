@@ -61,9 +61,10 @@ public enum ShellLauncher {
             }
         }
         shell.run()
-        shell.shutdown()
+        // A recording or notebook that could not be saved whole is an error, not a quiet exit 0.
+        let saved = shell.shutdown()
         if interactive { fputs("\n", stdout) }
-        return 0
+        return saved ? 0 : 1
     }
 
     /// Runs a session script (`bpfsh FILE.bpfsh NAME=VALUE...`) and tears the session down.
@@ -80,9 +81,9 @@ public enum ShellLauncher {
         }
         if let report = system.privilegesReport { fputs(report, stderr) }
         let outcome = ScriptRunner(keepGoing: keepGoing).run(path: path, parameters: parameters, in: shell)
-        shell.shutdown()
+        let saved = shell.shutdown()
         let results = shell.expectationResults
-        guard check else { return outcome.succeeded ? 0 : 1 }
+        guard check else { return outcome.succeeded && saved ? 0 : 1 }
         let held = results.filter(\.held).count
         var summary = "check \(path): \(held) of \(results.count) expectation\(results.count == 1 ? "" : "s") held"
         if !outcome.succeeded {
@@ -91,7 +92,7 @@ public enum ShellLauncher {
         if results.isEmpty { summary += " (the script expects nothing: add expect lines)" }
         let passed = outcome.succeeded && !results.isEmpty && held == results.count
         fputs(summary + (passed ? "" : " · FAILED") + "\n", passed ? stdout : stderr)
-        return passed ? 0 : 1
+        return passed && saved ? 0 : 1
     }
 
     /// A shell on the live kernel, and the live system it runs on.
@@ -115,6 +116,7 @@ public enum ShellLauncher {
         let waiter: InputWaiter?
         if let editor = reader as? EditLineReader {
             editor.attach(output: terminal)
+            editor.onHistoryReport = { [weak shell] in shell?.report($0) }
             waiter = editor.waiter
         } else if let plain = reader as? PlainLineReader {
             plain.waiter.output = terminal
@@ -145,8 +147,8 @@ public enum ShellLauncher {
             return 2
         }
         let succeeded = shell.execute(statement)
-        shell.shutdown()
-        return succeeded ? 0 : 1
+        let saved = shell.shutdown()
+        return succeeded && saved ? 0 : 1
     }
 
     /// Starts the recording and notebooks the command line asked for; false (after saying

@@ -145,11 +145,12 @@ struct BPFShell: ParsableCommand {
             source = SourceFile(name: "-e", text: e)
         } else if let file = positional.first {
             positional.removeFirst()
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                FileHandle.standardError.write(Data("bpfsh: cannot read \(file)\n".utf8))
+            do {
+                source = SourceFile(name: file, text: try ScriptBytes.read(file))
+            } catch {
+                FileHandle.standardError.write(Data("bpfsh: \(TerminalSafeText.escaped("\(error)"))\n".utf8))
                 throw ExitCode(2)
             }
-            source = SourceFile(name: file, text: text)
         } else {
             throw ExitCode(ShellLauncher.run(options: shellOptions, transcripts: transcripts))
         }
@@ -171,7 +172,7 @@ struct BPFShell: ParsableCommand {
             output: { text in fputs(text, stdout) },
             errors: { text in
                 fflush(stdout)
-                fputs(text, stderr)
+                fputs(TerminalSafeText.escaped(text), stderr)
             })
         switch run.run(source) {
         case .finished(let code):

@@ -260,6 +260,19 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(changes.removed, [[.string("gone")]])
     }
 
+    func testEqualTablesAreUnchangedInAnyRowOrder() {
+        let rows = [B.row([.string("a")], .count(5)), B.row([.string("b")], .avg(total: 10, count: 2))]
+        XCTAssertTrue(TableDiff.isUnchanged(before: B.map("@m", rows), after: B.map("snap", rows.reversed())))
+        XCTAssertTrue(TableDiff.isUnchanged(before: B.map("@m", []), after: B.map("@m", [])))
+        XCTAssertFalse(
+            TableDiff.isUnchanged(before: B.map("@m", rows), after: B.map("@m", [rows[0]])), "a key went away")
+        XCTAssertFalse(
+            TableDiff.isUnchanged(
+                before: B.map("@m", rows),
+                after: B.map("@m", [rows[0], B.row([.string("b")], .avg(total: 11, count: 2))])
+            ))
+    }
+
     func testDiffEveryCellKind() {
         typealias D = TableDiff
         XCTAssertEqual(D.difference(before: .sum(5), after: .sum(-2)), .sum(-7))

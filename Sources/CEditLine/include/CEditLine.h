@@ -11,6 +11,9 @@ History *ceditline_history_init(EditLine *el, int size);
 void ceditline_history_enter(History *h, const char *line);
 int ceditline_history_load(History *h, const char *file);
 int ceditline_history_save(History *h, const char *file);
+/// The history as libedit saves it (H_SAVE_FP), in memory (malloc'd, the caller frees); NULL on failure.
+/// The shell writes it atomically itself: H_SAVE truncates the file first and loses it on a full disk.
+char *ceditline_history_text(History *h, size_t *length);
 void ceditline_set_complete(EditLine *el, unsigned char (*complete)(EditLine *, int));
 void ceditline_set_clientdata(EditLine *el, void *data);
 void *ceditline_get_clientdata(EditLine *el);

@@ -19,13 +19,18 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     /// in the layout bpftrace and compilers use so editors can jump to it.
     public func rendered(in program: SourceFile) -> String {
         let source = range.file?.source ?? program
-        let (line, column) = source.location(of: range.start)
-        var out = "\(source.name):\(line + source.firstLine - 1):\(column): \(severity.rawValue): \(message)\n"
-        let text = source.line(line)
+        let (line, fullColumn) = source.location(of: range.start)
+        var out = "\(source.name):\(line + source.firstLine - 1):\(fullColumn): \(severity.rawValue): \(message)
+"
+        // A very long line (a generated one-line program) is shown as a window around the
+        // column, so an error never echoes megabytes.
+        let (text, column) = Self.window(source.line(line), column: fullColumn)
         out += text + "\n"
         let endLocation = source.location(of: range.end)
-        let width =
-            endLocation.line == line ? max(1, endLocation.column - column) : max(1, text.utf8.count - column + 1)
+        let full = source.line(line).utf8.count
+        let width = min(
+            endLocation.line == line ? max(1, endLocation.column - fullColumn) : max(1, full - fullColumn + 1),
+            max(1, text.utf8.count - column + 1))
         // Tabs in the source line keep their width so the caret stays aligned.
         var pad = ""
         for (index, byte) in text.utf8.enumerated() where index < column - 1 {
@@ -34,6 +39,22 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
         out += pad + "^" + String(repeating: "~", count: width - 1) + "\n"
         for note in notes { out += "note: \(note)\n" }
         return out
+    }
+
+    /// The longest source line shown whole; longer ones are cut around the column with `…`.
+    static let shownLineBytes = 160
+
+    static func window(_ text: String, column: Int) -> (String, Int) {
+        let bytes = Array(text.utf8)
+        guard bytes.count > shownLineBytes else { return (text, column) }
+        var start = max(0, min(column - 1 - shownLineBytes / 2, bytes.count - shownLineBytes))
+        while start > 0 && bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        var end = min(bytes.count, start + shownLineBytes)
+        while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }
+        let body = String(decoding: bytes[start..<end], as: UTF8.self)
+        let shown = (start > 0 ? "…" : "") + body + (end < bytes.count ? "…" : "")
+        // The caret is padded one space per byte before it: "…" counts as the one column it takes.
+        return (shown, column - start + (start > 0 ? 1 : 0))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Language
 import Tables
 
 /// Commands for scripts and transcripts: running a script, its parameters and expectations,
@@ -69,7 +70,8 @@ enum ScriptCommands {
             }
             if path == "stop" {
                 guard let recorder = shell.recorder else { throw CommandError("not recording") }
-                recorder.finish()
+                // A recording that cannot be saved goes on, so `record stop` can be tried again.
+                try recorder.finish()
                 shell.recorder = nil
                 shell.print("recording saved to \(recorder.path)")
                 return
@@ -117,9 +119,20 @@ enum ScriptCommands {
             }
             if path == "stop" {
                 guard !shell.notebooks.isEmpty else { throw CommandError("no notebook is being written") }
-                for notebook in shell.notebooks { notebook.finish() }
-                shell.print("notebook saved to " + shell.notebooks.map(\.path).joined(separator: ", "))
-                shell.notebooks = []
+                // A notebook that cannot be saved goes on, so `notebook stop` can be tried again.
+                var failures: [Error] = []
+                let saved = shell.notebooks.filter { notebook in
+                    do {
+                        try notebook.finish()
+                        return true
+                    } catch {
+                        failures.append(error)
+                        return false
+                    }
+                }
+                shell.notebooks.removeAll { notebook in saved.contains { $0 === notebook } }
+                if !saved.isEmpty { shell.print("notebook saved to " + saved.map(\.path).joined(separator: ", ")) }
+                if !failures.isEmpty { throw CommandError(failures.map { "\($0)" }.joined(separator: "\n")) }
                 return
             }
             try shell.startNotebook(at: path, force: args.contains("--force"))
@@ -139,8 +152,8 @@ extension Shell {
             probesAttached: { [unowned self] in session.probes.contains { $0.state == .attached } })
         self.recorder = recorder
         listeners.append { [weak self, weak recorder] event in
-            guard let recorder, self?.recorder === recorder else { return }
-            recorder.observe(event)
+            guard let self, let recorder, self.recorder === recorder else { return }
+            if let report = recorder.observe(event) { self.report(report) }
         }
     }
 
@@ -152,9 +165,32 @@ extension Shell {
             startedInsideStatement: busy)
         notebooks.append(writer)
         listeners.append { [weak self, weak writer] event in
-            guard let writer, self?.notebooks.contains(where: { $0 === writer }) == true else { return }
-            writer.observe(event)
+            guard let self, let writer, self.notebooks.contains(where: { $0 === writer }) else { return }
+            if let report = writer.observe(event) { self.report(report) }
         }
+    }
+
+    /// Says at once that a transcript could not be written, or is whole again. Not an event:
+    /// the notebook that failed could not hold it, and the statement itself succeeded.
+    func report(_ report: TranscriptReport) {
+        writeError(TerminalSafeText.escaped("\(report)") + "\n")
+    }
+
+    /// Writes the recording and notebooks a last time; false (after saying why) when one of
+    /// them could not be saved whole.
+    func finishTranscripts() -> Bool {
+        var saved = true
+        func attempt(_ finish: () throws -> Void) {
+            do { try finish() } catch {
+                writeError("\(error)\n")
+                saved = false
+            }
+        }
+        if let recorder { attempt(recorder.finish) }
+        for notebook in notebooks { attempt(notebook.finish) }
+        recorder = nil
+        notebooks = []
+        return saved
     }
 
     /// A title and the lines that say where and when this session ran.

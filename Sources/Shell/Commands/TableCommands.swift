@@ -91,9 +91,13 @@ enum TableCommands {
             argument: .map
         ) { shell, args, _ in
             guard args.count == 2 else { throw CommandError("usage: diff BEFORE AFTER") }
-            let changed = TableDiff.diff(
-                before: try shell.tables.table(args[0]), after: try shell.tables.table(args[1]))
-            shell.print(BpftraceTextRenderer.render(changed))
+            let before = try shell.tables.table(args[0]), after = try shell.tables.table(args[1])
+            if TableDiff.isUnchanged(before: before, after: after) {
+                let rows = "\(after.rows.count) row\(after.rows.count == 1 ? "" : "s")"
+                shell.print("\(args[0]) and \(args[1]) are equal (\(rows)): nothing changed")
+                return
+            }
+            shell.print(BpftraceTextRenderer.render(TableDiff.diff(before: before, after: after)))
         },
         Command(name: "tables", usage: "tables", summary: "list kept tables (snapshots and loaded files)") {
             shell, _, _ in

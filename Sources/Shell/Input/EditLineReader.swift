@@ -24,10 +24,17 @@ public final class EditLineReader: LineReader {
     /// Inside el_gets: the only time libedit may redraw (a refresh outside it crashes).
     private var reading = false
 
+    /// The history file, rewritten atomically after every statement; a failed write is said
+    /// at once (through `onHistoryReport`) and tried again after the next statement.
+    private let historyFile: TranscriptFile
+    /// Told when the history file cannot be written, or can again (the launcher prints it).
+    var onHistoryReport: ((TranscriptReport) -> Void)?
+
     public init?(historyPath: String) {
         guard isatty(STDIN_FILENO) != 0, let el = ceditline_init("bpfsh", stdin, stdout, stderr) else { return nil }
         editLine = el
         self.historyPath = historyPath
+        historyFile = TranscriptFile(path: historyPath, kind: .history)
         history = ceditline_history_init(el, 2000)
         if let history { _ = ceditline_history_load(history, historyPath) }
         ceditline_set_editor(el, "emacs")
@@ -44,7 +51,7 @@ public final class EditLineReader: LineReader {
     public func close() {
         guard !closed else { return }
         closed = true
-        if let history { _ = ceditline_history_save(history, historyPath) }
+        if let report = saveHistory(finishing: true) { onHistoryReport?(report) }
         history_end(history)
         el_end(editLine)
     }
@@ -75,7 +82,23 @@ public final class EditLineReader: LineReader {
     public func remember(_ statement: String) {
         guard let history, !statement.trimmingCharacters(in: .whitespaces).isEmpty else { return }
         ceditline_history_enter(history, statement.replacingOccurrences(of: "\n", with: " "))
-        _ = ceditline_history_save(history, historyPath)
+        if let report = saveHistory(finishing: false) { onHistoryReport?(report) }
+    }
+
+    /// Writes the history through SafeFileWriter (libedit's own save truncates the file
+    /// first, so a full disk would lose it); at the end, a failure is said even if said before.
+    private func saveHistory(finishing: Bool) -> TranscriptReport? {
+        var length = 0
+        guard let history, let text = ceditline_history_text(history, &length) else { return nil }
+        defer { free(text) }
+        let data = Data(bytes: text, count: length)
+        // libedit's file starts with a signature line; each statement is one line after it.
+        let entries = max(0, data.filter { $0 == 10 }.count - 1)
+        if finishing {
+            do { try historyFile.finish(data, entries: entries) } catch { return error as? TranscriptReport }
+            return nil
+        }
+        return historyFile.write(data, entries: entries)
     }
 
     public func printAbovePrompt(_ text: String) { printAbovePrompt(text, kind: .probe) }

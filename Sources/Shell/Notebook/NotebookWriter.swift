@@ -2,10 +2,12 @@ import Foundation
 
 /// Keeps a notebook file up to date while the session runs (`--notebook FILE.md`, `notebook
 /// FILE.ipynb`): rewritten atomically after every statement, so it is complete up to the last
-/// statement even if the session is killed. The extension chooses Markdown or Jupyter.
+/// statement even if the session is killed. The extension chooses Markdown or Jupyter. A failed
+/// write (a full disk) is reported at once and tried again after the next statement.
 public final class NotebookWriter {
     public enum Format { case markdown, jupyter }
-    public let path: String
+    public var path: String { file.path }
+    private let file: TranscriptFile
     let format: Format
     var notebook: Notebook
     private let directory: String
@@ -22,34 +24,36 @@ public final class NotebookWriter {
         } else {
             throw CommandError("\(path): name the notebook .md (Markdown) or .ipynb (Jupyter)")
         }
-        self.path = path
+        file = TranscriptFile(path: path, kind: .notebook)
         notebook = Notebook(title: title, header: header)
         directory = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path
-        try write(force: force)
+        try SafeFileWriter.write(try rendered(), to: path, force: force)
     }
 
-    func observe(_ event: ShellEvent) {
+    /// Adds the event to the notebook and rewrites the file when a statement ends; returns what
+    /// to tell the user when the file could not be written, or could again.
+    func observe(_ event: ShellEvent) -> TranscriptReport? {
         if waitingForStatementEnd {
             if case .statementEnded = event { waitingForStatementEnd = false }
-            return
+            return nil
         }
         // Starting and stopping notebooks is not part of the investigation they record.
         if case .statementStarted(let statement, _) = event, StatementClassifier.words(statement).first == "notebook" {
             waitingForStatementEnd = true
-            return
+            return nil
         }
         notebook.add(event, relativePath: { [directory] in NotebookWriter.beside(directory, $0) })
-        if case .statementEnded = event { try? write(force: true) }
+        guard case .statementEnded = event, let data = try? rendered() else { return nil }
+        return file.write(data, entries: notebook.cells.count)
     }
 
-    func finish() { try? write(force: true) }
+    /// The last write: throws a `TranscriptReport` unless the file holds every statement.
+    func finish() throws { try file.finish(try rendered(), entries: notebook.cells.count) }
 
-    private func write(force: Bool) throws {
+    private func rendered() throws -> Data {
         switch format {
-        case .markdown: try SafeFileWriter.write(MarkdownNotebook.render(notebook), to: path, force: force)
-        case .jupyter:
-            let data = try JupyterNotebook.render(notebook)
-            try SafeFileWriter.write(String(decoding: data, as: UTF8.self) + "\n", to: path, force: force)
+        case .markdown: return Data(MarkdownNotebook.render(notebook).utf8)
+        case .jupyter: return try JupyterNotebook.render(notebook) + Data("\n".utf8)
         }
     }
 

@@ -20,12 +20,8 @@ public struct ScriptRunner {
 
     /// Reads and runs the script at `path` with `parameters` added to the shell's.
     public func run(path: String, parameters: [String: String] = [:], in shell: Shell) -> Outcome {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-        else {
-            shell.printError("\(path): cannot read the script: \(String(cString: strerror(errno)))")
-            return Outcome(failures: [(0, "")], stopped: true)
-        }
         do {
+            let text = try ScriptBytes.read(path)
             return run(try ScriptFile(name: path, text: text), parameters: parameters, in: shell)
         } catch {
             shell.printError("\(error)")

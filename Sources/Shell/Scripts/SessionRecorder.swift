@@ -4,10 +4,14 @@ import Foundation
 /// file is rewritten atomically after every statement, so a crash loses at most the statement
 /// being typed. Time spent watching probes between statements becomes a `wait`, so the replay
 /// gathers data for as long as the person did; a statement that failed is kept as a comment,
-/// so the replay does not stop where the person recovered.
+/// so the replay does not stop where the person recovered. A failed write (a full disk) is
+/// reported at once and tried again after the next statement (`TranscriptFile`).
 public final class SessionRecorder {
-    public let path: String
+    public var path: String { file.path }
+    private let file: TranscriptFile
     private var lines: [String]
+    /// Statements recorded (kept or commented out).
+    private var entries = 0
     private var lastEnded = Date()
     private let clock: () -> Date
     /// The shell reports whether any probe was attached during a pause.
@@ -18,7 +22,7 @@ public final class SessionRecorder {
         path: String, force: Bool, header: String, probesAttached: @escaping () -> Bool,
         clock: @escaping () -> Date = Date.init
     ) throws {
-        self.path = path
+        file = TranscriptFile(path: path, kind: .recording)
         self.clock = clock
         self.probesAttached = probesAttached
         lines = header.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }
@@ -28,10 +32,12 @@ public final class SessionRecorder {
 
     var text: String { lines.joined(separator: "\n") + "\n" }
 
-    func observe(_ event: ShellEvent) {
+    /// Records a statement as it ends and rewrites the file; returns what to tell the user when
+    /// the file could not be written, or could again.
+    func observe(_ event: ShellEvent) -> TranscriptReport? {
         switch event {
         case .statementStarted(_, nested: true), .statementEnded(_, _, nested: true):
-            return
+            return nil
         case .statementStarted(let statement, _):
             let pause = clock().timeIntervalSince(lastEnded)
             if pause >= 1, probesAttached(), !SessionRecorder.isOwnCommand(statement) {
@@ -39,7 +45,8 @@ public final class SessionRecorder {
             }
         case .statementEnded(let statement, let succeeded, _):
             lastEnded = clock()
-            if SessionRecorder.isOwnCommand(statement) { return }
+            if SessionRecorder.isOwnCommand(statement) { return nil }
+            entries += 1
             if succeeded {
                 lines.append(statement)
             } else {
@@ -48,13 +55,15 @@ public final class SessionRecorder {
                         ($0.offset == 0 ? "# failed: " : "#         ") + $0.element
                     })
             }
-            try? SafeFileWriter.write(text, to: path, force: true)
+            return file.write(Data(text.utf8), entries: entries)
         default:
             break
         }
+        return nil
     }
 
-    func finish() { try? SafeFileWriter.write(text, to: path, force: true) }
+    /// The last write: throws a `TranscriptReport` unless the file holds every statement.
+    func finish() throws { try file.finish(Data(text.utf8), entries: entries) }
 
     static func isOwnCommand(_ statement: String) -> Bool {
         selfCommands.contains(StatementClassifier.words(statement).first ?? "")

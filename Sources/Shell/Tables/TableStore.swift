@@ -62,33 +62,3 @@ public final class TableStore {
         saved[name] = kept
     }
 }
-
-/// Writes files the way a tracer on a production machine must: never silently over an
-/// existing file, atomically (a temporary file renamed into place), with a clear message
-/// when the path cannot be written.
-public enum SafeFileWriter {
-    public static func write(_ text: String, to path: String, force: Bool) throws {
-        try write(Data(text.utf8), to: path, force: force)
-    }
-
-    public static func write(_ data: Data, to path: String, force: Bool) throws {
-        let url = URL(fileURLWithPath: path)
-        if FileManager.default.fileExists(atPath: url.path) && !force {
-            throw CommandError("\(path) exists: add --force to replace it")
-        }
-        let directory = url.deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CommandError("cannot write \(path): the directory \(directory) does not exist")
-        }
-        let temporary = directory + "/.\(url.lastPathComponent).bpfsh-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-        if rename(temporary, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw CommandError("cannot write \(path): \(reason)")
-        }
-    }
-}

@@ -32,6 +32,15 @@ public enum TableDiff {
         return MapTable(name: after.name, rows: rows)
     }
 
+    /// True when nothing changed: the same keys, each with the same cell (rows in any order),
+    /// so `diff` can say the tables are equal instead of listing every key with 0.
+    public static func isUnchanged(before: MapTable, after: MapTable) -> Bool {
+        guard before.rows.count == after.rows.count else { return false }
+        var old: [[Value]: Cell] = [:]
+        for row in before.rows { old[row.key] = row.cell }
+        return old.count == after.rows.count && after.rows.allSatisfy { old[$0.key] == $0.cell }
+    }
+
     /// Keys only in `after` (added) and only in `before` (removed), each in its table's order.
     public static func keyChanges(before: MapTable, after: MapTable) -> (added: [[Value]], removed: [[Value]]) {
         let a = Set(after.rows.map(\.key)), b = Set(before.rows.map(\.key))
