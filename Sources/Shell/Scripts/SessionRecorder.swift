@@ -37,10 +37,10 @@ public final class SessionRecorder {
             if pause >= 1, probesAttached(), !SessionRecorder.isOwnCommand(statement) {
                 lines.append(String(format: "wait %.1fs    # time spent watching while recording", min(pause, 3600)))
             }
-        case .statementEnded(let statement, let succeeded, _):
+        case .statementEnded(let statement, let status, _):
             lastEnded = clock()
             if SessionRecorder.isOwnCommand(statement) { return }
-            if succeeded {
+            if status.succeeded {
                 lines.append(statement)
             } else {
                 lines.append(
