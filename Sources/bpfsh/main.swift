@@ -196,4 +196,9 @@ struct BPFShell: ParsableCommand {
     }
 }
 
+// `bpfsh jupyter install [--user | --prefix DIR]` passes its options on to the installer,
+// which the parser here would refuse as unknown.
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "jupyter" {
+    exit(JupyterInstall.run(Array(CommandLine.arguments.dropFirst(2))))
+}
 BPFShell.main()
