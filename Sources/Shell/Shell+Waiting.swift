@@ -10,7 +10,10 @@ extension Shell {
         let interactive = reader.isInteractive
         var lastProgress = Date.distantPast
         while Date().timeIntervalSince(start) < seconds {
-            if ShellInterrupt.take() { break }
+            if ShellInterrupt.take() || ShellInterrupt.terminationRequested {
+                statementInterrupted = true
+                break
+            }
             let left = seconds - Date().timeIntervalSince(start)
             // One bounded slice at a time: Ctrl-C and SIGTERM are seen between slices.
             if !pumpEvents() { pump.wait(milliseconds: Int32(max(1, min(100, left * 1000)))) }
@@ -47,7 +50,7 @@ extension Shell {
                 if !pumpEvents() { pump.wait(milliseconds: 50) }
             }
         }
-        _ = ShellInterrupt.take()
+        if ShellInterrupt.take() { statementInterrupted = true }
     }
 
     /// Runs a detach, showing on a terminal how many links are closed once it has taken a

@@ -53,6 +53,14 @@ public final class Shell {
     /// The running tutorial and recorder and notebooks, when one is on.
     var recorder: SessionRecorder?
     var notebooks: [NotebookWriter] = []
+    /// Where tab completion finds attach points (the live kernel's catalogue); nil in tests.
+    public var completionSource: CompletionSource?
+    /// Tutorial names for completing `tutorial NAME`.
+    public var tutorialNames: [String] = []
+    /// Events of a statement run by `capture`, instead of the terminal and listeners.
+    private var capturedEvents: [ShellEvent]?
+    /// Set when Ctrl-C or an `interrupt` request cut the running statement short.
+    var statementInterrupted = false
 
     public init(
         session: TracingSession, reader: LineReader, output: @escaping (String) -> Void,
@@ -67,53 +75,90 @@ public final class Shell {
     }
 
     public func print(_ text: String) {
-        let line = text.hasSuffix("\n") || text.isEmpty ? text : text + "\n"
-        writeOutput(line)
-        emit(.output(line))
+        emit(.output(ShellEvent.line(text)))
     }
 
     /// Prints an error; control characters in it (a NUL typed in a statement) are escaped.
     public func printError(_ text: String) {
         let safe = TerminalSafeText.escaped(text)
-        let line = safe.hasSuffix("\n") ? safe : safe + "\n"
-        writeError(line)
-        emit(.error(line))
+        emit(.error(ShellErrorReport(message: safe.hasSuffix("\n") ? safe : safe + "\n")))
     }
 
-    /// Prints a table; the notebook keeps it as a table rather than text.
+    /// Prints a table; the notebook and the protocol keep it as a table (a map of histograms
+    /// as histograms) rather than text.
     public func show(_ table: MapTable, text: String) {
-        writeOutput(text.hasSuffix("\n") ? text : text + "\n")
-        emit(.table(table, text: text))
+        if table.rows.contains(where: { if case .histogram = $0.cell { return true } else { return false } }) {
+            emit(.histogram(ShellHistograms(table, text: text)))
+        } else {
+            emit(.table(ShellTable(table, text: text)))
+        }
     }
 
     /// Prints rows under headers; the notebook keeps them as a table.
     public func showColumns(headers: [String], rows: [[String]]) {
-        let text = ColumnText.render(headers: headers, rows: rows)
-        writeOutput(text.hasSuffix("\n") ? text : text + "\n")
-        emit(.columns(headers: headers, rows: rows, text: text))
+        emit(.table(ShellTable(headers: headers, rows: rows, text: ColumnText.render(headers: headers, rows: rows))))
+    }
+
+    /// Prints histograms; the notebook and the protocol get their buckets.
+    func showHistograms(_ histograms: [(label: String, histogram: Histogram)], text: String) {
+        emit(.histogram(ShellHistograms(histograms, text: text)))
     }
 
     /// Reports a file a command wrote (a flame graph the notebook links to).
     func wroteFile(_ path: String) { emit(.file(path)) }
 
+    /// Shows an event on the terminal, then tells the listeners (recorder, notebooks, the
+    /// protocol). While `capture` runs, a statement's own events go to it instead.
     func emit(_ event: ShellEvent) {
+        if capturedEvents != nil, !event.isProbeActivity {
+            capturedEvents?.append(event)
+            return
+        }
+        if let (text, stream) = event.terminalText { showOnTerminal(text, stream) }
         for listener in listeners { listener(event) }
+    }
+
+    private func showOnTerminal(_ text: String, _ stream: ShellEvent.TerminalStream) {
+        switch stream {
+        case .output: writeOutput(text)
+        case .error: writeError(text)
+        case .probe:
+            // Above the prompt while the user is typing.
+            if reader.isInteractive && !busy {
+                reader.printAbovePrompt(text)
+            } else if let terminal {
+                terminal.write(text, kind: .probe)
+            } else {
+                writeOutput(text)
+            }
+        case .notice:
+            // The shell's own word while probes run: above the prompt and never hidden.
+            if reader.isInteractive && !busy {
+                reader.printNoticeAbovePrompt(text)
+            } else {
+                writeOutput(text)
+            }
+        }
+    }
+
+    /// Runs `body` (a statement run for `inspect`) and returns its events instead of showing
+    /// them; probe output that arrives meanwhile goes out as usual.
+    public func capture(_ body: () -> Void) -> [ShellEvent] {
+        let outer = capturedEvents
+        capturedEvents = []
+        body()
+        let events = capturedEvents ?? []
+        capturedEvents = outer
+        return events
     }
 
     /// Text a running probe printed: above the prompt while the user is typing.
     public func probeOutput(_ text: String) {
         recentLines.add(text)
-        if reader.isInteractive && !busy {
-            reader.printAbovePrompt(text)
-        } else if let terminal {
-            terminal.write(text, kind: .probe)
-        } else {
-            writeOutput(text)
-        }
         // Bounded so a chatty probe cannot grow the shell without limit.
         probeOutputLog += text
         if probeOutputLog.utf8.count > 4 << 20 { probeOutputLog = String(probeOutputLog.suffix(2 << 20)) }
-        emit(.probeOutput(text))
+        emit(.probeOutput(text, probe: session.outputProbe))
     }
 
     /// Reads and runs statements until end of input or `quit`.
@@ -153,22 +198,24 @@ public final class Shell {
         if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("//") { return true }
         let nested = statementDepth > 1
         if announce { emit(.statementStarted(trimmed, nested: nested)) }
-        let succeeded: Bool
+        let outerInterrupted = statementInterrupted
+        statementInterrupted = false
+        defer { statementInterrupted = outerInterrupted || statementInterrupted }
+        var status = StatementStatus.succeeded
         do {
             try run(statement: ParameterSubstitution.apply(parameters, to: trimmed))
-            succeeded = true
-        } catch let error as SessionError {
-            printError(located(error.description))
-            succeeded = false
+            if statementInterrupted { status = .interrupted }
         } catch {
-            printError(located("\(error)"))
-            succeeded = false
+            let message = located(error is SessionError ? (error as! SessionError).description : "\(error)")
+            let line = message.hasSuffix("\n") ? message : message + "\n"
+            emit(.error(ShellErrorReport(message: line, locations: ShellErrorReport.locations(of: error))))
+            status = .failed
         }
         if announce {
-            if !nested { history.append((trimmed, succeeded)) }
-            emit(.statementEnded(trimmed, succeeded: succeeded, nested: nested))
+            if !nested { history.append((trimmed, status.succeeded)) }
+            emit(.statementEnded(trimmed, status: status, nested: nested))
         }
-        return succeeded
+        return status.succeeded
     }
 
     /// Inside a script, an error names the script's file and line (compile errors already do).
@@ -240,7 +287,7 @@ public final class Shell {
             try? session.detach(request.probe)
             notice("\(request.probe) called exit(\(request.code)): detached\n")
         }
-        for warning in losses.check(session) { notice(warning + "\n") }
+        for warning in losses.check(session) { emit(.warning(warning + "\n")) }
         if let terminal {
             terminal.flush()
             if let summary = terminal.takeSummary() { notice(summary + "\n") }
@@ -248,16 +295,9 @@ public final class Shell {
         return more
     }
 
-    /// The shell's own word while probes run (an exit, a loss, hidden lines): above the prompt
-    /// and never hidden.
-    func notice(_ text: String) {
-        if reader.isInteractive && !busy {
-            reader.printNoticeAbovePrompt(text)
-        } else {
-            writeOutput(text)
-        }
-        emit(.probeOutput(text))
-    }
+    /// The shell's own word while probes run (an exit, hidden lines): above the prompt and
+    /// never hidden.
+    func notice(_ text: String) { emit(.notice(text)) }
 
     func runShellCommand(_ command: String) throws {
         guard !command.isEmpty else { throw CommandError("usage: ! COMMAND") }

@@ -35,21 +35,9 @@ public enum ShellLauncher {
             fputs("type help for commands; NAME = PROBE { ... } defines a probe\n", stdout)
         }
         if let editor = reader as? EditLineReader {
-            let source = system.completionSource()
-            let tutorials = TutorialLibrary().names()
-            editor.complete = { [weak shell] before in
-                guard let shell else { return ("", []) }
-                var completer = Completer(
-                    source: source, commands: shell.commands.map(\.name),
-                    probeNames: shell.session.probes.map(\.name),
-                    mapNames: shell.session.mapInfos.map(\.name))
-                completer.providers = shell.session.catalogue.providers
-                completer.tutorialNames = tutorials
-                completer.columnNames = { [weak shell] in shell?.tables.columnNames($0) ?? [] }
-                completer.functions = shell.session.options.functions
-                completer.variables = shell.session.options.variables
-                return completer.complete(before)
-            }
+            shell.completionSource = system.completionSource()
+            shell.tutorialNames = TutorialLibrary().names()
+            editor.complete = { [weak shell] before in shell?.makeCompleter()?.complete(before) ?? ("", []) }
         }
         shell.parameters = parameters
         if let firstStatement {

@@ -80,6 +80,11 @@ struct BPFShell: ParsableCommand {
         help: "With a session script: run it, then open the prompt with its probes and tables still live.")
     var interactive = false
 
+    @Flag(
+        name: .customLong("serve"),
+        help: "Speak the machine protocol (JSON lines, docs/protocol.md) on standard input and output.")
+    var serve = false
+
     @Argument(
         help: ArgumentHelp(
             "A program file (.bt) then positional parameters ($1, $2...); a session script (.bpfsh) then "
@@ -104,6 +109,14 @@ struct BPFShell: ParsableCommand {
         shellOptions.allowUnsafe = unsafe
         shellOptions.targetPID = p
         shellOptions.excludesOwnProcess = !traceSelf
+        if serve {
+            guard e == nil, arguments.isEmpty, record == nil, notebooks.isEmpty else {
+                FileHandle.standardError.write(
+                    Data("bpfsh: --serve takes no program, script, --record or --notebook\n".utf8))
+                throw ExitCode(2)
+            }
+            throw ExitCode(ShellLauncher.serve(options: shellOptions))
+        }
         if e == nil, arguments.first == "tutorial" {
             guard arguments.count <= 3 else {
                 FileHandle.standardError.write(
@@ -184,4 +197,9 @@ struct BPFShell: ParsableCommand {
     }
 }
 
+// `bpfsh jupyter install [--user | --prefix DIR]` passes its options on to the installer,
+// which the parser here would refuse as unknown.
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "jupyter" {
+    exit(JupyterInstall.run(Array(CommandLine.arguments.dropFirst(2))))
+}
 BPFShell.main()

@@ -51,7 +51,7 @@ final class QueryShellTests: XCTestCase {
         XCTAssertTrue(shell.execute(#"@c | where key2 ~ "agent" | group by key2 | top 5"#), err)
         XCTAssertEqual(out, "key     @c\nagentd  12\n")
         let tables = events.compactMap { event -> String? in
-            if case .table(let table, _) = event { return table.name }
+            if case .table(let table) = event { return table.name }
             return nil
         }
         XCTAssertEqual(tables, ["@c"], "the notebook receives the result as a table")

@@ -20,8 +20,7 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     public func rendered(in program: SourceFile) -> String {
         let source = range.file?.source ?? program
         let (line, fullColumn) = source.location(of: range.start)
-        var out = "\(source.name):\(line + source.firstLine - 1):\(fullColumn): \(severity.rawValue): \(message)
-"
+        var out = "\(source.name):\(line + source.firstLine - 1):\(fullColumn): \(severity.rawValue): \(message)\n"
         // A very long line (a generated one-line program) is shown as a window around the
         // column, so an error never echoes megabytes.
         let (text, column) = Self.window(source.line(line), column: fullColumn)

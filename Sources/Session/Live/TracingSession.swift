@@ -114,6 +114,10 @@ public final class TracingSession {
 
     public func probe(named name: String) -> LiveProbe? { probes.first { $0.name == name } }
 
+    /// The probe whose event is being handled, while its output reaches the sink; nil between
+    /// events (losses, warnings).
+    public var outputProbe: String? { dispatcher.currentFormatID.flatMap { formatOwners[$0]?.probe } }
+
     /// A name for a probe typed without one: `p1`, `p2`...
     public func nextUnnamed() -> String {
         repeat { unnamedCount += 1 } while probe(named: "p\(unnamedCount)") != nil

@@ -30,6 +30,9 @@ public final class EventDispatcher {
 
     let decoder: ValueDecoder
     public var sink: OutputSink
+    /// The format id of the record being handled, while the sink receives its output: the
+    /// session names the probe it came from.
+    public private(set) var currentFormatID: Int?
     let environment: Environment
 
     public init(decoder: ValueDecoder, sink: OutputSink, environment: Environment) {
@@ -43,6 +46,8 @@ public final class EventDispatcher {
         let bytes = Array(record)
         let kind = word(bytes, 0)
         guard kind < UInt64(Int32.max), let call = environment.format(Int(kind)) else { return }
+        currentFormatID = call.id
+        defer { currentFormatID = nil }
         if case .exit = call.action {
             environment.exit(call.id, Int32(truncatingIfNeeded: word(bytes, 8)))
             return

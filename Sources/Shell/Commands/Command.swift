@@ -1,3 +1,5 @@
+import Tables
+
 /// One shell command: its words, help, argument completion and behaviour. The table of
 /// commands drives dispatch, `help` and tab completion alike.
 public struct Command {
@@ -24,8 +26,22 @@ public struct Command {
     }
 }
 
-/// A command used wrongly: the message says how to use it.
+/// A command used wrongly: the message says how to use it. A query's error also says which
+/// characters of the statement are at fault (`range`, with `summary` its message without the
+/// caret lines), for clients that mark them.
 public struct CommandError: Error, CustomStringConvertible {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    public var summary: String
+    public var range: (offset: Int, length: Int)?
+
+    public init(_ description: String) {
+        self.description = description
+        self.summary = description
+    }
+
+    public init(_ error: QueryError, in statement: String) {
+        self.description = error.pointing(into: statement)
+        self.summary = error.message
+        self.range = (error.offset, error.length)
+    }
 }

@@ -16,7 +16,7 @@ enum QueryCommands {
     }
 
     static func run(_ text: String, in shell: Shell) throws {
-        func failure(_ error: QueryError) -> CommandError { CommandError(error.pointing(into: text)) }
+        func failure(_ error: QueryError) -> CommandError { CommandError(error, in: text) }
         let pipeline: QueryPipeline
         switch QueryPipeline.parse(text) {
         case .success(let parsed): pipeline = parsed

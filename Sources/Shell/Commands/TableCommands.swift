@@ -45,12 +45,7 @@ enum TableCommands {
         ) { shell, args, _ in
             guard let name = args.first else { throw CommandError("usage: hist TABLE [linear MIN MAX STEP]") }
             let table = try shell.tables.table(name)
-            var histograms: [(String, Histogram)] = table.rows.compactMap { row in
-                if case .histogram(let h) = row.cell {
-                    return (row.key.isEmpty ? table.name : TableJoin.cellText(.value(.tuple(row.key))), h)
-                }
-                return nil
-            }
+            var histograms = ShellHistograms.entries(of: table)
             if histograms.isEmpty {
                 let kind: HistogramKind
                 if args.count == 5, args[1] == "linear", let low = Int64(args[2]), let high = Int64(args[3]),
@@ -74,7 +69,7 @@ enum TableCommands {
                 }
                 text += "  \(p.count) values · " + parts.joined(separator: " · ") + "\n\n"
             }
-            shell.print(text)
+            shell.showHistograms(histograms, text: text)
         },
         Command(
             name: "snapshot", usage: "snapshot TABLE as NAME",

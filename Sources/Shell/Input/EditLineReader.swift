@@ -228,6 +228,12 @@ public enum ShellInterrupt {
         sigaction(SIGHUP, &termination, nil)
     }
 
+    /// An `interrupt` request of the machine protocol: what Ctrl-C does.
+    public static func interrupt() {
+        flag = 1
+        count &+= 1
+    }
+
     /// The terminal went away (EPIPE, EIO): end the session as on SIGHUP.
     public static func requestTermination() {
         terminate = 1

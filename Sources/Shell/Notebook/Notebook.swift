@@ -32,23 +32,19 @@ public struct Notebook {
         switch event {
         case .statementStarted(let statement, _):
             cells.append(Cell(source: statement))
-        case .output(let text), .probeOutput(let text):
+        case .output(let text), .probeOutput(let text, _), .notice(let text), .warning(let text):
             append(.text(text))
-        case .error(let text):
-            append(.error(text))
-        case .table(let table, let text):
-            if table.rows.contains(where: { if case .histogram = $0.cell { return true } else { return false } }) {
-                append(.text(text))
-            } else {
-                let (headers, rows) = ColumnTable.columns(table)
-                append(.table(headers: headers, rows: rows, text: text))
-            }
-        case .columns(let headers, let rows, let text):
-            append(.table(headers: headers, rows: rows, text: text))
+        case .error(let report):
+            append(.error(report.message))
+        case .histogram(let histograms):
+            append(.text(histograms.text))
+        case .table(let table):
+            let (headers, rows) = table.textColumns
+            append(.table(headers: headers, rows: rows, text: table.text))
         case .file(let path):
             append(.file(relativePath(path)))
-        case .statementEnded(_, let succeeded, _):
-            if !cells.isEmpty { cells[cells.count - 1].succeeded = succeeded }
+        case .statementEnded(_, let status, _):
+            if !cells.isEmpty { cells[cells.count - 1].succeeded = status.succeeded }
         }
     }
 

@@ -43,11 +43,11 @@ public final class SessionRecorder {
             if pause >= 1, probesAttached(), !SessionRecorder.isOwnCommand(statement) {
                 lines.append(String(format: "wait %.1fs    # time spent watching while recording", min(pause, 3600)))
             }
-        case .statementEnded(let statement, let succeeded, _):
+        case .statementEnded(let statement, let status, _):
             lastEnded = clock()
             if SessionRecorder.isOwnCommand(statement) { return nil }
             entries += 1
-            if succeeded {
+            if status.succeeded {
                 lines.append(statement)
             } else {
                 lines.append(

@@ -1,0 +1,1 @@
+"""A Jupyter kernel for bpfsh: a wrapper over `bpfsh --serve` (docs/protocol.md)."""
