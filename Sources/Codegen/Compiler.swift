@@ -105,9 +105,15 @@ public struct Compiler {
     /// The user's maps in source order, then the runtime's own.
     public func mapSpecs(for program: CheckedProgram) -> [MapSpec] {
         var specs = program.maps.map { info in
-            MapSpec(
-                name: "@" + info.name, type: info.isArray ? .perCPUArray : (info.isPerCPU ? .perCPUHash : .hash),
-                keySize: info.keySize, valueSize: info.valueSize, maxEntries: info.isArray ? 1 : options.mapMaxEntries)
+            let type: BPFMapType =
+                info.isArray
+                ? .perCPUArray
+                : info.isPerCPU
+                    ? (info.declaration?.isLRU == true ? .lruPerCPUHash : .perCPUHash)
+                    : (info.declaration?.isLRU == true ? .lruHash : .hash)
+            return MapSpec(
+                name: "@" + info.name, type: type, keySize: info.keySize, valueSize: info.valueSize,
+                maxEntries: info.isArray ? 1 : info.declaration?.maxEntries ?? options.mapMaxEntries)
         }
         specs.append(
             MapSpec(name: InternalMap.events, type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 1 << 20))

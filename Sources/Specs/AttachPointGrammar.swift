@@ -27,6 +27,15 @@ public enum AttachPointGrammar: Sendable {
         case .none:
             return fields.isEmpty ? .success([]) : fail("\(name) takes no attach point fields")
         case .rate(let example, let allowsNanoseconds):
+            if fields.count == 1 {
+                // Today's `interval:1s`, `interval:100ms`, `interval:1000000000` (nanoseconds).
+                guard let spelled = Self.duration(fields[0]) else {
+                    return fail(
+                        "\(name) probes are written \(name):DURATION (e.g. \(name):1s, \(name):100ms) or "
+                            + "\(name):UNIT:N with UNIT one of hz, s, ms, us (e.g. \(example))")
+                }
+                fields = spelled
+            }
             guard fields.count == 2, ["hz", "s", "ms", "us", "ns"].contains(fields[0]), let n = UInt64(fields[1]),
                 n > 0
             else {
@@ -72,6 +81,25 @@ public enum AttachPointGrammar: Sendable {
             return check(fields)
         }
         return .success(fields)
+    }
+
+    /// A duration such as `1s`, `100ms`, `5us` or `250` (nanoseconds) as the longest of the
+    /// units s, ms, us, ns that divides it: `["ms", "100"]`. Nil when it is not a duration or
+    /// does not fit in 64-bit nanoseconds.
+    static func duration(_ text: String) -> [String]? {
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, let count = UInt64(digits) else { return nil }
+        let scales: [String: UInt64] = [
+            "": 1, "ns": 1, "us": 1_000, "ms": 1_000_000, "s": 1_000_000_000, "m": 60_000_000_000,
+            "h": 3_600_000_000_000, "d": 86_400_000_000_000,
+        ]
+        guard let scale = scales[String(text.dropFirst(digits.count))] else { return nil }
+        let (total, overflow) = count.multipliedReportingOverflow(by: scale)
+        guard !overflow, total > 0 else { return nil }
+        for (unit, size) in [("s", UInt64(1_000_000_000)), ("ms", 1_000_000), ("us", 1_000)] where total % size == 0 {
+            return [unit, String(total / size)]
+        }
+        return ["ns", String(total)]
     }
 
     /// How the attach point is written, for `help` and the provider listing.

@@ -10,5 +10,6 @@ public enum BPFAttachType: UInt32, Sendable {
 
 /// BPF map types used (values of `enum bpf_map_type`).
 public enum BPFMapType: UInt32, Sendable {
-    case hash = 1, array = 2, perCPUHash = 5, perCPUArray = 6, stackTrace = 7, ringBuffer = 27
+    case hash = 1, array = 2, perCPUHash = 5, perCPUArray = 6, stackTrace = 7, lruHash = 9, lruPerCPUHash = 10
+    case ringBuffer = 27
 }

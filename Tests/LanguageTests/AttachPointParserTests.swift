@@ -145,7 +145,8 @@ final class AttachPointParserTests: XCTestCase {
             "interval probes are written interval:UNIT:N with UNIT one of hz, s, ms, us (e.g. interval:s:1)")
         XCTAssertEqual(
             failure("interval:s")?.message,
-            "interval probes are written interval:UNIT:N with UNIT one of hz, s, ms, us (e.g. interval:s:1)")
+            "interval probes are written interval:DURATION (e.g. interval:1s, interval:100ms) or "
+                + "interval:UNIT:N with UNIT one of hz, s, ms, us (e.g. interval:s:1)")
         XCTAssertEqual(
             failure("interval:s:0")?.message,
             "interval probes are written interval:UNIT:N with UNIT one of hz, s, ms, us (e.g. interval:s:1)")
@@ -160,8 +161,9 @@ final class AttachPointParserTests: XCTestCase {
             failure("profile:hz:0")?.message,
             "profile probes are written profile:UNIT:N with UNIT one of hz, s, ms, us (e.g. profile:hz:99)")
         XCTAssertEqual(
-            failure("profile:99")?.message,
-            "profile probes are written profile:UNIT:N with UNIT one of hz, s, ms, us (e.g. profile:hz:99)")
+            failure("profile:99x")?.message,
+            "profile probes are written profile:DURATION (e.g. profile:1s, profile:100ms) or "
+                + "profile:UNIT:N with UNIT one of hz, s, ms, us (e.g. profile:hz:99)")
         XCTAssertEqual(
             failure("p:hz:x")?.message,
             "profile probes are written profile:UNIT:N with UNIT one of hz, s, ms, us (e.g. profile:hz:99)")

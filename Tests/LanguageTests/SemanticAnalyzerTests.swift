@@ -567,10 +567,10 @@ final class SemanticAnalyzerTests: XCTestCase {
             semanticErrors("BEGIN { unroll(pid) { } }", at: ["pid"]), ["unroll needs a literal count between 1 and 100"]
         )
         XCTAssertEqual(
-            semanticErrors("BEGIN { if (comm) { } }", at: ["comm"]),
+            semanticErrors("BEGIN { if (comm) { } }", at: ["(comm)"]),
             ["an if condition must be an integer or a comparison, not string[16]"])
         XCTAssertEqual(
-            semanticErrors("BEGIN { while (comm) { } }", at: ["comm"]),
+            semanticErrors("BEGIN { while (comm) { } }", at: ["(comm)"]),
             ["a while condition must be an integer or a comparison, not string[16]"])
         XCTAssertEqual(
             semanticErrors("BEGIN /comm/ { }", at: ["comm"]),

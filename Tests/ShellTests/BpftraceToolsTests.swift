@@ -12,8 +12,9 @@ final class BpftraceToolsTests: XCTestCase {
 
     /// Tools that must pass; the list only grows as the language does.
     static let mustPass: Set<String> = [
-        "biolatency.bt", "bitesize.bt", "capable.bt", "cpuwalk.bt", "mdflush.bt", "setuids.bt", "syncsnoop.bt",
-        "tcpsynbl.bt", "vfscount.bt", "writeback.bt",
+        "bashreadline.bt", "biolatency-kp.bt", "biolatency.bt", "bitesize.bt", "capable.bt", "cpuwalk.bt",
+        "mdflush.bt", "pidpersec.bt", "runqlen.bt", "setuids.bt", "ssllatency.bt", "sslsnoop.bt", "statsnoop.bt",
+        "swapin.bt", "syncsnoop.bt", "tcpsynbl.bt", "vfscount.bt", "vfsstat.bt", "writeback.bt",
     ]
 
     func testToolsPassTheVerifierUnderDryRun() throws {

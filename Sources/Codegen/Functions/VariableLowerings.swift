@@ -64,7 +64,7 @@ extension FunctionLowering {
 
     /// What the probe saw: its name, arguments, return value and stacks.
     static let contextVariables =
-        ["probe", "func"].map { name in
+        ["probe", "probetype", "func"].map { name in
             FunctionLowering(name: name) { call in
                 let lowering = call.lowering
                 let text = BuiltinVariable.probeString(name, lowering.unit.target)

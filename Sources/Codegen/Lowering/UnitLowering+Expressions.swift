@@ -75,6 +75,13 @@ extension UnitLowering {
             let offset = parts[..<index].reduce(0) { $0 + $1.storageSize }
             return read(parts[index], at: ir.offset(pointer, offset))
         case .index(let base, let index):
+            if case .tuple(let parts) = type(of: base) {
+                guard let position = index.constantIndex, position < parts.count,
+                    case .buffer(let pointer) = lower(base)
+                else { return .scalar(ir.const64(UInt64(0))) }
+                let offset = parts[..<position].reduce(0) { $0 + $1.storageSize }
+                return read(parts[position], at: ir.offset(pointer, offset))
+            }
             let address = LLVMBuildAdd(b, scalar(base), LLVMBuildMul(b, scalar(index), ir.const64(UInt64(8)), "")!, "")!
             return .scalar(probeRead(address: address, bytes: 8, signed: false))
         case .cast(_, let operand):

@@ -41,6 +41,7 @@ public final class LoadedMap: @unchecked Sendable {
 
     public var isPerCPU: Bool {
         type == BPF_MAP_TYPE_PERCPU_HASH.rawValue || type == BPF_MAP_TYPE_PERCPU_ARRAY.rawValue
+            || type == BPF_MAP_TYPE_LRU_PERCPU_HASH.rawValue
     }
 
     private var valueBufferSize: Int { isPerCPU ? (valueSize + 7) / 8 * 8 * possibleCPUs : valueSize }

@@ -17,9 +17,13 @@ public struct BuiltinVariable: Sendable {
         self.probes = probes
     }
 
-    /// The text of `probe` or `func` for an attach point.
+    /// The text of `probe`, `probetype` or `func` for an attach point. `probetype` is the
+    /// provider's name, and "special" for BEGIN and END as in bpftrace.
     public static func probeString(_ name: String, _ target: ProbeTarget) -> String {
         if name == "probe" { return target.name }
+        if name == "probetype" {
+            return target.kind == .begin || target.kind == .end ? "special" : target.kind.rawValue
+        }
         return target.parts.last ?? target.name
     }
 }
@@ -62,7 +66,7 @@ public struct BuiltinVariableTable: Sendable {
             rows.append(BuiltinVariable(name: "sarg\(index)", type: .s64, probes: numberedArgument(index)))
         }
         // Strings fixed per attach point.
-        for name in ["probe", "func"] {
+        for name in ["probe", "probetype", "func"] {
             rows.append(
                 BuiltinVariable(
                     name: name, typeIn: { .string(size: BuiltinVariable.probeString(name, $0).utf8.count + 1) }))

@@ -71,6 +71,8 @@ public struct MapInfo: Sendable, Hashable {
     public var keys: [SType]
     public var value: Value
     public var range: SourceRange
+    /// The program's `let @name = KIND(N)` for it, if any: the BPF map type and size.
+    public var declaration: MapDeclaration?
 
     public init(name: String, keys: [SType], value: Value, range: SourceRange) {
         self.name = name
@@ -81,7 +83,7 @@ public struct MapInfo: Sendable, Hashable {
 
     /// A keyless aggregation is a one-slot per-CPU array: no hashing, no insertion.
     public var isArray: Bool {
-        guard keys.isEmpty, case .aggregation(let a, _) = value else { return false }
+        guard keys.isEmpty, declaration == nil, case .aggregation(let a, _) = value else { return false }
         return !a.addsBucketKey
     }
 

@@ -106,6 +106,18 @@ extension SemanticAnalyzer {
             }
         case .index(let base, let index):
             let b = infer(base)
+            if case .tuple(let elements) = b {
+                // `$t[0]`: a tuple's element, whose index must be known when compiling.
+                guard let position = index.constantIndex else {
+                    error("a tuple's index must be an integer constant, such as $t[0]", index.range)
+                    return .s64
+                }
+                guard position < elements.count else {
+                    error("tuple has \(elements.count) elements; [\(position)] is not one of them", expr.range)
+                    return .s64
+                }
+                return elements[position]
+            }
             let i = infer(index)
             if !i.isInteger { error("an index must be an integer", index.range) }
             if !b.isInteger { error("cannot index \(b)", base.range) }

@@ -83,6 +83,7 @@ public struct SemanticAnalyzer {
         let resolved = try ResolveAttachPoints.run(
             program, catalogue: catalogue, providers: catalogue.providers, config: config, warnings: &warnings)
         let units = inferTypes(program, resolved)
+        applyDeclarations(program.mapDeclarations, warnings: &warnings)
         diagnostics += CheckMaps.run(uses: unassignedUses, maps: maps)
         diagnostics += CheckProbes.run(program, units)
         if !diagnostics.isEmpty {

@@ -9,6 +9,8 @@ public struct Program: Sendable {
     public var warnings: [Diagnostic] = []
     /// The `config = { ... }` block's assignments, as written.
     public var config: [ConfigAssignment] = []
+    /// `let @a = lruhash(100);` declarations before the probes.
+    public var mapDeclarations: [MapDeclaration] = []
     public init(probes: [Probe]) { self.probes = probes }
 }
 
@@ -17,6 +19,18 @@ public struct Probe: Sendable {
     public var predicate: Expr?
     public var body: [Stmt]
     public var range: SourceRange
+}
+
+/// A map declared before the probes (`let @a = lruhash(100);`): its BPF map type and size.
+public struct MapDeclaration: Hashable, Sendable {
+    public enum Kind: String, CaseIterable, Sendable { case hash, lruhash, percpuhash, percpulruhash }
+    public var name: String
+    public var kind: Kind
+    public var maxEntries: Int
+    public var range: SourceRange
+
+    public var isPerCPU: Bool { kind == .percpuhash || kind == .percpulruhash }
+    public var isLRU: Bool { kind == .lruhash || kind == .percpulruhash }
 }
 
 /// An attach point as written (`t:sched:sched_switch`, `uprobe:/bin/bash:readline`).
@@ -51,6 +65,23 @@ public struct Expr: Sendable {
     public var id: Int
     public var kind: ExprKind
     public var range: SourceRange
+
+    /// The value of an index known when compiling: an integer literal, or literals joined by
+    /// `+`, `-` and `*` (bpftrace accepts `$t[1 - 1]`).
+    public var constantIndex: Int? {
+        switch kind {
+        case .integer(let v): return v <= UInt64(Int32.max) ? Int(v) : nil
+        case .binary(let op, let lhs, let rhs):
+            guard let a = lhs.constantIndex, let b = rhs.constantIndex else { return nil }
+            switch op {
+            case "+": return a + b
+            case "-": return a - b >= 0 ? a - b : nil
+            case "*": return a * b
+            default: return nil
+            }
+        default: return nil
+        }
+    }
 
     public var isPositional: Bool {
         if case .positional = kind { return true }

@@ -61,6 +61,7 @@ public struct Parser {
     private mutating func parseProgram() throws -> Program {
         var probes: [Probe] = []
         var config: [ConfigAssignment] = []
+        var declarations: [MapDeclaration] = []
         while true {
             try lexer.skipTrivia()
             let start = lexer.position
@@ -72,6 +73,14 @@ public struct Parser {
                 }
                 lexer.reset(to: start)
                 config = try parseConfigBlock()
+                continue
+            }
+            if case .attachPoint("let") = first.kind {
+                if !probes.isEmpty {
+                    throw Diagnostic("map declarations must come before the probes", at: first.range)
+                }
+                lexer.reset(to: start)
+                declarations.append(try parseMapDeclaration())
                 continue
             }
             if case .attachPoint(let text) = first.kind, text == "struct" || text == "union" || text == "enum" {
@@ -119,7 +128,40 @@ public struct Parser {
         }
         var program = Program(probes: probes)
         program.config = config
+        program.mapDeclarations = declarations
         return program
+    }
+
+    /// `let @name = KIND(MAX_ENTRIES);` with `current` not yet read; leaves the lexer after
+    /// the `;` for the next attach point.
+    private mutating func parseMapDeclaration() throws -> MapDeclaration {
+        current = try lexer.next()  // 'let'
+        let start = current.range.start
+        try advance()
+        guard case .map(let name) = current.kind, !name.isEmpty else {
+            throw Diagnostic("expected a map such as '@a' after 'let'", at: current.range)
+        }
+        try advance()
+        try expect("=", "after the map in its declaration")
+        let kinds = MapDeclaration.Kind.allCases.map(\.rawValue)
+        guard case .identifier(let word) = current.kind, let kind = MapDeclaration.Kind(rawValue: word) else {
+            throw Diagnostic(
+                "expected a map type (\(kinds.joined(separator: ", "))), found \(current.kind)", at: current.range)
+        }
+        try advance()
+        try expect("(", "after '\(word)'")
+        guard case .integer(let entries) = current.kind, entries > 0, entries <= UInt64(Int32.max) else {
+            throw Diagnostic(
+                "\(word)() takes one argument: the number of entries, a positive integer", at: current.range)
+        }
+        try advance()
+        try expect(")", "to close \(word)()")
+        let end = previousEnd
+        guard current.kind == .punct(";") else {
+            throw Diagnostic("expected ';' after the map declaration, found \(current.kind)", at: current.range)
+        }
+        lexer.reset(to: current.range.end)
+        return MapDeclaration(name: name, kind: kind, maxEntries: Int(entries), range: SourceRange(start, end))
     }
 
     /// `config = { name = value; ... }`, with `current` not yet read; leaves the lexer
@@ -164,11 +206,31 @@ public struct Parser {
 
     /// Parses `{ stmt; stmt }` with `current` on `{`; leaves `current` after `}`.
     private mutating func parseBlock() throws -> [Stmt] {
+        try parseBlockItems().statements
+    }
+
+    /// `{ stmts; expr }` as an expression: the block's value is its last expression, written
+    /// without a `;`. `current` is on `{`.
+    private mutating func parseBlockExpression() throws -> Expr {
+        let open = current.range
+        let items = try parseBlockItems()
+        guard items.endsInValue, case .expr(let value) = items.statements.last?.kind else {
+            throw Diagnostic(
+                "a block used as a value must end with an expression without ';', as in { $x = 1; $x + 1 }",
+                at: SourceRange(open.start, previousEnd))
+        }
+        return make(.block(Array(items.statements.dropLast()), value), SourceRange(open.start, previousEnd))
+    }
+
+    /// The statements of a block and whether the last is an expression not followed by `;`.
+    private mutating func parseBlockItems() throws -> (statements: [Stmt], endsInValue: Bool) {
         try enter(current.range)
         defer { depth -= 1 }
         try expect("{", "to start a block")
         var statements: [Stmt] = []
+        var endsInValue = false
         while current.kind != .punct("}") {
+            endsInValue = false
             if case .eof = current.kind {
                 throw Diagnostic("unterminated block: expected '}'", at: current.range)
             }
@@ -180,12 +242,14 @@ public struct Parser {
             statements.append(statement)
             if current.kind == .punct(";") {
                 try advance()
-            } else if current.kind != .punct("}") && !statement.endsWithBlock {
+            } else if current.kind == .punct("}") {
+                if case .expr = statement.kind { endsInValue = true }
+            } else if !statement.endsWithBlock {
                 throw Diagnostic("expected ';' or '}' after the statement, found \(current.kind)", at: current.range)
             }
         }
         try advance()
-        return statements
+        return (statements, endsInValue)
     }
 
     private mutating func parseStatement() throws -> Stmt {
@@ -194,10 +258,9 @@ public struct Parser {
             switch word {
             case "if": return try parseIf()
             case "while":
+                // `while (c)` and today's `while c`: a parenthesised condition is an expression too.
                 try advance()
-                try expect("(", "after 'while'")
-                let condition = try parseExpression()
-                try expect(")", "to close the 'while' condition")
+                let condition = try parseCondition("while")
                 let body = try parseBlock()
                 return Stmt(kind: .whileLoop(condition: condition, body: body), range: SourceRange(start, lastEnd))
             case "unroll":
@@ -242,6 +305,12 @@ public struct Parser {
             return Stmt(kind: .block(body), range: SourceRange(start, lastEnd))
         }
         let expr = try parseExpression()
+        if case .builtin("_") = expr.kind, current.kind == .punct("=") {
+            // `_ = expr`: evaluate and discard, as bpftrace's way to silence "unused" warnings.
+            try advance()
+            let value = try parseExpression()
+            return Stmt(kind: .expr(value), range: SourceRange(start, lastEnd))
+        }
         if case .punct(let op) = current.kind, Parser.assignmentOperators.contains(op) {
             switch expr.kind {
             case .map, .variable, .field, .index: break
@@ -263,9 +332,7 @@ public struct Parser {
     private mutating func parseIf() throws -> Stmt {
         let start = current.range.start
         try advance()
-        try expect("(", "after 'if'")
-        let condition = try parseExpression()
-        try expect(")", "to close the 'if' condition")
+        let condition = try parseCondition("if")
         let then = try parseBlock()
         var elseBody: [Stmt]? = nil
         if current.kind == .identifier("else") {
@@ -277,6 +344,19 @@ public struct Parser {
             }
         }
         return Stmt(kind: .ifElse(condition: condition, then: then, else: elseBody), range: SourceRange(start, lastEnd))
+    }
+
+    /// The condition of `if`/`while`, with or without parentheses, followed by the body's `{`.
+    private mutating func parseCondition(_ keyword: String) throws -> Expr {
+        if current.kind == .punct("{") {
+            throw Diagnostic("expected a condition after '\(keyword)'", at: current.range)
+        }
+        let condition = try parseExpression()
+        guard current.kind == .punct("{") else {
+            throw Diagnostic(
+                "expected '{' after the '\(keyword)' condition, found \(current.kind)", at: current.range)
+        }
+        return condition
     }
 
     private mutating func parseFor() throws -> Stmt {
@@ -314,6 +394,20 @@ public struct Parser {
         let condition = try parseBinary(level: 0)
         guard current.kind == .punct("?") else { return condition }
         try advance()
+        if current.kind == .punct(":") {
+            // `a ?: b`: a when it is non-zero, else b; a is evaluated once, into a hidden variable.
+            try advance()
+            let otherwise = try parseTernary()
+            let range = condition.range.merged(with: otherwise.range)
+            let name = "__elvis\(nextID + 1)"
+            let saved = make(.variable(name), condition.range)
+            let store = Stmt(kind: .assign(target: saved, op: "=", value: condition), range: condition.range)
+            let choice = make(
+                .ternary(
+                    condition: make(.variable(name), condition.range), then: make(.variable(name), condition.range),
+                    else: otherwise), range)
+            return make(.block([store], choice), range)
+        }
         let then = try parseTernary()
         try expect(":", "in the conditional expression")
         let otherwise = try parseTernary()
@@ -535,6 +629,8 @@ public struct Parser {
                 throw Diagnostic("'\(name)' cannot be used in an expression", at: token.range)
             }
             return make(.builtin(name), token.range)
+        case .punct("{"):
+            return try parseBlockExpression()
         case .punct("("):
             try advance()
             parenDepth += 1

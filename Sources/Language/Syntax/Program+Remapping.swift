@@ -9,6 +9,11 @@ extension Program {
             a.valueRange = map(assignment.valueRange)
             return a
         }
+        copy.mapDeclarations = mapDeclarations.map { declaration in
+            var d = declaration
+            d.range = map(declaration.range)
+            return d
+        }
         copy.probes = probes.map { probe in
             var p = probe
             p.range = map(probe.range)

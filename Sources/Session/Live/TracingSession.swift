@@ -531,7 +531,10 @@ public final class TracingSession {
     /// were dropped. Checked when maps are read instead of counted on every event.
     public func fullMaps() -> [(name: String, limit: Int)] {
         mapInfos.compactMap { info in
-            guard let map = kernelMaps["@" + info.name], !info.isArray else { return nil }
+            // An LRU map evicts old keys instead of refusing new ones.
+            guard let map = kernelMaps["@" + info.name], !info.isArray, info.declaration?.isLRU != true else {
+                return nil
+            }
             return map.entries().count >= map.spec.maxEntries ? ("@" + info.name, map.spec.maxEntries) : nil
         }
     }
