@@ -35,7 +35,7 @@ public struct Compiler {
         emitter.prepare(ir.module)
         do { try emitter.optimize(ir.module) } catch { throw CodegenError.llvm("\(error)") }
         let irText = keepIR ? ir.printModule() : ""
-        let sections: [String: [UInt8]]
+        let sections: [String: EmittedSection]
         do { sections = try emitter.sections(of: ir.module, context: ir.context) } catch {
             let text = "\(error)"
             if text.contains("stack limit") {
@@ -51,9 +51,10 @@ public struct Compiler {
 
         var programs: [ProgramSpec] = []
         for (index, unit) in program.units.enumerated() {
-            guard let bytes = sections["bpfsh/\(index)"] else {
+            guard let section = sections["bpfsh/\(index)"] else {
                 throw CodegenError.llvm("no code was emitted for \(unit.target.name)")
             }
+            let bytes = section.bytes
             let instructions = stride(from: 0, to: bytes.count - 7, by: 8).map { offset -> UInt64 in
                 var word: UInt64 = 0
                 for i in 0..<8 { word |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
@@ -62,7 +63,8 @@ public struct Compiler {
             programs.append(
                 ProgramSpec(
                     unitIndex: index, target: unit.target, type: unit.provider.programType,
-                    attachType: unit.provider.attachType, instructions: instructions, name: "bpfsh_\(index)"))
+                    attachType: unit.provider.attachType, instructions: instructions, name: "bpfsh_\(index)",
+                    functionStarts: section.functionStarts))
         }
         return CompiledProgram(
             checked: program, programs: programs, maps: maps, ir: irText,

@@ -42,12 +42,16 @@ public struct ProgramSpec: Sendable {
     /// the map's file descriptor.
     public var instructions: [UInt64]
     public var name: String
+    /// Instruction indexes where the program's functions start: its own (0), then callbacks
+    /// (`for` loops over maps), which the kernel needs described in BTF.
+    public var functionStarts: [Int]
     public var instructionCount: Int { instructions.count }
 
     public init(
         unitIndex: Int, target: ProbeTarget, type: BPFProgramType, attachType: BPFAttachType? = nil,
-        instructions: [UInt64], name: String
+        instructions: [UInt64], name: String, functionStarts: [Int] = [0]
     ) {
+        self.functionStarts = functionStarts
         self.unitIndex = unitIndex
         self.target = target
         self.type = type

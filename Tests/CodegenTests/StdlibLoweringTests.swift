@@ -25,4 +25,24 @@ final class StdlibLoweringTests: XCTestCase {
         XCTAssertTrue(compiled.programs[0].loadedConstants.contains(39), "\(compiled.programs[0].loadedConstants)")
         XCTAssertTrue(compiled.programs[0].helperCalls.contains(42), "bpf_get_numa_node_id")
     }
+
+    /// `for ($kv : @m)` becomes a callback of bpf_for_each_map_elem (164) in the same
+    /// section, referenced by a BPF_PSEUDO_FUNC ld_imm64; nested loops make one each.
+    func testForOverMapIsACallback() throws {
+        let compiled = try compile(
+            """
+            BEGIN { @a[1, "x"] = 2; @b[3] = count(); $n = 0;
+              for ($kv : @a) { $n += $kv.1; for ($kv2 : @b) { if ($kv2.1 > 1) { break; } print($kv2); } } print($n); }
+            """)
+        assertWellFormed(compiled)
+        let program = compiled.programs[0]
+        XCTAssertTrue(program.helperCalls.contains(164), "bpf_for_each_map_elem")
+        XCTAssertTrue(program.helperCalls.contains(195), "per-CPU count summed with bpf_map_lookup_percpu_elem")
+        XCTAssertEqual(program.functionStarts.count, 3, "the probe and two callbacks")
+        XCTAssertEqual(program.decoded.filter { $0.opcode == Instruction.ldImm64 && $0.src == 4 }.count, 2)
+    }
+
+    func testProgramWithoutLoopsHasOneFunction() throws {
+        XCTAssertEqual(try compile("BEGIN { @a[1] = 2; }").programs[0].functionStarts, [0])
+    }
 }

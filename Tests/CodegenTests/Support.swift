@@ -47,7 +47,9 @@ struct Instruction: CustomStringConvertible {
 }
 
 /// BPF helper ids bpfsh may call (`enum bpf_func_id`).
-let knownHelpers: Set<Int32> = [1, 2, 3, 4, 5, 7, 8, 14, 15, 16, 27, 35, 42, 45, 80, 112, 113, 114, 115, 118, 130]
+let knownHelpers: Set<Int32> = [
+    1, 2, 3, 4, 5, 7, 8, 14, 15, 16, 27, 35, 42, 45, 80, 112, 113, 114, 115, 118, 130, 164, 195,
+]
 
 extension ProgramSpec {
     var decoded: [Instruction] { instructions.map(Instruction.init) }
@@ -131,8 +133,13 @@ func assertWellFormed(
                         line: line)
                 }
                 XCTAssertTrue(
-                    insn.src == 0 || insn.src == 1, "ld_imm64 with src \(insn.src) in \(where_)", file: file, line: line
-                )
+                    [0, 1, 4].contains(insn.src), "ld_imm64 with src \(insn.src) in \(where_)", file: file, line: line)
+                if insn.src == 4 {  // BPF_PSEUDO_FUNC: a callback, which must start a function
+                    XCTAssertTrue(
+                        program.functionStarts.dropFirst().contains(index + 1 + Int(insn.imm)),
+                        "function reference to \(index + 1 + Int(insn.imm)) not in \(program.functionStarts)",
+                        file: file, line: line)
+                }
                 if insn.src == 1 {
                     XCTAssertTrue(
                         (1...Int32(compiled.maps.count)).contains(insn.imm),

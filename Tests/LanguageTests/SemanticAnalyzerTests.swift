@@ -555,9 +555,16 @@ final class SemanticAnalyzerTests: XCTestCase {
             ["'break' and 'continue' are only allowed in a while or for loop"])
         XCTAssertNoThrow(try check("BEGIN { $i = 0; while ($i < 3) { $i++; if ($i == 2) { break; } continue; } }"))
         XCTAssertNoThrow(try check("BEGIN { for ($i : 0..3) { if ($i == 1) { continue; } } }"))
+        XCTAssertNoThrow(try check("BEGIN { @m[1, \"a\"] = 1; for ($kv : @m) { @n[$kv.0.1] = $kv.1; break; } }"))
         XCTAssertEqual(
-            semanticErrors("BEGIN { @m[1] = 1; for ($kv : @m) { } }", at: ["@m #2"]),
-            ["for loops over maps are not supported yet; print the map or use a table command"])
+            semanticErrors("BEGIN { @m[1] = hist(2); for ($kv : @m) { } }", at: ["@m #2"]),
+            ["a for loop cannot walk @m: it holds hist() data, which can only be printed"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @m = 1; for ($kv : @m) { } }", at: ["@m #2"]),
+            ["a for loop walks a map with keys; @m holds a single value"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @m[1] = 1; for ($kv : @m[1]) { } }", at: ["@m[1] #2"]),
+            ["a for loop walks a whole map: for ($kv : @name)"])
         XCTAssertEqual(
             semanticErrors("BEGIN { unroll(0) { } }", at: ["0"]), ["unroll needs a literal count between 1 and 100"])
         XCTAssertEqual(

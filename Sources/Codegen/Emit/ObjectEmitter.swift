@@ -3,9 +3,9 @@ import Glibc
 
 /// Turns an LLVM module into BPF instructions, one section per program.
 ///
-/// Consumes a verified module; produces the raw bytes of each named section. Fails if a
-/// section carries relocations: generated code references maps by id through
-/// `llvm.bpf.pseudo`, so a relocation means something escaped into global data.
+/// Consumes a verified module; produces the raw bytes of each named section. Generated code
+/// references maps by id through `llvm.bpf.pseudo`; the only relocations expected are
+/// references to functions of the same section (`for` loop callbacks), resolved here.
 struct ObjectEmitter {
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -77,7 +77,7 @@ struct ObjectEmitter {
     }
 
     /// Emits an object file and returns each section's name and contents.
-    func sections(of module: LLVMModuleRef, context: LLVMContextRef) throws -> [String: [UInt8]] {
+    func sections(of module: LLVMModuleRef, context: LLVMContextRef) throws -> [String: EmittedSection] {
         let sink = DiagnosticSink()
         let unmanaged = Unmanaged.passRetained(sink)
         defer { unmanaged.release() }
@@ -115,26 +115,42 @@ struct ObjectEmitter {
             LLVMDisposeBinary(binary)
             LLVMDisposeMemoryBuffer(buffer)
         }
-        var result: [String: [UInt8]] = [:]
+        var result: [String: EmittedSection] = [:]
         guard let iterator = LLVMObjectFileCopySectionIterator(binary) else { return result }
         defer { LLVMDisposeSectionIterator(iterator) }
+        // ELF keeps a section's relocations in a section of their own (".relNAME"), read once
+        // the code is in hand.
+        var relocationSections: [String] = []
         while LLVMObjectFileIsSectionIteratorAtEnd(binary, iterator) == 0 {
             if let namePointer = LLVMGetSectionName(iterator) {
                 let name = String(cString: namePointer)
                 if name.hasPrefix("bpfsh/") {
                     let size = Int(LLVMGetSectionSize(iterator))
                     let contents = LLVMGetSectionContents(iterator)!
-                    result[name] = Array(UnsafeRawBufferPointer(start: contents, count: size))
-                    if let relocations = LLVMGetRelocations(iterator) {
-                        let hasRelocation = LLVMIsRelocationIteratorAtEnd(iterator, relocations) == 0
-                        LLVMDisposeRelocationIterator(relocations)
-                        if hasRelocation {
-                            throw Failure(description: "internal error: section \(name) has relocations")
-                        }
-                    }
+                    result[name] = EmittedSection(bytes: Array(UnsafeRawBufferPointer(start: contents, count: size)))
+                } else if name.hasPrefix(".relbpfsh/") || name.hasPrefix(".relabpfsh/") {
+                    relocationSections.append(name)
                 }
             }
             LLVMMoveToNextSection(iterator)
+        }
+        guard !relocationSections.isEmpty, let relocated = LLVMObjectFileCopySectionIterator(binary) else {
+            return result
+        }
+        defer { LLVMDisposeSectionIterator(relocated) }
+        while LLVMObjectFileIsSectionIteratorAtEnd(binary, relocated) == 0 {
+            if let namePointer = LLVMGetSectionName(relocated) {
+                let name = String(cString: namePointer)
+                if relocationSections.contains(name) {
+                    let target = String(name.drop { $0 != "b" })
+                    guard var section = result[target] else {
+                        throw Failure(description: "internal error: relocations for unknown section \(name)")
+                    }
+                    try section.resolveFunctionReferences(binary: binary, relocations: relocated, name: target)
+                    result[target] = section
+                }
+            }
+            LLVMMoveToNextSection(relocated)
         }
         return result
     }

@@ -180,4 +180,5 @@ enum BPFHelper: Int32 {
     case getCurrentComm = 16, getStackID = 27, getCurrentTask = 35, probeReadStr = 45
     case getCurrentCgroupID = 80, probeReadUser = 112, probeReadKernel = 113
     case sendSignal = 109, probeReadUserStr = 114, probeReadKernelStr = 115, jiffies64 = 118, ringbufOutput = 130
+    case forEachMapElem = 164, mapLookupPercpuElem = 195
 }

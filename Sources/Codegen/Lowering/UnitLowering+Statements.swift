@@ -75,8 +75,8 @@ extension UnitLowering {
                 if ir.isTerminated { return }
                 lowerBlock(body)
             }
-        case .forMap:
-            break
+        case .forMap(let name, let map, let body):
+            lowerForMap(variable: name, map: map, body: body)
         case .block(let body):
             lowerBlock(body)
         case .breakLoop:

@@ -63,19 +63,24 @@ final class UnitLowering {
     let mapIDs: [String: Int32]
     var function: LLVMValueRef!
     var contextPointer: LLVMValueRef!
-    private var allocaBlock: LLVMBasicBlockRef!
-    private let allocaBuilder: LLVMBuilderRef
+    var allocaBlock: LLVMBasicBlockRef!
+    let allocaBuilder: LLVMBuilderRef
     var variables: [String: LLVMValueRef] = [:]
     /// (continue target, break target) of enclosing loops.
     var loops: [(LLVMBasicBlockRef, LLVMBasicBlockRef)] = []
     var returnBlock: LLVMBasicBlockRef!
     /// Helper results that cannot change during one run (pid/tid, uid/gid), computed once at
     /// entry the first time they are needed.
-    private var entryValues: [BPFHelper: LLVMValueRef] = [:]
+    var entryValues: [BPFHelper: LLVMValueRef] = [:]
     /// Buffers of finished statements, by size, ready for reuse; and the buffers of the
     /// statements being lowered.
-    private var freeSlots: [Int: [LLVMValueRef]] = [:]
-    private var scopes: [[(Int, LLVMValueRef)]] = []
+    var freeSlots: [Int: [LLVMValueRef]] = [:]
+    var scopes: [[(Int, LLVMValueRef)]] = []
+    /// The program's section and function name; `for` loop bodies over maps become callback
+    /// functions in the same section, named after it.
+    var section = ""
+    var functionName = ""
+    var callbackCount = 0
 
     init(ir: IR, unit: ProbeUnit, program: CheckedProgram, options: CodegenOptions, mapIDs: [String: Int32]) {
         self.ir = ir
@@ -89,6 +94,8 @@ final class UnitLowering {
     deinit { LLVMDisposeBuilder(allocaBuilder) }
 
     func lower(name: String, section: String) {
+        self.section = section
+        self.functionName = name
         var parameters: [LLVMTypeRef?] = [ir.bytePointer]
         let type = LLVMFunctionType(ir.i64, &parameters, 1, 0)
         function = LLVMAddFunction(ir.module, name, type)

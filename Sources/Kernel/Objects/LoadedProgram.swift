@@ -12,6 +12,9 @@ public final class LoadedProgram: @unchecked Sendable {
     public struct LoadOptions {
         public var expectedAttachType: UInt32 = 0
         public var attachBTFID: UInt32 = 0
+        /// Where the program's functions start (`ProgramSpec.functionStarts`); callbacks beyond
+        /// the first are described to the kernel in BTF.
+        public var functionStarts: [Int] = [0]
         public init(expectedAttachType: UInt32 = 0, attachBTFID: UInt32 = 0) {
             self.expectedAttachType = expectedAttachType
             self.attachBTFID = attachBTFID
@@ -23,11 +26,20 @@ public final class LoadedProgram: @unchecked Sendable {
     public init(name: String, type: UInt32, instructions: [UInt64], options: LoadOptions = LoadOptions()) throws {
         var fd: Int32 = -1
         var log: String? = nil
+        let btfFD =
+            options.functionStarts.count > 1 ? try FunctionBTF(functionCount: options.functionStarts.count).load() : -1
+        defer { if btfFD >= 0 { Glibc.close(btfFD) } }
+        let functionInfo = FunctionBTF.records(starts: options.functionStarts)
         for attempt in 0..<2 {
             var opts = bpf_prog_load_opts()
             opts.sz = MemoryLayout<bpf_prog_load_opts>.size
             opts.expected_attach_type = bpf_attach_type(options.expectedAttachType)
             opts.attach_btf_id = options.attachBTFID
+            if btfFD >= 0 {
+                opts.prog_btf_fd = UInt32(btfFD)
+                opts.func_info_rec_size = 8
+                opts.func_info_cnt = UInt32(options.functionStarts.count)
+            }
             var logBuffer = [CChar](repeating: 0, count: attempt == 0 ? 0 : 4 << 20)
             let result: Int32 = logBuffer.withUnsafeMutableBufferPointer { logPointer in
                 if attempt == 1 {
@@ -35,10 +47,13 @@ public final class LoadedProgram: @unchecked Sendable {
                     opts.log_size = UInt32(logPointer.count)
                     opts.log_level = 1
                 }
-                return instructions.withUnsafeBytes { raw in
-                    bpf_prog_load(
-                        bpf_prog_type(type), String(name.prefix(15)), "GPL",
-                        raw.baseAddress!.assumingMemoryBound(to: bpf_insn.self), instructions.count, &opts)
+                return functionInfo.withUnsafeBytes { info in
+                    if btfFD >= 0 { opts.func_info = info.baseAddress }
+                    return instructions.withUnsafeBytes { raw in
+                        bpf_prog_load(
+                            bpf_prog_type(type), String(name.prefix(15)), "GPL",
+                            raw.baseAddress!.assumingMemoryBound(to: bpf_insn.self), instructions.count, &opts)
+                    }
                 }
             }
             if result >= 0 {

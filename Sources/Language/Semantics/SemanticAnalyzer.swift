@@ -166,8 +166,11 @@ public struct SemanticAnalyzer {
             loopDepth += 1
             checkBlock(body)
             loopDepth -= 1
-        case .forMap(_, let map, _):
-            error("for loops over maps are not supported yet; print the map or use a table command", map.range)
+        case .forMap(let name, let map, let body):
+            if let element = forMapElement(map) { declare(variable: name, type: element, range: statement.range) }
+            loopDepth += 1
+            checkBlock(body)
+            loopDepth -= 1
         case .block(let body):
             checkBlock(body)
         case .breakLoop, .continueLoop:

@@ -118,7 +118,9 @@ public final class OneShotRun {
         let tables = session.tables()
         child?.kill()
 
-        if !tables.isEmpty && probe.compiled.checked.config.printMapsOnExit { sink.emit(.exitMaps(tables)) }
+        // bpftrace ends its output with the blank line that precedes the maps even when it has
+        // none to print.
+        if probe.compiled.checked.config.printMapsOnExit { sink.emit(.exitMaps(tables)) }
         if session.lostEvents > 0 { sink.emit(.lost(session.lostEvents)) }
         for full in session.fullMaps() {
             sink.emit(.warning("\(full.name) is full (\(full.limit) entries): updates of new keys were dropped"))

@@ -66,7 +66,7 @@ public final class JSONOutputSink: OutputSink {
         case .value(let value): output(JSONRenderer.value(value))
         case .map(let table, let options): output(JSONRenderer.render(table, options: options))
         case .attaching(let count): output(JSONRenderer.attachedProbes(count))
-        case .exitMaps(let tables): output(JSONRenderer.renderExit(tables))
+        case .exitMaps(let tables): if !tables.isEmpty { output(JSONRenderer.renderExit(tables)) }
         case .lost(let count): errors(JSONRenderer.lostEvents(count))
         case .warning(let text): errors("bpfsh: " + text + "\n")
         }

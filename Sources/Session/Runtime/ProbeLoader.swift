@@ -26,7 +26,8 @@ public struct ProbeLoader {
     /// Loads a program, replacing its map ids with the file descriptors in `fds`.
     public func load(_ spec: ProgramSpec, fds: [Int32: Int32]) throws -> LoadedProgram {
         let instructions = try MapReferences.patch(spec.instructions, ids: fds)
-        let options = try provider(of: spec.target).loadOptions(for: spec, in: environment)
+        var options = try provider(of: spec.target).loadOptions(for: spec, in: environment)
+        options.functionStarts = spec.functionStarts
         return try LoadedProgram(
             name: spec.name, type: spec.type.rawValue, instructions: instructions, options: options)
     }
