@@ -206,7 +206,9 @@ public final class Shell {
             try run(statement: ParameterSubstitution.apply(parameters, to: trimmed))
             if statementInterrupted { status = .interrupted }
         } catch {
-            let message = located(error is SessionError ? (error as! SessionError).description : "\(error)")
+            // Control characters a user typed (a NUL, an escape sequence) are shown escaped.
+            let message = TerminalSafeText.escaped(
+                located(error is SessionError ? (error as! SessionError).description : "\(error)"))
             let line = message.hasSuffix("\n") ? message : message + "\n"
             emit(.error(ShellErrorReport(message: line, locations: ShellErrorReport.locations(of: error))))
             status = .failed
