@@ -29,6 +29,22 @@ final class SafeFileWriterTests: XCTestCase {
         XCTAssertEqual(leftovers, [], "no temporary file is left behind")
     }
 
+    /// `BPFSH_HISTORY=/dev/null` once turned /dev/null into a plain file for the whole machine.
+    func testDevicesAreWrittenInPlaceAndSymlinksKept() throws {
+        try SafeFileWriter.write("history\n", to: "/dev/null", force: false)
+        var info = stat()
+        XCTAssertEqual(stat("/dev/null", &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFCHR, "/dev/null is still a character device")
+
+        let real = directory.appendingPathComponent("real.txt").path
+        let link = directory.appendingPathComponent("link.txt").path
+        try SafeFileWriter.write("old\n", to: real, force: false)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
+        try SafeFileWriter.write("new\n", to: link, force: true)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link), real, "the link is kept")
+        XCTAssertEqual(try String(contentsOfFile: real, encoding: .utf8), "new\n", "the file it names is replaced")
+    }
+
     func testUnwritablePathsAreClearErrors() {
         XCTAssertThrowsError(
             try SafeFileWriter.write("x", to: directory.appendingPathComponent("missing/out.csv").path, force: false)

@@ -11,7 +11,16 @@ public enum SafeFileWriter {
     }
 
     public static func write(_ data: Data, to path: String, force: Bool) throws {
-        let url = URL(fileURLWithPath: path)
+        var target = stat()
+        if stat(path, &target) == 0 && (target.st_mode & S_IFMT) != S_IFREG {
+            // A device, FIFO or socket (`save x /dev/stdout`, `BPFSH_HISTORY=/dev/null`) is
+            // written in place: renaming over it would replace /dev/null with a plain file
+            // for every process on the machine.
+            try writeInPlace(data, to: path)
+            return
+        }
+        // Through a symlink, the file it names is replaced and the link kept.
+        let url = URL(fileURLWithPath: path).resolvingSymlinksInPath()
         if FileManager.default.fileExists(atPath: url.path) && !force {
             throw FileWriteError(path: path, reason: .exists)
         }
@@ -35,6 +44,16 @@ public enum SafeFileWriter {
         if fsync(fd) != 0 { throw fail(.sync, errno) }
         if close(fd) != 0 { throw fail(.close, errno, closing: false) }
         if rename(temporary, url.path) != 0 { throw fail(.rename, errno, closing: false) }
+    }
+
+    private static func writeInPlace(_ data: Data, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileWriteError(path: path, reason: .system(.create, errno)) }
+        if let code = writeAll(data, to: fd) {
+            close(fd)
+            throw FileWriteError(path: path, reason: .system(.write, code))
+        }
+        if close(fd) != 0 { throw FileWriteError(path: path, reason: .system(.close, errno)) }
     }
 
     /// Writes every byte, going on after short writes and EINTR; the errno that stopped it, or nil.
