@@ -1,8 +1,10 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Installs the bpfsh Jupyter kernel: a kernelspec named `bpfsh` whose argv names this
 interpreter and this folder by absolute path, and whose BPFSH names the bpfsh executable.
 
-    /usr/bin/python3 jupyter/install.py [--bpfsh PATH] [--user | --prefix DIR]
+    .venv/bin/python3 jupyter/install.py [--bpfsh PATH] [--user | --prefix DIR]
+
+(.venv is the environment scripts/setup makes from jupyter/requirements.txt.)
 
 `bpfsh jupyter install` runs it with the executable's own path."""
 

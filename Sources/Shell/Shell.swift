@@ -306,8 +306,17 @@ public final class Shell {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
-        try process.run()
-        process.waitUntilExit()
+        if reader.isInteractive {
+            // At a terminal the command has it (a pager, `top`, a prompt of its own work).
+            try process.run()
+            process.waitUntilExit()
+        } else {
+            // Elsewhere (a script, a notebook, the protocol) its output becomes events: written
+            // straight to bpfsh's stdout it would corrupt `--serve`'s JSON lines.
+            let (output, errors) = try ShellCommandOutput.run(process)
+            if !output.isEmpty { emit(.output(output)) }
+            if !errors.isEmpty { emit(.errorOutput(errors)) }
+        }
         // A script stops where its shell command failed, as it would for any other statement.
         if process.terminationReason == .uncaughtSignal {
             throw CommandError("! \(command): killed by signal \(process.terminationStatus)")

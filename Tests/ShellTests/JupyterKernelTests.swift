@@ -2,27 +2,65 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// The bpfsh Jupyter kernel driven through jupyter_client as a notebook front end drives it
-/// (jupyter/tests/run_notebook.py): a probe cell, a wait that streams, a top cell displayed
-/// as an HTML table, hist, an error with its caret, completion, inspection, is_complete, an
-/// interrupted `wait 60s`, and a shutdown that ends `bpfsh --serve`.
+/// The bpfsh Jupyter kernel driven as front ends drive it, with the checkout's `.venv` Python
+/// (scripts/setup makes it from jupyter/requirements.txt; missing, these tests fail):
+/// - jupyter/tests/run_notebook.py: jupyter_client, cell by cell (a probe cell, a wait that
+///   streams, `top` as the cell's result, hist as SVG, an error with its caret, completion,
+///   inspection, is_complete, an interrupted `wait 60s`, and a shutdown that ends `bpfsh --serve`);
+/// - jupyter/tests/test_conformance.py: the Jupyter project's jupyter_kernel_test suite;
+/// - jupyter/tests/run_notebook_file.py: a notebook run top to bottom with nbclient, a restart
+///   that leaves nothing of the old session, HTML and a Chromium screenshot in .build/test-artifacts.
 final class JupyterKernelTests: XCTestCase {
-    func testCellsRunThroughTheJupyterKernel() throws {
-        try KernelTestGate.require()
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let script = root.appendingPathComponent("jupyter/tests/run_notebook.py").path
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// Runs a script of jupyter/tests with the environment's Python; its exit status and output.
+    func runPython(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let python = Self.root.appendingPathComponent(".venv/bin/python3").path
+        try KernelTestGate.require(
+            FileManager.default.isExecutableFile(atPath: python), "\(python) is missing: scripts/setup makes it")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script, KernelTestGate.executable.path]
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [Self.root.appendingPathComponent("jupyter/tests/\(script)").path] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["BPFSH"] = KernelTestGate.executable.path
+        process.environment = environment
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        // A missing ipykernel or jupyter_client is a failure here: scripts/setup installs them.
-        XCTAssertEqual(process.terminationStatus, 0, text)
+        return (process.terminationStatus, text)
+    }
+
+    func testCellsRunThroughTheJupyterKernel() throws {
+        try KernelTestGate.require()
+        let (status, text) = try runPython("run_notebook.py", [KernelTestGate.executable.path])
+        XCTAssertEqual(status, 0, text)
+        XCTAssertTrue(text.contains("all checks passed"), text)
+    }
+
+    func testTheJupyterConformanceSuitePasses() throws {
+        try KernelTestGate.require()
+        let (status, text) = try runPython("test_conformance.py", [])
+        XCTAssertEqual(status, 0, text)
+        XCTAssertTrue(text.contains("\nOK"), text)
+        // Each part the kernel supports ran and passed (a sample left out would only skip it);
+        // clear_output and the pager are the parts bpfsh has no use for.
+        for part in [
+            "completion", "display_data", "error", "execute_result", "execute_stderr", "execute_stdout", "history",
+            "inspect", "is_complete", "kernel_info",
+        ] {
+            XCTAssertTrue(text.contains("BpfshKernelConformance.test_\(part)) ... ok"), "test_\(part) did not pass:\n\(text)")
+        }
+    }
+
+    func testANotebookRunsTopToBottomAndRendersInABrowser() throws {
+        try KernelTestGate.require()
+        let artifacts = Self.root.appendingPathComponent(".build/test-artifacts").path
+        let (status, text) = try runPython("run_notebook_file.py", [KernelTestGate.executable.path, artifacts])
+        XCTAssertEqual(status, 0, text)
         XCTAssertTrue(text.contains("all checks passed"), text)
     }
 }

@@ -2,6 +2,7 @@
 (probes, maps, kept tables) lives in one `bpfsh --serve` child for the kernel's lifetime;
 shutting the kernel down detaches everything."""
 
+import fnmatch
 import queue
 
 from ipykernel.kernelbase import Kernel
@@ -24,6 +25,16 @@ class BpfshKernel(Kernel):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.bpfsh = BpfshClient()
+        # The last table or histogram of the running cell: it becomes the cell's result
+        # (execute_result, Out[N]) unless something is shown after it.
+        self.held = None
+        # (line, input, result text) of every executed cell, for history requests.
+        self.cells = []
+
+    def _release_held(self):
+        if self.held is not None:
+            self.send_response(self.iopub_socket, "display_data", {"data": self.held, "metadata": {}})
+            self.held = None
 
     def _output(self, event, silent):
         if silent:
@@ -32,10 +43,16 @@ class BpfshKernel(Kernel):
         if text is not None:
             name, value = text
             if value:
+                self._release_held()
                 self.send_response(self.iopub_socket, "stream", {"name": name, "text": value})
             return
         bundle = render.display(event)
-        if bundle is not None:
+        if bundle is None:
+            return
+        self._release_held()
+        if event.get("event") in ("table", "histogram"):
+            self.held = bundle
+        else:
             self.send_response(self.iopub_socket, "display_data", {"data": bundle, "metadata": {}})
 
     def do_execute(self, code, silent, store_history=True, user_expressions=None, allow_stdin=False):
@@ -62,6 +79,19 @@ class BpfshKernel(Kernel):
                 errors.append(message)
             self._output(message, silent)
         status = reply.get("status") if reply else "error"
+        result = self.held
+        self.held = None
+        if store_history:
+            self.cells.append((self.execution_count, code, (result or {}).get("text/plain")))
+        if result is not None and not silent:
+            if status == "error" or errors:
+                self.send_response(self.iopub_socket, "display_data", {"data": result, "metadata": {}})
+            else:
+                self.send_response(
+                    self.iopub_socket,
+                    "execute_result",
+                    {"data": result, "metadata": {}, "execution_count": self.execution_count},
+                )
         if status == "interrupted" and not silent:
             self.send_response(self.iopub_socket, "stream", {"name": "stderr", "text": "interrupted\n"})
         if status == "error" or errors:
@@ -104,6 +134,30 @@ class BpfshKernel(Kernel):
         if completeness == "incomplete":
             result["indent"] = "    "
         return result
+
+    def do_history(
+        self, hist_access_type, output, raw, session=None, start=None, stop=None, n=None, pattern=None, unique=False
+    ):
+        """The cells of this kernel's session (session 1): tail, range and glob search."""
+        cells = self.cells
+        if hist_access_type == "range":
+            first = start or 1
+            cells = [c for c in cells if c[0] >= first and (stop is None or c[0] < stop)]
+        elif hist_access_type == "search":
+            cells = [c for c in cells if fnmatch.fnmatchcase(c[1], pattern or "*")]
+            if unique:
+                seen, kept = set(), []
+                for cell in reversed(cells):
+                    if cell[1] not in seen:
+                        seen.add(cell[1])
+                        kept.append(cell)
+                cells = list(reversed(kept))
+            if n:
+                cells = cells[-n:]
+        elif hist_access_type == "tail":
+            cells = cells[-n:] if n else cells
+        history = [(1, line, (code, result) if output else code) for line, code, result in cells]
+        return {"status": "ok", "history": history}
 
     def do_shutdown(self, restart):
         self.bpfsh.shutdown()

@@ -1,7 +1,10 @@
 """bpfsh's typed events as Jupyter outputs: tables as HTML with a plain-text fallback,
-histograms as text, written SVG files (flame graphs) inline."""
+histograms as SVG bar charts with their percentiles, written SVG files (flame graphs) inline
+and interactive."""
 
 import html
+
+from . import histogram_svg
 
 
 def table_html(event):
@@ -33,24 +36,37 @@ def display(event):
     if kind == "table":
         return {"text/html": table_html(event), "text/plain": event.get("text", "")}
     if kind == "histogram":
-        return {"text/plain": event.get("text", "")}
+        svg = histogram_svg.render(event)
+        return {"image/svg+xml": svg, "text/html": svg, "text/plain": event.get("text", "")}
     if kind == "file":
         path = event.get("path", "")
         if path.endswith(".svg"):
             try:
                 with open(path, encoding="utf-8") as f:
-                    return {"image/svg+xml": f.read(), "text/plain": path}
+                    return svg_file(f.read(), path)
             except OSError:
                 pass
         return {"text/plain": path}
     return None
 
 
+def svg_file(svg, path):
+    """A flame graph keeps its script (zoom, search) only as a document of its own: as an
+    image the front end shows it still, and SVG scripts pasted into a page do not run. So the
+    HTML form is an iframe holding the SVG; the image form stays for front ends without HTML."""
+    frame = (
+        f'<iframe class="bpfsh-svg" title="{html.escape(path)}" srcdoc="{html.escape(svg)}" '
+        'style="width:100%;height:520px;border:0"></iframe>'
+        f'<div><a href="{html.escape(path)}">{html.escape(path)}</a></div>'
+    )
+    return {"text/html": frame, "image/svg+xml": svg, "text/plain": path}
+
+
 def stream(event):
     """(stream name, text) for text events; None for others."""
     kind = event.get("event")
     if kind == "stream":
-        return "stdout", event.get("text", "")
+        return ("stderr" if event.get("name") == "stderr" else "stdout"), event.get("text", "")
     if kind in ("notice", "warning"):
         return "stderr", event.get("text", "")
     return None

@@ -1,9 +1,9 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Runs cells through the bpfsh Jupyter kernel with jupyter_client, as a notebook front end
 does, and checks what each cell displays (mime types, not screen text). Needs root and the
 real kernel; installs the kernelspec into a temporary prefix.
 
-    /usr/bin/python3 jupyter/tests/run_notebook.py /path/to/bpfsh
+    .venv/bin/python3 jupyter/tests/run_notebook.py /path/to/bpfsh
 """
 
 import os
@@ -38,6 +38,11 @@ def run_cell(client, code, timeout=60):
 
 def text_of(outputs, name="stdout"):
     return "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream" and m["content"]["name"] == name)
+
+
+def shown(outputs):
+    """The mime bundles a cell displayed, its result (Out[N]) last."""
+    return [m["content"]["data"] for m in outputs if m["msg_type"] in ("display_data", "execute_result")]
 
 
 def check(condition, what, detail=""):
@@ -80,14 +85,22 @@ def main():
     check(reply["status"] == "ok" and "tick" in text_of(out), "probe output streams while the wait runs", out)
 
     reply, out = run_cell(client, "top @s 5")
-    displays = [m["content"]["data"] for m in out if m["msg_type"] == "display_data"]
+    displays = shown(out)
     check(reply["status"] == "ok" and len(displays) == 1, "top displays one table", out)
+    check(out[-1]["msg_type"] == "execute_result", "the table is the cell's result (Out[N])", out[-1])
+    check(out[-1]["content"]["execution_count"] == reply["execution_count"], "numbered as the cell", out[-1])
     check("<table" in displays[0].get("text/html", ""), "the table is HTML", displays[0])
     check("@s" in displays[0].get("text/plain", ""), "with a plain-text fallback", displays[0])
 
+    reply, out = run_cell(client, "top @s 3\ntop @s 2")
+    kinds = [m["msg_type"] for m in out]
+    check(kinds == ["display_data", "execute_result"], "of two tables the last is the result", kinds)
+
     reply, out = run_cell(client, "hist @s")
-    displays = [m["content"]["data"] for m in out if m["msg_type"] == "display_data"]
-    check(displays and "values" in displays[0].get("text/plain", ""), "hist displays text with percentiles", out)
+    displays = shown(out)
+    check(displays and "values" in displays[0].get("text/plain", ""), "hist has text with percentiles", out)
+    svg = displays[0].get("image/svg+xml", "") if displays else ""
+    check(svg.startswith("<svg") and "<rect" in svg and "p99" in svg, "and an SVG bar chart with them", svg[:400])
 
     reply, out = run_cell(client, "bad = tracepoint:sched:sched_switch { @x = nosuch(1); }")
     errors = [m["content"] for m in out if m["msg_type"] == "error"]

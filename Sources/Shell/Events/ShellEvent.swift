@@ -10,6 +10,8 @@ public enum ShellEvent: Equatable {
     case statementStarted(String, nested: Bool)
     /// A command's own text.
     case output(String)
+    /// What a `!` command wrote to its standard error: shown as such, not a failure.
+    case errorOutput(String)
     /// Text a running probe printed, with the probe it came from (nil when not known).
     case probeOutput(String, probe: String?)
     /// The shell's word while probes run: a probe's exit, lines the terminal did not show.
@@ -43,6 +45,7 @@ extension ShellEvent {
     public var terminalText: (text: String, stream: TerminalStream)? {
         switch self {
         case .output(let text): return (text, .output)
+        case .errorOutput(let text): return (text, .error)
         case .probeOutput(let text, _): return (text, .probe)
         case .notice(let text), .warning(let text): return (text, .notice)
         case .table(let table): return (ShellEvent.block(table.text), .output)

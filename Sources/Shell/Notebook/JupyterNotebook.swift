@@ -44,7 +44,11 @@ public enum JupyterNotebook {
         }
         let document: [String: Any] = [
             "nbformat": 4, "nbformat_minor": 4,
-            "metadata": ["language_info": ["name": "bpfsh", "file_extension": ".bpfsh"], "title": notebook.title],
+            // The kernelspec lets JupyterLab (and nbclient) rerun the transcript with the bpfsh kernel.
+            "metadata": [
+                "kernelspec": ["name": "bpfsh", "display_name": "bpfsh", "language": "bpfsh"],
+                "language_info": ["name": "bpfsh", "file_extension": ".bpfsh"], "title": notebook.title,
+            ],
             "cells": cells,
         ]
         return try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])

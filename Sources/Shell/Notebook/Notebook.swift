@@ -32,7 +32,8 @@ public struct Notebook {
         switch event {
         case .statementStarted(let statement, _):
             cells.append(Cell(source: statement))
-        case .output(let text), .probeOutput(let text, _), .notice(let text), .warning(let text):
+        case .output(let text), .errorOutput(let text), .probeOutput(let text, _), .notice(let text),
+            .warning(let text):
             append(.text(text))
         case .error(let report):
             append(.error(report.message))

@@ -114,6 +114,7 @@ public enum ProtocolMessages {
             if let line { fields["line"] = line }
             return fields
         case .output(let text): return ["event": "stream", "name": "stdout", "text": text]
+        case .errorOutput(let text): return ["event": "stream", "name": "stderr", "text": text]
         case .probeOutput(let text, let probe):
             return ["event": "stream", "name": "probe", "text": text, "probe": probe ?? NSNull()]
         case .notice(let text): return ["event": "notice", "text": text]
