@@ -93,6 +93,7 @@ struct BPFShell: ParsableCommand {
     var arguments: [String] = []
 
     mutating func run() throws {
+        StartupTiming.mark(.arguments, since: StartupTiming.mainTime)
         setvbuf(stdout, nil, _IOLBF, 0)
         if l {
             let pattern = arguments.first ?? e ?? "*"
@@ -196,6 +197,8 @@ struct BPFShell: ParsableCommand {
         }
     }
 }
+
+StartupTiming.mainReached()
 
 // `bpfsh jupyter install [--user | --prefix DIR]` passes its options on to the installer,
 // which the parser here would refuse as unknown.

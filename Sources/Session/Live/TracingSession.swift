@@ -155,16 +155,19 @@ public final class TracingSession {
 
         let transaction = StagedTransaction()
         defer { transaction.rollBackUnlessCommitted() }
-        let handles = try wrappingKernelErrors(of: name) { try createMaps(for: compiled, in: transaction) }
-        let programs = try loadPrograms(
-            compiled, maps: handles, pipeline: pipeline, source: source, name: name, in: transaction)
+        let handles = try StartupTiming.measure(.maps) {
+            try wrappingKernelErrors(of: name) { try createMaps(for: compiled, in: transaction) }
+        }
+        let programs = try StartupTiming.measure(.load) {
+            try loadPrograms(compiled, maps: handles, pipeline: pipeline, source: source, name: name, in: transaction)
+        }
         let loadedAt = MonotonicClock.nanoseconds()
 
         let live = LiveProbe(
             name: name, source: source, compiled: compiled, codegenOptions: pipeline.codegenOptions,
             programs: programs)
         willAttach?(compiled)
-        try attachLinks(of: live)
+        try StartupTiming.measure(.attach) { try attachLinks(of: live) }
         let attachedAt = MonotonicClock.nanoseconds()
         live.timings = [
             "compile": Double(compiledAt - started) / 1e6, "load": Double(loadedAt - compiledAt) / 1e6,
@@ -174,8 +177,10 @@ public final class TracingSession {
         register(live, replacing: previous)
         didAttach?()
         // BEGIN fires once every other attach point of this probe is attached.
-        for program in live.startPrograms { try? program.run() }
-        drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
+        StartupTiming.measure(.begin) {
+            for program in live.startPrograms { try? program.run() }
+            drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
+        }
         return live
     }
 
