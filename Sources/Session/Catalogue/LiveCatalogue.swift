@@ -62,7 +62,9 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         return ContextField(name: member.name, offset: member.offset, size: min(8, max(1, member.size)), kind: kind)
     }
 
-    public var hasBTF: Bool { StartupTiming.measure(.catalogue) { (try? VmlinuxBTF.shared()) != nil } }
+    /// Asked for every program (the preprocessor's BPFTRACE_HAVE_BTF), so answered without
+    /// loading BTF: a program that reads no kernel type never loads it.
+    public var hasBTF: Bool { StartupTiming.measure(.catalogue) { VmlinuxBTF.isPresent() } }
 
     public func enumValue(named name: String) -> Int64? {
         StartupTiming.measure(.catalogue) { (try? VmlinuxBTF.shared())?.enumValue(named: name) }
