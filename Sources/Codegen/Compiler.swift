@@ -120,6 +120,12 @@ public struct Compiler {
         specs.append(
             MapSpec(name: InternalMap.events, type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 1 << 20))
         specs.append(MapSpec(name: InternalMap.lostEvents, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
+        if options.firedSlot != nil {
+            specs.append(
+                MapSpec(
+                    name: InternalMap.fired, type: .perCPUArray, keySize: 4, valueSize: 8,
+                    maxEntries: InternalMap.firedSlots))
+        }
         let largest =
             program.formats.map { call -> Int in
                 if case .join = call.action { return 8 + Compiler.joinArguments * Builtins.defaultStringSize }

@@ -11,6 +11,7 @@ extension OneShotRun {
         sessionOptions.positionalParameters = options.positionalParameters
         sessionOptions.allowUnsafe = options.allowUnsafe
         sessionOptions.excludesOwnProcess = options.excludesOwnProcess
+        sessionOptions.countsFired = false
         let live = LiveKernel(verifyOnly: true)
         let sink = options.format.sink(output: output, errors: errors)
         let session = TracingSession(
