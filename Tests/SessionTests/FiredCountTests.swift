@@ -87,3 +87,33 @@ final class FiredCountTests: XCTestCase {
         XCTAssertFalse(other.statisticsEnabled)
     }
 }
+
+/// The event ring is made once per session, with the first probe that sends events.
+final class EventRingTests: XCTestCase {
+    func testTheRingIsMadeWithTheFirstProbeThatSendsAndSharedByTheLaterOnes() throws {
+        let kernel = FakeKernel()
+        let session = TracingSession(backend: kernel, catalogue: FakeCatalogue(), write: { _ in })
+        defer { session.close() }
+        try session.define(name: "quiet", text: "tracepoint:sched:sched_switch { @n = count(); }")
+        XCTAssertFalse(kernel.log.contains("create \(InternalMap.events)"), "nothing sent, no ring")
+        XCTAssertNil(kernel.events)
+        try session.define(name: "a", text: #"BEGIN { printf("a\n"); }"#)
+        try session.define(name: "b", text: #"tracepoint:sched:sched_wakeup { printf("%d\n", pid); }"#)
+        XCTAssertEqual(kernel.log.filter { $0 == "create \(InternalMap.events)" }.count, 1, "\(kernel.log)")
+        let ring = try XCTUnwrap(kernel.maps.first { $0.spec.name == InternalMap.events })
+        XCTAssertEqual(ring.spec.maxEntries, 1 << 20, "a session's ring has one size for all its probes")
+        XCTAssertNotNil(kernel.events)
+    }
+
+    func testAOneShotProgramGetsTheRingItsSendersNeed() throws {
+        let kernel = FakeKernel()
+        var options = TracingSession.Options()
+        options.eventRingBytes = nil
+        let session = TracingSession(backend: kernel, catalogue: FakeCatalogue(), options: options, write: { _ in })
+        defer { session.close() }
+        try session.define(
+            name: "program", text: #"tracepoint:sched:sched_switch { @n = count(); } BEGIN { printf("ready\n"); exit(); }"#)
+        let ring = try XCTUnwrap(kernel.maps.first { $0.spec.name == InternalMap.events })
+        XCTAssertEqual(ring.spec.maxEntries, Compiler.eventRingBytesForBeginAndEnd)
+    }
+}

@@ -28,6 +28,9 @@ public struct CodegenOptions: Sendable {
     /// The slot of `InternalMap.fired` every program of this probe increments when it runs,
     /// or nil for no counter (a one-shot run reports no fired count).
     public var firedSlot: Int? = nil
+    /// Bytes of the event ring buffer, fixed for a session whose later probes must share it;
+    /// nil sizes it by what the program sends (`Compiler.eventRingBytes(for:)`).
+    public var eventRingBytes: Int? = nil
     public init(
         startTimeNanoseconds: UInt64 = 0, cpuCount: Int = 1, childPID: Int32 = 0,
         positionalParameters: [String] = [], mapMaxEntries: Int = 4096, excludedProcess: Int32 = 0,

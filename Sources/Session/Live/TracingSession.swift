@@ -34,6 +34,10 @@ public final class TracingSession {
         /// Whether probes count their own runs (`LiveProbe.fired`), a few instructions per
         /// event; a one-shot run, which never shows the count, turns it off.
         public var countsFired = true
+        /// Bytes of the event ring, made once per session with the first probe that sends
+        /// events and shared by the later ones, so a fixed size; nil sizes it by the program
+        /// (a one-shot run, whose one program is all there is).
+        public var eventRingBytes: Int? = Compiler.eventRingBytesForFiringProbes
         public init() {}
     }
 
@@ -198,6 +202,7 @@ public final class TracingSession {
         if options.countsFired, nextFiredSlot < InternalMap.firedSlots {
             pipeline.codegenOptions.firedSlot = nextFiredSlot
         }
+        pipeline.codegenOptions.eventRingBytes = options.eventRingBytes
         return pipeline
     }
 

@@ -12,6 +12,7 @@ extension OneShotRun {
         sessionOptions.allowUnsafe = options.allowUnsafe
         sessionOptions.excludesOwnProcess = options.excludesOwnProcess
         sessionOptions.countsFired = false
+        sessionOptions.eventRingBytes = nil
         let live = LiveKernel(verifyOnly: true)
         let sink = options.format.sink(output: output, errors: errors)
         let session = TracingSession(

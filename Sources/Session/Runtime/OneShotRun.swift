@@ -59,6 +59,8 @@ public final class OneShotRun {
         sessionOptions.excludesOwnProcess = options.excludesOwnProcess
         // Nothing shows a fired count here: no counter in every event.
         sessionOptions.countsFired = false
+        // One program, known in full: the ring is sized by what it sends.
+        sessionOptions.eventRingBytes = nil
         let live = LiveKernel(kernel: kernelCatalogue)
         let session = TracingSession(
             backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)
