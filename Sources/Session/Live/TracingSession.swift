@@ -220,7 +220,7 @@ public final class TracingSession {
                 formatIDBase: nextFormatID, functions: options.functions, variables: options.variables,
                 config: options.config),
             codegenOptions: CodegenOptions(
-                startTimeNanoseconds: startTime, cpuCount: ProcessInfo.processInfo.activeProcessorCount,
+                startTimeNanoseconds: startTime, cpuCount: ProcessFacts.processorCount,
                 childPID: options.childPID, positionalParameters: options.positionalParameters,
                 mapMaxEntries: options.mapMaxEntries, excludedProcess: options.excludesOwnProcess ? getpid() : 0,
                 functions: options.functionLowerings, variables: options.variableLowerings))

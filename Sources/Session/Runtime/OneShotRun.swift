@@ -72,7 +72,7 @@ public final class OneShotRun {
         do {
             // bpftrace's runtime test engine waits for this line (after attaching, before BEGIN)
             // to run a case's AFTER command.
-            let notifies = ProcessInfo.processInfo.environment["__BPFTRACE_NOTIFY_PROBES_ATTACHED"] != nil
+            let notifies = ProcessFacts.isSet("__BPFTRACE_NOTIFY_PROBES_ATTACHED")
             probe = try session.define(
                 name: "program", text: source.text, sourceName: source.name,
                 willAttach: { compiled in sink.emit(.attaching(compiled.programs.count)) },
