@@ -7,7 +7,7 @@ import Shell
 /// Runs what the command line asked for — list probes, a program, a session script, a
 /// tutorial, the machine protocol or the shell — and returns the exit status.
 public enum Launcher {
-    public static let version = "0.1"
+    public static let version = Version.text
 
     public static func run(_ invocation: Invocation) -> Int32 {
         StartupTiming.mark(.arguments, since: StartupTiming.mainTime)

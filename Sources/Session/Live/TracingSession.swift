@@ -38,6 +38,9 @@ public final class TracingSession {
         /// events and shared by the later ones, so a fixed size; nil sizes it by the program
         /// (a one-shot run, whose one program is all there is).
         public var eventRingBytes: Int? = Compiler.eventRingBytesForFiringProbes
+        /// Where compiled programs are kept between runs (a one-shot run's). Only for a session
+        /// with the built-in function tables: the cache's key does not hold the tables.
+        public var cache: CompiledProgramCache? = nil
         public init() {}
     }
 
@@ -203,6 +206,7 @@ public final class TracingSession {
             pipeline.codegenOptions.firedSlot = nextFiredSlot
         }
         pipeline.codegenOptions.eventRingBytes = options.eventRingBytes
+        pipeline.cache = options.cache
         return pipeline
     }
 

@@ -61,6 +61,8 @@ public final class OneShotRun {
         sessionOptions.countsFired = false
         // One program, known in full: the ring is sized by what it sends.
         sessionOptions.eventRingBytes = nil
+        // Running the same program again skips LLVM.
+        sessionOptions.cache = CompiledProgramCache.standard(version: Version.text)
         let live = LiveKernel(kernel: kernelCatalogue)
         let session = TracingSession(
             backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)
