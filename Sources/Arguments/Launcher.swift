@@ -90,6 +90,8 @@ public enum Launcher {
         options.printIR = invocation.emitLLVM
         options.dryRun = invocation.dryRun
         options.excludesOwnProcess = !invocation.traceSelf
+        // bpfsh exits when the run ends: the kernel's slow release of perf events is left to a child.
+        options.releasesInBackground = true
         let run = OneShotRun(
             options: options,
             output: { text in fputs(text, stdout) },

@@ -18,4 +18,6 @@ int cbpf_perf_event_set_bpf(int fd, int prog_fd);
 /// Silences libbpf's own stderr printing; errors are reported as values instead.
 void cbpf_silence_libbpf(void);
 int cbpf_bpf_enable_stats(void);
+/// Closes `fds` in a forked child (see shim.c); the child's pid, or -errno.
+int cbpf_close_in_child(const int *fds, int count);
 #endif

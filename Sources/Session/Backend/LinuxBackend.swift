@@ -99,6 +99,7 @@ final class LinuxLink: BackendLink {
     let link: AttachedLink
     init(_ link: AttachedLink) { self.link = link }
     func detach() { link.detach() }
+    func detachLeavingRelease() -> [Int32] { link.detachProgram() }
 }
 
 final class LinuxEvents: BackendEventSource {

@@ -417,6 +417,26 @@ public final class TracingSession {
         detach(probes, progress: progress)
     }
 
+    /// Detaches every probe as `detachAll` does (programs detached, then END), but returns
+    /// the perf events the detached programs were linked to instead of waiting for their
+    /// release: a process about to exit hands them to `BackgroundRelease`.
+    public func detachAllLeavingRelease() -> [Int32] {
+        let attached = probes.filter { $0.state == .attached }
+        var left: [Int32] = []
+        for probe in attached {
+            for link in probe.links { left += link.detachLeavingRelease() }
+            probe.links = []
+            probe.state = .detached
+        }
+        for probe in attached {
+            for program in probe.endPrograms { try? program.run() }
+        }
+        if !attached.isEmpty {
+            drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
+        }
+        return left
+    }
+
     /// Detaches a probe and forgets it; its maps stay in the session. Returns once its links
     /// are gone and its programs closed.
     @discardableResult

@@ -19,6 +19,10 @@ public final class OneShotRun {
         public var dryRun = false
         /// Whether the program ignores bpfsh's own process (see TracingSession.Options).
         public var excludesOwnProcess = true
+        /// Whether the perf events of the detached programs are released by a child process
+        /// after this one exits (`BackgroundRelease`), so the process ends without waiting for
+        /// the kernel. Only for a process that exits right after the run (the bpfsh command).
+        public var releasesInBackground = false
         public init() {}
     }
 
@@ -126,7 +130,13 @@ public final class OneShotRun {
             StartupTiming.report(through: .teardown, label: "after ready")
         }
         // Detaching runs END; the maps are then a consistent final state.
-        session.detachAll()
+        var leftToRelease: [Int32] = []
+        if options.releasesInBackground {
+            leftToRelease = session.detachAllLeavingRelease()
+        } else {
+            session.detachAll()
+        }
+        defer { BackgroundRelease.close(leftToRelease) }
         // Only once every link is gone can the ring be emptied to its end: until then a
         // flood would keep refilling it.
         session.settle()
