@@ -1,3 +1,4 @@
+import Glibc
 import Kernel
 import Language
 
@@ -9,6 +10,13 @@ struct TracepointProvider: ProbeProvider {
     func expand(_ target: ProbeTarget, in environment: ProviderEnvironment) throws -> [ProbeTarget] {
         let kernel = environment.kernel
         let pattern = target.parts.joined(separator: ":")
+        // Without read access to tracefs (an unprivileged user) nothing can be said about which
+        // tracepoints exist: say why, not "does not exist".
+        do { _ = try kernel.tracepoints() } catch {
+            throw Language.CatalogueError(
+                "tracepoint '\(pattern)' cannot be looked up: \(error)",
+                notes: Self.accessHint(error).map { [$0] } ?? [])
+        }
         if target.hasWildcard {
             let names = (try? kernel.tracepoints(matching: pattern)) ?? []
             return names.map { ProbeTarget(kind: target.kind, parts: [$0.category, $0.event]) }
@@ -25,6 +33,14 @@ struct TracepointProvider: ProbeProvider {
                 notes: similar.isEmpty ? [] : ["did you mean: " + similar.prefix(5).joined(separator: ", ")])
         }
         return [target]
+    }
+
+    /// What to do when tracefs refused us: it is readable by root only on most systems.
+    static func accessHint(_ error: Kernel.CatalogueError) -> String? {
+        guard case .traceFS(.unreadable(_, let code)) = error, code.code == EACCES || code.code == EPERM else {
+            return nil
+        }
+        return "tracefs is readable by root only here: run bpfsh as root (tracing also needs CAP_BPF and CAP_PERFMON)"
     }
 
     func attach(

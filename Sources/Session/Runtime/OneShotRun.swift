@@ -79,6 +79,15 @@ public final class OneShotRun {
             errors(list.rendered(in: source))
             child?.kill()
             return .kernelError
+        } catch SessionError.kernel(_, let error) {
+            // A one-shot run has one program: the session's internal name for it says nothing.
+            errors("bpfsh: \(error)\n")
+            child?.kill()
+            return .kernelError
+        } catch SessionError.backend(_, let error) {
+            errors("bpfsh: \(error)\n")
+            child?.kill()
+            return .kernelError
         } catch {
             errors("bpfsh: \(error)\n")
             child?.kill()
