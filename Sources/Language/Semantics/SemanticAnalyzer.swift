@@ -76,6 +76,7 @@ public struct SemanticAnalyzer {
     /// Runs the passes in order, as bpftrace's pass manager does: resolving attach points
     /// must succeed before anything is typed; the later passes report together.
     public mutating func run(_ program: Program, source: SourceFile) throws -> CheckedProgram {
+        let program = NormalizeBuiltinCalls.run(program, variables: options.variables, functions: options.functions)
         let settings = ResolveConfig.run(program.config, session: options.config, table: options.configTable)
         if !settings.errors.isEmpty { throw DiagnosticList(settings.errors) }
         config = settings.config

@@ -11,6 +11,8 @@ public struct Program: Sendable {
     public var config: [ConfigAssignment] = []
     /// `let @a = lruhash(100);` declarations before the probes.
     public var mapDeclarations: [MapDeclaration] = []
+    /// `macro name(...) { ... }` definitions, in any order; expanded away by `Parser.parse`.
+    public var macros: [MacroDefinition] = []
     public init(probes: [Probe]) { self.probes = probes }
 }
 
@@ -31,6 +33,24 @@ public struct MapDeclaration: Hashable, Sendable {
 
     public var isPerCPU: Bool { kind == .percpuhash || kind == .percpulruhash }
     public var isLRU: Bool { kind == .lruhash || kind == .percpulruhash }
+}
+
+/// A bpftrace macro (`macro add_one(x) { x + 1 }`): hygienic, semantic text replacement that
+/// `MacroExpander` applies before type checking. `result` is the body's last expression when
+/// it ends without `;` (the macro's value).
+public struct MacroDefinition: Sendable {
+    /// How an argument is passed: `$x` a scratch variable (may be mutated), `@x` a map (may be
+    /// mutated), `x` an expression inserted wherever `x` appears.
+    public enum Parameter: Hashable, Sendable {
+        case variable(String)
+        case map(String)
+        case expression(String)
+    }
+    public var name: String
+    public var parameters: [Parameter]
+    public var body: [Stmt]
+    public var result: Expr?
+    public var range: SourceRange
 }
 
 /// An attach point as written (`t:sched:sched_switch`, `uprobe:/bin/bash:readline`).

@@ -25,16 +25,17 @@ public struct Parser {
     {
         guard let expanded = try Preprocessor.run(source, options: preprocessing) else {
             var parser = try Parser(source)
-            return try parser.parseProgram()
+            return try LanguageMacroExpander.expand(parser.parseProgram())
         }
+        var program: Program
         do {
             var parser = try Parser(expanded.source)
-            var program = try parser.parseProgram().remapped(expanded.original)
+            program = try parser.parseProgram().remapped(expanded.original)
             program.warnings += expanded.warnings
-            return program
         } catch let diagnostic as Diagnostic {
             throw expanded.original(diagnostic)
         }
+        return try LanguageMacroExpander.expand(program)
     }
 
     /// Parses a lone expression (used by shell commands such as `where`).
@@ -62,6 +63,7 @@ public struct Parser {
         var probes: [Probe] = []
         var config: [ConfigAssignment] = []
         var declarations: [MapDeclaration] = []
+        var macros: [MacroDefinition] = []
         while true {
             try lexer.skipTrivia()
             let start = lexer.position
@@ -81,6 +83,11 @@ public struct Parser {
                 }
                 lexer.reset(to: start)
                 declarations.append(try parseMapDeclaration())
+                continue
+            }
+            if case .attachPoint("macro") = first.kind {
+                lexer.reset(to: start)
+                macros.append(try parseMacro())
                 continue
             }
             if case .attachPoint(let text) = first.kind, text == "struct" || text == "union" || text == "enum" {
@@ -129,7 +136,57 @@ public struct Parser {
         var program = Program(probes: probes)
         program.config = config
         program.mapDeclarations = declarations
+        program.macros = macros
         return program
+    }
+
+    /// `macro NAME[(PARAM, ...)] { stmts [value] }` with `current` not yet read; leaves the
+    /// lexer after `}` for the next attach point.
+    private mutating func parseMacro() throws -> MacroDefinition {
+        current = try lexer.next()  // 'macro'
+        let start = current.range.start
+        try advance()
+        guard case .identifier(let name) = current.kind else {
+            throw Diagnostic("expected the macro's name after 'macro', found \(current.kind)", at: current.range)
+        }
+        try advance()
+        var parameters: [MacroDefinition.Parameter] = []
+        if current.kind == .punct("(") {
+            try advance()
+            while current.kind != .punct(")") {
+                let parameter: MacroDefinition.Parameter
+                switch current.kind {
+                case .variable(let v): parameter = .variable(v)
+                case .map(let m) where !m.isEmpty: parameter = .map(m)
+                case .identifier(let i): parameter = .expression(i)
+                default:
+                    throw Diagnostic(
+                        "a macro parameter is a $variable, an @map or a name for an expression, found \(current.kind)",
+                        at: current.range)
+                }
+                if parameters.contains(parameter) {
+                    throw Diagnostic("the macro '\(name)' has two parameters named alike", at: current.range)
+                }
+                parameters.append(parameter)
+                try advance()
+                if current.kind != .punct(")") { try expect(",", "between macro parameters") }
+            }
+            try advance()
+        }
+        guard current.kind == .punct("{") else {
+            throw Diagnostic("expected '{' to start the body of the macro '\(name)', found \(current.kind)", at: current.range)
+        }
+        let items = try parseBlockItems()
+        var body = items.statements
+        var result: Expr? = nil
+        if items.endsInValue, case .expr(let value) = body.last?.kind {
+            result = value
+            body.removeLast()
+        }
+        let definition = MacroDefinition(
+            name: name, parameters: parameters, body: body, result: result, range: SourceRange(start, previousEnd))
+        lexer.reset(to: current.range.start)
+        return definition
     }
 
     /// `let @name = KIND(MAX_ENTRIES);` with `current` not yet read; leaves the lexer after

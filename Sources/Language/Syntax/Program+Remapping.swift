@@ -14,6 +14,13 @@ extension Program {
             d.range = map(declaration.range)
             return d
         }
+        copy.macros = macros.map { macro in
+            var m = macro
+            m.range = map(macro.range)
+            m.body = macro.body.map { $0.remapped(map) }
+            m.result = macro.result?.remapped(map)
+            return m
+        }
         copy.probes = probes.map { probe in
             var p = probe
             p.range = map(probe.range)
