@@ -164,6 +164,10 @@ extension SemanticAnalyzer {
 
     private mutating func builtinType(_ name: String, _ expr: Expr) -> SType {
         guard let variable = options.variables[name] else {
+            if let (value, type) = enumerators[name] {
+                constants[expr.id] = UInt64(bitPattern: value)
+                return .named(.enumeration(type))
+            }
             if let value = KnownConstants[name]?.value ?? catalogue.enumValue(named: name) {
                 // A named constant is an integer literal to code generation.
                 constants[expr.id] = UInt64(bitPattern: value)

@@ -59,6 +59,9 @@ public struct SemanticAnalyzer {
     var loopDepth = 0
     /// The program's effective config: its block under the session's settings.
     var config = ProgramConfig()
+    /// The program's own C definitions (`enum Foo { ... }`), by enumerator and by type name.
+    var enumerators: [String: (value: Int64, type: CEnumType)] = [:]
+    var enumTypes: [String: CEnumType] = [:]
 
     public init(catalogue: ProbeCatalogue, options: Options = Options()) {
         self.catalogue = catalogue
@@ -80,6 +83,12 @@ public struct SemanticAnalyzer {
         let settings = ResolveConfig.run(program.config, session: options.config, table: options.configTable)
         if !settings.errors.isEmpty { throw DiagnosticList(settings.errors) }
         config = settings.config
+        for type in program.enums {
+            enumTypes[type.name] = type
+            for enumerator in type.enumerators where enumerators[enumerator.name] == nil {
+                enumerators[enumerator.name] = (enumerator.value, type)
+            }
+        }
         var warnings = program.warnings + settings.warnings
         let resolved = try ResolveAttachPoints.run(
             program, catalogue: catalogue, providers: catalogue.providers, config: config, warnings: &warnings)
@@ -320,6 +329,10 @@ public struct SemanticAnalyzer {
         case "int64", "s64", "long", "long long", "signed long": return .int(bytes: 8, signed: true)
         case "uint64", "u64", "unsigned long", "unsigned long long", "size_t": return .int(bytes: 8, signed: false)
         case "string": return .string(size: type.arrayLength ?? 64)
+        case _ where type.name.hasPrefix("enum "):
+            // A value shown as its enumerator's name; an enum this program does not define is
+            // a plain 64-bit integer (as C would treat it).
+            return enumTypes[String(type.name.dropFirst(5))].map { .named(.enumeration($0)) } ?? .s64
         case "inet": return .inet
         default:
             error("cannot cast to '\(type.name)': only integer types and pointers are supported", type.range)

@@ -13,6 +13,8 @@ public struct Program: Sendable {
     public var mapDeclarations: [MapDeclaration] = []
     /// `macro name(...) { ... }` definitions, in any order; expanded away by `Parser.parse`.
     public var macros: [MacroDefinition] = []
+    /// `enum [Name] { A = 1, B }` definitions: their enumerators are constants of that type.
+    public var enums: [CEnumType] = []
     public init(probes: [Probe]) { self.probes = probes }
 }
 

@@ -64,6 +64,7 @@ public struct Parser {
         var config: [ConfigAssignment] = []
         var declarations: [MapDeclaration] = []
         var macros: [MacroDefinition] = []
+        var enums: [CEnumType] = []
         while true {
             try lexer.skipTrivia()
             let start = lexer.position
@@ -90,7 +91,12 @@ public struct Parser {
                 macros.append(try parseMacro())
                 continue
             }
-            if case .attachPoint(let text) = first.kind, text == "struct" || text == "union" || text == "enum" {
+            if case .attachPoint("enum") = first.kind {
+                lexer.reset(to: start)
+                enums.append(try parseEnum())
+                continue
+            }
+            if case .attachPoint(let text) = first.kind, text == "struct" || text == "union" {
                 throw Diagnostic(
                     "C type definitions are not supported: bpfsh reads kernel types from BTF", at: first.range)
             }
@@ -137,7 +143,52 @@ public struct Parser {
         program.config = config
         program.mapDeclarations = declarations
         program.macros = macros
+        program.enums = enums
         return program
+    }
+
+    /// `enum [NAME] { A [= N], B, ... } [;]` with `current` not yet read; leaves the lexer
+    /// after the definition for the next attach point. Values count on from the last given.
+    private mutating func parseEnum() throws -> CEnumType {
+        current = try lexer.next()  // 'enum'
+        try advance()
+        var name: String? = nil
+        if case .identifier(let word) = current.kind {
+            name = word
+            try advance()
+        }
+        try expect("{", "to start the enum's enumerators")
+        var enumerators: [CEnumerator] = []
+        var next: Int64 = 0
+        while current.kind != .punct("}") {
+            guard case .identifier(let enumerator) = current.kind else {
+                throw Diagnostic("expected an enumerator name, found \(current.kind)", at: current.range)
+            }
+            try advance()
+            if current.kind == .punct("=") {
+                try advance()
+                var negative = false
+                if current.kind == .punct("-") {
+                    negative = true
+                    try advance()
+                }
+                guard case .integer(let magnitude) = current.kind, magnitude <= UInt64(Int64.max) else {
+                    throw Diagnostic("an enumerator's value must be an integer literal", at: current.range)
+                }
+                next = negative ? -Int64(magnitude) : Int64(magnitude)
+                try advance()
+            }
+            enumerators.append(CEnumerator(name: enumerator, value: next))
+            next &+= 1
+            if current.kind != .punct("}") { try expect(",", "between enumerators") }
+        }
+        if enumerators.isEmpty { throw Diagnostic("an enum needs at least one enumerator", at: current.range) }
+        // `}` then an optional `;`, then the next attach point.
+        var end = current.range.end
+        try advance()
+        if current.kind == .punct(";") { end = current.range.end }
+        lexer.reset(to: end)
+        return CEnumType(name: name ?? enumerators[0].name, enumerators: enumerators)
     }
 
     /// `macro NAME[(PARAM, ...)] { stmts [value] }` with `current` not yet read; leaves the
