@@ -62,6 +62,10 @@ public struct SemanticAnalyzer {
     /// The program's own C definitions (`enum Foo { ... }`), by enumerator and by type name.
     var enumerators: [String: (value: Int64, type: CEnumType)] = [:]
     var enumTypes: [String: CEnumType] = [:]
+    /// The program's structs and unions, laid out (`struct Foo`); they hide kernel types of
+    /// the same name, as in bpftrace.
+    var records: [String: CRecordLayout] = [:]
+    var typedefs: [String: CTypedef] = [:]
 
     public init(catalogue: ProbeCatalogue, options: Options = Options()) {
         self.catalogue = catalogue
@@ -83,6 +87,12 @@ public struct SemanticAnalyzer {
         let settings = ResolveConfig.run(program.config, session: options.config, table: options.configTable)
         if !settings.errors.isEmpty { throw DiagnosticList(settings.errors) }
         config = settings.config
+        do {
+            records = try CRecordLayout.layouts(of: program.records, typedefs: program.typedefs, catalogue: catalogue)
+        } catch let diagnostic as Diagnostic {
+            throw DiagnosticList([diagnostic])
+        }
+        for typedef in program.typedefs { typedefs[typedef.name] = typedef }
         for type in program.enums {
             enumTypes[type.name] = type
             for enumerator in type.enumerators where enumerators[enumerator.name] == nil {
@@ -315,6 +325,12 @@ public struct SemanticAnalyzer {
     }
 
     mutating func resolve(_ type: TypeSyntax) -> SType {
+        if let alias = typedefs[type.name] {
+            var underlying = type
+            underlying.name = alias.typeName
+            underlying.pointerDepth += alias.pointerDepth
+            return resolve(underlying)
+        }
         if type.pointerDepth > 0 {
             // `struct x **` points at a pointer: keep the extra stars in the pointee.
             return .pointer(pointee: type.name + String(repeating: " *", count: type.pointerDepth - 1))

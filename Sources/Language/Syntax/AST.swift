@@ -15,6 +15,10 @@ public struct Program: Sendable {
     public var macros: [MacroDefinition] = []
     /// `enum [Name] { A = 1, B }` definitions: their enumerators are constants of that type.
     public var enums: [CEnumType] = []
+    /// `struct`/`union` definitions (nested ones included, inner first) and `typedef`s, in
+    /// source order: `CRecordLayout` lays them out as C does.
+    public var records: [CRecordDefinition] = []
+    public var typedefs: [CTypedef] = []
     public init(probes: [Probe]) { self.probes = probes }
 }
 
@@ -52,6 +56,35 @@ public struct MacroDefinition: Sendable {
     public var parameters: [Parameter]
     public var body: [Stmt]
     public var result: Expr?
+    public var range: SourceRange
+}
+
+/// A `struct` or `union` a program defines, as written.
+public struct CRecordDefinition: Sendable {
+    public var isUnion: Bool
+    /// `struct Foo`, `union Bar`.
+    public var name: String
+    public var fields: [CFieldDeclaration]
+    /// `__attribute__((packed))`: no padding between or after members.
+    public var packed: Bool
+    public var range: SourceRange
+}
+
+/// One member of a C struct: `unsigned long x`, `struct Bar *next`, `int y[2][2]`.
+public struct CFieldDeclaration: Sendable {
+    /// The type without pointer stars or array bounds: `unsigned long`, `struct Bar`.
+    public var typeName: String
+    public var pointerDepth: Int
+    public var arrayLengths: [Int]
+    public var name: String
+    public var range: SourceRange
+}
+
+/// `typedef TYPE NAME;`
+public struct CTypedef: Sendable {
+    public var name: String
+    public var typeName: String
+    public var pointerDepth: Int
     public var range: SourceRange
 }
 

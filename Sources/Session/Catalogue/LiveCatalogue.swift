@@ -60,6 +60,11 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
 
     public var hasBTF: Bool { (try? VmlinuxBTF.shared()) != nil }
 
+    public func recordSize(of typeName: String) -> Int? {
+        guard let btf = try? VmlinuxBTF.shared(), let id = btf.compositeID(typeName) else { return nil }
+        return btf.size(of: id)
+    }
+
     public func enumValue(named name: String) -> Int64? { (try? VmlinuxBTF.shared())?.enumValue(named: name) }
 
     public func kernelAddress(of symbol: String) -> UInt64? {

@@ -272,5 +272,8 @@ enum BpftraceRuntimePassing {
         "other/symbolize enum in tuple map key",
         "other/symbolize enum in tuple map value",
         "other/symbolize int cast to enum",
+        "builtin/curtask_field",
+        "struct/struct with attribute",
+        "struct/struct with attribute and comment",
     ]
 }
