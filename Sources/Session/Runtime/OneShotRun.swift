@@ -61,22 +61,27 @@ public final class OneShotRun {
             backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)
         defer { session.close() }
 
-        // bpftrace prints this before attaching; so do we, for scripts that wait for it.
+        // Current bpftrace says "Attached N probes" once they are (0.17 said "Attaching N
+        // probes..." before): scripts that wait for it know the probes are live.
         let probe: LiveProbe
         do {
             // bpftrace's runtime test engine waits for this line (after attaching, before BEGIN)
             // to run a case's AFTER command.
             let notifies = ProcessInfo.processInfo.environment["__BPFTRACE_NOTIFY_PROBES_ATTACHED"] != nil
+            var count = 0
             probe = try session.define(
                 name: "program", text: source.text, sourceName: source.name,
-                willAttach: { compiled in sink.emit(.attaching(compiled.programs.count)) },
-                didAttach: { if notifies { self.output("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n") } })
+                willAttach: { compiled in count = compiled.programs.count },
+                didAttach: {
+                    sink.emit(.attached(count))
+                    if notifies { self.output("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n") }
+                })
         } catch SessionError.diagnostics(let list, _) {
-            errors(list.rendered(in: source))
+            errors(list.rendered(in: source, style: .bpftrace))
             child?.kill()
             return .compileError
         } catch SessionError.rejected(let list, _) {
-            errors(list.rendered(in: source))
+            errors(list.rendered(in: source, style: .bpftrace))
             child?.kill()
             return .kernelError
         } catch SessionError.kernel(_, let error) {
