@@ -11,6 +11,8 @@ extension OneShotRun {
         sessionOptions.positionalParameters = options.positionalParameters
         sessionOptions.allowUnsafe = options.allowUnsafe
         sessionOptions.excludesOwnProcess = options.excludesOwnProcess
+        sessionOptions.countsFired = false
+        sessionOptions.eventRingBytes = nil
         let live = LiveKernel(verifyOnly: true)
         let sink = options.format.sink(output: output, errors: errors)
         let session = TracingSession(

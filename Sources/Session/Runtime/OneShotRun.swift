@@ -41,6 +41,7 @@ public final class OneShotRun {
 
     public func run(_ source: SourceFile) -> Outcome {
         if options.dryRun { return verify(source) }
+        let setupStarted = MonotonicClock.nanoseconds()
         let kernelCatalogue = Kernel.ProbeCatalogue()
         let sink = options.format.sink(output: output, errors: errors)
         var child: ChildCommand? = nil
@@ -56,10 +57,15 @@ public final class OneShotRun {
         sessionOptions.childPID = child?.pid ?? 0
         sessionOptions.targetPID = options.targetPID
         sessionOptions.excludesOwnProcess = options.excludesOwnProcess
+        // Nothing shows a fired count here: no counter in every event.
+        sessionOptions.countsFired = false
+        // One program, known in full: the ring is sized by what it sends.
+        sessionOptions.eventRingBytes = nil
         let live = LiveKernel(kernel: kernelCatalogue)
         let session = TracingSession(
             backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)
         defer { session.close() }
+        StartupTiming.mark(.setup, since: setupStarted)
 
         // Current bpftrace says "Attached N probes" once they are (0.17 said "Attaching N
         // probes..." before): scripts that wait for it know the probes are live.
@@ -98,9 +104,11 @@ public final class OneShotRun {
             child?.kill()
             return .kernelError
         }
+        StartupTiming.report(through: .begin, label: "ready")
         if options.printIR {
             do { output(try probe.intermediateRepresentation()) } catch { errors("bpfsh: \(error)\n") }
         }
+        let runStarted = MonotonicClock.nanoseconds()
 
         InterruptFlag.install()
         child?.start()
@@ -120,6 +128,14 @@ public final class OneShotRun {
             }
             if let child, child.hasExited() { break }
             if let pid = options.targetPID, kill(pid, 0) != 0 && errno == ESRCH { break }
+        }
+        StartupTiming.mark(.run, since: runStarted)
+        let teardownStarted = MonotonicClock.nanoseconds()
+        defer {
+            // Closing maps and programs is part of the exit (the outer defer finds it done).
+            session.close()
+            StartupTiming.mark(.teardown, since: teardownStarted)
+            StartupTiming.report(through: .teardown, label: "after ready")
         }
         // Detaching runs END; the maps are then a consistent final state.
         session.detachAll()
