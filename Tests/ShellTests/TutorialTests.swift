@@ -90,6 +90,56 @@ final class TutorialFormatTests: XCTestCase {
         XCTAssertTrue(fake.shell.session.probes.isEmpty, "each step cleans up its probes")
     }
 
+    func testAStepTheMachineCannotShowSaysSoInsteadOfPassingOrFailing() throws {
+        // Fake maps stay empty: the "else" check cannot hold. In the middle it stops the step's
+        // remaining checks (the lesson is not shown: ○); last, the step's lesson held (✓ with a note).
+        let text = """
+            # Gates
+            ## Needs an idle CPU
+            ```bpfsh
+            wait 1ms
+            ```
+            ```check
+            expect output !~ anything
+            expect @idle_us else "no other CPU was idle"
+            expect @unclaimed has 0
+            ```
+            ## Shows its lesson, not the contrast
+            ```bpfsh
+            wait 1ms
+            ```
+            ```check
+            expect output !~ anything
+            expect @idle_us else "no other CPU was idle"
+            ```
+            """
+        let fake = FakeShell()
+        let tutorial = try Tutorial(name: "gates", path: "gates.md", text: text)
+        let results = TutorialRunner(
+            tutorial: tutorial, shell: fake.shell, progressPath: try temporaryDirectory() + "/p.json",
+            withholdsWorkload: false
+        ).runAutomatically()
+        XCTAssertEqual(results.map(\.held), [false, true])
+        XCTAssertEqual(results.map(\.unshown), ["no other CPU was idle", "no other CPU was idle"])
+        XCTAssertTrue(fake.out.contains("step 1 ○ not shown on this machine: no other CPU was idle"), fake.out)
+        XCTAssertFalse(fake.out.contains("expect @unclaimed has 0"), "the checks after it are not run:\n" + fake.out)
+        XCTAssertTrue(
+            fake.out.contains("step 2 ✓ 1 of 2 checks held; not shown on this machine: no other CPU was idle"), fake.out)
+        XCTAssertTrue(fake.out.contains("Gates: 1 of 2 steps checked out, 1 could not be shown on this machine"), fake.out)
+    }
+
+    func testWithheldWorkloadsAreNotStarted() throws {
+        let fake = FakeShell()
+        let tutorial = try Tutorial(name: "sample", path: "sample.md", text: sample)
+        _ = TutorialRunner(
+            tutorial: tutorial, shell: fake.shell, progressPath: try temporaryDirectory() + "/p.json",
+            withholdsWorkload: true
+        ).runAutomatically(steps: [0])
+        XCTAssertTrue(fake.out.contains("withheld: spawn sleep 100"), fake.out)
+        XCTAssertNil(
+            fake.out.range(of: #"\[1\] [0-9]+ sleep 100"#, options: .regularExpression), "nothing was started:\n" + fake.out)
+    }
+
     func testLearnerLoopRunsProposalsOwnCommandsAndRemembersProgress() throws {
         let progressPath = try temporaryDirectory() + "/progress.json"
         let fake = FakeShell(lines: ["hint", "", "probes", "", "next", "quit"])

@@ -8,25 +8,37 @@ public final class TutorialRunner {
         public var held: Bool
         /// Why not, or that the step ran an equivalent for a missing kernel feature.
         public var note: String
+        /// What this machine could not show (a check's `else "WHY"`): the step neither held
+        /// nor failed when nothing it teaches could be judged.
+        public var unshown: String? = nil
     }
 
     let tutorial: Tutorial
     let shell: Shell
     let progressPath: String
+    /// Runs steps without their workloads (`spawn`s), so a test can see each check fail and
+    /// say what is missing: `BPFSH_TUTORIAL_WITHHOLD=workload`.
+    let withholdsWorkload: Bool
 
-    public init(tutorial: Tutorial, shell: Shell, progressPath: String = TutorialProgress.path()) {
+    public init(
+        tutorial: Tutorial, shell: Shell, progressPath: String = TutorialProgress.path(),
+        withholdsWorkload: Bool = ProcessInfo.processInfo.environment["BPFSH_TUTORIAL_WITHHOLD"] == "workload"
+    ) {
         self.tutorial = tutorial
         self.shell = shell
         self.progressPath = progressPath
+        self.withholdsWorkload = withholdsWorkload
     }
 
     // MARK: Without a person
 
-    /// Runs every step, checking each; the results say which held.
-    public func runAutomatically() -> [StepResult] {
+    /// Runs every step (or the given ones), checking each; the results say which held. A step
+    /// that this machine cannot show is not counted against the tutorial.
+    public func runAutomatically(steps only: [Int]? = nil) -> [StepResult] {
         shell.print(banner())
+        if withholdsWorkload { shell.print("(workloads withheld: every spawn is skipped, so the checks should fail)") }
         var results: [StepResult] = []
-        for index in tutorial.steps.indices {
+        for index in only ?? Array(tutorial.steps.indices) {
             let step = tutorial.steps[index]
             let plan = begin(index)
             var failed: [String] = []
@@ -36,14 +48,26 @@ public final class TutorialRunner {
             let check = runChecks(plan.checks)
             failed += check.failures
             finish(step)
-            let held = failed.isEmpty
-            shell.print(
-                held ? "step \(index + 1) ✓ \(check.summary)" : "step \(index + 1) ✗ " + failed.joined(separator: "; "))
-            if !held, !step.hints.isEmpty { shell.print("look at: " + step.hints.joined(separator: " ")) }
-            results.append(StepResult(title: step.title, held: held, note: plan.note ?? ""))
+            let held = failed.isEmpty && check.shown
+            if !failed.isEmpty {
+                shell.print("step \(index + 1) ✗ " + failed.joined(separator: "; "))
+                if !step.hints.isEmpty { shell.print("look at: " + step.hints.joined(separator: " ")) }
+            } else if !check.shown {
+                shell.print("step \(index + 1) ○ not shown on this machine: \(check.unshown ?? "")")
+            } else {
+                shell.print(
+                    "step \(index + 1) ✓ \(check.summary)"
+                        + (check.unshown.map { "; not shown on this machine: \($0)" } ?? ""))
+            }
+            results.append(
+                StepResult(
+                    title: step.title, held: held, note: plan.note ?? "", unshown: failed.isEmpty ? check.unshown : nil))
         }
         let held = results.filter(\.held).count
-        shell.print("\n\(tutorial.title): \(held) of \(results.count) steps checked out")
+        let unshown = results.filter { !$0.held && $0.unshown != nil }.count
+        shell.print(
+            "\n\(tutorial.title): \(held) of \(results.count) steps checked out"
+                + (unshown > 0 ? ", \(unshown) could not be shown on this machine" : ""))
         return results
     }
 
@@ -149,8 +173,15 @@ public final class TutorialRunner {
             }
         }
         let check = runChecks(plan.checks)
+        if check.failures.isEmpty && !check.shown {
+            // The learner did the step; the machine could not show its case, and says why.
+            shell.print("○ this machine could not show it: \(check.unshown ?? "")")
+            return .completed
+        }
         if check.failures.isEmpty {
-            shell.print("✓ " + (check.summary.isEmpty ? "step done" : check.summary))
+            shell.print(
+                "✓ " + (check.summary.isEmpty ? "step done" : check.summary)
+                    + (check.unshown.map { "\n  not shown on this machine: \($0)" } ?? ""))
             return .completed
         }
         shell.print("✗ the check did not hold: " + check.failures.joined(separator: "; ") + "\n" + hints(step))
@@ -214,6 +245,10 @@ public final class TutorialRunner {
     }
 
     private func execute(_ statement: ScriptFile.Statement) -> Bool {
+        if isWithheld(statement) {
+            shell.print("withheld: " + statement.text)
+            return true
+        }
         shell.scriptLocation = (tutorial.path, statement.line)
         defer { shell.scriptLocation = nil }
         if !shell.reader.isInteractive { shell.print("bpfsh> " + statement.text) }
@@ -237,6 +272,11 @@ public final class TutorialRunner {
         for statement in step.setup { _ = execute(statement) }
     }
 
+    /// A workload statement `BPFSH_TUTORIAL_WITHHOLD=workload` skips.
+    func isWithheld(_ statement: ScriptFile.Statement) -> Bool {
+        withholdsWorkload && statement.text.hasPrefix("spawn ")
+    }
+
     /// Stops the step's workloads and probes and forgets their maps, so the next step starts
     /// clean and may use the same map names with other types.
     private func finish(_ step: Tutorial.Step) {
@@ -246,14 +286,38 @@ public final class TutorialRunner {
         shell.session.forgetUnusedMaps()
     }
 
-    private func runChecks(_ checks: [ScriptFile.Statement]) -> (failures: [String], summary: String) {
+    struct CheckOutcome {
+        var failures: [String]
+        var summary: String
+        /// What the machine could not show: the checks after it were not run.
+        var unshown: String?
+        /// False when the checks that depend on what could not be shown were not run: the
+        /// step teaches something this machine did not show.
+        var shown: Bool
+    }
+
+    /// Runs the checks in order; one that says what the machine cannot show (`else "WHY"`)
+    /// and does not hold ends them, since what follows depends on it.
+    func runChecks(_ checks: [ScriptFile.Statement]) -> CheckOutcome {
         let before = shell.expectationResults.count
         var failures: [String] = []
-        for statement in checks where !execute(statement) { failures.append("line \(statement.line) failed") }
+        var unshown: String?
+        var skipped = false
+        for (position, statement) in checks.enumerated() {
+            if !execute(statement) { failures.append("line \(statement.line) failed") }
+            if let last = shell.expectationResults.last, shell.expectationResults.count > before,
+                let why = last.unshown
+            {
+                unshown = why
+                skipped = position < checks.count - 1
+                break
+            }
+        }
         let results = shell.expectationResults.dropFirst(before)
-        failures += results.filter { !$0.held }.map { "\($0.text): \($0.detail)" }
-        let summary = results.isEmpty ? "" : "\(results.filter(\.held).count) of \(results.count) checks held"
-        return (failures, summary)
+        failures += results.filter { !$0.held && $0.unshown == nil }.map { "\($0.text): \($0.detail)" }
+        let held = results.filter(\.held).count
+        let summary = held == 0 ? "" : "\(held) of \(results.count) checks held"
+        return CheckOutcome(failures: failures, summary: summary, unshown: unshown, shown: !skipped)
     }
 
     private func hints(_ step: Tutorial.Step) -> String {
