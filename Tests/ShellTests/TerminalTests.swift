@@ -90,6 +90,55 @@ final class TerminalTests: XCTestCase {
 
     /// A learner's first steps through the CPU tutorial: hint, Enter to run each proposed
     /// command, the step's check, quitting and the remembered progress.
+    /// time() then printf in one probe is one line, during a wait (beside its progress line)
+    /// and above the prompt alike; the progress text never has probe output glued to it.
+    func testProbeLinesStayWholeBesideTheProgressLineAndThePrompt() throws {
+        try KernelTestGate.require()
+        try KernelTestGate.require(
+            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
+        )
+        history = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-history-\(getpid())").path
+        _ = Spawn.run(
+            "/usr/bin/tmux",
+            [
+                "new-session", "-d", "-s", session, "-x", "150", "-y", "60",
+                "env BPFSH_HISTORY=\(history) \(KernelTestGate.executable.path)",
+            ])
+        try waitFor("bpfsh>")
+        try type(#"tick = interval:ms:150 { time("%H:%M:%S "); printf("tick %d\n", 7); }"#)
+        try press("Enter")
+        try waitFor("tick attached")
+        try type("wait 1500ms")
+        try press("Enter")
+        try waitFor("waiting")
+        // Back at the prompt, ticks keep coming above it.
+        let deadline = Date().addingTimeInterval(15)
+        var shown = try screen()
+        while Date() < deadline {
+            shown = try screen()
+            let lines = shown.split(separator: "\n")
+            if let prompt = lines.lastIndex(where: { $0.hasPrefix("bpfsh>") }),
+                let waited = lines.firstIndex(where: { $0.contains("bpfsh> wait 1500ms") }), prompt > waited,
+                lines[(waited + 1)...].filter({ $0.hasSuffix("tick 7") }).count >= 14
+            {
+                break
+            }
+            usleep(100_000)
+        }
+        let lines = shown.split(separator: "\n").map(String.init)
+        let ticks = lines.filter { $0.contains("tick 7") }
+        XCTAssertGreaterThanOrEqual(ticks.count, 10, shown)
+        for line in ticks {
+            XCTAssertNotNil(
+                line.range(of: #"^[0-9]{2}:[0-9]{2}:[0-9]{2} tick 7$"#, options: .regularExpression),
+                "one line per event, as bpftrace prints it: '\(line)'\n" + shown)
+        }
+        XCTAssertFalse(lines.contains { $0.contains("waiting") && $0.contains("tick") }, shown)
+        XCTAssertFalse(lines.contains { $0.range(of: #"^[0-9]{2}:[0-9]{2}:[0-9]{2} ?$"#, options: .regularExpression) != nil }, shown)
+        try type("drop tick")
+        try press("Enter")
+    }
+
     func testALearnerWorksThroughTheFirstStepOfTheCPUTutorial() throws {
         try KernelTestGate.require()
         try KernelTestGate.require(
