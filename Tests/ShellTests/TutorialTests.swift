@@ -128,6 +128,69 @@ final class TutorialFormatTests: XCTestCase {
         XCTAssertTrue(fake.out.contains("Gates: 1 of 2 steps checked out, 1 could not be shown on this machine"), fake.out)
     }
 
+    func testACrowdedStepProposesItsFilterOnce() throws {
+        let text = """
+            # Crowd
+            ## Execs
+            ```bpfsh
+            execs = tracepoint:sched:sched_process_exec { @execs[comm] = count(); }
+            print @execs
+            ```
+            ```crowded
+            execs = tracepoint:sched:sched_process_exec /comm == "man"/ { @execs[comm] = count(); }
+            print @execs
+            ```
+            """
+        let tutorial = try Tutorial(name: "crowd", path: "crowd.md", text: text)
+        XCTAssertEqual(tutorial.steps[0].crowded.count, 2)
+        let fake = FakeShell()
+        let runner = TutorialRunner(
+            tutorial: tutorial, shell: fake.shell, progressPath: try temporaryDirectory() + "/p.json",
+            withholdsWorkload: false)
+        var plan = runner.plan(tutorial.steps[0])
+        fake.shell.probeOutputLog = "1 sh /bin/sh\n"
+        runner.offerFilterIfCrowded(tutorial.steps[0], in: &plan, at: 1)
+        XCTAssertEqual(plan.statements.count, 2, "a few lines are not a crowd")
+        fake.shell.probeOutputLog = (1...30).map { "\($0) cc1 /usr/bin/cc1\n" }.joined()
+        runner.offerFilterIfCrowded(tutorial.steps[0], in: &plan, at: 1)
+        XCTAssertEqual(plan.statements.map(\.text)[1], tutorial.steps[0].crowded[0].text, "the filter comes next")
+        XCTAssertEqual(plan.statements.count, 3)
+        XCTAssertTrue(fake.out.contains("30 lines of probe output already: other processes' events drown"), fake.out)
+        runner.offerFilterIfCrowded(tutorial.steps[0], in: &plan, at: 2)
+        XCTAssertEqual(plan.statements.map(\.text).filter { $0 == "print @execs" }.count, 1, "print @execs runs once, filtered")
+        XCTAssertEqual(plan.statements.count, 3, "proposed once")
+    }
+
+    func testTheLearnersOwnVersionOfAProbeIsNotProposedAgain() throws {
+        let fake = FakeShell(lines: [#"sw = tracepoint:sched:sched_switch /pid > 0/ { @s[comm] = count(); }"#, "", "quit"])
+        let tutorial = try Tutorial(
+            name: "sample", path: "sample.md", text: sample.replacingOccurrences(of: "spawn sleep 100", with: "wait 1ms"))
+        TutorialRunner(tutorial: tutorial, shell: fake.shell, progressPath: try temporaryDirectory() + "/p.json")
+            .runInteractively()
+        XCTAssertTrue(fake.out.contains("(your sw takes the place of the proposed one)"), fake.out)
+        XCTAssertEqual(fake.out.components(separatedBy: "try: sw = ").count - 1, 1, "proposed once:\n" + fake.out)
+        XCTAssertTrue(fake.out.contains("try: print @s"), fake.out)
+    }
+
+    func testSkipDoesNotOfferAWaitForNothing() throws {
+        let text = """
+            # Skip
+            ## Count
+            ```bpfsh
+            sw = tracepoint:sched:sched_switch { @s[comm] = count(); }
+            wait 1s
+            print @s
+            ```
+            """
+        let fake = FakeShell(lines: ["skip", "quit"])
+        let tutorial = try Tutorial(name: "skip", path: "skip.md", text: text)
+        TutorialRunner(tutorial: tutorial, shell: fake.shell, progressPath: try temporaryDirectory() + "/p.json")
+            .runInteractively()
+        XCTAssertTrue(fake.out.contains("skipped wait 1s too: no probe is attached to wait for"), fake.out)
+        XCTAssertFalse(fake.out.contains("try: wait 1s"), fake.out)
+        XCTAssertTrue(fake.out.contains("try: print @s"), fake.out)
+    }
+
     func testWithheldWorkloadsAreNotStarted() throws {
         let fake = FakeShell()
         let tutorial = try Tutorial(name: "sample", path: "sample.md", text: sample)

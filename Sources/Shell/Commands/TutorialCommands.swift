@@ -82,6 +82,12 @@ enum TutorialText {
             for statement in step.setup + step.proposals {
                 out += "    " + statement.text.replacingOccurrences(of: "\n", with: "\n    ") + "\n"
             }
+            if !step.crowded.isEmpty {
+                out += "when other processes crowd the output:\n"
+                for statement in step.crowded {
+                    out += "    " + statement.text.replacingOccurrences(of: "\n", with: "\n    ") + "\n"
+                }
+            }
             for hint in step.hints { out += "hint: \(hint)\n" }
         }
         return out

@@ -40,10 +40,14 @@ public final class TutorialRunner {
         var results: [StepResult] = []
         for index in only ?? Array(tutorial.steps.indices) {
             let step = tutorial.steps[index]
-            let plan = begin(index)
+            var plan = begin(index)
             var failed: [String] = []
-            for statement in plan.statements where !execute(statement) {
-                failed.append("line \(statement.line) failed")
+            var position = 0
+            while position < plan.statements.count {
+                let statement = plan.statements[position]
+                if !execute(statement) { failed.append("line \(statement.line) failed") }
+                position += 1
+                offerFilterIfCrowded(step, in: &plan, at: position)
             }
             let check = runChecks(plan.checks)
             failed += check.failures
@@ -144,7 +148,7 @@ public final class TutorialRunner {
 
     private func runStep(_ index: Int) -> Move {
         let step = tutorial.steps[index]
-        let plan = begin(index)
+        var plan = begin(index)
         defer { finish(step) }
         let prompt = "tutorial \(tutorial.name) \(index + 1)/\(tutorial.steps.count)> "
         var proposal = 0
@@ -159,7 +163,10 @@ public final class TutorialRunner {
             case "":
                 _ = execute(statement)
                 proposal += 1
-            case "skip": proposal += 1
+                offerFilterIfCrowded(step, in: &plan, at: proposal)
+            case "skip":
+                proposal += 1
+                proposal = skippingPointlessWaits(plan.statements, from: proposal)
             case "next": return .next
             case "back": return .back
             case "again": return .again
@@ -168,8 +175,16 @@ public final class TutorialRunner {
             case let other where jump(in: other) != nil:
                 return .jump(jump(in: other)!)
             default:
-                // The learner's own command runs; the proposal stays on offer.
-                shell.execute(typed)
+                // The learner's own command runs; the proposal stays on offer, unless the
+                // command was the learner's own version of it (the same probe, defined).
+                let succeeded = shell.execute(typed)
+                if succeeded, let mine = StatementClassifier.definition(typed)?.0,
+                    StatementClassifier.definition(statement.text)?.0 == mine
+                {
+                    shell.print("(your \(mine) takes the place of the proposed one)")
+                    proposal += 1
+                }
+                offerFilterIfCrowded(step, in: &plan, at: proposal)
             }
         }
         let check = runChecks(plan.checks)
@@ -223,6 +238,8 @@ public final class TutorialRunner {
         var statements: [ScriptFile.Statement]
         var checks: [ScriptFile.Statement]
         var note: String?
+        /// Whether the ```crowded filter was proposed already (once per step).
+        var offeredFilter = false
     }
 
     /// What the step runs here: its own commands, or its equivalent when the kernel lacks a
@@ -270,6 +287,40 @@ public final class TutorialRunner {
     private func prepare(_ step: Tutorial.Step) {
         shell.probeOutputLog = ""
         for statement in step.setup { _ = execute(statement) }
+    }
+
+    /// Lines of probe output past which a step's output counts as crowded by other processes.
+    static let crowdedLines = 20
+
+    /// When other processes' output drowns the step's (more than `crowdedLines` lines) and the
+    /// step has a ```crowded block, says so once and proposes that block next (the same
+    /// probe with a filter for the workload).
+    func offerFilterIfCrowded(_ step: Tutorial.Step, in plan: inout Plan, at position: Int) {
+        guard !step.crowded.isEmpty, !plan.offeredFilter else { return }
+        let lines = shell.probeOutputLog.split(separator: "\n").count
+        guard lines > TutorialRunner.crowdedLines else { return }
+        plan.offeredFilter = true
+        shell.print(
+            "\(lines) lines of probe output already: other processes' events drown this step's. "
+                + "A filter keeps the workload's; it comes next.")
+        // What is left of the step and the filter repeats (print @execs) runs once, filtered.
+        let at = min(position, plan.statements.count)
+        let repeated = Set(step.crowded.map(\.text))
+        let rest = plan.statements[at...].filter { !repeated.contains($0.text) }
+        plan.statements = Array(plan.statements[..<at]) + step.crowded + rest
+    }
+
+    /// After a skipped proposal, a `wait` with no probe attached waits for nothing: it is
+    /// skipped too, and said so.
+    func skippingPointlessWaits(_ statements: [ScriptFile.Statement], from start: Int) -> Int {
+        var position = start
+        while position < statements.count, statements[position].text.hasPrefix("wait "),
+            !shell.session.probes.contains(where: { $0.state == .attached })
+        {
+            shell.print("skipped \(statements[position].text) too: no probe is attached to wait for")
+            position += 1
+        }
+        return position
     }
 
     /// A workload statement `BPFSH_TUTORIAL_WITHHOLD=workload` skips.
