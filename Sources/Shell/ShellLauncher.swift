@@ -127,8 +127,10 @@ public enum ShellLauncher {
     public static func runTutorial(
         _ words: [String], auto: Bool, options: TracingSession.Options, transcripts: Transcripts = Transcripts()
     ) -> Int32 {
-        let statement = (["tutorial"] + words + (auto ? ["--auto"] : [])).joined(separator: " ")
-        guard auto || words.isEmpty || words.last == "read" else {
+        let writesNotebook = words.dropFirst().first == "notebook"
+        let statement = (["tutorial"] + words + (auto ? ["--auto"] : [])
+            + (writesNotebook && transcripts.force ? ["--force"] : [])).joined(separator: " ")
+        guard auto || words.isEmpty || words.last == "read" || writesNotebook else {
             return run(options: options, transcripts: transcripts, firstStatement: statement)
         }
         let (shell, _) = makeShell(options: options, reader: PlainLineReader())

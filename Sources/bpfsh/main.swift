@@ -118,9 +118,9 @@ struct BPFShell: ParsableCommand {
             throw ExitCode(ShellLauncher.serve(options: shellOptions))
         }
         if e == nil, arguments.first == "tutorial" {
-            guard arguments.count <= 3 else {
+            guard arguments.count <= 3 || (arguments.count == 4 && arguments[2] == "notebook") else {
                 FileHandle.standardError.write(
-                    Data("bpfsh: usage: bpfsh tutorial [NAME [STEP | read | restart]] [--auto]\n".utf8))
+                    Data("bpfsh: usage: bpfsh tutorial [NAME [STEP | read | restart | notebook FILE.ipynb]] [--auto]\n".utf8))
                 throw ExitCode(2)
             }
             throw ExitCode(

@@ -56,6 +56,17 @@ final class JupyterKernelTests: XCTestCase {
         }
     }
 
+    /// `tutorial cpus notebook FILE.ipynb`: the first three steps, run cell by cell through
+    /// the kernel, check out as they do in the shell.
+    func testATutorialRunsAsANotebook() throws {
+        try KernelTestGate.require()
+        let tutorials = Self.root.appendingPathComponent("tutorials").path
+        let (status, text) = try runPython(
+            "run_tutorial_notebook.py", [KernelTestGate.executable.path, tutorials, "cpus", "3"])
+        XCTAssertEqual(status, 0, text)
+        XCTAssertTrue(text.contains("all checks passed"), text)
+    }
+
     func testANotebookRunsTopToBottomAndRendersInABrowser() throws {
         try KernelTestGate.require()
         let artifacts = Self.root.appendingPathComponent(".build/test-artifacts").path

@@ -191,6 +191,45 @@ final class TutorialFormatTests: XCTestCase {
         XCTAssertTrue(fake.out.contains("try: print @s"), fake.out)
     }
 
+    func testATutorialIsANotebookOfItsSteps() throws {
+        let tutorial = try Tutorial(name: "sample", path: "sample.md", text: sample)
+        let data = try TutorialNotebook.render(tutorial)
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let metadata = try XCTUnwrap(document["metadata"] as? [String: Any])
+        XCTAssertEqual((metadata["kernelspec"] as? [String: String])?["name"], "bpfsh")
+        let cells = try XCTUnwrap(document["cells"] as? [[String: Any]])
+        func source(_ cell: [String: Any]) -> String { (cell["source"] as? [String] ?? []).joined() }
+        let shown = cells.map { "\($0["cell_type"]!): " + source($0).split(separator: "\n").first.map(String.init)! }
+        XCTAssertEqual(
+            shown,
+            [
+                "markdown: # Sample tutorial", "markdown: ## 1. Count switches", "code: # the step's workload",
+                "code: sw = tracepoint:sched:sched_switch {", "code: print @s", "code: # check",
+                "markdown: > Hint: is anything running?", "code: # clean up before the next step",
+                "markdown: ## 2. Needs kprobes", "code: k = kprobe:vfs_read { @r = count(); }",
+                "markdown: Without kprobes, fentry, the closest equivalent this kernel allows:",
+                "code: r = tracepoint:syscalls:sys_enter_read { @r = count(); }", "code: # check",
+                "code: # clean up before the next step",
+            ])
+        XCTAssertEqual(source(cells[2]), "# the step's workload\nspawn sleep 100")
+        XCTAssertTrue(source(cells[7]).hasSuffix("stop all\ndrop all\nforget unused"), source(cells[7]))
+        XCTAssertTrue(cells.filter { $0["cell_type"] as? String == "code" }.allSatisfy { ($0["outputs"] as? [Any])?.isEmpty == true })
+
+        // The command writes it, never over a file without --force.
+        let directory = try temporaryDirectory()
+        let library = directory + "/tutorials"
+        try FileManager.default.createDirectory(atPath: library, withIntermediateDirectories: true)
+        try sample.write(toFile: library + "/sample.md", atomically: true, encoding: .utf8)
+        setenv("BPFSH_TUTORIALS", library, 1)
+        defer { unsetenv("BPFSH_TUTORIALS") }
+        let fake = FakeShell()
+        XCTAssertTrue(fake.shell.execute("tutorial sample notebook \(directory)/sample.ipynb"), fake.err)
+        XCTAssertTrue(fake.out.contains("wrote \(directory)/sample.ipynb: 2 steps as cells"), fake.out)
+        XCTAssertFalse(fake.shell.execute("tutorial sample notebook \(directory)/sample.ipynb"))
+        XCTAssertTrue(fake.shell.execute("tutorial sample notebook \(directory)/sample.ipynb --force"), fake.err)
+        XCTAssertFalse(fake.shell.execute("tutorial sample notebook \(directory)/sample.txt"))
+    }
+
     func testWithheldWorkloadsAreNotStarted() throws {
         let fake = FakeShell()
         let tutorial = try Tutorial(name: "sample", path: "sample.md", text: sample)

@@ -5,7 +5,7 @@ import Foundation
 enum TutorialCommands {
     static let all: [Command] = [
         Command(
-            name: "tutorial", usage: "tutorial [NAME [STEP | read | restart] [--auto]]",
+            name: "tutorial", usage: "tutorial [NAME [STEP | read | restart | notebook FILE.ipynb] [--auto]]",
             summary: "guided exercises from BPF Performance Tools (cpus, memory); progress is remembered",
             details: "In a step, Enter runs the proposed command; next, back, skip, hint, again and quit move around."
         ) { shell, args, _ in
@@ -52,6 +52,16 @@ enum TutorialCommands {
                 try run(runner, from: nil)
             case "read":
                 shell.print(TutorialText.render(tutorial))
+            case "notebook":
+                guard args.count >= 3, args[2].hasSuffix(".ipynb") else {
+                    throw CommandError("usage: tutorial \(name) notebook FILE.ipynb [--force]")
+                }
+                try SafeFileWriter.write(
+                    try TutorialNotebook.render(tutorial), to: args[2], force: args.contains("--force"))
+                shell.print(
+                    "wrote \(args[2]): \(tutorial.steps.count) steps as cells for the bpfsh kernel "
+                        + "(jupyter lab \(args[2]))")
+                shell.wroteFile(args[2])
             case "restart":
                 try run(runner, from: 0)
             case "--auto":
