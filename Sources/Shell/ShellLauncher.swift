@@ -128,7 +128,8 @@ public enum ShellLauncher {
         _ words: [String], auto: Bool, options: TracingSession.Options, transcripts: Transcripts = Transcripts()
     ) -> Int32 {
         let writesNotebook = words.dropFirst().first == "notebook"
-        let statement = (["tutorial"] + words + (auto ? ["--auto"] : [])
+        let statement =
+            (["tutorial"] + words + (auto ? ["--auto"] : [])
             + (writesNotebook && transcripts.force ? ["--force"] : [])).joined(separator: " ")
         guard auto || words.isEmpty || words.last == "read" || writesNotebook else {
             return run(options: options, transcripts: transcripts, firstStatement: statement)

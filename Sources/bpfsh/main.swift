@@ -120,7 +120,9 @@ struct BPFShell: ParsableCommand {
         if e == nil, arguments.first == "tutorial" {
             guard arguments.count <= 3 || (arguments.count == 4 && arguments[2] == "notebook") else {
                 FileHandle.standardError.write(
-                    Data("bpfsh: usage: bpfsh tutorial [NAME [STEP | read | restart | notebook FILE.ipynb]] [--auto]\n".utf8))
+                    Data(
+                        "bpfsh: usage: bpfsh tutorial [NAME [STEP | read | restart | notebook FILE.ipynb]] [--auto]\n"
+                            .utf8))
                 throw ExitCode(2)
             }
             throw ExitCode(

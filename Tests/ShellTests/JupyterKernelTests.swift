@@ -52,7 +52,8 @@ final class JupyterKernelTests: XCTestCase {
             "completion", "display_data", "error", "execute_result", "execute_stderr", "execute_stdout", "history",
             "inspect", "is_complete", "kernel_info",
         ] {
-            XCTAssertTrue(text.contains("BpfshKernelConformance.test_\(part)) ... ok"), "test_\(part) did not pass:\n\(text)")
+            XCTAssertTrue(
+                text.contains("BpfshKernelConformance.test_\(part)) ... ok"), "test_\(part) did not pass:\n\(text)")
         }
     }
 

@@ -225,7 +225,8 @@ final class ExpectationTests: XCTestCase {
         var buckets: [Int: UInt64] = [:]
         buckets[14] = 300  // [4096, 8192): a time slice in µs
         buckets[5] = 20  // [8, 16)
-        let slices = MapTable(name: "@sh_usecs", rows: [.init(key: [], cell: .histogram(.init(kind: .log2, buckets: buckets)))])
+        let slices = MapTable(
+            name: "@sh_usecs", rows: [.init(key: [], cell: .histogram(.init(kind: .log2, buckets: buckets)))])
         let stacks = MapTable(
             name: "@dd_stacks",
             rows: [
@@ -235,7 +236,8 @@ final class ExpectationTests: XCTestCase {
         let empty = MapTable(name: "@empty_us", rows: [])
         let tables = [slices.name: slices, stacks.name: stacks, empty.name: empty]
         func check(_ text: String) throws -> (held: Bool, detail: String) {
-            try Expectation.Statement.parse(StatementClassifier.words(text)).expectation.check(table: { tables[$0] }, output: "")
+            try Expectation.Statement.parse(StatementClassifier.words(text)).expectation.check(
+                table: { tables[$0] }, output: "")
         }
         XCTAssertEqual(
             try check("@sh_usecs p50 >= 1000").detail, "p50 of @sh_usecs is in [4.1 ms, 8.2 ms) over 320 values")
@@ -261,7 +263,8 @@ final class ExpectationTests: XCTestCase {
         XCTAssertEqual(
             try check("file \(directory)/f.svg ~ io_schedule").detail,
             "\(directory)/f.svg (51 bytes) does not mention io_schedule")
-        let gated = try Expectation.Statement.parse(StatementClassifier.words(#"@empty_us where key != 0 else "no other CPU was idle""#))
+        let gated = try Expectation.Statement.parse(
+            StatementClassifier.words(#"@empty_us where key != 0 else "no other CPU was idle""#))
         XCTAssertEqual(gated.otherwise, "no other CPU was idle")
         XCTAssertEqual(gated.expectation, Expectation.matches(table: "@empty_us", condition: "key != 0"))
     }

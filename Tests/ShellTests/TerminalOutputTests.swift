@@ -129,7 +129,8 @@ final class TerminalOutputTests: XCTestCase {
         }
         let reader = AbovePrompt()
         var shell: Shell!
-        let session = TracingSession(backend: FakeKernel(), catalogue: FakeCatalogue(), write: { shell?.probeOutput($0) })
+        let session = TracingSession(
+            backend: FakeKernel(), catalogue: FakeCatalogue(), write: { shell?.probeOutput($0) })
         shell = Shell(session: session, reader: reader, output: { _ in }, errors: { _ in })
         shell.probeOutput("22:45:14 ")
         shell.probeOutput("OOM kill of pid 7\n10:00:01 ")

@@ -134,7 +134,9 @@ final class TerminalTests: XCTestCase {
                 "one line per event, as bpftrace prints it: '\(line)'\n" + shown)
         }
         XCTAssertFalse(lines.contains { $0.contains("waiting") && $0.contains("tick") }, shown)
-        XCTAssertFalse(lines.contains { $0.range(of: #"^[0-9]{2}:[0-9]{2}:[0-9]{2} ?$"#, options: .regularExpression) != nil }, shown)
+        XCTAssertFalse(
+            lines.contains { $0.range(of: #"^[0-9]{2}:[0-9]{2}:[0-9]{2} ?$"#, options: .regularExpression) != nil },
+            shown)
         try type("drop tick")
         try press("Enter")
     }

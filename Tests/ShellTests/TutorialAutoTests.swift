@@ -40,7 +40,9 @@ final class TutorialAutoTests: XCTestCase {
     /// Runs `bpfsh tutorial NAME [STEP] --auto` with the repository's tutorials and a fresh
     /// state directory (`withheld`: without the steps' workloads); returns its status and
     /// output (stdout then stderr).
-    func runTutorial(_ name: String, step: Int? = nil, withheld: Bool = false) throws -> (
+    func runTutorial(
+        _ name: String, step: Int? = nil, withheld: Bool = false
+    ) throws -> (
         status: Int32, output: String, seconds: Double
     ) {
         let state = try temporaryDirectory("tutorial-\(name)")
@@ -76,7 +78,8 @@ final class TutorialAutoTests: XCTestCase {
                 continue
             }
             XCTAssertTrue(
-                run.output.contains("step \(index + 1) ✓"), "step \(index + 1) '\(title)' checked out:\n" + run.output)
+                run.output.contains("step \(index + 1) ✓"),
+                "step \(index + 1) '\(title)' checked out:\n" + run.output)
         }
         XCTAssertFalse(run.output.contains("✗"), "no step failed:\n" + run.output)
         XCTAssertTrue(
@@ -109,7 +112,8 @@ final class TutorialAutoTests: XCTestCase {
 
     func testUtilizationFailsWithoutTheLoopsOnCPU0() throws {
         try KernelTestGate.require()
-        try checkWithheld("cpus", 3, says: [#"expect @loops_us where key == 0 and value > 500000: (no row of|@loops_us is empty)"#])
+        try checkWithheld(
+            "cpus", 3, says: [#"expect @loops_us where key == 0 and value > 500000: (no row of|@loops_us is empty)"#])
     }
 
     func testRunqlatChecksTheMillisecondTimeSlice() throws {
@@ -117,7 +121,8 @@ final class TutorialAutoTests: XCTestCase {
         try checkWithheld(
             "cpus", 5,
             says: [
-                #"expect @sh_usecs p50 >= 1000: (@sh_usecs is empty: no values were recorded|p50 of @sh_usecs is in \[.*; expected >= 1 ms)"#
+                #"expect @sh_usecs p50 >= 1000: "#
+                    + #"(@sh_usecs is empty: no values were recorded|p50 of @sh_usecs is in \[.*; expected >= 1 ms)"#
             ])
     }
 
@@ -128,7 +133,10 @@ final class TutorialAutoTests: XCTestCase {
     func testTheDDProfileChecksTheDirectIOPath() throws {
         try KernelTestGate.require()
         try checkWithheld(
-            "cpus", 7, says: [#"expect @dd_stacks share where key1 ~ iomap_dio or key1 ~ blockdev_direct_IO >= 25%: "# + Self.noShare])
+            "cpus", 7,
+            says: [
+                #"expect @dd_stacks share where key1 ~ iomap_dio or key1 ~ blockdev_direct_IO >= 25%: "# + Self.noShare
+            ])
     }
 
     func testTheFlameGraphStepsCheckTheirTopFrames() throws {
@@ -137,7 +145,8 @@ final class TutorialAutoTests: XCTestCase {
             "cpus", 8,
             says: [
                 #"expect @dd_stacks share where key1 ~ iomap_dio .*"# + Self.noShare,
-                #"expect file /tmp/bpfsh-cpu-flame.svg ~ iomap_dio_rw: /tmp/bpfsh-cpu-flame.svg \([0-9]+ bytes\) does not mention iomap_dio_rw"#,
+                #"expect file /tmp/bpfsh-cpu-flame.svg ~ iomap_dio_rw: "#
+                    + #"/tmp/bpfsh-cpu-flame.svg \([0-9]+ bytes\) does not mention iomap_dio_rw"#,
             ])
         try checkWithheld(
             "cpus", 10,
@@ -149,18 +158,21 @@ final class TutorialAutoTests: XCTestCase {
 
     func testOffCPUChecksTheIOWait() throws {
         try KernelTestGate.require()
-        try checkWithheld("cpus", 9, says: [#"expect @offcpu_us share where key1 ~ io_schedule >= 50%: "# + Self.noShare])
+        try checkWithheld(
+            "cpus", 9, says: [#"expect @offcpu_us share where key1 ~ io_schedule >= 50%: "# + Self.noShare])
     }
 
     func testUnclaimedNeedsTheWaitingLoops() throws {
         try KernelTestGate.require()
-        try checkWithheld("cpus", 15, says: [#"expect @unclaimed where key1 == 0 and key2 == sh: (no row of|@unclaimed is empty)"#])
+        try checkWithheld(
+            "cpus", 15, says: [#"expect @unclaimed where key1 == 0 and key2 == sh: (no row of|@unclaimed is empty)"#])
     }
 
     func testMallocChecksBothHumps() throws {
         try KernelTestGate.require()
         try checkWithheld(
-            "memory", 5, says: [#"expect @malloc_size p50 <= 128: @malloc_size is empty"#, #"expect @malloc_size max >= 32M: "#])
+            "memory", 5,
+            says: [#"expect @malloc_size p50 <= 128: @malloc_size is empty"#, #"expect @malloc_size max >= 32M: "#])
     }
 
     /// The OOM step makes its own 64 MB cgroup: it runs alone, without the reclaim step before it.

@@ -124,8 +124,11 @@ final class TutorialFormatTests: XCTestCase {
         XCTAssertTrue(fake.out.contains("step 1 ○ not shown on this machine: no other CPU was idle"), fake.out)
         XCTAssertFalse(fake.out.contains("expect @unclaimed has 0"), "the checks after it are not run:\n" + fake.out)
         XCTAssertTrue(
-            fake.out.contains("step 2 ✓ 1 of 2 checks held; not shown on this machine: no other CPU was idle"), fake.out)
-        XCTAssertTrue(fake.out.contains("Gates: 1 of 2 steps checked out, 1 could not be shown on this machine"), fake.out)
+            fake.out.contains("step 2 ✓ 1 of 2 checks held; not shown on this machine: no other CPU was idle"),
+            fake.out
+        )
+        XCTAssertTrue(
+            fake.out.contains("Gates: 1 of 2 steps checked out, 1 could not be shown on this machine"), fake.out)
     }
 
     func testACrowdedStepProposesItsFilterOnce() throws {
@@ -157,14 +160,18 @@ final class TutorialFormatTests: XCTestCase {
         XCTAssertEqual(plan.statements.count, 3)
         XCTAssertTrue(fake.out.contains("30 lines of probe output already: other processes' events drown"), fake.out)
         runner.offerFilterIfCrowded(tutorial.steps[0], in: &plan, at: 2)
-        XCTAssertEqual(plan.statements.map(\.text).filter { $0 == "print @execs" }.count, 1, "print @execs runs once, filtered")
+        XCTAssertEqual(
+            plan.statements.map(\.text).filter { $0 == "print @execs" }.count, 1, "print @execs runs once, filtered")
         XCTAssertEqual(plan.statements.count, 3, "proposed once")
     }
 
     func testTheLearnersOwnVersionOfAProbeIsNotProposedAgain() throws {
-        let fake = FakeShell(lines: [#"sw = tracepoint:sched:sched_switch /pid > 0/ { @s[comm] = count(); }"#, "", "quit"])
+        let fake = FakeShell(lines: [
+            #"sw = tracepoint:sched:sched_switch /pid > 0/ { @s[comm] = count(); }"#, "", "quit",
+        ])
         let tutorial = try Tutorial(
-            name: "sample", path: "sample.md", text: sample.replacingOccurrences(of: "spawn sleep 100", with: "wait 1ms"))
+            name: "sample", path: "sample.md",
+            text: sample.replacingOccurrences(of: "spawn sleep 100", with: "wait 1ms"))
         TutorialRunner(tutorial: tutorial, shell: fake.shell, progressPath: try temporaryDirectory() + "/p.json")
             .runInteractively()
         XCTAssertTrue(fake.out.contains("(your sw takes the place of the proposed one)"), fake.out)
@@ -213,7 +220,10 @@ final class TutorialFormatTests: XCTestCase {
             ])
         XCTAssertEqual(source(cells[2]), "# the step's workload\nspawn sleep 100")
         XCTAssertTrue(source(cells[7]).hasSuffix("stop all\ndrop all\nforget unused"), source(cells[7]))
-        XCTAssertTrue(cells.filter { $0["cell_type"] as? String == "code" }.allSatisfy { ($0["outputs"] as? [Any])?.isEmpty == true })
+        XCTAssertTrue(
+            cells.filter { $0["cell_type"] as? String == "code" }.allSatisfy {
+                ($0["outputs"] as? [Any])?.isEmpty == true
+            })
 
         // The command writes it, never over a file without --force.
         let directory = try temporaryDirectory()
@@ -239,7 +249,8 @@ final class TutorialFormatTests: XCTestCase {
         ).runAutomatically(steps: [0])
         XCTAssertTrue(fake.out.contains("withheld: spawn sleep 100"), fake.out)
         XCTAssertNil(
-            fake.out.range(of: #"\[1\] [0-9]+ sleep 100"#, options: .regularExpression), "nothing was started:\n" + fake.out)
+            fake.out.range(of: #"\[1\] [0-9]+ sleep 100"#, options: .regularExpression),
+            "nothing was started:\n" + fake.out)
     }
 
     func testLearnerLoopRunsProposalsOwnCommandsAndRemembersProgress() throws {

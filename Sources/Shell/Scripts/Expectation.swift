@@ -73,7 +73,9 @@ public enum Expectation: Equatable {
             return .output(contains: rest[0] == "~", text: rest.dropFirst().joined(separator: " "))
         }
         if subject == "file" {
-            if rest.count >= 3, rest[1] == "~" { return .fileContains(path: rest[0], text: rest[2...].joined(separator: " ")) }
+            if rest.count >= 3, rest[1] == "~" {
+                return .fileContains(path: rest[0], text: rest[2...].joined(separator: " "))
+            }
             guard rest.count == 1 else { throw CommandError("usage: expect file PATH [~ TEXT]") }
             return .file(path: rest[0])
         }
@@ -94,7 +96,9 @@ public enum Expectation: Equatable {
             let percentText = rest[rest.count - 1]
             guard percentText.hasSuffix("%"), let percent = Double(percentText.dropLast()),
                 let op = RowPredicate.Op(rawValue: rest[rest.count - 2]), ![.contains, .notContains].contains(op)
-            else { throw CommandError("usage: expect TABLE share where CONDITION OP N%, e.g. share where key ~ io >= 30%") }
+            else {
+                throw CommandError("usage: expect TABLE share where CONDITION OP N%, e.g. share where key ~ io >= 30%")
+            }
             let condition = rest[2..<(rest.count - 2)].map(quotedIfNeeded).joined(separator: " ")
             try checkCondition(condition)
             return .share(table: subject, condition: condition, op: op, percent: percent)
@@ -225,14 +229,18 @@ public enum Expectation: Equatable {
             guard let size else { return (false, "\(path) does not exist") }
             return (size > 0, "\(size) bytes")
         case .fileContains(let path, let text):
-            guard let data = FileManager.default.contents(atPath: path) else { return (false, "\(path) does not exist") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                return (false, "\(path) does not exist")
+            }
             let found = String(decoding: data, as: UTF8.self).contains(text)
             return (found, found ? "\(path) has it" : "\(path) (\(data.count) bytes) does not mention \(text)")
         case .percentile(let name, let which, let op, let bound):
             return withTable(name) { table in Expectation.checkPercentile(table, which, op, bound) }
         case .share(let name, let condition, let op, let percent):
             return withTable(name) { table in
-                guard case .success(let predicate) = RowPredicate.parse(condition) else { return (false, "bad condition") }
+                guard case .success(let predicate) = RowPredicate.parse(condition) else {
+                    return (false, "bad condition")
+                }
                 let share = ValueShare.of(table, where: predicate)
                 if share.total == 0 {
                     return (false, "\(name) is empty: nothing was recorded, so no rows where \(condition)")
@@ -268,7 +276,9 @@ public enum Expectation: Equatable {
     /// A histogram knows only each value's bucket, so a percentile is judged by what the bucket
     /// proves: `>` and `>=` by its lower bound, `<` and `<=` by its upper bound; the message
     /// gives the bucket with the map's unit.
-    static func checkPercentile(_ table: MapTable, _ which: String, _ op: RowPredicate.Op, _ bound: Int64)
+    static func checkPercentile(
+        _ table: MapTable, _ which: String, _ op: RowPredicate.Op, _ bound: Int64
+    )
         -> (Bool, String)
     {
         var merged: Histogram?
@@ -297,7 +307,8 @@ public enum Expectation: Equatable {
         guard let estimate else { return (false, "\(table.name) is empty") }
         let unit = ValueUnit.inferred(fromName: table.name)
         func text(_ v: Int64) -> String { unit.map { $0.human(v) } ?? String(v) }
-        let lower = estimate.isLowerBound ? estimate.value : Percentiles.upperBound(estimate.bucket - 1, kind: histogram.kind).0
+        let lower =
+            estimate.isLowerBound ? estimate.value : Percentiles.upperBound(estimate.bucket - 1, kind: histogram.kind).0
         let upper = estimate.isLowerBound ? Int64.max : estimate.value
         let held: Bool
         switch op {

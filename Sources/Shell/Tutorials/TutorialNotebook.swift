@@ -15,7 +15,8 @@ public enum TutorialNotebook {
         for (index, step) in tutorial.steps.enumerated() {
             var text = "## \(index + 1). \(step.title)\n\n" + step.prose.joined(separator: "\n")
             if !step.requires.isEmpty {
-                text += "\n\n*Needs: \(step.requires.joined(separator: ", ")).*"
+                text +=
+                    "\n\n*Needs: \(step.requires.joined(separator: ", ")).*"
                     + (step.equivalent.isEmpty ? "" : " Without it, run the equivalent cells below instead.")
             }
             cells.append(markdown(text))
@@ -28,13 +29,16 @@ public enum TutorialNotebook {
             if !step.checks.isEmpty { cells.append(code(["# check"] + step.checks.map(\.text))) }
             if !step.equivalent.isEmpty {
                 cells.append(
-                    markdown("Without \(step.requires.joined(separator: ", ")), the closest equivalent this kernel allows:"))
+                    markdown(
+                        "Without \(step.requires.joined(separator: ", ")), the closest equivalent this kernel allows:"))
                 for statement in step.equivalent { cells.append(code([statement.text])) }
                 if !step.equivalentChecks.isEmpty {
                     cells.append(code(["# check"] + step.equivalentChecks.map(\.text)))
                 }
             }
-            if !step.hints.isEmpty { cells.append(markdown(step.hints.map { "> Hint: \($0)" }.joined(separator: "\n>\n"))) }
+            if !step.hints.isEmpty {
+                cells.append(markdown(step.hints.map { "> Hint: \($0)" }.joined(separator: "\n>\n")))
+            }
             cells.append(
                 code(
                     ["# clean up before the next step"] + (step.cleanup ?? []).map(\.text)

@@ -65,7 +65,8 @@ public final class TutorialRunner {
             }
             results.append(
                 StepResult(
-                    title: step.title, held: held, note: plan.note ?? "", unshown: failed.isEmpty ? check.unshown : nil))
+                    title: step.title, held: held, note: plan.note ?? "", unshown: failed.isEmpty ? check.unshown : nil)
+            )
         }
         let held = results.filter(\.held).count
         let unshown = results.filter { !$0.held && $0.unshown != nil }.count

@@ -12,7 +12,8 @@ public enum ColumnTable {
                 row.key.indices.filter { if case .stack = row.key[$0] { return true } else { return false } }
             })
         guard !stackColumns.isEmpty else { return ColumnText.render(headers: headers, rows: rows) }
-        let order = headers.indices.filter { !stackColumns.contains($0) } + headers.indices.filter(stackColumns.contains)
+        let order =
+            headers.indices.filter { !stackColumns.contains($0) } + headers.indices.filter(stackColumns.contains)
         return ColumnText.render(
             headers: order.map { headers[$0] }, rows: rows.map { row in order.map { $0 < row.count ? row[$0] : "" } })
     }
