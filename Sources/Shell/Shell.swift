@@ -205,6 +205,7 @@ public final class Shell {
             busy = wasBusy
             statementDepth -= 1
             pumpEvents()
+            if statementDepth == 0 { terminal?.endOpenLine() }
         }
         let trimmed = statement.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("//") { return true }

@@ -116,6 +116,12 @@ final class TerminalOutputTests: XCTestCase {
         XCTAssertEqual(
             Self.screen(text), ["22:45:14 OOM kill of pid 7", "@victims[dd]: 1", ""],
             text.debugDescription)
+        // A line left open when the command ends is ended before the prompt comes.
+        output.write("22:45:15 ", kind: .probe)
+        output.endOpenLine()
+        output.endOpenLine()
+        let more = read(readEnd, &chunk, chunk.count)
+        XCTAssertEqual(String(decoding: chunk[..<max(0, more)], as: UTF8.self), "22:45:15 \n")
     }
 
     func testTimeAndThePrintfAfterItAreOneLineAboveThePrompt() {

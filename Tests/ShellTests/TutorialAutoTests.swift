@@ -168,6 +168,13 @@ final class TutorialAutoTests: XCTestCase {
             "cpus", 15, says: [#"expect @unclaimed where key1 == 0 and key2 == sh: (no row of|@unclaimed is empty)"#])
     }
 
+    func testTheLogAndCpudistCheckTheirWorkloads() throws {
+        try KernelTestGate.require()
+        try checkWithheld(
+            "cpus", 2, says: [#"expect file /tmp/bpfsh-execs-log.md ~ bin/date: .* does not mention bin/date"#])
+        try checkWithheld("cpus", 13, says: [#"expect @bursty_us p50 >= 100: @bursty_us is empty"#])
+    }
+
     func testMallocChecksBothHumps() throws {
         try KernelTestGate.require()
         try checkWithheld(

@@ -112,6 +112,15 @@ public final class TerminalOutput {
         return true
     }
 
+    /// Ends a line a probe left open (`time()` without its printf yet) before the prompt is
+    /// drawn, so the prompt never starts in the middle of probe output.
+    public func endOpenLine() {
+        guard !atLineStart, !isClosed else { return }
+        pending.append(10)
+        atLineStart = true
+        flush()
+    }
+
     private func hide(lines: Int) {
         hiddenLines += lines
         totalHiddenLines += lines
