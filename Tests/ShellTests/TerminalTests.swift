@@ -197,6 +197,88 @@ final class TerminalTests: XCTestCase {
         XCTAssertTrue(progress.contains("\"cpus\""), progress)
     }
 
+    /// A learner with a fresh HOME jumps inside a tutorial (never nesting), finishes it, moves
+    /// to the other one, quits to the plain shell, and finds the progress of both, merged and
+    /// kept under that HOME, after a restart; another fresh HOME starts from nothing.
+    func testALearnerJumpsQuitsAndFindsTheirProgressUnderHome() throws {
+        try KernelTestGate.require()
+        try KernelTestGate.require(
+            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
+        )
+        let tutorials = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("tutorials").path
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-learner-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        func start(home: String) throws {
+            _ = Spawn.run(
+                "/usr/bin/tmux",
+                [
+                    "new-session", "-d", "-s", session, "-x", "160", "-y", "50",
+                    "env -u XDG_STATE_HOME -u BPFSH_STATE_DIR -u BPFSH_HISTORY HOME=\(home) "
+                        + "BPFSH_TUTORIALS=\(tutorials) \(KernelTestGate.executable.path)",
+                ])
+            try waitFor("bpfsh>")
+        }
+        try start(home: home)
+        try type("tutorial cpus 16")
+        try press("Enter")
+        try waitFor("cpus 16/17>", seconds: 20)
+        // A jump inside the tutorial moves to the step; its last step finishes it.
+        try type("tutorial cpus 17")
+        try press("Enter")
+        try waitFor("cpus 17/17>", seconds: 20)
+        var shown = try screen()
+        for _ in 0..<6 where !shown.contains("finished") {
+            try press("Enter")
+            let before = shown
+            let deadline = Date().addingTimeInterval(20)
+            repeat {
+                usleep(100_000)
+                shown = try screen()
+            } while shown == before && Date() < deadline
+        }
+        shown = try waitFor("finished (1 of 17 steps checked out)", seconds: 20)
+        XCTAssertLessThanOrEqual(shown.components(separatedBy: "== CPUs").count - 1, 1, "one tutorial, never nested")
+        try waitFor("bpfsh>")
+        // The other tutorial, then quit: back at the plain shell, not in the first tutorial.
+        try type("tutorial memory 2")
+        try press("Enter")
+        try waitFor("memory 2/11>", seconds: 20)
+        try type("quit")
+        try press("Enter")
+        shown = try waitFor("tutorial memory resumes here")
+        XCTAssertTrue(shown.split(separator: "\n").last?.hasPrefix("bpfsh>") ?? false, shown)
+        try type("tutorial")
+        try press("Enter")
+        shown = try waitFor("start one with")
+        XCTAssertTrue(shown.contains("1 of 17 done"), shown)
+        XCTAssertTrue(shown.contains("················✓"), shown)
+        XCTAssertTrue(shown.contains("0 of 11 done, next step 2 ·›·········"), shown)
+        try type("quit")
+        try press("Enter")
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, Spawn.run("/usr/bin/tmux", ["has-session", "-t", session]).status == 0 {
+            usleep(100_000)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/.local/state/bpfsh/tutorials.json"))
+
+        // The same HOME remembers both; a fresh one starts from nothing.
+        try start(home: home)
+        try type("tutorial")
+        try press("Enter")
+        shown = try waitFor("start one with")
+        XCTAssertTrue(shown.contains("1 of 17 done") && shown.contains("0 of 11 done"), shown)
+        _ = try tmux(["kill-session", "-t", session])
+        let fresh = home + "/fresh"
+        try FileManager.default.createDirectory(atPath: fresh, withIntermediateDirectories: true)
+        try start(home: fresh)
+        try type("tutorial")
+        try press("Enter")
+        shown = try waitFor("start one with")
+        XCTAssertEqual(shown.components(separatedBy: "not started").count - 1, 2, shown)
+    }
+
     /// The guided first session as `scripts/run` starts it on a terminal (this build, a fresh
     /// HOME): it runs, then leaves the prompt with its probes and tables live.
     func testTheFirstSessionLeavesALiveShell() throws {
