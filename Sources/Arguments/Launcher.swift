@@ -36,8 +36,8 @@ public enum Launcher {
             return ShellLauncher.serve(options: shellOptions)
         }
         if invocation.program == nil, arguments.first == "tutorial" {
-            guard arguments.count <= 3 else {
-                return fail("usage: bpfsh tutorial [NAME [STEP | read | restart]] [--auto]")
+            guard arguments.count <= 3 || (arguments.count == 4 && arguments[2] == "notebook") else {
+                return fail("usage: bpfsh tutorial [NAME [STEP | read | restart | notebook FILE.ipynb]] [--auto]")
             }
             return ShellLauncher.runTutorial(
                 Array(arguments.dropFirst()), auto: invocation.auto, options: shellOptions, transcripts: transcripts)
