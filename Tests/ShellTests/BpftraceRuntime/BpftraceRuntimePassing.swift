@@ -275,5 +275,13 @@ enum BpftraceRuntimePassing {
         "builtin/curtask_field",
         "struct/struct with attribute",
         "struct/struct with attribute and comment",
+        "basic/has_key error scalar",
+        "basic/kaddr fails",
+        "regression/access ctx struct field twice",
+        "regression/debug location does not leak across probes",
+        "regression/map key scratch buffer for map aggregates",
+        "regression/preserve context pointer",
+        "regression/unaligned key with aligned value",
+        "strcontains/types",
     ]
 }
