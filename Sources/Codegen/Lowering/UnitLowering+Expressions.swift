@@ -34,7 +34,9 @@ extension UnitLowering {
             case "!": return .scalar(ir.boolToI64(LLVMBuildICmp(b, LLVMIntEQ, value, ir.const64(UInt64(0)), "")))
             case "~": return .scalar(LLVMBuildNot(b, value, ""))
             case "-": return .scalar(LLVMBuildNeg(b, value, ""))
-            case "*": return .scalar(probeRead(address: value, bytes: 8, signed: false))
+            case "*":
+                let integer = type(of: operand).pointeeInteger ?? (8, false)
+                return .scalar(probeRead(address: value, bytes: integer.bytes, signed: integer.signed))
             default: return .scalar(value)
             }
         case .binary(let op, let lhs, let rhs):
@@ -45,7 +47,11 @@ extension UnitLowering {
             }
             if op == "&&" || op == "||" { return .scalar(shortCircuit(op, lhs, rhs)) }
             let signed = lt.isSigned || rt.isSigned
-            let l = scalar(lhs), r = scalar(rhs)
+            var l = scalar(lhs), r = scalar(rhs)
+            if op == "+" || op == "-", type(of: expr).isPointer {
+                // Pointer arithmetic: the integer counts pointees.
+                if lt.isPointer { r = scaled(r, by: lt) } else { l = scaled(l, by: rt) }
+            }
             if let predicate = comparison(op, signed: signed) {
                 return .scalar(ir.boolToI64(LLVMBuildICmp(b, predicate, l, r, "")))
             }
@@ -82,8 +88,12 @@ extension UnitLowering {
                 let offset = parts[..<position].reduce(0) { $0 + $1.storageSize }
                 return read(parts[position], at: ir.offset(pointer, offset))
             }
-            let address = LLVMBuildAdd(b, scalar(base), LLVMBuildMul(b, scalar(index), ir.const64(UInt64(8)), "")!, "")!
-            return .scalar(probeRead(address: address, bytes: 8, signed: false))
+            let baseType = type(of: base)
+            let integer = baseType.pointeeInteger ?? (8, false)
+            let stride = baseType.isPointer ? baseType.pointeeSize : 8
+            let address = LLVMBuildAdd(
+                b, scalar(base), LLVMBuildMul(b, scalar(index), ir.const64(UInt64(stride)), "")!, "")!
+            return .scalar(probeRead(address: address, bytes: integer.bytes, signed: integer.signed))
         case .cast(_, let operand):
             let target = type(of: expr)
             if case .string(let size) = target {
@@ -113,7 +123,8 @@ extension UnitLowering {
         case .postIncrement(let op, let target), .preIncrement(let op, let target):
             let isPost: Bool
             if case .postIncrement = expr.kind { isPost = true } else { isPost = false }
-            let delta = ir.const64(op == "++" ? UInt64(1) : UInt64(bitPattern: -1))
+            // A pointer moves by whole pointees.
+            let delta = scaled(ir.const64(op == "++" ? UInt64(1) : UInt64(bitPattern: -1)), by: type(of: expr))
             switch target.kind {
             case .variable(let name):
                 guard let slot = variables[name] else { return .none }
@@ -139,6 +150,12 @@ extension UnitLowering {
             lowerBlock(statements)
             return lower(value)
         }
+    }
+
+    /// `count` pointees of `pointer` in bytes; other types leave it as it is.
+    func scaled(_ count: LLVMValueRef, by pointer: SType) -> LLVMValueRef {
+        guard pointer.isPointer, pointer.pointeeSize != 1 else { return count }
+        return LLVMBuildMul(ir.builder, count, ir.const64(UInt64(pointer.pointeeSize)), "")
     }
 
     func comparison(_ op: String, signed: Bool) -> LLVMIntPredicate? {

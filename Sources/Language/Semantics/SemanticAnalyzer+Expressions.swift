@@ -57,6 +57,10 @@ extension SemanticAnalyzer {
             let t = infer(operand)
             if op == "*" {
                 if !t.isInteger { error("cannot dereference \(t)", expr.range) }
+                if case .pointer(let pointee) = t, pointee.hasSuffix("*") {
+                    return .pointer(pointee: String(pointee.dropLast(2)))
+                }
+                if let integer = t.pointeeInteger { return .int(bytes: integer.bytes, signed: integer.signed) }
                 return .u64
             }
             if op == "&" {
@@ -78,6 +82,9 @@ extension SemanticAnalyzer {
             if !b.isInteger { error("'\(op)' needs integers, found \(b)", rhs.range) }
             switch op {
             case "==", "!=", "<", "<=", ">", ">=", "&&", "||": return .u64
+            // Pointer arithmetic as in C: the pointer moves by whole pointees.
+            case "+" where a.isPointer && !b.isPointer, "-" where a.isPointer && !b.isPointer: return a
+            case "+" where b.isPointer && !a.isPointer: return b
             default: return (a.isSigned || b.isSigned) ? .s64 : .u64
             }
         case .ternary(let condition, let then, let otherwise):
@@ -146,6 +153,11 @@ extension SemanticAnalyzer {
             case .map(let name, let keys):
                 let keyTypes = keys.map { infer($0) }
                 define(map: name, keys: keyTypes, value: .plain(.s64), range: target.range)
+                // A pointer held in the map stays one (and moves by its pointee's size).
+                if case .plain(let held) = maps[name]?.value, held.isPointer {
+                    exprTypes[target.id] = held
+                    return held
+                }
                 exprTypes[target.id] = .s64
                 return .s64
             default:

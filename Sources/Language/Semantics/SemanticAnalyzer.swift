@@ -309,15 +309,8 @@ public struct SemanticAnalyzer {
             // `struct x **` points at a pointer: keep the extra stars in the pointee.
             return .pointer(pointee: type.name + String(repeating: " *", count: type.pointerDepth - 1))
         }
+        if let integer = SType.integerNames[type.name] { return .int(bytes: integer.bytes, signed: integer.signed) }
         switch type.name {
-        case "int8", "s8", "signed char": return .int(bytes: 1, signed: true)
-        case "uint8", "u8", "unsigned char", "char", "bool": return .int(bytes: 1, signed: type.name == "char")
-        case "int16", "s16", "short": return .int(bytes: 2, signed: true)
-        case "uint16", "u16", "unsigned short": return .int(bytes: 2, signed: false)
-        case "int32", "s32", "int", "signed", "signed int", "pid_t": return .int(bytes: 4, signed: true)
-        case "uint32", "u32", "unsigned", "unsigned int": return .int(bytes: 4, signed: false)
-        case "int64", "s64", "long", "long long", "signed long": return .int(bytes: 8, signed: true)
-        case "uint64", "u64", "unsigned long", "unsigned long long", "size_t": return .int(bytes: 8, signed: false)
         case "string": return .string(size: type.arrayLength ?? 64)
         case "inet": return .inet
         default:

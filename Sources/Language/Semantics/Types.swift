@@ -100,6 +100,43 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+extension SType {
+    /// Integer types by the names a cast or a pointer's pointee uses: (bytes, signed).
+    public static let integerNames: [String: (bytes: Int, signed: Bool)] = [
+        "int8": (1, true), "s8": (1, true), "signed char": (1, true), "char": (1, true),
+        "uint8": (1, false), "u8": (1, false), "unsigned char": (1, false), "bool": (1, false),
+        "int16": (2, true), "s16": (2, true), "short": (2, true),
+        "uint16": (2, false), "u16": (2, false), "unsigned short": (2, false),
+        "int32": (4, true), "s32": (4, true), "int": (4, true), "signed": (4, true), "signed int": (4, true),
+        "pid_t": (4, true), "uint32": (4, false), "u32": (4, false), "unsigned": (4, false),
+        "unsigned int": (4, false), "int64": (8, true), "s64": (8, true), "long": (8, true),
+        "long long": (8, true), "signed long": (8, true), "uint64": (8, false), "u64": (8, false),
+        "unsigned long": (8, false), "unsigned long long": (8, false), "size_t": (8, false),
+    ]
+
+    /// Bytes of what a pointer points at: `p + 1` moves by this many, as in C. A pointer to a
+    /// pointer moves by 8; void and types not described here by 1.
+    public var pointeeSize: Int {
+        guard case .pointer(let pointee) = self else { return 1 }
+        if pointee.hasSuffix("*") { return 8 }
+        return SType.integerNames[Self.bareTypeName(pointee)]?.bytes ?? 1
+    }
+
+    /// The integer type a pointer points at, when it is one (what `*p` reads).
+    public var pointeeInteger: (bytes: Int, signed: Bool)? {
+        guard case .pointer(let pointee) = self, !pointee.hasSuffix("*") else { return nil }
+        return SType.integerNames[Self.bareTypeName(pointee)]
+    }
+
+    private static func bareTypeName(_ name: String) -> String {
+        var words = name.split(separator: " ").map(String.init)
+        words.removeAll { $0 == "const" || $0 == "volatile" }
+        return words.joined(separator: " ")
+    }
+
+    public var isPointer: Bool { if case .pointer = self { return true } else { return false } }
+}
+
 /// What a `SType.named` integer names.
 public enum NamedInteger: String, Hashable, Sendable {
     case syscall = "syscall_name", signal = "signal_name", errno = "strerror", user = "username"

@@ -28,7 +28,7 @@ public struct ValueDecoder {
             }
             return .uint(size >= 8 ? raw : raw & ((1 << UInt64(8 * size)) - 1))
         case .pointer:
-            return .uint(word(0))
+            return .pointer(word(0))
         case .string(let size):
             let slice = bytes.prefix(size)
             let end = slice.firstIndex(of: 0) ?? slice.endIndex

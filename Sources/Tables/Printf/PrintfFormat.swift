@@ -84,6 +84,8 @@ public struct PrintfConversion: Hashable, Sendable {
         case r
         /// `buf()` contents, every byte as `\xNN`.
         case rx
+        /// `buf()` contents, every byte as two hex digits, separated by spaces.
+        case rh
     }
 
     /// Byte offset of the `%` in the format.
@@ -113,7 +115,7 @@ public struct PrintfConversion: Hashable, Sendable {
         case .c: return .char
         case .s: return .string
         case .p: return .pointer
-        case .r, .rx: return .buffer
+        case .r, .rx, .rh: return .buffer
         }
     }
 
@@ -132,7 +134,7 @@ public enum PrintfArgumentKind: Hashable, Sendable {
     case string
     /// `%p`: an integer printed as an address.
     case pointer
-    /// `%r`, `%rx`: the result of `buf()`.
+    /// `%r`, `%rx`, `%rh`: the result of `buf()`.
     case buffer
 
     /// bpftrace's name for the type this conversion wants.
