@@ -41,6 +41,10 @@ extension UnitLowering {
             }
         case .binary(let op, let lhs, let rhs):
             let lt = type(of: lhs), rt = type(of: rhs)
+            if case .buffer = lt, case .buffer = rt {
+                let equal = buffersEqual(lhs, rhs)
+                return .scalar(op == "==" ? equal : LLVMBuildXor(b, equal, ir.const64(UInt64(1)), ""))
+            }
             if lt.isString && rt.isString {
                 let equal = stringsEqual(lhs, rhs, limit: nil)
                 return .scalar(op == "==" ? equal : LLVMBuildXor(b, equal, ir.const64(UInt64(1)), ""))
@@ -219,6 +223,21 @@ extension UnitLowering {
         ir.branch(to: end)
         ir.position(at: end)
         return ir.load(ir.i64, from: slot, alignment: 8)
+    }
+
+    /// Buffer equality, as 1 or 0: the lengths and the bytes. Bytes past a buffer's length are
+    /// zero, so comparing the shorter storage (whose length word differs otherwise) suffices.
+    func buffersEqual(_ lhs: Expr, _ rhs: Expr) -> LLVMValueRef {
+        let b = ir.builder
+        guard case .buffer(let l) = lower(lhs), case .buffer(let r) = lower(rhs) else { return ir.const64(UInt64(0)) }
+        let words = min(type(of: lhs).storageSize, type(of: rhs).storageSize) / 8
+        var difference = ir.const64(UInt64(0))
+        for index in 0..<words {
+            let a = ir.load(ir.i64, from: ir.offset(l, index * 8), alignment: 8)
+            let c = ir.load(ir.i64, from: ir.offset(r, index * 8), alignment: 8)
+            difference = LLVMBuildOr(b, difference, LLVMBuildXor(b, a, c, ""), "")
+        }
+        return ir.boolToI64(LLVMBuildICmp(b, LLVMIntEQ, difference, ir.const64(UInt64(0)), ""))
     }
 
     /// C-string equality up to the first NUL (or `limit` bytes), as 1 or 0.

@@ -71,6 +71,7 @@ extension SemanticAnalyzer {
             return op == "!" ? .u64 : (op == "-" ? .s64 : t)
         case .binary(let op, let lhs, let rhs):
             let a = infer(lhs), b = infer(rhs)
+            if case .buffer = a, case .buffer = b, op == "==" || op == "!=" { return .u64 }
             if a.isString || b.isString {
                 guard op == "==" || op == "!=", a.isString, b.isString else {
                     error("'\(op)' cannot compare \(a) with \(b)", expr.range)

@@ -27,6 +27,8 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     case bool
     /// An integer user space shows as a name (`syscall_name`, `strerror`, `username`...).
     case named(NamedInteger)
+    /// Up to `size` raw bytes (`buf()`): stored as their length, then the bytes.
+    case buffer(size: Int)
 
     public static let u64 = SType.int(bytes: 8, signed: false)
     public static let s64 = SType.int(bytes: 8, signed: true)
@@ -50,6 +52,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case .ustack: return 24
         case .inet: return 24
         case .string(let size): return (size + 7) / 8 * 8
+        case .buffer(let size): return 8 + (size + 7) / 8 * 8
         case .tuple(let elements): return elements.reduce(0) { $0 + $1.storageSize }
         }
     }
@@ -70,6 +73,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case .aggregation(let a): return a.description
         case .bool: return "bool"
         case .named(let kind): return kind.rawValue
+        case .buffer(let size): return "buffer[\(size)]"
         }
     }
 
@@ -79,7 +83,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         switch (self, other) {
         case (.int, .int), (.int, .pointer), (.pointer, .int), (.pointer, .pointer): return true
         case (.bool, .bool), (.bool, .int), (.int, .bool): return true
-        case (.string, .string): return true
+        case (.string, .string), (.buffer, .buffer): return true
         case (.kstack, .kstack), (.ustack, .ustack): return true
         case (.tuple(let a), .tuple(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.isCompatible(with: $1) }
@@ -92,6 +96,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     public func widened(with other: SType) -> SType {
         switch (self, other) {
         case (.string(let a), .string(let b)): return .string(size: max(a, b))
+        case (.buffer(let a), .buffer(let b)): return .buffer(size: max(a, b))
         case (.int(let a, let sa), .int(let b, let sb)): return .int(bytes: max(a, b), signed: sa || sb)
         case (.tuple(let a), .tuple(let b)) where a.count == b.count:
             return .tuple(zip(a, b).map { $0.widened(with: $1) })

@@ -66,6 +66,8 @@ public struct Expr: Sendable {
     public var kind: ExprKind
     public var range: SourceRange
 
+    public var isIntegerLiteral: Bool { if case .integer = kind { return true } else { return false } }
+
     /// The value of an index known when compiling: an integer literal, or literals joined by
     /// `+`, `-` and `*` (bpftrace accepts `$t[1 - 1]`).
     public var constantIndex: Int? {

@@ -80,6 +80,7 @@ enum FormatChecker {
     static func argumentType(_ type: SType) -> PrintfArgumentType {
         switch type {
         case .int, .pointer, .bool: return .integer
+        case .buffer: return .buffer
         // bpftrace prints symbols, stacks, addresses and tuples with %s.
         default: return .string
         }

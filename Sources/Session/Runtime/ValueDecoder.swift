@@ -56,6 +56,8 @@ public struct ValueDecoder {
             return .tuple(values)
         case .bool:
             return .symbol(word(0) != 0 ? "true" : "false")
+        case .buffer(let size):
+            return .bytes(Array(bytes.dropFirst(8).prefix(Int(min(word(0), UInt64(size))))))
         case .named(let kind):
             return .symbol(NamedIntegerText.text(kind, word(0)))
         case .void, .context, .aggregation:
