@@ -3,6 +3,8 @@ import Language
 
 extension FunctionLowering {
     static let time = [
+        // The timestamp travels as nanoseconds; user space formats it.
+        FunctionLowering(name: "strftime") { call in .scalar(call.scalar(1)) },
         FunctionLowering(name: "nsecs") { call in
             let ir = call.lowering.ir
             let modes = FunctionDescriptor.TimestampMode.allCases

@@ -27,6 +27,21 @@ extension FunctionDescriptor {
         return .u64
     }
 
+    public static let strftime = FunctionDescriptor(
+        name: "strftime", signature: "strftime(string fmt, int nsecs)", result: "timestamp",
+        summary: "a boot-time timestamp (nsecs) as wall-clock text, formatted by user space with C's strftime "
+            + "plus %f for microseconds", category: .string
+    ) { call in
+        let args = call.arguments
+        guard call.arity(2...2) else { return .timestamp(format: "") }
+        guard case .string(let format) = args[0].kind else {
+            call.error("strftime() takes a string literal format", args[0].range)
+            return .timestamp(format: "")
+        }
+        call.integerArgument(1)
+        return .timestamp(format: format)
+    }
+
     /// CLOCK_TAI minus CLOCK_BOOTTIME now, for `nsecs(sw_tai)` on kernels without a TAI helper:
     /// the clock read three times (boot, TAI, boot) so the TAI reading sits at the midpoint.
     public static func taiOffsetFromBoot() -> Int64 {

@@ -29,6 +29,8 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     case named(NamedInteger)
     /// Up to `size` raw bytes (`buf()`): stored as their length, then the bytes.
     case buffer(size: Int)
+    /// Boot-time nanoseconds that user space prints as wall-clock time (`strftime`).
+    case timestamp(format: String)
 
     public static let u64 = SType.int(bytes: 8, signed: false)
     public static let s64 = SType.int(bytes: 8, signed: true)
@@ -46,7 +48,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     public var storageSize: Int {
         switch self {
         case .void, .context, .aggregation: return 0
-        case .int, .pointer, .ksym, .kstack, .bool, .named: return 8
+        case .int, .pointer, .ksym, .kstack, .bool, .named, .timestamp: return 8
         case .usym: return 16
         // Stack id, pid, and the caller's return address at a function-entry uprobe.
         case .ustack: return 24
@@ -74,6 +76,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case .bool: return "bool"
         case .named(let kind): return kind.rawValue
         case .buffer(let size): return "buffer[\(size)]"
+        case .timestamp: return "timestamp"
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Language
 import Tables
 
@@ -56,6 +57,9 @@ public struct ValueDecoder {
             return .tuple(values)
         case .bool:
             return .symbol(word(0) != 0 ? "true" : "false")
+        case .timestamp(let format):
+            let wallClock = Int64(bitPattern: word(0)) &+ BootClock.wallClockOffset
+            return .symbol(TimeFormatter.format(format, nanosecondsSinceEpoch: wallClock) ?? "")
         case .buffer(let size):
             return .bytes(Array(bytes.dropFirst(8).prefix(Int(min(word(0), UInt64(size))))))
         case .named(let kind):
@@ -89,4 +93,20 @@ enum InetFormatter {
         guard bytes.count >= 4 else { return "" }
         return bytes.prefix(4).map(String.init).joined(separator: ".")
     }
+}
+
+/// How far the wall clock is ahead of the boot clock (`nsecs`), measured once per process so
+/// that every timestamp of a run converts alike (differences between them stay exact).
+enum BootClock {
+    static let wallClockOffset: Int64 = {
+        func read(_ clock: clockid_t) -> Int64 {
+            var spec = timespec()
+            clock_gettime(clock, &spec)
+            return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+        }
+        let before = read(CLOCK_BOOTTIME)
+        let wall = read(CLOCK_REALTIME)
+        let after = read(CLOCK_BOOTTIME)
+        return wall - (before + (after - before) / 2)
+    }()
 }
