@@ -42,5 +42,6 @@ public struct FunctionLoweringTable: Sendable {
         FunctionLowering.aggregations + FunctionLowering.output + FunctionLowering.strings + FunctionLowering.symbols
             + FunctionLowering.stacks + FunctionLowering.maps + FunctionLowering.unsafe + FunctionLowering.misc
             + FunctionLowering.stringSearch + FunctionLowering.mapQueries + FunctionLowering.names
-            + FunctionLowering.mapLength + FunctionLowering.time + FunctionLowering.buffers)
+            + FunctionLowering.mapLength + FunctionLowering.time + FunctionLowering.buffers
+            + FunctionLowering.addresses)
 }

@@ -84,6 +84,12 @@ public protocol Symbolizing {
 enum InetFormatter {
     static func format(family: UInt64, bytes: [UInt8]) -> String {
         if family == 10, bytes.count >= 16 {
+            // inet_ntop's text: the longest run of zero groups as `::`, IPv4-mapped tails dotted.
+            var address = Array(bytes.prefix(16))
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            if inet_ntop(AF_INET6, &address, &text, socklen_t(text.count)) != nil {
+                return String(cString: text)
+            }
             var groups: [String] = []
             for i in stride(from: 0, to: 16, by: 2) {
                 groups.append(String(UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]), radix: 16))
