@@ -59,6 +59,8 @@ public struct SemanticAnalyzer {
     var loopDepth = 0
     /// The program's effective config: its block under the session's settings.
     var config = ProgramConfig()
+    /// The text being checked, for messages that name a place in it at run time (errorf).
+    var source = SourceFile(name: "", text: "")
 
     public init(catalogue: ProbeCatalogue, options: Options = Options()) {
         self.catalogue = catalogue
@@ -76,6 +78,7 @@ public struct SemanticAnalyzer {
     /// Runs the passes in order, as bpftrace's pass manager does: resolving attach points
     /// must succeed before anything is typed; the later passes report together.
     public mutating func run(_ program: Program, source: SourceFile) throws -> CheckedProgram {
+        self.source = source
         let settings = ResolveConfig.run(program.config, session: options.config, table: options.configTable)
         if !settings.errors.isEmpty { throw DiagnosticList(settings.errors) }
         config = settings.config

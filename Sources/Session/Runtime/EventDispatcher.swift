@@ -61,6 +61,10 @@ public final class EventDispatcher {
         switch call.action {
         case .printf(let format):
             sink.emit(.printf(formatted(format, values)))
+        case .report(let format, let place, let isError):
+            var text = formatted(format, values)
+            if !text.hasSuffix("\n") { text += "\n" }
+            sink.emit(.report("\(place): \(isError ? "ERROR" : "WARNING"): " + text))
         case .time(let format):
             sink.emit(.time(TimeFormatter.format(format) ?? ""))
         case .cat(let format):
