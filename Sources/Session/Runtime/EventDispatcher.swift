@@ -72,7 +72,11 @@ public final class EventDispatcher {
             if let text = try? String(contentsOfFile: path, encoding: .utf8) {
                 sink.emit(.printf(text))
             } else {
-                sink.emit(.printf("cat: cannot read \(path)\n"))
+                // bpftrace's words, with the system's reason (errno of the failed open).
+                let reason = open(path, O_RDONLY)
+                let message = reason < 0 ? String(cString: strerror(errno)) : "cannot read it"
+                if reason >= 0 { close(reason) }
+                sink.emit(.report("ERROR: failed to open file '\(path)' (\(message))\n"))
             }
         case .system(let format):
             sink.emit(.printf(runShell(formatted(format, values))))

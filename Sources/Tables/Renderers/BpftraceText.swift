@@ -116,9 +116,9 @@ public enum BpftraceTextRenderer {
         switch cell {
         case .count, .sum, .min, .max, .avg: return ""
         case .stats(let total, let count):
-            // bpftrace prints the count as a signed number too.
-            return "count \(Int64(truncatingIfNeeded: count)), average "
-                + "\(RowOrder.average(total: total, count: count)), total \(total)"
+            // Current bpftrace prints stats as a record; the count as a signed number too.
+            return "{ .count = \(Int64(truncatingIfNeeded: count)), .average = "
+                + "\(RowOrder.average(total: total, count: count)), .total = \(total) }"
         case .histogram(let h): return histogram(h, divisor: divisor)
         case .value(let v): return ValueText.value(v, divisor: divisor)
         }
