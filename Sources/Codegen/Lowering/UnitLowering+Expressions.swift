@@ -59,6 +59,9 @@ extension UnitLowering {
             if let predicate = comparison(op, signed: signed) {
                 return .scalar(ir.boolToI64(LLVMBuildICmp(b, predicate, l, r, "")))
             }
+            if (op == "/" || op == "%"), let id = unit.formatIDs[expr.id] {
+                return .scalar(checkedDivision(op, l, r, signed: signed, warning: UInt64(id)))
+            }
             return .scalar(arithmetic(op, l, r, signed: signed))
         case .ternary(let condition, let then, let otherwise):
             let resultType = type(of: expr)
@@ -154,6 +157,25 @@ extension UnitLowering {
             lowerBlock(statements)
             return lower(value)
         }
+    }
+
+    /// `l / r` or `l % r` where r may be 0: then the result is 1 and user space is told (once
+    /// per place), as bpftrace does, instead of the kernel's 0 (or l for a remainder).
+    func checkedDivision(_ op: String, _ l: LLVMValueRef, _ r: LLVMValueRef, signed: Bool, warning: UInt64)
+        -> LLVMValueRef
+    {
+        let slot = stackBuffer(size: 8)
+        ir.store(ir.const64(UInt64(1)), to: slot, alignment: 8)
+        let zero = ir.block("div.zero"), divide = ir.block("div.divide"), done = ir.block("div.done")
+        LLVMBuildCondBr(ir.builder, ir.isNonZero(r), divide, zero)
+        ir.position(at: zero)
+        emitEvent(kind: warning)
+        ir.branch(to: done)
+        ir.position(at: divide)
+        ir.store(arithmetic(op, l, r, signed: signed), to: slot, alignment: 8)
+        ir.branch(to: done)
+        ir.position(at: done)
+        return ir.load(ir.i64, from: slot, alignment: 8)
     }
 
     /// `count` pointees of `pointer` in bytes; other types leave it as it is.

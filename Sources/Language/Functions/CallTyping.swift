@@ -65,18 +65,7 @@ public struct CallTyping {
 
     /// Where a range lies, as bpftrace names places in its runtime messages:
     /// `FILE:LINE:COLUMN-END`, with `-e` programs called `stdin` as bpftrace calls them.
-    public func place(of range: SourceRange) -> String {
-        let name: String, text: SourceFile
-        if let file = range.file {
-            (name, text) = (file.source.name, file.source)
-        } else {
-            let source = analyzer.pointee.source
-            (name, text) = (source.name == "-e" ? "stdin" : source.name, source)
-        }
-        let start = text.location(of: range.start), end = text.location(of: range.end)
-        let line = start.line + text.firstLine - 1
-        return "\(name):\(line):\(start.column)-\(end.line == start.line ? end.column : start.column + 1)"
-    }
+    public func place(of range: SourceRange) -> String { analyzer.pointee.place(of: range) }
 
     public func error(_ message: String, _ range: SourceRange, notes: [String] = []) {
         analyzer.pointee.error(message, range, notes: notes)

@@ -143,10 +143,12 @@ public enum RuntimeAction: Sendable, Hashable {
     /// `errorf(format, ...)` and `warnf(format, ...)`: a message on standard error, prefixed
     /// with where the call is (`stdin:1:9-62: ERROR: `), as bpftrace prints them.
     case report(format: String, place: String, isError: Bool)
+    /// A division or modulo by zero, which yields 1 as in bpftrace: warned once per place.
+    case divideByZero(place: String)
 
     public var kind: FormatCall.Kind {
         switch self {
-        case .printf, .report: return .printf
+        case .printf, .report, .divideByZero: return .printf
         case .cat: return .cat
         case .system: return .system
         case .time: return .time

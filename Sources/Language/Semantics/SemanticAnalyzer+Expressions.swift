@@ -81,6 +81,11 @@ extension SemanticAnalyzer {
             }
             if !a.isInteger { error("'\(op)' needs integers, found \(a)", lhs.range) }
             if !b.isInteger { error("'\(op)' needs integers, found \(b)", rhs.range) }
+            if op == "/" || op == "%", !rhs.isNonZeroLiteral {
+                // The divisor is checked when the probe runs: bpftrace's 1 instead of the
+                // kernel's 0, and a warning for user space to print.
+                recordFormat(.divideByZero(place: place(of: expr.range)), types: [], args: [], expr)
+            }
             switch op {
             case "==", "!=", "<", "<=", ">", ">=", "&&", "||": return .u64
             // Pointer arithmetic as in C: the pointer moves by whole pointees.

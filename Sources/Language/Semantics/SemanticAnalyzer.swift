@@ -100,6 +100,20 @@ public struct SemanticAnalyzer {
         return checked
     }
 
+    /// Where a range lies, as bpftrace names places in its runtime messages:
+    /// `FILE:LINE:COLUMN-END`, with `-e` programs called `stdin` as bpftrace calls them.
+    func place(of range: SourceRange) -> String {
+        let name: String, text: SourceFile
+        if let file = range.file {
+            (name, text) = (file.source.name, file.source)
+        } else {
+            (name, text) = (source.name == "-e" ? "stdin" : source.name, source)
+        }
+        let start = text.location(of: range.start), end = text.location(of: range.end)
+        let line = start.line + text.firstLine - 1
+        return "\(name):\(line):\(start.column)-\(end.line == start.line ? end.column : start.column + 1)"
+    }
+
     private func dedupe(_ list: [Diagnostic]) -> [Diagnostic] {
         var seen = Set<Diagnostic>()
         return list.filter { seen.insert($0).inserted }.sorted { $0.range.start < $1.range.start }

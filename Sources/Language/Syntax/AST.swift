@@ -67,6 +67,7 @@ public struct Expr: Sendable {
     public var range: SourceRange
 
     public var isIntegerLiteral: Bool { if case .integer = kind { return true } else { return false } }
+    public var isNonZeroLiteral: Bool { if case .integer(let v) = kind { return v != 0 } else { return false } }
 
     /// The value of an index known when compiling: an integer literal, or literals joined by
     /// `+`, `-` and `*` (bpftrace accepts `$t[1 - 1]`).

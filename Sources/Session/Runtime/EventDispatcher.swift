@@ -30,6 +30,8 @@ public final class EventDispatcher {
 
     let decoder: ValueDecoder
     public var sink: OutputSink
+    /// Places whose once-only warning (division by zero) was printed.
+    var warnedPlaces: Set<String> = []
     /// The format id of the record being handled, while the sink receives its output: the
     /// session names the probe it came from.
     public private(set) var currentFormatID: Int?
@@ -65,6 +67,13 @@ public final class EventDispatcher {
             var text = formatted(format, values)
             if !text.hasSuffix("\n") { text += "\n" }
             sink.emit(.report("\(place): \(isError ? "ERROR" : "WARNING"): " + text))
+        case .divideByZero(let place):
+            guard !warnedPlaces.contains(place) else { return }
+            warnedPlaces.insert(place)
+            sink.emit(
+                .report(
+                    "\(place): WARNING: Divide or modulo by 0 detected. This can lead to unexpected results. "
+                        + "1 is being used as the result.\n"))
         case .time(let format):
             sink.emit(.time(TimeFormatter.format(format) ?? ""))
         case .cat(let format):
