@@ -8,8 +8,8 @@ extension FunctionDescriptor {
     }
 
     public static let nsecsFunction = FunctionDescriptor(
-        name: "nsecs", signature: "nsecs([boot|monotonic|tai|sw_tai])", result: "int",
-        summary: "nanoseconds of a kernel clock: boot (the default, as nsecs), monotonic, tai or sw_tai",
+        name: "nsecs", signature: "nsecs([mode])", result: "int",
+        summary: "nanoseconds of a kernel clock, mode: boot (the default, as nsecs), monotonic, tai or sw_tai",
         category: .misc
     ) { call in
         guard call.arity(0...1) else { return .u64 }
