@@ -61,16 +61,19 @@ public final class OneShotRun {
             backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)
         defer { session.close() }
 
-        // bpftrace prints this before attaching; so do we, for scripts that wait for it.
         let probe: LiveProbe
         do {
             // bpftrace's runtime test engine waits for this line (after attaching, before BEGIN)
-            // to run a case's AFTER command.
+            // to run a case's AFTER command; "Attached N probes" follows it, as in bpftrace.
             let notifies = ProcessInfo.processInfo.environment["__BPFTRACE_NOTIFY_PROBES_ATTACHED"] != nil
+            var count = 0
             probe = try session.define(
                 name: "program", text: source.text, sourceName: source.name,
-                willAttach: { compiled in sink.emit(.attaching(compiled.programs.count)) },
-                didAttach: { if notifies { self.output("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n") } })
+                willAttach: { compiled in count = compiled.programs.count },
+                didAttach: {
+                    if notifies { self.output("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n") }
+                    sink.emit(.attached(count))
+                })
         } catch SessionError.diagnostics(let list, _) {
             errors(list.rendered(in: source))
             child?.kill()
