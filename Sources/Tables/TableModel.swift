@@ -19,6 +19,9 @@ public indirect enum Value: Hashable, Sendable {
     case pointer(UInt64)
     /// Raw bytes (`buf()`), printed with bytes outside printable ASCII as `\xNN`.
     case bytes([UInt8])
+    /// A value of an enum: printed as its member's name when it has one, an integer to printf's
+    /// `%d`.
+    case enumValue(Int64, name: String?)
     case none
 }
 

@@ -76,3 +76,24 @@ final class StdlibFunctionTests3: XCTestCase {
             ["strftime() takes a string literal format"])
     }
 }
+
+/// `enum Foo { ... }` defined by the program: members are constants of the enum's type.
+final class ProgramEnumTests: XCTestCase {
+    func testParsesMembersCountingUp() throws {
+        let program = try Parser.parse(source("enum Foo { A, B = 5, C, D = -2 }; enum { X } BEGIN { }"))
+        XCTAssertEqual(program.enums.map(\.name), ["Foo", ""])
+        XCTAssertEqual(program.enums[0].members.map(\.value), [0, 5, 6, -2])
+        XCTAssertEqual(program.enums[1].members.map(\.name), ["X"])
+    }
+
+    func testMembersAreTypedAndFoldedToNumbersByArithmetic() throws {
+        let checked = try LanguageTests.check(
+            "enum Foo { ONE = 1, TWO }; BEGIN { @a = ONE; @b = ONE + 1; @c = (enum Foo)2; @d[ONE] = 1; @d[3] = 2; }")
+        let foo = EnumType(name: "Foo", names: [1: "ONE", 2: "TWO"])
+        let values = Dictionary(uniqueKeysWithValues: checked.maps.map { ($0.name, $0) })
+        XCTAssertEqual(values["a"]?.value, .plain(.enumeration(foo)))
+        XCTAssertEqual(values["b"]?.value, .plain(.s64))
+        XCTAssertEqual(values["c"]?.value, .plain(.enumeration(foo)))
+        XCTAssertEqual(values["d"]?.keys, [.s64], "an enum key mixed with numbers is a number")
+    }
+}

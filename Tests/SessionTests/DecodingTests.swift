@@ -115,3 +115,16 @@ final class MapReaderTests: XCTestCase {
         XCTAssertEqual(table.rows, [MapTable.Row(key: [.uint(42)], cell: .value(.string("cron")))])
     }
 }
+
+final class EnumDecodingTests: XCTestCase {
+    func testEnumValuesDecodeToTheirNames() {
+        let decoder = ValueDecoder(symbolizer: FakeSymbolizer())
+        let type = SType.enumeration(EnumType(name: "Foo", names: [1: "ONE"]))
+        let one = decoder.decode(type, withUnsafeBytes(of: Int64(1)) { Array($0) }[...])
+        XCTAssertEqual(one, .enumValue(1, name: "ONE"))
+        XCTAssertEqual(BpftraceTextRenderer.text(of: one), "ONE")
+        XCTAssertEqual(PrintfFormatter.format(try! PrintfFormat.parse("%d").conversions[0], one), "1")
+        let other = decoder.decode(type, withUnsafeBytes(of: Int64(7)) { Array($0) }[...])
+        XCTAssertEqual(BpftraceTextRenderer.text(of: other), "7")
+    }
+}

@@ -182,6 +182,10 @@ extension SemanticAnalyzer {
 
     private mutating func builtinType(_ name: String, _ expr: Expr) -> SType {
         guard let variable = options.variables[name] else {
+            if let member = enumMembers[name] {
+                constants[expr.id] = UInt64(bitPattern: member.value)
+                return .enumeration(member.type)
+            }
             if let value = KnownConstants[name]?.value ?? catalogue.enumValue(named: name) {
                 // A named constant is an integer literal to code generation.
                 constants[expr.id] = UInt64(bitPattern: value)

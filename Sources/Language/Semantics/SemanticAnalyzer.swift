@@ -61,6 +61,9 @@ public struct SemanticAnalyzer {
     var config = ProgramConfig()
     /// The text being checked, for messages that name a place in it at run time (errorf).
     var source = SourceFile(name: "", text: "")
+    /// The program's enums: by name (for casts) and their members by name.
+    var enumTypes: [String: EnumType] = [:]
+    var enumMembers: [String: (type: EnumType, value: Int64)] = [:]
 
     public init(catalogue: ProbeCatalogue, options: Options = Options()) {
         self.catalogue = catalogue
@@ -79,6 +82,14 @@ public struct SemanticAnalyzer {
     /// must succeed before anything is typed; the later passes report together.
     public mutating func run(_ program: Program, source: SourceFile) throws -> CheckedProgram {
         self.source = source
+        for definition in program.enums {
+            var names: [Int64: String] = [:]
+            // The first name of a value is the one printed, as C's debug info gives it.
+            for member in definition.members where names[member.value] == nil { names[member.value] = member.name }
+            let type = EnumType(name: definition.name, names: names)
+            if !definition.name.isEmpty { enumTypes[definition.name] = type }
+            for member in definition.members { enumMembers[member.name] = (type, member.value) }
+        }
         let settings = ResolveConfig.run(program.config, session: options.config, table: options.configTable)
         if !settings.errors.isEmpty { throw DiagnosticList(settings.errors) }
         config = settings.config
@@ -327,6 +338,12 @@ public struct SemanticAnalyzer {
             return .pointer(pointee: type.name + String(repeating: " *", count: type.pointerDepth - 1))
         }
         if let integer = SType.integerNames[type.name] { return .int(bytes: integer.bytes, signed: integer.signed) }
+        if type.name.hasPrefix("enum ") {
+            let name = String(type.name.dropFirst(5))
+            if let defined = enumTypes[name] { return .enumeration(defined) }
+            // A kernel enum, or one not defined here: its values print as numbers.
+            return .int(bytes: 8, signed: true)
+        }
         switch type.name {
         case "string": return .string(size: type.arrayLength ?? 64)
         case "inet": return .inet

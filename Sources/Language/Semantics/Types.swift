@@ -31,13 +31,15 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     case buffer(size: Int)
     /// Boot-time nanoseconds that user space prints as wall-clock time (`strftime`).
     case timestamp(format: String)
+    /// A value of an enum the program defines: an integer printed as its member's name.
+    case enumeration(EnumType)
 
     public static let u64 = SType.int(bytes: 8, signed: false)
     public static let s64 = SType.int(bytes: 8, signed: true)
 
     public var isInteger: Bool {
         switch self {
-        case .int, .pointer, .bool: return true
+        case .int, .pointer, .bool, .enumeration: return true
         default: return false
         }
     }
@@ -48,7 +50,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     public var storageSize: Int {
         switch self {
         case .void, .context, .aggregation: return 0
-        case .int, .pointer, .ksym, .kstack, .bool, .named, .timestamp: return 8
+        case .int, .pointer, .ksym, .kstack, .bool, .named, .timestamp, .enumeration: return 8
         case .usym: return 16
         // Stack id, pid, and the caller's return address at a function-entry uprobe.
         case .ustack: return 24
@@ -77,6 +79,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case .named(let kind): return kind.rawValue
         case .buffer(let size): return "buffer[\(size)]"
         case .timestamp: return "timestamp"
+        case .enumeration(let type): return "enum \(type.name)"
         }
     }
 
@@ -86,6 +89,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         switch (self, other) {
         case (.int, .int), (.int, .pointer), (.pointer, .int), (.pointer, .pointer): return true
         case (.bool, .bool), (.bool, .int), (.int, .bool): return true
+        case (.enumeration, .enumeration), (.enumeration, .int), (.int, .enumeration): return true
         case (.string, .string), (.buffer, .buffer): return true
         case (.kstack, .kstack), (.ustack, .ustack): return true
         case (.tuple(let a), .tuple(let b)):
@@ -100,6 +104,9 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         switch (self, other) {
         case (.string(let a), .string(let b)): return .string(size: max(a, b))
         case (.buffer(let a), .buffer(let b)): return .buffer(size: max(a, b))
+        // Values of one enum keep printing as names; mixed with other integers they are numbers.
+        case (.enumeration(let a), .enumeration(let b)): return a == b ? self : .s64
+        case (.enumeration, .int): return .s64
         case (.int(let a, let sa), .int(let b, let sb)): return .int(bytes: max(a, b), signed: sa || sb)
         case (.tuple(let a), .tuple(let b)) where a.count == b.count:
             return .tuple(zip(a, b).map { $0.widened(with: $1) })
@@ -143,6 +150,17 @@ extension SType {
     }
 
     public var isPointer: Bool { if case .pointer = self { return true } else { return false } }
+}
+
+/// An enum the program defines (`enum Foo { A, B = 5 }`): its name ("" when anonymous) and
+/// its members by value, so user space prints a value as its name.
+public struct EnumType: Hashable, Sendable {
+    public var name: String
+    public var names: [Int64: String]
+    public init(name: String, names: [Int64: String]) {
+        self.name = name
+        self.names = names
+    }
 }
 
 /// What a `SType.named` integer names.

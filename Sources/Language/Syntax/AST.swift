@@ -11,6 +11,8 @@ public struct Program: Sendable {
     public var config: [ConfigAssignment] = []
     /// `let @a = lruhash(100);` declarations before the probes.
     public var mapDeclarations: [MapDeclaration] = []
+    /// `enum Foo { A, B = 5 };` definitions before the probes.
+    public var enums: [EnumDefinition] = []
     public init(probes: [Probe]) { self.probes = probes }
 }
 
@@ -18,6 +20,19 @@ public struct Probe: Sendable {
     public var attachPoints: [AttachPointSyntax]
     public var predicate: Expr?
     public var body: [Stmt]
+    public var range: SourceRange
+}
+
+/// An enum defined in the program, C's way: members count up from the previous value (or 0)
+/// unless given one.
+public struct EnumDefinition: Hashable, Sendable {
+    public struct Member: Hashable, Sendable {
+        public var name: String
+        public var value: Int64
+    }
+    /// Empty for `enum { ... }`.
+    public var name: String
+    public var members: [Member]
     public var range: SourceRange
 }
 

@@ -62,6 +62,7 @@ public struct Parser {
         var probes: [Probe] = []
         var config: [ConfigAssignment] = []
         var declarations: [MapDeclaration] = []
+        var enums: [EnumDefinition] = []
         while true {
             try lexer.skipTrivia()
             let start = lexer.position
@@ -83,7 +84,12 @@ public struct Parser {
                 declarations.append(try parseMapDeclaration())
                 continue
             }
-            if case .attachPoint(let text) = first.kind, text == "struct" || text == "union" || text == "enum" {
+            if case .attachPoint("enum") = first.kind {
+                lexer.reset(to: start)
+                enums.append(try parseEnumDefinition())
+                continue
+            }
+            if case .attachPoint(let text) = first.kind, text == "struct" || text == "union" {
                 throw Diagnostic(
                     "C type definitions are not supported: bpfsh reads kernel types from BTF", at: first.range)
             }
@@ -129,7 +135,52 @@ public struct Parser {
         var program = Program(probes: probes)
         program.config = config
         program.mapDeclarations = declarations
+        program.enums = enums
         return program
+    }
+
+    /// `enum [Name] { A, B = 5, C };` with `current` not yet read (the `;` is optional); leaves
+    /// the lexer after the definition for the next attach point.
+    private mutating func parseEnumDefinition() throws -> EnumDefinition {
+        current = try lexer.next()  // 'enum'
+        let start = current.range.start
+        try advance()
+        var name = ""
+        if case .identifier(let word) = current.kind {
+            name = word
+            try advance()
+        }
+        try expect("{", "to start the enum's members")
+        var members: [EnumDefinition.Member] = []
+        var next: Int64 = 0
+        while current.kind != .punct("}") {
+            guard case .identifier(let member) = current.kind else {
+                throw Diagnostic("expected an enum member name, found \(current.kind)", at: current.range)
+            }
+            try advance()
+            if current.kind == .punct("=") {
+                try advance()
+                var negative = false
+                if current.kind == .punct("-") {
+                    negative = true
+                    try advance()
+                }
+                guard case .integer(let value) = current.kind, value <= UInt64(Int64.max) else {
+                    throw Diagnostic("expected an integer value for '\(member)'", at: current.range)
+                }
+                next = negative ? -Int64(value) : Int64(value)
+                try advance()
+            }
+            members.append(EnumDefinition.Member(name: member, value: next))
+            next &+= 1
+            if current.kind == .punct(",") { try advance() } else if current.kind != .punct("}") {
+                throw Diagnostic("expected ',' or '}' in the enum, found \(current.kind)", at: current.range)
+            }
+        }
+        let end = current.range.end
+        try advance()
+        lexer.reset(to: current.kind == .punct(";") ? current.range.end : current.range.start)
+        return EnumDefinition(name: name, members: members, range: SourceRange(start, end))
     }
 
     /// `let @name = KIND(MAX_ENTRIES);` with `current` not yet read; leaves the lexer after

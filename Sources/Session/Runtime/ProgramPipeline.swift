@@ -81,6 +81,7 @@ enum FormatChecker {
         switch type {
         case .int, .pointer, .bool: return .integer
         case .buffer: return .buffer
+        case .enumeration: return .enumeration
         // bpftrace prints symbols, stacks, addresses and tuples with %s.
         default: return .string
         }

@@ -57,6 +57,9 @@ public struct ValueDecoder {
             return .tuple(values)
         case .bool:
             return .symbol(word(0) != 0 ? "true" : "false")
+        case .enumeration(let type):
+            let value = Int64(bitPattern: word(0))
+            return .enumValue(value, name: type.names[value])
         case .timestamp(let format):
             let wallClock = Int64(bitPattern: word(0)) &+ BootClock.wallClockOffset
             return .symbol(TimeFormatter.format(format, nanosecondsSinceEpoch: wallClock) ?? "")

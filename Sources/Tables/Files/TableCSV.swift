@@ -31,6 +31,7 @@ public enum TableCSV {
         switch v {
         case .int: return .int
         case .uint, .pointer: return .uint
+        case .enumValue(_, let name): return name == nil ? .int : .symbol
         case .string, .bytes: return .string
         case .symbol: return .symbol
         case .stack(let frames):
@@ -44,6 +45,7 @@ public enum TableCSV {
         case (.json, _): return TableJSON.value(v)
         case (_, .int(let n)): return String(n)
         case (_, .uint(let n)), (_, .pointer(let n)): return String(n)
+        case (_, .enumValue(let n, let name)): return name ?? String(n)
         case (_, .bytes(let bytes)): return ValueText.escaped(bytes)
         case (_, .string(let s)), (_, .symbol(let s)): return s
         case (_, .stack(let frames)): return frames.joined(separator: ";")

@@ -151,7 +151,8 @@ public enum PrintfArgumentKind: Hashable, Sendable {
         case (.integer, .integer), (.integer, .pointer),
             (.char, .integer), (.char, .pointer),
             (.pointer, .integer), (.pointer, .pointer),
-            (.string, .string), (.buffer, .buffer):
+            (.string, .string), (.buffer, .buffer),
+            (.integer, .enumeration), (.char, .enumeration), (.pointer, .enumeration), (.string, .enumeration):
             return true
         default:
             return false
@@ -169,6 +170,8 @@ public enum PrintfArgumentType: Hashable, Sendable {
     case pointer
     case string
     case buffer
+    /// An enum's value: a number to `%d`, its member's name to `%s`.
+    case enumeration
     /// Anything else, with the name to show in the error (`tuple`, `record`, `none`...).
     case other(String)
 
@@ -178,6 +181,7 @@ public enum PrintfArgumentType: Hashable, Sendable {
         case .integer, .pointer: return "integer"
         case .string: return "string"
         case .buffer: return "buffer"
+        case .enumeration: return "enum"
         case .other(let name): return name
         }
     }

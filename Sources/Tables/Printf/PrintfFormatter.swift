@@ -82,6 +82,7 @@ public enum PrintfFormatter {
         switch value {
         case .int(let n): return UInt64(bitPattern: n)
         case .uint(let n), .pointer(let n): return n
+        case .enumValue(let n, _): return UInt64(bitPattern: n)
         default: return nil
         }
     }

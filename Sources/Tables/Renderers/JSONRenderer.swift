@@ -145,6 +145,8 @@ public enum JSONRenderer {
             return ValueText.value(value, divisor: divisor)
         case .pointer(let address):
             return String(address)
+        case .enumValue(let n, let name):
+            return name.map(quote) ?? String(n)
         case .string, .symbol, .stack, .bytes:
             return quote(ValueText.value(value))
         case .tuple(let elements):

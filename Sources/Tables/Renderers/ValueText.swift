@@ -80,6 +80,8 @@ enum ValueText {
             return "0x" + String(address, radix: 16)
         case .bytes(let bytes):
             return escaped(bytes)
+        case .enumValue(let value, let name):
+            return name ?? String(value)
         case .none:
             return ""
         }
