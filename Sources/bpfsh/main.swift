@@ -180,6 +180,10 @@ struct BPFShell: ParsableCommand {
         options.printIR = emitLLVM
         options.dryRun = dryRun
         options.excludesOwnProcess = !traceSelf
+        // Run under the name bpftrace (a link), bpfsh writes its messages as bpftrace does.
+        if URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent == "bpftrace" {
+            options.diagnosticStyle = .bpftrace
+        }
         let run = OneShotRun(
             options: options,
             output: { text in fputs(text, stdout) },

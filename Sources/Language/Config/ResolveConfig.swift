@@ -20,10 +20,14 @@ enum ResolveConfig {
                 continue
             }
             guard let value = variable.parse(assignment.value) else {
-                errors.append(
-                    Diagnostic(
-                        "invalid value '\(assignment.value)' for \(variable.name): expected \(variable.expected)",
-                        at: assignment.valueRange))
+                // bpftrace's words for a value outside a list (a license it does not know).
+                let message =
+                    if case .choice = variable.kind {
+                        "Invalid value for \(variable.name). Found: \(assignment.value). Valid values: \(variable.expected)"
+                    } else {
+                        "invalid value '\(assignment.value)' for \(variable.name): expected \(variable.expected)"
+                    }
+                errors.append(Diagnostic(message, at: assignment.valueRange))
                 continue
             }
             config.values[variable.name] = value

@@ -111,19 +111,8 @@ public struct SemanticAnalyzer {
         return checked
     }
 
-    /// Where a range lies, as bpftrace names places in its runtime messages:
-    /// `FILE:LINE:COLUMN-END`, with `-e` programs called `stdin` as bpftrace calls them.
-    func place(of range: SourceRange) -> String {
-        let name: String, text: SourceFile
-        if let file = range.file {
-            (name, text) = (file.source.name, file.source)
-        } else {
-            (name, text) = (source.name == "-e" ? "stdin" : source.name, source)
-        }
-        let start = text.location(of: range.start), end = text.location(of: range.end)
-        let line = start.line + text.firstLine - 1
-        return "\(name):\(line):\(start.column)-\(end.line == start.line ? end.column : start.column + 1)"
-    }
+    /// Where a range lies, as bpftrace names places in its runtime messages (errorf).
+    func place(of range: SourceRange) -> String { Diagnostic.place(of: range, in: source) }
 
     private func dedupe(_ list: [Diagnostic]) -> [Diagnostic] {
         var seen = Set<Diagnostic>()
@@ -182,10 +171,12 @@ public struct SemanticAnalyzer {
             checkBlock(body)
             loopDepth -= 1
         case .unroll(let count, let body):
-            guard case .integer(let n) = count.kind, n >= 1, n <= 100 else {
+            guard case .integer(let n) = count.kind else {
                 error("unroll needs a literal count between 1 and 100", count.range)
                 return
             }
+            if n > 100 { error("unroll maximum value is 100", count.range) }
+            if n < 1 { error("unroll minimum value is 1", count.range) }
             checkBlock(body)
         case .forRange(let name, let from, let to, let body):
             _ = infer(from)

@@ -31,6 +31,8 @@ public final class TracingSession {
         /// Config variables set for every probe (the `BPFTRACE_*` environment, the shell's
         /// `config` command); they win over a program's `config` block.
         public var config = SessionConfig.fromEnvironment.config
+        /// How the programs' warnings are written (bpftrace's style when run as `bpftrace`).
+        public var diagnosticStyle = DiagnosticStyle.bpfsh
         public init() {}
     }
 

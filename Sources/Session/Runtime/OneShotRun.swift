@@ -19,6 +19,8 @@ public final class OneShotRun {
         public var dryRun = false
         /// Whether the program ignores bpfsh's own process (see TracingSession.Options).
         public var excludesOwnProcess = true
+        /// How compile errors and warnings are written.
+        public var diagnosticStyle = DiagnosticStyle.bpfsh
         public init() {}
     }
 
@@ -56,6 +58,7 @@ public final class OneShotRun {
         sessionOptions.childPID = child?.pid ?? 0
         sessionOptions.targetPID = options.targetPID
         sessionOptions.excludesOwnProcess = options.excludesOwnProcess
+        sessionOptions.diagnosticStyle = options.diagnosticStyle
         let live = LiveKernel(kernel: kernelCatalogue)
         let session = TracingSession(
             backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)
@@ -75,11 +78,11 @@ public final class OneShotRun {
                     sink.emit(.attached(count))
                 })
         } catch SessionError.diagnostics(let list, _) {
-            errors(list.rendered(in: source))
+            errors(list.rendered(in: source, style: options.diagnosticStyle))
             child?.kill()
             return .compileError
         } catch SessionError.rejected(let list, _) {
-            errors(list.rendered(in: source))
+            errors(list.rendered(in: source, style: options.diagnosticStyle))
             child?.kill()
             return .kernelError
         } catch {
