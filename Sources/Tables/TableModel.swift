@@ -15,6 +15,13 @@ public indirect enum Value: Hashable, Sendable {
     /// A symbolized address (`ksym`, `usym`) or any preformatted text printed as is.
     case symbol(String)
     case tuple([Value])
+    /// An address, printed in hex as bpftrace prints pointers; an integer to printf.
+    case pointer(UInt64)
+    /// Raw bytes (`buf()`), printed with bytes outside printable ASCII as `\xNN`.
+    case bytes([UInt8])
+    /// A value of an enum: printed as its member's name when it has one, an integer to printf's
+    /// `%d`.
+    case enumValue(Int64, name: String?)
     case none
 }
 

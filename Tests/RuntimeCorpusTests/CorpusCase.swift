@@ -55,7 +55,8 @@ struct CorpusCase {
     }
 
     /// Printed by bpfsh once every probe is attached when this variable is set (as bpftrace's
-    /// runtime test engine asks of bpftrace): the workload starts after it.
+    /// runtime test engine asks of bpftrace): the workload starts after it, not after the
+    /// "Attached" line.
     static let attachedMarker = "__BPFTRACE_NOTIFY_PROBES_ATTACHED"
 
     /// The `interval:ms:N { exit(); }` that ends a case with a workload after a fixed window,

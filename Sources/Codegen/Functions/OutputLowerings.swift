@@ -4,7 +4,7 @@ import Language
 extension FunctionLowering {
     /// Calls that send an event for user space to act on (printf, print, time, join, exit...).
     static let output =
-        ["printf", "cat", "time", "print"].map { FunctionLowering(name: $0, lower: event) } + [
+        ["printf", "cat", "time", "print", "errorf", "warnf"].map { FunctionLowering(name: $0, lower: event) } + [
             FunctionLowering(name: "join") { call in
                 guard let id = call.formatID else { return .none }
                 call.lowering.emitJoin(kind: UInt64(id), array: call.arguments[0])

@@ -27,13 +27,19 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     case bool
     /// An integer user space shows as a name (`syscall_name`, `strerror`, `username`...).
     case named(NamedInteger)
+    /// Up to `size` raw bytes (`buf()`): stored as their length, then the bytes.
+    case buffer(size: Int)
+    /// Boot-time nanoseconds that user space prints as wall-clock time (`strftime`).
+    case timestamp(format: String)
+    /// A value of an enum the program defines: an integer printed as its member's name.
+    case enumeration(EnumType)
 
     public static let u64 = SType.int(bytes: 8, signed: false)
     public static let s64 = SType.int(bytes: 8, signed: true)
 
     public var isInteger: Bool {
         switch self {
-        case .int, .pointer, .bool, .named: return true
+        case .int, .pointer, .bool, .enumeration: return true
         default: return false
         }
     }
@@ -44,12 +50,13 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     public var storageSize: Int {
         switch self {
         case .void, .context, .aggregation: return 0
-        case .int, .pointer, .ksym, .kstack, .bool, .named: return 8
+        case .int, .pointer, .ksym, .kstack, .bool, .named, .timestamp, .enumeration: return 8
         case .usym: return 16
         // Stack id, pid, and the caller's return address at a function-entry uprobe.
         case .ustack: return 24
         case .inet: return 24
         case .string(let size): return (size + 7) / 8 * 8
+        case .buffer(let size): return 8 + (size + 7) / 8 * 8
         case .tuple(let elements): return elements.reduce(0) { $0 + $1.storageSize }
         }
     }
@@ -70,6 +77,9 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case .aggregation(let a): return a.description
         case .bool: return "bool"
         case .named(let kind): return kind.rawValue
+        case .buffer(let size): return "buffer[\(size)]"
+        case .timestamp: return "timestamp"
+        case .enumeration(let type): return "enum \(type.name)"
         }
     }
 
@@ -79,9 +89,8 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         switch (self, other) {
         case (.int, .int), (.int, .pointer), (.pointer, .int), (.pointer, .pointer): return true
         case (.bool, .bool), (.bool, .int), (.int, .bool): return true
-        // An enum's value mixes with plain integers (and then prints as a number).
-        case (.named, .int), (.int, .named): return true
-        case (.string, .string): return true
+        case (.enumeration, .enumeration), (.enumeration, .int), (.int, .enumeration): return true
+        case (.string, .string), (.buffer, .buffer): return true
         case (.kstack, .kstack), (.ustack, .ustack): return true
         case (.tuple(let a), .tuple(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.isCompatible(with: $1) }
@@ -94,6 +103,10 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     public func widened(with other: SType) -> SType {
         switch (self, other) {
         case (.string(let a), .string(let b)): return .string(size: max(a, b))
+        case (.buffer(let a), .buffer(let b)): return .buffer(size: max(a, b))
+        // Values of one enum keep printing as names; mixed with other integers they are numbers.
+        case (.enumeration(let a), .enumeration(let b)): return a == b ? self : .s64
+        case (.enumeration, .int): return .s64
         case (.int(let a, let sa), .int(let b, let sb)): return .int(bytes: max(a, b), signed: sa || sb)
         case (.named(let a), .named(let b)) where a != b: return .s64
         case (.named, .int), (.int, .named): return .s64
@@ -104,47 +117,57 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+extension SType {
+    /// Integer types by the names a cast or a pointer's pointee uses: (bytes, signed).
+    public static let integerNames: [String: (bytes: Int, signed: Bool)] = [
+        "int8": (1, true), "s8": (1, true), "signed char": (1, true), "char": (1, true),
+        "uint8": (1, false), "u8": (1, false), "unsigned char": (1, false), "bool": (1, false),
+        "int16": (2, true), "s16": (2, true), "short": (2, true),
+        "uint16": (2, false), "u16": (2, false), "unsigned short": (2, false),
+        "int32": (4, true), "s32": (4, true), "int": (4, true), "signed": (4, true), "signed int": (4, true),
+        "pid_t": (4, true), "uint32": (4, false), "u32": (4, false), "unsigned": (4, false),
+        "unsigned int": (4, false), "int64": (8, true), "s64": (8, true), "long": (8, true),
+        "long long": (8, true), "signed long": (8, true), "uint64": (8, false), "u64": (8, false),
+        "unsigned long": (8, false), "unsigned long long": (8, false), "size_t": (8, false),
+    ]
+
+    /// Bytes of what a pointer points at: `p + 1` moves by this many, as in C. A pointer to a
+    /// pointer moves by 8; void and types not described here by 1.
+    public var pointeeSize: Int {
+        guard case .pointer(let pointee) = self else { return 1 }
+        if pointee.hasSuffix("*") { return 8 }
+        return SType.integerNames[Self.bareTypeName(pointee)]?.bytes ?? 1
+    }
+
+    /// The integer type a pointer points at, when it is one (what `*p` reads).
+    public var pointeeInteger: (bytes: Int, signed: Bool)? {
+        guard case .pointer(let pointee) = self, !pointee.hasSuffix("*") else { return nil }
+        return SType.integerNames[Self.bareTypeName(pointee)]
+    }
+
+    private static func bareTypeName(_ name: String) -> String {
+        var words = name.split(separator: " ").map(String.init)
+        words.removeAll { $0 == "const" || $0 == "volatile" }
+        return words.joined(separator: " ")
+    }
+
+    public var isPointer: Bool { if case .pointer = self { return true } else { return false } }
+}
+
+/// An enum the program defines (`enum Foo { A, B = 5 }`): its name ("" when anonymous) and
+/// its members by value, so user space prints a value as its name.
+public struct EnumType: Hashable, Sendable {
+    public var name: String
+    public var names: [Int64: String]
+    public init(name: String, names: [Int64: String]) {
+        self.name = name
+        self.names = names
+    }
+}
+
 /// What a `SType.named` integer names.
-public enum NamedInteger: Hashable, Sendable {
-    case syscall, signal, errno, user
-    /// A value of a C enum the program defines: printed as its enumerator's name, or as the
-    /// number when no enumerator has it.
-    case enumeration(CEnumType)
-
-    /// The function (or type) that makes such values, for messages.
-    public var rawValue: String {
-        switch self {
-        case .syscall: return "syscall_name"
-        case .signal: return "signal_name"
-        case .errno: return "strerror"
-        case .user: return "username"
-        case .enumeration(let type): return "enum " + type.name
-        }
-    }
-}
-
-/// A C enum as a program defines it (`enum Foo { ONE = 1, TWO }`); anonymous ones are named
-/// by their first enumerator.
-public struct CEnumType: Hashable, Sendable {
-    public var name: String
-    public var enumerators: [CEnumerator]
-
-    public init(name: String, enumerators: [CEnumerator]) {
-        self.name = name
-        self.enumerators = enumerators
-    }
-
-    /// The enumerator's name for a value (the first of several with that value).
-    public func name(of value: Int64) -> String? { enumerators.first { $0.value == value }?.name }
-}
-
-public struct CEnumerator: Hashable, Sendable {
-    public var name: String
-    public var value: Int64
-    public init(name: String, value: Int64) {
-        self.name = name
-        self.value = value
-    }
+public enum NamedInteger: String, Hashable, Sendable {
+    case syscall = "syscall_name", signal = "signal_name", errno = "strerror", user = "username"
 }
 
 /// Aggregating functions that may only be assigned to maps.

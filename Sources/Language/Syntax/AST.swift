@@ -13,12 +13,12 @@ public struct Program: Sendable {
     public var mapDeclarations: [MapDeclaration] = []
     /// `macro name(...) { ... }` definitions, in any order; expanded away by `Parser.parse`.
     public var macros: [MacroDefinition] = []
-    /// `enum [Name] { A = 1, B }` definitions: their enumerators are constants of that type.
-    public var enums: [CEnumType] = []
     /// `struct`/`union` definitions (nested ones included, inner first) and `typedef`s, in
     /// source order: `CRecordLayout` lays them out as C does.
     public var records: [CRecordDefinition] = []
     public var typedefs: [CTypedef] = []
+    /// `enum Foo { A, B = 5 };` definitions before the probes.
+    public var enums: [EnumDefinition] = []
     public init(probes: [Probe]) { self.probes = probes }
 }
 
@@ -26,6 +26,19 @@ public struct Probe: Sendable {
     public var attachPoints: [AttachPointSyntax]
     public var predicate: Expr?
     public var body: [Stmt]
+    public var range: SourceRange
+}
+
+/// An enum defined in the program, C's way: members count up from the previous value (or 0)
+/// unless given one.
+public struct EnumDefinition: Hashable, Sendable {
+    public struct Member: Hashable, Sendable {
+        public var name: String
+        public var value: Int64
+    }
+    /// Empty for `enum { ... }`.
+    public var name: String
+    public var members: [Member]
     public var range: SourceRange
 }
 
@@ -120,6 +133,9 @@ public struct Expr: Sendable {
     public var id: Int
     public var kind: ExprKind
     public var range: SourceRange
+
+    public var isIntegerLiteral: Bool { if case .integer = kind { return true } else { return false } }
+    public var isNonZeroLiteral: Bool { if case .integer(let v) = kind { return v != 0 } else { return false } }
 
     /// The value of an index known when compiling: an integer literal, or literals joined by
     /// `+`, `-` and `*` (bpftrace accepts `$t[1 - 1]`).

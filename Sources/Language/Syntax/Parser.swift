@@ -64,7 +64,7 @@ public struct Parser {
         var config: [ConfigAssignment] = []
         var declarations: [MapDeclaration] = []
         var macros: [MacroDefinition] = []
-        var enums: [CEnumType] = []
+        var enums: [EnumDefinition] = []
         var records: [CRecordDefinition] = []
         var typedefs: [CTypedef] = []
         while true {
@@ -95,7 +95,7 @@ public struct Parser {
             }
             if case .attachPoint("enum") = first.kind {
                 lexer.reset(to: start)
-                enums.append(try parseEnum())
+                enums.append(try parseEnumDefinition())
                 continue
             }
             if case .attachPoint(let text) = first.kind, text == "struct" || text == "union" {
@@ -312,22 +312,23 @@ public struct Parser {
         return CTypedef(name: name, typeName: typeName, pointerDepth: stars, range: SourceRange(start, previousEnd))
     }
 
-    /// `enum [NAME] { A [= N], B, ... } [;]` with `current` not yet read; leaves the lexer
-    /// after the definition for the next attach point. Values count on from the last given.
-    private mutating func parseEnum() throws -> CEnumType {
+    /// `enum [Name] { A, B = 5, C };` with `current` not yet read (the `;` is optional); leaves
+    /// the lexer after the definition for the next attach point.
+    private mutating func parseEnumDefinition() throws -> EnumDefinition {
         current = try lexer.next()  // 'enum'
+        let start = current.range.start
         try advance()
-        var name: String? = nil
+        var name = ""
         if case .identifier(let word) = current.kind {
             name = word
             try advance()
         }
-        try expect("{", "to start the enum's enumerators")
-        var enumerators: [CEnumerator] = []
+        try expect("{", "to start the enum's members")
+        var members: [EnumDefinition.Member] = []
         var next: Int64 = 0
         while current.kind != .punct("}") {
-            guard case .identifier(let enumerator) = current.kind else {
-                throw Diagnostic("expected an enumerator name, found \(current.kind)", at: current.range)
+            guard case .identifier(let member) = current.kind else {
+                throw Diagnostic("expected an enum member name, found \(current.kind)", at: current.range)
             }
             try advance()
             if current.kind == .punct("=") {
@@ -337,23 +338,22 @@ public struct Parser {
                     negative = true
                     try advance()
                 }
-                guard case .integer(let magnitude) = current.kind, magnitude <= UInt64(Int64.max) else {
-                    throw Diagnostic("an enumerator's value must be an integer literal", at: current.range)
+                guard case .integer(let value) = current.kind, value <= UInt64(Int64.max) else {
+                    throw Diagnostic("expected an integer value for '\(member)'", at: current.range)
                 }
-                next = negative ? -Int64(magnitude) : Int64(magnitude)
+                next = negative ? -Int64(value) : Int64(value)
                 try advance()
             }
-            enumerators.append(CEnumerator(name: enumerator, value: next))
+            members.append(EnumDefinition.Member(name: member, value: next))
             next &+= 1
-            if current.kind != .punct("}") { try expect(",", "between enumerators") }
+            if current.kind == .punct(",") { try advance() } else if current.kind != .punct("}") {
+                throw Diagnostic("expected ',' or '}' in the enum, found \(current.kind)", at: current.range)
+            }
         }
-        if enumerators.isEmpty { throw Diagnostic("an enum needs at least one enumerator", at: current.range) }
-        // `}` then an optional `;`, then the next attach point.
-        var end = current.range.end
+        let end = current.range.end
         try advance()
-        if current.kind == .punct(";") { end = current.range.end }
-        lexer.reset(to: end)
-        return CEnumType(name: name ?? enumerators[0].name, enumerators: enumerators)
+        lexer.reset(to: current.kind == .punct(";") ? current.range.end : current.range.start)
+        return EnumDefinition(name: name, members: members, range: SourceRange(start, end))
     }
 
     /// `macro NAME[(PARAM, ...)] { stmts [value] }` with `current` not yet read; leaves the

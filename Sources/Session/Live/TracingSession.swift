@@ -38,6 +38,8 @@ public final class TracingSession {
         /// events and shared by the later ones, so a fixed size; nil sizes it by the program
         /// (a one-shot run, whose one program is all there is).
         public var eventRingBytes: Int? = Compiler.eventRingBytesForFiringProbes
+        /// How the programs' warnings are written (bpftrace's style when run as `bpftrace`).
+        public var diagnosticStyle = DiagnosticStyle.bpfsh
         public init() {}
     }
 
@@ -92,7 +94,7 @@ public final class TracingSession {
                 format: { [unowned self] id in formatOwners[id]?.call },
                 mapAction: { [unowned self] action, name in
                     switch action {
-                    case .print: return try? table(name)
+                    case .print: return try? printedTable(name)
                     case .clear:
                         kernelMaps[name]?.clear()
                         zeroedKeylessMaps.remove(name)
@@ -508,6 +510,19 @@ public final class TracingSession {
         }
         return MapReader(decoder: decoder).table(
             info, entries: map.entries(), zeroed: zeroedKeylessMaps.contains("@" + bare))
+    }
+
+    /// The table `print(@m)` prints: as bpftrace, a map without keys that holds nothing yet
+    /// prints its zero value (`@: 0`), not nothing.
+    func printedTable(_ name: String) throws -> MapTable {
+        var result = try table(name)
+        let bare = name.hasPrefix("@") ? String(name.dropFirst()) : name
+        if result.rows.isEmpty, let info = mapInfos.first(where: { $0.name == bare }), info.keys.isEmpty,
+            let cell = MapReader(decoder: decoder).zeroCell(info)
+        {
+            result.rows = [MapTable.Row(key: [], cell: cell)]
+        }
+        return result
     }
 
     /// Every user map that holds data, in definition order.

@@ -30,6 +30,8 @@ public final class EventDispatcher {
 
     let decoder: ValueDecoder
     public var sink: OutputSink
+    /// Places whose once-only warning (division by zero) was printed.
+    var warnedPlaces: Set<String> = []
     /// The format id of the record being handled, while the sink receives its output: the
     /// session names the probe it came from.
     public private(set) var currentFormatID: Int?
@@ -54,16 +56,24 @@ public final class EventDispatcher {
         }
         var offset = 8
         var values: [Value] = []
-        let numeric = numericConversions(call)
-        for (index, type) in call.argumentTypes.enumerated() {
-            // A named integer at `%d` is its number; at `%s` (and in print) its name.
-            let shown: SType = if case .named = type, numeric.contains(index) { .s64 } else { type }
-            values.append(decoder.decode(shown, bytes[min(offset, bytes.count)...]))
+        for type in call.argumentTypes {
+            values.append(decoder.decode(type, bytes[min(offset, bytes.count)...]))
             offset += type.storageSize
         }
         switch call.action {
         case .printf(let format):
             sink.emit(.printf(formatted(format, values)))
+        case .report(let format, let place, let isError):
+            var text = formatted(format, values)
+            if !text.hasSuffix("\n") { text += "\n" }
+            sink.emit(.report("\(place): \(isError ? "ERROR" : "WARNING"): " + text))
+        case .divideByZero(let place):
+            guard !warnedPlaces.contains(place) else { return }
+            warnedPlaces.insert(place)
+            sink.emit(
+                .report(
+                    "\(place): WARNING: Divide or modulo by 0 detected. This can lead to unexpected results. "
+                        + "1 is being used as the result.\n"))
         case .time(let format):
             sink.emit(.time(TimeFormatter.format(format) ?? ""))
         case .cat(let format):
@@ -71,7 +81,11 @@ public final class EventDispatcher {
             if let text = try? String(contentsOfFile: path, encoding: .utf8) {
                 sink.emit(.printf(text))
             } else {
-                sink.emit(.printf("cat: cannot read \(path)\n"))
+                // bpftrace's words, with the system's reason (errno of the failed open).
+                let reason = open(path, O_RDONLY)
+                let message = reason < 0 ? String(cString: strerror(errno)) : "cannot read it"
+                if reason >= 0 { close(reason) }
+                sink.emit(.report("ERROR: failed to open file '\(path)' (\(message))\n"))
             }
         case .system(let format):
             sink.emit(.printf(runShell(formatted(format, values))))
@@ -95,22 +109,6 @@ public final class EventDispatcher {
         case .exit:
             break
         }
-    }
-
-    /// The arguments of a format call that integer conversions (`%d`, `%x`, `%c`...) print,
-    /// parsed once per call site.
-    private var numericByCall: [Int: Set<Int>] = [:]
-
-    private func numericConversions(_ call: FormatCall) -> Set<Int> {
-        if let known = numericByCall[call.id] { return known }
-        var numeric: Set<Int> = []
-        if let text = call.action.printfFormat, let format = try? PrintfFormat.parse(text) {
-            for (index, conversion) in format.conversions.enumerated() where conversion.kind != .string {
-                numeric.insert(index)
-            }
-        }
-        numericByCall[call.id] = numeric
-        return numeric
     }
 
     private func formatted(_ format: String, _ values: [Value]) -> String {

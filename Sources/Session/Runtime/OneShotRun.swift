@@ -19,6 +19,9 @@ public final class OneShotRun {
         public var dryRun = false
         /// Whether the program ignores bpfsh's own process (see TracingSession.Options).
         public var excludesOwnProcess = true
+        /// How compile errors and warnings are written: as current bpftrace writes them, since
+        /// people and scripts grep one-shot output for them (the shell keeps its own style).
+        public var diagnosticStyle = DiagnosticStyle.bpftrace
         public init() {}
     }
 
@@ -61,6 +64,7 @@ public final class OneShotRun {
         sessionOptions.countsFired = false
         // One program, known in full: the ring is sized by what it sends.
         sessionOptions.eventRingBytes = nil
+        sessionOptions.diagnosticStyle = options.diagnosticStyle
         let live = LiveKernel(kernel: kernelCatalogue)
         let session = TracingSession(
             backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)
@@ -72,22 +76,22 @@ public final class OneShotRun {
         let probe: LiveProbe
         do {
             // bpftrace's runtime test engine waits for this line (after attaching, before BEGIN)
-            // to run a case's AFTER command.
+            // to run a case's AFTER command; "Attached N probes" follows it, as in bpftrace.
             let notifies = ProcessInfo.processInfo.environment["__BPFTRACE_NOTIFY_PROBES_ATTACHED"] != nil
             var count = 0
             probe = try session.define(
                 name: "program", text: source.text, sourceName: source.name,
                 willAttach: { compiled in count = compiled.programs.count },
                 didAttach: {
-                    sink.emit(.attached(count))
                     if notifies { self.output("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n") }
+                    sink.emit(.attached(count))
                 })
         } catch SessionError.diagnostics(let list, _) {
-            errors(list.rendered(in: source, style: .bpftrace))
+            errors(list.rendered(in: source, style: options.diagnosticStyle))
             child?.kill()
             return .compileError
         } catch SessionError.rejected(let list, _) {
-            errors(list.rendered(in: source, style: .bpftrace))
+            errors(list.rendered(in: source, style: options.diagnosticStyle))
             child?.kill()
             return .kernelError
         } catch SessionError.kernel(_, let error) {

@@ -19,6 +19,8 @@ public enum OutputEvent {
     case lost(UInt64)
     /// Something the user should know that is not an error of the program (a full map).
     case warning(String)
+    /// A line the program itself reports on standard error (errorf, warnf), as it is.
+    case report(String)
 }
 
 /// Receives a session's output events.
@@ -45,6 +47,7 @@ public final class TextOutputSink: OutputSink {
         case .exitMaps(let tables): output(BpftraceTextRenderer.renderExit(tables, skipEmpty: true))
         case .lost(let count): errors(BpftraceTextRenderer.lostEvents(count))
         case .warning(let text): errors("bpfsh: " + text + "\n")
+        case .report(let text): errors(text)
         }
     }
 }
@@ -69,6 +72,7 @@ public final class JSONOutputSink: OutputSink {
         case .exitMaps(let tables): if !tables.isEmpty { output(JSONRenderer.renderExit(tables)) }
         case .lost(let count): errors(JSONRenderer.lostEvents(count))
         case .warning(let text): errors("bpfsh: " + text + "\n")
+        case .report(let text): errors(text)
         }
     }
 }

@@ -93,8 +93,10 @@ enum QueryScalar: Comparable {
     init(_ value: Value) {
         switch value {
         case .int(let n): self = .number(Int128(n))
-        case .uint(let n): self = .number(Int128(n))
+        case .uint(let n), .pointer(let n): self = .number(Int128(n))
         case .string(let s), .symbol(let s): self = .text(s)
+        case .bytes(let bytes): self = .text(ValueText.escaped(bytes))
+        case .enumValue(let n, let name): self = name.map { .text($0) } ?? .number(Int128(n))
         case .stack(let frames): self = .text(frames.joined(separator: ";"))
         case .tuple(let items): self = .list(items.map(QueryScalar.init))
         case .none: self = .none

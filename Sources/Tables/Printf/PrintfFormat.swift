@@ -84,6 +84,8 @@ public struct PrintfConversion: Hashable, Sendable {
         case r
         /// `buf()` contents, every byte as `\xNN`.
         case rx
+        /// `buf()` contents, every byte as two hex digits, separated by spaces.
+        case rh
     }
 
     /// Byte offset of the `%` in the format.
@@ -113,7 +115,7 @@ public struct PrintfConversion: Hashable, Sendable {
         case .c: return .char
         case .s: return .string
         case .p: return .pointer
-        case .r, .rx: return .buffer
+        case .r, .rx, .rh: return .buffer
         }
     }
 
@@ -132,7 +134,7 @@ public enum PrintfArgumentKind: Hashable, Sendable {
     case string
     /// `%p`: an integer printed as an address.
     case pointer
-    /// `%r`, `%rx`: the result of `buf()`.
+    /// `%r`, `%rx`, `%rh`: the result of `buf()`.
     case buffer
 
     /// bpftrace's name for the type this conversion wants.
@@ -150,7 +152,7 @@ public enum PrintfArgumentKind: Hashable, Sendable {
             (.char, .integer), (.char, .pointer),
             (.pointer, .integer), (.pointer, .pointer),
             (.string, .string), (.buffer, .buffer),
-            (.integer, .named), (.char, .named), (.string, .named):
+            (.integer, .enumeration), (.char, .enumeration), (.pointer, .enumeration), (.string, .enumeration):
             return true
         default:
             return false
@@ -168,8 +170,8 @@ public enum PrintfArgumentType: Hashable, Sendable {
     case pointer
     case string
     case buffer
-    /// An integer that has a name (a C enum's value): `%d` prints the number, `%s` the name.
-    case named
+    /// An enum's value: a number to `%d`, its member's name to `%s`.
+    case enumeration
     /// Anything else, with the name to show in the error (`tuple`, `record`, `none`...).
     case other(String)
 
@@ -179,7 +181,7 @@ public enum PrintfArgumentType: Hashable, Sendable {
         case .integer, .pointer: return "integer"
         case .string: return "string"
         case .buffer: return "buffer"
-        case .named: return "enum"
+        case .enumeration: return "enum"
         case .other(let name): return name
         }
     }

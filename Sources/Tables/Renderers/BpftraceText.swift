@@ -66,7 +66,8 @@ public enum BpftraceTextRenderer {
         ValueText.keyPart(value)
     }
 
-    /// Current bpftrace's first line of output, once the probes are attached.
+    /// Current bpftrace's first line of output, once the probes are attached (bpftrace 0.17
+    /// printed "Attaching N probes..." before attaching).
     public static func attachedProbes(_ count: Int) -> String {
         count == 1 ? "Attached 1 probe\n" : "Attached \(count) probes\n"
     }
@@ -116,9 +117,9 @@ public enum BpftraceTextRenderer {
         switch cell {
         case .count, .sum, .min, .max, .avg: return ""
         case .stats(let total, let count):
-            // bpftrace prints the count as a signed number too.
-            return "count \(Int64(truncatingIfNeeded: count)), average "
-                + "\(RowOrder.average(total: total, count: count)), total \(total)"
+            // Current bpftrace prints stats as a record; the count as a signed number too.
+            return "{ .count = \(Int64(truncatingIfNeeded: count)), .average = "
+                + "\(RowOrder.average(total: total, count: count)), .total = \(total) }"
         case .histogram(let h): return histogram(h, divisor: divisor)
         case .value(let v): return ValueText.value(v, divisor: divisor)
         }

@@ -56,8 +56,9 @@ final class BpftraceRuntimeTests: XCTestCase {
         if !newlyPassing.isEmpty {
             print(
                 "passing now, not yet in BpftraceRuntimePassing.cases:\n"
+                    // String(reflecting:) escapes a quote in a name (`cat "no such file"`).
                     + newlyPassing.sorted().map {
-                        "    \"\($0)\","
+                        "    \(String(reflecting: $0)),"
                     }.joined(separator: "\n"))
         }
     }
