@@ -16,7 +16,7 @@ enum HelpTopics {
         ),
         ("files", ["save", "load"]),
         ("scripts and notebooks", ["source", "param", "expect", "record", "history", "notebook"]),
-        ("time", ["wait", "watch"]),
+        ("time", ["wait", "watch", "series", "plot", "heatmap"]),
         ("workloads", ["spawn", "jobs", "stop"]),
         ("learning", ["tutorial"]),
         ("the shell", ["output", "editor", "help", "quit"]),
