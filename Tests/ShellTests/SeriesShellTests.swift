@@ -80,6 +80,10 @@ final class SeriesShellTests: XCTestCase {
         let svg = try String(contentsOfFile: path, encoding: .utf8)
         XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse())
         XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 2)
+        out = ""
+        XCTAssertTrue(shell.execute("c_t | group by time_ms | rate | plot"), err)
+        XCTAssertTrue(out.hasPrefix("c_t: @c per second, every 20ms\n"), out)
+        XCTAssertTrue(out.contains("* @c\n"), "every key together: one line named after the map: \(out)")
         XCTAssertFalse(shell.execute("plot @c"))
         XCTAssertTrue(err.contains("@c is not a series"), err)
     }
@@ -102,8 +106,9 @@ final class SeriesShellTests: XCTestCase {
         XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse())
         out = ""
         XCTAssertTrue(shell.execute("heatmap lat_t"), err)
-        XCTAssertTrue(out.contains("[4, 8)     │███\n"), out)
-        XCTAssertTrue(out.contains("[1K, 2K)   │ ██\n"), out)
+        // Three intervals, each three characters wide.
+        XCTAssertTrue(out.contains("[4, 8)     │█████████\n"), out)
+        XCTAssertTrue(out.contains("[1K, 2K)   │   ██████\n"), out)
         XCTAssertFalse(shell.execute("heatmap @lat"))
         XCTAssertTrue(err.contains("@lat is not a series"), err)
     }

@@ -207,6 +207,11 @@ final class SeriesTests: XCTestCase {
         let row6 = map.buckets.firstIndex(of: Build.log2Index(6))!
         XCTAssertEqual(map.counts.map { $0[row6] }, [2, 3, 0, 1], "[4, 8) per interval")
         XCTAssertEqual(map.maxCount, 3)
+        var logarithmic = map
+        logarithmic.logScale = true
+        XCTAssertEqual(map.shade(10, of: 1000), 0.01)
+        XCTAssertEqual(logarithmic.shade(10, of: 1000), 0.347, accuracy: 0.001, "ln 11 / ln 1001")
+        XCTAssertEqual(logarithmic.shade(0, of: 1000), 0)
         XCTAssertEqual(
             HeatMap.of(try Self.calls()).map(\.maxCount), .failure(.noHistograms("calls_t")))
         XCTAssertEqual(
@@ -218,18 +223,18 @@ final class SeriesTests: XCTestCase {
             HeatMapText.render(try HeatMap.of(try Self.latency()).get()),
             """
             lat_t: @lat heat map, every 1s
-            [1K, 2K)   │  █
-            [512, 1K)  │ ▒▒
-            [256, 512) │ ▓
+            [1K, 2K)   │      ███
+            [512, 1K)  │   ▒▒▒▒▒▒
+            [256, 512) │   ▓▓▓
             [128, 256) │
-            [64, 128)  │▒
+            [64, 128)  │▒▒▒
             [32, 64)   │
             [16, 32)   │
             [8, 16)    │
-            [4, 8)     │▓█ ▒
-            [2, 4)     │▒
-                       └────
-                        0s 4s
+            [4, 8)     │▓▓▓███   ▒▒▒
+            [2, 4)     │▒▒▒
+                       └────────────
+                        0s        4s
                         █ = 3 values per interval
 
             """)

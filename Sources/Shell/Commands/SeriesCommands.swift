@@ -39,17 +39,19 @@ enum SeriesCommands {
             }
         },
         Command(
-            name: "heatmap", usage: "heatmap TABLE [every DURATION [for DURATION]] [as NAME] [> FILE.svg] [--force]",
+            name: "heatmap",
+            usage: "heatmap TABLE [every DURATION [for DURATION]] [as NAME] [> FILE.svg] [--log] [--force]",
             summary: "a latency heat map (time × histogram bucket) of a hist() map's series",
             details: "heatmap @lat every 1s for 10s > lat.svg samples @lat ten times, then draws each interval's "
-                + "values; heatmap NAME draws a series kept before. Without a file it is drawn in the terminal.",
+                + "values; heatmap NAME draws a series kept before. Without a file it is drawn in the terminal. --log "
+                + "shades by the logarithm of the count, so a few slow values show beside millions of fast ones.",
             argument: .map
         ) { shell, args, _ in
             let redirection = try Redirection(args)
             let words = try SeriesWords(redirection.rest, command: "heatmap")
             guard let source = words.table else {
                 throw CommandError(
-                    "usage: heatmap TABLE [every DURATION [for DURATION]] [as NAME] [> FILE.svg] [--force]")
+                    "usage: heatmap TABLE [every DURATION [for DURATION]] [as NAME] [> FILE.svg] [--log] [--force]")
             }
             let table: MapTable
             if let interval = words.interval {
@@ -58,11 +60,12 @@ enum SeriesCommands {
             } else {
                 table = try shell.tables.table(source)
             }
-            let map: HeatMap
+            var map: HeatMap
             switch HeatMap.of(table) {
             case .success(let made): map = made
             case .failure(let error): throw CommandError("\(error)")
             }
+            map.logScale = redirection.flags.contains("--log")
             if redirection.path == nil {
                 shell.print(HeatMapText.render(map, width: chartWidth(shell)))
             } else {

@@ -24,7 +24,7 @@ public enum HeatMapSVG {
                 let x = left + Double(t) * cellWidth
                 let y = top + plotHeight - Double(b + 1) * rowHeight
                 svg += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(cellWidth))\" height=\"\(f(rowHeight))\" "
-                svg += "fill=\"\(colour(count, of: map.maxCount))\"><title>"
+                svg += "fill=\"\(colour(map.shade(count, of: map.maxCount)))\"><title>"
                 svg += FlameGraphSVG.xml(
                     "\(ChartNumber.seconds(starts[t]))–\(ChartNumber.seconds(end)) \(map.label(bucket)): \(count)")
                 svg += "</title></rect>\n"
@@ -56,20 +56,20 @@ public enum HeatMapSVG {
         // The scale.
         let scaleX = left + plotWidth + 20
         for step in 0..<10 {
-            let count = UInt64((Double(map.maxCount) * Double(10 - step) / 10).rounded(.up))
             svg += "<rect x=\"\(f(scaleX))\" y=\"\(f(top + Double(step) * 14))\" width=\"16\" height=\"14\" "
-            svg += "fill=\"\(colour(count, of: map.maxCount))\"/>\n"
+            svg += "fill=\"\(colour(Double(10 - step) / 10))\"/>\n"
         }
         svg += "<text x=\"\(f(scaleX + 22))\" y=\"\(f(top + 10))\">\(map.maxCount)</text>\n"
         svg += "<text x=\"\(f(scaleX + 22))\" y=\"\(f(top + 136))\">\(min(1, map.maxCount))</text>\n"
-        svg += "<text x=\"\(f(scaleX))\" y=\"\(f(top + 160))\">\(map.unit)</text>\n"
+        for (index, word) in (map.unit + (map.logScale ? ", log scale" : "")).split(separator: " ").enumerated() {
+            svg += "<text x=\"\(f(scaleX))\" y=\"\(f(top + 160 + Double(index) * 14))\">\(word)</text>\n"
+        }
         return svg + "</svg>\n"
     }
 
-    /// White for none, then pale yellow (one value) to dark red (the busiest cell).
-    static func colour(_ count: UInt64, of maxCount: UInt64) -> String {
-        guard count > 0, maxCount > 0 else { return "rgb(255,255,255)" }
-        let f = Double(count) / Double(maxCount)
+    /// White for none, then pale yellow (a shade near 0) to dark red (1, the busiest cell).
+    static func colour(_ f: Double) -> String {
+        guard f > 0 else { return "rgb(255,255,255)" }
         return FlameGraphSVG.rgb(255 - 55 * f, 235 - 205 * f, 170 - 170 * f)
     }
 }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A latency heat map (Brendan Gregg's): time across, histogram buckets up, each cell the
 /// number of values that fell in that bucket during that interval. Made from a series of a
 /// histogram map: a series as sampled is differenced first (each interval's own values), and
@@ -14,6 +18,9 @@ public struct HeatMap: Hashable, Sendable {
     public var maxCount: UInt64
     /// What a count is: per interval, or per second for a `rate` series.
     public var perSecond: Bool
+    /// Shade by the logarithm of the count, so a few slow values show beside millions of
+    /// fast ones (`--log`); linear by default, as Gregg's heat maps are.
+    public var logScale = false
 
     public enum HeatMapError: Error, Equatable, CustomStringConvertible {
         case notSeries(String)
@@ -77,6 +84,13 @@ public struct HeatMap: Hashable, Sendable {
 
     /// What the darkest cell counts: "values per interval" or "values per second".
     var unit: String { perSecond ? "values per second" : "values per interval" }
+
+    /// How dark a cell of `count` is, from 0 (none) to 1 (`largest`).
+    public func shade(_ count: UInt64, of largest: UInt64) -> Double {
+        guard count > 0, largest > 0 else { return 0 }
+        if logScale { return log1p(Double(count)) / log1p(Double(largest)) }
+        return Double(count) / Double(largest)
+    }
 
     /// `count` and its unit: "1 value per interval", "3 values per second".
     func amount(_ count: UInt64) -> String {
