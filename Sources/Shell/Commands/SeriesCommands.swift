@@ -40,9 +40,10 @@ enum SeriesCommands {
         },
         Command(
             name: "heatmap",
-            usage: "heatmap TABLE [every DURATION [for DURATION]] [as NAME] [> FILE.svg] [--log] [--force]",
+            usage: "heatmap TABLE [every DURATION for DURATION] [> FILE.svg] [--log]",
             summary: "a latency heat map (time × histogram bucket) of a hist() map's series",
-            details: "heatmap @lat every 1s for 10s > lat.svg samples @lat ten times, then draws each interval's "
+            details: "heatmap TABLE [every DURATION [for DURATION]] [as NAME] [> FILE.svg] [--log] [--force]: "
+                + "heatmap @lat every 1s for 10s > lat.svg samples @lat eleven times (as NAME keeps the series), then draws each interval's "
                 + "values; heatmap NAME draws a series kept before. Without a file it is drawn in the terminal. --log "
                 + "shades by the logarithm of the count, so a few slow values show beside millions of fast ones.",
             argument: .map
