@@ -61,6 +61,9 @@ public final class Shell {
     private var capturedEvents: [ShellEvent]?
     /// Set when Ctrl-C or an `interrupt` request cut the running statement short.
     var statementInterrupted = false
+    /// While a script replays with `--max-wait`: the longest an idle wait (`wait Ns  # idle`,
+    /// time a recording spent between statements) may last. Typed waits are never cut.
+    public var maxIdleWait: Double?
 
     public init(
         session: TracingSession, reader: LineReader, output: @escaping (String) -> Void,

@@ -59,6 +59,13 @@ struct BPFShell: ParsableCommand {
     var keepGoing = false
 
     @Option(
+        name: .customLong("max-wait"),
+        help: ArgumentHelp(
+            "Replaying a recording: cap its idle waits (wait Ns  # idle) at this duration; typed waits stay.",
+            valueName: "duration"))
+    var maxWait: String?
+
+    @Option(
         name: .customLong("record"),
         help: ArgumentHelp("Write what is typed in the shell as a replayable script.", valueName: "file"))
     var record: String?
@@ -127,6 +134,15 @@ struct BPFShell: ParsableCommand {
                 ShellLauncher.runTutorial(
                     Array(arguments.dropFirst()), auto: auto, options: shellOptions, transcripts: transcripts))
         }
+        var maxWaitSeconds: Double?
+        if let maxWait {
+            guard let seconds = Duration.seconds(maxWait), e == nil, !arguments.isEmpty else {
+                FileHandle.standardError.write(
+                    Data("bpfsh: --max-wait takes a duration (e.g. 5s) and a session script to replay\n".utf8))
+                throw ExitCode(2)
+            }
+            maxWaitSeconds = seconds
+        }
         if e == nil, let script = arguments.first, script.hasSuffix(".bpfsh") || check {
             let parameters: [String: String]
             do { parameters = try ParameterSubstitution.parse(Array(arguments.dropFirst())) } catch {
@@ -136,13 +152,14 @@ struct BPFShell: ParsableCommand {
             if interactive {
                 throw ExitCode(
                     ShellLauncher.run(
-                        options: shellOptions, transcripts: transcripts, firstStatement: "source \(script)",
+                        options: shellOptions, transcripts: transcripts,
+                        firstStatement: "source \(script)" + (maxWait.map { " --max-wait \($0)" } ?? ""),
                         parameters: parameters))
             }
             throw ExitCode(
                 ShellLauncher.runScript(
                     path: script, parameters: parameters, options: shellOptions,
-                    transcripts: transcripts, keepGoing: keepGoing, check: check))
+                    transcripts: transcripts, keepGoing: keepGoing, check: check, maxWait: maxWaitSeconds))
         }
         // A program run (-e, a .bt file) has no statements to record, check or take notes of.
         if record != nil || !notebooks.isEmpty || keepGoing || auto, e != nil || !arguments.isEmpty {
