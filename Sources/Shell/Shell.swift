@@ -64,6 +64,8 @@ public final class Shell {
     /// While a script replays with `--max-wait`: the longest an idle wait (`wait Ns  # idle`,
     /// time a recording spent between statements) may last. Typed waits are never cut.
     public var maxIdleWait: Double?
+    /// While `monitor` is open: what the shell would have printed meanwhile.
+    var monitorHeld: MonitorHeldOutput?
 
     public init(
         session: TracingSession, reader: LineReader, output: @escaping (String) -> Void,
@@ -122,6 +124,11 @@ public final class Shell {
     }
 
     private func showOnTerminal(_ text: String, _ stream: ShellEvent.TerminalStream) {
+        // `monitor` owns the screen: what would be printed waits until it closes.
+        if monitorHeld != nil {
+            monitorHeld?.hold(text, isProbeOutput: stream == .probe)
+            return
+        }
         switch stream {
         case .output: writeOutput(text)
         case .error: writeError(text)

@@ -539,6 +539,21 @@ public final class TracingSession {
         }
     }
 
+    /// Every user map with its entry count and size limit, for `monitor`. Keyless maps are
+    /// one-slot arrays: their "entries" is whether the slot holds anything.
+    public func mapUsage() -> [(name: String, entries: Int, limit: Int, isLRU: Bool)] {
+        mapInfos.compactMap { info in
+            guard let map = kernelMaps["@" + info.name] else { return nil }
+            let entries = info.isArray ? ((try? table(info.name).rows.count) ?? 0) : map.entries().count
+            return ("@" + info.name, entries, map.spec.maxEntries, info.declaration?.isLRU == true)
+        }
+    }
+
+    /// Turns the kernel's per-program run statistics on until the returned object is released
+    /// (nil when the kernel cannot), so `monitor` measures run time while it is open whatever
+    /// the session's default.
+    public func enableRunStatistics() -> AnyObject? { backend.enableRunStatistics() }
+
     private func counter(_ name: String) -> UInt64 {
         guard let map = kernelMaps[name], let values = map.lookup([0, 0, 0, 0]) else { return 0 }
         return values.reduce(0) { $0 &+ word($1, 0) }

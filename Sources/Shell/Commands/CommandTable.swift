@@ -7,7 +7,7 @@ import Tables
 enum CommandTable {
     static let all: [Command] =
         probeCommands + mapCommands + TableCommands.all + FileCommands.all + ScriptCommands.all + TutorialCommands.all
-        + timeCommands + SeriesCommands.all + systemCommands + ConfigCommands.all
+        + timeCommands + SeriesCommands.all + MonitorCommands.all + systemCommands + ConfigCommands.all
 
     static let probeCommands: [Command] = [
         Command(

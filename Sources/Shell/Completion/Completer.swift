@@ -20,7 +20,7 @@ public struct Completer {
     public var variables: BuiltinVariableTable = .builtin
     public var mapArgumentCommands: Set<String> = [
         "print", "clear", "forget", "join", "merge", "top", "sort", "where", "hist", "snapshot", "diff", "flame",
-        "save", "stack", "series", "plot", "heatmap",
+        "save", "stack", "series", "plot", "heatmap", "monitor",
     ]
 
     /// The column names of a table (`key`, `key1`..., `value`), for the stages of a query.
