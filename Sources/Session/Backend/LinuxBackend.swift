@@ -54,6 +54,10 @@ public final class LinuxBackend: KernelBackend {
     public func enableRunStatistics() -> AnyObject? {
         RunStatistics.enable()
     }
+
+    public func watchProcessMappings() throws -> ProcessMappingSource? {
+        try ProcessMappingWatcher(cpus: OnlineCPUs.list())
+    }
 }
 
 final class LinuxMap: BackendMap {
@@ -102,3 +106,5 @@ final class LinuxEvents: BackendEventSource {
     }
     var readinessFD: Int32 { ring.epollFD }
 }
+
+extension ProcessMappingWatcher: ProcessMappingSource {}

@@ -1,6 +1,7 @@
 import Codegen
 import Dispatch
 import Foundation
+import Symbols
 import Kernel
 import Language
 import Tables
@@ -48,6 +49,10 @@ public final class TracingSession {
     private var formatOwners: [Int: (call: FormatCall, probe: String)] = [:]
     private var events: BackendEventSource?
     private var statistics: AnyObject?
+    /// Follows processes' executable mappings once a probe takes stacks (nil before, or where
+    /// the kernel refuses), so user stacks of processes gone since still resolve.
+    private var processMappings: ProcessMappingSource?
+    private var processMappingsTried = false
     private let startTime = MonotonicClock.nanoseconds()
     private var unnamedCount = 0
     /// Keyless aggregations `zero()` set to 0 since they were last cleared: bpftrace prints
@@ -156,6 +161,8 @@ public final class TracingSession {
         let transaction = StagedTransaction()
         defer { transaction.rollBackUnlessCommitted() }
         let handles = try wrappingKernelErrors(of: name) { try createMaps(for: compiled, in: transaction) }
+        // Before attaching: a process that starts and exits right after is then followed whole.
+        if kernelMaps[InternalMap.stacks] != nil { followProcessMappings() }
         let programs = try loadPrograms(
             compiled, maps: handles, pipeline: pipeline, source: source, name: name, in: transaction)
         let loadedAt = MonotonicClock.nanoseconds()
@@ -417,6 +424,8 @@ public final class TracingSession {
 
     /// Detaches everything and releases every kernel object the session created.
     public func close() {
+        processMappings?.close()
+        processMappings = nil
         detachAll()
         settle()
         for probe in probes { probe.programs.forEach { $0.program.close() } }
@@ -446,7 +455,8 @@ public final class TracingSession {
     /// `more` says events may be left.
     @discardableResult
     public func drainEvents(maximumRecords: Int, nanoseconds: UInt64) -> (handled: Int, more: Bool) {
-        events?.drain(maximumRecords: maximumRecords, nanoseconds: nanoseconds) ?? (0, false)
+        readProcessMappings()
+        return events?.drain(maximumRecords: maximumRecords, nanoseconds: nanoseconds) ?? (0, false)
     }
 
     /// Waits up to `timeout` ms until events are waiting (without handling them); whether
@@ -473,8 +483,37 @@ public final class TracingSession {
         return mapInfos.first { $0.name == bare }
     }
 
+    /// Starts following processes' mappings (once; a kernel that refuses is not asked again).
+    func followProcessMappings() {
+        guard !processMappingsTried else { return }
+        processMappingsTried = true
+        processMappings = try? backend.watchProcessMappings()
+    }
+
+    /// Hands the mapping records the kernel queued to the user symbolizer: called before maps
+    /// are read (their stacks are symbolized then) and with every slice of events, so the
+    /// rings never fill.
+    public func readProcessMappings() {
+        processMappings?.drain { record in
+            let symbols = UserSymbolizer.shared
+            switch record {
+            case .mapped(let pid, let start, let length, let offset, let major, let minor, let inode, let path):
+                symbols.mapped(
+                    Mapping(
+                        start: start, end: start &+ length, fileOffset: offset, deviceMajor: major,
+                        deviceMinor: minor, inode: inode, path: path.isEmpty ? nil : path),
+                    pid: pid)
+            case .executed(let pid): symbols.executed(pid: pid)
+            case .forked(let pid, let parent): symbols.forked(pid: pid, parent: parent)
+            case .exited(let pid): symbols.exited(pid: pid)
+            case .lost: break
+            }
+        }
+    }
+
     /// A snapshot of a map as a table.
     public func table(_ name: String) throws -> MapTable {
+        readProcessMappings()
         let bare = name.hasPrefix("@") ? String(name.dropFirst()) : name
         guard let info = mapInfos.first(where: { $0.name == bare }), let map = kernelMaps["@" + bare] else {
             throw SessionError.unknownMap(name)
