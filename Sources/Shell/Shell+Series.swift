@@ -3,11 +3,11 @@ import Tables
 
 extension Shell {
     /// Reads `source` every `interval` seconds — at once, then on a fixed schedule that does not
-    /// drift — until `duration` has passed (or Ctrl-C; with no duration, only Ctrl-C), keeping
+    /// drift — until `duration` has passed (or Ctrl-C), keeping
     /// the series under `name` after every sample so an interrupted series keeps what it has.
     /// Probe output goes on appearing meanwhile. A late sample is taken at once, so the number
     /// of samples is always ⌊duration / interval⌋ + 1 unless interrupted.
-    func sampleSeries(_ source: String, every interval: Double, for duration: Double?, keepAs name: String?) throws
+    func sampleSeries(_ source: String, every interval: Double, for duration: Double, keepAs name: String?) throws
         -> MapTable
     {
         let start = Date()
@@ -22,7 +22,7 @@ extension Shell {
             if let name { try tables.keep(series, as: name) }
             taken += 1
             let next = start.addingTimeInterval(Double(taken) * interval)
-            if let duration, Double(taken) * interval > duration + 1e-9 { break }
+            if Double(taken) * interval > duration + 1e-9 { break }
             while Date() < next {
                 if ShellInterrupt.take() || ShellInterrupt.terminationRequested {
                     statementInterrupted = true
@@ -32,7 +32,7 @@ extension Shell {
                 if !pumpEvents() { pump.wait(milliseconds: Int32(max(1, min(100, left * 1000)))) }
                 if interactive && Date().timeIntervalSince(lastProgress) >= 0.1 {
                     lastProgress = Date()
-                    let total = duration.map { String(format: " / %.1fs", $0) } ?? " (Ctrl-C ends it)"
+                    let total = String(format: " / %.1fs", duration)
                     progress(
                         String(
                             format: "\r\u{1B}[Kseries %@: %d sample%@ · %.1fs", source, taken, taken == 1 ? "" : "s",

@@ -64,6 +64,8 @@ public final class Shell {
     /// While a script replays with `--max-wait`: the longest an idle wait (`wait Ns  # idle`,
     /// time a recording spent between statements) may last. Typed waits are never cut.
     public var maxIdleWait: Double?
+    /// Series sampled in the background, each when its next sample is due.
+    var backgroundSeries: [BackgroundSeries] = []
     /// While `monitor` is open: what the shell would have printed meanwhile.
     var monitorHeld: MonitorHeldOutput?
 
@@ -295,6 +297,7 @@ public final class Shell {
     @discardableResult
     public func pumpEvents() -> Bool {
         let more = pump.slice()
+        sampleBackgroundSeries()
         for request in session.takeExitRequests() {
             try? session.detach(request.probe)
             notice("\(request.probe) called exit(\(request.code)): detached\n")

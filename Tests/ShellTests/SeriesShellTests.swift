@@ -113,9 +113,41 @@ final class SeriesShellTests: XCTestCase {
         XCTAssertTrue(err.contains("@lat is not a series"), err)
     }
 
+    func testASeriesWithoutForSamplesInTheBackgroundUntilStopped() throws {
+        try countingMap()
+        XCTAssertTrue(shell.execute("series @c every 20ms as live"), err)
+        XCTAssertEqual(out, "live: sampling @c every 20ms in the background (series stop live ends it; top live shows the trends)\n")
+        XCTAssertEqual(shell.tables.saved["live"]?.series?.times.count, 1, "the first sample at once")
+        // Samples are taken while the shell waits (and between keystrokes at the prompt).
+        XCTAssertTrue(shell.execute("wait 100ms"), err)
+        let taken = shell.tables.saved["live"]?.series?.times.count ?? 0
+        XCTAssertGreaterThanOrEqual(taken, 3, "sampled during the wait")
+        XCTAssertLessThanOrEqual(taken, 7, "at most one sample per interval")
+        out = ""
+        XCTAssertTrue(shell.execute("series"), err)
+        XCTAssertTrue(out.hasPrefix("series  of  every  samples\nlive    @c  20ms"), out)
+        out = ""
+        XCTAssertTrue(shell.execute("series stop live"), err)
+        XCTAssertTrue(out.hasPrefix("live kept: "), out)
+        let stopped = shell.tables.saved["live"]?.series?.times.count
+        XCTAssertTrue(shell.execute("wait 60ms"), err)
+        XCTAssertEqual(shell.tables.saved["live"]?.series?.times.count, stopped, "no samples after stop")
+        XCTAssertFalse(shell.execute("series stop live"))
+        XCTAssertTrue(err.contains("no series live is sampling"), err)
+    }
+
+    func testABackgroundSeriesStopsWhenItsNameIsTakenByAnotherTable() throws {
+        try countingMap()
+        XCTAssertTrue(shell.execute("series @c every 10ms as live"), err)
+        XCTAssertTrue(shell.execute("snapshot @c as live"), err)
+        XCTAssertTrue(shell.execute("wait 40ms"), err)
+        XCTAssertTrue(shell.backgroundSeries.isEmpty)
+        XCTAssertNil(shell.tables.saved["live"]?.series, "the snapshot stays what it is")
+    }
+
     func testMistakesAreExplained() throws {
         try countingMap()
-        XCTAssertFalse(shell.execute("series @c every 1s"))
+        XCTAssertFalse(shell.execute("heatmap @c every 1s"))
         XCTAssertTrue(err.contains("give 'for DURATION'"), err)
         err = ""
         XCTAssertFalse(shell.execute("series @c every soon for 1s"))

@@ -62,6 +62,14 @@ final class SeriesTests: XCTestCase {
         XCTAssertThrowsError(try TableSeries.appending(series, at: Self.start, to: series))
     }
 
+    func testALongSeriesKeepsItsLastSamples() throws {
+        let window = TableSeries.keepingLast(2, of: try Self.calls())
+        XCTAssertEqual(window.series?.times, [2000, 3000])
+        XCTAssertEqual(Set(window.rows.map { $0.key[0] }), [.uint(2000), .uint(3000)])
+        XCTAssertEqual(window.rows.count, 6)
+        XCTAssertEqual(TableSeries.keepingLast(10, of: try Self.calls()), try Self.calls())
+    }
+
     func testGroupingByTimeKeepsASeriesAndByKeyEndsIt() throws {
         let series = try Self.calls()
         let total = TableGroup.group(series, by: [.keyPart(1)], function: .sum)

@@ -5,18 +5,35 @@ import Tables
 enum SeriesCommands {
     static let all: [Command] = [
         Command(
-            name: "series", usage: "series @MAP every DURATION [for DURATION] [as NAME]",
+            name: "series", usage: "series @MAP every DURATION [for DURATION] [as NAME] | series stop NAME",
             summary: "sample a map every interval into one table with a time column (time_ms)",
-            details: "Without `for` it samples until Ctrl-C. The series is kept as NAME (default: the map's name "
-                + "and _series) as it grows. Then: NAME | delta | top (each key's trend), NAME | rate | plot, "
-                + "heatmap NAME.",
+            details: "With `for` it samples for that long (Ctrl-C ends it early); without, it samples in the "
+                + "background while you work, until `series stop NAME` (the last 3600 samples are kept); "
+                + "`series` lists those. The series is kept as NAME (default: the map's name and _series) as it "
+                + "grows. Then: NAME | delta | top (each key's trend), NAME | rate | plot, heatmap NAME.",
             argument: .map
         ) { shell, args, _ in
+            if args.isEmpty {
+                listBackgroundSeries(shell)
+                return
+            }
+            if args.first == "stop" {
+                try stopBackgroundSeries(Array(args.dropFirst()), shell)
+                return
+            }
             let words = try SeriesWords(args, command: "series")
             guard let source = words.table, let interval = words.interval else {
                 throw CommandError("usage: series @MAP every DURATION [for DURATION] [as NAME]")
             }
             let name = words.name ?? SeriesWords.defaultName(for: source)
+            if words.duration == nil {
+                try SeriesWords.refuseKept(source, in: shell)
+                _ = try shell.startBackgroundSeries(source, every: interval, as: name)
+                shell.print(
+                    "\(name): sampling \(source) every \(Duration.text(interval)) in the background "
+                        + "(series stop \(name) ends it; top \(name) shows the trends)")
+                return
+            }
             let series = try words.sample(source, every: interval, keepAs: name, in: shell)
             shell.print(SeriesWords.kept(series, as: name))
         },
@@ -77,6 +94,36 @@ enum SeriesCommands {
         },
     ]
 
+    static func listBackgroundSeries(_ shell: Shell) {
+        guard !shell.backgroundSeries.isEmpty else {
+            shell.print("no series sampling in the background: series @MAP every 1s as NAME starts one")
+            return
+        }
+        shell.showColumns(
+            headers: ["series", "of", "every", "samples"],
+            rows: shell.backgroundSeries.map { item in
+                [
+                    item.name, item.source, Duration.text(item.interval),
+                    String(shell.tables.saved[item.name]?.series?.times.count ?? 0),
+                ]
+            })
+    }
+
+    static func stopBackgroundSeries(_ names: [String], _ shell: Shell) throws {
+        guard names.count == 1, let name = names.first else { throw CommandError("usage: series stop NAME | all") }
+        let stopping = shell.backgroundSeries.filter { name == "all" || $0.name == name }
+        guard !stopping.isEmpty else {
+            throw CommandError(
+                "no series \(name) is sampling: "
+                    + (shell.backgroundSeries.isEmpty
+                        ? "none is" : "these are: " + shell.backgroundSeries.map(\.name).joined(separator: ", ")))
+        }
+        shell.backgroundSeries.removeAll { name == "all" || $0.name == name }
+        for item in stopping {
+            if let series = shell.tables.saved[item.name] { shell.print(SeriesWords.kept(series, as: item.name)) }
+        }
+    }
+
     /// Columns for a chart: the terminal's width less the axis labels, at most 100.
     static func chartWidth(_ shell: Shell) -> Int {
         max(20, min(100, HelpTopics.terminalWidth() - 22))
@@ -119,15 +166,20 @@ struct SeriesWords {
         if duration != nil && interval == nil { throw CommandError("\(command): 'for' needs 'every DURATION'") }
     }
 
-    /// Samples a live map; a kept table does not change, so a series of it would be flat.
+    /// Samples a live map for `duration`, in the foreground.
     func sample(_ source: String, every interval: Double, keepAs name: String?, in shell: Shell) throws -> MapTable {
+        try Self.refuseKept(source, in: shell)
+        guard let duration else {
+            throw CommandError("give 'for DURATION' to sample here, e.g. every 1s for 10s")
+        }
+        return try shell.sampleSeries(source, every: interval, for: duration, keepAs: name)
+    }
+
+    /// A kept table does not change, so a series of it would be flat.
+    static func refuseKept(_ source: String, in shell: Shell) throws {
         if !source.hasPrefix("@"), shell.tables.saved[source] != nil {
             throw CommandError("\(source) is a kept table and does not change: sample a live map, e.g. @calls")
         }
-        guard duration != nil || shell.reader.isInteractive else {
-            throw CommandError("without a terminal there is no Ctrl-C to end it: give 'for DURATION'")
-        }
-        return try shell.sampleSeries(source, every: interval, for: duration, keepAs: name)
     }
 
     static func defaultName(for source: String) -> String {

@@ -34,6 +34,20 @@ public enum TableSeries {
         return result
     }
 
+    /// `series` with only its last `samples` samples: a series sampled for a long time keeps
+    /// a window rather than growing without end.
+    public static func keepingLast(_ samples: Int, of series: MapTable) -> MapTable {
+        guard var info = series.series, info.times.count > samples, samples > 0 else { return series }
+        let first = info.times[info.times.count - samples]
+        info.times.removeFirst(info.times.count - samples)
+        var result = series.with(rows: series.rows.filter { row in
+            if case .uint(let time)? = row.key.first { return time >= first }
+            return false
+        })
+        result.series = info
+        return result
+    }
+
     /// The rows of one key over the series' value times: the key without its time, and the
     /// cell at each time (nil where the key had no row), in the order keys first appear.
     public static func lines(_ table: MapTable) -> [(key: [Value], cells: [Cell?])] {
