@@ -110,6 +110,31 @@ final class MonitorTests: XCTestCase {
         XCTAssertFalse(fake.shell.execute("monitor @nothing"))
         XCTAssertTrue(fake.err.contains("no map @nothing"), fake.err)
     }
+
+    func testAQueryIsRunAfreshAndASeriesShowsTrends() throws {
+        let fake = FakeShell()
+        XCTAssertTrue(fake.shell.execute("r = tracepoint:sched:sched_switch { @c[comm] = count(); }"), fake.err)
+        try fake.fill("@c", ["bash": 5, "sshd": 20])
+        fake.out = ""
+        XCTAssertTrue(fake.shell.execute(#"monitor @c | where key ~ "ssh" every 50ms"#), fake.err)
+        XCTAssertTrue(fake.out.contains(#"@c | where key ~ "ssh": top 1 of 1 by value"#), fake.out)
+        XCTAssertTrue(fake.out.contains("sshd"), fake.out)
+        XCTAssertFalse(fake.out.contains("bash"), fake.out)
+        XCTAssertTrue(fake.out.contains("  @c "), "no map is chosen while the query shows: \(fake.out)")
+
+        XCTAssertTrue(fake.shell.execute("series @c every 20ms as live"), fake.err)
+        fake.out = ""
+        XCTAssertTrue(fake.shell.execute("monitor live | delta every 60ms"), fake.err)
+        XCTAssertTrue(fake.out.contains("live | delta: top 2 of 2 by last value"), fake.out)
+        XCTAssertNotNil(fake.out.range(of: #"key\s+last\s+peak\s+trend"#, options: .regularExpression), fake.out)
+
+        XCTAssertFalse(fake.shell.execute("monitor @c | hist"))
+        XCTAssertTrue(fake.err.contains("monitor shows a table: 'hist'"), fake.err)
+        fake.err = ""
+        XCTAssertFalse(fake.shell.execute("monitor @c | top 5 by size"))
+        XCTAssertTrue(fake.err.contains("unknown column 'size'"), fake.err)
+        XCTAssertTrue(fake.err.contains("^^^^"), "the bad column is pointed at: \(fake.err)")
+    }
 }
 
 /// The real `monitor` in a terminal (tmux): a probe's count rising, sorting, detaching a

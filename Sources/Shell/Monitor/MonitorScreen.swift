@@ -33,6 +33,10 @@ struct MonitorState: Equatable {
     var selectedProbe: String?
     /// The map whose top rows show, by name.
     var chosenMap: String?
+    /// A query to show instead (`monitor @files | group by key2`), run afresh every frame;
+    /// `showingQuery` says whether it is the view chosen now (m/M cycle through it and the maps).
+    var query: String?
+    var showingQuery = false
     var paused = false
     var interval = 1.0
     /// The last key's outcome ("sys detached"), shown at the bottom.
@@ -116,7 +120,7 @@ enum MonitorScreen {
         let mapTable = now.maps.map { map -> [String] in
             let fill = map.limit > 1 ? percent(Double(map.entries) / Double(map.limit) * 100) : "-"
             return [
-                (map.name == state.chosenMap ? "> " : "  ") + map.name, String(map.entries),
+                (map.name == state.chosenMap && !state.showingQuery ? "> " : "  ") + map.name, String(map.entries),
                 map.limit > 1 ? String(map.limit) : "-", fill + (map.isFull ? " FULL" : ""),
             ]
         }
@@ -127,8 +131,15 @@ enum MonitorScreen {
         // The chosen map's top rows fill what is left above the two footer lines.
         let room = height - lines.count - 3
         if let table, room >= 2 {
-            lines.append("\(table.name): top \(min(room - 1, table.rows.count)) of \(table.rows.count) by value")
-            let top = TableQuery.top(table, n: max(1, room - 2))
+            // A series shows one row per key with its trend; anything else its largest rows.
+            let top =
+                table.series != nil
+                ? SeriesSummary.top(table, n: max(1, room - 2), by: nil, ascending: false)
+                : TableQuery.top(table, n: max(1, room - 2))
+            let total = table.series != nil ? TableSeries.lines(table).count : table.rows.count
+            let title = state.showingQuery ? (state.query ?? table.name) : table.name
+            lines.append(
+                "\(title): top \(top.rows.count) of \(total) " + (table.series != nil ? "by last value" : "by value"))
             let text = table.rows.isEmpty ? "  (empty)" : ColumnTable.render(top)
             lines += text.split(separator: "\n").prefix(room - 1).map { "  " + $0 }
         }

@@ -39,7 +39,7 @@ extension Shell {
     /// it prints one frame, its rates over one interval.
     func monitor(_ initial: MonitorState) {
         var state = initial
-        if state.chosenMap == nil {
+        if state.chosenMap == nil && !state.showingQuery {
             state.chosenMap = session.mapUsage().first { $0.entries > 0 }?.name ?? session.mapUsage().first?.name
         }
         // Run statistics are on while the monitor is open (nil where the kernel cannot).
@@ -68,7 +68,7 @@ extension Shell {
         _ = ShellInterrupt.take()
         while true {
             let (width, height) = RawTerminal.size()
-            let table = state.chosenMap.flatMap { try? session.table($0) }
+            let table = monitorTable(state)
             let lines = MonitorScreen.render(
                 now: now, before: before, table: table, state: state, cpus: onlineCPUs, width: width, height: height)
             progress(RawTerminal.frame(lines))
@@ -139,11 +139,16 @@ extension Shell {
                 now.probes[index].attached = session.probe(named: now.probes[index].name)?.state == .attached
             }
         case .nextMap, .previousMap:
-            state.chosenMap = MonitorState.step(
-                now.maps.map(\.name), from: state.chosenMap, by: action == .nextMap ? 1 : -1)
-            state.message = state.chosenMap.map { "showing \($0)" } ?? "no maps"
+            // The query (if any) is one more view among the maps.
+            let queryView = "| query"
+            let views = (state.query != nil ? [queryView] : []) + now.maps.map(\.name)
+            let current = state.showingQuery ? queryView : state.chosenMap
+            let next = MonitorState.step(views, from: current, by: action == .nextMap ? 1 : -1)
+            state.showingQuery = next == queryView
+            if !state.showingQuery { state.chosenMap = next }
+            state.message = state.showingQuery ? "showing \(state.query ?? "")" : next.map { "showing \($0)" } ?? "no maps"
         case .clearMap:
-            guard let name = state.chosenMap else {
+            guard !state.showingQuery, let name = state.chosenMap else {
                 state.message = "no map to clear"
                 return
             }
@@ -153,6 +158,31 @@ extension Shell {
             } catch {
                 state.message = "\(error)"
             }
+        }
+    }
+
+    /// The table the view shows: the query run afresh, or the chosen map read now.
+    func monitorTable(_ state: MonitorState) -> MapTable? {
+        if state.showingQuery, let query = state.query { return try? runMonitorQuery(query) }
+        return state.chosenMap.flatMap { try? session.table($0) }
+    }
+
+    /// A query's table, or the error a person should see when starting `monitor` with it.
+    func runMonitorQuery(_ text: String) throws -> MapTable {
+        let pipeline: QueryPipeline
+        switch QueryPipeline.parse(text) {
+        case .success(let parsed): pipeline = parsed
+        case .failure(let error): throw CommandError(error, in: text)
+        }
+        if let output = pipeline.output {
+            throw CommandError(
+                "monitor shows a table: '\(output.stage.text)' views or writes one, so leave it out of the query")
+        }
+        let source = try tables.table(pipeline.source.text)
+        let environment = QueryPipeline.Environment(table: { try self.tables.table($0) }, keep: { _, _ in })
+        switch pipeline.run(on: source, environment: environment) {
+        case .success(let table): return table
+        case .failure(let error): throw CommandError(error, in: text)
         }
     }
 
@@ -166,7 +196,7 @@ extension Shell {
             }
         }
         let now = monitorSample()
-        let table = state.chosenMap.flatMap { try? session.table($0) }
+        let table = monitorTable(state)
         var lines = MonitorScreen.render(
             now: now, before: before, table: table, state: state, cpus: onlineCPUs, width: 200, height: 40)
         // No keys to press here.
