@@ -127,6 +127,11 @@ final class SeriesShellTests: XCTestCase {
         XCTAssertTrue(shell.execute("series"), err)
         XCTAssertTrue(out.hasPrefix("series  of  every  samples\nlive    @c  20ms"), out)
         out = ""
+        XCTAssertTrue(shell.execute("tables"), err)
+        XCTAssertNotNil(
+            out.range(of: #"live\s+\d+\s+series of @c: \d+ samples every 20ms, sampling"#, options: .regularExpression),
+            out)
+        out = ""
         XCTAssertTrue(shell.execute("series stop live"), err)
         XCTAssertTrue(out.hasPrefix("live kept: "), out)
         let stopped = shell.tables.saved["live"]?.series?.times.count

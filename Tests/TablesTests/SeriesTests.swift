@@ -226,6 +226,31 @@ final class SeriesTests: XCTestCase {
             HeatMap.of(Build.map("@lat", [])).map(\.maxCount), .failure(.notSeries("@lat")))
     }
 
+    func testHeatMapOfALinearHistogramAndAChartBelowZero() throws {
+        var series = TableSeries.empty(name: "q", source: "@q", start: Self.start, interval: 1)
+        for (index, values) in [[Int64](), [5, 15, 15], [25]].enumerated() {
+            let cell = Build.lhist(values, min: 0, max: 30, step: 10)
+            series = try TableSeries.appending(
+                Build.map("@q", [Build.row([], cell)]), at: Self.start + Double(index), to: series)
+        }
+        let map = try HeatMap.of(series).get()
+        XCTAssertEqual(map.buckets.map(map.label), ["[0, 10)", "[10, 20)", "[20, 30)"])
+        XCTAssertEqual(map.counts, [[1, 2, 0], [0, 0, 1]])
+
+        // A sum that fell: the value axis goes below zero and zero stays labelled.
+        var sums = TableSeries.empty(name: "b", source: "@b", start: Self.start, interval: 1)
+        for (index, total) in [Int64(0), 50, -50].enumerated() {
+            sums = try TableSeries.appending(
+                Build.map("@b", [Build.row([], .sum(total))]), at: Self.start + Double(index), to: sums)
+        }
+        let chart = try XCTUnwrap(SeriesChart.of(sums))
+        XCTAssertEqual(chart.range.low, -50)
+        let text = TerminalChart.render(chart, width: 10, height: 5)
+        XCTAssertTrue(text.contains("-50 ┤"), text)
+        XCTAssertTrue(text.contains("  0 ┤"), text)
+        try assertWellFormed(LineChartSVG.render(chart))
+    }
+
     func testHeatMapText() throws {
         XCTAssertEqual(
             HeatMapText.render(try HeatMap.of(try Self.latency()).get()),

@@ -89,14 +89,24 @@ enum TableCommands {
             }
             shell.print(BpftraceTextRenderer.render(TableDiff.diff(before: before, after: after)))
         },
-        Command(name: "tables", usage: "tables", summary: "list kept tables (snapshots and loaded files)") {
+        Command(name: "tables", usage: "tables", summary: "list kept tables (snapshots, series, loaded files)") {
             shell, _, _ in
-            let rows = shell.tables.saved.keys.sorted().map { [$0, String(shell.tables.saved[$0]!.rows.count)] }
+            let sampling = Set(shell.backgroundSeries.map(\.name))
+            let rows = shell.tables.saved.keys.sorted().map { name -> [String] in
+                let table = shell.tables.saved[name]!
+                var what = ""
+                if let info = table.series {
+                    what = "series of \(info.source): \(info.times.count) samples every \(Duration.text(info.interval))"
+                    if info.measure != .cumulative { what += " (\(info.measure.rawValue))" }
+                    if sampling.contains(name) { what += ", sampling" }
+                }
+                return [name, String(table.rows.count), what]
+            }
             if rows.isEmpty {
                 shell.print("no kept tables: snapshot @MAP as NAME keeps one")
                 return
             }
-            shell.showColumns(headers: ["table", "rows"], rows: rows)
+            shell.showColumns(headers: ["table", "rows", "what"], rows: rows)
         },
     ]
 }
