@@ -48,7 +48,8 @@ extension Shell {
                 guard var series = tables.saved[item.name], series.series?.source == item.source else {
                     throw CommandError("\(item.name) now holds another table")
                 }
-                series = try TableSeries.appending(try tables.table(item.source), at: Date().timeIntervalSince1970, to: series)
+                series = try TableSeries.appending(
+                    try tables.table(item.source), at: Date().timeIntervalSince1970, to: series)
                 try tables.keep(TableSeries.keepingLast(BackgroundSeries.keptSamples, of: series), as: item.name)
                 // Intervals missed while the shell was busy are skipped, not made up in a burst.
                 item.taken = Int(((now - item.start) / item.interval).rounded(.down)) + 1

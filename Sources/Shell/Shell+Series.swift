@@ -7,7 +7,9 @@ extension Shell {
     /// the series under `name` after every sample so an interrupted series keeps what it has.
     /// Probe output goes on appearing meanwhile. A late sample is taken at once, so the number
     /// of samples is always ⌊duration / interval⌋ + 1 unless interrupted.
-    func sampleSeries(_ source: String, every interval: Double, for duration: Double, keepAs name: String?) throws
+    func sampleSeries(
+        _ source: String, every interval: Double, for duration: Double, keepAs name: String?
+    ) throws
         -> MapTable
     {
         let start = Date()

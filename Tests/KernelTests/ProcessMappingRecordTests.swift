@@ -23,7 +23,8 @@ final class ProcessMappingRecordTests: XCTestCase {
     }
 
     func testExecForkAndExit() {
-        let exec = header(3, misc: 1 << 13, size: 24) + bytes(UInt32(10)) + bytes(UInt32(10)) + Array("true\0\0\0\0".utf8)
+        let exec =
+            header(3, misc: 1 << 13, size: 24) + bytes(UInt32(10)) + bytes(UInt32(10)) + Array("true\0\0\0\0".utf8)
         XCTAssertEqual(ProcessMappingWatcher.parse(exec), .executed(pid: 10))
         let rename = header(3, size: 24) + bytes(UInt32(10)) + bytes(UInt32(10)) + Array("name\0\0\0\0".utf8)
         XCTAssertNil(ProcessMappingWatcher.parse(rename), "a comm change without exec keeps the mappings")
@@ -36,5 +37,6 @@ final class ProcessMappingRecordTests: XCTestCase {
         XCTAssertNil(ProcessMappingWatcher.parse(task(4, 20, 20, 21, 20)), "a thread's exit is not the process's")
         let lost = header(2, size: 24) + bytes(UInt64(1)) + bytes(UInt64(9))
         XCTAssertEqual(ProcessMappingWatcher.parse(lost), .lost(9))
+        XCTAssertEqual(ProcessMappingWatcher.time(of: lost), 9, "the last 8 bytes: sample_id's time")
     }
 }

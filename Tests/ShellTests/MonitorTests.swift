@@ -81,9 +81,11 @@ final class MonitorTests: XCTestCase {
     }
 
     func testKeys() {
-        XCTAssertEqual(MonitorKey.parse(Array("qs\u{1B}[A\u{1B}OBd".utf8)), [
-            .character("q"), .character("s"), .up, .down, .character("d"),
-        ])
+        XCTAssertEqual(
+            MonitorKey.parse(Array("qs\u{1B}[A\u{1B}OBd".utf8)),
+            [
+                .character("q"), .character("s"), .up, .down, .character("d"),
+            ])
         XCTAssertEqual(MonitorAction(.character("q")), .quit)
         XCTAssertEqual(MonitorAction(.up), .previousProbe)
         XCTAssertEqual(MonitorAction(.character("M")), .previousMap)
@@ -148,7 +150,9 @@ final class MonitorTerminalTests: XCTestCase {
     func screen() -> String { tmux(["capture-pane", "-t", session, "-p"]) }
 
     @discardableResult
-    func waitFor(_ pattern: String, seconds: Double = 10, file: StaticString = #filePath, line: UInt = #line)
+    func waitFor(
+        _ pattern: String, seconds: Double = 10, file: StaticString = #filePath, line: UInt = #line
+    )
         -> String
     {
         let deadline = Date().addingTimeInterval(seconds)
@@ -176,7 +180,8 @@ final class MonitorTerminalTests: XCTestCase {
     func testMonitorShowsCountsRisingSortsDetachesAndQuits() throws {
         try KernelTestGate.require()
         try KernelTestGate.require(
-            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)")
+            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
+        )
         _ = Spawn.run(
             "/usr/bin/tmux",
             [

@@ -4,11 +4,11 @@ import Session
 import TestSupport
 import XCTest
 
+@testable import Shell
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-
-@testable import Shell
 
 /// `series`, `plot` and `heatmap` typed at the shell, over maps in the fake kernel that grow
 /// at every read as a probe's would.
@@ -116,7 +116,9 @@ final class SeriesShellTests: XCTestCase {
     func testASeriesWithoutForSamplesInTheBackgroundUntilStopped() throws {
         try countingMap()
         XCTAssertTrue(shell.execute("series @c every 20ms as live"), err)
-        XCTAssertEqual(out, "live: sampling @c every 20ms in the background (series stop live ends it; top live shows the trends)\n")
+        XCTAssertEqual(
+            out,
+            "live: sampling @c every 20ms in the background (series stop live ends it; top live shows the trends)\n")
         XCTAssertEqual(shell.tables.saved["live"]?.series?.times.count, 1, "the first sample at once")
         // Samples are taken while the shell waits (and between keystrokes at the prompt).
         XCTAssertTrue(shell.execute("wait 100ms"), err)

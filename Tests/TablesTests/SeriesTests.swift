@@ -1,11 +1,11 @@
 import Foundation
 import XCTest
 
+@testable import Tables
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-
-@testable import Tables
 
 /// Series (snapshots over time as one table), their changes, and the views drawn from them:
 /// sparklines, the terminal chart, the SVG line chart and the latency heat map.
@@ -96,14 +96,17 @@ final class SeriesTests: XCTestCase {
             SeriesChange.delta(delta).map { _ in true },
             .failure(.alreadyChanged(stage: "delta", table: "calls_t", measure: .delta)))
         XCTAssertEqual(
-            SeriesChange.delta(Build.map("@x", [])).map { _ in true }, .failure(.notSeries(stage: "delta", table: "@x")))
+            SeriesChange.delta(Build.map("@x", [])).map { _ in true }, .failure(.notSeries(stage: "delta", table: "@x"))
+        )
     }
 
     func testACountThatShrankWasClearedAndCountsSince() {
         XCTAssertEqual(SeriesChange.difference(.count(3), .count(50)), .count(3))
-        XCTAssertEqual(SeriesChange.difference(.avg(total: 30, count: 3), .avg(total: 10, count: 2)), .avg(total: 20, count: 1))
+        XCTAssertEqual(
+            SeriesChange.difference(.avg(total: 30, count: 3), .avg(total: 10, count: 2)), .avg(total: 20, count: 1))
         XCTAssertEqual(SeriesChange.difference(.max(9), .max(4)), .max(9), "a max is not an amount")
-        let before = Histogram(kind: .log2, buckets: [3: 2, 4: 1]), after = Histogram(kind: .log2, buckets: [3: 5, 4: 1])
+        let before = Histogram(kind: .log2, buckets: [3: 2, 4: 1]),
+            after = Histogram(kind: .log2, buckets: [3: 5, 4: 1])
         XCTAssertEqual(
             SeriesChange.difference(.histogram(after), .histogram(before)),
             .histogram(Histogram(kind: .log2, buckets: [3: 3])))
@@ -129,7 +132,9 @@ final class SeriesTests: XCTestCase {
         let rated = try pipeline.run(on: calls, environment: environment).get()
         XCTAssertEqual(rated.rows.map(\.cell), [.count(1), .count(100), .count(1)])
         let plain = Build.map("@files", [Build.row([.string("a")], .count(1))])
-        guard case .failure(let error) = try QueryPipeline.parse("@files | delta").get().run(on: plain, environment: environment)
+        guard
+            case .failure(let error) = try QueryPipeline.parse("@files | delta").get().run(
+                on: plain, environment: environment)
         else { return XCTFail("delta of a map that is not a series") }
         XCTAssertEqual(error.offset, 9)
         XCTAssertEqual(error.length, 5)
@@ -142,7 +147,8 @@ final class SeriesTests: XCTestCase {
         XCTAssertEqual(Sparkline.render([0, 1, 2, 3, 4, 5, 6, 7]), "▁▂▃▄▅▆▇█")
         XCTAssertEqual(Sparkline.render([0, 0, 0]), "▁▁▁", "nothing at all is a flat line at the bottom")
         XCTAssertEqual(Sparkline.render([100, 100, 50]), "██▅", "heights are shares of the largest, from zero")
-        XCTAssertEqual(Sparkline.render([1, 9, 1, 1, 1, 1, 1, 1], width: 4), "█▂▂▂", "a short spike is not averaged away")
+        XCTAssertEqual(
+            Sparkline.render([1, 9, 1, 1, 1, 1, 1, 1], width: 4), "█▂▂▂", "a short spike is not averaged away")
     }
 
     func testTopOfASeriesShowsEachKeysTrend() throws {
@@ -290,12 +296,14 @@ final class SeriesTests: XCTestCase {
 
     /// Compares with `Golden/NAME`; `BPFSH_UPDATE_GOLDEN=1` writes it instead.
     func assertGolden(_ text: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let path = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
+        let path = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().appendingPathComponent(
+            "Golden/\(name)")
         if ProcessInfo.processInfo.environment["BPFSH_UPDATE_GOLDEN"] == "1" {
             try text.write(to: path, atomically: true, encoding: .utf8)
             return
         }
         let golden = try String(contentsOf: path, encoding: .utf8)
-        XCTAssertEqual(text, golden, "differs from Golden/\(name) (BPFSH_UPDATE_GOLDEN=1 rewrites it)", file: file, line: line)
+        XCTAssertEqual(
+            text, golden, "differs from Golden/\(name) (BPFSH_UPDATE_GOLDEN=1 rewrites it)", file: file, line: line)
     }
 }

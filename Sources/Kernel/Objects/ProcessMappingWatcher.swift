@@ -59,6 +59,10 @@ public final class ProcessMappingWatcher {
         attr.comm = 1
         attr.comm_exec = 1
         attr.task = 1
+        // Every record ends with its time, so the rings of all CPUs merge into one order: a
+        // process may exec on one CPU and map its libraries on another.
+        attr.sample_type = UInt64(PERF_SAMPLE_TIME.rawValue)
+        attr.sample_id_all = 1
         attr.watermark = 1
         attr.wakeup_watermark = UInt32(pageSize * dataPages / 2)
         let fd = cbpf_perf_event_open(&attr, -1, cpu, -1, UInt(PERF_FLAG_FD_CLOEXEC))
@@ -74,8 +78,9 @@ public final class ProcessMappingWatcher {
         return Ring(fd: fd, base: base, dataSize: pageSize * dataPages)
     }
 
-    /// Hands every record queued so far to `handle`, oldest first per CPU.
+    /// Hands every record queued so far to `handle`, oldest first across CPUs.
     public func drain(_ handle: (ProcessMappingRecord) -> Void) {
+        var records: [(time: UInt64, record: ProcessMappingRecord)] = []
         for ring in rings {
             let page = ring.base
             let head = cbpf_perf_ring_head(page)
@@ -86,15 +91,28 @@ public final class ProcessMappingWatcher {
                 let size = Int(UInt16(headerBytes[6]) | UInt16(headerBytes[7]) << 8)
                 guard size >= 8 else { break }
                 let record = Self.copy(data, ring.dataSize, from: tail, count: size)
-                if let parsed = Self.parse(record) { handle(parsed) }
+                if let parsed = Self.parse(record) { records.append((Self.time(of: record), parsed)) }
                 tail += UInt64(size)
             }
             cbpf_perf_ring_set_tail(page, tail)
         }
+        // Stable: records of one CPU with equal times keep their ring order.
+        for entry in records.enumerated().sorted(by: { a, b in
+            a.element.time != b.element.time ? a.element.time < b.element.time : a.offset < b.offset
+        }) {
+            handle(entry.element.record)
+        }
+    }
+
+    /// The time a record ends with (`sample_id_all` with only `PERF_SAMPLE_TIME`).
+    static func time(of record: [UInt8]) -> UInt64 {
+        guard record.count >= 16 else { return 0 }
+        return record[(record.count - 8)...].reversed().reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// `count` bytes of the ring from position `position`, across its wrap-around.
-    private static func copy(_ data: UnsafeMutableRawPointer, _ size: Int, from position: UInt64, count: Int) -> [UInt8] {
+    private static func copy(_ data: UnsafeMutableRawPointer, _ size: Int, from position: UInt64, count: Int) -> [UInt8]
+    {
         var bytes = [UInt8](repeating: 0, count: count)
         let start = Int(position % UInt64(size))
         let first = min(count, size - start)

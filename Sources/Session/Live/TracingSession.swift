@@ -1,9 +1,9 @@
 import Codegen
 import Dispatch
 import Foundation
-import Symbols
 import Kernel
 import Language
+import Symbols
 import Tables
 
 /// A tracing session: live probes defined, attached, detached and dropped one at a time,

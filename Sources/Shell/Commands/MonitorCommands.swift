@@ -43,12 +43,14 @@ enum MonitorCommands {
                 guard state.chosenMap == nil else { throw CommandError("usage: monitor [@MAP] [every DURATION]") }
                 let name = args[index].hasPrefix("@") ? args[index] : "@" + args[index]
                 guard shell.session.mapInfo(named: name) != nil else {
-                    throw CommandError("no map \(name): monitor shows one of " + shell.session.mapInfos.map { "@" + $0.name }.joined(separator: ", "))
+                    throw CommandError(
+                        "no map \(name): monitor shows one of "
+                            + shell.session.mapInfos.map { "@" + $0.name }.joined(separator: ", "))
                 }
                 state.chosenMap = name
                 index += 1
             }
             shell.monitor(state)
-        },
+        }
     ]
 }

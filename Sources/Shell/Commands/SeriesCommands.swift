@@ -52,15 +52,17 @@ enum SeriesCommands {
             if words.path == nil {
                 shell.print(TerminalChart.render(chart, width: chartWidth(shell)))
             } else {
-                try words.deliver(LineChartSVG.render(chart), to: shell, what: "line chart, \(chart.times.count) samples")
+                try words.deliver(
+                    LineChartSVG.render(chart), to: shell, what: "line chart, \(chart.times.count) samples")
             }
         },
         Command(
             name: "heatmap",
             usage: "heatmap TABLE [every DURATION for DURATION] [> FILE.svg] [--log]",
             summary: "a latency heat map (time × histogram bucket) of a hist() map's series",
-            details: "heatmap TABLE [every DURATION [for DURATION]] [as NAME] [> FILE.svg] [--log] [--force]: "
-                + "heatmap @lat every 1s for 10s > lat.svg samples @lat eleven times (as NAME keeps the series), then draws each interval's "
+            details: "heatmap TABLE [every DURATION for DURATION] [as NAME] [> FILE.svg] [--log] [--force]: "
+                + "heatmap @lat every 1s for 10s > lat.svg samples @lat eleven times (as NAME keeps the series), "
+                + "then draws each interval's "
                 + "values; heatmap NAME draws a series kept before. Without a file it is drawn in the terminal. --log "
                 + "shades by the logarithm of the count, so a few slow values show beside millions of fast ones.",
             argument: .map
@@ -69,7 +71,7 @@ enum SeriesCommands {
             let words = try SeriesWords(redirection.rest, command: "heatmap")
             guard let source = words.table else {
                 throw CommandError(
-                    "usage: heatmap TABLE [every DURATION [for DURATION]] [as NAME] [> FILE.svg] [--log] [--force]")
+                    "usage: heatmap TABLE [every DURATION for DURATION] [as NAME] [> FILE.svg] [--log] [--force]")
             }
             let table: MapTable
             if let interval = words.interval {

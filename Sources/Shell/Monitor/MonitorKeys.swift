@@ -10,7 +10,9 @@ enum MonitorKey: Equatable {
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == 0x1B, index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "[") || bytes[index + 1] == UInt8(ascii: "O") {
+            if byte == 0x1B, index + 2 < bytes.count,
+                bytes[index + 1] == UInt8(ascii: "[") || bytes[index + 1] == UInt8(ascii: "O")
+            {
                 switch bytes[index + 2] {
                 case UInt8(ascii: "A"): keys.append(.up)
                 case UInt8(ascii: "B"): keys.append(.down)

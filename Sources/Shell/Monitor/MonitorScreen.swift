@@ -57,7 +57,9 @@ enum MonitorScreen {
 
     static let keysLine = "q quit  p pause  s sort  ↑↓ probe  d detach  a attach  m/M map  c clear map"
 
-    static func probeRows(_ now: MonitorSample, _ before: MonitorSample?, cpus: Int, order: MonitorState.Order)
+    static func probeRows(
+        _ now: MonitorSample, _ before: MonitorSample?, cpus: Int, order: MonitorState.Order
+    )
         -> [ProbeRow]
     {
         let rows = now.probes.map { probe -> ProbeRow in
@@ -99,7 +101,8 @@ enum MonitorScreen {
         lines.append("")
         let rows = probeRows(now, before, cpus: cpus, order: state.order)
         let full = Set(now.maps.filter(\.isFull).map(\.name))
-        let selected = state.selectedProbe.flatMap { name in rows.contains { $0.probe.name == name } ? name : nil }
+        let selected =
+            state.selectedProbe.flatMap { name in rows.contains { $0.probe.name == name } ? name : nil }
             ?? rows.first?.probe.name
         var probeTable: [[String]] = rows.map { row in
             let losses = row.probe.maps.filter(full.contains).map { "\($0) full" }

@@ -58,8 +58,9 @@ extension Shell {
             monitorHeld = nil
             for message in held.messages { notice(message) }
             if held.probeLines > 0 {
-                notice("\(held.probeLines) line\(held.probeLines == 1 ? "" : "s") of probe output while monitoring: "
-                    + "`output` shows the last ones\n")
+                notice(
+                    "\(held.probeLines) line\(held.probeLines == 1 ? "" : "s") of probe output while monitoring: "
+                        + "`output` shows the last ones\n")
             }
         }
         var before: MonitorSample?
@@ -102,7 +103,9 @@ extension Shell {
         }
     }
 
-    private func apply(_ action: MonitorAction, to state: inout MonitorState, now: inout MonitorSample, before: MonitorSample?) {
+    private func apply(
+        _ action: MonitorAction, to state: inout MonitorState, now: inout MonitorSample, before: MonitorSample?
+    ) {
         let probeNames = MonitorScreen.probeRows(now, before, cpus: onlineCPUs, order: state.order).map(\.probe.name)
         let selected = state.selectedProbe.flatMap { probeNames.contains($0) ? $0 : nil } ?? probeNames.first
         switch action {
@@ -146,7 +149,8 @@ extension Shell {
             let next = MonitorState.step(views, from: current, by: action == .nextMap ? 1 : -1)
             state.showingQuery = next == queryView
             if !state.showingQuery { state.chosenMap = next }
-            state.message = state.showingQuery ? "showing \(state.query ?? "")" : next.map { "showing \($0)" } ?? "no maps"
+            state.message =
+                state.showingQuery ? "showing \(state.query ?? "")" : next.map { "showing \($0)" } ?? "no maps"
         case .clearMap:
             guard !state.showingQuery, let name = state.chosenMap else {
                 state.message = "no map to clear"

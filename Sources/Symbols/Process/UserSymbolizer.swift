@@ -81,9 +81,9 @@ public final class UserSymbolizer: Sendable {
     /// An executable mapping the process just made (a perf `mmap2` record): kept even after
     /// the process exits, so its stacks symbolize when the maps are read later.
     public func mapped(_ mapping: Mapping, pid: Int32) {
-        let now = monotonicSeconds()
         processes.withLock { table in
-            var state = table[pid] ?? ProcessState(maps: nil, readAt: now)
+            // Never read from /proc: an address these mappings miss is looked up there at once.
+            var state = table[pid] ?? ProcessState(maps: nil, readAt: 0)
             var mappings = (state.maps?.mappings ?? []).filter { $0.end <= mapping.start || $0.start >= mapping.end }
             mappings.append(mapping)
             state.maps = ProcessMaps(mappings: mappings.sorted { $0.start < $1.start })
@@ -94,20 +94,18 @@ public final class UserSymbolizer: Sendable {
 
     /// The process replaced its image (exec): the mappings it had are gone.
     public func executed(pid: Int32) {
-        let now = monotonicSeconds()
-        processes.withLock { $0[pid] = ProcessState(maps: ProcessMaps(mappings: []), readAt: now) }
+        processes.withLock { $0[pid] = ProcessState(maps: ProcessMaps(mappings: []), readAt: 0) }
     }
 
     /// A new process starts with its parent's mappings (a pid reused starts afresh). A parent
     /// never seen is read from /proc while it runs.
     public func forked(pid: Int32, parent: Int32) {
-        let now = monotonicSeconds()
         var inherited = processes.withLock { $0[parent]?.maps }
         if inherited == nil, let read = try? ProcessMaps.read(pid: parent) {
             inherited = read
-            processes.withLock { $0[parent] = ProcessState(maps: read, readAt: now) }
+            processes.withLock { $0[parent] = ProcessState(maps: read, readAt: monotonicSeconds()) }
         }
-        processes.withLock { $0[pid] = ProcessState(maps: inherited ?? ProcessMaps(mappings: []), readAt: now) }
+        processes.withLock { $0[pid] = ProcessState(maps: inherited ?? ProcessMaps(mappings: []), readAt: 0) }
     }
 
     /// The process exited: its mappings stay, up to the last `keptExited` processes.

@@ -70,7 +70,9 @@ public enum TableColumn: Hashable, Sendable {
     public static func keyHeaders(of table: MapTable) -> [String] {
         let width = table.rows.map(\.key.count).max() ?? 0
         if !table.keyNames.isEmpty {
-            return (0..<max(width, table.keyNames.count)).map { $0 < table.keyNames.count ? table.keyNames[$0] : "key\($0 + 1)" }
+            return (0..<max(width, table.keyNames.count)).map {
+                $0 < table.keyNames.count ? table.keyNames[$0] : "key\($0 + 1)"
+            }
         }
         return defaultKeyNames(width: width)
     }

@@ -183,7 +183,9 @@ public struct QueryPipeline: Hashable, Sendable {
         }
     }
 
-    private static func series(_ result: Result<MapTable, SeriesChange.ChangeError>, at word: QueryText.Piece) throws
+    private static func series(
+        _ result: Result<MapTable, SeriesChange.ChangeError>, at word: QueryText.Piece
+    ) throws
         -> MapTable
     {
         switch result {

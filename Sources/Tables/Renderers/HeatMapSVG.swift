@@ -43,7 +43,8 @@ public enum HeatMapSVG {
         let span = max(map.times.last ?? 1, 0.001)
         while time <= span + timeStep / 1000 {
             let x = left + time / span * plotWidth
-            svg += "<line x1=\"\(f(x))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(x))\" y2=\"\(f(top + plotHeight + 5))\" "
+            svg +=
+                "<line x1=\"\(f(x))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(x))\" y2=\"\(f(top + plotHeight + 5))\" "
             svg += "stroke=\"black\"/>\n"
             svg += "<text x=\"\(f(x))\" y=\"\(f(top + plotHeight + 18))\" text-anchor=\"middle\">"
             svg += ChartNumber.seconds(time) + "</text>\n"

@@ -26,15 +26,19 @@ public enum HeatMapText {
                 let level = Int((map.shade(count, of: darkest) * Double(shades.count - 1)).rounded(.up))
                 return String(repeating: shades[min(shades.count - 1, max(1, level))], count: widen)
             }
-            text += (BpftraceTextRenderer.padRight(labels[b], labelWidth) + " │" + cells.joined())
+            text +=
+                (BpftraceTextRenderer.padRight(labels[b], labelWidth) + " │" + cells.joined())
                 .trailingSpacesRemoved + "\n"
         }
         text += String(repeating: " ", count: labelWidth + 1) + "└" + String(repeating: "─", count: drawn) + "\n"
         let starts = [0.0] + map.times.dropLast()
-        text += TerminalChart.timeAxis([starts.first ?? 0, map.times.last ?? 0], columns: drawn, indent: labelWidth + 2)
+        text +=
+            TerminalChart.timeAxis([starts.first ?? 0, map.times.last ?? 0], columns: drawn, indent: labelWidth + 2)
             + "\n"
-        text += String(repeating: " ", count: labelWidth + 2)
-            + "█ = \(map.amount(darkest))\(map.logScale ? " (log scale)" : "")\(columns < map.times.count ? " (\(map.times.count) intervals in \(columns) columns)" : "")\n"
+        text +=
+            String(repeating: " ", count: labelWidth + 2)
+            + "█ = \(map.amount(darkest))" + (map.logScale ? " (log scale)" : "")
+            + (columns < map.times.count ? " (\(map.times.count) intervals in \(columns) columns)" : "") + "\n"
         return text
     }
 }

@@ -44,7 +44,9 @@ public enum LineChartSVG {
             svg += ChartNumber.seconds(time) + "</text>\n"
             time += timeStep
         }
-        svg += "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(top + plotHeight))\" stroke=\"black\"/>\n"
+        svg +=
+            "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(top + plotHeight))\" "
+            + "stroke=\"black\"/>\n"
         svg += "<line x1=\"\(f(left))\" y1=\"\(f(y(max(low, 0))))\" x2=\"\(f(left + plotWidth))\" "
         svg += "y2=\"\(f(y(max(low, 0))))\" stroke=\"black\"/>\n"
         svg += "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(Double(height) - 10))\" text-anchor=\"middle\">"
@@ -62,7 +64,9 @@ public enum LineChartSVG {
             let ly = top + 10 + Double(index) * 20
             svg += "<rect x=\"\(f(left + plotWidth + 16))\" y=\"\(f(ly - 9))\" width=\"14\" height=\"4\" "
             svg += "fill=\"\(palette[index % palette.count])\"/>\n"
-            svg += "<text x=\"\(f(left + plotWidth + 36))\" y=\"\(f(ly))\">\(FlameGraphSVG.xml(clipped(line.label)))</text>\n"
+            svg +=
+                "<text x=\"\(f(left + plotWidth + 36))\" y=\"\(f(ly))\">"
+                + FlameGraphSVG.xml(clipped(line.label)) + "</text>\n"
         }
         if chart.omitted > 0 {
             let ly = top + 10 + Double(chart.lines.count) * 20

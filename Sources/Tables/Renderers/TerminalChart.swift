@@ -34,7 +34,9 @@ public enum TerminalChart {
         let labelWidth = labels.map(\.count).max() ?? 1
         for (index, cells) in grid.enumerated() {
             var label = ""
-            if index == 0 { label = labels[0] } else if index == (rows - 1) / 2 && rows > 2 {
+            if index == 0 {
+                label = labels[0]
+            } else if index == (rows - 1) / 2 && rows > 2 {
                 label = labels[1]
             } else if index == rows - 1 {
                 label = labels[2]

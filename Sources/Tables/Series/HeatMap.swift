@@ -44,7 +44,9 @@ public struct HeatMap: Hashable, Sendable {
         var series = table
         if info.measure == .cumulative {
             guard info.times.count >= 2 else { return .failure(.notEnoughSamples(table.name)) }
-            guard case .success(let changed) = SeriesChange.delta(table) else { return .failure(.notSeries(table.name)) }
+            guard case .success(let changed) = SeriesChange.delta(table) else {
+                return .failure(.notSeries(table.name))
+            }
             series = changed
             info = changed.series ?? info
         }
@@ -65,7 +67,8 @@ public struct HeatMap: Hashable, Sendable {
         let used = merged.flatMap(\.keys)
         let buckets = used.isEmpty ? [] : Array(used.min()!...used.max()!)
         let counts = merged.map { cells in buckets.map { cells[$0] ?? 0 } }
-        let title = (table.name == info.source ? "" : table.name + ": ") + info.source + " heat map, every "
+        let title =
+            (table.name == info.source ? "" : table.name + ": ") + info.source + " heat map, every "
             + ChartNumber.seconds(info.interval)
         return .success(
             HeatMap(
@@ -97,4 +100,3 @@ public struct HeatMap: Hashable, Sendable {
         "\(count) value\(count == 1 ? "" : "s") per " + (perSecond ? "second" : "interval")
     }
 }
-

@@ -25,8 +25,7 @@ public struct SeriesInfo: Hashable, Sendable {
     public var times: [UInt64]
     public var measure: Measure
 
-    public init(source: String, start: Double, interval: Double, times: [UInt64] = [], measure: Measure = .cumulative)
-    {
+    public init(source: String, start: Double, interval: Double, times: [UInt64] = [], measure: Measure = .cumulative) {
         self.source = source
         self.start = start
         self.interval = interval

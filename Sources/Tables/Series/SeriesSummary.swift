@@ -15,7 +15,8 @@ public enum SeriesSummary {
         }
         var keyNames = Array(table.keyNames.dropFirst())
         if keyNames == TableColumn.defaultKeyNames(width: keyNames.count) { keyNames = [] }
-        return MapTable(name: table.name, rows: rows, valueNames: valueNames, capture: table.capture, keyNames: keyNames)
+        return MapTable(
+            name: table.name, rows: rows, valueNames: valueNames, capture: table.capture, keyNames: keyNames)
     }
 
     /// The `n` keys with the largest last value (or by `column` of the summary).

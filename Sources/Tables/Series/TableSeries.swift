@@ -40,10 +40,11 @@ public enum TableSeries {
         guard var info = series.series, info.times.count > samples, samples > 0 else { return series }
         let first = info.times[info.times.count - samples]
         info.times.removeFirst(info.times.count - samples)
-        var result = series.with(rows: series.rows.filter { row in
-            if case .uint(let time)? = row.key.first { return time >= first }
-            return false
-        })
+        var result = series.with(
+            rows: series.rows.filter { row in
+                if case .uint(let time)? = row.key.first { return time >= first }
+                return false
+            })
         result.series = info
         return result
     }
