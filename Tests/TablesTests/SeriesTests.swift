@@ -76,6 +76,20 @@ final class SeriesTests: XCTestCase {
         XCTAssertNotNil(total.series)
         XCTAssertEqual(total.keyNames, ["time_ms"])
         XCTAssertEqual(total.rows.map(\.cell), [.count(15), .count(26), .count(140), .count(151)])
+        let selected = TableSelect.select(
+            series,
+            [
+                .init(
+                    expression: try ColumnExpression.parse("time_ms", offset: 0).get(), name: "time_ms",
+                    isAliased: false),
+                .init(expression: try ColumnExpression.parse("key", offset: 0).get(), name: "key", isAliased: false),
+                .init(
+                    expression: try ColumnExpression.parse("value * 2", offset: 0).get(), name: "twice", isAliased: true
+                ),
+            ],
+            resolved: ["time_ms": .keyPart(1), "key": .keyPart(2), "value": .value])
+        XCTAssertNotNil(selected.series, "time_ms still leads the keys")
+        XCTAssertEqual(SeriesChart.of(selected)?.lines.first?.values, [10, 12, 212, 214], "sshd's doubled value")
         let perKey = TableGroup.group(series, by: [.keyPart(2)], function: .max)
         XCTAssertNil(perKey.series)
         XCTAssertEqual(perKey.keyNames, [], "key is the default name again")

@@ -70,10 +70,16 @@ public enum TableSeries {
         return order.map { ($0, cells[$0]!) }
     }
 
-    /// The number a cell plots as: counts, sums, averages, a histogram's total, an integer.
+    /// The number a cell plots as: counts, sums, averages, a histogram's total, an integer;
+    /// of a `select` with several value columns, the first.
     public static func number(_ cell: Cell?) -> Double {
         guard let cell else { return 0 }
-        if case .number(let n) = QueryScalar(cell) { return Double(n) }
-        return 0
+        switch QueryScalar(cell) {
+        case .number(let n): return Double(n)
+        case .list(let items):
+            for case .number(let n) in items { return Double(n) }
+            return 0
+        default: return 0
+        }
     }
 }
