@@ -117,5 +117,7 @@ final class QueryShellTests: XCTestCase {
         completer.keptTables = ["calls_series"]
         XCTAssertEqual(completer.complete("plot calls_s").insert, "eries ", "kept tables complete where a table goes")
         XCTAssertEqual(completer.complete("calls_s").insert, "eries ", "and start a query")
+        completer.samplingSeries = ["live"]
+        XCTAssertEqual(completer.complete("series stop l").insert, "ive ")
     }
 }

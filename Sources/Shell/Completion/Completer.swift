@@ -25,6 +25,8 @@ public struct Completer {
 
     /// Kept tables (snapshots, series, loaded files): offered wherever a table is.
     public var keptTables: [String] = []
+    /// Series sampling in the background, for `series stop NAME`.
+    public var samplingSeries: [String] = []
 
     /// The column names of a table (`key`, `key1`..., `value`), for the stages of a query.
     public var columnNames: (String) -> [String] = { _ in ["key", "value"] }
@@ -71,6 +73,7 @@ public struct Completer {
             if probeArgumentCommands.contains(first) {
                 return probeNames + (first == "detach" || first == "drop" ? ["all"] : [])
             }
+            if first == "series", priorWords.last == "stop" { return samplingSeries + ["all"] }
             if mapArgumentCommands.contains(first) { return mapNames.map { "@" + $0 } + keptTables }
             if first == "help" { return commands }
             if first == "tutorial" { return priorWords.count == 1 ? tutorialNames : ["read", "restart", "--auto"] }
