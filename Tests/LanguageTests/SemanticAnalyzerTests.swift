@@ -93,8 +93,8 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(checked.units[0].variables["a"], .u64)
         XCTAssertEqual(Array(checked.units[0].constants.values), [0xffff_ffff_82a0_b000])
         XCTAssertEqual(
-            semanticErrors("BEGIN { $a = kaddr(\"no_such_symbol\"); }", at: ["\"no_such_symbol\""]),
-            ["kernel symbol 'no_such_symbol' not found"])
+            semanticErrors("BEGIN { $a = kaddr(\"no_such_symbol\"); }", at: ["kaddr(\"no_such_symbol\")"]),
+            ["Failed to resolve kernel symbol: no_such_symbol"])
         XCTAssertEqual(
             semanticErrors("BEGIN { $a = kaddr(comm); }", at: ["kaddr(comm)"]),
             ["kaddr() takes a kernel symbol name as a string literal"])

@@ -22,6 +22,9 @@ final class NamedValueDecodingTests: XCTestCase {
         XCTAssertEqual(text(.named(.signal), 1024), .symbol("N/A"))
         XCTAssertEqual(text(.named(.errno), 22), .symbol("Invalid argument"))
         XCTAssertEqual(text(.named(.user), 0), .symbol("root"))
+        let baz = CEnumType(name: "BAZ", enumerators: [.init(name: "FOO", value: 333), .init(name: "BAR", value: 334)])
+        XCTAssertEqual(text(.named(.enumeration(baz)), 334), .symbol("BAR"))
+        XCTAssertEqual(text(.named(.enumeration(baz)), 444), .symbol("444"), "a value no enumerator has is its number")
     }
 
     /// The table is kept as data: Debian 12's header ends at 450, the kernel it matches adds more.

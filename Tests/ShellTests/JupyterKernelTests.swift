@@ -52,8 +52,20 @@ final class JupyterKernelTests: XCTestCase {
             "completion", "display_data", "error", "execute_result", "execute_stderr", "execute_stdout", "history",
             "inspect", "is_complete", "kernel_info",
         ] {
-            XCTAssertTrue(text.contains("BpfshKernelConformance.test_\(part)) ... ok"), "test_\(part) did not pass:\n\(text)")
+            XCTAssertTrue(
+                text.contains("BpfshKernelConformance.test_\(part)) ... ok"), "test_\(part) did not pass:\n\(text)")
         }
+    }
+
+    /// `tutorial cpus notebook FILE.ipynb`: the first three steps, run cell by cell through
+    /// the kernel, check out as they do in the shell.
+    func testATutorialRunsAsANotebook() throws {
+        try KernelTestGate.require()
+        let tutorials = Self.root.appendingPathComponent("tutorials").path
+        let (status, text) = try runPython(
+            "run_tutorial_notebook.py", [KernelTestGate.executable.path, tutorials, "cpus", "3"])
+        XCTAssertEqual(status, 0, text)
+        XCTAssertTrue(text.contains("all checks passed"), text)
     }
 
     func testANotebookRunsTopToBottomAndRendersInABrowser() throws {

@@ -23,8 +23,10 @@ final class MonitorTests: XCTestCase {
         var now = before
         now.time = 102
         now.probes[0].fired = 97_000  // 48,000 a second at 100 ns each
+        now.probes[0].timedRuns = 97_000
         now.probes[0].runNanoseconds = 9_700_000
         now.probes[1].fired = 250  // 100 a second at 1,200 ns each
+        now.probes[1].timedRuns = 250
         now.probes[1].runNanoseconds = 300_000
         now.lostEvents = 12
         return now

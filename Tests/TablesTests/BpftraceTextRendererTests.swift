@@ -508,8 +508,8 @@ final class BpftraceTextRendererTests: XCTestCase {
         XCTAssertEqual(
             BpftraceTextRenderer.renderValue(.tuple([.int(1), .string("t"), .tuple([.int(2), .string("u")])])),
             "(1, t, (2, u))\n")
-        XCTAssertEqual(BpftraceTextRenderer.attachingProbes(1), "Attaching 1 probe...\n")
-        XCTAssertEqual(BpftraceTextRenderer.attachingProbes(2), "Attaching 2 probes...\n")
+        XCTAssertEqual(BpftraceTextRenderer.attachedProbes(1), "Attached 1 probe\n")
+        XCTAssertEqual(BpftraceTextRenderer.attachedProbes(2), "Attached 2 probes\n")
     }
 
     func testSignedKeysSortAsUnsignedLikeBpftrace() {

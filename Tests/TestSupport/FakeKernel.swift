@@ -62,7 +62,22 @@ public final class FakeKernel: KernelBackend {
         return source
     }
 
-    public func enableRunStatistics() -> AnyObject? { nil }
+    /// Whether the kernel refuses run statistics (as without CAP_SYS_ADMIN).
+    public var refusesStatistics = false
+    /// Run statistics tokens handed out and not yet released.
+    public private(set) var statisticsHolders = 0
+
+    public func enableRunStatistics() -> AnyObject? {
+        guard !refusesStatistics else { return nil }
+        statisticsHolders += 1
+        return StatisticsToken { [weak self] in self?.statisticsHolders -= 1 }
+    }
+
+    final class StatisticsToken {
+        let release: () -> Void
+        init(release: @escaping () -> Void) { self.release = release }
+        deinit { release() }
+    }
 
     func record(_ line: String) { log.append(line) }
 

@@ -14,6 +14,8 @@ extension FunctionLowering {
                 guard let id = call.formatID else { return .none }
                 let code = call.arguments.isEmpty ? call.const64(0) : call.scalar(0)
                 call.lowering.emitEvent(kind: UInt64(id), scalars: [code])
+                // As in bpftrace, the probe stops at exit(): what follows it does not run.
+                call.lowering.returnFromProbe()
                 return .none
             },
         ]

@@ -15,12 +15,32 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(severity.rawValue): \(message)" }
 
+    /// How a diagnostic is laid out: the shell's compiler style, or current bpftrace's for
+    /// one-shot runs, since people and scripts grep for it.
+    public enum Style: Sendable {
+        /// `file:3:7: error: message`, the line, `^~~~` under the range, `note:` lines.
+        case compiler
+        /// `stdin:3:7-12: ERROR: message` (`-e` programs are `stdin`, the end column is
+        /// exclusive), the line, `~~~~` under the range; bpfsh's notes follow.
+        case bpftrace
+    }
+
     /// Renders `file:line:col: error: message`, the source line and a caret under the range,
     /// in the layout bpftrace and compilers use so editors can jump to it.
-    public func rendered(in program: SourceFile) -> String {
+    public func rendered(in program: SourceFile, style: Style = .compiler) -> String {
         let source = range.file?.source ?? program
         let (line, fullColumn) = source.location(of: range.start)
-        var out = "\(source.name):\(line + source.firstLine - 1):\(fullColumn): \(severity.rawValue): \(message)\n"
+        let shownLine = line + source.firstLine - 1
+        var out: String
+        switch style {
+        case .compiler:
+            out = "\(source.name):\(shownLine):\(fullColumn): \(severity.rawValue): \(message)\n"
+        case .bpftrace:
+            let name = source.name == "-e" ? "stdin" : source.name
+            let end = source.location(of: max(range.end, range.start + 1))
+            let columns = end.line == line ? "\(fullColumn)-\(end.column)" : "\(fullColumn)"
+            out = "\(name):\(shownLine):\(columns): \(severity == .error ? "ERROR" : "WARNING"): \(message)\n"
+        }
         // A very long line (a generated one-line program) is shown as a window around the
         // column, so an error never echoes megabytes.
         let (text, column) = Self.window(source.line(line), column: fullColumn)
@@ -35,7 +55,7 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
         for (index, byte) in text.utf8.enumerated() where index < column - 1 {
             pad += byte == UInt8(ascii: "\t") ? "\t" : " "
         }
-        out += pad + "^" + String(repeating: "~", count: width - 1) + "\n"
+        out += pad + (style == .compiler ? "^" : "~") + String(repeating: "~", count: width - 1) + "\n"
         for note in notes { out += "note: \(note)\n" }
         return out
     }
@@ -61,7 +81,7 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
 public struct DiagnosticList: Error, Sendable {
     public var diagnostics: [Diagnostic]
     public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
-    public func rendered(in source: SourceFile) -> String {
-        diagnostics.map { $0.rendered(in: source) }.joined()
+    public func rendered(in source: SourceFile, style: Diagnostic.Style = .compiler) -> String {
+        diagnostics.map { $0.rendered(in: source, style: style) }.joined()
     }
 }

@@ -153,6 +153,10 @@ extension SemanticAnalyzer {
                 return .s64
             }
         case .sizeof(let type):
+            if type.pointerDepth == 0, let record = records[typedefs[type.name]?.typeName ?? type.name] {
+                constants[expr.id] = UInt64(record.size * (type.arrayLength ?? 1))
+                return .u64
+            }
             let resolved = resolve(type)
             constants[expr.id] = UInt64(type.pointerDepth > 0 ? 8 : SemanticAnalyzer.declaredSize(resolved))
             return .u64
@@ -164,6 +168,10 @@ extension SemanticAnalyzer {
 
     private mutating func builtinType(_ name: String, _ expr: Expr) -> SType {
         guard let variable = options.variables[name] else {
+            if let (value, type) = enumerators[name] {
+                constants[expr.id] = UInt64(bitPattern: value)
+                return .named(.enumeration(type))
+            }
             if let value = KnownConstants[name]?.value ?? catalogue.enumValue(named: name) {
                 // A named constant is an integer literal to code generation.
                 constants[expr.id] = UInt64(bitPattern: value)
@@ -191,6 +199,14 @@ extension SemanticAnalyzer {
         if pointee.hasSuffix("*") {
             error("'\(pointee)' is a pointer to a pointer: dereference it first", expr.range)
             return .s64
+        }
+        if let record = records[pointee] {
+            guard let member = record.member(named: name) else {
+                error("\(pointee) has no member '\(name)'", expr.range)
+                return .s64
+            }
+            members[expr.id] = member
+            return fieldType(member)
         }
         guard let member = catalogue.member(of: pointee, named: name) else {
             error("\(pointee) has no member '\(name)' (or its type is not in the kernel's BTF)", expr.range)

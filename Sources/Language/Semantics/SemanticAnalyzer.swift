@@ -59,6 +59,13 @@ public struct SemanticAnalyzer {
     var loopDepth = 0
     /// The program's effective config: its block under the session's settings.
     var config = ProgramConfig()
+    /// The program's own C definitions (`enum Foo { ... }`), by enumerator and by type name.
+    var enumerators: [String: (value: Int64, type: CEnumType)] = [:]
+    var enumTypes: [String: CEnumType] = [:]
+    /// The program's structs and unions, laid out (`struct Foo`); they hide kernel types of
+    /// the same name, as in bpftrace.
+    var records: [String: CRecordLayout] = [:]
+    var typedefs: [String: CTypedef] = [:]
 
     public init(catalogue: ProbeCatalogue, options: Options = Options()) {
         self.catalogue = catalogue
@@ -76,9 +83,22 @@ public struct SemanticAnalyzer {
     /// Runs the passes in order, as bpftrace's pass manager does: resolving attach points
     /// must succeed before anything is typed; the later passes report together.
     public mutating func run(_ program: Program, source: SourceFile) throws -> CheckedProgram {
+        let program = NormalizeBuiltinCalls.run(program, variables: options.variables, functions: options.functions)
         let settings = ResolveConfig.run(program.config, session: options.config, table: options.configTable)
         if !settings.errors.isEmpty { throw DiagnosticList(settings.errors) }
         config = settings.config
+        do {
+            records = try CRecordLayout.layouts(of: program.records, typedefs: program.typedefs, catalogue: catalogue)
+        } catch let diagnostic as Diagnostic {
+            throw DiagnosticList([diagnostic])
+        }
+        for typedef in program.typedefs { typedefs[typedef.name] = typedef }
+        for type in program.enums {
+            enumTypes[type.name] = type
+            for enumerator in type.enumerators where enumerators[enumerator.name] == nil {
+                enumerators[enumerator.name] = (enumerator.value, type)
+            }
+        }
         var warnings = program.warnings + settings.warnings
         let resolved = try ResolveAttachPoints.run(
             program, catalogue: catalogue, providers: catalogue.providers, config: config, warnings: &warnings)
@@ -305,6 +325,12 @@ public struct SemanticAnalyzer {
     }
 
     mutating func resolve(_ type: TypeSyntax) -> SType {
+        if let alias = typedefs[type.name] {
+            var underlying = type
+            underlying.name = alias.typeName
+            underlying.pointerDepth += alias.pointerDepth
+            return resolve(underlying)
+        }
         if type.pointerDepth > 0 {
             // `struct x **` points at a pointer: keep the extra stars in the pointee.
             return .pointer(pointee: type.name + String(repeating: " *", count: type.pointerDepth - 1))
@@ -319,6 +345,10 @@ public struct SemanticAnalyzer {
         case "int64", "s64", "long", "long long", "signed long": return .int(bytes: 8, signed: true)
         case "uint64", "u64", "unsigned long", "unsigned long long", "size_t": return .int(bytes: 8, signed: false)
         case "string": return .string(size: type.arrayLength ?? 64)
+        case _ where type.name.hasPrefix("enum "):
+            // A value shown as its enumerator's name; an enum this program does not define is
+            // a plain 64-bit integer (as C would treat it).
+            return enumTypes[String(type.name.dropFirst(5))].map { .named(.enumeration($0)) } ?? .s64
         case "inet": return .inet
         default:
             error("cannot cast to '\(type.name)': only integer types and pointers are supported", type.range)

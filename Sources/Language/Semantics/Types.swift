@@ -33,7 +33,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
 
     public var isInteger: Bool {
         switch self {
-        case .int, .pointer, .bool: return true
+        case .int, .pointer, .bool, .named: return true
         default: return false
         }
     }
@@ -79,6 +79,8 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         switch (self, other) {
         case (.int, .int), (.int, .pointer), (.pointer, .int), (.pointer, .pointer): return true
         case (.bool, .bool), (.bool, .int), (.int, .bool): return true
+        // An enum's value mixes with plain integers (and then prints as a number).
+        case (.named, .int), (.int, .named): return true
         case (.string, .string): return true
         case (.kstack, .kstack), (.ustack, .ustack): return true
         case (.tuple(let a), .tuple(let b)):
@@ -93,6 +95,8 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         switch (self, other) {
         case (.string(let a), .string(let b)): return .string(size: max(a, b))
         case (.int(let a, let sa), .int(let b, let sb)): return .int(bytes: max(a, b), signed: sa || sb)
+        case (.named(let a), .named(let b)) where a != b: return .s64
+        case (.named, .int), (.int, .named): return .s64
         case (.tuple(let a), .tuple(let b)) where a.count == b.count:
             return .tuple(zip(a, b).map { $0.widened(with: $1) })
         default: return self
@@ -101,8 +105,46 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// What a `SType.named` integer names.
-public enum NamedInteger: String, Hashable, Sendable {
-    case syscall = "syscall_name", signal = "signal_name", errno = "strerror", user = "username"
+public enum NamedInteger: Hashable, Sendable {
+    case syscall, signal, errno, user
+    /// A value of a C enum the program defines: printed as its enumerator's name, or as the
+    /// number when no enumerator has it.
+    case enumeration(CEnumType)
+
+    /// The function (or type) that makes such values, for messages.
+    public var rawValue: String {
+        switch self {
+        case .syscall: return "syscall_name"
+        case .signal: return "signal_name"
+        case .errno: return "strerror"
+        case .user: return "username"
+        case .enumeration(let type): return "enum " + type.name
+        }
+    }
+}
+
+/// A C enum as a program defines it (`enum Foo { ONE = 1, TWO }`); anonymous ones are named
+/// by their first enumerator.
+public struct CEnumType: Hashable, Sendable {
+    public var name: String
+    public var enumerators: [CEnumerator]
+
+    public init(name: String, enumerators: [CEnumerator]) {
+        self.name = name
+        self.enumerators = enumerators
+    }
+
+    /// The enumerator's name for a value (the first of several with that value).
+    public func name(of value: Int64) -> String? { enumerators.first { $0.value == value }?.name }
+}
+
+public struct CEnumerator: Hashable, Sendable {
+    public var name: String
+    public var value: Int64
+    public init(name: String, value: Int64) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// Aggregating functions that may only be assigned to maps.

@@ -22,7 +22,10 @@ public final class LinuxBackend: KernelBackend {
         return LinuxMap(
             spec: spec,
             map: try LoadedMap(
-                name: name, type: spec.type.rawValue, keySize: spec.keySize,
+                name: name,
+                described: spec.name.hasPrefix(".")
+                    ? "bpfsh's \(spec.name.dropFirst()) buffer" : "map \(spec.name)",
+                type: spec.type.rawValue, keySize: spec.keySize,
                 valueSize: spec.valueSize, maxEntries: spec.maxEntries))
     }
 

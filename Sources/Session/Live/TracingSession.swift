@@ -32,6 +32,13 @@ public final class TracingSession {
         /// Config variables set for every probe (the `BPFTRACE_*` environment, the shell's
         /// `config` command); they win over a program's `config` block.
         public var config = SessionConfig.fromEnvironment.config
+        /// Whether probes count their own runs (`LiveProbe.fired`), a few instructions per
+        /// event; a one-shot run, which never shows the count, turns it off.
+        public var countsFired = true
+        /// Bytes of the event ring, made once per session with the first probe that sends
+        /// events and shared by the later ones, so a fixed size; nil sizes it by the program
+        /// (a one-shot run, whose one program is all there is).
+        public var eventRingBytes: Int? = Compiler.eventRingBytesForFiringProbes
         public init() {}
     }
 
@@ -48,11 +55,16 @@ public final class TracingSession {
     /// probe: a dropped probe's memory is given back while its late events still format).
     private var formatOwners: [Int: (call: FormatCall, probe: String)] = [:]
     private var events: BackendEventSource?
+    /// The kernel's run statistics while they are on (`setStatistics`): they time every BPF
+    /// program on the machine, so they are off unless asked for.
     private var statistics: AnyObject?
     /// Follows processes' executable mappings once a probe takes stacks (nil before, or where
     /// the kernel refuses), so user stacks of processes gone since still resolve.
     private var processMappings: ProcessMappingSource?
     private var processMappingsTried = false
+    /// The next free slot of the run counters (`InternalMap.fired`); slots are not reused, so
+    /// a late event of a replaced probe never counts for another.
+    private var nextFiredSlot = 0
     private let startTime = MonotonicClock.nanoseconds()
     private var unnamedCount = 0
     /// Keyless aggregations `zero()` set to 0 since they were last cleared: bpftrace prints
@@ -74,7 +86,6 @@ public final class TracingSession {
         self.backend = backend
         self.catalogue = catalogue
         self.options = options
-        statistics = backend.enableRunStatistics()
         decoder = ValueDecoder(
             symbolizer: symbolizer
                 ?? SessionSymbolizer { [weak self] id in
@@ -160,18 +171,22 @@ public final class TracingSession {
 
         let transaction = StagedTransaction()
         defer { transaction.rollBackUnlessCommitted() }
-        let handles = try wrappingKernelErrors(of: name) { try createMaps(for: compiled, in: transaction) }
+        let handles = try StartupTiming.measure(.maps) {
+            try wrappingKernelErrors(of: name) { try createMaps(for: compiled, in: transaction) }
+        }
+        let programs = try StartupTiming.measure(.load) {
+            try loadPrograms(compiled, maps: handles, pipeline: pipeline, source: source, name: name, in: transaction)
+        }
         // Before attaching: a process that starts and exits right after is then followed whole.
         if kernelMaps[InternalMap.stacks] != nil { followProcessMappings() }
-        let programs = try loadPrograms(
-            compiled, maps: handles, pipeline: pipeline, source: source, name: name, in: transaction)
         let loadedAt = MonotonicClock.nanoseconds()
 
         let live = LiveProbe(
             name: name, source: source, compiled: compiled, codegenOptions: pipeline.codegenOptions,
             programs: programs)
+        live.readFired = { [weak self] slot in self?.firedCount(slot: slot) }
         willAttach?(compiled)
-        try attachLinks(of: live)
+        try StartupTiming.measure(.attach) { try attachLinks(of: live) }
         let attachedAt = MonotonicClock.nanoseconds()
         live.timings = [
             "compile": Double(compiledAt - started) / 1e6, "load": Double(loadedAt - compiledAt) / 1e6,
@@ -181,13 +196,24 @@ public final class TracingSession {
         register(live, replacing: previous)
         didAttach?()
         // BEGIN fires once every other attach point of this probe is attached.
-        for program in live.startPrograms { try? program.run() }
-        drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
+        StartupTiming.measure(.begin) {
+            for program in live.startPrograms { try? program.run() }
+            drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
+        }
         return live
     }
 
     /// The compiler for a new probe, against the session's maps and format ids.
     func pipeline(replacing previous: LiveProbe?) -> ProgramPipeline {
+        var pipeline = compilation(replacing: previous)
+        if options.countsFired, nextFiredSlot < InternalMap.firedSlots {
+            pipeline.codegenOptions.firedSlot = nextFiredSlot
+        }
+        pipeline.codegenOptions.eventRingBytes = options.eventRingBytes
+        return pipeline
+    }
+
+    private func compilation(replacing previous: LiveProbe?) -> ProgramPipeline {
         // A redefinition may change the layout of maps only the old definition used.
         let known = mapInfos.filter { info in
             guard let previous else { return true }
@@ -279,6 +305,7 @@ public final class TracingSession {
 
     /// Committed: the formats and maps become the session's, the previous definition retires.
     private func register(_ live: LiveProbe, replacing previous: LiveProbe?) {
+        if live.codegenOptions.firedSlot != nil { nextFiredSlot += 1 }
         let checked = live.compiled.checked
         nextFormatID += max(1, checked.formats.count)
         for call in checked.formats { formatOwners[call.id] = (call, live.name) }
@@ -596,5 +623,30 @@ public final class TracingSession {
     private func counter(_ name: String) -> UInt64 {
         guard let map = kernelMaps[name], let values = map.lookup([0, 0, 0, 0]) else { return 0 }
         return values.reduce(0) { $0 &+ word($1, 0) }
+    }
+
+    /// The sum over CPUs of a slot of the run counters.
+    func firedCount(slot: Int) -> UInt64? {
+        guard let map = kernelMaps[InternalMap.fired] else { return nil }
+        let values = map.lookup(withUnsafeBytes(of: UInt32(slot).littleEndian) { Array($0) }) ?? []
+        return values.reduce(0) { $0 &+ word($1, 0) }
+    }
+
+    // MARK: Run statistics
+
+    /// Whether the kernel's run statistics are on for this session.
+    public var statisticsEnabled: Bool { statistics != nil }
+
+    /// Turns the kernel's run statistics on or off. While on, the kernel times every run of
+    /// every BPF program on the machine (not only this session's), which is why they are off
+    /// until asked for; `LiveProbe.runStatistics` counts only what ran while they were on.
+    public func setStatistics(_ on: Bool) throws {
+        guard on != statisticsEnabled else { return }
+        if !on {
+            statistics = nil
+            return
+        }
+        guard let token = backend.enableRunStatistics() else { throw SessionError.statisticsRefused }
+        statistics = token
     }
 }

@@ -54,8 +54,11 @@ public final class EventDispatcher {
         }
         var offset = 8
         var values: [Value] = []
-        for type in call.argumentTypes {
-            values.append(decoder.decode(type, bytes[min(offset, bytes.count)...]))
+        let numeric = numericConversions(call)
+        for (index, type) in call.argumentTypes.enumerated() {
+            // A named integer at `%d` is its number; at `%s` (and in print) its name.
+            let shown: SType = if case .named = type, numeric.contains(index) { .s64 } else { type }
+            values.append(decoder.decode(shown, bytes[min(offset, bytes.count)...]))
             offset += type.storageSize
         }
         switch call.action {
@@ -92,6 +95,22 @@ public final class EventDispatcher {
         case .exit:
             break
         }
+    }
+
+    /// The arguments of a format call that integer conversions (`%d`, `%x`, `%c`...) print,
+    /// parsed once per call site.
+    private var numericByCall: [Int: Set<Int>] = [:]
+
+    private func numericConversions(_ call: FormatCall) -> Set<Int> {
+        if let known = numericByCall[call.id] { return known }
+        var numeric: Set<Int> = []
+        if let text = call.action.printfFormat, let format = try? PrintfFormat.parse(text) {
+            for (index, conversion) in format.conversions.enumerated() where conversion.kind != .string {
+                numeric.insert(index)
+            }
+        }
+        numericByCall[call.id] = numeric
+        return numeric
     }
 
     private func formatted(_ format: String, _ values: [Value]) -> String {

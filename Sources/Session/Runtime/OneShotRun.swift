@@ -41,6 +41,7 @@ public final class OneShotRun {
 
     public func run(_ source: SourceFile) -> Outcome {
         if options.dryRun { return verify(source) }
+        let setupStarted = MonotonicClock.nanoseconds()
         let kernelCatalogue = Kernel.ProbeCatalogue()
         let sink = options.format.sink(output: output, errors: errors)
         var child: ChildCommand? = nil
@@ -56,27 +57,46 @@ public final class OneShotRun {
         sessionOptions.childPID = child?.pid ?? 0
         sessionOptions.targetPID = options.targetPID
         sessionOptions.excludesOwnProcess = options.excludesOwnProcess
+        // Nothing shows a fired count here: no counter in every event.
+        sessionOptions.countsFired = false
+        // One program, known in full: the ring is sized by what it sends.
+        sessionOptions.eventRingBytes = nil
         let live = LiveKernel(kernel: kernelCatalogue)
         let session = TracingSession(
             backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)
         defer { session.close() }
+        StartupTiming.mark(.setup, since: setupStarted)
 
-        // bpftrace prints this before attaching; so do we, for scripts that wait for it.
+        // Current bpftrace says "Attached N probes" once they are (0.17 said "Attaching N
+        // probes..." before): scripts that wait for it know the probes are live.
         let probe: LiveProbe
         do {
             // bpftrace's runtime test engine waits for this line (after attaching, before BEGIN)
             // to run a case's AFTER command.
             let notifies = ProcessInfo.processInfo.environment["__BPFTRACE_NOTIFY_PROBES_ATTACHED"] != nil
+            var count = 0
             probe = try session.define(
                 name: "program", text: source.text, sourceName: source.name,
-                willAttach: { compiled in sink.emit(.attaching(compiled.programs.count)) },
-                didAttach: { if notifies { self.output("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n") } })
+                willAttach: { compiled in count = compiled.programs.count },
+                didAttach: {
+                    sink.emit(.attached(count))
+                    if notifies { self.output("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n") }
+                })
         } catch SessionError.diagnostics(let list, _) {
-            errors(list.rendered(in: source))
+            errors(list.rendered(in: source, style: .bpftrace))
             child?.kill()
             return .compileError
         } catch SessionError.rejected(let list, _) {
-            errors(list.rendered(in: source))
+            errors(list.rendered(in: source, style: .bpftrace))
+            child?.kill()
+            return .kernelError
+        } catch SessionError.kernel(_, let error) {
+            // A one-shot run has one program: the session's internal name for it says nothing.
+            errors("bpfsh: \(error)\n")
+            child?.kill()
+            return .kernelError
+        } catch SessionError.backend(_, let error) {
+            errors("bpfsh: \(error)\n")
             child?.kill()
             return .kernelError
         } catch {
@@ -84,9 +104,11 @@ public final class OneShotRun {
             child?.kill()
             return .kernelError
         }
+        StartupTiming.report(through: .begin, label: "ready")
         if options.printIR {
             do { output(try probe.intermediateRepresentation()) } catch { errors("bpfsh: \(error)\n") }
         }
+        let runStarted = MonotonicClock.nanoseconds()
 
         InterruptFlag.install()
         child?.start()
@@ -106,6 +128,14 @@ public final class OneShotRun {
             }
             if let child, child.hasExited() { break }
             if let pid = options.targetPID, kill(pid, 0) != 0 && errno == ESRCH { break }
+        }
+        StartupTiming.mark(.run, since: runStarted)
+        let teardownStarted = MonotonicClock.nanoseconds()
+        defer {
+            // Closing maps and programs is part of the exit (the outer defer finds it done).
+            session.close()
+            StartupTiming.mark(.teardown, since: teardownStarted)
+            StartupTiming.report(through: .teardown, label: "after ready")
         }
         // Detaching runs END; the maps are then a consistent final state.
         session.detachAll()

@@ -11,8 +11,8 @@ public enum OutputEvent {
     case value(Value)
     /// `print(@m, top, divisor)`.
     case map(MapTable, PrintOptions)
-    /// A one-shot run is about to attach this many attach points (bpftrace prints it first).
-    case attaching(Int)
+    /// A one-shot run attached this many attach points (current bpftrace says so then).
+    case attached(Int)
     /// The maps printed when a one-shot run ends.
     case exitMaps([MapTable])
     /// Events the ring buffer refused.
@@ -41,7 +41,7 @@ public final class TextOutputSink: OutputSink {
         case .printf(let text), .time(let text): output(text)
         case .value(let value): output(BpftraceTextRenderer.renderValue(value))
         case .map(let table, let options): output(BpftraceTextRenderer.render(table, options: options))
-        case .attaching(let count): output(BpftraceTextRenderer.attachingProbes(count))
+        case .attached(let count): output(BpftraceTextRenderer.attachedProbes(count))
         case .exitMaps(let tables): output(BpftraceTextRenderer.renderExit(tables, skipEmpty: true))
         case .lost(let count): errors(BpftraceTextRenderer.lostEvents(count))
         case .warning(let text): errors("bpfsh: " + text + "\n")
@@ -65,7 +65,7 @@ public final class JSONOutputSink: OutputSink {
         case .time(let text): output(JSONRenderer.time(text))
         case .value(let value): output(JSONRenderer.value(value))
         case .map(let table, let options): output(JSONRenderer.render(table, options: options))
-        case .attaching(let count): output(JSONRenderer.attachedProbes(count))
+        case .attached(let count): output(JSONRenderer.attachedProbes(count))
         case .exitMaps(let tables): if !tables.isEmpty { output(JSONRenderer.renderExit(tables)) }
         case .lost(let count): errors(JSONRenderer.lostEvents(count))
         case .warning(let text): errors("bpfsh: " + text + "\n")

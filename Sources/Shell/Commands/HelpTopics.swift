@@ -5,7 +5,7 @@ import Foundation
 /// so, so each new command gets its topic).
 enum HelpTopics {
     static let topics: [(title: String, commands: [String])] = [
-        ("probes", ["probes", "show", "monitor", "attach", "detach", "drop", "kernel", "config"]),
+        ("probes", ["probes", "show", "statistics", "monitor", "attach", "detach", "drop", "kernel", "config"]),
         (
             "maps and tables",
             [

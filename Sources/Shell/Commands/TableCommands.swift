@@ -58,11 +58,10 @@ enum TableCommands {
             var text = ""
             for (label, histogram) in histograms {
                 text += "\(label):\n" + BpftraceTextRenderer.histogram(histogram)
-                let p = Percentiles.of(histogram)
-                let parts = [("p50", p.p50), ("p90", p.p90), ("p99", p.p99), ("max", p.max)].compactMap { name, e in
-                    e.map { "\(name) \($0.isLowerBound ? ">= " : "< ")\($0.value)" }
-                }
-                text += "  \(p.count) values · " + parts.joined(separator: " · ") + "\n\n"
+                let unit = ValueUnit.inferred(fromName: table.name)
+                text += HistogramSummary.line(histogram, unit: unit) + "\n"
+                if let outliers = HistogramSummary.outliers(histogram, unit: unit) { text += outliers + "\n" }
+                text += "\n"
             }
             shell.showHistograms(histograms, text: text)
         },

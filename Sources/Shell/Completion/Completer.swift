@@ -76,7 +76,9 @@ public struct Completer {
             if first == "series", priorWords.last == "stop" { return samplingSeries + ["all"] }
             if mapArgumentCommands.contains(first) { return mapNames.map { "@" + $0 } + keptTables }
             if first == "help" { return commands }
-            if first == "tutorial" { return priorWords.count == 1 ? tutorialNames : ["read", "restart", "--auto"] }
+            if first == "tutorial" {
+                return priorWords.count == 1 ? tutorialNames : ["read", "restart", "notebook", "--auto"]
+            }
             if fileArgumentCommands.contains(first) { return source.binaries(prefix: word.isEmpty ? "./" : word) }
             if first == "watch" { return commands }
         }

@@ -5,9 +5,24 @@ struct MonitorSample: Equatable {
     struct Probe: Equatable {
         var name: String
         var attached: Bool
+        /// Runs counted by the probe's own programs.
         var fired: UInt64
+        /// Runs and time the kernel's run statistics measured (they are on while monitoring).
+        var timedRuns: UInt64
         var runNanoseconds: UInt64
         var maps: [String]
+
+        init(
+            name: String, attached: Bool, fired: UInt64, timedRuns: UInt64? = nil, runNanoseconds: UInt64,
+            maps: [String]
+        ) {
+            self.name = name
+            self.attached = attached
+            self.fired = fired
+            self.timedRuns = timedRuns ?? fired
+            self.runNanoseconds = runNanoseconds
+            self.maps = maps
+        }
     }
     struct Map: Equatable {
         var name: String
@@ -68,10 +83,11 @@ enum MonitorScreen {
             else { return ProbeRow(probe: probe) }
             let seconds = now.time - before.time
             let runs = Double(probe.fired &- earlier.fired)
+            let timed = Double(probe.timedRuns &- earlier.timedRuns)
             let nanoseconds = Double(probe.runNanoseconds &- earlier.runNanoseconds)
             return ProbeRow(
                 probe: probe, firedPerSecond: runs / seconds,
-                nanosecondsPerRun: runs > 0 ? nanoseconds / runs : nil,
+                nanosecondsPerRun: timed > 0 ? nanoseconds / timed : nil,
                 cpuPercent: nanoseconds / (seconds * 1e9 * Double(max(1, cpus))) * 100)
         }
         func key(_ row: ProbeRow) -> Double {

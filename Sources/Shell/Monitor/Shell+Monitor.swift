@@ -22,10 +22,11 @@ extension Shell {
     func monitorSample() -> MonitorSample {
         MonitorSample(
             time: ProcessInfo.processInfo.systemUptime,
-            probes: session.probes.map {
-                MonitorSample.Probe(
-                    name: $0.name, attached: $0.state == .attached, fired: $0.fired, runNanoseconds: $0.runTime,
-                    maps: $0.maps)
+            probes: session.probes.map { probe in
+                let timed = probe.runStatistics
+                return MonitorSample.Probe(
+                    name: probe.name, attached: probe.state == .attached, fired: probe.fired ?? timed.runs,
+                    timedRuns: timed.runs, runNanoseconds: timed.nanoseconds, maps: probe.maps)
             },
             maps: session.mapUsage().map {
                 MonitorSample.Map(name: $0.name, entries: $0.entries, limit: $0.limit, isLRU: $0.isLRU)

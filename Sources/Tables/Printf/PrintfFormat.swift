@@ -149,7 +149,8 @@ public enum PrintfArgumentKind: Hashable, Sendable {
         case (.integer, .integer), (.integer, .pointer),
             (.char, .integer), (.char, .pointer),
             (.pointer, .integer), (.pointer, .pointer),
-            (.string, .string), (.buffer, .buffer):
+            (.string, .string), (.buffer, .buffer),
+            (.integer, .named), (.char, .named), (.string, .named):
             return true
         default:
             return false
@@ -167,6 +168,8 @@ public enum PrintfArgumentType: Hashable, Sendable {
     case pointer
     case string
     case buffer
+    /// An integer that has a name (a C enum's value): `%d` prints the number, `%s` the name.
+    case named
     /// Anything else, with the name to show in the error (`tuple`, `record`, `none`...).
     case other(String)
 
@@ -176,6 +179,7 @@ public enum PrintfArgumentType: Hashable, Sendable {
         case .integer, .pointer: return "integer"
         case .string: return "string"
         case .buffer: return "buffer"
+        case .named: return "enum"
         case .other(let name): return name
         }
     }

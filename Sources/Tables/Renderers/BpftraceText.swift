@@ -66,9 +66,9 @@ public enum BpftraceTextRenderer {
         ValueText.keyPart(value)
     }
 
-    /// bpftrace's first line of output.
-    public static func attachingProbes(_ count: Int) -> String {
-        count == 1 ? "Attaching 1 probe...\n" : "Attaching \(count) probes...\n"
+    /// Current bpftrace's first line of output, once the probes are attached.
+    public static func attachedProbes(_ count: Int) -> String {
+        count == 1 ? "Attached 1 probe\n" : "Attached \(count) probes\n"
     }
 
     /// bpftrace's report of events lost by a full perf or ring buffer.
