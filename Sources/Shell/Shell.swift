@@ -65,6 +65,13 @@ public final class Shell {
     private var capturedEvents: [ShellEvent]?
     /// Set when Ctrl-C or an `interrupt` request cut the running statement short.
     var statementInterrupted = false
+    /// While a script replays with `--max-wait`: the longest an idle wait (`wait Ns  # idle`,
+    /// time a recording spent between statements) may last. Typed waits are never cut.
+    public var maxIdleWait: Double?
+    /// Series sampled in the background, each when its next sample is due.
+    var backgroundSeries: [BackgroundSeries] = []
+    /// While `monitor` is open: what the shell would have printed meanwhile.
+    var monitorHeld: MonitorHeldOutput?
 
     public init(
         session: TracingSession, reader: LineReader, output: @escaping (String) -> Void,
@@ -123,6 +130,11 @@ public final class Shell {
     }
 
     private func showOnTerminal(_ text: String, _ stream: ShellEvent.TerminalStream) {
+        // `monitor` owns the screen: what would be printed waits until it closes.
+        if monitorHeld != nil {
+            monitorHeld?.hold(text, isProbeOutput: stream == .probe)
+            return
+        }
         switch stream {
         case .output: writeOutput(text)
         case .error: writeError(text)
@@ -298,6 +310,7 @@ public final class Shell {
     @discardableResult
     public func pumpEvents() -> Bool {
         let more = pump.slice()
+        sampleBackgroundSeries()
         flushPartialProbeLine()
         for request in session.takeExitRequests() {
             try? session.detach(request.probe)

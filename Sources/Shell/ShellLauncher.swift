@@ -60,7 +60,7 @@ public enum ShellLauncher {
     /// or the script stopped on an error, or it expects nothing).
     public static func runScript(
         path: String, parameters: [String: String], options: TracingSession.Options,
-        transcripts: Transcripts = Transcripts(), keepGoing: Bool, check: Bool
+        transcripts: Transcripts = Transcripts(), keepGoing: Bool, check: Bool, maxWait: Double? = nil
     ) -> Int32 {
         let (shell, system) = makeShell(options: options, reader: PlainLineReader())
         guard start(transcripts, in: shell) else {
@@ -68,7 +68,8 @@ public enum ShellLauncher {
             return 2
         }
         if let report = system.privilegesReport { fputs(report, stderr) }
-        let outcome = ScriptRunner(keepGoing: keepGoing).run(path: path, parameters: parameters, in: shell)
+        let outcome = ScriptRunner(keepGoing: keepGoing, maxWait: maxWait).run(
+            path: path, parameters: parameters, in: shell)
         let saved = shell.shutdown()
         let results = shell.expectationResults
         guard check else { return outcome.succeeded && saved ? 0 : 1 }

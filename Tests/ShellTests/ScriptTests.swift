@@ -314,7 +314,7 @@ final class RecordingAndNotebookTests: XCTestCase {
             a = tracepoint:sched:sched_switch {
               @s[comm] = count();
             }
-            wait 1.0s    # time spent watching while recording
+            wait 1.0s  # idle
             print @s
             # failed: detach nobody
 

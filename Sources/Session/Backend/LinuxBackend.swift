@@ -57,6 +57,10 @@ public final class LinuxBackend: KernelBackend {
     public func enableRunStatistics() -> AnyObject? {
         RunStatistics.enable()
     }
+
+    public func watchProcessMappings() throws -> ProcessMappingSource? {
+        try ProcessMappingWatcher(cpus: OnlineCPUs.list())
+    }
 }
 
 final class LinuxMap: BackendMap {
@@ -105,3 +109,5 @@ final class LinuxEvents: BackendEventSource {
     }
     var readinessFD: Int32 { ring.epollFD }
 }
+
+extension ProcessMappingWatcher: ProcessMappingSource {}

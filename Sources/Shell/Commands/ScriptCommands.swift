@@ -7,15 +7,22 @@ import Tables
 enum ScriptCommands {
     static let all: [Command] = [
         Command(
-            name: "source", usage: "source FILE [NAME=VALUE...] [--keep-going]",
-            summary: "run a session script here; its probes and tables stay in this session", argument: .file
+            name: "source", usage: "source FILE [NAME=VALUE...] [--keep-going] [--max-wait DURATION]",
+            summary: "run a session script here; its probes and tables stay in this session",
+            details: "--max-wait caps the idle waits a recording kept (wait Ns  # idle), not the typed ones.",
+            argument: .file
         ) { shell, args, _ in
-            let words = args.filter { $0 != "--keep-going" }
-            guard let path = words.first else {
-                throw CommandError("usage: source FILE [NAME=VALUE...] [--keep-going]")
+            var words = args.filter { $0 != "--keep-going" }
+            let usage = CommandError("usage: source FILE [NAME=VALUE...] [--keep-going] [--max-wait DURATION]")
+            var maxWait: Double?
+            if let index = words.firstIndex(of: "--max-wait") {
+                guard index + 1 < words.count, let seconds = Duration.seconds(words[index + 1]) else { throw usage }
+                maxWait = seconds
+                words.removeSubrange(index...(index + 1))
             }
+            guard let path = words.first else { throw usage }
             let parameters = try ParameterSubstitution.parse(Array(words.dropFirst()))
-            let outcome = ScriptRunner(keepGoing: args.contains("--keep-going")).run(
+            let outcome = ScriptRunner(keepGoing: args.contains("--keep-going"), maxWait: maxWait).run(
                 path: path, parameters: parameters, in: shell)
             if !outcome.succeeded {
                 throw CommandError(

@@ -22,8 +22,8 @@ public enum ColumnTable {
     /// where a stack stays on one line, its frames joined by `;`).
     public static func columns(_ table: MapTable, stacksOnLines: Bool = false) -> (headers: [String], rows: [[String]])
     {
-        let keyWidth = table.rows.map(\.key.count).max() ?? 0
-        let keyHeaders = keyWidth == 0 ? [] : (keyWidth == 1 ? ["key"] : (1...keyWidth).map { "key\($0)" })
+        let keyHeaders = TableColumn.keyHeaders(of: table)
+        let keyWidth = keyHeaders.count
         let rows = table.rows.map { row -> [String] in
             let key = row.key.map { part -> String in
                 if stacksOnLines, case .stack(let frames) = part, !frames.isEmpty {
