@@ -356,5 +356,13 @@ enum BpftraceRuntimePassing {
         "regression/preserve context pointer",
         "regression/unaligned key with aligned value",
         "strcontains/types",
+        "call/map len keyless",
+        "map/map declaration unused",
+        "other/invalid license",
+        "other/unroll_max_value",
+        "other/unroll_min_value",
+        "strcontains/content after null terminator",
+        "strcontains/null character in both",
+        "strcontains/null terminator inside haystack",
     ]
 }
