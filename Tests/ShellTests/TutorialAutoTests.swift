@@ -165,7 +165,7 @@ final class TutorialAutoTests: XCTestCase {
     func testUnclaimedNeedsTheWaitingLoops() throws {
         try KernelTestGate.require()
         try checkWithheld(
-            "cpus", 15, says: [#"expect @unclaimed where key1 == 0 and key2 == sh: (no row of|@unclaimed is empty)"#])
+            "cpus", 15, says: [#"expect @unclaimed where key1 == 0 and key2 == spin0: (no row of|@unclaimed is empty)"#])
     }
 
     func testTheLogAndCpudistCheckTheirWorkloads() throws {
