@@ -97,3 +97,12 @@ final class StdlibLoweringTests3: XCTestCase {
         XCTAssertTrue(compiled.programs[0].helperCalls.contains(3), "bpf_map_delete_elem")
     }
 }
+
+final class VariableAddressLoweringTests: XCTestCase {
+    func testAddressesAndDereferencesCompile() throws {
+        let compiled = try compile(
+            "BEGIN { $a = 1; $b = &$a; print(($b, *$b)); $t = (1, \"hello\", 2); print(*(&$t)); $s = (int8 *)&$t; @c = *++$s; }")
+        assertWellFormed(compiled)
+        XCTAssertTrue(compiled.programs[0].helperCalls.contains(113), "the tuple read back with probe_read_kernel")
+    }
+}

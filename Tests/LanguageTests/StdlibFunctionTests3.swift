@@ -97,3 +97,25 @@ final class ProgramEnumTests: XCTestCase {
         XCTAssertEqual(values["d"]?.keys, [.s64], "an enum key mixed with numbers is a number")
     }
 }
+
+/// `&$x` and `let $x;`, as current bpftrace has them.
+final class VariableAddressTests: XCTestCase {
+    func testAddressOfAVariableDereferencesToItsType() throws {
+        let checked = try LanguageTests.check(
+            "BEGIN { $a = 1; $t = (1, \"hi\"); $p = &$a; $q = &$t; @x = *$p; @y = *$q; $s = (int8 *)&$t; @z = *$s; }")
+        let maps = Dictionary(uniqueKeysWithValues: checked.maps.map { ($0.name, $0.value) })
+        XCTAssertEqual(checked.units[0].variables["p"], .pointer(pointee: "int64"))
+        XCTAssertEqual(maps["x"], .plain(.s64))
+        XCTAssertEqual(maps["y"], .plain(.tuple([.s64, .string(size: 3)])))
+        XCTAssertEqual(maps["z"], .plain(.int(bytes: 1, signed: true)))
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @m = 1; $p = &@m; }", at: ["&@m"]), ["only the address of a $variable can be taken"])
+    }
+
+    func testUntypedDeclarationReadsAsZero() throws {
+        let checked = try LanguageTests.check("BEGIN { let $a; if ($a) { $a = 1; } @b = $a; }")
+        XCTAssertEqual(checked.units[0].variables["a"], .s64)
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @b = $a; }", at: ["$a"]), ["$a is used before it is assigned"])
+    }
+}

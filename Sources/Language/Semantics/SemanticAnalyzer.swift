@@ -61,6 +61,12 @@ public struct SemanticAnalyzer {
     var config = ProgramConfig()
     /// The text being checked, for messages that name a place in it at run time (errorf).
     var source = SourceFile(name: "", text: "")
+    /// Variables declared with `let $x;` (no type, no value): read before any assignment they
+    /// are 0, as in bpftrace, and take the type of what is assigned to them.
+    var declaredUntyped: Set<String> = []
+    /// The types of variables whose address is taken (`&$t`), by the pointee name their
+    /// pointer carries, so `*&$t` is the variable's type again.
+    var addressedTypes: [String: SType] = [:]
     /// The program's enums: by name (for casts) and their members by name.
     var enumTypes: [String: EnumType] = [:]
     var enumMembers: [String: (type: EnumType, value: Int64)] = [:]
@@ -156,6 +162,8 @@ public struct SemanticAnalyzer {
                 declare(variable: name, type: declared ?? t, range: value.range)
             } else if let declared {
                 declare(variable: name, type: declared, range: statement.range)
+            } else {
+                declaredUntyped.insert(name)
             }
         case .ifElse(let condition, let then, let otherwise):
             let t = infer(condition)
