@@ -106,3 +106,15 @@ final class VariableAddressLoweringTests: XCTestCase {
         XCTAssertTrue(compiled.programs[0].helperCalls.contains(113), "the tuple read back with probe_read_kernel")
     }
 }
+
+final class ExitLoweringTests: XCTestCase {
+    /// Nothing after exit() runs: the map update after it is unreachable, so LLVM removes it
+    /// and the program is the same as without it.
+    func testExitEndsTheProbe() throws {
+        let ended = try compile("BEGIN { @a = 1; exit(); @a = 2; }")
+        assertWellFormed(ended)
+        let without = try compile("BEGIN { @a = 1; exit(); }")
+        XCTAssertEqual(ended.programs[0].instructions.count, without.programs[0].instructions.count)
+        XCTAssertEqual(ended.programs[0].helperCalls.filter { $0 == 2 }.count, 1, "one bpf_map_update_elem")
+    }
+}

@@ -119,3 +119,14 @@ final class VariableAddressTests: XCTestCase {
             semanticErrors("BEGIN { @b = $a; }", at: ["$a"]), ["$a is used before it is assigned"])
     }
 }
+
+/// exit() and return end the probe: what follows them in a block is warned about.
+final class ReachabilityTests: XCTestCase {
+    func testStatementsAfterExitAreUnreachable() throws {
+        let text = "BEGIN { @a = 1; exit(); @a = 2; } END { if (1) { return 5; @b = 1; } @c = 1; }"
+        let checked = try LanguageTests.check(text)
+        XCTAssertEqual(checked.warnings.map(\.message), ["Unreachable statement", "Unreachable statement"])
+        XCTAssertEqual(checked.warnings.map { sourceText(of: $0.range, in: text) }, ["@a = 2", "@b = 1"])
+        XCTAssertTrue(try LanguageTests.check("BEGIN { if (1) { exit(); } @a = 1; }").warnings.isEmpty)
+    }
+}

@@ -13,7 +13,11 @@ extension FunctionLowering {
             FunctionLowering(name: "exit") { call in
                 guard let id = call.formatID else { return .none }
                 let code = call.arguments.isEmpty ? call.const64(0) : call.scalar(0)
-                call.lowering.emitEvent(kind: UInt64(id), scalars: [code])
+                let lowering = call.lowering
+                lowering.emitEvent(kind: UInt64(id), scalars: [code])
+                // As in bpftrace, nothing after exit() runs in this probe.
+                lowering.ir.branch(to: lowering.returnBlock)
+                lowering.ir.position(at: lowering.ir.block("after.exit"))
                 return .none
             },
         ]

@@ -113,7 +113,7 @@ public struct SemanticAnalyzer {
             units: units, maps: mapOrder.compactMap { maps[$0] }, formats: formats, source: source,
             formatIDBase: options.formatIDBase, usedMaps: MapUsage.names(in: program.probes))
         checked.config = config
-        checked.warnings = warnings
+        checked.warnings = warnings + CheckReachability.run(program)
         return checked
     }
 
