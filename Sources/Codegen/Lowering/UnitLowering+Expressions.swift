@@ -128,6 +128,7 @@ extension UnitLowering {
                 }
                 return .buffer(copy)
             }
+            if target == .bool { return .scalar(ir.boolToI64(ir.isNonZero(scalar(operand)))) }
             return .scalar(fitTo(target, scalar(operand)))
         case .tuple(let elements):
             let tupleType = type(of: expr)

@@ -336,6 +336,7 @@ public struct SemanticAnalyzer {
             // `struct x **` points at a pointer: keep the extra stars in the pointee.
             return .pointer(pointee: type.name + String(repeating: " *", count: type.pointerDepth - 1))
         }
+        if type.name == "bool" { return .bool }
         if let integer = SType.integerNames[type.name] { return .int(bytes: integer.bytes, signed: integer.signed) }
         if type.name.hasPrefix("enum ") {
             let name = String(type.name.dropFirst(5))
