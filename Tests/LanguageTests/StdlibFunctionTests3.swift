@@ -135,7 +135,7 @@ final class CastAndHistogramTests: XCTestCase {
     func testBoolCastAndHistWithDefaultSteps() throws {
         let checked = try LanguageTests.check("BEGIN { @a = (bool)5; @h = hist(3, 0); }")
         XCTAssertEqual(checked.maps.first { $0.name == "a" }?.value, .plain(.bool))
-        XCTAssertEqual(checked.maps.first { $0.name == "h" }?.value, .aggregation(.hist, signed: false))
+        XCTAssertEqual(checked.maps.first { $0.name == "h" }?.value, .aggregation(.hist, signed: true))
         XCTAssertEqual(
             semanticErrors("BEGIN { @h = hist(3, 2); }", at: ["2"]),
             ["hist() with k = 2 (finer buckets within each power of two) is not supported: use hist(n) or lhist()"])
