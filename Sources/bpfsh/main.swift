@@ -39,6 +39,17 @@ struct BPFShell: ParsableCommand {
     @Flag(name: .customLong("unsafe"), help: "Allow system() and other actions that run commands.")
     var unsafe = false
 
+    @Flag(name: .short, help: "Quiet: no 'Attached N probes' line (as bpftrace -q).")
+    var q = false
+
+    @Option(
+        name: .short,
+        help: ArgumentHelp("Write the program's output to this file instead of standard output.", valueName: "file"))
+    var o: String?
+
+    @Flag(name: .customLong("no-warnings"), help: "Print no warnings: the compiler's, the runtime's, warnf()'s.")
+    var noWarnings = false
+
     @Flag(
         name: .customLong("trace-self"),
         help: "Let probes see bpfsh's own process too (by default they ignore it, unlike bpftrace).")
@@ -180,13 +191,26 @@ struct BPFShell: ParsableCommand {
         options.printIR = emitLLVM
         options.dryRun = dryRun
         options.excludesOwnProcess = !traceSelf
+        options.quiet = q
+        options.warnings = !noWarnings
+        var outputFile: UnsafeMutablePointer<FILE>? = nil
+        if let o {
+            guard let file = fopen(o, "w") else {
+                FileHandle.standardError.write(
+                    Data("bpfsh: cannot write \(o): \(String(cString: strerror(errno)))\n".utf8))
+                throw ExitCode(2)
+            }
+            setvbuf(file, nil, _IOLBF, 0)
+            outputFile = file
+        }
+        let destination = outputFile ?? stdout
         // Run under the name bpftrace (a link), bpfsh writes its messages as bpftrace does.
         if URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent == "bpftrace" {
             options.diagnosticStyle = .bpftrace
         }
         let run = OneShotRun(
             options: options,
-            output: { text in fputs(text, stdout) },
+            output: { text in fputs(text, destination) },
             errors: { text in
                 fflush(stdout)
                 fputs(TerminalSafeText.escaped(text), stderr)
@@ -194,6 +218,7 @@ struct BPFShell: ParsableCommand {
         switch run.run(source) {
         case .finished(let code):
             fflush(stdout)
+            if let outputFile { fclose(outputFile) }
             throw ExitCode(code)
         case .compileError: throw ExitCode(1)
         case .kernelError: throw ExitCode(1)

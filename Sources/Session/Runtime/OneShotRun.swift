@@ -21,6 +21,10 @@ public final class OneShotRun {
         public var excludesOwnProcess = true
         /// How compile errors and warnings are written.
         public var diagnosticStyle = DiagnosticStyle.bpfsh
+        /// `-q`: no "Attached N probes" line.
+        public var quiet = false
+        /// `--no-warnings`: no warnings, whether the compiler's, the runtime's or warnf()'s.
+        public var warnings = true
         public init() {}
     }
 
@@ -44,7 +48,8 @@ public final class OneShotRun {
     public func run(_ source: SourceFile) -> Outcome {
         if options.dryRun { return verify(source) }
         let kernelCatalogue = Kernel.ProbeCatalogue()
-        let sink = options.format.sink(output: output, errors: errors)
+        let sink = FilteringOutputSink(
+            options.format.sink(output: output, errors: errors), quiet: options.quiet, warnings: options.warnings)
         var child: ChildCommand? = nil
         if let command = options.command {
             do { child = try ChildCommand(command: command) } catch {
@@ -134,7 +139,7 @@ public final class OneShotRun {
                 sink.emit(
                     .report(
                         "WARNING: Map full; can't update element (\(full.name) holds its \(full.limit) entries; "
-                            + "updates of new keys were dropped)\n"))
+                            + "updates of new keys were dropped)\n", isWarning: true))
             } else {
                 sink.emit(.warning("\(full.name) is full (\(full.limit) entries): updates of new keys were dropped"))
             }
