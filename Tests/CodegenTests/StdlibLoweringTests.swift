@@ -118,3 +118,13 @@ final class ExitLoweringTests: XCTestCase {
         XCTAssertEqual(ended.programs[0].helperCalls.filter { $0 == 2 }.count, 1, "one bpf_map_update_elem")
     }
 }
+
+final class ParentTaskLoweringTests: XCTestCase {
+    func testParentReadsAreKernelReads() throws {
+        let compiled = try compile(
+            "BEGIN { printf(\"%d %s\\n\", ppid(), pcomm(curtask)); }")
+        assertWellFormed(compiled)
+        XCTAssertTrue(compiled.programs[0].helperCalls.contains(113), "bpf_probe_read_kernel")
+        XCTAssertTrue(compiled.programs[0].helperCalls.contains(115), "bpf_probe_read_kernel_str")
+    }
+}

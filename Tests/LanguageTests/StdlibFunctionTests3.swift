@@ -141,3 +141,16 @@ final class CastAndHistogramTests: XCTestCase {
             ["hist() with k = 2 (finer buckets within each power of two) is not supported: use hist(n) or lhist()"])
     }
 }
+
+final class ParentTaskTests: XCTestCase {
+    func testParentFieldsComeFromBTF() throws {
+        let checked = try LanguageTests.check("BEGIN { @p = ppid(curtask); @c = pcomm(); }")
+        XCTAssertEqual(checked.maps.first { $0.name == "p" }?.value, .plain(.int(bytes: 4, signed: true)))
+        XCTAssertEqual(checked.maps.first { $0.name == "c" }?.value, .plain(.string(size: 16)))
+        // real_parent at 1480, tgid at 1500 and comm at 1912 in the fake BTF.
+        XCTAssertEqual(Set(checked.units[0].constants.values), [1480 << 32 | 1500, 1480 << 32 | 1912])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @p = ppid(1); }", at: ["1"]),
+            ["ppid() takes a struct task_struct * such as curtask, not int64"])
+    }
+}
