@@ -134,15 +134,9 @@ public final class OneShotRun {
         if probe.compiled.checked.config.printMapsOnExit { sink.emit(.exitMaps(tables)) }
         if session.lostEvents > 0 { sink.emit(.lost(session.lostEvents)) }
         for full in session.fullMaps() {
-            if options.diagnosticStyle == .bpftrace {
-                // bpftrace warns with these words on each refused update; bpfsh once, at the end.
-                sink.emit(
-                    .report(
-                        "WARNING: Map full; can't update element (\(full.name) holds its \(full.limit) entries; "
-                            + "updates of new keys were dropped)\n", isWarning: true))
-            } else {
-                sink.emit(.warning("\(full.name) is full (\(full.limit) entries): updates of new keys were dropped"))
-            }
+            // Not bpftrace's "Map full; can't update element": a map at its size is reported
+            // whether or not an update was refused (nothing counts refusals on every event).
+            sink.emit(.warning("\(full.name) is full (\(full.limit) entries): updates of new keys were dropped"))
         }
         return .finished(exitCode)
     }
