@@ -36,6 +36,17 @@ public struct BPFShellCommand: ParsableCommand {
     @Flag(name: .customLong("unsafe"), help: "Allow system() and other actions that run commands.")
     var unsafe = false
 
+    @Flag(name: .short, help: "Quiet: no 'Attached N probes' line (as bpftrace -q).")
+    var q = false
+
+    @Option(
+        name: .short,
+        help: ArgumentHelp("Write the program's output to this file instead of standard output.", valueName: "file"))
+    var o: String?
+
+    @Flag(name: .customLong("no-warnings"), help: "Print no warnings: the compiler's, the runtime's, warnf()'s.")
+    var noWarnings = false
+
     @Flag(
         name: .customLong("trace-self"),
         help: "Let probes see bpfsh's own process too (by default they ignore it, unlike bpftrace).")
@@ -108,6 +119,9 @@ public struct BPFShellCommand: ParsableCommand {
         invocation.pid = p
         invocation.format = f
         invocation.unsafe = unsafe
+        invocation.quiet = q
+        invocation.outputFile = o
+        invocation.noWarnings = noWarnings
         invocation.traceSelf = traceSelf
         invocation.emitLLVM = emitLLVM
         invocation.dryRun = dryRun

@@ -15,6 +15,12 @@ public struct Invocation: Equatable, Sendable {
     /// `-f FORMAT`
     public var format = "text"
     public var unsafe = false
+    /// `-q`: no "Attached N probes" line.
+    public var quiet = false
+    /// `-o FILE`: the program's output to a file.
+    public var outputFile: String?
+    /// `--no-warnings`
+    public var noWarnings = false
     public var traceSelf = false
     public var emitLLVM = false
     public var dryRun = false

@@ -100,9 +100,19 @@ public enum Launcher {
         options.excludesOwnProcess = !invocation.traceSelf
         // bpfsh exits when the run ends: the kernel's slow release of perf events is left to a child.
         options.releasesInBackground = true
+        options.quiet = invocation.quiet
+        options.warnings = !invocation.noWarnings
+        var outputFile: UnsafeMutablePointer<FILE>? = nil
+        if let path = invocation.outputFile {
+            guard let file = fopen(path, "w") else { return fail("cannot write \(path): \(String(cString: strerror(errno)))") }
+            setvbuf(file, nil, _IOLBF, 0)
+            outputFile = file
+        }
+        defer { if let outputFile { fclose(outputFile) } }
+        let destination = outputFile ?? stdout
         let run = OneShotRun(
             options: options,
-            output: { text in fputs(text, stdout) },
+            output: { text in fputs(text, destination) },
             errors: { text in
                 fflush(stdout)
                 fputs(TerminalSafeText.escaped(text), stderr)

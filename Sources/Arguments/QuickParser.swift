@@ -12,10 +12,11 @@ public enum QuickParser {
         "-l": \.list, "-v": \.verbose, "--unsafe": \.unsafe, "--trace-self": \.traceSelf,
         "--emit-llvm": \.emitLLVM, "--dry-run": \.dryRun, "--check": \.check, "--keep-going": \.keepGoing,
         "--auto": \.auto, "--force": \.force, "--interactive": \.interactive, "--serve": \.serve,
+        "-q": \.quiet, "--no-warnings": \.noWarnings,
     ]
 
     /// Options taking the next word as their value.
-    public static let options: Set<String> = ["-e", "-c", "-p", "-f", "--record", "--notebook", "--max-wait"]
+    public static let options: Set<String> = ["-e", "-c", "-p", "-f", "-o", "--record", "--notebook", "--max-wait"]
 
     public static func parse(_ words: [String]) -> Invocation? {
         var invocation = Invocation()
@@ -43,6 +44,7 @@ public enum QuickParser {
             case "-e": invocation.program = value
             case "-c": invocation.command = value
             case "-f": invocation.format = value
+            case "-o": invocation.outputFile = value
             case "--record": invocation.record = value
             case "--notebook": invocation.notebooks.append(value)
             case "--max-wait": invocation.maxWait = value

@@ -97,3 +97,34 @@ final class StdlibLoweringTests3: XCTestCase {
         XCTAssertTrue(compiled.programs[0].helperCalls.contains(3), "bpf_map_delete_elem")
     }
 }
+
+final class VariableAddressLoweringTests: XCTestCase {
+    func testAddressesAndDereferencesCompile() throws {
+        let compiled = try compile(
+            "BEGIN { $a = 1; $b = &$a; print(($b, *$b)); $t = (1, \"hello\", 2); print(*(&$t)); $s = (int8 *)&$t; @c = *++$s; }")
+        assertWellFormed(compiled)
+        XCTAssertTrue(compiled.programs[0].helperCalls.contains(113), "the tuple read back with probe_read_kernel")
+    }
+}
+
+final class ExitLoweringTests: XCTestCase {
+    /// Nothing after exit() runs: the map update after it is unreachable, so LLVM removes it
+    /// and the program is the same as without it.
+    func testExitEndsTheProbe() throws {
+        let ended = try compile("BEGIN { @a = 1; exit(); @a = 2; }")
+        assertWellFormed(ended)
+        let without = try compile("BEGIN { @a = 1; exit(); }")
+        XCTAssertEqual(ended.programs[0].instructions.count, without.programs[0].instructions.count)
+        XCTAssertEqual(ended.programs[0].helperCalls.filter { $0 == 2 }.count, 1, "one bpf_map_update_elem")
+    }
+}
+
+final class ParentTaskLoweringTests: XCTestCase {
+    func testParentReadsAreKernelReads() throws {
+        let compiled = try compile(
+            "BEGIN { printf(\"%d %s\\n\", ppid(), pcomm(curtask)); }")
+        assertWellFormed(compiled)
+        XCTAssertTrue(compiled.programs[0].helperCalls.contains(113), "bpf_probe_read_kernel")
+        XCTAssertTrue(compiled.programs[0].helperCalls.contains(115), "bpf_probe_read_kernel_str")
+    }
+}

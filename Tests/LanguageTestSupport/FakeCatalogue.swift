@@ -129,7 +129,7 @@ public final class FakeCatalogue: ProbeCatalogue {
             let names = FakeCatalogue.tracepoints.map(\.name).filter { globMatch(pattern, $0) }
             if names.isEmpty && !target.hasWildcard {
                 throw CatalogueError(
-                    "tracepoint '\(pattern)' does not exist on this kernel",
+                    "No matches for tracepoint \(pattern).",
                     notes: ["list them with: bpfsh -l 'tracepoint:*'"])
             }
             return names.map { ProbeTarget(kind: .tracepoint, parts: $0.split(separator: ":").map(String.init)) }

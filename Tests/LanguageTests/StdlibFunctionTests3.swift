@@ -97,3 +97,60 @@ final class ProgramEnumTests: XCTestCase {
         XCTAssertEqual(values["d"]?.keys, [.s64], "an enum key mixed with numbers is a number")
     }
 }
+
+/// `&$x` and `let $x;`, as current bpftrace has them.
+final class VariableAddressTests: XCTestCase {
+    func testAddressOfAVariableDereferencesToItsType() throws {
+        let checked = try LanguageTests.check(
+            "BEGIN { $a = 1; $t = (1, \"hi\"); $p = &$a; $q = &$t; @x = *$p; @y = *$q; $s = (int8 *)&$t; @z = *$s; }")
+        let maps = Dictionary(uniqueKeysWithValues: checked.maps.map { ($0.name, $0.value) })
+        XCTAssertEqual(checked.units[0].variables["p"], .pointer(pointee: "int64"))
+        XCTAssertEqual(maps["x"], .plain(.s64))
+        XCTAssertEqual(maps["y"], .plain(.tuple([.s64, .string(size: 3)])))
+        XCTAssertEqual(maps["z"], .plain(.int(bytes: 1, signed: true)))
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @m = 1; $p = &@m; }", at: ["&@m"]), ["only the address of a $variable can be taken"])
+    }
+
+    func testUntypedDeclarationReadsAsZero() throws {
+        let checked = try LanguageTests.check("BEGIN { let $a; if ($a) { $a = 1; } @b = $a; }")
+        XCTAssertEqual(checked.units[0].variables["a"], .s64)
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @b = $a; }", at: ["$a"]), ["$a is used before it is assigned"])
+    }
+}
+
+/// exit() and return end the probe: what follows them in a block is warned about.
+final class ReachabilityTests: XCTestCase {
+    func testStatementsAfterExitAreUnreachable() throws {
+        let text = "BEGIN { @a = 1; exit(); @a = 2; } END { if (1) { return 5; @b = 1; } @c = 1; }"
+        let checked = try LanguageTests.check(text)
+        XCTAssertEqual(checked.warnings.map(\.message), ["Unreachable statement", "Unreachable statement"])
+        XCTAssertEqual(checked.warnings.map { sourceText(of: $0.range, in: text) }, ["@a = 2", "@b = 1"])
+        XCTAssertTrue(try LanguageTests.check("BEGIN { if (1) { exit(); } @a = 1; }").warnings.isEmpty)
+    }
+}
+
+final class CastAndHistogramTests: XCTestCase {
+    func testBoolCastAndHistWithDefaultSteps() throws {
+        let checked = try LanguageTests.check("BEGIN { @a = (bool)5; @h = hist(3, 0); }")
+        XCTAssertEqual(checked.maps.first { $0.name == "a" }?.value, .plain(.bool))
+        XCTAssertEqual(checked.maps.first { $0.name == "h" }?.value, .aggregation(.hist, signed: true))
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @h = hist(3, 2); }", at: ["2"]),
+            ["hist() with k = 2 (finer buckets within each power of two) is not supported: use hist(n) or lhist()"])
+    }
+}
+
+final class ParentTaskTests: XCTestCase {
+    func testParentFieldsComeFromBTF() throws {
+        let checked = try LanguageTests.check("BEGIN { @p = ppid(curtask); @c = pcomm(); }")
+        XCTAssertEqual(checked.maps.first { $0.name == "p" }?.value, .plain(.int(bytes: 4, signed: true)))
+        XCTAssertEqual(checked.maps.first { $0.name == "c" }?.value, .plain(.string(size: 16)))
+        // real_parent at 1480, tgid at 1500 and comm at 1912 in the fake BTF.
+        XCTAssertEqual(Set(checked.units[0].constants.values), [1480 << 32 | 1500, 1480 << 32 | 1912])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @p = ppid(1); }", at: ["1"]),
+            ["ppid() takes a struct task_struct * such as curtask, not int64"])
+    }
+}

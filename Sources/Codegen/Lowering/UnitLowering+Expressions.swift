@@ -28,6 +28,19 @@ extension UnitLowering {
             return readMap(info, keys: keys)
         case .call(let name, let args):
             return call(name, args, expr)
+        case .unary("&", let operand):
+            guard case .variable(let name) = operand.kind, let slot = variables[name] else {
+                return .scalar(ir.const64(UInt64(0)))
+            }
+            return .scalar(LLVMBuildPtrToInt(b, slot, ir.i64, "")!)
+        case .unary("*", let operand) where !isScalarStorage(type(of: expr)):
+            // `*&$t` of a tuple or string: the whole value, read into a buffer.
+            let result = type(of: expr)
+            let copy = stackBuffer(size: max(8, result.storageSize))
+            ir.memset(copy, size: max(8, result.storageSize))
+            let pointer = LLVMBuildIntToPtr(b, scalar(operand), ir.bytePointer, "")!
+            ir.helper(.probeReadKernel, [copy, LLVMConstInt(ir.i32, UInt64(result.storageSize), 0), pointer])
+            return .buffer(copy)
         case .unary(let op, let operand):
             let value = scalar(operand)
             switch op {
@@ -115,6 +128,7 @@ extension UnitLowering {
                 }
                 return .buffer(copy)
             }
+            if target == .bool { return .scalar(ir.boolToI64(ir.isNonZero(scalar(operand)))) }
             return .scalar(fitTo(target, scalar(operand)))
         case .tuple(let elements):
             let tupleType = type(of: expr)

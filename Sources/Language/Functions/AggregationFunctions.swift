@@ -15,7 +15,20 @@ extension FunctionDescriptor {
     public static let min = oneArgument("min", .min, "smallest n")
     public static let max = oneArgument("max", .max, "largest n")
     public static let stats = oneArgument("stats", .stats, "count, average and total of n")
-    public static let hist = oneArgument("hist", .hist, "power-of-two histogram of n")
+    public static let hist = FunctionDescriptor(
+        name: "hist", signature: "hist(int n [, int k])", result: "aggregation",
+        summary: "power-of-two histogram of n; k, bpftrace's linear steps within each power, must be 0",
+        category: .aggregation
+    ) { call in
+        guard call.arity(1...2) else { return .aggregation(.hist) }
+        call.integerArgument(0)
+        if call.arguments.count == 2, let k = call.literalInteger(1), k != 0 {
+            call.error(
+                "hist() with k = \(k) (finer buckets within each power of two) is not supported: use hist(n) or lhist()",
+                call.arguments[1].range)
+        }
+        return .aggregation(.hist)
+    }
 
     public static let lhist = FunctionDescriptor(
         name: "lhist", signature: "lhist(int n, int min, int max, int step)", result: "aggregation",

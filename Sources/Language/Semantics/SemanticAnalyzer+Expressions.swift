@@ -22,6 +22,7 @@ extension SemanticAnalyzer {
             return .s64
         case .variable(let name):
             guard let t = variables[name] else {
+                if declaredUntyped.contains(name) { return .s64 }
                 error("$\(name) is used before it is assigned", expr.range)
                 return .s64
             }
@@ -61,11 +62,21 @@ extension SemanticAnalyzer {
                     return .pointer(pointee: String(pointee.dropLast(2)))
                 }
                 if let integer = t.pointeeInteger { return .int(bytes: integer.bytes, signed: integer.signed) }
+                // `*&$x`: the variable's own type, whatever it is.
+                if case .pointer(let pointee) = t, let pointed = addressedTypes[pointee] { return pointed }
                 return .u64
             }
             if op == "&" {
-                error("taking an address is not supported", expr.range)
-                return .u64
+                // The address of a scratch variable's slot on the BPF stack, as bpftrace allows.
+                guard case .variable = operand.kind else {
+                    error("only the address of a $variable can be taken", expr.range)
+                    return .u64
+                }
+                if case .int(let bytes, let signed) = t {
+                    return .pointer(pointee: "\(signed ? "int" : "uint")\(bytes * 8)")
+                }
+                addressedTypes[t.description] = t
+                return .pointer(pointee: t.description)
             }
             if !t.isInteger { error("'\(op)' needs an integer, found \(t)", operand.range) }
             return op == "!" ? .u64 : (op == "-" ? .s64 : t)

@@ -61,6 +61,12 @@ public struct SemanticAnalyzer {
     var config = ProgramConfig()
     /// The text being checked, for messages that name a place in it at run time (errorf).
     var source = SourceFile(name: "", text: "")
+    /// Variables declared with `let $x;` (no type, no value): read before any assignment they
+    /// are 0, as in bpftrace, and take the type of what is assigned to them.
+    var declaredUntyped: Set<String> = []
+    /// The types of variables whose address is taken (`&$t`), by the pointee name their
+    /// pointer carries, so `*&$t` is the variable's type again.
+    var addressedTypes: [String: SType] = [:]
     /// The program's enums: by name (for casts) and their members by name.
     var enumTypes: [String: EnumType] = [:]
     var enumMembers: [String: (type: EnumType, value: Int64)] = [:]
@@ -118,7 +124,7 @@ public struct SemanticAnalyzer {
             units: units, maps: mapOrder.compactMap { maps[$0] }, formats: formats, source: source,
             formatIDBase: options.formatIDBase, usedMaps: MapUsage.names(in: program.probes))
         checked.config = config
-        checked.warnings = warnings
+        checked.warnings = warnings + CheckReachability.run(program)
         return checked
     }
 
@@ -167,6 +173,8 @@ public struct SemanticAnalyzer {
                 declare(variable: name, type: declared ?? t, range: value.range)
             } else if let declared {
                 declare(variable: name, type: declared, range: statement.range)
+            } else {
+                declaredUntyped.insert(name)
             }
         case .ifElse(let condition, let then, let otherwise):
             let t = infer(condition)
@@ -329,6 +337,7 @@ public struct SemanticAnalyzer {
     static func declaredSize(_ type: SType) -> Int {
         switch type {
         case .int(let bytes, _): return bytes
+        case .bool: return 1
         case .string(let size): return size
         default: return max(1, type.storageSize)
         }
@@ -345,6 +354,7 @@ public struct SemanticAnalyzer {
             // `struct x **` points at a pointer: keep the extra stars in the pointee.
             return .pointer(pointee: type.name + String(repeating: " *", count: type.pointerDepth - 1))
         }
+        if type.name == "bool" { return .bool }
         if let integer = SType.integerNames[type.name] { return .int(bytes: integer.bytes, signed: integer.signed) }
         if type.name.hasPrefix("enum ") {
             let name = String(type.name.dropFirst(5))

@@ -546,6 +546,14 @@ public struct Parser {
             case "for": return try parseFor()
             case "return":
                 try advance()
+                if current.kind != .punct(";") && current.kind != .punct("}") {
+                    // `return EXPR;`: the value is evaluated (for what it does), then the probe ends.
+                    let value = try parseExpression()
+                    let returned = Stmt(kind: .returnProbe, range: SourceRange(start, lastEnd))
+                    return Stmt(
+                        kind: .block([Stmt(kind: .expr(value), range: value.range), returned]),
+                        range: SourceRange(start, lastEnd))
+                }
                 return Stmt(kind: .returnProbe, range: SourceRange(start, lastEnd))
             case "break":
                 try advance()

@@ -17,7 +17,7 @@ extension TracingSession {
     func reportWarnings(of compiled: CompiledProgram, in source: SourceFile) {
         if options.diagnosticStyle == .bpftrace {
             for warning in compiled.checked.warnings {
-                dispatcher.sink.emit(.report(warning.rendered(in: source, style: .bpftrace)))
+                dispatcher.sink.emit(.report(warning.rendered(in: source, style: .bpftrace), isWarning: true))
             }
             return
         }

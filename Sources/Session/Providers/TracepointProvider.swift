@@ -26,7 +26,8 @@ struct TracepointProvider: ProbeProvider {
                 similar = Suggestions.closest(to: pattern, in: names, limit: 5)
             }
             throw Language.CatalogueError(
-                "tracepoint '\(pattern)' does not exist on this kernel",
+                // bpftrace's words, which scripts and its tests look for.
+                "No matches for tracepoint \(pattern).",
                 notes: similar.isEmpty ? [] : ["did you mean: " + similar.prefix(5).joined(separator: ", ")])
         }
         return [target]

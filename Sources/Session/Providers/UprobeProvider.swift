@@ -17,12 +17,43 @@ struct UprobeProvider: ProbeProvider {
             let names = (try? ElfSymbolTable.functions(in: path, matching: function)) ?? []
             return names.map { ProbeTarget(kind: target.kind, parts: [path, $0]) }
         }
-        do {
-            _ = try ElfCache.shared.table(for: path).uprobeOffset(of: function)
-        } catch {
-            throw Language.CatalogueError("cannot attach to \(function) in \(path): \(error)")
-        }
+        _ = try Self.fileOffset(of: function, in: path)
         return [ProbeTarget(kind: target.kind, parts: [path, function])]
+    }
+
+    /// Where in the file a uprobe goes: `FUNCTION`, `FUNCTION+OFFSET` (within the function) or
+    /// an address in the binary (`0x1234`, within some function), with bpftrace's messages.
+    static func fileOffset(of location: String, in path: String) throws -> UInt64 {
+        let table: ElfSymbolTable
+        do { table = try ElfCache.shared.table(for: path) } catch {
+            throw Language.CatalogueError("cannot attach to \(location) in \(path): \(error)")
+        }
+        if let address = parseNumber(location) {
+            guard table.function(containing: address) != nil, let offset = table.fileOffset(ofVirtualAddress: address)
+            else {
+                throw Language.CatalogueError("Could not resolve address: \(path):0x\(String(address, radix: 16))")
+            }
+            return offset
+        }
+        var name = location
+        var within: UInt64 = 0
+        if let plus = location.lastIndex(of: "+"), let offset = parseNumber(String(location[location.index(after: plus)...])) {
+            name = String(location[..<plus])
+            within = offset
+            if let function = table.function(named: name), within >= max(function.size, 1) {
+                throw Language.CatalogueError(
+                    "Offset outside the function bounds ('\(name)' size is \(function.size))")
+            }
+        }
+        do { return try table.uprobeOffset(of: name, plus: within) } catch {
+            throw Language.CatalogueError("cannot attach to \(location) in \(path): \(error)")
+        }
+    }
+
+    /// A decimal or `0x` hexadecimal number.
+    private static func parseNumber(_ text: String) -> UInt64? {
+        if text.hasPrefix("0x") || text.hasPrefix("0X") { return UInt64(text.dropFirst(2), radix: 16) }
+        return UInt64(text)
     }
 
     func attach(
@@ -30,7 +61,7 @@ struct UprobeProvider: ProbeProvider {
     ) throws -> AttachedLink? {
         let path = target.parts[0]
         let offset: UInt64
-        do { offset = try ElfCache.shared.table(for: path).uprobeOffset(of: target.parts[1]) } catch {
+        do { offset = try Self.fileOffset(of: target.parts[1], in: path) } catch {
             throw KernelError.attachFailed(attachPoint: target.name, reason: "\(error)")
         }
         return try Attacher.dynamicProbe(

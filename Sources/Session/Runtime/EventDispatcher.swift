@@ -66,14 +66,14 @@ public final class EventDispatcher {
         case .report(let format, let place, let isError):
             var text = formatted(format, values)
             if !text.hasSuffix("\n") { text += "\n" }
-            sink.emit(.report("\(place): \(isError ? "ERROR" : "WARNING"): " + text))
+            sink.emit(.report("\(place): \(isError ? "ERROR" : "WARNING"): " + text, isWarning: !isError))
         case .divideByZero(let place):
             guard !warnedPlaces.contains(place) else { return }
             warnedPlaces.insert(place)
             sink.emit(
                 .report(
                     "\(place): WARNING: Divide or modulo by 0 detected. This can lead to unexpected results. "
-                        + "1 is being used as the result.\n"))
+                        + "1 is being used as the result.\n", isWarning: true))
         case .time(let format):
             sink.emit(.time(TimeFormatter.format(format) ?? ""))
         case .cat(let format):
@@ -85,7 +85,7 @@ public final class EventDispatcher {
                 let reason = open(path, O_RDONLY)
                 let message = reason < 0 ? String(cString: strerror(errno)) : "cannot read it"
                 if reason >= 0 { close(reason) }
-                sink.emit(.report("ERROR: failed to open file '\(path)' (\(message))\n"))
+                sink.emit(.report("ERROR: failed to open file '\(path)' (\(message))\n", isWarning: false))
             }
         case .system(let format):
             sink.emit(.printf(runShell(formatted(format, values))))

@@ -26,6 +26,10 @@ public final class OneShotRun {
         /// How compile errors and warnings are written: as current bpftrace writes them, since
         /// people and scripts grep one-shot output for them (the shell keeps its own style).
         public var diagnosticStyle = DiagnosticStyle.bpftrace
+        /// `-q`: no "Attached N probes" line.
+        public var quiet = false
+        /// `--no-warnings`: no warnings, whether the compiler's, the runtime's or warnf()'s.
+        public var warnings = true
         public init() {}
     }
 
@@ -50,7 +54,8 @@ public final class OneShotRun {
         if options.dryRun { return verify(source) }
         let setupStarted = MonotonicClock.nanoseconds()
         let kernelCatalogue = Kernel.ProbeCatalogue()
-        let sink = options.format.sink(output: output, errors: errors)
+        let sink = FilteringOutputSink(
+            options.format.sink(output: output, errors: errors), quiet: options.quiet, warnings: options.warnings)
         var child: ChildCommand? = nil
         if let command = options.command {
             do { child = try ChildCommand(command: command) } catch {
@@ -169,6 +174,8 @@ public final class OneShotRun {
         if probe.compiled.checked.config.printMapsOnExit { sink.emit(.exitMaps(tables)) }
         if session.lostEvents > 0 { sink.emit(.lost(session.lostEvents)) }
         for full in session.fullMaps() {
+            // Not bpftrace's "Map full; can't update element": a map at its size is reported
+            // whether or not an update was refused (nothing counts refusals on every event).
             sink.emit(.warning("\(full.name) is full (\(full.limit) entries): updates of new keys were dropped"))
         }
         return .finished(exitCode)

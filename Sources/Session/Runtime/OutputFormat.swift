@@ -19,8 +19,9 @@ public enum OutputEvent {
     case lost(UInt64)
     /// Something the user should know that is not an error of the program (a full map).
     case warning(String)
-    /// A line the program itself reports on standard error (errorf, warnf), as it is.
-    case report(String)
+    /// A line the program itself reports on standard error (errorf, warnf), as it is; a
+    /// warning is dropped under `--no-warnings`.
+    case report(String, isWarning: Bool)
 }
 
 /// Receives a session's output events.
@@ -47,7 +48,7 @@ public final class TextOutputSink: OutputSink {
         case .exitMaps(let tables): output(BpftraceTextRenderer.renderExit(tables, skipEmpty: true))
         case .lost(let count): errors(BpftraceTextRenderer.lostEvents(count))
         case .warning(let text): errors("bpfsh: " + text + "\n")
-        case .report(let text): errors(text)
+        case .report(let text, _): errors(text)
         }
     }
 }
@@ -72,7 +73,7 @@ public final class JSONOutputSink: OutputSink {
         case .exitMaps(let tables): if !tables.isEmpty { output(JSONRenderer.renderExit(tables)) }
         case .lost(let count): errors(JSONRenderer.lostEvents(count))
         case .warning(let text): errors("bpfsh: " + text + "\n")
-        case .report(let text): errors(text)
+        case .report(let text, _): errors(text)
         }
     }
 }
@@ -85,6 +86,28 @@ public enum OutputFormat: String, Sendable {
         switch self {
         case .text: return TextOutputSink(output: output, errors: errors)
         case .json: return JSONOutputSink(output: output, errors: errors)
+        }
+    }
+}
+
+/// A sink that passes events on to another, minus what `-q` and `--no-warnings` silence:
+/// the "Attached N probes" line, and every warning.
+public final class FilteringOutputSink: OutputSink {
+    let next: OutputSink
+    let quiet: Bool
+    let warnings: Bool
+
+    public init(_ next: OutputSink, quiet: Bool, warnings: Bool) {
+        self.next = next
+        self.quiet = quiet
+        self.warnings = warnings
+    }
+
+    public func emit(_ event: OutputEvent) {
+        switch event {
+        case .attached where quiet: return
+        case .warning where !warnings, .report(_, isWarning: true) where !warnings: return
+        default: next.emit(event)
         }
     }
 }

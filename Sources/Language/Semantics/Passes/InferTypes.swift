@@ -26,6 +26,7 @@ extension SemanticAnalyzer {
     private mutating func typeUnit(_ probe: Probe, at point: ResolvedAttachPoint) -> ProbeUnit {
         exprTypes = [:]
         variables = [:]
+        declaredUntyped = []
         formatIDs = [:]
         constants = [:]
         members = [:]

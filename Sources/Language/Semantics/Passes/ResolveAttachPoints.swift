@@ -34,7 +34,9 @@ enum ResolveAttachPoints {
                         if config.missingProbes == "warn" {
                             warnings.append(
                                 Diagnostic(
-                                    "attach point skipped (missing_probes = warn): \(e.message)", at: point.range,
+                                    // bpftrace's words: the reason, then "Skipping."
+                                    e.message + (e.message.hasSuffix(".") ? " " : ". ") + "Skipping.",
+                                    at: point.range,
                                     severity: .warning))
                         }
                         targets = []
