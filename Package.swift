@@ -120,7 +120,7 @@ let package = Package(
                     swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "TestSupport", "TestRandom"]),
         .testTarget(name: "SymbolsTests", dependencies: ["Symbols", "TestGate", "TestRandom"]),
-        .testTarget(name: "TablesTests", dependencies: ["Tables", "TestRandom", "TestGate"]),
+        .testTarget(name: "TablesTests", dependencies: ["Tables", "TestRandom", "TestGate"], exclude: ["Golden"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Session", "Arguments", "TestSupport", "TestRandom"],
                     swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"],

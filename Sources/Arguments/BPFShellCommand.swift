@@ -56,6 +56,13 @@ public struct BPFShellCommand: ParsableCommand {
     var keepGoing = false
 
     @Option(
+        name: .customLong("max-wait"),
+        help: ArgumentHelp(
+            "Replaying a recording: cap its idle waits (wait Ns  # idle) at this duration; typed waits stay.",
+            valueName: "duration"))
+    var maxWait: String?
+
+    @Option(
         name: .customLong("record"),
         help: ArgumentHelp("Write what is typed in the shell as a replayable script.", valueName: "file"))
     var record: String?
@@ -106,6 +113,7 @@ public struct BPFShellCommand: ParsableCommand {
         invocation.dryRun = dryRun
         invocation.check = check
         invocation.keepGoing = keepGoing
+        invocation.maxWait = maxWait
         invocation.record = record
         invocation.notebooks = notebooks
         invocation.auto = auto

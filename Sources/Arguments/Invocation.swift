@@ -20,6 +20,8 @@ public struct Invocation: Equatable, Sendable {
     public var dryRun = false
     public var check = false
     public var keepGoing = false
+    /// `--max-wait DURATION`: replaying a recording, its idle waits are capped at this.
+    public var maxWait: String?
     public var record: String?
     public var notebooks: [String] = []
     public var auto = false

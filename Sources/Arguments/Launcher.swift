@@ -36,11 +36,18 @@ public enum Launcher {
             return ShellLauncher.serve(options: shellOptions)
         }
         if invocation.program == nil, arguments.first == "tutorial" {
-            guard arguments.count <= 3 else {
-                return fail("usage: bpfsh tutorial [NAME [STEP | read | restart]] [--auto]")
+            guard arguments.count <= 3 || (arguments.count == 4 && arguments[2] == "notebook") else {
+                return fail("usage: bpfsh tutorial [NAME [STEP | read | restart | notebook FILE.ipynb]] [--auto]")
             }
             return ShellLauncher.runTutorial(
                 Array(arguments.dropFirst()), auto: invocation.auto, options: shellOptions, transcripts: transcripts)
+        }
+        var maxWait: Double?
+        if let text = invocation.maxWait {
+            guard let seconds = Duration.seconds(text), invocation.program == nil, !arguments.isEmpty else {
+                return fail("--max-wait takes a duration (e.g. 5s) and a session script to replay")
+            }
+            maxWait = seconds
         }
         if invocation.program == nil, let script = arguments.first, script.hasSuffix(".bpfsh") || invocation.check {
             let parameters: [String: String]
@@ -49,12 +56,13 @@ public enum Launcher {
             }
             if invocation.interactive {
                 return ShellLauncher.run(
-                    options: shellOptions, transcripts: transcripts, firstStatement: "source \(script)",
+                    options: shellOptions, transcripts: transcripts,
+                    firstStatement: "source \(script)" + (invocation.maxWait.map { " --max-wait \($0)" } ?? ""),
                     parameters: parameters)
             }
             return ShellLauncher.runScript(
                 path: script, parameters: parameters, options: shellOptions,
-                transcripts: transcripts, keepGoing: invocation.keepGoing, check: invocation.check)
+                transcripts: transcripts, keepGoing: invocation.keepGoing, check: invocation.check, maxWait: maxWait)
         }
         // A program run (-e, a .bt file) has no statements to record, check or take notes of.
         if invocation.record != nil || !invocation.notebooks.isEmpty || invocation.keepGoing || invocation.auto,

@@ -15,7 +15,7 @@ public enum QuickParser {
     ]
 
     /// Options taking the next word as their value.
-    public static let options: Set<String> = ["-e", "-c", "-p", "-f", "--record", "--notebook"]
+    public static let options: Set<String> = ["-e", "-c", "-p", "-f", "--record", "--notebook", "--max-wait"]
 
     public static func parse(_ words: [String]) -> Invocation? {
         var invocation = Invocation()
@@ -45,6 +45,7 @@ public enum QuickParser {
             case "-f": invocation.format = value
             case "--record": invocation.record = value
             case "--notebook": invocation.notebooks.append(value)
+            case "--max-wait": invocation.maxWait = value
             case "-p":
                 // Only plain decimal digits: anything else is the other parser's to judge.
                 guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let pid = Int32(value) else {

@@ -53,3 +53,10 @@ int cbpf_close_in_child(const int *fds, int count) {
     for (int i = 0; i < count; i++) close(fds[i]);
     _exit(0);
 }
+
+uint64_t cbpf_perf_ring_head(void *page) {
+    return __atomic_load_n(&((struct perf_event_mmap_page *)page)->data_head, __ATOMIC_ACQUIRE);
+}
+void cbpf_perf_ring_set_tail(void *page, uint64_t tail) {
+    __atomic_store_n(&((struct perf_event_mmap_page *)page)->data_tail, tail, __ATOMIC_RELEASE);
+}

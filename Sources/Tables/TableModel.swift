@@ -15,6 +15,13 @@ public indirect enum Value: Hashable, Sendable {
     /// A symbolized address (`ksym`, `usym`) or any preformatted text printed as is.
     case symbol(String)
     case tuple([Value])
+    /// An address, printed in hex as bpftrace prints pointers; an integer to printf.
+    case pointer(UInt64)
+    /// Raw bytes (`buf()`), printed with bytes outside printable ASCII as `\xNN`.
+    case bytes([UInt8])
+    /// A value of an enum: printed as its member's name when it has one, an integer to printf's
+    /// `%d`.
+    case enumValue(Int64, name: String?)
     case none
 }
 
@@ -69,11 +76,21 @@ public struct MapTable: Hashable, Sendable {
     public var valueNames: [String] = []
     /// The wall-clock time span the values cover, for `rate`; nil when unknown (a loaded file).
     public var capture: CaptureSpan?
-    public init(name: String, rows: [Row], valueNames: [String] = [], capture: CaptureSpan? = nil) {
+    /// Names of the key columns when they are not the map's own `key`/`key1`...: a series
+    /// puts `time_ms` first. Empty means the default names.
+    public var keyNames: [String] = []
+    /// Set when the table is a series of snapshots: key part 1 is the sample's time.
+    public var series: SeriesInfo?
+    public init(
+        name: String, rows: [Row], valueNames: [String] = [], capture: CaptureSpan? = nil, keyNames: [String] = [],
+        series: SeriesInfo? = nil
+    ) {
         self.name = name
         self.rows = rows
         self.valueNames = valueNames
         self.capture = capture
+        self.keyNames = keyNames
+        self.series = series
     }
 }
 

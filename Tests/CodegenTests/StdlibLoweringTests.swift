@@ -46,3 +46,54 @@ final class StdlibLoweringTests: XCTestCase {
         XCTAssertEqual(try compile("BEGIN { @a[1] = 2; }").programs[0].functionStarts, [0])
     }
 }
+
+/// The lowerings added for bpftrace's runtime suite (issue 13, part 3).
+final class StdlibLoweringTests3: XCTestCase {
+    func testLenCountsWithACallback() throws {
+        let compiled = try compile("BEGIN { @m[1] = 1; if (len(@m) > 1) { exit(); } }")
+        assertWellFormed(compiled)
+        let program = compiled.programs[0]
+        XCTAssertTrue(program.helperCalls.contains(164), "bpf_for_each_map_elem")
+        XCTAssertTrue(program.helperCalls.contains(113), "the count laundered through probe_read_kernel")
+        XCTAssertEqual(program.functionStarts.count, 2, "the probe and the counting callback")
+    }
+
+    func testClocks() throws {
+        let compiled = try compile(
+            "BEGIN { @a = nsecs; @b = nsecs(monotonic); @c = nsecs(tai); @d = nsecs(sw_tai); @e = nsecs(boot); }")
+        assertWellFormed(compiled)
+        let helpers = compiled.programs[0].helperCalls
+        XCTAssertTrue(helpers.contains(125), "nsecs is boot time")
+        XCTAssertTrue(helpers.contains(5), "monotonic")
+        XCTAssertTrue(helpers.contains(208), "tai")
+    }
+
+    func testBuffersAndAddresses() throws {
+        let compiled = try compile(
+            """
+            BEGIN { @a[buf("ok_key", 7)] = 1; $b = buf(curtask, 16); $n = 4; $c = buf(curtask, $n);
+              printf("%r %rx %rh\\n", $b, $c, buf("hi", 2)); @e = ($b == $c); }
+            END { @f = ntop(10, pton("::1")); @g = ntop(2, pton("10.0.0.1")); @h = strftime("%H:%M:%S.%f", nsecs); }
+            """)
+        assertWellFormed(compiled)
+        XCTAssertTrue(compiled.programs[1].loadedConstants.contains(0x0100_000a), "10.0.0.1 in memory order")
+    }
+
+    func testPointerArithmeticScales() throws {
+        let compiled = try compile("BEGIN { $p = (int32 *)0x32; $p += 3; $p++; @p = $p + 5; @q = *$p; }")
+        assertWellFormed(compiled)
+    }
+
+    func testDivisionByZeroIsChecked() throws {
+        let checked = try compile("BEGIN { @z = 0; @r = 10 / @z; @s = 10 % @z; @t = 10 / 5; }")
+        assertWellFormed(checked)
+        XCTAssertEqual(checked.checked.formats.count, 2, "one warning per division by a value not known")
+    }
+
+    func testDeleteReturnsWhetherItDeleted() throws {
+        let compiled = try compile(
+            "BEGIN { @m[1, 2] = 1; @c = count(); if (delete(@m, (1, 2))) { delete(@c); } $x = delete(@m, (3, 4)); }")
+        assertWellFormed(compiled)
+        XCTAssertTrue(compiled.programs[0].helperCalls.contains(3), "bpf_map_delete_elem")
+    }
+}

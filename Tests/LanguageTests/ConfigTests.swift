@@ -50,7 +50,7 @@ final class ConfigTests: XCTestCase {
             ["unknown config variable 'max_map_keyz'"])
         XCTAssertEqual(
             semanticErrors("config = { missing_probes = sometimes }\nBEGIN { }", at: ["sometimes"]),
-            ["invalid value 'sometimes' for missing_probes: expected error, warn, ignore"])
+            ["Invalid value for missing_probes. Found: sometimes. Valid values: error, warn, ignore"])
     }
 
     func testMissingProbes() throws {

@@ -5,7 +5,7 @@ import Foundation
 ///     NAME count syscalls
 ///     PROG tracepoint:raw_syscalls:sys_enter { @ = count(); } interval:ms:200 { exit(); }
 ///     AFTER ls /
-///     EXPECT Attaching 2 probes...
+///     EXPECT Attached 2 probes
 ///     EXPECT_REGEX ^@: [0-9]+$
 ///
 /// Directives: NAME, PROG (the program; `ARGS` adds command-line arguments before it),
@@ -56,7 +56,7 @@ struct CorpusCase {
 
     /// Printed by bpfsh once every probe is attached when this variable is set (as bpftrace's
     /// runtime test engine asks of bpftrace): the workload starts after it, not after the
-    /// "Attaching" line that comes before attaching.
+    /// "Attached" line.
     static let attachedMarker = "__BPFTRACE_NOTIFY_PROBES_ATTACHED"
 
     /// The `interval:ms:N { exit(); }` that ends a case with a workload after a fixed window,
@@ -68,7 +68,7 @@ struct CorpusCase {
         return program.range(of: #"interval:ms:[0-9]+ \{ exit\(\); \}"#, options: .regularExpression)
     }
 
-    /// The program with its window made long (the same probes, so "Attaching N probes" is
+    /// The program with its window made long (the same probes, so "Attached N probes" is
     /// unchanged): the runner interrupts it once the workload has finished instead.
     var programWaitingForWorkload: String {
         guard let window = workloadWindow else { return program }

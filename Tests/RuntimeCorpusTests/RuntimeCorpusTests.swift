@@ -24,7 +24,7 @@ final class RuntimeCorpusTests: XCTestCase {
             let result = try CommandRunner.run(
                 KernelTestGate.executable,
                 testCase.arguments + ["-e", waits ? testCase.programWaitingForWorkload : testCase.program],
-                after: testCase.after, readyMarker: waits ? CorpusCase.attachedMarker : "Attaching",
+                after: testCase.after, readyMarker: waits ? CorpusCase.attachedMarker : "Attached",
                 timeout: testCase.timeout + (waits ? 30 : 0), interruptAfter: waits,
                 environment: waits ? [CorpusCase.attachedMarker: "1"] : [:])
             let problems = testCase.problems(

@@ -119,6 +119,7 @@ final class CompiledProgramCacheTests: XCTestCase {
     func testProgramsThatDependOnTheRunAreNotKept() throws {
         for text in [
             "interval:s:1 { printf(\"%d\\n\", elapsed); }", "tracepoint:sched:sched_switch /pid == cpid/ { @ = count(); }",
+            "BEGIN { @t = nsecs(sw_tai); }",
         ] {
             _ = try compile(text, cache: cache())
             XCTAssertFalse(try compile(text, cache: cache()).fromCache, text)

@@ -36,7 +36,8 @@ final class ValueDecoderTests: XCTestCase {
         let v4 = bytes(UInt64(2)) + [127, 0, 0, 1] + [UInt8](repeating: 0, count: 12)
         XCTAssertEqual(decoder.decode(.inet, v4[...]), .symbol("127.0.0.1"))
         let v6 = bytes(UInt64(10)) + [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [1]
-        XCTAssertEqual(decoder.decode(.inet, v6[...]), .symbol("2001:db8:0:0:0:0:0:1"))
+        // As inet_ntop writes it, as bpftrace prints it: the run of zeros as `::`.
+        XCTAssertEqual(decoder.decode(.inet, v6[...]), .symbol("2001:db8::1"))
     }
 }
 
@@ -112,5 +113,18 @@ final class MapReaderTests: XCTestCase {
         let info = MapInfo(name: "s", keys: [.u64], value: .plain(.string(size: 16)), range: .unknown)
         let table = reader.table(info, entries: [(key: bytes(UInt64(42)), values: [padded("cron", 16)])])
         XCTAssertEqual(table.rows, [MapTable.Row(key: [.uint(42)], cell: .value(.string("cron")))])
+    }
+}
+
+final class EnumDecodingTests: XCTestCase {
+    func testEnumValuesDecodeToTheirNames() {
+        let decoder = ValueDecoder(symbolizer: FakeSymbolizer())
+        let type = SType.enumeration(EnumType(name: "Foo", names: [1: "ONE"]))
+        let one = decoder.decode(type, withUnsafeBytes(of: Int64(1)) { Array($0) }[...])
+        XCTAssertEqual(one, .enumValue(1, name: "ONE"))
+        XCTAssertEqual(BpftraceTextRenderer.text(of: one), "ONE")
+        XCTAssertEqual(PrintfFormatter.format(try! PrintfFormat.parse("%d").conversions[0], one), "1")
+        let other = decoder.decode(type, withUnsafeBytes(of: Int64(7)) { Array($0) }[...])
+        XCTAssertEqual(BpftraceTextRenderer.text(of: other), "7")
     }
 }

@@ -30,6 +30,7 @@ final class ArgumentParsingTests: XCTestCase {
         ["--check", "--keep-going", "script.txt"],
         ["session.bpfsh", "--interactive"],
         ["--record", "out.bpfsh"],
+        ["--max-wait", "5s", "recorded.bpfsh"],
         ["--notebook", "a.md", "--notebook", "b.ipynb", "--force"],
         ["tutorial"],
         ["tutorial", "cpus", "--auto"],

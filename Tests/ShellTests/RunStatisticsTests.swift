@@ -25,7 +25,7 @@ final class RunStatisticsTests: XCTestCase {
     func testAOneShotRunLeavesStatisticsOff() throws {
         try KernelTestGate.require()
         let run = try ShellProcess(arguments: ["-e", "tracepoint:syscalls:sys_enter_getppid { @ = count(); }"])
-        XCTAssertTrue(run.waitForOutput("Attaching"), run.output)
+        XCTAssertTrue(run.waitForOutput("Attached"), run.output)
         callGetppid(10)
         XCTAssertTrue(run.isAlive, run.output)
         XCTAssertFalse(Self.holdsStatistics(run.pid), "a one-shot run turned run statistics on")

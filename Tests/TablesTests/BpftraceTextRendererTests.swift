@@ -51,7 +51,7 @@ final class BpftraceTextRendererTests: XCTestCase {
             [0, 10)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
 
             @m: 3
-            @s: count 2, average 15, total 30
+            @s: { .count = 2, .average = 15, .total = 30 }
 
             @str[1]: bpftrace
             @t: (1, a)
@@ -296,8 +296,8 @@ final class BpftraceTextRendererTests: XCTestCase {
             @m[2]: -3
             @m[1]: 5
             @m[3]: 7
-            @st[2]: count 2, average -3, total -7
-            @st[1]: count 1, average 5, total 5
+            @st[2]: { .count = 2, .average = -3, .total = -7 }
+            @st[1]: { .count = 1, .average = 5, .total = 5 }
 
             @v[2]: -7
             @v[3]: 1
@@ -336,7 +336,7 @@ final class BpftraceTextRendererTests: XCTestCase {
 
             @l:\u{20}
 
-            @s: count 0, average 0, total 0
+            @s: { .count = 0, .average = 0, .total = 0 }
 
             @v[1]: 0
 
@@ -404,9 +404,9 @@ final class BpftraceTextRendererTests: XCTestCase {
         XCTAssertEqual(
             BpftraceTextRenderer.render(s, options: PrintOptions(top: 1, divisor: 10)),
             """
-            @s[1]: count 1, average 10, total 10
-            @s[2]: count 1, average 20, total 20
-            @s[3]: count 1, average 30, total 30
+            @s[1]: { .count = 1, .average = 10, .total = 10 }
+            @s[2]: { .count = 1, .average = 20, .total = 20 }
+            @s[3]: { .count = 1, .average = 30, .total = 30 }
 
 
             """)
@@ -508,8 +508,8 @@ final class BpftraceTextRendererTests: XCTestCase {
         XCTAssertEqual(
             BpftraceTextRenderer.renderValue(.tuple([.int(1), .string("t"), .tuple([.int(2), .string("u")])])),
             "(1, t, (2, u))\n")
-        XCTAssertEqual(BpftraceTextRenderer.attachingProbes(1), "Attaching 1 probe...\n")
-        XCTAssertEqual(BpftraceTextRenderer.attachingProbes(2), "Attaching 2 probes...\n")
+        XCTAssertEqual(BpftraceTextRenderer.attachedProbes(1), "Attached 1 probe\n")
+        XCTAssertEqual(BpftraceTextRenderer.attachedProbes(2), "Attached 2 probes\n")
     }
 
     func testSignedKeysSortAsUnsignedLikeBpftrace() {

@@ -114,9 +114,12 @@ public final class FakeMap: BackendMap {
     public let spec: MapSpec
     public var storage: [[UInt8]: [[UInt8]]] = [:]
     public private(set) var closed = false
+    /// Called before every read, so a test can make the map grow as probes would.
+    public var beforeRead: ((FakeMap) -> Void)?
     init(spec: MapSpec) { self.spec = spec }
     public func entries() -> [(key: [UInt8], values: [[UInt8]])] {
-        storage.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { ($0.key, $0.value) }
+        beforeRead?(self)
+        return storage.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { ($0.key, $0.value) }
     }
     public func lookup(_ key: [UInt8]) -> [[UInt8]]? { storage[key] }
     public func clear() { storage = [:] }

@@ -37,7 +37,7 @@ public enum CommandRunner {
     /// a loaded machine made it take. `environment` entries are added to the inherited ones.
     public static func run(
         _ executable: URL, _ arguments: [String], after: String? = nil,
-        readyMarker: String? = "Attaching", timeout: Double = 10, captureOutput: Bool = true,
+        readyMarker: String? = "Attached", timeout: Double = 10, captureOutput: Bool = true,
         interruptAfter: Bool = false, environment: [String: String] = [:]
     ) throws -> CommandResult {
         let process = Process()

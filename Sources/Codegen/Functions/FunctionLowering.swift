@@ -41,5 +41,7 @@ public struct FunctionLoweringTable: Sendable {
     public static let builtin = FunctionLoweringTable(
         FunctionLowering.aggregations + FunctionLowering.output + FunctionLowering.strings + FunctionLowering.symbols
             + FunctionLowering.stacks + FunctionLowering.maps + FunctionLowering.unsafe + FunctionLowering.misc
-            + FunctionLowering.stringSearch + FunctionLowering.mapQueries + FunctionLowering.names)
+            + FunctionLowering.stringSearch + FunctionLowering.mapQueries + FunctionLowering.names
+            + FunctionLowering.mapLength + FunctionLowering.time + FunctionLowering.buffers
+            + FunctionLowering.addresses)
 }

@@ -4,7 +4,7 @@ import Language
 extension FunctionLowering {
     /// Calls that send an event for user space to act on (printf, print, time, join, exit...).
     static let output =
-        ["printf", "cat", "time", "print"].map { FunctionLowering(name: $0, lower: event) } + [
+        ["printf", "cat", "time", "print", "errorf", "warnf"].map { FunctionLowering(name: $0, lower: event) } + [
             FunctionLowering(name: "join") { call in
                 guard let id = call.formatID else { return .none }
                 call.lowering.emitJoin(kind: UInt64(id), array: call.arguments[0])
@@ -14,6 +14,8 @@ extension FunctionLowering {
                 guard let id = call.formatID else { return .none }
                 let code = call.arguments.isEmpty ? call.const64(0) : call.scalar(0)
                 call.lowering.emitEvent(kind: UInt64(id), scalars: [code])
+                // As in bpftrace, the probe stops at exit(): what follows it does not run.
+                call.lowering.returnFromProbe()
                 return .none
             },
         ]

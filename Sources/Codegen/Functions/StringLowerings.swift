@@ -51,6 +51,11 @@ extension FunctionLowering {
             if case .buffer(let source) = lowering.lower(address) {
                 ir.memcpy(ir.offset(slot, 8), source, size: Swift.min(16, size))
             }
+        case .buffer(let size):
+            // pton()'s or buf()'s bytes follow the buffer's length word.
+            if case .buffer(let source) = lowering.lower(address) {
+                ir.memcpy(ir.offset(slot, 8), ir.offset(source, 8), size: Swift.min(16, size))
+            }
         default:
             ir.store(
                 LLVMBuildTrunc(call.builder, lowering.scalar(address), ir.i32, "")!, to: ir.offset(slot, 8),

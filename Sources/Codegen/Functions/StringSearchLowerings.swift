@@ -8,7 +8,8 @@ extension FunctionLowering {
     ]
 
     /// strcontains(): every start in the haystack against the needle, unrolled (no loop for
-    /// the verifier to bound); the first NUL of the needle means a match.
+    /// the verifier to bound); the first NUL of the needle means a match, the first NUL of the
+    /// haystack the end of the search.
     @Sendable static func strcontains(_ call: CallLowering) -> Lowered {
         let lowering = call.lowering, ir = lowering.ir, b = call.builder
         guard case .string(let hs) = call.type(of: call.arguments[0]),
@@ -36,6 +37,12 @@ extension FunctionLowering {
                 }
                 // A NUL in the haystack differs from the needle's byte, which is not NUL here.
                 let h = ir.load(ir.i8, from: ir.offset(haystack, start + offset), alignment: 1)
+                if offset == 0 {
+                    // The haystack ends at its first NUL: nothing after it is searched.
+                    let within = ir.block("strcontains.within")
+                    LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, h, zero, ""), end, within)
+                    ir.position(at: within)
+                }
                 let equal = LLVMBuildICmp(b, LLVMIntEQ, h, n, "")
                 if offset == ns - 1 {
                     // A needle filling its buffer without a NUL has matched whole.

@@ -31,7 +31,8 @@ extension FunctionLowering {
             LLVMBuildAnd($0.builder, $0.lowering.invariantHelper(.getCurrentUidGid), $0.const64(0xFFFF_FFFF), "")
         },
         helper("gid") { LLVMBuildLShr($0.builder, $0.lowering.invariantHelper(.getCurrentUidGid), $0.const64(32), "") },
-        helper("nsecs") { $0.lowering.ir.helper(.ktimeGetNs, []) },
+        // As current bpftrace: boot time, which keeps counting while the machine sleeps.
+        helper("nsecs") { $0.lowering.ir.helper(.ktimeGetBootNs, []) },
         helper("elapsed") {
             LLVMBuildSub(
                 $0.builder, $0.lowering.ir.helper(.ktimeGetNs, []),

@@ -34,20 +34,33 @@ extension UnitLowering {
             case "!": return .scalar(ir.boolToI64(LLVMBuildICmp(b, LLVMIntEQ, value, ir.const64(UInt64(0)), "")))
             case "~": return .scalar(LLVMBuildNot(b, value, ""))
             case "-": return .scalar(LLVMBuildNeg(b, value, ""))
-            case "*": return .scalar(probeRead(address: value, bytes: 8, signed: false))
+            case "*":
+                let integer = type(of: operand).pointeeInteger ?? (8, false)
+                return .scalar(probeRead(address: value, bytes: integer.bytes, signed: integer.signed))
             default: return .scalar(value)
             }
         case .binary(let op, let lhs, let rhs):
             let lt = type(of: lhs), rt = type(of: rhs)
+            if case .buffer = lt, case .buffer = rt {
+                let equal = buffersEqual(lhs, rhs)
+                return .scalar(op == "==" ? equal : LLVMBuildXor(b, equal, ir.const64(UInt64(1)), ""))
+            }
             if lt.isString && rt.isString {
                 let equal = stringsEqual(lhs, rhs, limit: nil)
                 return .scalar(op == "==" ? equal : LLVMBuildXor(b, equal, ir.const64(UInt64(1)), ""))
             }
             if op == "&&" || op == "||" { return .scalar(shortCircuit(op, lhs, rhs)) }
             let signed = lt.isSigned || rt.isSigned
-            let l = scalar(lhs), r = scalar(rhs)
+            var l = scalar(lhs), r = scalar(rhs)
+            if op == "+" || op == "-", type(of: expr).isPointer {
+                // Pointer arithmetic: the integer counts pointees.
+                if lt.isPointer { r = scaled(r, by: lt) } else { l = scaled(l, by: rt) }
+            }
             if let predicate = comparison(op, signed: signed) {
                 return .scalar(ir.boolToI64(LLVMBuildICmp(b, predicate, l, r, "")))
+            }
+            if (op == "/" || op == "%"), let id = unit.formatIDs[expr.id] {
+                return .scalar(checkedDivision(op, l, r, signed: signed, warning: UInt64(id)))
             }
             return .scalar(arithmetic(op, l, r, signed: signed))
         case .ternary(let condition, let then, let otherwise):
@@ -82,8 +95,12 @@ extension UnitLowering {
                 let offset = parts[..<position].reduce(0) { $0 + $1.storageSize }
                 return read(parts[position], at: ir.offset(pointer, offset))
             }
-            let address = LLVMBuildAdd(b, scalar(base), LLVMBuildMul(b, scalar(index), ir.const64(UInt64(8)), "")!, "")!
-            return .scalar(probeRead(address: address, bytes: 8, signed: false))
+            let baseType = type(of: base)
+            let integer = baseType.pointeeInteger ?? (8, false)
+            let stride = baseType.isPointer ? baseType.pointeeSize : 8
+            let address = LLVMBuildAdd(
+                b, scalar(base), LLVMBuildMul(b, scalar(index), ir.const64(UInt64(stride)), "")!, "")!
+            return .scalar(probeRead(address: address, bytes: integer.bytes, signed: integer.signed))
         case .cast(_, let operand):
             let target = type(of: expr)
             if case .string(let size) = target {
@@ -113,7 +130,8 @@ extension UnitLowering {
         case .postIncrement(let op, let target), .preIncrement(let op, let target):
             let isPost: Bool
             if case .postIncrement = expr.kind { isPost = true } else { isPost = false }
-            let delta = ir.const64(op == "++" ? UInt64(1) : UInt64(bitPattern: -1))
+            // A pointer moves by whole pointees.
+            let delta = scaled(ir.const64(op == "++" ? UInt64(1) : UInt64(bitPattern: -1)), by: type(of: expr))
             switch target.kind {
             case .variable(let name):
                 guard let slot = variables[name] else { return .none }
@@ -139,6 +157,31 @@ extension UnitLowering {
             lowerBlock(statements)
             return lower(value)
         }
+    }
+
+    /// `l / r` or `l % r` where r may be 0: then the result is 1 and user space is told (once
+    /// per place), as bpftrace does, instead of the kernel's 0 (or l for a remainder).
+    func checkedDivision(_ op: String, _ l: LLVMValueRef, _ r: LLVMValueRef, signed: Bool, warning: UInt64)
+        -> LLVMValueRef
+    {
+        let slot = stackBuffer(size: 8)
+        ir.store(ir.const64(UInt64(1)), to: slot, alignment: 8)
+        let zero = ir.block("div.zero"), divide = ir.block("div.divide"), done = ir.block("div.done")
+        LLVMBuildCondBr(ir.builder, ir.isNonZero(r), divide, zero)
+        ir.position(at: zero)
+        emitEvent(kind: warning)
+        ir.branch(to: done)
+        ir.position(at: divide)
+        ir.store(arithmetic(op, l, r, signed: signed), to: slot, alignment: 8)
+        ir.branch(to: done)
+        ir.position(at: done)
+        return ir.load(ir.i64, from: slot, alignment: 8)
+    }
+
+    /// `count` pointees of `pointer` in bytes; other types leave it as it is.
+    func scaled(_ count: LLVMValueRef, by pointer: SType) -> LLVMValueRef {
+        guard pointer.isPointer, pointer.pointeeSize != 1 else { return count }
+        return LLVMBuildMul(ir.builder, count, ir.const64(UInt64(pointer.pointeeSize)), "")
     }
 
     func comparison(_ op: String, signed: Bool) -> LLVMIntPredicate? {
@@ -202,6 +245,21 @@ extension UnitLowering {
         ir.branch(to: end)
         ir.position(at: end)
         return ir.load(ir.i64, from: slot, alignment: 8)
+    }
+
+    /// Buffer equality, as 1 or 0: the lengths and the bytes. Bytes past a buffer's length are
+    /// zero, so comparing the shorter storage (whose length word differs otherwise) suffices.
+    func buffersEqual(_ lhs: Expr, _ rhs: Expr) -> LLVMValueRef {
+        let b = ir.builder
+        guard case .buffer(let l) = lower(lhs), case .buffer(let r) = lower(rhs) else { return ir.const64(UInt64(0)) }
+        let words = min(type(of: lhs).storageSize, type(of: rhs).storageSize) / 8
+        var difference = ir.const64(UInt64(0))
+        for index in 0..<words {
+            let a = ir.load(ir.i64, from: ir.offset(l, index * 8), alignment: 8)
+            let c = ir.load(ir.i64, from: ir.offset(r, index * 8), alignment: 8)
+            difference = LLVMBuildOr(b, difference, LLVMBuildXor(b, a, c, ""), "")
+        }
+        return ir.boolToI64(LLVMBuildICmp(b, LLVMIntEQ, difference, ir.const64(UInt64(0)), ""))
     }
 
     /// C-string equality up to the first NUL (or `limit` bytes), as 1 or 0.

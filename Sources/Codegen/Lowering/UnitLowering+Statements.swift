@@ -86,9 +86,15 @@ extension UnitLowering {
             if let loop = loops.last { ir.branch(to: loop.0) }
             ir.position(at: ir.block("after.continue"))
         case .returnProbe:
-            ir.branch(to: returnBlock)
-            ir.position(at: ir.block("after.return"))
+            returnFromProbe()
         }
+    }
+
+    /// Ends the probe's run here (`return`, and `exit()` as bpftrace does: nothing after it
+    /// runs); code after it goes to a block nothing reaches.
+    func returnFromProbe() {
+        ir.branch(to: returnBlock)
+        ir.position(at: ir.block("after.return"))
     }
 
     func lowerAssignment(target: Expr, op: String, value: Expr) {
@@ -103,7 +109,8 @@ extension UnitLowering {
             } else {
                 let current = ir.load(ir.i64, from: slot, alignment: 8)
                 let result = arithmetic(
-                    String(op.dropLast()), current, scalar(value), signed: storage.isSigned || type(of: value).isSigned)
+                    String(op.dropLast()), current, pointerStep(op, scalar(value), storage),
+                    signed: storage.isSigned || type(of: value).isSigned)
                 ir.store(fitTo(storage, result), to: slot, alignment: 8)
             }
         case .map(let name, let keys):
@@ -121,13 +128,19 @@ extension UnitLowering {
                 write(lowered, from: type(of: value), to: storage, at: slot)
             } else {
                 let current = readMapScalar(info, key: key)
-                let result = arithmetic(String(op.dropLast()), current, scalar(value), signed: true)
+                let result = arithmetic(
+                    String(op.dropLast()), current, pointerStep(op, scalar(value), storage), signed: true)
                 ir.store(result, to: slot, alignment: 8)
             }
             updateMap(info.name, key: key, value: slot)
         default:
             break
         }
+    }
+
+    /// `p += n` and `p -= n` on a pointer move it by n pointees.
+    private func pointerStep(_ op: String, _ value: LLVMValueRef, _ storage: SType) -> LLVMValueRef {
+        op == "+=" || op == "-=" ? scaled(value, by: storage) : value
     }
 
     func fitTo(_ type: SType, _ value: LLVMValueRef) -> LLVMValueRef {

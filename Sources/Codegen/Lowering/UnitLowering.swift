@@ -274,7 +274,7 @@ final class UnitLowering {
 
     func isScalarStorage(_ type: SType) -> Bool {
         switch type {
-        case .int, .pointer, .ksym, .kstack, .bool, .named: return true
+        case .int, .pointer, .ksym, .kstack, .bool, .named, .timestamp, .enumeration: return true
         default: return false
         }
     }

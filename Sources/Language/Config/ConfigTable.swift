@@ -29,7 +29,9 @@ public struct ConfigTable: Sendable {
             summary: "resolve user symbols on demand",
             support: .ignored("bpfsh resolves symbols when a stack is printed")),
         ConfigVariable(
-            name: "license", kind: .string, defaultValue: "GPL",
+            name: "license",
+            kind: .choice(["Dual MIT/GPL", "Dual BSD/GPL", "Dual MPL/GPL", "GPL and additional rights", "GPL v2", "GPL"]),
+            defaultValue: "GPL",
             summary: "the license BPF programs are loaded with",
             support: .ignored("bpfsh loads every program as GPL, which the helpers it calls require")),
         ConfigVariable(

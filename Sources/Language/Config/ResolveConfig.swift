@@ -20,10 +20,7 @@ enum ResolveConfig {
                 continue
             }
             guard let value = variable.parse(assignment.value) else {
-                errors.append(
-                    Diagnostic(
-                        "invalid value '\(assignment.value)' for \(variable.name): expected \(variable.expected)",
-                        at: assignment.valueRange))
+                errors.append(Diagnostic(variable.invalidValueMessage(assignment.value), at: assignment.valueRange))
                 continue
             }
             config.values[variable.name] = value

@@ -15,6 +15,42 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(severity.rawValue): \(message)" }
 
+    /// Renders the diagnostic in `style`: bpfsh's own, or bpftrace's for a bpfsh run under
+    /// that name by scripts that read bpftrace's messages.
+    public func rendered(in program: SourceFile, style: DiagnosticStyle) -> String {
+        style == .bpfsh ? rendered(in: program) : renderedAsBpftrace(in: program)
+    }
+
+    /// bpftrace's layout: `stdin:1:15-35: ERROR: message`, the source line, `~` under the
+    /// range (`-e` programs are `stdin` to bpftrace).
+    public func renderedAsBpftrace(in program: SourceFile) -> String {
+        let source = range.file?.source ?? program
+        let (line, column) = source.location(of: range.start)
+        var out = Self.place(of: range, in: program) + ": " + (severity == .error ? "ERROR" : "WARNING") + ": "
+            + message + "\n"
+        let (text, shownColumn) = Self.window(source.line(line), column: column)
+        out += text + "\n"
+        let end = source.location(of: range.end)
+        let width = max(1, min(end.line == line ? end.column - column : text.utf8.count - shownColumn + 1, 200))
+        var pad = ""
+        for (index, byte) in text.utf8.enumerated() where index < shownColumn - 1 {
+            pad += byte == UInt8(ascii: "\t") ? "\t" : " "
+        }
+        out += pad + String(repeating: "~", count: width) + "\n"
+        for note in notes { out += "HINT: \(note)\n" }
+        return out
+    }
+
+    /// Where a range lies as bpftrace names places: `FILE:LINE:COLUMN-END`, with `-e`
+    /// programs called `stdin` as bpftrace calls them.
+    public static func place(of range: SourceRange, in program: SourceFile) -> String {
+        let text = range.file?.source ?? program
+        let name = text.name == "-e" ? "stdin" : text.name
+        let start = text.location(of: range.start), end = text.location(of: range.end)
+        let line = start.line + text.firstLine - 1
+        return "\(name):\(line):\(start.column)-\(end.line == start.line ? end.column : start.column + 1)"
+    }
+
     /// Renders `file:line:col: error: message`, the source line and a caret under the range,
     /// in the layout bpftrace and compilers use so editors can jump to it.
     public func rendered(in program: SourceFile) -> String {
@@ -64,4 +100,14 @@ public struct DiagnosticList: Error, Sendable {
     public func rendered(in source: SourceFile) -> String {
         diagnostics.map { $0.rendered(in: source) }.joined()
     }
+    public func rendered(in source: SourceFile, style: DiagnosticStyle) -> String {
+        diagnostics.map { $0.rendered(in: source, style: style) }.joined()
+    }
+}
+
+/// How diagnostics are written: bpfsh's (`prog.bt:1:5: error: ...` with a caret), or
+/// bpftrace's (`stdin:1:5-9: ERROR: ...` with `~`), which bpfsh uses when run under the name
+/// `bpftrace` so that tools written against bpftrace's messages keep working.
+public enum DiagnosticStyle: Sendable {
+    case bpfsh, bpftrace
 }

@@ -55,8 +55,9 @@ public struct BuiltinVariableTable: Sendable {
         rows += ["nsecs", "elapsed", "cgroup", "jiffies"].map { BuiltinVariable(name: $0, type: .u64) }
         rows += [
             BuiltinVariable(name: "comm", type: .string(size: 16)),
-            BuiltinVariable(name: "kstack", type: .kstack(limit: 127), probes: withContext),
-            BuiltinVariable(name: "ustack", type: .ustack(limit: 127), probes: withContext),
+            // As in bpftrace, BEGIN and END have stacks too (those of the run that fires them).
+            BuiltinVariable(name: "kstack", type: .kstack(limit: 127)),
+            BuiltinVariable(name: "ustack", type: .ustack(limit: 127)),
             BuiltinVariable(name: "retval", type: .s64, probes: returning),
             BuiltinVariable(name: "curtask", type: .pointer(pointee: "struct task_struct")),
             BuiltinVariable(name: "args", type: .context, probes: withArguments),
@@ -73,11 +74,6 @@ public struct BuiltinVariableTable: Sendable {
         }
         return BuiltinVariableTable(rows)
     }()
-
-    /// Stacks need a probe that fires in some task's context (not BEGIN or END).
-    static let withContext = ProbeRequirement("probes other than BEGIN and END") { name, site in
-        site.context.layout == .none ? "\(name) is not meaningful in \(site.target.kind.rawValue) probes" : nil
-    }
 
     /// Providers whose row says they have a return value (`ProviderDescriptor.hasReturnValue`).
     static let returning = ProbeRequirement("kretprobe, uretprobe and fexit probes") { _, site in

@@ -63,6 +63,10 @@ public struct CallTyping {
         return nil
     }
 
+    /// Where a range lies, as bpftrace names places in its runtime messages:
+    /// `FILE:LINE:COLUMN-END`, with `-e` programs called `stdin` as bpftrace calls them.
+    public func place(of range: SourceRange) -> String { analyzer.pointee.place(of: range) }
+
     public func error(_ message: String, _ range: SourceRange, notes: [String] = []) {
         analyzer.pointee.error(message, range, notes: notes)
     }

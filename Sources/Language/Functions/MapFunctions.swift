@@ -1,14 +1,14 @@
 /// delete(), clear(), zero(): removing or resetting map entries.
 extension FunctionDescriptor {
     public static let delete = FunctionDescriptor(
-        name: "delete", signature: "delete(@m[key]) or delete(@m, key)", result: "none",
-        summary: "remove one entry of a map (not of a hist or lhist map)", category: .map
+        name: "delete", signature: "delete(@m[key]) or delete(@m, key)", result: "bool",
+        summary: "remove one entry of a map (not of a hist or lhist map); whether there was one", category: .map
     ) { call in
         let args = call.arguments
-        guard call.arity(1...2) else { return .void }
+        guard call.arity(1...2) else { return .bool }
         guard case .map(let mapName, let keys) = args[0].kind else {
             call.error("delete() takes a map element such as @x[key]", args[0].range)
-            return .void
+            return .bool
         }
         var keyTypes = keys.map { call.infer($0) }
         if args.count == 2 {
@@ -18,7 +18,7 @@ extension FunctionDescriptor {
         }
         guard let info = call.map(named: mapName) else {
             call.requireAssigned(mapName, "@\(mapName) is deleted from but never assigned", args[0].range)
-            return .void
+            return .bool
         }
         if case .aggregation(let a, _) = info.value, a.addsBucketKey {
             call.error(
@@ -29,7 +29,7 @@ extension FunctionDescriptor {
         if info.keys.count != keyTypes.count {
             call.error("@\(mapName) has \(info.keys.count) key part(s), \(keyTypes.count) given", args[0].range)
         }
-        return .void
+        return .bool
     }
 
     public static let clear = wholeMap("clear", "delete every entry of a map") { .clearMap(name: $0) }

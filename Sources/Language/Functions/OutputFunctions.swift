@@ -9,6 +9,22 @@ extension FunctionDescriptor {
         formatted(call) { .printf(format: $0) }
     }
 
+    public static let errorf = report("errorf", "ERROR", isError: true)
+    public static let warnf = report("warnf", "WARNING", isError: false)
+
+    /// errorf()/warnf(): printf to standard error with the call's place; neither stops the
+    /// program (exit() does).
+    private static func report(_ name: String, _ level: String, isError: Bool) -> FunctionDescriptor {
+        FunctionDescriptor(
+            name: name, signature: "\(name)(string fmt, ...)", result: "none",
+            summary: "print formatted text to standard error as `FILE:LINE:COL-END: \(level): text`"
+                + (isError ? "" : " (not with --no-warnings)"),
+            category: .output
+        ) { call in
+            formatted(call) { .report(format: $0, place: call.place(of: call.range), isError: isError) }
+        }
+    }
+
     public static let cat = FunctionDescriptor(
         name: "cat", signature: "cat(string fmt, ...)", result: "none",
         summary: "print the contents of the file the formatted text names", category: .output

@@ -13,7 +13,7 @@ extension FunctionDescriptor {
             guard call.arity(0...2) else { return .kstack(limit: 127) }
             var limit = 127
             for index in args.indices {
-                if case .builtin(let mode) = args[index].kind, mode == "bpftrace" || mode == "perf" || mode == "raw" {
+                if case .builtin(let mode) = args[index].kind, ["bpftrace", "perf", "raw", "build_id"].contains(mode) {
                     continue
                 }
                 if let n = call.literalInteger(index) {

@@ -29,7 +29,7 @@ extension FunctionDescriptor {
         if let address = call.catalogue.kernelAddress(of: symbol) {
             call.setConstant(address)
         } else {
-            call.error("kernel symbol '\(symbol)' not found", call.arguments[0].range)
+            call.error("Failed to resolve kernel symbol: \(symbol)", call.range)
         }
         return .u64
     }

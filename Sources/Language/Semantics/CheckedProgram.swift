@@ -140,10 +140,15 @@ public enum RuntimeAction: Sendable, Hashable {
     case join(separator: String)
     /// `exit(code)`.
     case exit
+    /// `errorf(format, ...)` and `warnf(format, ...)`: a message on standard error, prefixed
+    /// with where the call is (`stdin:1:9-62: ERROR: `), as bpftrace prints them.
+    case report(format: String, place: String, isError: Bool)
+    /// A division or modulo by zero, which yields 1 as in bpftrace: warned once per place.
+    case divideByZero(place: String)
 
     public var kind: FormatCall.Kind {
         switch self {
-        case .printf: return .printf
+        case .printf, .report, .divideByZero: return .printf
         case .cat: return .cat
         case .system: return .system
         case .time: return .time
@@ -155,7 +160,7 @@ public enum RuntimeAction: Sendable, Hashable {
     /// The printf-style format of the calls that format their arguments.
     public var printfFormat: String? {
         switch self {
-        case .printf(let format), .cat(let format), .system(let format): return format
+        case .printf(let format), .cat(let format), .system(let format), .report(let format, _, _): return format
         default: return nil
         }
     }

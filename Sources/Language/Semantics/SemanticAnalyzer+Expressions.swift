@@ -57,6 +57,10 @@ extension SemanticAnalyzer {
             let t = infer(operand)
             if op == "*" {
                 if !t.isInteger { error("cannot dereference \(t)", expr.range) }
+                if case .pointer(let pointee) = t, pointee.hasSuffix("*") {
+                    return .pointer(pointee: String(pointee.dropLast(2)))
+                }
+                if let integer = t.pointeeInteger { return .int(bytes: integer.bytes, signed: integer.signed) }
                 return .u64
             }
             if op == "&" {
@@ -67,6 +71,7 @@ extension SemanticAnalyzer {
             return op == "!" ? .u64 : (op == "-" ? .s64 : t)
         case .binary(let op, let lhs, let rhs):
             let a = infer(lhs), b = infer(rhs)
+            if case .buffer = a, case .buffer = b, op == "==" || op == "!=" { return .u64 }
             if a.isString || b.isString {
                 guard op == "==" || op == "!=", a.isString, b.isString else {
                     error("'\(op)' cannot compare \(a) with \(b)", expr.range)
@@ -76,8 +81,16 @@ extension SemanticAnalyzer {
             }
             if !a.isInteger { error("'\(op)' needs integers, found \(a)", lhs.range) }
             if !b.isInteger { error("'\(op)' needs integers, found \(b)", rhs.range) }
+            if op == "/" || op == "%", !rhs.isNonZeroLiteral {
+                // The divisor is checked when the probe runs: bpftrace's 1 instead of the
+                // kernel's 0, and a warning for user space to print.
+                recordFormat(.divideByZero(place: place(of: expr.range)), types: [], args: [], expr)
+            }
             switch op {
             case "==", "!=", "<", "<=", ">", ">=", "&&", "||": return .u64
+            // Pointer arithmetic as in C: the pointer moves by whole pointees.
+            case "+" where a.isPointer && !b.isPointer, "-" where a.isPointer && !b.isPointer: return a
+            case "+" where b.isPointer && !a.isPointer: return b
             default: return (a.isSigned || b.isSigned) ? .s64 : .u64
             }
         case .ternary(let condition, let then, let otherwise):
@@ -146,6 +159,11 @@ extension SemanticAnalyzer {
             case .map(let name, let keys):
                 let keyTypes = keys.map { infer($0) }
                 define(map: name, keys: keyTypes, value: .plain(.s64), range: target.range)
+                // A pointer held in the map stays one (and moves by its pointee's size).
+                if case .plain(let held) = maps[name]?.value, held.isPointer {
+                    exprTypes[target.id] = held
+                    return held
+                }
                 exprTypes[target.id] = .s64
                 return .s64
             default:
@@ -153,6 +171,10 @@ extension SemanticAnalyzer {
                 return .s64
             }
         case .sizeof(let type):
+            if type.pointerDepth == 0, let record = records[typedefs[type.name]?.typeName ?? type.name] {
+                constants[expr.id] = UInt64(record.size * (type.arrayLength ?? 1))
+                return .u64
+            }
             let resolved = resolve(type)
             constants[expr.id] = UInt64(type.pointerDepth > 0 ? 8 : SemanticAnalyzer.declaredSize(resolved))
             return .u64
@@ -164,6 +186,10 @@ extension SemanticAnalyzer {
 
     private mutating func builtinType(_ name: String, _ expr: Expr) -> SType {
         guard let variable = options.variables[name] else {
+            if let member = enumMembers[name] {
+                constants[expr.id] = UInt64(bitPattern: member.value)
+                return .enumeration(member.type)
+            }
             if let value = KnownConstants[name]?.value ?? catalogue.enumValue(named: name) {
                 // A named constant is an integer literal to code generation.
                 constants[expr.id] = UInt64(bitPattern: value)
@@ -191,6 +217,14 @@ extension SemanticAnalyzer {
         if pointee.hasSuffix("*") {
             error("'\(pointee)' is a pointer to a pointer: dereference it first", expr.range)
             return .s64
+        }
+        if let record = records[pointee] {
+            guard let member = record.member(named: name) else {
+                error("\(pointee) has no member '\(name)'", expr.range)
+                return .s64
+            }
+            members[expr.id] = member
+            return fieldType(member)
         }
         guard let member = catalogue.member(of: pointee, named: name) else {
             error("\(pointee) has no member '\(name)' (or its type is not in the kernel's BTF)", expr.range)

@@ -59,6 +59,15 @@ public struct SemanticAnalyzer {
     var loopDepth = 0
     /// The program's effective config: its block under the session's settings.
     var config = ProgramConfig()
+    /// The text being checked, for messages that name a place in it at run time (errorf).
+    var source = SourceFile(name: "", text: "")
+    /// The program's enums: by name (for casts) and their members by name.
+    var enumTypes: [String: EnumType] = [:]
+    var enumMembers: [String: (type: EnumType, value: Int64)] = [:]
+    /// The program's structs and unions, laid out (`struct Foo`); they hide kernel types of
+    /// the same name, as in bpftrace.
+    var records: [String: CRecordLayout] = [:]
+    var typedefs: [String: CTypedef] = [:]
 
     public init(catalogue: ProbeCatalogue, options: Options = Options()) {
         self.catalogue = catalogue
@@ -76,9 +85,25 @@ public struct SemanticAnalyzer {
     /// Runs the passes in order, as bpftrace's pass manager does: resolving attach points
     /// must succeed before anything is typed; the later passes report together.
     public mutating func run(_ program: Program, source: SourceFile) throws -> CheckedProgram {
+        let program = NormalizeBuiltinCalls.run(program, variables: options.variables, functions: options.functions)
+        self.source = source
+        for definition in program.enums {
+            var names: [Int64: String] = [:]
+            // The first name of a value is the one printed, as C's debug info gives it.
+            for member in definition.members where names[member.value] == nil { names[member.value] = member.name }
+            let type = EnumType(name: definition.name, names: names)
+            if !definition.name.isEmpty { enumTypes[definition.name] = type }
+            for member in definition.members { enumMembers[member.name] = (type, member.value) }
+        }
         let settings = ResolveConfig.run(program.config, session: options.config, table: options.configTable)
         if !settings.errors.isEmpty { throw DiagnosticList(settings.errors) }
         config = settings.config
+        do {
+            records = try CRecordLayout.layouts(of: program.records, typedefs: program.typedefs, catalogue: catalogue)
+        } catch let diagnostic as Diagnostic {
+            throw DiagnosticList([diagnostic])
+        }
+        for typedef in program.typedefs { typedefs[typedef.name] = typedef }
         var warnings = program.warnings + settings.warnings
         let resolved = try ResolveAttachPoints.run(
             program, catalogue: catalogue, providers: catalogue.providers, config: config, warnings: &warnings)
@@ -96,6 +121,9 @@ public struct SemanticAnalyzer {
         checked.warnings = warnings
         return checked
     }
+
+    /// Where a range lies, as bpftrace names places in its runtime messages (errorf).
+    func place(of range: SourceRange) -> String { Diagnostic.place(of: range, in: source) }
 
     private func dedupe(_ list: [Diagnostic]) -> [Diagnostic] {
         var seen = Set<Diagnostic>()
@@ -154,10 +182,12 @@ public struct SemanticAnalyzer {
             checkBlock(body)
             loopDepth -= 1
         case .unroll(let count, let body):
-            guard case .integer(let n) = count.kind, n >= 1, n <= 100 else {
+            guard case .integer(let n) = count.kind else {
                 error("unroll needs a literal count between 1 and 100", count.range)
                 return
             }
+            if n > 100 { error("unroll maximum value is 100", count.range) }
+            if n < 1 { error("unroll minimum value is 1", count.range) }
             checkBlock(body)
         case .forRange(let name, let from, let to, let body):
             _ = infer(from)
@@ -305,19 +335,24 @@ public struct SemanticAnalyzer {
     }
 
     mutating func resolve(_ type: TypeSyntax) -> SType {
+        if let alias = typedefs[type.name] {
+            var underlying = type
+            underlying.name = alias.typeName
+            underlying.pointerDepth += alias.pointerDepth
+            return resolve(underlying)
+        }
         if type.pointerDepth > 0 {
             // `struct x **` points at a pointer: keep the extra stars in the pointee.
             return .pointer(pointee: type.name + String(repeating: " *", count: type.pointerDepth - 1))
         }
+        if let integer = SType.integerNames[type.name] { return .int(bytes: integer.bytes, signed: integer.signed) }
+        if type.name.hasPrefix("enum ") {
+            let name = String(type.name.dropFirst(5))
+            if let defined = enumTypes[name] { return .enumeration(defined) }
+            // A kernel enum, or one not defined here: its values print as numbers.
+            return .int(bytes: 8, signed: true)
+        }
         switch type.name {
-        case "int8", "s8", "signed char": return .int(bytes: 1, signed: true)
-        case "uint8", "u8", "unsigned char", "char", "bool": return .int(bytes: 1, signed: type.name == "char")
-        case "int16", "s16", "short": return .int(bytes: 2, signed: true)
-        case "uint16", "u16", "unsigned short": return .int(bytes: 2, signed: false)
-        case "int32", "s32", "int", "signed", "signed int", "pid_t": return .int(bytes: 4, signed: true)
-        case "uint32", "u32", "unsigned", "unsigned int": return .int(bytes: 4, signed: false)
-        case "int64", "s64", "long", "long long", "signed long": return .int(bytes: 8, signed: true)
-        case "uint64", "u64", "unsigned long", "unsigned long long", "size_t": return .int(bytes: 8, signed: false)
         case "string": return .string(size: type.arrayLength ?? 64)
         case "inet": return .inet
         default:

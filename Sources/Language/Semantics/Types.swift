@@ -27,13 +27,19 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     case bool
     /// An integer user space shows as a name (`syscall_name`, `strerror`, `username`...).
     case named(NamedInteger)
+    /// Up to `size` raw bytes (`buf()`): stored as their length, then the bytes.
+    case buffer(size: Int)
+    /// Boot-time nanoseconds that user space prints as wall-clock time (`strftime`).
+    case timestamp(format: String)
+    /// A value of an enum the program defines: an integer printed as its member's name.
+    case enumeration(EnumType)
 
     public static let u64 = SType.int(bytes: 8, signed: false)
     public static let s64 = SType.int(bytes: 8, signed: true)
 
     public var isInteger: Bool {
         switch self {
-        case .int, .pointer, .bool: return true
+        case .int, .pointer, .bool, .enumeration: return true
         default: return false
         }
     }
@@ -44,12 +50,13 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     public var storageSize: Int {
         switch self {
         case .void, .context, .aggregation: return 0
-        case .int, .pointer, .ksym, .kstack, .bool, .named: return 8
+        case .int, .pointer, .ksym, .kstack, .bool, .named, .timestamp, .enumeration: return 8
         case .usym: return 16
         // Stack id, pid, and the caller's return address at a function-entry uprobe.
         case .ustack: return 24
         case .inet: return 24
         case .string(let size): return (size + 7) / 8 * 8
+        case .buffer(let size): return 8 + (size + 7) / 8 * 8
         case .tuple(let elements): return elements.reduce(0) { $0 + $1.storageSize }
         }
     }
@@ -70,6 +77,9 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case .aggregation(let a): return a.description
         case .bool: return "bool"
         case .named(let kind): return kind.rawValue
+        case .buffer(let size): return "buffer[\(size)]"
+        case .timestamp: return "timestamp"
+        case .enumeration(let type): return "enum \(type.name)"
         }
     }
 
@@ -79,7 +89,8 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         switch (self, other) {
         case (.int, .int), (.int, .pointer), (.pointer, .int), (.pointer, .pointer): return true
         case (.bool, .bool), (.bool, .int), (.int, .bool): return true
-        case (.string, .string): return true
+        case (.enumeration, .enumeration), (.enumeration, .int), (.int, .enumeration): return true
+        case (.string, .string), (.buffer, .buffer): return true
         case (.kstack, .kstack), (.ustack, .ustack): return true
         case (.tuple(let a), .tuple(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.isCompatible(with: $1) }
@@ -92,11 +103,65 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     public func widened(with other: SType) -> SType {
         switch (self, other) {
         case (.string(let a), .string(let b)): return .string(size: max(a, b))
+        case (.buffer(let a), .buffer(let b)): return .buffer(size: max(a, b))
+        // Values of one enum keep printing as names; mixed with other integers they are numbers.
+        case (.enumeration(let a), .enumeration(let b)): return a == b ? self : .s64
+        case (.enumeration, .int): return .s64
         case (.int(let a, let sa), .int(let b, let sb)): return .int(bytes: max(a, b), signed: sa || sb)
+        case (.named(let a), .named(let b)) where a != b: return .s64
+        case (.named, .int), (.int, .named): return .s64
         case (.tuple(let a), .tuple(let b)) where a.count == b.count:
             return .tuple(zip(a, b).map { $0.widened(with: $1) })
         default: return self
         }
+    }
+}
+
+extension SType {
+    /// Integer types by the names a cast or a pointer's pointee uses: (bytes, signed).
+    public static let integerNames: [String: (bytes: Int, signed: Bool)] = [
+        "int8": (1, true), "s8": (1, true), "signed char": (1, true), "char": (1, true),
+        "uint8": (1, false), "u8": (1, false), "unsigned char": (1, false), "bool": (1, false),
+        "int16": (2, true), "s16": (2, true), "short": (2, true),
+        "uint16": (2, false), "u16": (2, false), "unsigned short": (2, false),
+        "int32": (4, true), "s32": (4, true), "int": (4, true), "signed": (4, true), "signed int": (4, true),
+        "pid_t": (4, true), "uint32": (4, false), "u32": (4, false), "unsigned": (4, false),
+        "unsigned int": (4, false), "int64": (8, true), "s64": (8, true), "long": (8, true),
+        "long long": (8, true), "signed long": (8, true), "uint64": (8, false), "u64": (8, false),
+        "unsigned long": (8, false), "unsigned long long": (8, false), "size_t": (8, false),
+    ]
+
+    /// Bytes of what a pointer points at: `p + 1` moves by this many, as in C. A pointer to a
+    /// pointer moves by 8; void and types not described here by 1.
+    public var pointeeSize: Int {
+        guard case .pointer(let pointee) = self else { return 1 }
+        if pointee.hasSuffix("*") { return 8 }
+        return SType.integerNames[Self.bareTypeName(pointee)]?.bytes ?? 1
+    }
+
+    /// The integer type a pointer points at, when it is one (what `*p` reads).
+    public var pointeeInteger: (bytes: Int, signed: Bool)? {
+        guard case .pointer(let pointee) = self, !pointee.hasSuffix("*") else { return nil }
+        return SType.integerNames[Self.bareTypeName(pointee)]
+    }
+
+    private static func bareTypeName(_ name: String) -> String {
+        var words = name.split(separator: " ").map(String.init)
+        words.removeAll { $0 == "const" || $0 == "volatile" }
+        return words.joined(separator: " ")
+    }
+
+    public var isPointer: Bool { if case .pointer = self { return true } else { return false } }
+}
+
+/// An enum the program defines (`enum Foo { A, B = 5 }`): its name ("" when anonymous) and
+/// its members by value, so user space prints a value as its name.
+public struct EnumType: Hashable, Sendable {
+    public var name: String
+    public var names: [Int64: String]
+    public init(name: String, names: [Int64: String]) {
+        self.name = name
+        self.names = names
     }
 }
 

@@ -11,6 +11,14 @@ public struct Program: Sendable {
     public var config: [ConfigAssignment] = []
     /// `let @a = lruhash(100);` declarations before the probes.
     public var mapDeclarations: [MapDeclaration] = []
+    /// `macro name(...) { ... }` definitions, in any order; expanded away by `Parser.parse`.
+    public var macros: [MacroDefinition] = []
+    /// `struct`/`union` definitions (nested ones included, inner first) and `typedef`s, in
+    /// source order: `CRecordLayout` lays them out as C does.
+    public var records: [CRecordDefinition] = []
+    public var typedefs: [CTypedef] = []
+    /// `enum Foo { A, B = 5 };` definitions before the probes.
+    public var enums: [EnumDefinition] = []
     public init(probes: [Probe]) { self.probes = probes }
 }
 
@@ -18,6 +26,19 @@ public struct Probe: Sendable {
     public var attachPoints: [AttachPointSyntax]
     public var predicate: Expr?
     public var body: [Stmt]
+    public var range: SourceRange
+}
+
+/// An enum defined in the program, C's way: members count up from the previous value (or 0)
+/// unless given one.
+public struct EnumDefinition: Hashable, Sendable {
+    public struct Member: Hashable, Sendable {
+        public var name: String
+        public var value: Int64
+    }
+    /// Empty for `enum { ... }`.
+    public var name: String
+    public var members: [Member]
     public var range: SourceRange
 }
 
@@ -31,6 +52,53 @@ public struct MapDeclaration: Hashable, Sendable {
 
     public var isPerCPU: Bool { kind == .percpuhash || kind == .percpulruhash }
     public var isLRU: Bool { kind == .lruhash || kind == .percpulruhash }
+}
+
+/// A bpftrace macro (`macro add_one(x) { x + 1 }`): hygienic, semantic text replacement that
+/// `MacroExpander` applies before type checking. `result` is the body's last expression when
+/// it ends without `;` (the macro's value).
+public struct MacroDefinition: Sendable {
+    /// How an argument is passed: `$x` a scratch variable (may be mutated), `@x` a map (may be
+    /// mutated), `x` an expression inserted wherever `x` appears.
+    public enum Parameter: Hashable, Sendable {
+        case variable(String)
+        case map(String)
+        case expression(String)
+    }
+    public var name: String
+    public var parameters: [Parameter]
+    public var body: [Stmt]
+    public var result: Expr?
+    public var range: SourceRange
+}
+
+/// A `struct` or `union` a program defines, as written.
+public struct CRecordDefinition: Sendable {
+    public var isUnion: Bool
+    /// `struct Foo`, `union Bar`.
+    public var name: String
+    public var fields: [CFieldDeclaration]
+    /// `__attribute__((packed))`: no padding between or after members.
+    public var packed: Bool
+    public var range: SourceRange
+}
+
+/// One member of a C struct: `unsigned long x`, `struct Bar *next`, `int y[2][2]`.
+public struct CFieldDeclaration: Sendable {
+    /// The type without pointer stars or array bounds: `unsigned long`, `struct Bar`.
+    public var typeName: String
+    public var pointerDepth: Int
+    public var arrayLengths: [Int]
+    public var name: String
+    public var range: SourceRange
+}
+
+/// `typedef TYPE NAME;`
+public struct CTypedef: Sendable {
+    public var name: String
+    public var typeName: String
+    public var pointerDepth: Int
+    public var range: SourceRange
 }
 
 /// An attach point as written (`t:sched:sched_switch`, `uprobe:/bin/bash:readline`).
@@ -65,6 +133,9 @@ public struct Expr: Sendable {
     public var id: Int
     public var kind: ExprKind
     public var range: SourceRange
+
+    public var isIntegerLiteral: Bool { if case .integer = kind { return true } else { return false } }
+    public var isNonZeroLiteral: Bool { if case .integer(let v) = kind { return v != 0 } else { return false } }
 
     /// The value of an index known when compiling: an integer literal, or literals joined by
     /// `+`, `-` and `*` (bpftrace accepts `$t[1 - 1]`).

@@ -66,6 +66,11 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
     /// loading BTF: a program that reads no kernel type never loads it.
     public var hasBTF: Bool { StartupTiming.measure(.catalogue) { VmlinuxBTF.isPresent() } }
 
+    public func recordSize(of typeName: String) -> Int? {
+        guard let btf = try? VmlinuxBTF.shared(), let id = btf.compositeID(typeName) else { return nil }
+        return btf.size(of: id)
+    }
+
     public func enumValue(named name: String) -> Int64? {
         StartupTiming.measure(.catalogue) { (try? VmlinuxBTF.shared())?.enumValue(named: name) }
     }

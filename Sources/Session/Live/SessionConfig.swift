@@ -15,6 +15,12 @@ extension TracingSession {
     /// source (ignored config variables, dropped attach points); the environment's problems
     /// go with the first program.
     func reportWarnings(of compiled: CompiledProgram, in source: SourceFile) {
+        if options.diagnosticStyle == .bpftrace {
+            for warning in compiled.checked.warnings {
+                dispatcher.sink.emit(.report(warning.rendered(in: source, style: .bpftrace)))
+            }
+            return
+        }
         var lines = compiled.checked.warnings.map { $0.rendered(in: source) }
         if !SessionConfig.reportedEnvironment.exchange(true, ordering: .relaxed) {
             lines = SessionConfig.fromEnvironment.problems.map { $0 + "\n" } + lines

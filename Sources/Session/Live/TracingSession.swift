@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Kernel
 import Language
+import Symbols
 import Tables
 
 /// A tracing session: live probes defined, attached, detached and dropped one at a time,
@@ -41,6 +42,8 @@ public final class TracingSession {
         /// Where compiled programs are kept between runs (a one-shot run's). Only for a session
         /// with the built-in function tables: the cache's key does not hold the tables.
         public var cache: CompiledProgramCache? = nil
+        /// How the programs' warnings are written (bpftrace's style when run as `bpftrace`).
+        public var diagnosticStyle = DiagnosticStyle.bpfsh
         public init() {}
     }
 
@@ -60,6 +63,10 @@ public final class TracingSession {
     /// The kernel's run statistics while they are on (`setStatistics`): they time every BPF
     /// program on the machine, so they are off unless asked for.
     private var statistics: AnyObject?
+    /// Follows processes' executable mappings once a probe takes stacks (nil before, or where
+    /// the kernel refuses), so user stacks of processes gone since still resolve.
+    private var processMappings: ProcessMappingSource?
+    private var processMappingsTried = false
     /// The next free slot of the run counters (`InternalMap.fired`); slots are not reused, so
     /// a late event of a replaced probe never counts for another.
     private var nextFiredSlot = 0
@@ -95,7 +102,7 @@ public final class TracingSession {
                 format: { [unowned self] id in formatOwners[id]?.call },
                 mapAction: { [unowned self] action, name in
                     switch action {
-                    case .print: return try? table(name)
+                    case .print: return try? printedTable(name)
                     case .clear:
                         kernelMaps[name]?.clear()
                         zeroedKeylessMaps.remove(name)
@@ -175,6 +182,8 @@ public final class TracingSession {
         let programs = try StartupTiming.measure(.load) {
             try loadPrograms(compiled, maps: handles, pipeline: pipeline, source: source, name: name, in: transaction)
         }
+        // Before attaching: a process that starts and exits right after is then followed whole.
+        if kernelMaps[InternalMap.stacks] != nil { followProcessMappings() }
         let loadedAt = MonotonicClock.nanoseconds()
 
         let live = LiveProbe(
@@ -468,6 +477,8 @@ public final class TracingSession {
 
     /// Detaches everything and releases every kernel object the session created.
     public func close() {
+        processMappings?.close()
+        processMappings = nil
         detachAll()
         settle()
         for probe in probes { probe.programs.forEach { $0.program.close() } }
@@ -497,7 +508,8 @@ public final class TracingSession {
     /// `more` says events may be left.
     @discardableResult
     public func drainEvents(maximumRecords: Int, nanoseconds: UInt64) -> (handled: Int, more: Bool) {
-        events?.drain(maximumRecords: maximumRecords, nanoseconds: nanoseconds) ?? (0, false)
+        readProcessMappings()
+        return events?.drain(maximumRecords: maximumRecords, nanoseconds: nanoseconds) ?? (0, false)
     }
 
     /// Waits up to `timeout` ms until events are waiting (without handling them); whether
@@ -524,14 +536,56 @@ public final class TracingSession {
         return mapInfos.first { $0.name == bare }
     }
 
+    /// Starts following processes' mappings (once; a kernel that refuses is not asked again).
+    func followProcessMappings() {
+        guard !processMappingsTried else { return }
+        processMappingsTried = true
+        processMappings = try? backend.watchProcessMappings()
+    }
+
+    /// Hands the mapping records the kernel queued to the user symbolizer: called before maps
+    /// are read (their stacks are symbolized then) and with every slice of events, so the
+    /// rings never fill.
+    public func readProcessMappings() {
+        processMappings?.drain { record in
+            let symbols = UserSymbolizer.shared
+            switch record {
+            case .mapped(let pid, let start, let length, let offset, let major, let minor, let inode, let path):
+                symbols.mapped(
+                    Mapping(
+                        start: start, end: start &+ length, fileOffset: offset, deviceMajor: major,
+                        deviceMinor: minor, inode: inode, path: path.isEmpty ? nil : path),
+                    pid: pid)
+            case .executed(let pid): symbols.executed(pid: pid)
+            case .forked(let pid, let parent): symbols.forked(pid: pid, parent: parent)
+            case .exited(let pid): symbols.exited(pid: pid)
+            case .lost: break
+            }
+        }
+    }
+
     /// A snapshot of a map as a table.
     public func table(_ name: String) throws -> MapTable {
+        readProcessMappings()
         let bare = name.hasPrefix("@") ? String(name.dropFirst()) : name
         guard let info = mapInfos.first(where: { $0.name == bare }), let map = kernelMaps["@" + bare] else {
             throw SessionError.unknownMap(name)
         }
         return MapReader(decoder: decoder).table(
             info, entries: map.entries(), zeroed: zeroedKeylessMaps.contains("@" + bare))
+    }
+
+    /// The table `print(@m)` prints: as bpftrace, a map without keys that holds nothing yet
+    /// prints its zero value (`@: 0`), not nothing.
+    func printedTable(_ name: String) throws -> MapTable {
+        var result = try table(name)
+        let bare = name.hasPrefix("@") ? String(name.dropFirst()) : name
+        if result.rows.isEmpty, let info = mapInfos.first(where: { $0.name == bare }), info.keys.isEmpty,
+            let cell = MapReader(decoder: decoder).zeroCell(info)
+        {
+            result.rows = [MapTable.Row(key: [], cell: cell)]
+        }
+        return result
     }
 
     /// Every user map that holds data, in definition order.
@@ -589,6 +643,21 @@ public final class TracingSession {
             return map.entries().count >= map.spec.maxEntries ? ("@" + info.name, map.spec.maxEntries) : nil
         }
     }
+
+    /// Every user map with its entry count and size limit, for `monitor`. Keyless maps are
+    /// one-slot arrays: their "entries" is whether the slot holds anything.
+    public func mapUsage() -> [(name: String, entries: Int, limit: Int, isLRU: Bool)] {
+        mapInfos.compactMap { info in
+            guard let map = kernelMaps["@" + info.name] else { return nil }
+            let entries = info.isArray ? ((try? table(info.name).rows.count) ?? 0) : map.entries().count
+            return ("@" + info.name, entries, map.spec.maxEntries, info.declaration?.isLRU == true)
+        }
+    }
+
+    /// Turns the kernel's per-program run statistics on until the returned object is released
+    /// (nil when the kernel cannot), so `monitor` measures run time while it is open whatever
+    /// the session's default.
+    public func enableRunStatistics() -> AnyObject? { backend.enableRunStatistics() }
 
     private func counter(_ name: String) -> UInt64 {
         guard let map = kernelMaps[name], let values = map.lookup([0, 0, 0, 0]) else { return 0 }

@@ -76,7 +76,8 @@ public struct CompiledProgramCache: Sendable {
     // MARK: Compiling through the cache
 
     /// `checked` compiled with `options`, from the cache when it holds it, else by LLVM (and
-    /// kept for next time). A program whose code depends on this run (`elapsed`, `cpid`), or
+    /// kept for next time). A program whose code depends on this run (`elapsed`, `cpid`,
+    /// `nsecs(sw_tai)`), or
     /// that reads other files, is compiled as usual and not kept.
     func compile(
         _ checked: CheckedProgram, source: SourceFile, analyzer: SemanticAnalyzer.Options, options: CodegenOptions
@@ -122,9 +123,10 @@ public struct CompiledProgramCache: Sendable {
     /// Everything the code depends on, as text, or nil for a program not to keep.
     func keyMaterial(source: SourceFile, analyzer: SemanticAnalyzer.Options, options: CodegenOptions) -> String? {
         let text = source.text
-        // Run-specific constants (elapsed's start time, cpid) and other files' contents
+        // Run-specific constants (elapsed's start time, cpid, nsecs(sw_tai)'s offset measured
+        // at compile time) and other files' contents
         // (#include, import) are not in the key: such programs are not kept.
-        for word in ["elapsed", "cpid", "#include", "import"] where text.contains(word) { return nil }
+        for word in ["elapsed", "cpid", "sw_tai", "#include", "import"] where text.contains(word) { return nil }
         // A session's later probes compile against its maps: only a first program is kept.
         // (The function tables are not in the key: a cache is given only to sessions with
         // the built-in ones, `TracingSession.Options.cache`.)

@@ -30,6 +30,8 @@ public final class EventDispatcher {
 
     let decoder: ValueDecoder
     public var sink: OutputSink
+    /// Places whose once-only warning (division by zero) was printed.
+    var warnedPlaces: Set<String> = []
     /// The format id of the record being handled, while the sink receives its output: the
     /// session names the probe it came from.
     public private(set) var currentFormatID: Int?
@@ -61,6 +63,17 @@ public final class EventDispatcher {
         switch call.action {
         case .printf(let format):
             sink.emit(.printf(formatted(format, values)))
+        case .report(let format, let place, let isError):
+            var text = formatted(format, values)
+            if !text.hasSuffix("\n") { text += "\n" }
+            sink.emit(.report("\(place): \(isError ? "ERROR" : "WARNING"): " + text))
+        case .divideByZero(let place):
+            guard !warnedPlaces.contains(place) else { return }
+            warnedPlaces.insert(place)
+            sink.emit(
+                .report(
+                    "\(place): WARNING: Divide or modulo by 0 detected. This can lead to unexpected results. "
+                        + "1 is being used as the result.\n"))
         case .time(let format):
             sink.emit(.time(TimeFormatter.format(format) ?? ""))
         case .cat(let format):
@@ -68,7 +81,11 @@ public final class EventDispatcher {
             if let text = try? String(contentsOfFile: path, encoding: .utf8) {
                 sink.emit(.printf(text))
             } else {
-                sink.emit(.printf("cat: cannot read \(path)\n"))
+                // bpftrace's words, with the system's reason (errno of the failed open).
+                let reason = open(path, O_RDONLY)
+                let message = reason < 0 ? String(cString: strerror(errno)) : "cannot read it"
+                if reason >= 0 { close(reason) }
+                sink.emit(.report("ERROR: failed to open file '\(path)' (\(message))\n"))
             }
         case .system(let format):
             sink.emit(.printf(runShell(formatted(format, values))))

@@ -66,6 +66,25 @@ public struct MapReader {
         }
     }
 
+    /// The value a map shows before anything is stored in it; nil for histograms, which have
+    /// no buckets to show.
+    public func zeroCell(_ info: MapInfo) -> Cell? {
+        switch info.value {
+        case .plain(let type):
+            return .value(decoder.decode(type, [UInt8](repeating: 0, count: max(8, type.storageSize))[...]))
+        case .aggregation(let aggregation, _):
+            switch aggregation {
+            case .count: return .count(0)
+            case .sum: return .sum(0)
+            case .min: return .min(0)
+            case .max: return .max(0)
+            case .avg: return .avg(total: 0, count: 0)
+            case .stats: return .stats(total: 0, count: 0)
+            case .hist, .lhist: return nil
+            }
+        }
+    }
+
     static func isUntouched(_ cell: Cell) -> Bool {
         switch cell {
         case .count(let n): return n == 0

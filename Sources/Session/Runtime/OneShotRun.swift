@@ -23,6 +23,9 @@ public final class OneShotRun {
         /// after this one exits (`BackgroundRelease`), so the process ends without waiting for
         /// the kernel. Only for a process that exits right after the run (the bpfsh command).
         public var releasesInBackground = false
+        /// How compile errors and warnings are written: as current bpftrace writes them, since
+        /// people and scripts grep one-shot output for them (the shell keeps its own style).
+        public var diagnosticStyle = DiagnosticStyle.bpftrace
         public init() {}
     }
 
@@ -67,28 +70,43 @@ public final class OneShotRun {
         sessionOptions.eventRingBytes = nil
         // Running the same program again skips LLVM.
         sessionOptions.cache = CompiledProgramCache.standard(version: Version.text)
+        sessionOptions.diagnosticStyle = options.diagnosticStyle
         let live = LiveKernel(kernel: kernelCatalogue)
         let session = TracingSession(
             backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)
         defer { session.close() }
         StartupTiming.mark(.setup, since: setupStarted)
 
-        // bpftrace prints this before attaching; so do we, for scripts that wait for it.
+        // Current bpftrace says "Attached N probes" once they are (0.17 said "Attaching N
+        // probes..." before): scripts that wait for it know the probes are live.
         let probe: LiveProbe
         do {
             // bpftrace's runtime test engine waits for this line (after attaching, before BEGIN)
-            // to run a case's AFTER command.
+            // to run a case's AFTER command; "Attached N probes" follows it, as in bpftrace.
             let notifies = ProcessFacts.isSet("__BPFTRACE_NOTIFY_PROBES_ATTACHED")
+            var count = 0
             probe = try session.define(
                 name: "program", text: source.text, sourceName: source.name,
-                willAttach: { compiled in sink.emit(.attaching(compiled.programs.count)) },
-                didAttach: { if notifies { self.output("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n") } })
+                willAttach: { compiled in count = compiled.programs.count },
+                didAttach: {
+                    if notifies { self.output("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n") }
+                    sink.emit(.attached(count))
+                })
         } catch SessionError.diagnostics(let list, _) {
-            errors(list.rendered(in: source))
+            errors(list.rendered(in: source, style: options.diagnosticStyle))
             child?.kill()
             return .compileError
         } catch SessionError.rejected(let list, _) {
-            errors(list.rendered(in: source))
+            errors(list.rendered(in: source, style: options.diagnosticStyle))
+            child?.kill()
+            return .kernelError
+        } catch SessionError.kernel(_, let error) {
+            // A one-shot run has one program: the session's internal name for it says nothing.
+            errors("bpfsh: \(error)\n")
+            child?.kill()
+            return .kernelError
+        } catch SessionError.backend(_, let error) {
+            errors("bpfsh: \(error)\n")
             child?.kill()
             return .kernelError
         } catch {

@@ -11,14 +11,16 @@ public enum OutputEvent {
     case value(Value)
     /// `print(@m, top, divisor)`.
     case map(MapTable, PrintOptions)
-    /// A one-shot run is about to attach this many attach points (bpftrace prints it first).
-    case attaching(Int)
+    /// A one-shot run attached this many attach points (current bpftrace says so then).
+    case attached(Int)
     /// The maps printed when a one-shot run ends.
     case exitMaps([MapTable])
     /// Events the ring buffer refused.
     case lost(UInt64)
     /// Something the user should know that is not an error of the program (a full map).
     case warning(String)
+    /// A line the program itself reports on standard error (errorf, warnf), as it is.
+    case report(String)
 }
 
 /// Receives a session's output events.
@@ -41,10 +43,11 @@ public final class TextOutputSink: OutputSink {
         case .printf(let text), .time(let text): output(text)
         case .value(let value): output(BpftraceTextRenderer.renderValue(value))
         case .map(let table, let options): output(BpftraceTextRenderer.render(table, options: options))
-        case .attaching(let count): output(BpftraceTextRenderer.attachingProbes(count))
+        case .attached(let count): output(BpftraceTextRenderer.attachedProbes(count))
         case .exitMaps(let tables): output(BpftraceTextRenderer.renderExit(tables, skipEmpty: true))
         case .lost(let count): errors(BpftraceTextRenderer.lostEvents(count))
         case .warning(let text): errors("bpfsh: " + text + "\n")
+        case .report(let text): errors(text)
         }
     }
 }
@@ -65,10 +68,11 @@ public final class JSONOutputSink: OutputSink {
         case .time(let text): output(JSONRenderer.time(text))
         case .value(let value): output(JSONRenderer.value(value))
         case .map(let table, let options): output(JSONRenderer.render(table, options: options))
-        case .attaching(let count): output(JSONRenderer.attachedProbes(count))
+        case .attached(let count): output(JSONRenderer.attachedProbes(count))
         case .exitMaps(let tables): if !tables.isEmpty { output(JSONRenderer.renderExit(tables)) }
         case .lost(let count): errors(JSONRenderer.lostEvents(count))
         case .warning(let text): errors("bpfsh: " + text + "\n")
+        case .report(let text): errors(text)
         }
     }
 }

@@ -90,6 +90,8 @@ enum FormatChecker {
     static func argumentType(_ type: SType) -> PrintfArgumentType {
         switch type {
         case .int, .pointer, .bool: return .integer
+        case .buffer: return .buffer
+        case .enumeration: return .enumeration
         // bpftrace prints symbols, stacks, addresses and tuples with %s.
         default: return .string
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Language
 import Tables
 
@@ -28,7 +29,7 @@ public struct ValueDecoder {
             }
             return .uint(size >= 8 ? raw : raw & ((1 << UInt64(8 * size)) - 1))
         case .pointer:
-            return .uint(word(0))
+            return .pointer(word(0))
         case .string(let size):
             let slice = bytes.prefix(size)
             let end = slice.firstIndex(of: 0) ?? slice.endIndex
@@ -56,6 +57,14 @@ public struct ValueDecoder {
             return .tuple(values)
         case .bool:
             return .symbol(word(0) != 0 ? "true" : "false")
+        case .enumeration(let type):
+            let value = Int64(bitPattern: word(0))
+            return .enumValue(value, name: type.names[value])
+        case .timestamp(let format):
+            let wallClock = Int64(bitPattern: word(0)) &+ BootClock.wallClockOffset
+            return .symbol(TimeFormatter.format(format, nanosecondsSinceEpoch: wallClock) ?? "")
+        case .buffer(let size):
+            return .bytes(Array(bytes.dropFirst(8).prefix(Int(min(word(0), UInt64(size))))))
         case .named(let kind):
             return .symbol(NamedIntegerText.text(kind, word(0)))
         case .void, .context, .aggregation:
@@ -78,6 +87,12 @@ public protocol Symbolizing {
 enum InetFormatter {
     static func format(family: UInt64, bytes: [UInt8]) -> String {
         if family == 10, bytes.count >= 16 {
+            // inet_ntop's text: the longest run of zero groups as `::`, IPv4-mapped tails dotted.
+            var address = Array(bytes.prefix(16))
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            if inet_ntop(AF_INET6, &address, &text, socklen_t(text.count)) != nil {
+                return String(cString: text)
+            }
             var groups: [String] = []
             for i in stride(from: 0, to: 16, by: 2) {
                 groups.append(String(UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]), radix: 16))
@@ -87,4 +102,20 @@ enum InetFormatter {
         guard bytes.count >= 4 else { return "" }
         return bytes.prefix(4).map(String.init).joined(separator: ".")
     }
+}
+
+/// How far the wall clock is ahead of the boot clock (`nsecs`), measured once per process so
+/// that every timestamp of a run converts alike (differences between them stay exact).
+enum BootClock {
+    static let wallClockOffset: Int64 = {
+        func read(_ clock: clockid_t) -> Int64 {
+            var spec = timespec()
+            clock_gettime(clock, &spec)
+            return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+        }
+        let before = read(CLOCK_BOOTTIME)
+        let wall = read(CLOCK_REALTIME)
+        let after = read(CLOCK_BOOTTIME)
+        return wall - (before + (after - before) / 2)
+    }()
 }

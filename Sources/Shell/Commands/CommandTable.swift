@@ -7,7 +7,7 @@ import Tables
 enum CommandTable {
     static let all: [Command] =
         probeCommands + mapCommands + TableCommands.all + FileCommands.all + ScriptCommands.all + TutorialCommands.all
-        + timeCommands + systemCommands + ConfigCommands.all
+        + timeCommands + SeriesCommands.all + MonitorCommands.all + systemCommands + ConfigCommands.all
 
     static let probeCommands: [Command] = [
         Command(
@@ -190,10 +190,16 @@ enum CommandTable {
     static let timeCommands: [Command] = [
         Command(
             name: "wait", usage: "wait DURATION", summary: "let probes run for a while (Ctrl-C stops waiting)",
-            details: "DURATION is like 2s, 500ms, 1m. Probe output appears as it arrives.", argument: .duration
+            details: "DURATION is like 2s, 500ms, 1m. Probe output appears as it arrives. A recording marks the "
+                + "time spent between statements `wait Ns  # idle`; a replay with --max-wait caps those.",
+            argument: .duration
         ) { shell, args, _ in
-            guard let text = args.first, let seconds = Duration.seconds(text) else {
+            guard let text = args.first, var seconds = Duration.seconds(text) else {
                 throw CommandError("usage: wait DURATION (e.g. 2s, 500ms)")
+            }
+            if let cap = shell.maxIdleWait, seconds > cap, SessionRecorder.isIdle(comment: Array(args.dropFirst())) {
+                shell.print("idle wait of \(Duration.text(seconds)) cut to \(Duration.text(cap)) (--max-wait)")
+                seconds = cap
             }
             shell.wait(seconds: seconds)
         },

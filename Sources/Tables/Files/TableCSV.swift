@@ -30,8 +30,9 @@ public enum TableCSV {
     static func simpleType(_ v: Value) -> PartType? {
         switch v {
         case .int: return .int
-        case .uint: return .uint
-        case .string: return .string
+        case .uint, .pointer: return .uint
+        case .enumValue(_, let name): return name == nil ? .int : .symbol
+        case .string, .bytes: return .string
         case .symbol: return .symbol
         case .stack(let frames):
             return frames.allSatisfy({ !$0.isEmpty && !$0.contains(";") }) ? .stack : nil
@@ -43,7 +44,9 @@ public enum TableCSV {
         switch (type, v) {
         case (.json, _): return TableJSON.value(v)
         case (_, .int(let n)): return String(n)
-        case (_, .uint(let n)): return String(n)
+        case (_, .uint(let n)), (_, .pointer(let n)): return String(n)
+        case (_, .enumValue(let n, let name)): return name ?? String(n)
+        case (_, .bytes(let bytes)): return ValueText.escaped(bytes)
         case (_, .string(let s)), (_, .symbol(let s)): return s
         case (_, .stack(let frames)): return frames.joined(separator: ";")
         default: return TableJSON.value(v)

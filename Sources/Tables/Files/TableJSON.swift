@@ -36,6 +36,10 @@ public enum TableJSON {
         case .symbol(let s): return "{\"symbol\": " + JSONRenderer.quote(s) + "}"
         case .stack(let frames): return "{\"stack\": [" + frames.map(JSONRenderer.quote).joined(separator: ", ") + "]}"
         case .tuple(let items): return "{\"tuple\": [" + items.map(value).joined(separator: ", ") + "]}"
+        case .pointer(let n): return "{\"uint\": \(n)}"
+        case .enumValue(let n, let name):
+            return name.map { "{\"symbol\": " + JSONRenderer.quote($0) + "}" } ?? "{\"int\": \(n)}"
+        case .bytes(let bytes): return "{\"string\": " + JSONRenderer.quote(ValueText.escaped(bytes)) + "}"
         case .none: return "{\"none\": null}"
         }
     }

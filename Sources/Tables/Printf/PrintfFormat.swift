@@ -84,6 +84,8 @@ public struct PrintfConversion: Hashable, Sendable {
         case r
         /// `buf()` contents, every byte as `\xNN`.
         case rx
+        /// `buf()` contents, every byte as two hex digits, separated by spaces.
+        case rh
     }
 
     /// Byte offset of the `%` in the format.
@@ -113,7 +115,7 @@ public struct PrintfConversion: Hashable, Sendable {
         case .c: return .char
         case .s: return .string
         case .p: return .pointer
-        case .r, .rx: return .buffer
+        case .r, .rx, .rh: return .buffer
         }
     }
 
@@ -132,7 +134,7 @@ public enum PrintfArgumentKind: Hashable, Sendable {
     case string
     /// `%p`: an integer printed as an address.
     case pointer
-    /// `%r`, `%rx`: the result of `buf()`.
+    /// `%r`, `%rx`, `%rh`: the result of `buf()`.
     case buffer
 
     /// bpftrace's name for the type this conversion wants.
@@ -149,7 +151,8 @@ public enum PrintfArgumentKind: Hashable, Sendable {
         case (.integer, .integer), (.integer, .pointer),
             (.char, .integer), (.char, .pointer),
             (.pointer, .integer), (.pointer, .pointer),
-            (.string, .string), (.buffer, .buffer):
+            (.string, .string), (.buffer, .buffer),
+            (.integer, .enumeration), (.char, .enumeration), (.pointer, .enumeration), (.string, .enumeration):
             return true
         default:
             return false
@@ -167,6 +170,8 @@ public enum PrintfArgumentType: Hashable, Sendable {
     case pointer
     case string
     case buffer
+    /// An enum's value: a number to `%d`, its member's name to `%s`.
+    case enumeration
     /// Anything else, with the name to show in the error (`tuple`, `record`, `none`...).
     case other(String)
 
@@ -176,6 +181,7 @@ public enum PrintfArgumentType: Hashable, Sendable {
         case .integer, .pointer: return "integer"
         case .string: return "string"
         case .buffer: return "buffer"
+        case .enumeration: return "enum"
         case .other(let name): return name
         }
     }

@@ -72,19 +72,24 @@ public enum PrintfFormatter {
             return textField(spec, textBytes(argument))
         case .r, .rx:
             return textField(spec, hexEscaped(textBytes(argument), keepASCII: spec.conversion == .r))
+        case .rh:
+            let pairs = textBytes(argument).map { hexDigits(UInt64($0), minimum: 2, upper: false) }
+            return textField(spec, Array(pairs.joined(separator: [UInt8(ascii: " ")])))
         }
     }
 
     private static func integerBits(_ value: Value) -> UInt64? {
         switch value {
         case .int(let n): return UInt64(bitPattern: n)
-        case .uint(let n): return n
+        case .uint(let n), .pointer(let n): return n
+        case .enumValue(let n, _): return UInt64(bitPattern: n)
         default: return nil
         }
     }
 
     private static func textBytes(_ value: Value) -> [UInt8] {
-        Array(ValueText.value(value).utf8)
+        if case .bytes(let bytes) = value { return bytes }
+        return Array(ValueText.value(value).utf8)
     }
 
     /// `%s`: precision truncates, width pads with spaces (glibc ignores `0` here).

@@ -119,6 +119,9 @@ struct PrintfParser {
             if peek() == UInt8(ascii: "x") {
                 conversion = .rx
                 position += 1
+            } else if peek() == UInt8(ascii: "h") {
+                conversion = .rh
+                position += 1
             }
         default:
             throw .unknownSpecifier(token: text(from: start, to: position), offset: start)
@@ -126,7 +129,7 @@ struct PrintfParser {
         let takesLength: Bool
         switch conversion {
         case .d, .i, .u, .o, .x, .X, .p: takesLength = true
-        case .c, .s, .r, .rx: takesLength = false
+        case .c, .s, .r, .rx, .rh: takesLength = false
         }
         if length != .none && !takesLength {
             throw .unknownSpecifier(token: text(from: start, to: position), offset: start)

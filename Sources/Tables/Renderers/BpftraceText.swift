@@ -66,9 +66,10 @@ public enum BpftraceTextRenderer {
         ValueText.keyPart(value)
     }
 
-    /// bpftrace's first line of output.
-    public static func attachingProbes(_ count: Int) -> String {
-        count == 1 ? "Attaching 1 probe...\n" : "Attaching \(count) probes...\n"
+    /// Current bpftrace's first line of output, once the probes are attached (bpftrace 0.17
+    /// printed "Attaching N probes..." before attaching).
+    public static func attachedProbes(_ count: Int) -> String {
+        count == 1 ? "Attached 1 probe\n" : "Attached \(count) probes\n"
     }
 
     /// bpftrace's report of events lost by a full perf or ring buffer.
@@ -116,9 +117,9 @@ public enum BpftraceTextRenderer {
         switch cell {
         case .count, .sum, .min, .max, .avg: return ""
         case .stats(let total, let count):
-            // bpftrace prints the count as a signed number too.
-            return "count \(Int64(truncatingIfNeeded: count)), average "
-                + "\(RowOrder.average(total: total, count: count)), total \(total)"
+            // Current bpftrace prints stats as a record; the count as a signed number too.
+            return "{ .count = \(Int64(truncatingIfNeeded: count)), .average = "
+                + "\(RowOrder.average(total: total, count: count)), .total = \(total) }"
         case .histogram(let h): return histogram(h, divisor: divisor)
         case .value(let v): return ValueText.value(v, divisor: divisor)
         }

@@ -143,7 +143,11 @@ public enum JSONRenderer {
         switch value {
         case .int, .uint:
             return ValueText.value(value, divisor: divisor)
-        case .string, .symbol, .stack:
+        case .pointer(let address):
+            return String(address)
+        case .enumValue(let n, let name):
+            return name.map(quote) ?? String(n)
+        case .string, .symbol, .stack, .bytes:
             return quote(ValueText.value(value))
         case .tuple(let elements):
             return "[" + elements.map { json($0, divisor: divisor) }.joined(separator: ",") + "]"

@@ -48,6 +48,20 @@ enum ValueText {
         return text
     }
 
+    /// bpftrace's `hex_format_buffer` for printing a buffer: printable ASCII as is, every
+    /// other byte as `\xNN`.
+    static func escaped(_ bytes: [UInt8]) -> String {
+        var text = ""
+        for byte in bytes {
+            if byte >= 32 && byte <= 126 {
+                text.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                text += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
+            }
+        }
+        return text
+    }
+
     private static func render(_ value: Value, stackIndent: Int, divisor: Int64) -> String {
         switch value {
         case .int(let v):
@@ -62,6 +76,12 @@ enum ValueText {
             return "("
                 + elements.map { render($0, stackIndent: stackIndent, divisor: divisor) }
                 .joined(separator: ", ") + ")"
+        case .pointer(let address):
+            return "0x" + String(address, radix: 16)
+        case .bytes(let bytes):
+            return escaped(bytes)
+        case .enumValue(let value, let name):
+            return name ?? String(value)
         case .none:
             return ""
         }

@@ -35,4 +35,41 @@ public enum TimeFormatter {
         guard written > 0 else { return nil }
         return String(decoding: buffer.prefix(written).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
+
+    /// bpftrace's `strftime(fmt, ns)`: C's strftime of the whole seconds, with bpftrace's `%f`
+    /// (the microseconds, six digits) filled in first.
+    public static func format(
+        _ format: String, nanosecondsSinceEpoch nanoseconds: Int64, utc: Bool = false
+    ) -> String? {
+        let seconds = Int(nanoseconds.quotient(1_000_000_000))
+        let micros = Int(nanoseconds - Int64(seconds) * 1_000_000_000) / 1000
+        var expanded = ""
+        var characters = format.makeIterator()
+        while let c = characters.next() {
+            guard c == "%" else {
+                expanded.append(c)
+                continue
+            }
+            guard let next = characters.next() else {
+                expanded.append(c)
+                break
+            }
+            if next == "f" {
+                let digits = String(micros)
+                expanded += String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+            } else {
+                expanded += "%" + String(next)
+            }
+        }
+        return self.format(expanded, secondsSinceEpoch: seconds, utc: utc)
+    }
+}
+
+extension Int64 {
+    /// Division rounding toward negative infinity, so times before the epoch keep a
+    /// non-negative fraction.
+    fileprivate func quotient(_ divisor: Int64) -> Int64 {
+        let q = self / divisor
+        return (self % divisor < 0) ? q - 1 : q
+    }
 }

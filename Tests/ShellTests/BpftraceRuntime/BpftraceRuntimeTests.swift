@@ -56,8 +56,9 @@ final class BpftraceRuntimeTests: XCTestCase {
         if !newlyPassing.isEmpty {
             print(
                 "passing now, not yet in BpftraceRuntimePassing.cases:\n"
+                    // String(reflecting:) escapes a quote in a name (`cat "no such file"`).
                     + newlyPassing.sorted().map {
-                        "    \"\($0)\","
+                        "    \(String(reflecting: $0)),"
                     }.joined(separator: "\n"))
         }
     }
@@ -124,7 +125,7 @@ final class BpftraceRuntimeTests: XCTestCase {
     /// expected and the output's first line.
     static func reason(_ status: RuntimeCaseRunner.Status, _ output: String) -> String {
         let lines = output.split(separator: "\n").map(String.init).filter {
-            $0 != RuntimeCaseRunner.notice && !$0.hasPrefix("Attaching ")
+            $0 != RuntimeCaseRunner.notice && !$0.hasPrefix("Attached ")
         }
         let errorLine = lines.first { $0.range(of: "error", options: .caseInsensitive) != nil }
         switch status {

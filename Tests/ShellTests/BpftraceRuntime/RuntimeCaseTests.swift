@@ -38,7 +38,7 @@ final class RuntimeCaseTests: XCTestCase {
 
     func testExpectationsFollowTheEngine() {
         let runner = RuntimeCaseRunner(executable: "/bin/false", directory: "/")
-        let output = "Attaching 1 probe...\n  @[1]: 2  \nhello world\n"
+        let output = "Attached 1 probe\n  @[1]: 2  \nhello world\n"
         XCTAssertTrue(runner.check(.init(mode: .text, text: "@[1]: 2"), output), "a whole line, spaces ignored")
         XCTAssertFalse(runner.check(.init(mode: .text, text: "hello"), output), "not part of a line")
         XCTAssertTrue(runner.check(.init(mode: .textNone, text: "hello"), output))

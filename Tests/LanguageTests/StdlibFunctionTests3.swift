@@ -1,0 +1,99 @@
+import LanguageTestSupport
+import XCTest
+
+@testable import Language
+
+/// The functions and semantics added for bpftrace's runtime suite (issue 13, part 3), as the
+/// type checker sees them.
+final class StdlibFunctionTests3: XCTestCase {
+    private func type(of call: String, setup: String = "") throws -> SType {
+        let checked = try LanguageTests.check("BEGIN { \(setup) @r = \(call); }")
+        guard let info = checked.maps.first(where: { $0.name == "r" }), case .plain(let t) = info.value else {
+            XCTFail("@r has no plain value")
+            return .void
+        }
+        return t
+    }
+
+    private func checkNamed(_ text: String, name: String) throws -> CheckedProgram {
+        let file = SourceFile(name: name, text: text)
+        let program = try Parser.parse(file, preprocessing: testPreprocessing)
+        return try SemanticAnalyzer.check(program, source: file, catalogue: FakeCatalogue())
+    }
+
+    func testResultTypes() throws {
+        XCTAssertEqual(try type(of: "len(@m)", setup: "@m[1] = 1;"), .s64)
+        XCTAssertEqual(try type(of: "nsecs(monotonic)"), .u64)
+        XCTAssertEqual(try type(of: "nsecs()"), .u64)
+        XCTAssertEqual(try type(of: "buf(\"hello\", 3)"), .buffer(size: 3))
+        XCTAssertEqual(try type(of: "buf(curtask, 16)"), .buffer(size: 16))
+        XCTAssertEqual(try type(of: "strftime(\"%H:%M:%S.%f\", nsecs)"), .timestamp(format: "%H:%M:%S.%f"))
+        XCTAssertEqual(try type(of: "pton(\"127.0.0.1\")"), .int(bytes: 4, signed: false))
+        XCTAssertEqual(try type(of: "pton(\"::1\")"), .buffer(size: 16))
+        XCTAssertEqual(try type(of: "delete(@m, 1)", setup: "@m[1] = 1;"), .bool)
+    }
+
+    func testPtonIsAConstantInMemoryOrder() throws {
+        let checked = try LanguageTests.check("BEGIN { @r = pton(\"127.0.0.1\"); }")
+        XCTAssertEqual(checked.units[0].constants.values.first, 0x0100_007f)
+    }
+
+    func testPointerArithmeticKeepsThePointer() throws {
+        XCTAssertEqual(try type(of: "(int32 *)0x32 + 1"), .pointer(pointee: "int32"))
+        XCTAssertEqual(try type(of: "2 + (int16 *)0x32"), .pointer(pointee: "int16"))
+        XCTAssertEqual(try type(of: "*(int8 *)0x32"), .int(bytes: 1, signed: true))
+        XCTAssertEqual(SType.pointer(pointee: "int32").pointeeSize, 4)
+        XCTAssertEqual(SType.pointer(pointee: "struct task_struct *").pointeeSize, 8)
+        XCTAssertEqual(SType.pointer(pointee: "void").pointeeSize, 1)
+        XCTAssertEqual(SType.pointer(pointee: "const unsigned short").pointeeSize, 2)
+    }
+
+    func testErrorfNamesThePlaceAsBpftraceDoes() throws {
+        let checked = try checkNamed("BEGIN { errorf(\"bad %d\", 1); }", name: "-e")
+        XCTAssertEqual(checked.formats.first?.action, .report(format: "bad %d", place: "stdin:1:9-28", isError: true))
+    }
+
+    func testDivisionByAVariableIsChecked() throws {
+        let checked = try checkNamed("BEGIN { @z = 0; @r = 10 / @z; @s = 10 / 2; }", name: "p.bt")
+        XCTAssertEqual(checked.formats.map(\.action), [.divideByZero(place: "p.bt:1:22-29")])
+    }
+
+    func testRefusals() {
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @g = 2; @r = len(@g); }", at: ["@g #2"]),
+            ["call to len() expects a map with explicit keys (non-scalar map)"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @r = nsecs(wall); }", at: ["wall"]),
+            ["nsecs() takes a clock: boot, monotonic, tai, sw_tai"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @r = pton(\"nowhere\"); }", at: ["\"nowhere\""]),
+            ["pton() cannot convert 'nowhere': it is not an IPv4 or IPv6 address"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @r = buf(curtask); }", at: ["buf(curtask)"]),
+            ["buf() of a pointer needs a length: buf(ptr, len)"])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { @r = strftime(comm, nsecs); }", at: ["comm"]),
+            ["strftime() takes a string literal format"])
+    }
+}
+
+/// `enum Foo { ... }` defined by the program: members are constants of the enum's type.
+final class ProgramEnumTests: XCTestCase {
+    func testParsesMembersCountingUp() throws {
+        let program = try Parser.parse(source("enum Foo { A, B = 5, C, D = -2 }; enum { X } BEGIN { }"))
+        XCTAssertEqual(program.enums.map(\.name), ["Foo", ""])
+        XCTAssertEqual(program.enums[0].members.map(\.value), [0, 5, 6, -2])
+        XCTAssertEqual(program.enums[1].members.map(\.name), ["X"])
+    }
+
+    func testMembersAreTypedAndFoldedToNumbersByArithmetic() throws {
+        let checked = try LanguageTests.check(
+            "enum Foo { ONE = 1, TWO }; BEGIN { @a = ONE; @b = ONE + 1; @c = (enum Foo)2; @d[ONE] = 1; @d[3] = 2; }")
+        let foo = EnumType(name: "Foo", names: [1: "ONE", 2: "TWO"])
+        let values = Dictionary(uniqueKeysWithValues: checked.maps.map { ($0.name, $0) })
+        XCTAssertEqual(values["a"]?.value, .plain(.enumeration(foo)))
+        XCTAssertEqual(values["b"]?.value, .plain(.s64))
+        XCTAssertEqual(values["c"]?.value, .plain(.enumeration(foo)))
+        XCTAssertEqual(values["d"]?.keys, [.s64], "an enum key mixed with numbers is a number")
+    }
+}
