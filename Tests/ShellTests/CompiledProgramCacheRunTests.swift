@@ -9,7 +9,8 @@ final class CompiledProgramCacheRunTests: XCTestCase {
         #"BEGIN { printf("hello %d %s\n", 42, "x"); exit(); }"#,
         #"BEGIN { @a[1] = 10; @a[2] = 20; @b = count(); @h = hist(5); print(@a); exit(); } END { printf("end\n"); }"#,
         #"BEGIN { $i = 0; while ($i < 3) { printf("%d\n", $i * $1); $i++; } exit(); }"#,
-        #"interval:ms:50 { @n = count(); if (@n == 2) { exit(); } } tracepoint:sched:sched_switch { @s = count(); } END { printf("n %d\n", @n); clear(@s); }"#,
+        // A plain value, not count(): BPF reads only its own CPU's share of an aggregation.
+        #"interval:ms:50 { @i = @i + 1; if (@i == 2) { exit(); } } tracepoint:sched:sched_switch { @s = count(); } END { printf("i %d\n", @i); clear(@s); }"#,
     ]
 
     func run(_ program: String, cache: String) throws -> (output: String, cached: Bool) {

@@ -191,7 +191,7 @@ final class TeardownTests: XCTestCase {
         let run = try ShellProcess(arguments: [
             "-e", #"tracepoint:raw_syscalls:sys_enter { @n = count(); } profile:hz:99 { @p = count(); } END { printf("end\n"); }"#,
         ])
-        XCTAssertTrue(run.waitForOutput("Attaching"), run.output)
+        XCTAssertTrue(run.waitForOutput("Attached"), run.output)
         var held = HeldKernelObjects(pid: run.pid)
         let cpus = ProcessInfo.processInfo.activeProcessorCount
         XCTAssertTrue(run.eventually {
