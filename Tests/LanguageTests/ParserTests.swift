@@ -442,11 +442,11 @@ final class ParserTests: XCTestCase {
 
             """)
         XCTAssertEqual(
-            parseErrorText("struct foo { int x; }\nBEGIN { }"),
+            parseErrorText("union foo { int x; }\nBEGIN { }"),
             """
             prog.bt:1:1: error: C type definitions are not supported: bpfsh reads kernel types from BTF
-            struct foo { int x; }
-            ^~~~~~
+            union foo { int x; }
+            ^~~~~
 
             """)
     }

@@ -154,3 +154,29 @@ final class ParentTaskTests: XCTestCase {
             ["ppid() takes a struct task_struct * such as curtask, not int64"])
     }
 }
+
+/// Structs defined in the program: C's layout, packed structs, precedence over BTF.
+final class ProgramStructTests: XCTestCase {
+    func testLayoutAsC() throws {
+        let program = try Parser.parse(
+            source(
+                "struct Foo { int x; char c; unsigned long l; char s[3]; struct Bar { short y; } bar; } "
+                    + "struct P { int x; char y; int z; } __attribute__((packed)) BEGIN { }"))
+        let foo = try XCTUnwrap(program.structs.first { $0.name == "struct Foo" })
+        XCTAssertEqual(foo.members.map(\.offset), [0, 4, 8, 16, 20])
+        XCTAssertEqual(foo.size, 24)
+        XCTAssertEqual(foo.members[3].kind, .charArray(length: 3))
+        XCTAssertEqual(foo.members[4].kind, .record(name: "struct Bar"))
+        XCTAssertEqual(program.structs.first { $0.name == "struct P" }?.size, 9)
+    }
+
+    func testSizeofMembersAndPointerArithmetic() throws {
+        let checked = try LanguageTests.check(
+            "struct A { int a; char c[28]; } struct task_struct { int x; } "
+                + "BEGIN { @s = sizeof(struct A); $p = (struct A *)1024; @q = $p - 5; @x = curtask->x; @c = $p->c; }")
+        XCTAssertEqual(checked.structSizes["struct A"], 32)
+        XCTAssertEqual(checked.maps.first { $0.name == "x" }?.value, .plain(.int(bytes: 4, signed: true)))
+        XCTAssertEqual(checked.maps.first { $0.name == "c" }?.value, .plain(.string(size: 28)))
+        XCTAssertEqual(checked.maps.first { $0.name == "q" }?.value, .plain(.pointer(pointee: "struct A")))
+    }
+}

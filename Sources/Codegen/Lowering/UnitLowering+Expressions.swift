@@ -194,8 +194,11 @@ extension UnitLowering {
 
     /// `count` pointees of `pointer` in bytes; other types leave it as it is.
     func scaled(_ count: LLVMValueRef, by pointer: SType) -> LLVMValueRef {
-        guard pointer.isPointer, pointer.pointeeSize != 1 else { return count }
-        return LLVMBuildMul(ir.builder, count, ir.const64(UInt64(pointer.pointeeSize)), "")
+        guard case .pointer(let pointee) = pointer else { return count }
+        // A struct the program defines has its own size; other pointees are known to the type.
+        let size = program.structSizes[pointee] ?? pointer.pointeeSize
+        guard size != 1 else { return count }
+        return LLVMBuildMul(ir.builder, count, ir.const64(UInt64(size)), "")
     }
 
     func comparison(_ op: String, signed: Bool) -> LLVMIntPredicate? {

@@ -14,6 +14,8 @@ public struct CheckedProgram: Sendable {
     public var usedMaps: [String] = []
     /// The effective config (the program's block under the session's settings).
     public var config = ProgramConfig()
+    /// Sizes of the structs the program defines (`struct Foo`), for pointer arithmetic.
+    public var structSizes: [String: Int] = [:]
     /// What the user should hear about although the program was accepted: ignored config
     /// variables, dropped attach points, `#warning`.
     public var warnings: [Diagnostic] = []

@@ -67,6 +67,8 @@ public struct SemanticAnalyzer {
     /// The types of variables whose address is taken (`&$t`), by the pointee name their
     /// pointer carries, so `*&$t` is the variable's type again.
     var addressedTypes: [String: SType] = [:]
+    /// Structs the program defines, by name (`struct Foo`); they take precedence over BTF.
+    var programStructs: [String: StructDefinition] = [:]
     /// The program's enums: by name (for casts) and their members by name.
     var enumTypes: [String: EnumType] = [:]
     var enumMembers: [String: (type: EnumType, value: Int64)] = [:]
@@ -88,6 +90,7 @@ public struct SemanticAnalyzer {
     /// must succeed before anything is typed; the later passes report together.
     public mutating func run(_ program: Program, source: SourceFile) throws -> CheckedProgram {
         self.source = source
+        for definition in program.structs { programStructs[definition.name] = definition }
         for definition in program.enums {
             var names: [Int64: String] = [:]
             // The first name of a value is the one printed, as C's debug info gives it.
@@ -114,6 +117,7 @@ public struct SemanticAnalyzer {
             formatIDBase: options.formatIDBase, usedMaps: MapUsage.names(in: program.probes))
         checked.config = config
         checked.warnings = warnings + CheckReachability.run(program)
+        checked.structSizes = programStructs.mapValues(\.size)
         return checked
     }
 

@@ -13,6 +13,8 @@ public struct Program: Sendable {
     public var mapDeclarations: [MapDeclaration] = []
     /// `enum Foo { A, B = 5 };` definitions before the probes.
     public var enums: [EnumDefinition] = []
+    /// `struct Foo { int x; };` definitions before the probes (nested ones included).
+    public var structs: [StructDefinition] = []
     public init(probes: [Probe]) { self.probes = probes }
 }
 

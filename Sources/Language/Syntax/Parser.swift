@@ -63,6 +63,7 @@ public struct Parser {
         var config: [ConfigAssignment] = []
         var declarations: [MapDeclaration] = []
         var enums: [EnumDefinition] = []
+        var structs: [StructDefinition] = []
         while true {
             try lexer.skipTrivia()
             let start = lexer.position
@@ -89,7 +90,15 @@ public struct Parser {
                 enums.append(try parseEnumDefinition())
                 continue
             }
-            if case .attachPoint(let text) = first.kind, text == "struct" || text == "union" {
+            if case .attachPoint("struct") = first.kind {
+                lexer.reset(to: start)
+                current = try lexer.next()  // 'struct'
+                structs += try parseStructDefinition()
+                try skipAttributes()
+                lexer.reset(to: current.kind == .punct(";") ? current.range.end : current.range.start)
+                continue
+            }
+            if case .attachPoint(let text) = first.kind, text == "union" {
                 throw Diagnostic(
                     "C type definitions are not supported: bpfsh reads kernel types from BTF", at: first.range)
             }
@@ -136,7 +145,154 @@ public struct Parser {
         program.config = config
         program.mapDeclarations = declarations
         program.enums = enums
+        program.structs = structs
         return program
+    }
+
+    /// `struct NAME { MEMBERS }` with `current` on `struct`; returns the struct and the
+    /// structs defined inside it, and leaves `current` after the closing brace.
+    private mutating func parseStructDefinition() throws -> [StructDefinition] {
+        let start = current.range.start
+        try advance()
+        guard case .identifier(let name) = current.kind else {
+            throw Diagnostic("expected the struct's name, found \(current.kind)", at: current.range)
+        }
+        try advance()
+        try expect("{", "to start the struct's members")
+        var defined: [StructDefinition] = []
+        var members: [(name: String, type: CMemberType)] = []
+        while current.kind != .punct("}") {
+            var type: CMemberType
+            if current.kind == .identifier("struct") {
+                let nested = try parseNestedStructType(&defined)
+                type = nested
+            } else {
+                var words: [String] = []
+                while case .identifier(let word) = current.kind {
+                    // The last word before `;`, `[` or `*` is the member's name.
+                    words.append(word)
+                    try advance()
+                    if current.kind == .punct(";") || current.kind == .punct("[") || current.kind == .punct("*")
+                        || current.kind == .punct("}")
+                    {
+                        break
+                    }
+                }
+                guard words.count >= 1 else {
+                    throw Diagnostic("expected a member such as 'int x;', found \(current.kind)", at: current.range)
+                }
+                if current.kind == .punct("*") {
+                    while current.kind == .punct("*") { try advance() }
+                    guard case .identifier(let member) = current.kind else {
+                        throw Diagnostic("expected the member's name", at: current.range)
+                    }
+                    try advance()
+                    members.append(
+                        (member, CMemberType(size: 8, alignment: 8, kind: .pointer(pointee: words.joined(separator: " ")))))
+                    try finishMember(&members)
+                    continue
+                }
+                let member = words.removeLast()
+                guard let scalar = CMemberType.scalar(words) else {
+                    throw Diagnostic("unknown member type '\(words.joined(separator: " "))'", at: current.range)
+                }
+                type = scalar
+                members.append((member, try arrayOf(type)))
+                try finishMember(&members)
+                continue
+            }
+            guard case .identifier(let member) = current.kind else {
+                throw Diagnostic("expected the member's name", at: current.range)
+            }
+            try advance()
+            members.append((member, try arrayOf(type)))
+            try finishMember(&members)
+        }
+        let end = current.range.end
+        try advance()
+        let packed = try skipAttributes()
+        var offset = 0, alignment = 1
+        var laidOut: [StructDefinition.Member] = []
+        for (memberName, type) in members {
+            let align = packed ? 1 : type.alignment
+            offset = (offset + align - 1) / align * align
+            laidOut.append(StructDefinition.Member(name: memberName, offset: offset, size: type.size, kind: type.kind))
+            offset += type.size
+            alignment = max(alignment, align)
+        }
+        let size = (offset + alignment - 1) / alignment * alignment
+        defined.append(
+            StructDefinition(
+                name: "struct " + name, members: laidOut, size: size, alignment: alignment,
+                range: SourceRange(start, end)))
+        return defined
+    }
+
+    /// `struct Bar { ... }` or `struct Bar` inside a struct: its type for the member.
+    private mutating func parseNestedStructType(_ defined: inout [StructDefinition]) throws -> CMemberType {
+        let saved = (lexer, current)
+        try advance()
+        guard case .identifier(let name) = current.kind else {
+            throw Diagnostic("expected a struct name", at: current.range)
+        }
+        try advance()
+        if current.kind == .punct("{") {
+            (lexer, current) = saved
+            let nested = try parseStructDefinition()
+            defined += nested
+            let inner = nested.last!
+            return CMemberType(size: inner.size, alignment: inner.alignment, kind: .record(name: inner.name))
+        }
+        if current.kind == .punct("*") {
+            while current.kind == .punct("*") { try advance() }
+            return CMemberType(size: 8, alignment: 8, kind: .pointer(pointee: "struct " + name))
+        }
+        guard let known = defined.first(where: { $0.name == "struct " + name }) else {
+            throw Diagnostic("struct \(name) must be defined before it is used as a member", at: current.range)
+        }
+        return CMemberType(size: known.size, alignment: known.alignment, kind: .record(name: known.name))
+    }
+
+    /// `[N]` after a member's name: N of its type (char arrays are strings).
+    private mutating func arrayOf(_ type: CMemberType) throws -> CMemberType {
+        guard current.kind == .punct("[") else { return type }
+        try advance()
+        guard case .integer(let n) = current.kind, n <= 65536 else {
+            throw Diagnostic("expected an array length", at: current.range)
+        }
+        try advance()
+        try expect("]", "to close the array length")
+        let count = Int(n)
+        if type.size == 1, case .integer = type.kind {
+            return CMemberType(size: count, alignment: 1, kind: .charArray(length: count))
+        }
+        return CMemberType(size: type.size * count, alignment: type.alignment, kind: .opaque)
+    }
+
+    /// The `;` after a member (optional before `}`, as bpftrace accepts).
+    private mutating func finishMember(_ members: inout [(name: String, type: CMemberType)]) throws {
+        if current.kind == .punct(";") { try advance() } else if current.kind != .punct("}") {
+            throw Diagnostic("expected ';' after the member, found \(current.kind)", at: current.range)
+        }
+    }
+
+    /// `__attribute__((packed))` and other attributes after a struct; whether it is packed.
+    @discardableResult
+    private mutating func skipAttributes() throws -> Bool {
+        var packed = false
+        while current.kind == .identifier("__attribute__") {
+            try advance()
+            try expect("(", "after __attribute__")
+            var depth = 1
+            while depth > 0 {
+                if current.kind == .punct("(") { depth += 1 }
+                if current.kind == .punct(")") { depth -= 1 }
+                if current.kind == .identifier("packed") { packed = true }
+                if depth > 0 { try advance() }
+            }
+            try advance()
+        }
+        return packed
     }
 
     /// `enum [Name] { A, B = 5, C };` with `current` not yet read (the `;` is optional); leaves
