@@ -128,3 +128,13 @@ final class ParentTaskLoweringTests: XCTestCase {
         XCTAssertTrue(compiled.programs[0].helperCalls.contains(115), "bpf_probe_read_kernel_str")
     }
 }
+
+final class StringIndexLoweringTests: XCTestCase {
+    func testStringIndexesAreBounded() throws {
+        let checked = try checkedProgram("BEGIN { $a = \"foo\"; $i = 10; @c = $a[0]; @d = $a[$i]; }")
+        XCTAssertEqual(checked.maps.first { $0.name == "c" }?.value, .plain(.int(bytes: 1, signed: true)))
+        let compiled = try compile("BEGIN { $a = \"foo\"; $i = 10; @c = $a[0]; @d = $a[$i]; @e = $a[7]; }")
+        assertWellFormed(compiled)
+        XCTAssertFalse(compiled.programs[0].helperCalls.contains(113), "read from the stack, no probe_read")
+    }
+}

@@ -109,6 +109,9 @@ extension UnitLowering {
                 return read(parts[position], at: ir.offset(pointer, offset))
             }
             let baseType = type(of: base)
+            if case .string(let size) = baseType, case .buffer(let text) = lower(base) {
+                return .scalar(character(of: text, size: size, at: index))
+            }
             let integer = baseType.pointeeInteger ?? (8, false)
             let stride = baseType.isPointer ? baseType.pointeeSize : 8
             let address = LLVMBuildAdd(
@@ -190,6 +193,23 @@ extension UnitLowering {
         ir.branch(to: done)
         ir.position(at: done)
         return ir.load(ir.i64, from: slot, alignment: 8)
+    }
+
+    /// `text[index]` of a string buffer: the byte, sign-extended, or 0 past the buffer (an
+    /// index known only at run time is bounded first, which the verifier requires).
+    func character(of text: LLVMValueRef, size: Int, at index: Expr) -> LLVMValueRef {
+        let b = ir.builder
+        if let constant = index.constantIndex {
+            guard constant < size else { return ir.const64(UInt64(0)) }
+            return ir.extend(ir.load(ir.i8, from: ir.offset(text, constant), alignment: 1), signed: true)
+        }
+        let position = scalar(index)
+        let inside = LLVMBuildICmp(b, LLVMIntULT, position, ir.const64(UInt64(size)), "")!
+        let bounded = LLVMBuildSelect(b, inside, position, ir.const64(UInt64(0)), "")!
+        var offsets: [LLVMValueRef?] = [bounded]
+        let address = LLVMBuildInBoundsGEP2(b, ir.i8, ir.cast(text, to: ir.bytePointer), &offsets, 1, "")!
+        let byte = ir.extend(ir.load(ir.i8, from: address, alignment: 1), signed: true)
+        return LLVMBuildSelect(b, inside, byte, ir.const64(UInt64(0)), "")!
     }
 
     /// `count` pointees of `pointer` in bytes; other types leave it as it is.

@@ -144,7 +144,10 @@ extension SemanticAnalyzer {
             }
             let i = infer(index)
             if !i.isInteger { error("an index must be an integer", index.range) }
+            // `$s[i]`: one character of a string (0 past its buffer), as bpftrace reads it.
+            if b.isString { return .int(bytes: 1, signed: true) }
             if !b.isInteger { error("cannot index \(b)", base.range) }
+            if let integer = b.pointeeInteger { return .int(bytes: integer.bytes, signed: integer.signed) }
             return .u64
         case .cast(let type, let operand):
             let t = infer(operand)

@@ -330,6 +330,7 @@ public struct SemanticAnalyzer {
     static func declaredSize(_ type: SType) -> Int {
         switch type {
         case .int(let bytes, _): return bytes
+        case .bool: return 1
         case .string(let size): return size
         default: return max(1, type.storageSize)
         }
