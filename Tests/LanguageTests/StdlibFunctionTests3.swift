@@ -180,3 +180,18 @@ final class ProgramStructTests: XCTestCase {
         XCTAssertEqual(checked.maps.first { $0.name == "q" }?.value, .plain(.pointer(pointee: "struct A")))
     }
 }
+
+/// Records: tuples whose fields have names.
+final class RecordTests: XCTestCase {
+    func testRecordsParseTypeAndReorderByName() throws {
+        XCTAssertEqual(sexpr(try Parser.parseExpression(source("(a = 1, b = (2, \"x\"))"))), "(record a=1 b=(tuple 2 \"x\"))")
+        let checked = try LanguageTests.check(
+            "BEGIN { $r = (foo = 1, bar = \"x\"); $r = (bar = \"yy\", foo = 2); @f = $r.foo; @b = $r.bar; }")
+        XCTAssertEqual(
+            checked.units[0].variables["r"], .record(names: ["foo", "bar"], types: [.s64, .string(size: 3)]))
+        XCTAssertEqual(checked.maps.first { $0.name == "f" }?.value, .plain(.s64))
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $r = (a = 1); @x = $r.b; }", at: ["$r.b"]),
+            ["the record has no field 'b' (its fields: a)"])
+    }
+}

@@ -95,6 +95,12 @@ extension UnitLowering {
         case .field(let base, let name, _):
             if type(of: base) == .context { return contextField(name) }
             if let member = unit.members[expr.id] { return structMember(member, of: scalar(base)) }
+            if case .record(let names, let parts) = type(of: base), let index = names.firstIndex(of: name),
+                case .buffer(let pointer) = lower(base)
+            {
+                let offset = parts[..<index].reduce(0) { $0 + $1.storageSize }
+                return read(parts[index], at: ir.offset(pointer, offset))
+            }
             guard case .tuple(let parts) = type(of: base), let index = Int(name), index < parts.count,
                 case .buffer(let pointer) = lower(base)
             else { return .scalar(ir.const64(UInt64(0))) }
@@ -133,6 +139,18 @@ extension UnitLowering {
             }
             if target == .bool { return .scalar(ir.boolToI64(ir.isNonZero(scalar(operand)))) }
             return .scalar(fitTo(target, scalar(operand)))
+        case .record(_, let values):
+            // Fields are evaluated in the order written, into the record's own layout.
+            let recordType = type(of: expr)
+            let slot = stackBuffer(size: recordType.storageSize)
+            ir.memset(slot, size: recordType.storageSize)
+            var offset = 0
+            for value in values {
+                let t = type(of: value)
+                write(lower(value), from: t, to: t, at: ir.offset(slot, offset))
+                offset += t.storageSize
+            }
+            return .buffer(slot)
         case .tuple(let elements):
             let tupleType = type(of: expr)
             let slot = stackBuffer(size: tupleType.storageSize)

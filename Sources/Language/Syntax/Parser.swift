@@ -253,6 +253,28 @@ public struct Parser {
         return CMemberType(size: known.size, alignment: known.alignment, kind: .record(name: known.name))
     }
 
+    /// `(a = 1, b = "x")` with `current` on the first name (the `(` already read).
+    private mutating func parseRecord(startingWith first: String, at start: SourceRange) throws -> Expr {
+        var names: [String] = []
+        var values: [Expr] = []
+        while true {
+            guard case .identifier(let name) = current.kind else {
+                throw Diagnostic("expected a field name such as 'a = 1' in the record", at: current.range)
+            }
+            if names.contains(name) { throw Diagnostic("the record names '\(name)' twice", at: current.range) }
+            try advance()
+            try expect("=", "after the field name '\(name)'")
+            names.append(name)
+            values.append(try parseExpression())
+            guard current.kind == .punct(",") else { break }
+            try advance()
+        }
+        parenDepth -= 1
+        let end = current.range
+        try expect(")", "to close the record")
+        return make(.record(names: names, values: values), start.merged(with: end))
+    }
+
     /// `[N]` after a member's name: N of its type (char arrays are strings).
     private mutating func arrayOf(_ type: CMemberType) throws -> CMemberType {
         guard current.kind == .punct("[") else { return type }
@@ -849,6 +871,9 @@ public struct Parser {
         case .punct("("):
             try advance()
             parenDepth += 1
+            if case .identifier(let firstName) = current.kind, (try? lexer.peek())?.kind == .punct("=") {
+                return try parseRecord(startingWith: firstName, at: token.range)
+            }
             let first = try parseExpression()
             if current.kind == .punct(",") {
                 var elements = [first]
