@@ -195,3 +195,50 @@ final class RecordTests: XCTestCase {
             ["the record has no field 'b' (its fields: a)"])
     }
 }
+
+/// `macro` definitions expanded before typing, with bpftrace's hygiene.
+final class MacroExpansionTests: XCTestCase {
+    private func body(_ text: String) throws -> String {
+        let program = try Parser.parse(source(text))
+        return program.probes[0].body.map(stmt).joined(separator: " ")
+    }
+
+    func testParametersAndHygiene() throws {
+        // $x is the caller's variable; $y inside is renamed; e is the expression itself.
+        let expanded = try body("macro m($x, e) { $y = e; $x += $y; $x } BEGIN { $y = 7; $r = m($a, 1 + 2); }")
+        XCTAssertTrue(expanded.contains("$y__m_1"), expanded)
+        XCTAssertTrue(expanded.contains("(+ 1 2)"), expanded)
+        XCTAssertTrue(expanded.contains("(+= $a $y__m_1)"), expanded)
+        XCTAssertTrue(expanded.hasPrefix("(= $y 7)"), expanded)
+    }
+
+    func testExpressionIdsAreUniqueAfterExpansion() throws {
+        let program = try Parser.parse(source("macro twice(e) { e + e } BEGIN { @x = twice(pid); @y = twice(1); }"))
+        var ids: [Int] = []
+        func collect(_ e: Expr) {
+            ids.append(e.id)
+            _ = e.rewritingChildren({ collect($0); return $0 }, { $0 })
+        }
+        for statement in program.probes[0].body { _ = statement.rewritingExpressions({ collect($0); return $0 }, blocks: { $0 }) }
+        XCTAssertEqual(ids.count, Set(ids).count, "\(ids)")
+        XCTAssertNoThrow(try LanguageTests.check("macro twice(e) { e + e } BEGIN { @x = twice(pid); @y = twice(\"a\" == \"b\"); }"))
+    }
+
+    func testErrors() {
+        XCTAssertThrowsError(try Parser.parse(source("macro m() { m() } BEGIN { m(); }"))) { error in
+            XCTAssertTrue("\(error)".contains("expands more than 64 levels deep"), "\(error)")
+        }
+        XCTAssertThrowsError(try Parser.parse(source("macro m($x) { $x } BEGIN { $r = m(1); }"))) { error in
+            XCTAssertTrue("\(error)".contains("the argument for $x must be a $variable"), "\(error)")
+        }
+        XCTAssertThrowsError(try Parser.parse(source("macro m() { $a = 1; } BEGIN { $r = m(); }"))) { error in
+            XCTAssertTrue("\(error)".contains("has no value to use here"), "\(error)")
+        }
+    }
+
+    func testBuiltinsCallableAndWrapped() throws {
+        let checked = try LanguageTests.check("BEGIN { @a = comm(); @b = __builtin_pid; }")
+        XCTAssertEqual(checked.maps.first { $0.name == "a" }?.value, .plain(.string(size: 16)))
+        XCTAssertEqual(checked.maps.first { $0.name == "b" }?.value, .plain(.int(bytes: 4, signed: false)))
+    }
+}

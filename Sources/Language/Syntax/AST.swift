@@ -15,6 +15,8 @@ public struct Program: Sendable {
     public var enums: [EnumDefinition] = []
     /// `struct Foo { int x; };` definitions before the probes (nested ones included).
     public var structs: [StructDefinition] = []
+    /// `macro name(args) { ... }` definitions; expanded away by `MacroExpansion` before typing.
+    public var macros: [MacroDefinition] = []
     public init(probes: [Probe]) { self.probes = probes }
 }
 
@@ -35,6 +37,19 @@ public struct EnumDefinition: Hashable, Sendable {
     /// Empty for `enum { ... }`.
     public var name: String
     public var members: [Member]
+    public var range: SourceRange
+}
+
+/// `macro name($v, @m, e) { statements [value] }`: a parameter named with `$` stands for the
+/// caller's variable, with `@` for the caller's map, a bare name for any expression (evaluated
+/// where the name appears, each time).
+public struct MacroDefinition: Sendable {
+    public var name: String
+    /// As written: `$x`, `@x` or `x`.
+    public var parameters: [String]
+    public var body: [Stmt]
+    /// The last expression, written without `;`: the macro's value.
+    public var value: Expr?
     public var range: SourceRange
 }
 

@@ -64,6 +64,7 @@ public struct Parser {
         var declarations: [MapDeclaration] = []
         var enums: [EnumDefinition] = []
         var structs: [StructDefinition] = []
+        var macros: [MacroDefinition] = []
         while true {
             try lexer.skipTrivia()
             let start = lexer.position
@@ -83,6 +84,12 @@ public struct Parser {
                 }
                 lexer.reset(to: start)
                 declarations.append(try parseMapDeclaration())
+                continue
+            }
+            if case .attachPoint("macro") = first.kind {
+                lexer.reset(to: start)
+                macros.append(try parseMacroDefinition())
+                lexer.reset(to: current.range.start)
                 continue
             }
             if case .attachPoint("enum") = first.kind {
@@ -146,7 +153,49 @@ public struct Parser {
         program.mapDeclarations = declarations
         program.enums = enums
         program.structs = structs
-        return program
+        program.macros = macros
+        return try MacroExpansion.run(program, nextID: nextID)
+    }
+
+    /// `macro NAME(PARAMS) { BODY }` with `current` not yet read; leaves `current` on the token
+    /// after the closing brace.
+    private mutating func parseMacroDefinition() throws -> MacroDefinition {
+        current = try lexer.next()  // 'macro'
+        let start = current.range.start
+        try advance()
+        guard case .identifier(let name) = current.kind else {
+            throw Diagnostic("expected the macro's name after 'macro', found \(current.kind)", at: current.range)
+        }
+        try advance()
+        try expect("(", "after the macro's name")
+        var parameters: [String] = []
+        while current.kind != .punct(")") {
+            switch current.kind {
+            case .variable(let v): parameters.append("$" + v)
+            case .map(let m) where !m.isEmpty: parameters.append("@" + m)
+            case .identifier(let e): parameters.append(e)
+            default:
+                throw Diagnostic(
+                    "expected a macro parameter ($var, @map or a name), found \(current.kind)", at: current.range)
+            }
+            try advance()
+            if current.kind == .punct(",") { try advance() } else if current.kind != .punct(")") {
+                throw Diagnostic("expected ',' or ')' in the macro's parameters", at: current.range)
+            }
+        }
+        try advance()
+        guard current.kind == .punct("{") else {
+            throw Diagnostic("expected '{' to start the macro's body, found \(current.kind)", at: current.range)
+        }
+        let items = try parseBlockItems()
+        var body = items.statements
+        var value: Expr? = nil
+        if items.endsInValue, case .expr(let last) = body.last?.kind {
+            value = last
+            body.removeLast()
+        }
+        return MacroDefinition(
+            name: name, parameters: parameters, body: body, value: value, range: SourceRange(start, previousEnd))
     }
 
     /// `struct NAME { MEMBERS }` with `current` on `struct`; returns the struct and the
