@@ -242,3 +242,19 @@ final class MacroExpansionTests: XCTestCase {
         XCTAssertEqual(checked.maps.first { $0.name == "b" }?.value, .plain(.int(bytes: 4, signed: false)))
     }
 }
+
+final class IfExpressionAndAssertTests: XCTestCase {
+    func testIfAsAValue() throws {
+        XCTAssertEqual(
+            sexpr(try Parser.parseExpression(source("if $a { 1 } else if $b { 2 } else { 3 }"))), "(? $a (block {} 1) (? $b (block {} 2) (block {} 3)))")
+        XCTAssertEqual(sexpr(try Parser.parseExpression(source("{ if (1) { 8 } else { 9 } }"))), "(block {} (? 1 8 9))")
+        XCTAssertThrowsError(try Parser.parseExpression(source("if $a { 1 }")))
+    }
+
+    func testAssertRecordsItsPlace() throws {
+        let checked = try LanguageTests.check("BEGIN { assert(pid > 0, \"pid\"); }")
+        XCTAssertEqual(checked.formats.map(\.action), [.assertFailed(message: "pid", place: "prog.bt:1:9-31")])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { assert(1, comm); }", at: ["comm"]), ["assert() takes a string literal message"])
+    }
+}

@@ -273,6 +273,7 @@ public struct SemanticAnalyzer {
 
     /// Whether the aggregated expression is signed, which decides how sums and minima print.
     func isSignedArgument(of call: Expr) -> Bool {
+        if case .block(_, let value) = call.kind { return isSignedArgument(of: value) }
         guard case .call(_, let args) = call.kind, let first = args.first else { return false }
         return exprTypes[first.id]?.isSigned ?? false
     }
