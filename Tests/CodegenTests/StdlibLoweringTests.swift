@@ -138,3 +138,12 @@ final class StringIndexLoweringTests: XCTestCase {
         XCTAssertFalse(compiled.programs[0].helperCalls.contains(113), "read from the stack, no probe_read")
     }
 }
+
+final class ErrorPointerLoweringTests: XCTestCase {
+    func testIsErrIsARangeCheck() throws {
+        let compiled = try compile("BEGIN { @a = is_err(-22); @b = is_err(curtask); }")
+        assertWellFormed(compiled)
+        XCTAssertEqual(
+            try checkedProgram("BEGIN { @a = is_err(-22); }").maps.first?.value, .plain(.bool))
+    }
+}
