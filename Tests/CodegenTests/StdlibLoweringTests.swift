@@ -147,3 +147,15 @@ final class ErrorPointerLoweringTests: XCTestCase {
             try checkedProgram("BEGIN { @a = is_err(-22); }").maps.first?.value, .plain(.bool))
     }
 }
+
+final class TupleKeyLoweringTests: XCTestCase {
+    /// A key of several parts given as one tuple value is written whole, not truncated to its
+    /// first part: the delete and the lookup build the same 24-byte key as the assignment.
+    func testATupleValueIsAWholeKey() throws {
+        let compiled = try compile(
+            "BEGIN { @m[1, 2, 3] = 1; $k = (1, 2, 3); delete(@m, $k); @h = has_key(@m, $k); }")
+        assertWellFormed(compiled)
+        let checked = try checkedProgram("BEGIN { @m[1, 2, 3] = 1; $k = (1, 2, 3); delete(@m, $k); }")
+        XCTAssertEqual(checked.maps.first { $0.name == "m" }?.keySize, 24)
+    }
+}
