@@ -258,3 +258,12 @@ final class IfExpressionAndAssertTests: XCTestCase {
             semanticErrors("BEGIN { assert(1, comm); }", at: ["comm"]), ["assert() takes a string literal message"])
     }
 }
+
+final class LoopScopingTests: XCTestCase {
+    func testASecondLoopWithTheSameVariableGetsItsOwn() throws {
+        let checked = try LanguageTests.check(
+            "BEGIN { @a[1] = 2; @b[\"x\"] = \"y\"; for ($kv : @a) { print($kv); } for ($kv : @b) { print($kv); } }")
+        XCTAssertEqual(checked.units[0].variables["kv"], .tuple([.s64, .s64]))
+        XCTAssertEqual(checked.units[0].variables["kv__loop1"], .tuple([.string(size: 2), .string(size: 2)]))
+    }
+}

@@ -154,7 +154,7 @@ public struct Parser {
         program.enums = enums
         program.structs = structs
         program.macros = macros
-        return try MacroExpansion.run(program, nextID: nextID)
+        return try LoopScoping.run(try MacroExpansion.run(program, nextID: nextID))
     }
 
     /// `macro NAME(PARAMS) { BODY }` with `current` not yet read; leaves `current` on the token
