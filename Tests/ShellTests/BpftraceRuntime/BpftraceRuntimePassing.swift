@@ -115,6 +115,8 @@ enum BpftraceRuntimePassing {
         "for/external function call map",
         "for/external function call range",
         "for/map create map in body",
+        "for/map delete",
+        "for/map multiple loops",
         "for/map multiple probes",
         "for/map nested count",
         "for/map nested vals",
