@@ -17,3 +17,10 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 }
 void cbpf_silence_libbpf(void) { libbpf_set_print(quiet_print); }
 int cbpf_bpf_enable_stats(void) { return bpf_enable_stats(BPF_STATS_RUN_TIME); }
+
+uint64_t cbpf_perf_ring_head(void *page) {
+    return __atomic_load_n(&((struct perf_event_mmap_page *)page)->data_head, __ATOMIC_ACQUIRE);
+}
+void cbpf_perf_ring_set_tail(void *page, uint64_t tail) {
+    __atomic_store_n(&((struct perf_event_mmap_page *)page)->data_tail, tail, __ATOMIC_RELEASE);
+}

@@ -92,6 +92,20 @@ public struct Compiler {
         return emitter.assembly(ir.module)
     }
 
+    /// The event ring of a program whose every event is sent by probes that fire: room for
+    /// bursts between two reads.
+    public static let eventRingBytesForFiringProbes = 1 << 20
+    /// The event ring of a program whose events all come from BEGIN and END: they run once,
+    /// synchronously, and their events are read right after, so a burst is one run's output.
+    public static let eventRingBytesForBeginAndEnd = 256 << 10
+
+    /// Bytes of the event ring `program` needs, by which units send events.
+    public static func eventRingBytes(for program: CheckedProgram) -> Int {
+        let senders = program.units.filter { !$0.formatIDs.isEmpty }
+        let startAndEndOnly = !senders.isEmpty && senders.allSatisfy { $0.provider.isRunNotAttached }
+        return startAndEndOnly ? eventRingBytesForBeginAndEnd : eventRingBytesForFiringProbes
+    }
+
     /// Events up to this size are built on the stack; larger ones in the scratch map.
     static let stackEventLimit = 192
     /// Bytes of the per-CPU scratch buffer, the largest event a program may send.
@@ -117,9 +131,21 @@ public struct Compiler {
                 name: "@" + info.name, type: type, keySize: info.keySize, valueSize: info.valueSize,
                 maxEntries: info.isArray ? 1 : info.declaration?.maxEntries ?? options.mapMaxEntries)
         }
-        specs.append(
-            MapSpec(name: InternalMap.events, type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 1 << 20))
-        specs.append(MapSpec(name: InternalMap.lostEvents, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
+        // A program that sends nothing gets no ring (nor its lost-event counter): creating and
+        // mapping a ring is part of every start.
+        if !program.formats.isEmpty {
+            let bytes = options.eventRingBytes ?? Compiler.eventRingBytes(for: program)
+            specs.append(
+                MapSpec(name: InternalMap.events, type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: bytes))
+            specs.append(
+                MapSpec(name: InternalMap.lostEvents, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
+        }
+        if options.firedSlot != nil {
+            specs.append(
+                MapSpec(
+                    name: InternalMap.fired, type: .perCPUArray, keySize: 4, valueSize: 8,
+                    maxEntries: InternalMap.firedSlots))
+        }
         let largest =
             program.formats.map { call -> Int in
                 if case .join = call.action { return 8 + Compiler.joinArguments * Builtins.defaultStringSize }

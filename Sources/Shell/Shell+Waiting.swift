@@ -16,7 +16,8 @@ extension Shell {
             }
             let left = seconds - Date().timeIntervalSince(start)
             // One bounded slice at a time: Ctrl-C and SIGTERM are seen between slices.
-            if !pumpEvents() { pump.wait(milliseconds: Int32(max(1, min(100, left * 1000)))) }
+            let sleep = min(100, left * 1000, (nextBackgroundSample ?? 1) * 1000)
+            if !pumpEvents() { pump.wait(milliseconds: Int32(max(1, sleep))) }
             if interactive && Date().timeIntervalSince(lastProgress) >= 0.1 {
                 lastProgress = Date()
                 let elapsed = Date().timeIntervalSince(start)

@@ -23,6 +23,10 @@ public final class Shell {
     private var statementDepth = 0
     /// True while a command runs (its own output goes straight out, not above a prompt).
     var busy = false
+    /// Probe text above the prompt waiting for the end of its line: `time("%H:%M:%S ")` and
+    /// the printf after it come as two events but are one line, as bpftrace prints them. The
+    /// rest of a line goes out at the end of the slice of events it came in.
+    var partialProbeLine = ""
     /// Only the kernel feature report needs a live kernel; tests pass nil.
     let featureReport: (() -> (banner: String, report: String))?
     /// Why the kernel cannot do a named feature (`kprobes`, `fentry`, `pmcs`...), or nil when it
@@ -61,6 +65,13 @@ public final class Shell {
     private var capturedEvents: [ShellEvent]?
     /// Set when Ctrl-C or an `interrupt` request cut the running statement short.
     var statementInterrupted = false
+    /// While a script replays with `--max-wait`: the longest an idle wait (`wait Ns  # idle`,
+    /// time a recording spent between statements) may last. Typed waits are never cut.
+    public var maxIdleWait: Double?
+    /// Series sampled in the background, each when its next sample is due.
+    var backgroundSeries: [BackgroundSeries] = []
+    /// While `monitor` is open: what the shell would have printed meanwhile.
+    var monitorHeld: MonitorHeldOutput?
 
     public init(
         session: TracingSession, reader: LineReader, output: @escaping (String) -> Void,
@@ -119,13 +130,24 @@ public final class Shell {
     }
 
     private func showOnTerminal(_ text: String, _ stream: ShellEvent.TerminalStream) {
+        // `monitor` owns the screen: what would be printed waits until it closes.
+        if monitorHeld != nil {
+            monitorHeld?.hold(text, isProbeOutput: stream == .probe)
+            return
+        }
         switch stream {
         case .output: writeOutput(text)
         case .error: writeError(text)
         case .probe:
             // Above the prompt while the user is typing.
             if reader.isInteractive && !busy {
-                reader.printAbovePrompt(text)
+                let combined = partialProbeLine + text
+                guard let newline = combined.lastIndex(of: "\n") else {
+                    partialProbeLine = combined
+                    return
+                }
+                partialProbeLine = String(combined[combined.index(after: newline)...])
+                reader.printAbovePrompt(String(combined[...newline]))
             } else if let terminal {
                 terminal.write(text, kind: .probe)
             } else {
@@ -186,6 +208,8 @@ public final class Shell {
     /// false` is for repetitions (`watch`): no history, no notebook cell, no recording.
     @discardableResult
     public func execute(_ statement: String, announce: Bool = true) -> Bool {
+        // A probe's unfinished line goes out before the statement's own output.
+        flushPartialProbeLine()
         let wasBusy = busy
         busy = true
         statementDepth += 1
@@ -193,6 +217,7 @@ public final class Shell {
             busy = wasBusy
             statementDepth -= 1
             pumpEvents()
+            if statementDepth == 0 { terminal?.endOpenLine() }
         }
         let trimmed = statement.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("//") { return true }
@@ -285,6 +310,8 @@ public final class Shell {
     @discardableResult
     public func pumpEvents() -> Bool {
         let more = pump.slice()
+        sampleBackgroundSeries()
+        flushPartialProbeLine()
         for request in session.takeExitRequests() {
             try? session.detach(request.probe)
             notice("\(request.probe) called exit(\(request.code)): detached\n")
@@ -295,6 +322,14 @@ public final class Shell {
             if let summary = terminal.takeSummary() { notice(summary + "\n") }
         }
         return more
+    }
+
+    /// The end of a probe's line that did not come in its slice: shown as it is.
+    func flushPartialProbeLine() {
+        guard !partialProbeLine.isEmpty else { return }
+        let text = partialProbeLine
+        partialProbeLine = ""
+        reader.printAbovePrompt(text)
     }
 
     /// The shell's own word while probes run (an exit, hidden lines): above the prompt and

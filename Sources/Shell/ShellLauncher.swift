@@ -60,7 +60,7 @@ public enum ShellLauncher {
     /// or the script stopped on an error, or it expects nothing).
     public static func runScript(
         path: String, parameters: [String: String], options: TracingSession.Options,
-        transcripts: Transcripts = Transcripts(), keepGoing: Bool, check: Bool
+        transcripts: Transcripts = Transcripts(), keepGoing: Bool, check: Bool, maxWait: Double? = nil
     ) -> Int32 {
         let (shell, system) = makeShell(options: options, reader: PlainLineReader())
         guard start(transcripts, in: shell) else {
@@ -68,17 +68,20 @@ public enum ShellLauncher {
             return 2
         }
         if let report = system.privilegesReport { fputs(report, stderr) }
-        let outcome = ScriptRunner(keepGoing: keepGoing).run(path: path, parameters: parameters, in: shell)
+        let outcome = ScriptRunner(keepGoing: keepGoing, maxWait: maxWait).run(
+            path: path, parameters: parameters, in: shell)
         let saved = shell.shutdown()
         let results = shell.expectationResults
         guard check else { return outcome.succeeded && saved ? 0 : 1 }
         let held = results.filter(\.held).count
+        let unshown = results.filter { $0.unshown != nil }.count
         var summary = "check \(path): \(held) of \(results.count) expectation\(results.count == 1 ? "" : "s") held"
+        if unshown > 0 { summary += ", \(unshown) not shown on this machine" }
         if !outcome.succeeded {
             summary += ", \(outcome.failures.count) statement\(outcome.failures.count == 1 ? "" : "s") failed"
         }
         if results.isEmpty { summary += " (the script expects nothing: add expect lines)" }
-        let passed = outcome.succeeded && !results.isEmpty && held == results.count
+        let passed = outcome.succeeded && !results.isEmpty && held + unshown == results.count
         fputs(summary + (passed ? "" : " · FAILED") + "\n", passed ? stdout : stderr)
         return passed && saved ? 0 : 1
     }
@@ -125,8 +128,11 @@ public enum ShellLauncher {
     public static func runTutorial(
         _ words: [String], auto: Bool, options: TracingSession.Options, transcripts: Transcripts = Transcripts()
     ) -> Int32 {
-        let statement = (["tutorial"] + words + (auto ? ["--auto"] : [])).joined(separator: " ")
-        guard auto || words.isEmpty || words.last == "read" else {
+        let writesNotebook = words.dropFirst().first == "notebook"
+        let statement =
+            (["tutorial"] + words + (auto ? ["--auto"] : [])
+            + (writesNotebook && transcripts.force ? ["--force"] : [])).joined(separator: " ")
+        guard auto || words.isEmpty || words.last == "read" || writesNotebook else {
             return run(options: options, transcripts: transcripts, firstStatement: statement)
         }
         let (shell, _) = makeShell(options: options, reader: PlainLineReader())

@@ -28,6 +28,12 @@ public enum InternalMap {
     public static let stacks = ".stacks"
     /// Per-CPU buffer for events too large for the 512-byte BPF stack.
     public static let scratch = ".scratch"
+    /// Per-CPU run counters, one slot per probe of a session: how often each probe fired,
+    /// counted by the programs themselves so the kernel's run statistics (which tax every BPF
+    /// program on the machine) can stay off.
+    public static let fired = ".fired"
+    /// Slots of `fired`: probes defined in one session that get a counter.
+    public static let firedSlots = 1024
 }
 
 /// One loadable program: the instructions for one attach point.

@@ -78,11 +78,21 @@ public struct MapTable: Hashable, Sendable {
     public var valueNames: [String] = []
     /// The wall-clock time span the values cover, for `rate`; nil when unknown (a loaded file).
     public var capture: CaptureSpan?
-    public init(name: String, rows: [Row], valueNames: [String] = [], capture: CaptureSpan? = nil) {
+    /// Names of the key columns when they are not the map's own `key`/`key1`...: a series
+    /// puts `time_ms` first. Empty means the default names.
+    public var keyNames: [String] = []
+    /// Set when the table is a series of snapshots: key part 1 is the sample's time.
+    public var series: SeriesInfo?
+    public init(
+        name: String, rows: [Row], valueNames: [String] = [], capture: CaptureSpan? = nil, keyNames: [String] = [],
+        series: SeriesInfo? = nil
+    ) {
         self.name = name
         self.rows = rows
         self.valueNames = valueNames
         self.capture = capture
+        self.keyNames = keyNames
+        self.series = series
     }
 }
 

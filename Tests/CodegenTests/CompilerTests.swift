@@ -30,12 +30,31 @@ final class CompilerTests: XCTestCase {
         XCTAssertEqual(
             compiled.maps,
             [
-                MapSpec(name: ".events", type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 1 << 20),
+                MapSpec(name: ".events", type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 256 << 10),
                 MapSpec(name: ".lost", type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1),
             ])
         XCTAssertEqual(compiled.mapID(named: ".events"), 1)
         XCTAssertNil(compiled.mapID(named: ".stacks"))
         XCTAssertTrue(compiled.programs[0].helperCalls.contains(130), "exit() is an event")
+    }
+
+    /// The ring is sized by who sends events: none for a program that sends nothing, a small
+    /// one when only BEGIN and END do, 1 MiB when a firing probe does; a session fixes it.
+    func testTheEventRingIsSizedByWhatTheProgramSends() throws {
+        func ring(_ text: String, options: CodegenOptions = CodegenOptions()) throws -> Int? {
+            try compile(text, codegen: options).maps.first { $0.name == InternalMap.events }?.maxEntries
+        }
+        XCTAssertNil(try ring("t:sched:sched_switch { @[comm] = count(); }"))
+        XCTAssertNil(try compile("t:sched:sched_switch { @n = count(); }").mapID(named: InternalMap.lostEvents))
+        XCTAssertEqual(try ring(#"BEGIN { printf("hi\n"); } t:sched:sched_switch { @n = count(); }"#), 256 << 10)
+        XCTAssertEqual(try ring(#"BEGIN { printf("a\n"); } END { print(@n); } t:sched:sched_switch { @n = count(); }"#), 256 << 10)
+        XCTAssertEqual(try ring(#"BEGIN { printf("a\n"); } t:sched:sched_switch { printf("%d\n", pid); }"#), 1 << 20)
+        XCTAssertEqual(try ring("t:sched:sched_switch, BEGIN { exit(); }"), 1 << 20, "shared with a firing probe")
+        XCTAssertEqual(try ring("interval:s:1 { exit(); }"), 1 << 20)
+        var fixed = CodegenOptions()
+        fixed.eventRingBytes = 1 << 20
+        XCTAssertEqual(try ring("BEGIN { exit(); }", options: fixed), 1 << 20)
+        XCTAssertNil(try ring("BEGIN { @n = 1; }", options: fixed))
     }
 
     func testProgramTypePerProvider() throws {
@@ -100,7 +119,8 @@ final class CompilerTests: XCTestCase {
             }
             """)
         assertWellFormed(compiled)
-        XCTAssertEqual(compiled.maps.map(\.name), ["@c", "@h", "@l", "@a", "@s", "@v", "@m"] + runtimeMaps)
+        XCTAssertEqual(
+            compiled.maps.map(\.name), ["@c", "@h", "@l", "@a", "@s", "@v", "@m"], "no events sent: no ring")
         let byName = Dictionary(uniqueKeysWithValues: compiled.maps.map { ($0.name, $0) })
         // Keyless aggregations are one-slot per-CPU arrays; histograms keep their bucket key.
         XCTAssertEqual(byName["@c"], MapSpec(name: "@c", type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
@@ -118,9 +138,11 @@ final class CompilerTests: XCTestCase {
     }
 
     func testMapMaxEntriesFollowTheOptions() throws {
-        let compiled = try compile("BEGIN { @x[1] = 1; }", codegen: CodegenOptions(mapMaxEntries: 128))
+        let compiled = try compile("BEGIN { @x[1] = 1; exit(); }", codegen: CodegenOptions(mapMaxEntries: 128))
         XCTAssertEqual(compiled.maps.first, MapSpec(name: "@x", type: .hash, keySize: 8, valueSize: 8, maxEntries: 128))
-        XCTAssertEqual(compiled.maps.first { $0.name == ".events" }?.maxEntries, 1 << 20)
+        XCTAssertEqual(
+            compiled.maps.first { $0.name == ".events" }?.maxEntries, Compiler.eventRingBytesForBeginAndEnd,
+            "the ring is not a map the option sizes")
     }
 
     func testCountLooksUpItsOwnMap() throws {

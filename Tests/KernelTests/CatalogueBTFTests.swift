@@ -10,6 +10,24 @@ final class CatalogueBTFTests: XCTestCase {
         return try VmlinuxBTF.shared()
     }
 
+    func testPresenceIsToldFromTheMagicNumberWithoutLoading() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-btf-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // The magic number, then nothing libbpf can parse.
+        let truncated = directory.appendingPathComponent("truncated").path
+        try Data([0x9F, 0xEB, 1, 0, 24, 0, 0, 0]).write(to: URL(fileURLWithPath: truncated))
+        let other = directory.appendingPathComponent("other").path
+        try Data("not btf".utf8).write(to: URL(fileURLWithPath: other))
+
+        XCTAssertTrue(VmlinuxBTF.isPresent(path: truncated), "told by the magic number alone")
+        XCTAssertFalse(VmlinuxBTF.isPresent(path: other))
+        XCTAssertFalse(VmlinuxBTF.isPresent(path: directory.appendingPathComponent("missing").path))
+        // Had the question loaded the file, its failure would have been remembered: it was not.
+        XCTAssertThrowsError(try VmlinuxBTF.shared(path: truncated))
+        XCTAssertFalse(VmlinuxBTF.isPresent(path: truncated), "once loading failed, the answer is that failure")
+    }
+
     func testSchedSwitchArguments() throws {
         let btf = try loadBTF()
         let arguments = try btf.tracepointArguments("sched_switch")

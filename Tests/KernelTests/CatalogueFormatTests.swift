@@ -176,6 +176,25 @@ final class CatalogueFormatTests: XCTestCase {
         XCTAssertThrowsError(try catalogue.tracepointID(category: "sched", event: "a/b"))
     }
 
+    /// A named tracepoint is found from its directory, without reading available_events;
+    /// the answers agree with that list.
+    func testANamedTracepointIsFoundWithoutTheWholeList() throws {
+        try Support.requireRoot("reading tracefs")
+        let direct = ProbeCatalogue()
+        XCTAssertTrue(direct.hasTracepoint(category: "syscalls", event: "sys_enter_openat"))
+        XCTAssertTrue(direct.hasTracepoint(category: "sched", event: "sched_switch"))
+        XCTAssertFalse(direct.hasTracepoint(category: "sched", event: "sched_swich"))
+        XCTAssertFalse(direct.hasTracepoint(category: "..", event: "sched"))
+        // ftrace's events have format files but are not tracepoints one can attach to.
+        XCTAssertFalse(direct.hasTracepoint(category: "ftrace", event: "function"))
+        let listed = Set(try ProbeCatalogue().tracepoints().map(\.description))
+        for name in ["syscalls:sys_enter_openat", "sched:sched_switch", "ftrace:function", "sched:sched_swich"] {
+            let parts = name.split(separator: ":").map(String.init)
+            XCTAssertEqual(
+                ProbeCatalogue().hasTracepoint(category: parts[0], event: parts[1]), listed.contains(name), name)
+        }
+    }
+
     func testFakeTraceFSWithoutRoot() throws {
         let fake = try Support.FakeTraceFS(events: [
             "sched:sched_switch": Support.schedSwitchFormat,

@@ -442,11 +442,11 @@ final class ParserTests: XCTestCase {
 
             """)
         XCTAssertEqual(
-            parseErrorText("union foo { int x; }\nBEGIN { }"),
+            parseErrorText("struct foo { int x; y }\nBEGIN { }"),
             """
-            prog.bt:1:1: error: C type definitions are not supported: bpfsh reads kernel types from BTF
-            union foo { int x; }
-            ^~~~~
+            prog.bt:1:23: error: expected a member name, found '}'
+            struct foo { int x; y }
+                                  ^
 
             """)
     }

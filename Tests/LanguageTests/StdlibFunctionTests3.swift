@@ -155,32 +155,6 @@ final class ParentTaskTests: XCTestCase {
     }
 }
 
-/// Structs defined in the program: C's layout, packed structs, precedence over BTF.
-final class ProgramStructTests: XCTestCase {
-    func testLayoutAsC() throws {
-        let program = try Parser.parse(
-            source(
-                "struct Foo { int x; char c; unsigned long l; char s[3]; struct Bar { short y; } bar; } "
-                    + "struct P { int x; char y; int z; } __attribute__((packed)) BEGIN { }"))
-        let foo = try XCTUnwrap(program.structs.first { $0.name == "struct Foo" })
-        XCTAssertEqual(foo.members.map(\.offset), [0, 4, 8, 16, 20])
-        XCTAssertEqual(foo.size, 24)
-        XCTAssertEqual(foo.members[3].kind, .charArray(length: 3))
-        XCTAssertEqual(foo.members[4].kind, .record(name: "struct Bar"))
-        XCTAssertEqual(program.structs.first { $0.name == "struct P" }?.size, 9)
-    }
-
-    func testSizeofMembersAndPointerArithmetic() throws {
-        let checked = try LanguageTests.check(
-            "struct A { int a; char c[28]; } struct task_struct { int x; } "
-                + "BEGIN { @s = sizeof(struct A); $p = (struct A *)1024; @q = $p - 5; @x = curtask->x; @c = $p->c; }")
-        XCTAssertEqual(checked.structSizes["struct A"], 32)
-        XCTAssertEqual(checked.maps.first { $0.name == "x" }?.value, .plain(.int(bytes: 4, signed: true)))
-        XCTAssertEqual(checked.maps.first { $0.name == "c" }?.value, .plain(.string(size: 28)))
-        XCTAssertEqual(checked.maps.first { $0.name == "q" }?.value, .plain(.pointer(pointee: "struct A")))
-    }
-}
-
 /// Records: tuples whose fields have names.
 final class RecordTests: XCTestCase {
     func testRecordsParseTypeAndReorderByName() throws {
@@ -193,53 +167,6 @@ final class RecordTests: XCTestCase {
         XCTAssertEqual(
             semanticErrors("BEGIN { $r = (a = 1); @x = $r.b; }", at: ["$r.b"]),
             ["the record has no field 'b' (its fields: a)"])
-    }
-}
-
-/// `macro` definitions expanded before typing, with bpftrace's hygiene.
-final class MacroExpansionTests: XCTestCase {
-    private func body(_ text: String) throws -> String {
-        let program = try Parser.parse(source(text))
-        return program.probes[0].body.map(stmt).joined(separator: " ")
-    }
-
-    func testParametersAndHygiene() throws {
-        // $x is the caller's variable; $y inside is renamed; e is the expression itself.
-        let expanded = try body("macro m($x, e) { $y = e; $x += $y; $x } BEGIN { $y = 7; $r = m($a, 1 + 2); }")
-        XCTAssertTrue(expanded.contains("$y__m_1"), expanded)
-        XCTAssertTrue(expanded.contains("(+ 1 2)"), expanded)
-        XCTAssertTrue(expanded.contains("(+= $a $y__m_1)"), expanded)
-        XCTAssertTrue(expanded.hasPrefix("(= $y 7)"), expanded)
-    }
-
-    func testExpressionIdsAreUniqueAfterExpansion() throws {
-        let program = try Parser.parse(source("macro twice(e) { e + e } BEGIN { @x = twice(pid); @y = twice(1); }"))
-        var ids: [Int] = []
-        func collect(_ e: Expr) {
-            ids.append(e.id)
-            _ = e.rewritingChildren({ collect($0); return $0 }, { $0 })
-        }
-        for statement in program.probes[0].body { _ = statement.rewritingExpressions({ collect($0); return $0 }, blocks: { $0 }) }
-        XCTAssertEqual(ids.count, Set(ids).count, "\(ids)")
-        XCTAssertNoThrow(try LanguageTests.check("macro twice(e) { e + e } BEGIN { @x = twice(pid); @y = twice(\"a\" == \"b\"); }"))
-    }
-
-    func testErrors() {
-        XCTAssertThrowsError(try Parser.parse(source("macro m() { m() } BEGIN { m(); }"))) { error in
-            XCTAssertTrue("\(error)".contains("expands more than 64 levels deep"), "\(error)")
-        }
-        XCTAssertThrowsError(try Parser.parse(source("macro m($x) { $x } BEGIN { $r = m(1); }"))) { error in
-            XCTAssertTrue("\(error)".contains("the argument for $x must be a $variable"), "\(error)")
-        }
-        XCTAssertThrowsError(try Parser.parse(source("macro m() { $a = 1; } BEGIN { $r = m(); }"))) { error in
-            XCTAssertTrue("\(error)".contains("has no value to use here"), "\(error)")
-        }
-    }
-
-    func testBuiltinsCallableAndWrapped() throws {
-        let checked = try LanguageTests.check("BEGIN { @a = comm(); @b = __builtin_pid; }")
-        XCTAssertEqual(checked.maps.first { $0.name == "a" }?.value, .plain(.string(size: 16)))
-        XCTAssertEqual(checked.maps.first { $0.name == "b" }?.value, .plain(.int(bytes: 4, signed: false)))
     }
 }
 

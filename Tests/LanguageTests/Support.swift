@@ -142,11 +142,12 @@ func dumpRanges(_ list: [Diagnostic], _ text: String, file: StaticString, line: 
 /// The type of `expression` evaluated in a probe with the given attach point.
 func typeOf(
     _ expression: String, in attachPoint: String = "BEGIN", prelude: String = "",
-    options: SemanticAnalyzer.Options = .init(),
+    options: SemanticAnalyzer.Options = .init(), programPrefix: String = "",
     file: StaticString = #filePath, line: UInt = #line
 ) -> SType? {
     do {
-        let checked = try check("\(attachPoint) { \(prelude) $__v = \(expression); }", options: options)
+        let checked = try check(
+            "\(programPrefix)\(attachPoint) { \(prelude) $__v = \(expression); }", options: options)
         return checked.units.first?.variables["__v"]
     } catch let list as DiagnosticList {
         XCTFail("'\(expression)' in \(attachPoint): \(list.diagnostics.map(\.message))", file: file, line: line)

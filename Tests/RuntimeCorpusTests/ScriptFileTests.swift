@@ -47,7 +47,7 @@ final class ScriptFileTests: XCTestCase {
         let main = try write("uses-broken.bt", "import \"broken.bt\";\nEND { }\n")
         let result = try CommandRunner.run(KernelTestGate.executable, [main], readyMarker: nil, timeout: 20)
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.hasPrefix("\(lib):2:14: error: "), result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("\(lib):2:14-27: ERROR: unknown identifier"), result.stderr)
     }
 
     /// bpftrace 0.17's tools as Debian installs them (`scripts/setup` installs bpftrace):
@@ -67,7 +67,7 @@ final class ScriptFileTests: XCTestCase {
         let original = try run("/usr/sbin/runqlen.bt")
         if original.status != 0 {
             XCTAssertTrue(
-                original.stderr.contains("runqlen.bt:37:9: error: struct cfs_rq has no member 'nr_running'"),
+                original.stderr.contains("runqlen.bt:37:9-26: ERROR: struct cfs_rq has no member 'nr_running'"),
                 original.stderr)
             text = text.replacingOccurrences(of: "->nr_running", with: "->nr_queued")
         }

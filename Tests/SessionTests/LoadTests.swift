@@ -200,7 +200,7 @@ final class LoadTests: XCTestCase {
                     + "define+drop of one more probe %.1f ms; %d exact counts of %d",
                 defineTimes.reduce(0, +), defineTimes.max() ?? 0, sorted[sorted.count / 2], sorted.last ?? 0, extra,
                 exact.count, calls))
-        let fired = session.probes.reduce(UInt64(0)) { $0 + $1.fired }
+        let fired = session.probes.reduce(UInt64(0)) { $0 + ($1.fired ?? 0) }
         print("load: the probes ran \(fired) times in all")
     }
 

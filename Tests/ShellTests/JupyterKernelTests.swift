@@ -9,7 +9,9 @@ import XCTest
 ///   inspection, is_complete, an interrupted `wait 60s`, and a shutdown that ends `bpfsh --serve`);
 /// - jupyter/tests/test_conformance.py: the Jupyter project's jupyter_kernel_test suite;
 /// - jupyter/tests/run_notebook_file.py: a notebook run top to bottom with nbclient, a restart
-///   that leaves nothing of the old session, HTML and a Chromium screenshot in .build/test-artifacts.
+///   that leaves nothing of the old session, HTML and a Chromium screenshot in .build/test-artifacts;
+/// - the session library's notebooks (sessions/notebooks), in step with their scripts and each
+///   run top to bottom, their `expect` cells holding.
 final class JupyterKernelTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -52,14 +54,40 @@ final class JupyterKernelTests: XCTestCase {
             "completion", "display_data", "error", "execute_result", "execute_stderr", "execute_stdout", "history",
             "inspect", "is_complete", "kernel_info",
         ] {
-            XCTAssertTrue(text.contains("BpfshKernelConformance.test_\(part)) ... ok"), "test_\(part) did not pass:\n\(text)")
+            XCTAssertTrue(
+                text.contains("BpfshKernelConformance.test_\(part)) ... ok"), "test_\(part) did not pass:\n\(text)")
         }
+    }
+
+    /// `tutorial cpus notebook FILE.ipynb`: the first three steps, run cell by cell through
+    /// the kernel, check out as they do in the shell.
+    func testATutorialRunsAsANotebook() throws {
+        try KernelTestGate.require()
+        let tutorials = Self.root.appendingPathComponent("tutorials").path
+        let (status, text) = try runPython(
+            "run_tutorial_notebook.py", [KernelTestGate.executable.path, tutorials, "cpus", "3"])
+        XCTAssertEqual(status, 0, text)
+        XCTAssertTrue(text.contains("all checks passed"), text)
     }
 
     func testANotebookRunsTopToBottomAndRendersInABrowser() throws {
         try KernelTestGate.require()
         let artifacts = Self.root.appendingPathComponent(".build/test-artifacts").path
         let (status, text) = try runPython("run_notebook_file.py", [KernelTestGate.executable.path, artifacts])
+        XCTAssertEqual(status, 0, text)
+        XCTAssertTrue(text.contains("all checks passed"), text)
+    }
+
+    func testTheSessionNotebooksMatchTheirScripts() throws {
+        try KernelTestGate.require()
+        let (status, text) = try runPython("../session_notebooks.py", ["--check"])
+        XCTAssertEqual(status, 0, text)
+        XCTAssertTrue(text.contains("session notebooks are up to date"), text)
+    }
+
+    func testEverySessionNotebookRunsTopToBottom() throws {
+        try KernelTestGate.require()
+        let (status, text) = try runPython("run_session_notebooks.py", [KernelTestGate.executable.path])
         XCTAssertEqual(status, 0, text)
         XCTAssertTrue(text.contains("all checks passed"), text)
     }

@@ -59,4 +59,54 @@ final class PrivilegeTests: XCTestCase {
         XCTAssertTrue(result.output.contains("needs CAP_PERFMON, which this process lacks"), result.output)
         XCTAssertFalse(result.output.contains("CAP_BPF and"), "CAP_BPF is held, so it is not named:\n\(result.output)")
     }
+
+    /// An unprivileged user (not root with capabilities taken away): tracefs is unreadable, so a
+    /// tracepoint cannot be said not to exist; every provider's refusal says what is missing and
+    /// no internal name (`m_x`, `b_events`, the one-shot program's `program`) shows.
+    func testAnUnprivilegedUserHearsWhyForEveryProvider() throws {
+        try requireSetpriv()
+        // A copy every user may run, wherever the checkout lives.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-nobody-\(getpid())")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let copy = directory.appendingPathComponent("bpfsh").path
+        try FileManager.default.copyItem(atPath: KernelTestGate.executable.path, toPath: copy)
+        chmod(directory.path, 0o755)
+        chmod(copy, 0o755)
+        let asNobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--", copy, "-e"]
+        func refusal(_ program: String) -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: asNobody[0])
+            process.arguments = Array(asNobody.dropFirst()) + [program]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            process.standardInput = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { return "cannot run \(asNobody[0])" }
+            let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 1, "\(program) is refused:\n\(said)")
+            return said
+        }
+        for program in [
+            "tracepoint:syscalls:sys_enter_openat { @opens = count(); }", "tracepoint:sched:sched_* { @ = count(); }",
+        ] {
+            let said = refusal(program)
+            XCTAssertTrue(said.contains("cannot be looked up: cannot read /sys/kernel/tracing"), said)
+            XCTAssertTrue(said.contains("Permission denied") && said.contains("run bpfsh as root"), said)
+            XCTAssertFalse(said.contains("does not exist"), "not the text for a missing tracepoint:\n\(said)")
+        }
+        for (program, named) in [
+            ("profile:hz:99 { @samples = count(); }", "map @samples"),
+            ("uprobe:/bin/bash:readline { @calls = count(); }", "map @calls"),
+            ("interval:s:1 { printf(\"tick\\n\"); }", "bpfsh's events buffer"),
+        ] {
+            let said = refusal(program)
+            XCTAssertTrue(said.contains("creating \(named) needs CAP_BPF and CAP_PERFMON, which this process lacks"), said)
+            for hidden in ["m_", "b_events", "program:"] {
+                XCTAssertFalse(said.contains(hidden), "\(hidden) is internal:\n\(said)")
+            }
+        }
+    }
 }

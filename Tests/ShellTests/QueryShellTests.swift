@@ -114,5 +114,10 @@ final class QueryShellTests: XCTestCase {
         XCTAssertEqual(completer.complete("@c | group by k").candidates, ["key", "key1", "key2"])
         XCTAssertEqual(completer.complete("@c | top 5 by va").insert, "lue ")
         XCTAssertEqual(completer.complete("@c | where key1 > 3 | sa").insert, "ve ")
+        completer.keptTables = ["calls_series"]
+        XCTAssertEqual(completer.complete("plot calls_s").insert, "eries ", "kept tables complete where a table goes")
+        XCTAssertEqual(completer.complete("calls_s").insert, "eries ", "and start a query")
+        completer.samplingSeries = ["live"]
+        XCTAssertEqual(completer.complete("series stop l").insert, "ive ")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LanguageTestSupport
 import Session
+import Tables
 import TestSupport
 import XCTest
 
@@ -220,11 +221,67 @@ final class ExpectationTests: XCTestCase {
             ["1 of 3 lines of output mention it", "none of 3 lines of output mention it"])
     }
 
+    func testPercentileShareAndFileExpectationsSayWhatIsMissing() throws {
+        var buckets: [Int: UInt64] = [:]
+        buckets[14] = 300  // [4096, 8192): a time slice in µs
+        buckets[5] = 20  // [8, 16)
+        let slices = MapTable(
+            name: "@sh_usecs", rows: [.init(key: [], cell: .histogram(.init(kind: .log2, buckets: buckets)))])
+        let stacks = MapTable(
+            name: "@dd_stacks",
+            rows: [
+                .init(key: [.stack(["iomap_dio_rw+14"]), .string("dd")], cell: .count(30)),
+                .init(key: [.stack(["schedule+5"]), .string("dd")], cell: .count(70)),
+            ])
+        let empty = MapTable(name: "@empty_us", rows: [])
+        let tables = [slices.name: slices, stacks.name: stacks, empty.name: empty]
+        func check(_ text: String) throws -> (held: Bool, detail: String) {
+            try Expectation.Statement.parse(StatementClassifier.words(text)).expectation.check(
+                table: { tables[$0] }, output: "")
+        }
+        XCTAssertEqual(
+            try check("@sh_usecs p50 >= 1000").detail, "p50 of @sh_usecs is in [4.1 ms, 8.2 ms) over 320 values")
+        XCTAssertTrue(try check("@sh_usecs p50 >= 1000").held)
+        XCTAssertEqual(
+            try check("@sh_usecs p50 >= 10000").detail,
+            "p50 of @sh_usecs is in [4.1 ms, 8.2 ms) over 320 values; expected >= 10 ms")
+        XCTAssertTrue(try check("@sh_usecs max < 8192").held, "the max bucket's upper bound proves it")
+        XCTAssertFalse(try check("@sh_usecs p50 > 5000").held, "the bucket does not prove more than its lower bound")
+        XCTAssertEqual(
+            try check("@empty_us p50 >= 1000").detail, "@empty_us is empty: no values were recorded, so it has no p50")
+        XCTAssertTrue(try check("@dd_stacks share where key1 ~ iomap_dio >= 25%").held)
+        XCTAssertEqual(
+            try check("@dd_stacks share where key1 ~ iomap_dio >= 50%").detail,
+            "rows where key1 ~ iomap_dio hold 30% of @dd_stacks (30 of 100, 1 of 2 rows); expected >= 50%")
+        XCTAssertEqual(
+            try check("@empty_us share where key ~ x >= 1%").detail,
+            "@empty_us is empty: nothing was recorded, so no rows where key ~ x")
+        let directory = try temporaryDirectory()
+        try "<svg><title>iomap_dio_rw (30 samples)</title></svg>".write(
+            toFile: directory + "/f.svg", atomically: true, encoding: .utf8)
+        XCTAssertTrue(try check("file \(directory)/f.svg ~ iomap_dio_rw").held)
+        XCTAssertEqual(
+            try check("file \(directory)/f.svg ~ io_schedule").detail,
+            "\(directory)/f.svg (51 bytes) does not mention io_schedule")
+        let gated = try Expectation.Statement.parse(
+            StatementClassifier.words(#"@empty_us where key != 0 else "no other CPU was idle""#))
+        XCTAssertEqual(gated.otherwise, "no other CPU was idle")
+        XCTAssertEqual(gated.expectation, Expectation.matches(table: "@empty_us", condition: "key != 0"))
+    }
+
+    func testAnExpectationThatTheMachineCannotShowIsSaidNotFailed() {
+        let fake = FakeShell()
+        XCTAssertTrue(fake.shell.execute(#"expect output ~ idle else "no CPU was idle here""#))
+        XCTAssertEqual(fake.shell.expectationResults.last?.unshown, "no CPU was idle here")
+        XCTAssertTrue(fake.out.contains("not shown on this machine: no CPU was idle here"), fake.out)
+        XCTAssertFalse(fake.err.contains("expectation failed"), fake.err)
+    }
+
     func testMalformedExpectationsAreErrorsWithUsage() {
         let fake = FakeShell()
         for statement in [
             "expect", "expect @c rows", "expect @c where value >", "expect @c value in 5", "expect output",
-            "expect @c bogus words",
+            "expect @c bogus words", "expect @c p50 ~ 3", "expect @c share where key ~ x >= 30", "expect @c else",
         ] {
             XCTAssertFalse(fake.shell.execute(statement), statement)
         }
@@ -257,7 +314,7 @@ final class RecordingAndNotebookTests: XCTestCase {
             a = tracepoint:sched:sched_switch {
               @s[comm] = count();
             }
-            wait 1.0s    # time spent watching while recording
+            wait 1.0s  # idle
             print @s
             # failed: detach nobody
 

@@ -51,6 +51,25 @@ final class SessionLibraryTests: XCTestCase {
         }
     }
 
+    /// `scripts/run` without a terminal runs the guided first session this way: it exits 0 and
+    /// its output shows what bpfsh is (the probes listing, a table, a histogram with
+    /// percentiles, one probe detached while the other runs, the flame graph's path).
+    func testTheFirstSessionRunsWithoutATerminalAndShowsItsTables() throws {
+        try KernelTestGate.require()
+        let script = Self.sessionsFolder.appendingPathComponent("first-session.bpfsh").path
+        let result = try CommandRunner.run(KernelTestGate.executable, [script], readyMarker: nil, timeout: 90)
+        let output = "--- stdout\n\(result.stdout)\n--- stderr\n\(result.stderr)"
+        XCTAssertFalse(result.timedOut, output)
+        XCTAssertEqual(result.status, 0, output)
+        for pattern in [
+            #"(?m)^cpu\s+attached\s+profile:hz:99"#, #"(?m)^reads\s+attached\s+tracepoint:syscalls:sys_enter_read"#,
+            #"(?m)^key\s+@reads$"#, #"(?m)^dd\s+[1-9][0-9]*$"#, #"values · p50 [<≥]"#, #"(?m)^reads detached"#,
+            #"wrote \S+\.svg \(flame graph\)"#,
+        ] {
+            XCTAssertNotNil(result.stdout.range(of: pattern, options: .regularExpression), "\(pattern)\n\(output)")
+        }
+    }
+
     /// (held, total) from `check FILE: N of M expectations held`.
     static func expectationCounts(_ summary: String) -> (Int, Int)? {
         guard let range = summary.range(of: #"(\d+) of (\d+) expectations? held"#, options: .regularExpression) else {

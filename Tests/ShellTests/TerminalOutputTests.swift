@@ -63,6 +63,92 @@ final class TerminalOutputTests: XCTestCase {
         XCTAssertNil(output.takeSummary())
     }
 
+    /// What a terminal shows for `text`: `\r` returns to the line's start, `ESC[K` erases to
+    /// its end, `\n` starts a new line.
+    static func screen(_ text: String) -> [String] {
+        var lines: [[Character]] = [[]]
+        var column = 0
+        var rest = Substring(text)
+        while let c = rest.first {
+            if rest.hasPrefix("\u{1B}[K") {
+                lines[lines.count - 1].removeSubrange(min(column, lines[lines.count - 1].count)...)
+                rest = rest.dropFirst(3)
+                continue
+            }
+            rest = rest.dropFirst()
+            switch c {
+            case "\r": column = 0
+            case "\n":
+                lines.append([])
+                column = 0
+            default:
+                if column < lines[lines.count - 1].count {
+                    lines[lines.count - 1][column] = c
+                } else {
+                    lines[lines.count - 1].append(c)
+                }
+                column += 1
+            }
+        }
+        return lines.map { String($0) }
+    }
+
+    func testProbeOutputAndTheProgressLineNeverShareALine() {
+        let (readEnd, writeEnd) = makePipe()
+        defer {
+            close(readEnd)
+            close(writeEnd)
+        }
+        let output = TerminalOutput(fd: writeEnd, errorFD: writeEnd)
+        output.write("\r\u{1B}[Kwaiting 0.1s / 2.0s", kind: .status)
+        // time("%H:%M:%S ") then printf, in one probe: one line, with no progress inside it.
+        output.write("22:45:14 ", kind: .probe)
+        XCTAssertFalse(output.write("\r\u{1B}[Kwaiting 0.2s / 2.0s", kind: .status), "mid-line the status waits")
+        output.write("OOM kill of pid 7\n", kind: .probe)
+        output.write("\r\u{1B}[Kwaiting 0.3s / 2.0s", kind: .status)
+        output.write("@victims[dd]: 1\n", kind: .command)
+        output.write("\r\u{1B}[Kwaiting 0.4s / 2.0s", kind: .status)
+        output.write("\r\u{1B}[K", kind: .status)
+        output.flush()
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        let count = read(readEnd, &chunk, chunk.count)
+        let text = String(decoding: chunk[..<max(0, count)], as: UTF8.self)
+        XCTAssertEqual(
+            Self.screen(text), ["22:45:14 OOM kill of pid 7", "@victims[dd]: 1", ""],
+            text.debugDescription)
+        // A line left open when the command ends is ended before the prompt comes.
+        output.write("22:45:15 ", kind: .probe)
+        output.endOpenLine()
+        output.endOpenLine()
+        let more = read(readEnd, &chunk, chunk.count)
+        XCTAssertEqual(String(decoding: chunk[..<max(0, more)], as: UTF8.self), "22:45:15 \n")
+    }
+
+    func testTimeAndThePrintfAfterItAreOneLineAboveThePrompt() {
+        final class AbovePrompt: LineReader {
+            var shown: [String] = []
+            func readLine(prompt: String) -> (line: String?, interrupted: Bool) { (nil, false) }
+            func remember(_ statement: String) {}
+            func printAbovePrompt(_ text: String) { shown.append(text) }
+            var isInteractive: Bool { true }
+            func close() {}
+        }
+        let reader = AbovePrompt()
+        var shell: Shell!
+        let session = TracingSession(
+            backend: FakeKernel(), catalogue: FakeCatalogue(), write: { shell?.probeOutput($0) })
+        shell = Shell(session: session, reader: reader, output: { _ in }, errors: { _ in })
+        shell.probeOutput("22:45:14 ")
+        shell.probeOutput("OOM kill of pid 7\n10:00:01 ")
+        shell.probeOutput("OOM kill of pid 8\n")
+        XCTAssertEqual(reader.shown, ["22:45:14 OOM kill of pid 7\n", "10:00:01 OOM kill of pid 8\n"])
+        // A line a probe leaves open goes out at the end of its slice of events.
+        shell.probeOutput("no newline")
+        XCTAssertEqual(reader.shown.count, 2)
+        shell.pumpEvents()
+        XCTAssertEqual(reader.shown.last, "no newline")
+    }
+
     func testSummaryGroupsThousands() {
         XCTAssertEqual(
             TerminalOutput.summary(12_345),

@@ -90,6 +90,57 @@ final class TerminalTests: XCTestCase {
 
     /// A learner's first steps through the CPU tutorial: hint, Enter to run each proposed
     /// command, the step's check, quitting and the remembered progress.
+    /// time() then printf in one probe is one line, during a wait (beside its progress line)
+    /// and above the prompt alike; the progress text never has probe output glued to it.
+    func testProbeLinesStayWholeBesideTheProgressLineAndThePrompt() throws {
+        try KernelTestGate.require()
+        try KernelTestGate.require(
+            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
+        )
+        history = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-history-\(getpid())").path
+        _ = Spawn.run(
+            "/usr/bin/tmux",
+            [
+                "new-session", "-d", "-s", session, "-x", "150", "-y", "60",
+                "env BPFSH_HISTORY=\(history) \(KernelTestGate.executable.path)",
+            ])
+        try waitFor("bpfsh>")
+        try type(#"tick = interval:ms:150 { time("%H:%M:%S "); printf("tick %d\n", 7); }"#)
+        try press("Enter")
+        try waitFor("tick attached")
+        try type("wait 1500ms")
+        try press("Enter")
+        try waitFor("waiting")
+        // Back at the prompt, ticks keep coming above it.
+        let deadline = Date().addingTimeInterval(15)
+        var shown = try screen()
+        while Date() < deadline {
+            shown = try screen()
+            let lines = shown.split(separator: "\n")
+            if let prompt = lines.lastIndex(where: { $0.hasPrefix("bpfsh>") }),
+                let waited = lines.firstIndex(where: { $0.contains("bpfsh> wait 1500ms") }), prompt > waited,
+                lines[(waited + 1)...].filter({ $0.hasSuffix("tick 7") }).count >= 14
+            {
+                break
+            }
+            usleep(100_000)
+        }
+        let lines = shown.split(separator: "\n").map(String.init)
+        let ticks = lines.filter { $0.contains("tick 7") }
+        XCTAssertGreaterThanOrEqual(ticks.count, 10, shown)
+        for line in ticks {
+            XCTAssertNotNil(
+                line.range(of: #"^[0-9]{2}:[0-9]{2}:[0-9]{2} tick 7$"#, options: .regularExpression),
+                "one line per event, as bpftrace prints it: '\(line)'\n" + shown)
+        }
+        XCTAssertFalse(lines.contains { $0.contains("waiting") && $0.contains("tick") }, shown)
+        XCTAssertFalse(
+            lines.contains { $0.range(of: #"^[0-9]{2}:[0-9]{2}:[0-9]{2} ?$"#, options: .regularExpression) != nil },
+            shown)
+        try type("drop tick")
+        try press("Enter")
+    }
+
     func testALearnerWorksThroughTheFirstStepOfTheCPUTutorial() throws {
         try KernelTestGate.require()
         try KernelTestGate.require(
@@ -144,6 +195,88 @@ final class TerminalTests: XCTestCase {
         try waitFor("next step 2")
         let progress = try String(contentsOfFile: state + "/tutorials.json", encoding: .utf8)
         XCTAssertTrue(progress.contains("\"cpus\""), progress)
+    }
+
+    /// A learner with a fresh HOME jumps inside a tutorial (never nesting), finishes it, moves
+    /// to the other one, quits to the plain shell, and finds the progress of both, merged and
+    /// kept under that HOME, after a restart; another fresh HOME starts from nothing.
+    func testALearnerJumpsQuitsAndFindsTheirProgressUnderHome() throws {
+        try KernelTestGate.require()
+        try KernelTestGate.require(
+            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
+        )
+        let tutorials = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("tutorials").path
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-learner-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        func start(home: String) throws {
+            _ = Spawn.run(
+                "/usr/bin/tmux",
+                [
+                    "new-session", "-d", "-s", session, "-x", "160", "-y", "50",
+                    "env -u XDG_STATE_HOME -u BPFSH_STATE_DIR -u BPFSH_HISTORY HOME=\(home) "
+                        + "BPFSH_TUTORIALS=\(tutorials) \(KernelTestGate.executable.path)",
+                ])
+            try waitFor("bpfsh>")
+        }
+        try start(home: home)
+        try type("tutorial cpus 16")
+        try press("Enter")
+        try waitFor("cpus 16/17>", seconds: 20)
+        // A jump inside the tutorial moves to the step; its last step finishes it.
+        try type("tutorial cpus 17")
+        try press("Enter")
+        try waitFor("cpus 17/17>", seconds: 20)
+        var shown = try screen()
+        for _ in 0..<6 where !shown.contains("finished") {
+            try press("Enter")
+            let before = shown
+            let deadline = Date().addingTimeInterval(20)
+            repeat {
+                usleep(100_000)
+                shown = try screen()
+            } while shown == before && Date() < deadline
+        }
+        shown = try waitFor("finished (1 of 17 steps checked out)", seconds: 20)
+        XCTAssertLessThanOrEqual(shown.components(separatedBy: "== CPUs").count - 1, 1, "one tutorial, never nested")
+        try waitFor("bpfsh>")
+        // The other tutorial, then quit: back at the plain shell, not in the first tutorial.
+        try type("tutorial memory 2")
+        try press("Enter")
+        try waitFor("memory 2/11>", seconds: 20)
+        try type("quit")
+        try press("Enter")
+        shown = try waitFor("tutorial memory resumes here")
+        XCTAssertTrue(shown.split(separator: "\n").last?.hasPrefix("bpfsh>") ?? false, shown)
+        try type("tutorial")
+        try press("Enter")
+        shown = try waitFor("start one with")
+        XCTAssertTrue(shown.contains("1 of 17 done"), shown)
+        XCTAssertTrue(shown.contains("················✓"), shown)
+        XCTAssertTrue(shown.contains("0 of 11 done, next step 2 ·›·········"), shown)
+        try type("quit")
+        try press("Enter")
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, Spawn.run("/usr/bin/tmux", ["has-session", "-t", session]).status == 0 {
+            usleep(100_000)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/.local/state/bpfsh/tutorials.json"))
+
+        // The same HOME remembers both; a fresh one starts from nothing.
+        try start(home: home)
+        try type("tutorial")
+        try press("Enter")
+        shown = try waitFor("start one with")
+        XCTAssertTrue(shown.contains("1 of 17 done") && shown.contains("0 of 11 done"), shown)
+        _ = try tmux(["kill-session", "-t", session])
+        let fresh = home + "/fresh"
+        try FileManager.default.createDirectory(atPath: fresh, withIntermediateDirectories: true)
+        try start(home: fresh)
+        try type("tutorial")
+        try press("Enter")
+        shown = try waitFor("start one with")
+        XCTAssertEqual(shown.components(separatedBy: "not started").count - 1, 2, shown)
     }
 
     /// The guided first session as `scripts/run` starts it on a terminal (this build, a fresh

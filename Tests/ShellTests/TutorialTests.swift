@@ -90,6 +90,169 @@ final class TutorialFormatTests: XCTestCase {
         XCTAssertTrue(fake.shell.session.probes.isEmpty, "each step cleans up its probes")
     }
 
+    func testAStepTheMachineCannotShowSaysSoInsteadOfPassingOrFailing() throws {
+        // Fake maps stay empty: the "else" check cannot hold. In the middle it stops the step's
+        // remaining checks (the lesson is not shown: ○); last, the step's lesson held (✓ with a note).
+        let text = """
+            # Gates
+            ## Needs an idle CPU
+            ```bpfsh
+            wait 1ms
+            ```
+            ```check
+            expect output !~ anything
+            expect @idle_us else "no other CPU was idle"
+            expect @unclaimed has 0
+            ```
+            ## Shows its lesson, not the contrast
+            ```bpfsh
+            wait 1ms
+            ```
+            ```check
+            expect output !~ anything
+            expect @idle_us else "no other CPU was idle"
+            ```
+            """
+        let fake = FakeShell()
+        let tutorial = try Tutorial(name: "gates", path: "gates.md", text: text)
+        let results = TutorialRunner(
+            tutorial: tutorial, shell: fake.shell, progressPath: try temporaryDirectory() + "/p.json",
+            withholdsWorkload: false
+        ).runAutomatically()
+        XCTAssertEqual(results.map(\.held), [false, true])
+        XCTAssertEqual(results.map(\.unshown), ["no other CPU was idle", "no other CPU was idle"])
+        XCTAssertTrue(fake.out.contains("step 1 ○ not shown on this machine: no other CPU was idle"), fake.out)
+        XCTAssertFalse(fake.out.contains("expect @unclaimed has 0"), "the checks after it are not run:\n" + fake.out)
+        XCTAssertTrue(
+            fake.out.contains("step 2 ✓ 1 of 2 checks held; not shown on this machine: no other CPU was idle"),
+            fake.out
+        )
+        XCTAssertTrue(
+            fake.out.contains("Gates: 1 of 2 steps checked out, 1 could not be shown on this machine"), fake.out)
+    }
+
+    func testACrowdedStepProposesItsFilterOnce() throws {
+        let text = """
+            # Crowd
+            ## Execs
+            ```bpfsh
+            execs = tracepoint:sched:sched_process_exec { @execs[comm] = count(); }
+            print @execs
+            ```
+            ```crowded
+            execs = tracepoint:sched:sched_process_exec /comm == "man"/ { @execs[comm] = count(); }
+            print @execs
+            ```
+            """
+        let tutorial = try Tutorial(name: "crowd", path: "crowd.md", text: text)
+        XCTAssertEqual(tutorial.steps[0].crowded.count, 2)
+        let fake = FakeShell()
+        let runner = TutorialRunner(
+            tutorial: tutorial, shell: fake.shell, progressPath: try temporaryDirectory() + "/p.json",
+            withholdsWorkload: false)
+        var plan = runner.plan(tutorial.steps[0])
+        fake.shell.probeOutputLog = "1 sh /bin/sh\n"
+        runner.offerFilterIfCrowded(tutorial.steps[0], in: &plan, at: 1)
+        XCTAssertEqual(plan.statements.count, 2, "a few lines are not a crowd")
+        fake.shell.probeOutputLog = (1...30).map { "\($0) cc1 /usr/bin/cc1\n" }.joined()
+        runner.offerFilterIfCrowded(tutorial.steps[0], in: &plan, at: 1)
+        XCTAssertEqual(plan.statements.map(\.text)[1], tutorial.steps[0].crowded[0].text, "the filter comes next")
+        XCTAssertEqual(plan.statements.count, 3)
+        XCTAssertTrue(fake.out.contains("30 lines of probe output already: other processes' events drown"), fake.out)
+        runner.offerFilterIfCrowded(tutorial.steps[0], in: &plan, at: 2)
+        XCTAssertEqual(
+            plan.statements.map(\.text).filter { $0 == "print @execs" }.count, 1, "print @execs runs once, filtered")
+        XCTAssertEqual(plan.statements.count, 3, "proposed once")
+    }
+
+    func testTheLearnersOwnVersionOfAProbeIsNotProposedAgain() throws {
+        let fake = FakeShell(lines: [
+            #"sw = tracepoint:sched:sched_switch /pid > 0/ { @s[comm] = count(); }"#, "", "quit",
+        ])
+        let tutorial = try Tutorial(
+            name: "sample", path: "sample.md",
+            text: sample.replacingOccurrences(of: "spawn sleep 100", with: "wait 1ms"))
+        TutorialRunner(tutorial: tutorial, shell: fake.shell, progressPath: try temporaryDirectory() + "/p.json")
+            .runInteractively()
+        XCTAssertTrue(fake.out.contains("(your sw takes the place of the proposed one)"), fake.out)
+        XCTAssertEqual(fake.out.components(separatedBy: "try: sw = ").count - 1, 1, "proposed once:\n" + fake.out)
+        XCTAssertTrue(fake.out.contains("try: print @s"), fake.out)
+    }
+
+    func testSkipDoesNotOfferAWaitForNothing() throws {
+        let text = """
+            # Skip
+            ## Count
+            ```bpfsh
+            sw = tracepoint:sched:sched_switch { @s[comm] = count(); }
+            wait 1s
+            print @s
+            ```
+            """
+        let fake = FakeShell(lines: ["skip", "quit"])
+        let tutorial = try Tutorial(name: "skip", path: "skip.md", text: text)
+        TutorialRunner(tutorial: tutorial, shell: fake.shell, progressPath: try temporaryDirectory() + "/p.json")
+            .runInteractively()
+        XCTAssertTrue(fake.out.contains("skipped wait 1s too: no probe is attached to wait for"), fake.out)
+        XCTAssertFalse(fake.out.contains("try: wait 1s"), fake.out)
+        XCTAssertTrue(fake.out.contains("try: print @s"), fake.out)
+    }
+
+    func testATutorialIsANotebookOfItsSteps() throws {
+        let tutorial = try Tutorial(name: "sample", path: "sample.md", text: sample)
+        let data = try TutorialNotebook.render(tutorial)
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let metadata = try XCTUnwrap(document["metadata"] as? [String: Any])
+        XCTAssertEqual((metadata["kernelspec"] as? [String: String])?["name"], "bpfsh")
+        let cells = try XCTUnwrap(document["cells"] as? [[String: Any]])
+        func source(_ cell: [String: Any]) -> String { (cell["source"] as? [String] ?? []).joined() }
+        let shown = cells.map { "\($0["cell_type"]!): " + source($0).split(separator: "\n").first.map(String.init)! }
+        XCTAssertEqual(
+            shown,
+            [
+                "markdown: # Sample tutorial", "markdown: ## 1. Count switches", "code: # the step's workload",
+                "code: sw = tracepoint:sched:sched_switch {", "code: print @s", "code: # check",
+                "markdown: > Hint: is anything running?", "code: # clean up before the next step",
+                "markdown: ## 2. Needs kprobes", "code: k = kprobe:vfs_read { @r = count(); }",
+                "markdown: Without kprobes, fentry, the closest equivalent this kernel allows:",
+                "code: r = tracepoint:syscalls:sys_enter_read { @r = count(); }", "code: # check",
+                "code: # clean up before the next step",
+            ])
+        XCTAssertEqual(source(cells[2]), "# the step's workload\nspawn sleep 100")
+        XCTAssertTrue(source(cells[7]).hasSuffix("stop all\ndrop all\nforget unused"), source(cells[7]))
+        XCTAssertTrue(
+            cells.filter { $0["cell_type"] as? String == "code" }.allSatisfy {
+                ($0["outputs"] as? [Any])?.isEmpty == true
+            })
+
+        // The command writes it, never over a file without --force.
+        let directory = try temporaryDirectory()
+        let library = directory + "/tutorials"
+        try FileManager.default.createDirectory(atPath: library, withIntermediateDirectories: true)
+        try sample.write(toFile: library + "/sample.md", atomically: true, encoding: .utf8)
+        setenv("BPFSH_TUTORIALS", library, 1)
+        defer { unsetenv("BPFSH_TUTORIALS") }
+        let fake = FakeShell()
+        XCTAssertTrue(fake.shell.execute("tutorial sample notebook \(directory)/sample.ipynb"), fake.err)
+        XCTAssertTrue(fake.out.contains("wrote \(directory)/sample.ipynb: 2 steps as cells"), fake.out)
+        XCTAssertFalse(fake.shell.execute("tutorial sample notebook \(directory)/sample.ipynb"))
+        XCTAssertTrue(fake.shell.execute("tutorial sample notebook \(directory)/sample.ipynb --force"), fake.err)
+        XCTAssertFalse(fake.shell.execute("tutorial sample notebook \(directory)/sample.txt"))
+    }
+
+    func testWithheldWorkloadsAreNotStarted() throws {
+        let fake = FakeShell()
+        let tutorial = try Tutorial(name: "sample", path: "sample.md", text: sample)
+        _ = TutorialRunner(
+            tutorial: tutorial, shell: fake.shell, progressPath: try temporaryDirectory() + "/p.json",
+            withholdsWorkload: true
+        ).runAutomatically(steps: [0])
+        XCTAssertTrue(fake.out.contains("withheld: spawn sleep 100"), fake.out)
+        XCTAssertNil(
+            fake.out.range(of: #"\[1\] [0-9]+ sleep 100"#, options: .regularExpression),
+            "nothing was started:\n" + fake.out)
+    }
+
     func testLearnerLoopRunsProposalsOwnCommandsAndRemembersProgress() throws {
         let progressPath = try temporaryDirectory() + "/progress.json"
         let fake = FakeShell(lines: ["hint", "", "probes", "", "next", "quit"])

@@ -33,7 +33,8 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(rows, [["read_zero+5;vfs_read+20", "dd", "7"], ["[no stack]", "dd", "1"]])
     }
 
-    func testOnATerminalAStackKeyShowsOneFramePerLine() {
+    func testOnATerminalAStackKeyShowsOneFramePerLineInTheLastColumn() {
+        // However wide a frame, the header stays on one line: the stack column comes last.
         let stacks = B.map(
             "@s",
             [
@@ -43,11 +44,11 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(
             ColumnTable.render(stacks),
             """
-            key1           key2  @s
-            read_zero+5    dd     7
-            vfs_read+20
-            ksys_read+100
-            [no stack]     cat    1
+            key2  @s  key1
+            dd     7  read_zero+5
+                      vfs_read+20
+                      ksys_read+100
+            cat    1  [no stack]
 
             """)
     }

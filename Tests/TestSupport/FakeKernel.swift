@@ -62,7 +62,22 @@ public final class FakeKernel: KernelBackend {
         return source
     }
 
-    public func enableRunStatistics() -> AnyObject? { nil }
+    /// Whether the kernel refuses run statistics (as without CAP_SYS_ADMIN).
+    public var refusesStatistics = false
+    /// Run statistics tokens handed out and not yet released.
+    public private(set) var statisticsHolders = 0
+
+    public func enableRunStatistics() -> AnyObject? {
+        guard !refusesStatistics else { return nil }
+        statisticsHolders += 1
+        return StatisticsToken { [weak self] in self?.statisticsHolders -= 1 }
+    }
+
+    final class StatisticsToken {
+        let release: () -> Void
+        init(release: @escaping () -> Void) { self.release = release }
+        deinit { release() }
+    }
 
     func record(_ line: String) { log.append(line) }
 
@@ -99,9 +114,12 @@ public final class FakeMap: BackendMap {
     public let spec: MapSpec
     public var storage: [[UInt8]: [[UInt8]]] = [:]
     public private(set) var closed = false
+    /// Called before every read, so a test can make the map grow as probes would.
+    public var beforeRead: ((FakeMap) -> Void)?
     init(spec: MapSpec) { self.spec = spec }
     public func entries() -> [(key: [UInt8], values: [[UInt8]])] {
-        storage.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { ($0.key, $0.value) }
+        beforeRead?(self)
+        return storage.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { ($0.key, $0.value) }
     }
     public func lookup(_ key: [UInt8]) -> [[UInt8]]? { storage[key] }
     public func clear() { storage = [:] }

@@ -6,7 +6,7 @@ import Glibc
 /// Consumes a verified module; produces the raw bytes of each named section. Generated code
 /// references maps by id through `llvm.bpf.pseudo`; the only relocations expected are
 /// references to functions of the same section (`for` loop callbacks), resolved here.
-struct ObjectEmitter {
+final class ObjectEmitter {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
@@ -41,6 +41,9 @@ struct ObjectEmitter {
         }
         self.machine = machine
     }
+
+    // Each compile makes its own target machine; kept, it cost ~180 KB per probe defined.
+    deinit { LLVMDisposeTargetMachine(machine) }
 
     func prepare(_ module: LLVMModuleRef) {
         LLVMSetTarget(module, "bpfel")

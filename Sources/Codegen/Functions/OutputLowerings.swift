@@ -13,11 +13,9 @@ extension FunctionLowering {
             FunctionLowering(name: "exit") { call in
                 guard let id = call.formatID else { return .none }
                 let code = call.arguments.isEmpty ? call.const64(0) : call.scalar(0)
-                let lowering = call.lowering
-                lowering.emitEvent(kind: UInt64(id), scalars: [code])
-                // As in bpftrace, nothing after exit() runs in this probe.
-                lowering.ir.branch(to: lowering.returnBlock)
-                lowering.ir.position(at: lowering.ir.block("after.exit"))
+                call.lowering.emitEvent(kind: UInt64(id), scalars: [code])
+                // As in bpftrace, the probe stops at exit(): what follows it does not run.
+                call.lowering.returnFromProbe()
                 return .none
             },
         ]

@@ -53,6 +53,23 @@ extension UnitLowering {
         ir.helper(.mapUpdate, [mapPointer(name), key, value, ir.const64(flags)])
     }
 
+    /// Adds one to this CPU's value of the probe's slot of the run counters. A plain add, like
+    /// the per-CPU aggregations: the kernel does not nest kprobe, tracepoint and perf-event
+    /// programs on one CPU, so no other run of this probe can come between the load and the store.
+    func countRun(in slot: Int) {
+        let key = stackBuffer(size: 8)
+        ir.store(LLVMConstInt(ir.i32, UInt64(slot), 0), to: key, alignment: 4)
+        let counter = lookup(InternalMap.fired, key: key)
+        let present = ir.block("fired.present")
+        let done = ir.block("fired.counted")
+        LLVMBuildCondBr(ir.builder, ir.isNonZero(counter), present, done)
+        ir.position(at: present)
+        let current = ir.load(ir.i64, from: counter, alignment: 8)
+        ir.store(LLVMBuildAdd(ir.builder, current, ir.const64(UInt64(1)), "")!, to: counter, alignment: 8)
+        ir.branch(to: done)
+        ir.position(at: done)
+    }
+
     /// Increments a per-CPU counter when `result` (a helper's return) is negative.
     func countFailure(_ result: LLVMValueRef, in counter: String) {
         let failed = ir.block("failed")

@@ -86,9 +86,15 @@ extension UnitLowering {
             if let loop = loops.last { ir.branch(to: loop.0) }
             ir.position(at: ir.block("after.continue"))
         case .returnProbe:
-            ir.branch(to: returnBlock)
-            ir.position(at: ir.block("after.return"))
+            returnFromProbe()
         }
+    }
+
+    /// Ends the probe's run here (`return`, and `exit()` as bpftrace does: nothing after it
+    /// runs); code after it goes to a block nothing reaches.
+    func returnFromProbe() {
+        ir.branch(to: returnBlock)
+        ir.position(at: ir.block("after.return"))
     }
 
     func lowerAssignment(target: Expr, op: String, value: Expr) {

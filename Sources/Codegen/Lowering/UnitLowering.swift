@@ -25,6 +25,12 @@ public struct CodegenOptions: Sendable {
     /// `FunctionTable` and `BuiltinVariableTable`, by name).
     public var functions: FunctionLoweringTable
     public var variables: FunctionLoweringTable
+    /// The slot of `InternalMap.fired` every program of this probe increments when it runs,
+    /// or nil for no counter (a one-shot run reports no fired count).
+    public var firedSlot: Int? = nil
+    /// Bytes of the event ring buffer, fixed for a session whose later probes must share it;
+    /// nil sizes it by what the program sends (`Compiler.eventRingBytes(for:)`).
+    public var eventRingBytes: Int? = nil
     public init(
         startTimeNanoseconds: UInt64 = 0, cpuCount: Int = 1, childPID: Int32 = 0,
         positionalParameters: [String] = [], mapMaxEntries: Int = 4096, excludedProcess: Int32 = 0,
@@ -111,6 +117,8 @@ final class UnitLowering {
         let body = LLVMAppendBasicBlockInContext(ir.context, function, "body")!
         returnBlock = LLVMAppendBasicBlockInContext(ir.context, function, "return")
         ir.position(at: body)
+        // Before any filter: `fired` counts runs, as the kernel's run count does.
+        if let slot = options.firedSlot { countRun(in: slot) }
 
         for (variable, type) in unit.variables.sorted(by: { $0.key < $1.key }) {
             let slot = stackBuffer(size: max(8, type.storageSize))

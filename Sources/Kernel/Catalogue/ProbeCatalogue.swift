@@ -82,6 +82,16 @@ public final class ProbeCatalogue: Sendable {
 
     /// True when the tracepoint exists (false when tracefs is unavailable).
     public func hasTracepoint(category: String, event: String) -> Bool {
+        // One named tracepoint: its directory answers. Reading and sorting available_events
+        // (thousands of names) costs a few milliseconds of a start; it is kept for wildcards
+        // and for suggestions when the name is wrong. The ftrace category's events have format
+        // files but are tracefs internals, absent from available_events and not attachable.
+        let name = TracepointName(category: category, event: event)
+        if name.isValidPath, category != "ftrace", let traceFS = try? traceFS(),
+            SystemFile.exists(traceFS.eventPath(category: category, event: event, file: "format"))
+        {
+            return true
+        }
         guard (try? tracepoints()) != nil else { return false }
         return state.withLock { $0.tracepointSet.contains(TracepointName(category: category, event: event)) }
     }

@@ -93,6 +93,22 @@ public final class VmlinuxBTF: @unchecked Sendable {
         return try result.get()
     }
 
+    /// Whether a BTF file is at `path`, from its magic number alone: loading it costs ~10-20 ms
+    /// (more on a busy machine), which a program that reads no kernel type should not pay just
+    /// to learn that the kernel has BTF. Answers from the loaded instance when there is one.
+    public static func isPresent(path: String = defaultPath) -> Bool {
+        if let known = cache.withLock({ $0[path] }) {
+            if case .success = known { return true }
+            return false
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var magic: UInt16 = 0
+        // btf_header.magic, in the byte order of the machine that wrote it.
+        return read(fd, &magic, 2) == 2 && (magic == 0xEB9F || magic == 0x9FEB)
+    }
+
     /// Loads and indexes the BTF file at `path`.
     public init(path: String = defaultPath) throws(BTFError) {
         guard SystemFile.exists(path) else { throw .missing(path: path) }

@@ -80,7 +80,7 @@ public struct Privileges: Sendable, Hashable {
     /// Capabilities whose absence only loses something smaller.
     public var missingOptional: [(Capability, String)] {
         var missing: [(Capability, String)] = []
-        if !has(.sysAdmin) { missing.append((.sysAdmin, "probes' fired counts and run times (BPF run statistics)")) }
+        if !has(.sysAdmin) { missing.append((.sysAdmin, "probes' ns per run (BPF run statistics, `stats on`)")) }
         if !has(.syslog) { missing.append((.syslog, "kernel symbol names in kstack and ksym()")) }
         if !has(.sysPtrace) { missing.append((.sysPtrace, "user stacks and uprobes of other users' processes")) }
         return missing

@@ -14,13 +14,19 @@ public final class LoadedMap: @unchecked Sendable {
     public let possibleCPUs: Int
     private var closed = false
 
-    public init(name: String, type: UInt32, keySize: Int, valueSize: Int, maxEntries: Int) throws {
+    /// `described` is how errors name the map to the user (`map @calls`), never the kernel's
+    /// name for it (`m_calls`).
+    public init(
+        name: String, described: String? = nil, type: UInt32, keySize: Int, valueSize: Int, maxEntries: Int
+    ) throws {
         var options = bpf_map_create_opts()
         options.sz = MemoryLayout<bpf_map_create_opts>.size
         let kernelName = String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" }.prefix(15))
         let fd = bpf_map_create(
             bpf_map_type(type), kernelName, UInt32(keySize), UInt32(valueSize), UInt32(maxEntries), &options)
-        guard fd >= 0 else { throw KernelError.from("creating map \(name)", errno: libbpfErrno(fd)) }
+        guard fd >= 0 else {
+            throw KernelError.from("creating \(described ?? "map \(name)")", errno: libbpfErrno(fd))
+        }
         self.fd = fd
         self.name = name
         self.type = type

@@ -2,7 +2,8 @@ import CBPF
 import Glibc
 
 /// Turns on the kernel's per-program run counters (`bpf_enable_stats`) for as long as this
-/// object lives, so `probes` can show how often each probe fired and what it cost.
+/// object lives, so `show` and `probes` can say what a run of each probe costs. While on, the
+/// kernel times every run of every BPF program on the machine.
 public final class RunStatistics {
     private let fd: Int32
 

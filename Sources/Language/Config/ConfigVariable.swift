@@ -39,6 +39,13 @@ public struct ConfigVariable: Sendable {
     }
 
     /// What values are allowed, for error messages.
+    /// Why `value` cannot be set: bpftrace's words for a value outside a list (a license it
+    /// does not know), bpfsh's for the others.
+    public func invalidValueMessage(_ value: String) -> String {
+        if case .choice = kind { return "Invalid value for \(name). Found: \(value). Valid values: \(expected)" }
+        return "invalid value '\(value)' for \(name): expected \(expected)"
+    }
+
     public var expected: String {
         switch kind {
         case .integer: return "a non-negative integer"

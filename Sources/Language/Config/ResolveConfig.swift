@@ -20,14 +20,7 @@ enum ResolveConfig {
                 continue
             }
             guard let value = variable.parse(assignment.value) else {
-                // bpftrace's words for a value outside a list (a license it does not know).
-                let message =
-                    if case .choice = variable.kind {
-                        "Invalid value for \(variable.name). Found: \(assignment.value). Valid values: \(variable.expected)"
-                    } else {
-                        "invalid value '\(assignment.value)' for \(variable.name): expected \(variable.expected)"
-                    }
-                errors.append(Diagnostic(message, at: assignment.valueRange))
+                errors.append(Diagnostic(variable.invalidValueMessage(assignment.value), at: assignment.valueRange))
                 continue
             }
             config.values[variable.name] = value

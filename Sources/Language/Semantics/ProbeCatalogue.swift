@@ -17,6 +17,9 @@ public protocol ProbeCatalogue {
     var hasBTF: Bool { get }
     /// The value of a kernel enumerator (`SKB_DROP_REASON_NOT_SPECIFIED`), from BTF.
     func enumValue(named name: String) -> Int64?
+    /// Size in bytes of a kernel struct or union (`struct task_struct`), from BTF: a program's
+    /// own struct may embed one.
+    func recordSize(of typeName: String) -> Int?
 }
 
 extension ProbeCatalogue {
@@ -24,6 +27,7 @@ extension ProbeCatalogue {
     public var providers: ProviderTable { .builtin }
     public var hasBTF: Bool { false }
     public func enumValue(named name: String) -> Int64? { nil }
+    public func recordSize(of typeName: String) -> Int? { nil }
 }
 
 /// A reason a catalogue cannot provide a target, with advice for the user.

@@ -196,14 +196,11 @@ extension SemanticAnalyzer {
                 error("'++' and '--' apply to maps and $variables", target.range)
                 return .s64
             }
-        case .sizeof(let type) where type.pointerDepth == 0 && type.name.hasPrefix("struct "):
-            guard let defined = programStructs[type.name] else {
-                error("sizeof(\(type.name)) needs the struct defined in the program", type.range)
+        case .sizeof(let type):
+            if type.pointerDepth == 0, let record = records[typedefs[type.name]?.typeName ?? type.name] {
+                constants[expr.id] = UInt64(record.size * (type.arrayLength ?? 1))
                 return .u64
             }
-            constants[expr.id] = UInt64(defined.size)
-            return .u64
-        case .sizeof(let type):
             let resolved = resolve(type)
             constants[expr.id] = UInt64(type.pointerDepth > 0 ? 8 : SemanticAnalyzer.declaredSize(resolved))
             return .u64
@@ -251,8 +248,15 @@ extension SemanticAnalyzer {
             error("'\(pointee)' is a pointer to a pointer: dereference it first", expr.range)
             return .s64
         }
-        let defined = programStructs[pointee].map { $0.fields.first { $0.name == name } }
-        guard let member = defined ?? catalogue.member(of: pointee, named: name) else {
+        if let record = records[pointee] {
+            guard let member = record.member(named: name) else {
+                error("\(pointee) has no member '\(name)'", expr.range)
+                return .s64
+            }
+            members[expr.id] = member
+            return fieldType(member)
+        }
+        guard let member = catalogue.member(of: pointee, named: name) else {
             error("\(pointee) has no member '\(name)' (or its type is not in the kernel's BTF)", expr.range)
             return .s64
         }

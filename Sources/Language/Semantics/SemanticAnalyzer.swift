@@ -67,11 +67,13 @@ public struct SemanticAnalyzer {
     /// The types of variables whose address is taken (`&$t`), by the pointee name their
     /// pointer carries, so `*&$t` is the variable's type again.
     var addressedTypes: [String: SType] = [:]
-    /// Structs the program defines, by name (`struct Foo`); they take precedence over BTF.
-    var programStructs: [String: StructDefinition] = [:]
     /// The program's enums: by name (for casts) and their members by name.
     var enumTypes: [String: EnumType] = [:]
     var enumMembers: [String: (type: EnumType, value: Int64)] = [:]
+    /// The program's structs and unions, laid out (`struct Foo`); they hide kernel types of
+    /// the same name, as in bpftrace.
+    var records: [String: CRecordLayout] = [:]
+    var typedefs: [String: CTypedef] = [:]
 
     public init(catalogue: ProbeCatalogue, options: Options = Options()) {
         self.catalogue = catalogue
@@ -89,8 +91,8 @@ public struct SemanticAnalyzer {
     /// Runs the passes in order, as bpftrace's pass manager does: resolving attach points
     /// must succeed before anything is typed; the later passes report together.
     public mutating func run(_ program: Program, source: SourceFile) throws -> CheckedProgram {
+        let program = NormalizeBuiltinCalls.run(program, variables: options.variables, functions: options.functions)
         self.source = source
-        for definition in program.structs { programStructs[definition.name] = definition }
         for definition in program.enums {
             var names: [Int64: String] = [:]
             // The first name of a value is the one printed, as C's debug info gives it.
@@ -102,6 +104,12 @@ public struct SemanticAnalyzer {
         let settings = ResolveConfig.run(program.config, session: options.config, table: options.configTable)
         if !settings.errors.isEmpty { throw DiagnosticList(settings.errors) }
         config = settings.config
+        do {
+            records = try CRecordLayout.layouts(of: program.records, typedefs: program.typedefs, catalogue: catalogue)
+        } catch let diagnostic as Diagnostic {
+            throw DiagnosticList([diagnostic])
+        }
+        for typedef in program.typedefs { typedefs[typedef.name] = typedef }
         var warnings = program.warnings + settings.warnings
         let resolved = try ResolveAttachPoints.run(
             program, catalogue: catalogue, providers: catalogue.providers, config: config, warnings: &warnings)
@@ -117,7 +125,7 @@ public struct SemanticAnalyzer {
             formatIDBase: options.formatIDBase, usedMaps: MapUsage.names(in: program.probes))
         checked.config = config
         checked.warnings = warnings + CheckReachability.run(program)
-        checked.structSizes = programStructs.mapValues(\.size)
+        checked.structSizes = records.mapValues(\.size)
         return checked
     }
 
@@ -338,6 +346,12 @@ public struct SemanticAnalyzer {
     }
 
     mutating func resolve(_ type: TypeSyntax) -> SType {
+        if let alias = typedefs[type.name] {
+            var underlying = type
+            underlying.name = alias.typeName
+            underlying.pointerDepth += alias.pointerDepth
+            return resolve(underlying)
+        }
         if type.pointerDepth > 0 {
             // `struct x **` points at a pointer: keep the extra stars in the pointee.
             return .pointer(pointee: type.name + String(repeating: " *", count: type.pointerDepth - 1))

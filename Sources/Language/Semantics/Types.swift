@@ -118,6 +118,8 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case (.enumeration(let a), .enumeration(let b)): return a == b ? self : .s64
         case (.enumeration, .int): return .s64
         case (.int(let a, let sa), .int(let b, let sb)): return .int(bytes: max(a, b), signed: sa || sb)
+        case (.named(let a), .named(let b)) where a != b: return .s64
+        case (.named, .int), (.int, .named): return .s64
         case (.tuple(let a), .tuple(let b)) where a.count == b.count:
             return .tuple(zip(a, b).map { $0.widened(with: $1) })
         case (.record(let names, let types), .record(let otherNames, let otherTypes))

@@ -11,12 +11,14 @@ public struct Program: Sendable {
     public var config: [ConfigAssignment] = []
     /// `let @a = lruhash(100);` declarations before the probes.
     public var mapDeclarations: [MapDeclaration] = []
+    /// `macro name(...) { ... }` definitions, in any order; expanded away by `Parser.parse`.
+    public var macros: [MacroDefinition] = []
+    /// `struct`/`union` definitions (nested ones included, inner first) and `typedef`s, in
+    /// source order: `CRecordLayout` lays them out as C does.
+    public var records: [CRecordDefinition] = []
+    public var typedefs: [CTypedef] = []
     /// `enum Foo { A, B = 5 };` definitions before the probes.
     public var enums: [EnumDefinition] = []
-    /// `struct Foo { int x; };` definitions before the probes (nested ones included).
-    public var structs: [StructDefinition] = []
-    /// `macro name(args) { ... }` definitions; expanded away by `MacroExpansion` before typing.
-    public var macros: [MacroDefinition] = []
     public init(probes: [Probe]) { self.probes = probes }
 }
 
@@ -40,19 +42,6 @@ public struct EnumDefinition: Hashable, Sendable {
     public var range: SourceRange
 }
 
-/// `macro name($v, @m, e) { statements [value] }`: a parameter named with `$` stands for the
-/// caller's variable, with `@` for the caller's map, a bare name for any expression (evaluated
-/// where the name appears, each time).
-public struct MacroDefinition: Sendable {
-    public var name: String
-    /// As written: `$x`, `@x` or `x`.
-    public var parameters: [String]
-    public var body: [Stmt]
-    /// The last expression, written without `;`: the macro's value.
-    public var value: Expr?
-    public var range: SourceRange
-}
-
 /// A map declared before the probes (`let @a = lruhash(100);`): its BPF map type and size.
 public struct MapDeclaration: Hashable, Sendable {
     public enum Kind: String, CaseIterable, Sendable { case hash, lruhash, percpuhash, percpulruhash }
@@ -63,6 +52,53 @@ public struct MapDeclaration: Hashable, Sendable {
 
     public var isPerCPU: Bool { kind == .percpuhash || kind == .percpulruhash }
     public var isLRU: Bool { kind == .lruhash || kind == .percpulruhash }
+}
+
+/// A bpftrace macro (`macro add_one(x) { x + 1 }`): hygienic, semantic text replacement that
+/// `MacroExpander` applies before type checking. `result` is the body's last expression when
+/// it ends without `;` (the macro's value).
+public struct MacroDefinition: Sendable {
+    /// How an argument is passed: `$x` a scratch variable (may be mutated), `@x` a map (may be
+    /// mutated), `x` an expression inserted wherever `x` appears.
+    public enum Parameter: Hashable, Sendable {
+        case variable(String)
+        case map(String)
+        case expression(String)
+    }
+    public var name: String
+    public var parameters: [Parameter]
+    public var body: [Stmt]
+    public var result: Expr?
+    public var range: SourceRange
+}
+
+/// A `struct` or `union` a program defines, as written.
+public struct CRecordDefinition: Sendable {
+    public var isUnion: Bool
+    /// `struct Foo`, `union Bar`.
+    public var name: String
+    public var fields: [CFieldDeclaration]
+    /// `__attribute__((packed))`: no padding between or after members.
+    public var packed: Bool
+    public var range: SourceRange
+}
+
+/// One member of a C struct: `unsigned long x`, `struct Bar *next`, `int y[2][2]`.
+public struct CFieldDeclaration: Sendable {
+    /// The type without pointer stars or array bounds: `unsigned long`, `struct Bar`.
+    public var typeName: String
+    public var pointerDepth: Int
+    public var arrayLengths: [Int]
+    public var name: String
+    public var range: SourceRange
+}
+
+/// `typedef TYPE NAME;`
+public struct CTypedef: Sendable {
+    public var name: String
+    public var typeName: String
+    public var pointerDepth: Int
+    public var range: SourceRange
 }
 
 /// An attach point as written (`t:sched:sched_switch`, `uprobe:/bin/bash:readline`).

@@ -24,7 +24,7 @@ enum LoopScoping {
             if let name {
                 if seen.contains(name) {
                     renamed += 1
-                    var substitution = ProgramMacroSubstitution(suffix: "")
+                    var substitution = SyntaxSubstitution(suffix: "")
                     substitution.variables[name] = "\(name)__loop\(renamed)"
                     current = try substitution.statement(statement)
                 }

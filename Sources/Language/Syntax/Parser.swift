@@ -25,16 +25,17 @@ public struct Parser {
     {
         guard let expanded = try Preprocessor.run(source, options: preprocessing) else {
             var parser = try Parser(source)
-            return try parser.parseProgram()
+            return try LoopScoping.run(LanguageMacroExpander.expand(parser.parseProgram()))
         }
+        var program: Program
         do {
             var parser = try Parser(expanded.source)
-            var program = try parser.parseProgram().remapped(expanded.original)
+            program = try parser.parseProgram().remapped(expanded.original)
             program.warnings += expanded.warnings
-            return program
         } catch let diagnostic as Diagnostic {
             throw expanded.original(diagnostic)
         }
+        return try LoopScoping.run(LanguageMacroExpander.expand(program))
     }
 
     /// Parses a lone expression (used by shell commands such as `where`).
@@ -62,9 +63,10 @@ public struct Parser {
         var probes: [Probe] = []
         var config: [ConfigAssignment] = []
         var declarations: [MapDeclaration] = []
-        var enums: [EnumDefinition] = []
-        var structs: [StructDefinition] = []
         var macros: [MacroDefinition] = []
+        var enums: [EnumDefinition] = []
+        var records: [CRecordDefinition] = []
+        var typedefs: [CTypedef] = []
         while true {
             try lexer.skipTrivia()
             let start = lexer.position
@@ -88,8 +90,7 @@ public struct Parser {
             }
             if case .attachPoint("macro") = first.kind {
                 lexer.reset(to: start)
-                macros.append(try parseMacroDefinition())
-                lexer.reset(to: current.range.start)
+                macros.append(try parseMacro())
                 continue
             }
             if case .attachPoint("enum") = first.kind {
@@ -97,17 +98,21 @@ public struct Parser {
                 enums.append(try parseEnumDefinition())
                 continue
             }
-            if case .attachPoint("struct") = first.kind {
+            if case .attachPoint(let text) = first.kind, text == "struct" || text == "union" {
                 lexer.reset(to: start)
-                current = try lexer.next()  // 'struct'
-                structs += try parseStructDefinition()
-                try skipAttributes()
-                lexer.reset(to: current.kind == .punct(";") ? current.range.end : current.range.start)
+                current = try lexer.next()
+                try advance()
+                _ = try parseRecordDefinition(isUnion: text == "union", start: first.range.start, into: &records)
+                lexer.reset(to: skipDefinitionEnd())
                 continue
             }
-            if case .attachPoint(let text) = first.kind, text == "union" {
-                throw Diagnostic(
-                    "C type definitions are not supported: bpfsh reads kernel types from BTF", at: first.range)
+            if case .attachPoint("typedef") = first.kind {
+                lexer.reset(to: start)
+                current = try lexer.next()
+                try advance()
+                typedefs.append(try parseTypedef(start: first.range.start, records: &records))
+                lexer.reset(to: skipDefinitionEnd())
+                continue
             }
             var points: [AttachPointSyntax] = []
             while true {
@@ -151,219 +156,160 @@ public struct Parser {
         var program = Program(probes: probes)
         program.config = config
         program.mapDeclarations = declarations
-        program.enums = enums
-        program.structs = structs
         program.macros = macros
-        return try LoopScoping.run(try MacroExpansion.run(program, nextID: nextID))
+        program.enums = enums
+        program.records = records
+        program.typedefs = typedefs
+        return program
     }
 
-    /// `macro NAME(PARAMS) { BODY }` with `current` not yet read; leaves `current` on the token
-    /// after the closing brace.
-    private mutating func parseMacroDefinition() throws -> MacroDefinition {
-        current = try lexer.next()  // 'macro'
-        let start = current.range.start
-        try advance()
-        guard case .identifier(let name) = current.kind else {
-            throw Diagnostic("expected the macro's name after 'macro', found \(current.kind)", at: current.range)
-        }
-        try advance()
-        try expect("(", "after the macro's name")
-        var parameters: [String] = []
-        while current.kind != .punct(")") {
-            switch current.kind {
-            case .variable(let v): parameters.append("$" + v)
-            case .map(let m) where !m.isEmpty: parameters.append("@" + m)
-            case .identifier(let e): parameters.append(e)
-            default:
-                throw Diagnostic(
-                    "expected a macro parameter ($var, @map or a name), found \(current.kind)", at: current.range)
-            }
+    /// After a C definition's last token (`current`): past an optional `;`, where the next
+    /// attach point starts.
+    private mutating func skipDefinitionEnd() -> Int {
+        current.kind == .punct(";") ? current.range.end : current.range.start
+    }
+
+    /// `NAME { fields } [__attribute__((...))]` after `struct`/`union` (`current` on NAME or
+    /// `{`); appends it, and records defined inside it first, to `records`. Leaves `current`
+    /// after the definition. Returns the record's name (`struct Foo`).
+    private mutating func parseRecordDefinition(
+        isUnion: Bool, start: Int, into records: inout [CRecordDefinition]
+    ) throws -> String {
+        let keyword = isUnion ? "union" : "struct"
+        var name = "\(keyword) __anonymous_\(records.count)"
+        if case .identifier(let word) = current.kind {
+            name = "\(keyword) \(word)"
             try advance()
-            if current.kind == .punct(",") { try advance() } else if current.kind != .punct(")") {
-                throw Diagnostic("expected ',' or ')' in the macro's parameters", at: current.range)
-            }
         }
-        try advance()
-        guard current.kind == .punct("{") else {
-            throw Diagnostic("expected '{' to start the macro's body, found \(current.kind)", at: current.range)
-        }
-        let items = try parseBlockItems()
-        var body = items.statements
-        var value: Expr? = nil
-        if items.endsInValue, case .expr(let last) = body.last?.kind {
-            value = last
-            body.removeLast()
-        }
-        return MacroDefinition(
-            name: name, parameters: parameters, body: body, value: value, range: SourceRange(start, previousEnd))
-    }
-
-    /// `struct NAME { MEMBERS }` with `current` on `struct`; returns the struct and the
-    /// structs defined inside it, and leaves `current` after the closing brace.
-    private mutating func parseStructDefinition() throws -> [StructDefinition] {
-        let start = current.range.start
-        try advance()
-        guard case .identifier(let name) = current.kind else {
-            throw Diagnostic("expected the struct's name, found \(current.kind)", at: current.range)
-        }
-        try advance()
-        try expect("{", "to start the struct's members")
-        var defined: [StructDefinition] = []
-        var members: [(name: String, type: CMemberType)] = []
+        try expect("{", "to start the members of \(name)")
+        var fields: [CFieldDeclaration] = []
         while current.kind != .punct("}") {
-            var type: CMemberType
-            if current.kind == .identifier("struct") {
-                let nested = try parseNestedStructType(&defined)
-                type = nested
-            } else {
-                var words: [String] = []
-                while case .identifier(let word) = current.kind {
-                    // The last word before `;`, `[` or `*` is the member's name.
-                    words.append(word)
-                    try advance()
-                    if current.kind == .punct(";") || current.kind == .punct("[") || current.kind == .punct("*")
-                        || current.kind == .punct("}")
-                    {
-                        break
-                    }
-                }
-                guard words.count >= 1 else {
-                    throw Diagnostic("expected a member such as 'int x;', found \(current.kind)", at: current.range)
-                }
-                if current.kind == .punct("*") {
-                    while current.kind == .punct("*") { try advance() }
-                    guard case .identifier(let member) = current.kind else {
-                        throw Diagnostic("expected the member's name", at: current.range)
-                    }
-                    try advance()
-                    members.append(
-                        (member, CMemberType(size: 8, alignment: 8, kind: .pointer(pointee: words.joined(separator: " ")))))
-                    try finishMember(&members)
-                    continue
-                }
-                let member = words.removeLast()
-                guard let scalar = CMemberType.scalar(words) else {
-                    throw Diagnostic("unknown member type '\(words.joined(separator: " "))'", at: current.range)
-                }
-                type = scalar
-                members.append((member, try arrayOf(type)))
-                try finishMember(&members)
+            if current.kind == .punct(";") {
+                try advance()
                 continue
             }
-            guard case .identifier(let member) = current.kind else {
-                throw Diagnostic("expected the member's name", at: current.range)
-            }
-            try advance()
-            members.append((member, try arrayOf(type)))
-            try finishMember(&members)
-        }
-        let end = current.range.end
-        try advance()
-        let packed = try skipAttributes()
-        var offset = 0, alignment = 1
-        var laidOut: [StructDefinition.Member] = []
-        for (memberName, type) in members {
-            let align = packed ? 1 : type.alignment
-            offset = (offset + align - 1) / align * align
-            laidOut.append(StructDefinition.Member(name: memberName, offset: offset, size: type.size, kind: type.kind))
-            offset += type.size
-            alignment = max(alignment, align)
-        }
-        let size = (offset + alignment - 1) / alignment * alignment
-        defined.append(
-            StructDefinition(
-                name: "struct " + name, members: laidOut, size: size, alignment: alignment,
-                range: SourceRange(start, end)))
-        return defined
-    }
-
-    /// `struct Bar { ... }` or `struct Bar` inside a struct: its type for the member.
-    private mutating func parseNestedStructType(_ defined: inout [StructDefinition]) throws -> CMemberType {
-        let saved = (lexer, current)
-        try advance()
-        guard case .identifier(let name) = current.kind else {
-            throw Diagnostic("expected a struct name", at: current.range)
+            fields += try parseFieldDeclaration(records: &records)
+            if current.kind != .punct("}") { try expect(";", "after a member of \(name)") }
         }
         try advance()
-        if current.kind == .punct("{") {
-            (lexer, current) = saved
-            let nested = try parseStructDefinition()
-            defined += nested
-            let inner = nested.last!
-            return CMemberType(size: inner.size, alignment: inner.alignment, kind: .record(name: inner.name))
-        }
-        if current.kind == .punct("*") {
-            while current.kind == .punct("*") { try advance() }
-            return CMemberType(size: 8, alignment: 8, kind: .pointer(pointee: "struct " + name))
-        }
-        guard let known = defined.first(where: { $0.name == "struct " + name }) else {
-            throw Diagnostic("struct \(name) must be defined before it is used as a member", at: current.range)
-        }
-        return CMemberType(size: known.size, alignment: known.alignment, kind: .record(name: known.name))
-    }
-
-    /// `(a = 1, b = "x")` with `current` on the first name (the `(` already read).
-    private mutating func parseRecord(startingWith first: String, at start: SourceRange) throws -> Expr {
-        var names: [String] = []
-        var values: [Expr] = []
-        while true {
-            guard case .identifier(let name) = current.kind else {
-                throw Diagnostic("expected a field name such as 'a = 1' in the record", at: current.range)
-            }
-            if names.contains(name) { throw Diagnostic("the record names '\(name)' twice", at: current.range) }
-            try advance()
-            try expect("=", "after the field name '\(name)'")
-            names.append(name)
-            values.append(try parseExpression())
-            guard current.kind == .punct(",") else { break }
-            try advance()
-        }
-        parenDepth -= 1
-        let end = current.range
-        try expect(")", "to close the record")
-        return make(.record(names: names, values: values), start.merged(with: end))
-    }
-
-    /// `[N]` after a member's name: N of its type (char arrays are strings).
-    private mutating func arrayOf(_ type: CMemberType) throws -> CMemberType {
-        guard current.kind == .punct("[") else { return type }
-        try advance()
-        guard case .integer(let n) = current.kind, n <= 65536 else {
-            throw Diagnostic("expected an array length", at: current.range)
-        }
-        try advance()
-        try expect("]", "to close the array length")
-        let count = Int(n)
-        if type.size == 1, case .integer = type.kind {
-            return CMemberType(size: count, alignment: 1, kind: .charArray(length: count))
-        }
-        return CMemberType(size: type.size * count, alignment: type.alignment, kind: .opaque)
-    }
-
-    /// The `;` after a member (optional before `}`, as bpftrace accepts).
-    private mutating func finishMember(_ members: inout [(name: String, type: CMemberType)]) throws {
-        if current.kind == .punct(";") { try advance() } else if current.kind != .punct("}") {
-            throw Diagnostic("expected ';' after the member, found \(current.kind)", at: current.range)
-        }
-    }
-
-    /// `__attribute__((packed))` and other attributes after a struct; whether it is packed.
-    @discardableResult
-    private mutating func skipAttributes() throws -> Bool {
         var packed = false
-        while current.kind == .identifier("__attribute__") {
+        while case .identifier("__attribute__") = current.kind {
             try advance()
-            try expect("(", "after __attribute__")
-            var depth = 1
-            while depth > 0 {
+            var depth = 0
+            repeat {
                 if current.kind == .punct("(") { depth += 1 }
                 if current.kind == .punct(")") { depth -= 1 }
-                if current.kind == .identifier("packed") { packed = true }
-                if depth > 0 { try advance() }
+                if case .identifier("packed") = current.kind { packed = true }
+                if case .eof = current.kind { throw Diagnostic("unterminated __attribute__", at: current.range) }
+                try advance()
+            } while depth > 0
+        }
+        records.append(
+            CRecordDefinition(
+                isUnion: isUnion, name: name, fields: fields, packed: packed, range: SourceRange(start, previousEnd)))
+        return name
+    }
+
+    /// `TYPE declarator[, declarator...]` of one member line (no `;`).
+    private mutating func parseFieldDeclaration(records: inout [CRecordDefinition]) throws -> [CFieldDeclaration] {
+        let typeStart = current.range.start
+        let typeName = try parseCTypeName(records: &records)
+        var fields: [CFieldDeclaration] = []
+        while true {
+            let start = current.range.start
+            var stars = 0
+            while current.kind == .punct("*") {
+                stars += 1
+                try advance()
+            }
+            guard case .identifier(let name) = current.kind else {
+                throw Diagnostic("expected a member name, found \(current.kind)", at: current.range)
             }
             try advance()
+            var lengths: [Int] = []
+            while current.kind == .punct("[") {
+                try advance()
+                guard case .integer(let length) = current.kind, length <= 1 << 20 else {
+                    throw Diagnostic("an array member needs a literal length", at: current.range)
+                }
+                lengths.append(Int(length))
+                try advance()
+                try expect("]", "to close the array length")
+            }
+            if current.kind == .punct(":") {
+                throw Diagnostic("bitfields are not supported in C definitions", at: current.range)
+            }
+            fields.append(
+                CFieldDeclaration(
+                    typeName: typeName, pointerDepth: stars, arrayLengths: lengths, name: name,
+                    range: SourceRange(fields.isEmpty ? typeStart : start, previousEnd)))
+            guard current.kind == .punct(",") else { return fields }
+            try advance()
         }
-        return packed
+    }
+
+    /// A C type name without its declarator: `unsigned long long`, `struct Foo` (defining it
+    /// when a body follows), `u32`. Qualifiers are dropped.
+    private mutating func parseCTypeName(records: inout [CRecordDefinition]) throws -> String {
+        var words: [String] = []
+        while case .identifier(let word) = current.kind {
+            if word == "const" || word == "volatile" {
+                try advance()
+                continue
+            }
+            if word == "struct" || word == "union" || word == "enum" {
+                let start = current.range.start
+                try advance()
+                if word != "enum", current.kind == .punct("{") || isIdentifierThenBrace() {
+                    return try parseRecordDefinition(isUnion: word == "union", start: start, into: &records)
+                }
+                guard case .identifier(let tag) = current.kind else {
+                    throw Diagnostic("expected a name after '\(word)'", at: current.range)
+                }
+                try advance()
+                return word == "enum" ? "int" : "\(word) \(tag)"
+            }
+            words.append(word)
+            try advance()
+            // `unsigned long x`: the last word before the declarator is the member's name.
+            if case .identifier = current.kind, !Self.typeWords.contains(word) || !Self.typeWords.contains(peekWord()) {
+                break
+            }
+        }
+        guard !words.isEmpty else { throw Diagnostic("expected a type, found \(current.kind)", at: current.range) }
+        return words.joined(separator: " ")
+    }
+
+    /// Words that combine into one C integer type (`unsigned long long int`).
+    private static let typeWords: Set<String> = ["unsigned", "signed", "char", "short", "int", "long"]
+
+    private func peekWord() -> String {
+        if case .identifier(let word) = current.kind { return word }
+        return ""
+    }
+
+    /// `struct Bar {` (a definition inside a member) rather than `struct Bar member`.
+    private mutating func isIdentifierThenBrace() -> Bool {
+        guard case .identifier = current.kind else { return false }
+        let saved = lexer.position
+        defer { lexer.reset(to: saved) }
+        guard let next = try? lexer.next() else { return false }
+        return next.kind == .punct("{")
+    }
+
+    /// `typedef TYPE NAME` after `typedef` (`current` on TYPE).
+    private mutating func parseTypedef(start: Int, records: inout [CRecordDefinition]) throws -> CTypedef {
+        let typeName = try parseCTypeName(records: &records)
+        var stars = 0
+        while current.kind == .punct("*") {
+            stars += 1
+            try advance()
+        }
+        guard case .identifier(let name) = current.kind else {
+            throw Diagnostic("expected the typedef's name, found \(current.kind)", at: current.range)
+        }
+        try advance()
+        return CTypedef(name: name, typeName: typeName, pointerDepth: stars, range: SourceRange(start, previousEnd))
     }
 
     /// `enum [Name] { A, B = 5, C };` with `current` not yet read (the `;` is optional); leaves
@@ -408,6 +354,55 @@ public struct Parser {
         try advance()
         lexer.reset(to: current.kind == .punct(";") ? current.range.end : current.range.start)
         return EnumDefinition(name: name, members: members, range: SourceRange(start, end))
+    }
+
+    /// `macro NAME[(PARAM, ...)] { stmts [value] }` with `current` not yet read; leaves the
+    /// lexer after `}` for the next attach point.
+    private mutating func parseMacro() throws -> MacroDefinition {
+        current = try lexer.next()  // 'macro'
+        let start = current.range.start
+        try advance()
+        guard case .identifier(let name) = current.kind else {
+            throw Diagnostic("expected the macro's name after 'macro', found \(current.kind)", at: current.range)
+        }
+        try advance()
+        var parameters: [MacroDefinition.Parameter] = []
+        if current.kind == .punct("(") {
+            try advance()
+            while current.kind != .punct(")") {
+                let parameter: MacroDefinition.Parameter
+                switch current.kind {
+                case .variable(let v): parameter = .variable(v)
+                case .map(let m) where !m.isEmpty: parameter = .map(m)
+                case .identifier(let i): parameter = .expression(i)
+                default:
+                    throw Diagnostic(
+                        "a macro parameter is a $variable, an @map or a name for an expression, found \(current.kind)",
+                        at: current.range)
+                }
+                if parameters.contains(parameter) {
+                    throw Diagnostic("the macro '\(name)' has two parameters named alike", at: current.range)
+                }
+                parameters.append(parameter)
+                try advance()
+                if current.kind != .punct(")") { try expect(",", "between macro parameters") }
+            }
+            try advance()
+        }
+        guard current.kind == .punct("{") else {
+            throw Diagnostic("expected '{' to start the body of the macro '\(name)', found \(current.kind)", at: current.range)
+        }
+        let items = try parseBlockItems()
+        var body = items.statements
+        var result: Expr? = nil
+        if items.endsInValue, case .expr(let value) = body.last?.kind {
+            result = value
+            body.removeLast()
+        }
+        let definition = MacroDefinition(
+            name: name, parameters: parameters, body: body, result: result, range: SourceRange(start, previousEnd))
+        lexer.reset(to: current.range.start)
+        return definition
     }
 
     /// `let @name = KIND(MAX_ENTRIES);` with `current` not yet read; leaves the lexer after
@@ -662,6 +657,28 @@ public struct Parser {
                 "expected '{' after the '\(keyword)' condition, found \(current.kind)", at: current.range)
         }
         return condition
+    }
+
+    /// `(a = 1, b = "x")` with `current` on the first name (the `(` already read).
+    private mutating func parseRecord(startingWith first: String, at start: SourceRange) throws -> Expr {
+        var names: [String] = []
+        var values: [Expr] = []
+        while true {
+            guard case .identifier(let name) = current.kind else {
+                throw Diagnostic("expected a field name such as 'a = 1' in the record", at: current.range)
+            }
+            if names.contains(name) { throw Diagnostic("the record names '\(name)' twice", at: current.range) }
+            try advance()
+            try expect("=", "after the field name '\(name)'")
+            names.append(name)
+            values.append(try parseExpression())
+            guard current.kind == .punct(",") else { break }
+            try advance()
+        }
+        parenDepth -= 1
+        let end = current.range
+        try expect(")", "to close the record")
+        return make(.record(names: names, values: values), start.merged(with: end))
     }
 
     /// `if c { a } else { b }` used as a value (`else if` chains too): `c ? a : b`, each branch

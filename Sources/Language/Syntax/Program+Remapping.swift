@@ -14,6 +14,28 @@ extension Program {
             d.range = map(declaration.range)
             return d
         }
+        copy.macros = macros.map { macro in
+            var m = macro
+            m.range = map(macro.range)
+            m.body = macro.body.map { $0.remapped(map) }
+            m.result = macro.result?.remapped(map)
+            return m
+        }
+        copy.records = records.map { record in
+            var r = record
+            r.range = map(record.range)
+            r.fields = record.fields.map { field in
+                var f = field
+                f.range = map(field.range)
+                return f
+            }
+            return r
+        }
+        copy.typedefs = typedefs.map { typedef in
+            var t = typedef
+            t.range = map(typedef.range)
+            return t
+        }
         copy.probes = probes.map { probe in
             var p = probe
             p.range = map(probe.range)

@@ -1,4 +1,5 @@
 import Codegen
+import Kernel
 import Language
 
 /// The session's one seam to the kernel. Everything above it (live probes, commands, tables)
@@ -17,10 +18,21 @@ public protocol KernelBackend: AnyObject {
     /// Why this kernel lacks `feature`, or nil when it has it (or cannot tell): a dry run uses
     /// it to tell "cannot be loaded here" from a fault in the program.
     func missingFeature(_ feature: KernelFeature) -> String?
+    /// Starts following every process's executable mappings, so user stacks of processes that
+    /// exited resolve; nil where the backend cannot.
+    func watchProcessMappings() throws -> ProcessMappingSource?
 }
 
 extension KernelBackend {
     public func missingFeature(_ feature: KernelFeature) -> String? { nil }
+    public func watchProcessMappings() throws -> ProcessMappingSource? { nil }
+}
+
+/// The kernel's reports of processes' executable mappings (exec, fork, mmap, exit), read
+/// without waiting; see `ProcessMappingWatcher`.
+public protocol ProcessMappingSource: AnyObject {
+    func drain(_ handle: (ProcessMappingRecord) -> Void)
+    func close()
 }
 
 /// A map owned by the session.

@@ -22,7 +22,10 @@ public final class LinuxBackend: KernelBackend {
         return LinuxMap(
             spec: spec,
             map: try LoadedMap(
-                name: name, type: spec.type.rawValue, keySize: spec.keySize,
+                name: name,
+                described: spec.name.hasPrefix(".")
+                    ? "bpfsh's \(spec.name.dropFirst()) buffer" : "map \(spec.name)",
+                type: spec.type.rawValue, keySize: spec.keySize,
                 valueSize: spec.valueSize, maxEntries: spec.maxEntries))
     }
 
@@ -53,6 +56,10 @@ public final class LinuxBackend: KernelBackend {
 
     public func enableRunStatistics() -> AnyObject? {
         RunStatistics.enable()
+    }
+
+    public func watchProcessMappings() throws -> ProcessMappingSource? {
+        try ProcessMappingWatcher(cpus: OnlineCPUs.list())
     }
 }
 
@@ -102,3 +109,5 @@ final class LinuxEvents: BackendEventSource {
     }
     var readinessFD: Int32 { ring.epollFD }
 }
+
+extension ProcessMappingWatcher: ProcessMappingSource {}

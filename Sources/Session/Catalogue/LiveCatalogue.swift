@@ -23,11 +23,11 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
     public var providers: ProviderTable { registry.table }
 
     public func expand(_ target: ProbeTarget) throws -> [ProbeTarget] {
-        try provider(of: target).expand(target, in: environment)
+        try StartupTiming.measure(.catalogue) { try provider(of: target).expand(target, in: environment) }
     }
 
     public func context(for target: ProbeTarget) throws -> ProbeContext {
-        try provider(of: target).context(for: target, in: environment)
+        try StartupTiming.measure(.catalogue) { try provider(of: target).context(for: target, in: environment) }
     }
 
     private func provider(of target: ProbeTarget) throws -> any ProbeProvider {
@@ -38,6 +38,10 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
     }
 
     public func member(of typeName: String, named name: String) -> ContextField? {
+        StartupTiming.measure(.catalogue) { lookUpMember(of: typeName, named: name) }
+    }
+
+    private func lookUpMember(of typeName: String, named name: String) -> ContextField? {
         var words = typeName.split(separator: " ").map(String.init)
         words.removeAll { $0 == "const" || $0 == "volatile" }
         guard let btf = try? VmlinuxBTF.shared(), let member = btf.member(of: words.joined(separator: " "), named: name)
@@ -58,11 +62,20 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         return ContextField(name: member.name, offset: member.offset, size: min(8, max(1, member.size)), kind: kind)
     }
 
-    public var hasBTF: Bool { (try? VmlinuxBTF.shared()) != nil }
+    /// Asked for every program (the preprocessor's BPFTRACE_HAVE_BTF), so answered without
+    /// loading BTF: a program that reads no kernel type never loads it.
+    public var hasBTF: Bool { StartupTiming.measure(.catalogue) { VmlinuxBTF.isPresent() } }
 
-    public func enumValue(named name: String) -> Int64? { (try? VmlinuxBTF.shared())?.enumValue(named: name) }
+    public func recordSize(of typeName: String) -> Int? {
+        guard let btf = try? VmlinuxBTF.shared(), let id = btf.compositeID(typeName) else { return nil }
+        return btf.size(of: id)
+    }
+
+    public func enumValue(named name: String) -> Int64? {
+        StartupTiming.measure(.catalogue) { (try? VmlinuxBTF.shared())?.enumValue(named: name) }
+    }
 
     public func kernelAddress(of symbol: String) -> UInt64? {
-        KernelSymbols.shared.address(of: symbol)
+        StartupTiming.measure(.catalogue) { KernelSymbols.shared.address(of: symbol) }
     }
 }

@@ -41,10 +41,20 @@ public final class LiveProbe {
     public var maps: [String] { compiled.checked.usedMaps.map { "@" + $0 } }
     public var instructionCount: Int { programs.reduce(0) { $0 + $1.program.instructionCount } }
 
-    /// How many times the probe's programs ran (needs the kernel's run statistics).
-    public var fired: UInt64 { programs.reduce(0) { $0 + $1.program.statistics().runs } }
-    /// Total time spent in the probe's programs, in nanoseconds.
-    public var runTime: UInt64 { programs.reduce(0) { $0 + $1.program.statistics().nanoseconds } }
+    /// How many times the probe's programs ran, from the counter they keep themselves; nil for
+    /// a probe compiled without one (a session past `InternalMap.firedSlots` probes).
+    public var fired: UInt64? { codegenOptions.firedSlot.flatMap { readFired?($0) } }
+    /// Reads a slot of the session's run counters.
+    var readFired: ((Int) -> UInt64?)?
+
+    /// Runs and time in the probe's programs while the kernel's run statistics were on
+    /// (`TracingSession.setStatistics`): they count nothing while off.
+    public var runStatistics: (runs: UInt64, nanoseconds: UInt64) {
+        programs.reduce((UInt64(0), UInt64(0))) { total, entry in
+            let stats = entry.program.statistics()
+            return (total.0 &+ stats.runs, total.1 &+ stats.nanoseconds)
+        }
+    }
 
     /// The process this probe ignores (the shell's own), when one of its attach points would
     /// otherwise see it.

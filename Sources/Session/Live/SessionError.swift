@@ -17,6 +17,8 @@ public enum SessionError: Error, CustomStringConvertible {
     /// A map cannot be forgotten while these probes use it.
     case mapInUse(String, by: [String])
     case invalidName(String)
+    /// The kernel would not turn its run statistics on.
+    case statisticsRefused
 
     /// `error` as the session reports it for `probe`, keeping a kernel error's cases.
     static func wrapping(_ error: any Error, probe: String) -> SessionError {
@@ -37,6 +39,9 @@ public enum SessionError: Error, CustomStringConvertible {
         case .mapInUse(let name, let probes):
             return "\(name) is used by \(probes.joined(separator: ", ")): drop them first"
         case .invalidName(let name): return "'\(name)' is not a valid probe name: use letters, digits and _"
+        case .statisticsRefused:
+            return "the kernel refused to turn on BPF run statistics (BPF_ENABLE_STATS needs CAP_SYS_ADMIN): "
+                + "ns per run cannot be measured; fired counts still work"
         }
     }
 }

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Kernel
 import Language
+import Symbols
 import Tables
 
 /// A tracing session: live probes defined, attached, detached and dropped one at a time,
@@ -31,6 +32,13 @@ public final class TracingSession {
         /// Config variables set for every probe (the `BPFTRACE_*` environment, the shell's
         /// `config` command); they win over a program's `config` block.
         public var config = SessionConfig.fromEnvironment.config
+        /// Whether probes count their own runs (`LiveProbe.fired`), a few instructions per
+        /// event; a one-shot run, which never shows the count, turns it off.
+        public var countsFired = true
+        /// Bytes of the event ring, made once per session with the first probe that sends
+        /// events and shared by the later ones, so a fixed size; nil sizes it by the program
+        /// (a one-shot run, whose one program is all there is).
+        public var eventRingBytes: Int? = Compiler.eventRingBytesForFiringProbes
         /// How the programs' warnings are written (bpftrace's style when run as `bpftrace`).
         public var diagnosticStyle = DiagnosticStyle.bpfsh
         public init() {}
@@ -49,7 +57,16 @@ public final class TracingSession {
     /// probe: a dropped probe's memory is given back while its late events still format).
     private var formatOwners: [Int: (call: FormatCall, probe: String)] = [:]
     private var events: BackendEventSource?
+    /// The kernel's run statistics while they are on (`setStatistics`): they time every BPF
+    /// program on the machine, so they are off unless asked for.
     private var statistics: AnyObject?
+    /// Follows processes' executable mappings once a probe takes stacks (nil before, or where
+    /// the kernel refuses), so user stacks of processes gone since still resolve.
+    private var processMappings: ProcessMappingSource?
+    private var processMappingsTried = false
+    /// The next free slot of the run counters (`InternalMap.fired`); slots are not reused, so
+    /// a late event of a replaced probe never counts for another.
+    private var nextFiredSlot = 0
     private let startTime = MonotonicClock.nanoseconds()
     private var unnamedCount = 0
     /// Keyless aggregations `zero()` set to 0 since they were last cleared: bpftrace prints
@@ -71,7 +88,6 @@ public final class TracingSession {
         self.backend = backend
         self.catalogue = catalogue
         self.options = options
-        statistics = backend.enableRunStatistics()
         decoder = ValueDecoder(
             symbolizer: symbolizer
                 ?? SessionSymbolizer { [weak self] id in
@@ -157,16 +173,22 @@ public final class TracingSession {
 
         let transaction = StagedTransaction()
         defer { transaction.rollBackUnlessCommitted() }
-        let handles = try wrappingKernelErrors(of: name) { try createMaps(for: compiled, in: transaction) }
-        let programs = try loadPrograms(
-            compiled, maps: handles, pipeline: pipeline, source: source, name: name, in: transaction)
+        let handles = try StartupTiming.measure(.maps) {
+            try wrappingKernelErrors(of: name) { try createMaps(for: compiled, in: transaction) }
+        }
+        let programs = try StartupTiming.measure(.load) {
+            try loadPrograms(compiled, maps: handles, pipeline: pipeline, source: source, name: name, in: transaction)
+        }
+        // Before attaching: a process that starts and exits right after is then followed whole.
+        if kernelMaps[InternalMap.stacks] != nil { followProcessMappings() }
         let loadedAt = MonotonicClock.nanoseconds()
 
         let live = LiveProbe(
             name: name, source: source, compiled: compiled, codegenOptions: pipeline.codegenOptions,
             programs: programs)
+        live.readFired = { [weak self] slot in self?.firedCount(slot: slot) }
         willAttach?(compiled)
-        try attachLinks(of: live)
+        try StartupTiming.measure(.attach) { try attachLinks(of: live) }
         let attachedAt = MonotonicClock.nanoseconds()
         live.timings = [
             "compile": Double(compiledAt - started) / 1e6, "load": Double(loadedAt - compiledAt) / 1e6,
@@ -176,13 +198,24 @@ public final class TracingSession {
         register(live, replacing: previous)
         didAttach?()
         // BEGIN fires once every other attach point of this probe is attached.
-        for program in live.startPrograms { try? program.run() }
-        drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
+        StartupTiming.measure(.begin) {
+            for program in live.startPrograms { try? program.run() }
+            drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
+        }
         return live
     }
 
     /// The compiler for a new probe, against the session's maps and format ids.
     func pipeline(replacing previous: LiveProbe?) -> ProgramPipeline {
+        var pipeline = compilation(replacing: previous)
+        if options.countsFired, nextFiredSlot < InternalMap.firedSlots {
+            pipeline.codegenOptions.firedSlot = nextFiredSlot
+        }
+        pipeline.codegenOptions.eventRingBytes = options.eventRingBytes
+        return pipeline
+    }
+
+    private func compilation(replacing previous: LiveProbe?) -> ProgramPipeline {
         // A redefinition may change the layout of maps only the old definition used.
         let known = mapInfos.filter { info in
             guard let previous else { return true }
@@ -274,6 +307,7 @@ public final class TracingSession {
 
     /// Committed: the formats and maps become the session's, the previous definition retires.
     private func register(_ live: LiveProbe, replacing previous: LiveProbe?) {
+        if live.codegenOptions.firedSlot != nil { nextFiredSlot += 1 }
         let checked = live.compiled.checked
         nextFormatID += max(1, checked.formats.count)
         for call in checked.formats { formatOwners[call.id] = (call, live.name) }
@@ -419,6 +453,8 @@ public final class TracingSession {
 
     /// Detaches everything and releases every kernel object the session created.
     public func close() {
+        processMappings?.close()
+        processMappings = nil
         detachAll()
         settle()
         for probe in probes { probe.programs.forEach { $0.program.close() } }
@@ -448,7 +484,8 @@ public final class TracingSession {
     /// `more` says events may be left.
     @discardableResult
     public func drainEvents(maximumRecords: Int, nanoseconds: UInt64) -> (handled: Int, more: Bool) {
-        events?.drain(maximumRecords: maximumRecords, nanoseconds: nanoseconds) ?? (0, false)
+        readProcessMappings()
+        return events?.drain(maximumRecords: maximumRecords, nanoseconds: nanoseconds) ?? (0, false)
     }
 
     /// Waits up to `timeout` ms until events are waiting (without handling them); whether
@@ -475,8 +512,37 @@ public final class TracingSession {
         return mapInfos.first { $0.name == bare }
     }
 
+    /// Starts following processes' mappings (once; a kernel that refuses is not asked again).
+    func followProcessMappings() {
+        guard !processMappingsTried else { return }
+        processMappingsTried = true
+        processMappings = try? backend.watchProcessMappings()
+    }
+
+    /// Hands the mapping records the kernel queued to the user symbolizer: called before maps
+    /// are read (their stacks are symbolized then) and with every slice of events, so the
+    /// rings never fill.
+    public func readProcessMappings() {
+        processMappings?.drain { record in
+            let symbols = UserSymbolizer.shared
+            switch record {
+            case .mapped(let pid, let start, let length, let offset, let major, let minor, let inode, let path):
+                symbols.mapped(
+                    Mapping(
+                        start: start, end: start &+ length, fileOffset: offset, deviceMajor: major,
+                        deviceMinor: minor, inode: inode, path: path.isEmpty ? nil : path),
+                    pid: pid)
+            case .executed(let pid): symbols.executed(pid: pid)
+            case .forked(let pid, let parent): symbols.forked(pid: pid, parent: parent)
+            case .exited(let pid): symbols.exited(pid: pid)
+            case .lost: break
+            }
+        }
+    }
+
     /// A snapshot of a map as a table.
     public func table(_ name: String) throws -> MapTable {
+        readProcessMappings()
         let bare = name.hasPrefix("@") ? String(name.dropFirst()) : name
         guard let info = mapInfos.first(where: { $0.name == bare }), let map = kernelMaps["@" + bare] else {
             throw SessionError.unknownMap(name)
@@ -554,8 +620,48 @@ public final class TracingSession {
         }
     }
 
+    /// Every user map with its entry count and size limit, for `monitor`. Keyless maps are
+    /// one-slot arrays: their "entries" is whether the slot holds anything.
+    public func mapUsage() -> [(name: String, entries: Int, limit: Int, isLRU: Bool)] {
+        mapInfos.compactMap { info in
+            guard let map = kernelMaps["@" + info.name] else { return nil }
+            let entries = info.isArray ? ((try? table(info.name).rows.count) ?? 0) : map.entries().count
+            return ("@" + info.name, entries, map.spec.maxEntries, info.declaration?.isLRU == true)
+        }
+    }
+
+    /// Turns the kernel's per-program run statistics on until the returned object is released
+    /// (nil when the kernel cannot), so `monitor` measures run time while it is open whatever
+    /// the session's default.
+    public func enableRunStatistics() -> AnyObject? { backend.enableRunStatistics() }
+
     private func counter(_ name: String) -> UInt64 {
         guard let map = kernelMaps[name], let values = map.lookup([0, 0, 0, 0]) else { return 0 }
         return values.reduce(0) { $0 &+ word($1, 0) }
+    }
+
+    /// The sum over CPUs of a slot of the run counters.
+    func firedCount(slot: Int) -> UInt64? {
+        guard let map = kernelMaps[InternalMap.fired] else { return nil }
+        let values = map.lookup(withUnsafeBytes(of: UInt32(slot).littleEndian) { Array($0) }) ?? []
+        return values.reduce(0) { $0 &+ word($1, 0) }
+    }
+
+    // MARK: Run statistics
+
+    /// Whether the kernel's run statistics are on for this session.
+    public var statisticsEnabled: Bool { statistics != nil }
+
+    /// Turns the kernel's run statistics on or off. While on, the kernel times every run of
+    /// every BPF program on the machine (not only this session's), which is why they are off
+    /// until asked for; `LiveProbe.runStatistics` counts only what ran while they were on.
+    public func setStatistics(_ on: Bool) throws {
+        guard on != statisticsEnabled else { return }
+        if !on {
+            statistics = nil
+            return
+        }
+        guard let token = backend.enableRunStatistics() else { throw SessionError.statisticsRefused }
+        statistics = token
     }
 }

@@ -1,3 +1,4 @@
+import Glibc
 import Kernel
 import Language
 
@@ -10,10 +11,14 @@ struct TracepointProvider: ProbeProvider {
         let kernel = environment.kernel
         let pattern = target.parts.joined(separator: ":")
         if target.hasWildcard {
-            let names = (try? kernel.tracepoints(matching: pattern)) ?? []
+            let names: [TracepointName]
+            do { names = try kernel.tracepoints(matching: pattern) } catch { throw Self.unreadable(pattern, error) }
             return names.map { ProbeTarget(kind: target.kind, parts: [$0.category, $0.event]) }
         }
         guard kernel.hasTracepoint(category: target.parts[0], event: target.parts[1]) else {
+            // Without read access to tracefs (an unprivileged user) nothing can be said about
+            // which tracepoints exist: say why, not "does not exist".
+            do { _ = try kernel.tracepoints() } catch { throw Self.unreadable(pattern, error) }
             var similar = kernel.similarTracepoints(
                 to: TracepointName(category: target.parts[0], event: target.parts[1]))
             if similar.isEmpty {
@@ -26,6 +31,19 @@ struct TracepointProvider: ProbeProvider {
                 notes: similar.isEmpty ? [] : ["did you mean: " + similar.prefix(5).joined(separator: ", ")])
         }
         return [target]
+    }
+
+    static func unreadable(_ pattern: String, _ error: Kernel.CatalogueError) -> Language.CatalogueError {
+        Language.CatalogueError(
+            "tracepoint '\(pattern)' cannot be looked up: \(error)", notes: accessHint(error).map { [$0] } ?? [])
+    }
+
+    /// What to do when tracefs refused us: it is readable by root only on most systems.
+    static func accessHint(_ error: Kernel.CatalogueError) -> String? {
+        guard case .traceFS(.unreadable(_, let code)) = error, code.code == EACCES || code.code == EPERM else {
+            return nil
+        }
+        return "tracefs is readable by root only here: run bpfsh as root (tracing also needs CAP_BPF and CAP_PERFMON)"
     }
 
     func attach(

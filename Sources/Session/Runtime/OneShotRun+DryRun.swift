@@ -11,6 +11,8 @@ extension OneShotRun {
         sessionOptions.positionalParameters = options.positionalParameters
         sessionOptions.allowUnsafe = options.allowUnsafe
         sessionOptions.excludesOwnProcess = options.excludesOwnProcess
+        sessionOptions.countsFired = false
+        sessionOptions.eventRingBytes = nil
         let live = LiveKernel(verifyOnly: true)
         let sink = options.format.sink(output: output, errors: errors)
         let session = TracingSession(
@@ -20,10 +22,10 @@ extension OneShotRun {
         do {
             programs = try session.verify(text: source.text, sourceName: source.name)
         } catch SessionError.diagnostics(let list, _) {
-            errors(list.rendered(in: source))
+            errors(list.rendered(in: source, style: options.diagnosticStyle))
             return .compileError
         } catch SessionError.rejected(let list, _) {
-            errors(list.rendered(in: source))
+            errors(list.rendered(in: source, style: options.diagnosticStyle))
             return .kernelError
         } catch {
             errors("bpfsh: \(error)\n")

@@ -19,8 +19,9 @@ public final class OneShotRun {
         public var dryRun = false
         /// Whether the program ignores bpfsh's own process (see TracingSession.Options).
         public var excludesOwnProcess = true
-        /// How compile errors and warnings are written.
-        public var diagnosticStyle = DiagnosticStyle.bpfsh
+        /// How compile errors and warnings are written: as current bpftrace writes them, since
+        /// people and scripts grep one-shot output for them (the shell keeps its own style).
+        public var diagnosticStyle = DiagnosticStyle.bpftrace
         /// `-q`: no "Attached N probes" line.
         public var quiet = false
         /// `--no-warnings`: no warnings, whether the compiler's, the runtime's or warnf()'s.
@@ -47,6 +48,7 @@ public final class OneShotRun {
 
     public func run(_ source: SourceFile) -> Outcome {
         if options.dryRun { return verify(source) }
+        let setupStarted = MonotonicClock.nanoseconds()
         let kernelCatalogue = Kernel.ProbeCatalogue()
         let sink = FilteringOutputSink(
             options.format.sink(output: output, errors: errors), quiet: options.quiet, warnings: options.warnings)
@@ -63,12 +65,19 @@ public final class OneShotRun {
         sessionOptions.childPID = child?.pid ?? 0
         sessionOptions.targetPID = options.targetPID
         sessionOptions.excludesOwnProcess = options.excludesOwnProcess
+        // Nothing shows a fired count here: no counter in every event.
+        sessionOptions.countsFired = false
+        // One program, known in full: the ring is sized by what it sends.
+        sessionOptions.eventRingBytes = nil
         sessionOptions.diagnosticStyle = options.diagnosticStyle
         let live = LiveKernel(kernel: kernelCatalogue)
         let session = TracingSession(
             backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)
         defer { session.close() }
+        StartupTiming.mark(.setup, since: setupStarted)
 
+        // Current bpftrace says "Attached N probes" once they are (0.17 said "Attaching N
+        // probes..." before): scripts that wait for it know the probes are live.
         let probe: LiveProbe
         do {
             // bpftrace's runtime test engine waits for this line (after attaching, before BEGIN)
@@ -90,14 +99,25 @@ public final class OneShotRun {
             errors(list.rendered(in: source, style: options.diagnosticStyle))
             child?.kill()
             return .kernelError
+        } catch SessionError.kernel(_, let error) {
+            // A one-shot run has one program: the session's internal name for it says nothing.
+            errors("bpfsh: \(error)\n")
+            child?.kill()
+            return .kernelError
+        } catch SessionError.backend(_, let error) {
+            errors("bpfsh: \(error)\n")
+            child?.kill()
+            return .kernelError
         } catch {
             errors("bpfsh: \(error)\n")
             child?.kill()
             return .kernelError
         }
+        StartupTiming.report(through: .begin, label: "ready")
         if options.printIR {
             do { output(try probe.intermediateRepresentation()) } catch { errors("bpfsh: \(error)\n") }
         }
+        let runStarted = MonotonicClock.nanoseconds()
 
         InterruptFlag.install()
         child?.start()
@@ -117,6 +137,14 @@ public final class OneShotRun {
             }
             if let child, child.hasExited() { break }
             if let pid = options.targetPID, kill(pid, 0) != 0 && errno == ESRCH { break }
+        }
+        StartupTiming.mark(.run, since: runStarted)
+        let teardownStarted = MonotonicClock.nanoseconds()
+        defer {
+            // Closing maps and programs is part of the exit (the outer defer finds it done).
+            session.close()
+            StartupTiming.mark(.teardown, since: teardownStarted)
+            StartupTiming.report(through: .teardown, label: "after ready")
         }
         // Detaching runs END; the maps are then a consistent final state.
         session.detachAll()

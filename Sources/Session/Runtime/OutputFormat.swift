@@ -11,7 +11,7 @@ public enum OutputEvent {
     case value(Value)
     /// `print(@m, top, divisor)`.
     case map(MapTable, PrintOptions)
-    /// A one-shot run attached this many attach points (bpftrace prints it before BEGIN runs).
+    /// A one-shot run attached this many attach points (current bpftrace says so then).
     case attached(Int)
     /// The maps printed when a one-shot run ends.
     case exitMaps([MapTable])

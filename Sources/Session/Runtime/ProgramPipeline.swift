@@ -44,11 +44,13 @@ public struct ProgramPipeline {
     }
 
     public func compile(_ source: SourceFile, keepIR: Bool = false) throws -> CompiledProgram {
-        let checked = try check(source)
+        let checked = try StartupTiming.measure(.check) { try check(source) }
         var codegenOptions = self.codegenOptions
         if let keys = checked.config.maxMapKeys { codegenOptions.mapMaxEntries = max(1, keys) }
         do {
-            return try Compiler(options: codegenOptions).compile(checked, keepIR: keepIR)
+            return try StartupTiming.measure(.compile) {
+                try Compiler(options: codegenOptions).compile(checked, keepIR: keepIR)
+            }
         } catch CodegenError.stackLimit(let index) {
             let unit = checked.units[min(index, checked.units.count - 1)]
             throw DiagnosticList([

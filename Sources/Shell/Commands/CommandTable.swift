@@ -7,28 +7,29 @@ import Tables
 enum CommandTable {
     static let all: [Command] =
         probeCommands + mapCommands + TableCommands.all + FileCommands.all + ScriptCommands.all + TutorialCommands.all
-        + timeCommands + systemCommands + ConfigCommands.all
+        + timeCommands + SeriesCommands.all + MonitorCommands.all + systemCommands + ConfigCommands.all
 
     static let probeCommands: [Command] = [
         Command(
             name: "probes", usage: "probes",
-            summary: "list probes: state, attach points, times fired, BPF instructions, maps"
+            summary: "list probes: state, attach points, times fired, BPF instructions, maps (ns per run with statistics on)"
         ) { shell, _, _ in
+            let measuring = shell.session.statisticsEnabled
             let rows = shell.session.probes.map { probe -> [String] in
                 let points =
                     probe.attachPoints.count <= 2
                     ? probe.attachPoints.joined(separator: " ")
                     : "\(probe.attachPoints[0]) +\(probe.attachPoints.count - 1) more"
-                return [
-                    probe.name, probe.state.rawValue, points, String(probe.fired), String(probe.instructionCount),
-                    probe.maps.joined(separator: " "),
-                ]
+                var row = [probe.name, probe.state.rawValue, points, probe.fired.map(String.init) ?? "-"]
+                if measuring { row.append(nanosecondsPerRun(probe) ?? "-") }
+                return row + [String(probe.instructionCount), probe.maps.joined(separator: " ")]
             }
             if rows.isEmpty {
                 shell.print("no probes yet: define one with NAME = PROBE { ... }")
                 return
             }
-            shell.showColumns(headers: ["name", "state", "attach points", "fired", "insns", "maps"], rows: rows)
+            let headers = ["name", "state", "attach points", "fired"] + (measuring ? ["ns/run"] : []) + ["insns", "maps"]
+            shell.showColumns(headers: headers, rows: rows)
         },
         Command(
             name: "show", usage: "show NAME [--ir | --asm]",
@@ -52,7 +53,14 @@ enum CommandTable {
             if let own = probe.excludedProcess {
                 text += "ignores bpfsh's own process (pid \(own)); start bpfsh with --trace-self to include it\n"
             }
-            text += "fired \(probe.fired) times, \(probe.runTime / max(1, probe.fired)) ns per run\n"
+            text += "fired " + (probe.fired.map { "\($0) times" } ?? "an uncounted number of times") + ", "
+            if !shell.session.statisticsEnabled {
+                text += "ns per run: statistics off (`statistics on` measures it)\n"
+            } else if let perRun = nanosecondsPerRun(probe) {
+                text += "\(perRun) ns per run\n"
+            } else {
+                text += "ns per run: no run since statistics on\n"
+            }
             text += "compile \(format(probe.timings["compile"])) ms · load \(format(probe.timings["load"])) ms · "
             text += "attach \(format(probe.timings["attach"])) ms\n"
             if args.contains("--ir") {
@@ -62,6 +70,26 @@ enum CommandTable {
                 text += try probe.assembly()
             }
             shell.print(text)
+        },
+        Command(
+            name: "statistics", usage: "statistics [on | off]",
+            summary: "turn the kernel's BPF run statistics on or off: ns per run in show and probes",
+            details: """
+                While on, the kernel times every run of every BPF program on the machine, not only
+                bpfsh's, so they are off until asked for. fired counts need none: each probe counts
+                its own runs.
+                """
+        ) { shell, args, _ in
+            switch args.first {
+            case nil: break
+            case "on": try shell.session.setStatistics(true)
+            case "off": try shell.session.setStatistics(false)
+            default: throw CommandError("usage: statistics [on | off]")
+            }
+            shell.print(
+                shell.session.statisticsEnabled
+                    ? "statistics on: the kernel times every BPF program's runs; show and probes give ns per run"
+                    : "statistics off")
         },
         Command(name: "attach", usage: "attach NAME", summary: "attach a detached probe again", argument: .probe) {
             shell, args, _ in
@@ -162,10 +190,16 @@ enum CommandTable {
     static let timeCommands: [Command] = [
         Command(
             name: "wait", usage: "wait DURATION", summary: "let probes run for a while (Ctrl-C stops waiting)",
-            details: "DURATION is like 2s, 500ms, 1m. Probe output appears as it arrives.", argument: .duration
+            details: "DURATION is like 2s, 500ms, 1m. Probe output appears as it arrives. A recording marks the "
+                + "time spent between statements `wait Ns  # idle`; a replay with --max-wait caps those.",
+            argument: .duration
         ) { shell, args, _ in
-            guard let text = args.first, let seconds = Duration.seconds(text) else {
+            guard let text = args.first, var seconds = Duration.seconds(text) else {
                 throw CommandError("usage: wait DURATION (e.g. 2s, 500ms)")
+            }
+            if let cap = shell.maxIdleWait, seconds > cap, SessionRecorder.isIdle(comment: Array(args.dropFirst())) {
+                shell.print("idle wait of \(Duration.text(seconds)) cut to \(Duration.text(cap)) (--max-wait)")
+                seconds = cap
             }
             shell.wait(seconds: seconds)
         },
@@ -298,4 +332,11 @@ enum CommandTable {
     static func linksClosed(_ report: TracingSession.DetachReport) -> String {
         "\(report.links) link\(report.links == 1 ? "" : "s") closed in \(String(format: "%.2f", report.seconds)) s"
     }
+}
+
+/// A probe's average run time while statistics were on, or nil when none ran then.
+private func nanosecondsPerRun(_ probe: LiveProbe) -> String? {
+    let stats = probe.runStatistics
+    guard stats.runs > 0 else { return nil }
+    return String(stats.nanoseconds / stats.runs)
 }

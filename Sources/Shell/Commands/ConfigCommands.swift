@@ -38,7 +38,7 @@ enum ConfigCommands {
             }
             let text = args.dropFirst().joined(separator: " ")
             guard let parsed = row.parse(text) else {
-                throw CommandError("invalid value '\(text)' for \(row.name): expected \(row.expected)")
+                throw CommandError(row.invalidValueMessage(text))
             }
             shell.session.options.config.values[row.name] = parsed
             shell.print("\(row.name) = \(parsed) for probes defined from now on")

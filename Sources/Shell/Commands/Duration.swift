@@ -11,3 +11,18 @@ public enum Duration {
         return value
     }
 }
+
+extension Duration {
+    /// `1s`, `500ms`, `1.5s`: short, without needless decimals.
+    public static func text(_ seconds: Double) -> String {
+        if seconds > 0 && seconds < 1 { return trimmed(seconds * 1000) + "ms" }
+        return trimmed(seconds) + "s"
+    }
+
+    private static func trimmed(_ value: Double) -> String {
+        var text = String(format: "%.2f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+}

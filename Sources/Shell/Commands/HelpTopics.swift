@@ -5,7 +5,7 @@ import Foundation
 /// so, so each new command gets its topic).
 enum HelpTopics {
     static let topics: [(title: String, commands: [String])] = [
-        ("probes", ["probes", "show", "attach", "detach", "drop", "kernel", "config"]),
+        ("probes", ["probes", "show", "statistics", "monitor", "attach", "detach", "drop", "kernel", "config"]),
         (
             "maps and tables",
             [
@@ -16,7 +16,7 @@ enum HelpTopics {
         ),
         ("files", ["save", "load"]),
         ("scripts and notebooks", ["source", "param", "expect", "record", "history", "notebook"]),
-        ("time", ["wait", "watch"]),
+        ("time", ["wait", "watch", "series", "plot", "heatmap"]),
         ("workloads", ["spawn", "jobs", "stop"]),
         ("learning", ["tutorial"]),
         ("the shell", ["output", "editor", "help", "quit"]),

@@ -7,15 +7,22 @@ import Tables
 enum ScriptCommands {
     static let all: [Command] = [
         Command(
-            name: "source", usage: "source FILE [NAME=VALUE...] [--keep-going]",
-            summary: "run a session script here; its probes and tables stay in this session", argument: .file
+            name: "source", usage: "source FILE [NAME=VALUE...] [--keep-going] [--max-wait DURATION]",
+            summary: "run a session script here; its probes and tables stay in this session",
+            details: "--max-wait caps the idle waits a recording kept (wait Ns  # idle), not the typed ones.",
+            argument: .file
         ) { shell, args, _ in
-            let words = args.filter { $0 != "--keep-going" }
-            guard let path = words.first else {
-                throw CommandError("usage: source FILE [NAME=VALUE...] [--keep-going]")
+            var words = args.filter { $0 != "--keep-going" }
+            let usage = CommandError("usage: source FILE [NAME=VALUE...] [--keep-going] [--max-wait DURATION]")
+            var maxWait: Double?
+            if let index = words.firstIndex(of: "--max-wait") {
+                guard index + 1 < words.count, let seconds = Duration.seconds(words[index + 1]) else { throw usage }
+                maxWait = seconds
+                words.removeSubrange(index...(index + 1))
             }
+            guard let path = words.first else { throw usage }
             let parameters = try ParameterSubstitution.parse(Array(words.dropFirst()))
-            let outcome = ScriptRunner(keepGoing: args.contains("--keep-going")).run(
+            let outcome = ScriptRunner(keepGoing: args.contains("--keep-going"), maxWait: maxWait).run(
                 path: path, parameters: parameters, in: shell)
             if !outcome.succeeded {
                 throw CommandError(
@@ -41,17 +48,24 @@ enum ScriptCommands {
             usage: "expect TABLE [CHECK] | expect output ~ TEXT",
             summary: "check a result (scripts run with --check fail when one does not hold)",
             details:
-                "CHECK is has KEY, where COND, rows OP N, value OP N or value in A..B. "
+                "CHECK is has KEY, where COND, rows OP N, value OP N, value in A..B, p50 OP N (p90, p99, max) "
+                + "or share where COND OP N%; expect file PATH [~ TEXT]; a trailing else \"WHY\" says what "
+                + "this machine cannot show instead of failing. "
                 + "expect output reset forgets the probe output seen so far.", argument: .map
         ) { shell, args, rest in
             if args == ["output", "reset"] {
                 shell.probeOutputLog = ""
                 return
             }
-            let expectation = try Expectation.parse(args)
-            let (held, detail) = expectation.check(table: { try? shell.tables.table($0) }, output: shell.probeOutputLog)
-            shell.expectationResults.append(ExpectationResult(text: "expect " + rest, held: held, detail: detail))
-            if held {
+            let statement = try Expectation.Statement.parse(args)
+            let (held, detail) = statement.expectation.check(
+                table: { try? shell.tables.table($0) }, output: shell.probeOutputLog)
+            let text = "expect " + (statement.otherwise == nil ? rest : rest.components(separatedBy: " else ")[0])
+            let unshown = held ? nil : statement.otherwise
+            shell.expectationResults.append(ExpectationResult(text: text, held: held, detail: detail, unshown: unshown))
+            if let unshown {
+                shell.print("not shown on this machine: \(unshown) (\(detail))")
+            } else if held {
                 shell.print("ok: expect \(rest) (\(detail))")
             } else {
                 shell.printError(

@@ -5,24 +5,19 @@ enum TableCommands {
     static let all: [Command] = [
         Command(
             name: "top", usage: "top TABLE [N] [by COLUMN] [asc]",
-            summary: "the N largest rows (by value, key, key1...)",
+            summary: "the N largest rows (by value, key, key1...); of a series, each key's trend",
             argument: .map
-        ) { shell, args, _ in
-            guard let name = args.first else { throw CommandError("usage: top TABLE [N] [by COLUMN] [asc]") }
-            let options = try QueryWords(Array(args.dropFirst()))
-            let table = TableQuery.top(
-                try shell.tables.table(name), n: options.count ?? 10, by: options.column, ascending: options.ascending)
-            shell.show(table, text: ColumnTable.render(table))
+        ) { shell, args, rest in
+            guard !args.isEmpty else { throw CommandError("usage: top TABLE [N] [by COLUMN] [asc]") }
+            // The query stage of the same name, so columns, errors and series behave alike.
+            try QueryCommands.run("top " + rest, in: shell)
         },
         Command(
             name: "sort", usage: "sort TABLE [by COLUMN] [asc | desc]", summary: "every row, ordered by a column",
             argument: .map
-        ) { shell, args, _ in
-            guard let name = args.first else { throw CommandError("usage: sort TABLE [by COLUMN] [asc | desc]") }
-            let options = try QueryWords(Array(args.dropFirst()))
-            let sorted = TableQuery.sort(
-                try shell.tables.table(name), by: options.column, ascending: !options.descending)
-            shell.show(sorted, text: ColumnTable.render(sorted))
+        ) { shell, args, rest in
+            guard !args.isEmpty else { throw CommandError("usage: sort TABLE [by COLUMN] [asc | desc]") }
+            try QueryCommands.run("sort " + rest, in: shell)
         },
         Command(
             name: "where", usage: "where TABLE CONDITION",
@@ -63,11 +58,10 @@ enum TableCommands {
             var text = ""
             for (label, histogram) in histograms {
                 text += "\(label):\n" + BpftraceTextRenderer.histogram(histogram)
-                let p = Percentiles.of(histogram)
-                let parts = [("p50", p.p50), ("p90", p.p90), ("p99", p.p99), ("max", p.max)].compactMap { name, e in
-                    e.map { "\(name) \($0.isLowerBound ? ">= " : "< ")\($0.value)" }
-                }
-                text += "  \(p.count) values · " + parts.joined(separator: " · ") + "\n\n"
+                let unit = ValueUnit.inferred(fromName: table.name)
+                text += HistogramSummary.line(histogram, unit: unit) + "\n"
+                if let outliers = HistogramSummary.outliers(histogram, unit: unit) { text += outliers + "\n" }
+                text += "\n"
             }
             shell.showHistograms(histograms, text: text)
         },
@@ -94,42 +88,24 @@ enum TableCommands {
             }
             shell.print(BpftraceTextRenderer.render(TableDiff.diff(before: before, after: after)))
         },
-        Command(name: "tables", usage: "tables", summary: "list kept tables (snapshots and loaded files)") {
+        Command(name: "tables", usage: "tables", summary: "list kept tables (snapshots, series, loaded files)") {
             shell, _, _ in
-            let rows = shell.tables.saved.keys.sorted().map { [$0, String(shell.tables.saved[$0]!.rows.count)] }
+            let sampling = Set(shell.backgroundSeries.map(\.name))
+            let rows = shell.tables.saved.keys.sorted().map { name -> [String] in
+                let table = shell.tables.saved[name]!
+                var what = ""
+                if let info = table.series {
+                    what = "series of \(info.source): \(info.times.count) samples every \(Duration.text(info.interval))"
+                    if info.measure != .cumulative { what += " (\(info.measure.rawValue))" }
+                    if sampling.contains(name) { what += ", sampling" }
+                }
+                return [name, String(table.rows.count), what]
+            }
             if rows.isEmpty {
                 shell.print("no kept tables: snapshot @MAP as NAME keeps one")
                 return
             }
-            shell.showColumns(headers: ["table", "rows"], rows: rows)
+            shell.showColumns(headers: ["table", "rows", "what"], rows: rows)
         },
     ]
-}
-
-/// `[N] [by COLUMN] [asc | desc]` after a table name.
-struct QueryWords {
-    var count: Int?
-    var column: TableColumn?
-    var ascending = false
-    var descending = false
-
-    init(_ words: [String]) throws {
-        var index = 0
-        while index < words.count {
-            let word = words[index]
-            if let n = Int(word), n > 0 {
-                count = n
-            } else if word == "asc" {
-                ascending = true
-            } else if word == "desc" {
-                descending = true
-            } else if word == "by", index + 1 < words.count, let column = TableColumn(name: words[index + 1]) {
-                self.column = column
-                index += 1
-            } else {
-                throw CommandError("unexpected '\(word)': expected a count, by value|key|keyN, asc or desc")
-            }
-            index += 1
-        }
-    }
 }

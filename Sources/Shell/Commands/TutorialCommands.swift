@@ -5,7 +5,7 @@ import Foundation
 enum TutorialCommands {
     static let all: [Command] = [
         Command(
-            name: "tutorial", usage: "tutorial [NAME [STEP | read | restart | --auto]]",
+            name: "tutorial", usage: "tutorial [NAME [STEP | read | restart | notebook FILE.ipynb] [--auto]]",
             summary: "guided exercises from BPF Performance Tools (cpus, memory); progress is remembered",
             details: "In a step, Enter runs the proposed command; next, back, skip, hint, again and quit move around."
         ) { shell, args, _ in
@@ -41,16 +41,36 @@ enum TutorialCommands {
                         from: jump.step.map { min($0, other.steps.count - 1) })
                 }
             }
+            // Steps this machine cannot show (said as such) do not fail an unattended run.
+            func checked(_ results: [TutorialRunner.StepResult]) throws {
+                if results.contains(where: { !$0.held && $0.unshown == nil }) {
+                    throw CommandError("\(name): some steps did not check out")
+                }
+            }
             switch args.dropFirst().first {
             case nil:
                 try run(runner, from: nil)
             case "read":
                 shell.print(TutorialText.render(tutorial))
+            case "notebook":
+                guard args.count >= 3, args[2].hasSuffix(".ipynb") else {
+                    throw CommandError("usage: tutorial \(name) notebook FILE.ipynb [--force]")
+                }
+                try SafeFileWriter.write(
+                    try TutorialNotebook.render(tutorial), to: args[2], force: args.contains("--force"))
+                shell.print(
+                    "wrote \(args[2]): \(tutorial.steps.count) steps as cells for the bpfsh kernel "
+                        + "(jupyter lab \(args[2]))")
+                shell.wroteFile(args[2])
             case "restart":
                 try run(runner, from: 0)
             case "--auto":
-                let results = runner.runAutomatically()
-                if results.contains(where: { !$0.held }) { throw CommandError("\(name): some steps did not check out") }
+                try checked(runner.runAutomatically())
+            case let word? where args.count == 3 && args[2] == "--auto":
+                guard let step = Int(word), (1...tutorial.steps.count).contains(step) else {
+                    throw CommandError("usage: tutorial \(name) [1-\(tutorial.steps.count)] --auto")
+                }
+                try checked(runner.runAutomatically(steps: [step - 1]))
             case let word?:
                 guard let step = Int(word), (1...tutorial.steps.count).contains(step) else {
                     throw CommandError("usage: tutorial \(name) [1-\(tutorial.steps.count) | read | restart | --auto]")
@@ -71,6 +91,12 @@ enum TutorialText {
             if !step.requires.isEmpty { out += "needs: " + step.requires.joined(separator: ", ") + "\n" }
             for statement in step.setup + step.proposals {
                 out += "    " + statement.text.replacingOccurrences(of: "\n", with: "\n    ") + "\n"
+            }
+            if !step.crowded.isEmpty {
+                out += "when other processes crowd the output:\n"
+                for statement in step.crowded {
+                    out += "    " + statement.text.replacingOccurrences(of: "\n", with: "\n    ") + "\n"
+                }
             }
             for hint in step.hints { out += "hint: \(hint)\n" }
         }

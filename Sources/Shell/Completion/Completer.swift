@@ -20,8 +20,13 @@ public struct Completer {
     public var variables: BuiltinVariableTable = .builtin
     public var mapArgumentCommands: Set<String> = [
         "print", "clear", "forget", "join", "merge", "top", "sort", "where", "hist", "snapshot", "diff", "flame",
-        "save", "stack",
+        "save", "stack", "series", "plot", "heatmap", "monitor",
     ]
+
+    /// Kept tables (snapshots, series, loaded files): offered wherever a table is.
+    public var keptTables: [String] = []
+    /// Series sampling in the background, for `series stop NAME`.
+    public var samplingSeries: [String] = []
 
     /// The column names of a table (`key`, `key1`..., `value`), for the stages of a query.
     public var columnNames: (String) -> [String] = { _ in ["key", "value"] }
@@ -68,14 +73,17 @@ public struct Completer {
             if probeArgumentCommands.contains(first) {
                 return probeNames + (first == "detach" || first == "drop" ? ["all"] : [])
             }
-            if mapArgumentCommands.contains(first) { return mapNames.map { "@" + $0 } }
+            if first == "series", priorWords.last == "stop" { return samplingSeries + ["all"] }
+            if mapArgumentCommands.contains(first) { return mapNames.map { "@" + $0 } + keptTables }
             if first == "help" { return commands }
-            if first == "tutorial" { return priorWords.count == 1 ? tutorialNames : ["read", "restart", "--auto"] }
+            if first == "tutorial" {
+                return priorWords.count == 1 ? tutorialNames : ["read", "restart", "notebook", "--auto"]
+            }
             if fileArgumentCommands.contains(first) { return source.binaries(prefix: word.isEmpty ? "./" : word) }
             if first == "watch" { return commands }
         }
         if word.contains(":") { return attachPointCandidates(word) }
-        if priorWords.isEmpty { return commands + providerStems }
+        if priorWords.isEmpty { return commands + providerStems + keptTables }
         // After `NAME =` or `,` an attach point starts.
         return providerStems
     }
@@ -160,7 +168,7 @@ extension Completer {
             return prior.last == "by" || prior.last?.hasSuffix(",") == true
                 ? columns : TableGroup.Function.allCases.map(\.rawValue)
         case "top", "sort": return prior.last == "by" ? columns : ["by", "asc", "desc"]
-        case "join", "diff": return mapNames.map { "@" + $0 }
+        case "join", "diff": return mapNames.map { "@" + $0 } + keptTables
         default: return []
         }
     }

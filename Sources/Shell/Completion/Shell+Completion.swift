@@ -10,6 +10,8 @@ extension Shell {
             mapNames: session.mapInfos.map(\.name))
         completer.providers = session.catalogue.providers
         completer.tutorialNames = tutorialNames
+        completer.keptTables = tables.saved.keys.sorted()
+        completer.samplingSeries = backgroundSeries.map(\.name)
         completer.columnNames = { [weak self] in self?.tables.columnNames($0) ?? [] }
         completer.functions = session.options.functions
         completer.variables = session.options.variables

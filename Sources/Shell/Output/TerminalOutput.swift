@@ -32,6 +32,11 @@ public final class TerminalOutput {
     public private(set) var hiddenLines = 0
     public private(set) var totalHiddenLines = 0
     private var lastSummary: UInt64 = 0
+    /// A status line (`waiting 0.1s / 2.0s`) is drawn where the next text would start.
+    private var statusShown = false
+    /// Whether the last probe or command text queued ended its line: a status line drawn
+    /// after a partial line would erase it (`\r\e[K`) or be glued to it.
+    private var atLineStart = true
     public private(set) var isClosed = false
     public var onClosed: (() -> Void)?
     /// Called whenever the queue has just emptied (the line editor redraws its prompt then).
@@ -80,16 +85,40 @@ public final class TerminalOutput {
                 return false
             }
         }
+        var text = text
         switch kind {
-        case .probe: if probeRunStart == nil { probeRunStart = pending.count }
-        case .command: dropUnwrittenProbeText()
-        case .status: break
+        case .probe, .command:
+            // Probe output and the progress line never share a line: the status is erased
+            // first, and the next progress tick draws it again below the text.
+            if kind == .command { dropUnwrittenProbeText() }
+            if statusShown && !text.isEmpty {
+                pending.append(contentsOf: "\r\u{1B}[K".utf8)
+                statusShown = false
+            }
+            if kind == .probe, probeRunStart == nil { probeRunStart = pending.count }
+            if let last = text.utf8.last { atLineStart = last == 10 }
+        case .status:
+            // Mid-line (a probe printed `time()` and its printf is still to come) the status
+            // waits: drawn there it would erase or extend that line.
+            guard atLineStart else { return false }
+            let drawn = text.components(separatedBy: "\u{1B}[K").last ?? text
+            statusShown = !drawn.replacingOccurrences(of: "\r", with: "").isEmpty
+            text = text.hasPrefix("\r") || !statusShown ? text : "\r\u{1B}[K" + text
         }
         pending.append(contentsOf: text.utf8)
         // Probe text goes out in batches (the pump flushes after each slice): one write per
         // line would also feed a probe on write() one event per line.
         if kind != .probe || queuedBytes >= min(TerminalOutput.batchBytes, probeBacklog / 2) { flush() }
         return true
+    }
+
+    /// Ends a line a probe left open (`time()` without its printf yet) before the prompt is
+    /// drawn, so the prompt never starts in the middle of probe output.
+    public func endOpenLine() {
+        guard !atLineStart, !isClosed else { return }
+        pending.append(10)
+        atLineStart = true
+        flush()
     }
 
     private func hide(lines: Int) {

@@ -14,9 +14,15 @@ public struct ScriptRunner {
     }
 
     public var keepGoing = false
+    /// Caps the idle waits of a recording (`wait 320.9s  # idle`) at this many seconds;
+    /// nil leaves them as recorded. Scripts this one sources inherit it.
+    public var maxWait: Double?
     /// How deeply scripts may source scripts.
     public static let maximumDepth = 16
-    public init(keepGoing: Bool = false) { self.keepGoing = keepGoing }
+    public init(keepGoing: Bool = false, maxWait: Double? = nil) {
+        self.keepGoing = keepGoing
+        self.maxWait = maxWait
+    }
 
     /// Reads and runs the script at `path` with `parameters` added to the shell's.
     public func run(path: String, parameters: [String: String] = [:], in shell: Shell) -> Outcome {
@@ -39,9 +45,12 @@ public struct ScriptRunner {
         defer { shell.scriptChain.removeLast() }
         let savedLocation = shell.scriptLocation
         let savedParameters = shell.parameters
+        let savedMaxWait = shell.maxIdleWait
+        if let maxWait { shell.maxIdleWait = min(maxWait, shell.maxIdleWait ?? maxWait) }
         shell.parameters.merge(parameters) { _, given in given }
         defer {
             shell.scriptLocation = savedLocation
+            shell.maxIdleWait = savedMaxWait
             // A sourced script's parameters are its own; its `param` defaults do not leak out.
             shell.parameters = savedParameters
         }

@@ -12,6 +12,7 @@ import Foundation
 ///     ```cleanup      statements run after the step (default: stop workloads, drop probes)
 ///     ```equivalent   what runs instead when the kernel lacks a Requires: feature
 ///     ```equivalent-check   its expectations
+///     ```crowded      proposed when other processes' output drowns the step's (a filter)
 ///     Hint: what to look at when the check does not hold (several allowed)
 ///     Requires: kprobes     (kprobes, fentry, uprobes, pmcs, perf sampling, tp_btf...)
 public struct Tutorial {
@@ -25,6 +26,9 @@ public struct Tutorial {
         public var cleanup: [ScriptFile.Statement]? = nil
         public var equivalent: [ScriptFile.Statement] = []
         public var equivalentChecks: [ScriptFile.Statement] = []
+        /// Proposed next when the step's probe output is crowded by other processes: the
+        /// same probe with a filter for the workload.
+        public var crowded: [ScriptFile.Statement] = []
         public var hints: [String] = []
         public var requires: [String] = []
     }
@@ -43,7 +47,9 @@ public struct Tutorial {
     public var introduction: [String] = []
     public var steps: [Step] = []
 
-    static let blockKinds: Set<String> = ["setup", "bpfsh", "check", "cleanup", "equivalent", "equivalent-check"]
+    static let blockKinds: Set<String> = [
+        "setup", "bpfsh", "check", "cleanup", "equivalent", "equivalent-check", "crowded",
+    ]
 
     public init(name: String, path: String, text: String) throws {
         self.name = name
@@ -87,6 +93,7 @@ public struct Tutorial {
                 case "check": steps[steps.count - 1].checks += statements
                 case "cleanup": steps[steps.count - 1].cleanup = (steps[steps.count - 1].cleanup ?? []) + statements
                 case "equivalent": steps[steps.count - 1].equivalent += statements
+                case "crowded": steps[steps.count - 1].crowded += statements
                 default: steps[steps.count - 1].equivalentChecks += statements
                 }
                 continue

@@ -8,42 +8,71 @@ public final class TutorialRunner {
         public var held: Bool
         /// Why not, or that the step ran an equivalent for a missing kernel feature.
         public var note: String
+        /// What this machine could not show (a check's `else "WHY"`): the step neither held
+        /// nor failed when nothing it teaches could be judged.
+        public var unshown: String? = nil
     }
 
     let tutorial: Tutorial
     let shell: Shell
     let progressPath: String
+    /// Runs steps without their workloads (`spawn`s), so a test can see each check fail and
+    /// say what is missing: `BPFSH_TUTORIAL_WITHHOLD=workload`.
+    let withholdsWorkload: Bool
 
-    public init(tutorial: Tutorial, shell: Shell, progressPath: String = TutorialProgress.path()) {
+    public init(
+        tutorial: Tutorial, shell: Shell, progressPath: String = TutorialProgress.path(),
+        withholdsWorkload: Bool = ProcessInfo.processInfo.environment["BPFSH_TUTORIAL_WITHHOLD"] == "workload"
+    ) {
         self.tutorial = tutorial
         self.shell = shell
         self.progressPath = progressPath
+        self.withholdsWorkload = withholdsWorkload
     }
 
     // MARK: Without a person
 
-    /// Runs every step, checking each; the results say which held.
-    public func runAutomatically() -> [StepResult] {
+    /// Runs every step (or the given ones), checking each; the results say which held. A step
+    /// that this machine cannot show is not counted against the tutorial.
+    public func runAutomatically(steps only: [Int]? = nil) -> [StepResult] {
         shell.print(banner())
+        if withholdsWorkload { shell.print("(workloads withheld: every spawn is skipped, so the checks should fail)") }
         var results: [StepResult] = []
-        for index in tutorial.steps.indices {
+        for index in only ?? Array(tutorial.steps.indices) {
             let step = tutorial.steps[index]
-            let plan = begin(index)
+            var plan = begin(index)
             var failed: [String] = []
-            for statement in plan.statements where !execute(statement) {
-                failed.append("line \(statement.line) failed")
+            var position = 0
+            while position < plan.statements.count {
+                let statement = plan.statements[position]
+                if !execute(statement) { failed.append("line \(statement.line) failed") }
+                position += 1
+                offerFilterIfCrowded(step, in: &plan, at: position)
             }
             let check = runChecks(plan.checks)
             failed += check.failures
             finish(step)
-            let held = failed.isEmpty
-            shell.print(
-                held ? "step \(index + 1) ✓ \(check.summary)" : "step \(index + 1) ✗ " + failed.joined(separator: "; "))
-            if !held, !step.hints.isEmpty { shell.print("look at: " + step.hints.joined(separator: " ")) }
-            results.append(StepResult(title: step.title, held: held, note: plan.note ?? ""))
+            let held = failed.isEmpty && check.shown
+            if !failed.isEmpty {
+                shell.print("step \(index + 1) ✗ " + failed.joined(separator: "; "))
+                if !step.hints.isEmpty { shell.print("look at: " + step.hints.joined(separator: " ")) }
+            } else if !check.shown {
+                shell.print("step \(index + 1) ○ not shown on this machine: \(check.unshown ?? "")")
+            } else {
+                shell.print(
+                    "step \(index + 1) ✓ \(check.summary)"
+                        + (check.unshown.map { "; not shown on this machine: \($0)" } ?? ""))
+            }
+            results.append(
+                StepResult(
+                    title: step.title, held: held, note: plan.note ?? "", unshown: failed.isEmpty ? check.unshown : nil)
+            )
         }
         let held = results.filter(\.held).count
-        shell.print("\n\(tutorial.title): \(held) of \(results.count) steps checked out")
+        let unshown = results.filter { !$0.held && $0.unshown != nil }.count
+        shell.print(
+            "\n\(tutorial.title): \(held) of \(results.count) steps checked out"
+                + (unshown > 0 ? ", \(unshown) could not be shown on this machine" : ""))
         return results
     }
 
@@ -120,7 +149,7 @@ public final class TutorialRunner {
 
     private func runStep(_ index: Int) -> Move {
         let step = tutorial.steps[index]
-        let plan = begin(index)
+        var plan = begin(index)
         defer { finish(step) }
         let prompt = "tutorial \(tutorial.name) \(index + 1)/\(tutorial.steps.count)> "
         var proposal = 0
@@ -135,7 +164,10 @@ public final class TutorialRunner {
             case "":
                 _ = execute(statement)
                 proposal += 1
-            case "skip": proposal += 1
+                offerFilterIfCrowded(step, in: &plan, at: proposal)
+            case "skip":
+                proposal += 1
+                proposal = skippingPointlessWaits(plan.statements, from: proposal)
             case "next": return .next
             case "back": return .back
             case "again": return .again
@@ -144,13 +176,28 @@ public final class TutorialRunner {
             case let other where jump(in: other) != nil:
                 return .jump(jump(in: other)!)
             default:
-                // The learner's own command runs; the proposal stays on offer.
-                shell.execute(typed)
+                // The learner's own command runs; the proposal stays on offer, unless the
+                // command was the learner's own version of it (the same probe, defined).
+                let succeeded = shell.execute(typed)
+                if succeeded, let mine = StatementClassifier.definition(typed)?.0,
+                    StatementClassifier.definition(statement.text)?.0 == mine
+                {
+                    shell.print("(your \(mine) takes the place of the proposed one)")
+                    proposal += 1
+                }
+                offerFilterIfCrowded(step, in: &plan, at: proposal)
             }
         }
         let check = runChecks(plan.checks)
+        if check.failures.isEmpty && !check.shown {
+            // The learner did the step; the machine could not show its case, and says why.
+            shell.print("○ this machine could not show it: \(check.unshown ?? "")")
+            return .completed
+        }
         if check.failures.isEmpty {
-            shell.print("✓ " + (check.summary.isEmpty ? "step done" : check.summary))
+            shell.print(
+                "✓ " + (check.summary.isEmpty ? "step done" : check.summary)
+                    + (check.unshown.map { "\n  not shown on this machine: \($0)" } ?? ""))
             return .completed
         }
         shell.print("✗ the check did not hold: " + check.failures.joined(separator: "; ") + "\n" + hints(step))
@@ -192,6 +239,8 @@ public final class TutorialRunner {
         var statements: [ScriptFile.Statement]
         var checks: [ScriptFile.Statement]
         var note: String?
+        /// Whether the ```crowded filter was proposed already (once per step).
+        var offeredFilter = false
     }
 
     /// What the step runs here: its own commands, or its equivalent when the kernel lacks a
@@ -214,6 +263,10 @@ public final class TutorialRunner {
     }
 
     private func execute(_ statement: ScriptFile.Statement) -> Bool {
+        if isWithheld(statement) {
+            shell.print("withheld: " + statement.text)
+            return true
+        }
         shell.scriptLocation = (tutorial.path, statement.line)
         defer { shell.scriptLocation = nil }
         if !shell.reader.isInteractive { shell.print("bpfsh> " + statement.text) }
@@ -237,6 +290,45 @@ public final class TutorialRunner {
         for statement in step.setup { _ = execute(statement) }
     }
 
+    /// Lines of probe output past which a step's output counts as crowded by other processes.
+    static let crowdedLines = 20
+
+    /// When other processes' output drowns the step's (more than `crowdedLines` lines) and the
+    /// step has a ```crowded block, says so once and proposes that block next (the same
+    /// probe with a filter for the workload).
+    func offerFilterIfCrowded(_ step: Tutorial.Step, in plan: inout Plan, at position: Int) {
+        guard !step.crowded.isEmpty, !plan.offeredFilter else { return }
+        let lines = shell.probeOutputLog.split(separator: "\n").count
+        guard lines > TutorialRunner.crowdedLines else { return }
+        plan.offeredFilter = true
+        shell.print(
+            "\(lines) lines of probe output already: other processes' events drown this step's. "
+                + "A filter keeps the workload's; it comes next.")
+        // What is left of the step and the filter repeats (print @execs) runs once, filtered.
+        let at = min(position, plan.statements.count)
+        let repeated = Set(step.crowded.map(\.text))
+        let rest = plan.statements[at...].filter { !repeated.contains($0.text) }
+        plan.statements = Array(plan.statements[..<at]) + step.crowded + rest
+    }
+
+    /// After a skipped proposal, a `wait` with no probe attached waits for nothing: it is
+    /// skipped too, and said so.
+    func skippingPointlessWaits(_ statements: [ScriptFile.Statement], from start: Int) -> Int {
+        var position = start
+        while position < statements.count, statements[position].text.hasPrefix("wait "),
+            !shell.session.probes.contains(where: { $0.state == .attached })
+        {
+            shell.print("skipped \(statements[position].text) too: no probe is attached to wait for")
+            position += 1
+        }
+        return position
+    }
+
+    /// A workload statement `BPFSH_TUTORIAL_WITHHOLD=workload` skips.
+    func isWithheld(_ statement: ScriptFile.Statement) -> Bool {
+        withholdsWorkload && statement.text.hasPrefix("spawn ")
+    }
+
     /// Stops the step's workloads and probes and forgets their maps, so the next step starts
     /// clean and may use the same map names with other types.
     private func finish(_ step: Tutorial.Step) {
@@ -246,14 +338,38 @@ public final class TutorialRunner {
         shell.session.forgetUnusedMaps()
     }
 
-    private func runChecks(_ checks: [ScriptFile.Statement]) -> (failures: [String], summary: String) {
+    struct CheckOutcome {
+        var failures: [String]
+        var summary: String
+        /// What the machine could not show: the checks after it were not run.
+        var unshown: String?
+        /// False when the checks that depend on what could not be shown were not run: the
+        /// step teaches something this machine did not show.
+        var shown: Bool
+    }
+
+    /// Runs the checks in order; one that says what the machine cannot show (`else "WHY"`)
+    /// and does not hold ends them, since what follows depends on it.
+    func runChecks(_ checks: [ScriptFile.Statement]) -> CheckOutcome {
         let before = shell.expectationResults.count
         var failures: [String] = []
-        for statement in checks where !execute(statement) { failures.append("line \(statement.line) failed") }
+        var unshown: String?
+        var skipped = false
+        for (position, statement) in checks.enumerated() {
+            if !execute(statement) { failures.append("line \(statement.line) failed") }
+            if let last = shell.expectationResults.last, shell.expectationResults.count > before,
+                let why = last.unshown
+            {
+                unshown = why
+                skipped = position < checks.count - 1
+                break
+            }
+        }
         let results = shell.expectationResults.dropFirst(before)
-        failures += results.filter { !$0.held }.map { "\($0.text): \($0.detail)" }
-        let summary = results.isEmpty ? "" : "\(results.filter(\.held).count) of \(results.count) checks held"
-        return (failures, summary)
+        failures += results.filter { !$0.held && $0.unshown == nil }.map { "\($0.text): \($0.detail)" }
+        let held = results.filter(\.held).count
+        let summary = held == 0 ? "" : "\(held) of \(results.count) checks held"
+        return CheckOutcome(failures: failures, summary: summary, unshown: unshown, shown: !skipped)
     }
 
     private func hints(_ step: Tutorial.Step) -> String {

@@ -71,6 +71,55 @@ public final class UserSymbolizer: Sendable {
         processes.withLock { _ = $0.removeValue(forKey: pid) }
     }
 
+    // MARK: - Mappings as the kernel reports them
+
+    /// The exited processes whose mappings are kept, oldest first (bounded by `keptExited`).
+    private let exitedOrder = Mutex<[Int32]>([])
+    /// How many exited processes keep their mappings.
+    public static let keptExited = 4096
+
+    /// An executable mapping the process just made (a perf `mmap2` record): kept even after
+    /// the process exits, so its stacks symbolize when the maps are read later.
+    public func mapped(_ mapping: Mapping, pid: Int32) {
+        processes.withLock { table in
+            // Never read from /proc: an address these mappings miss is looked up there at once.
+            var state = table[pid] ?? ProcessState(maps: nil, readAt: 0)
+            var mappings = (state.maps?.mappings ?? []).filter { $0.end <= mapping.start || $0.start >= mapping.end }
+            mappings.append(mapping)
+            state.maps = ProcessMaps(mappings: mappings.sorted { $0.start < $1.start })
+            state.tables[mapping.start] = nil
+            table[pid] = state
+        }
+    }
+
+    /// The process replaced its image (exec): the mappings it had are gone.
+    public func executed(pid: Int32) {
+        processes.withLock { $0[pid] = ProcessState(maps: ProcessMaps(mappings: []), readAt: 0) }
+    }
+
+    /// A new process starts with its parent's mappings (a pid reused starts afresh). A parent
+    /// never seen is read from /proc while it runs.
+    public func forked(pid: Int32, parent: Int32) {
+        var inherited = processes.withLock { $0[parent]?.maps }
+        if inherited == nil, let read = try? ProcessMaps.read(pid: parent) {
+            inherited = read
+            processes.withLock { $0[parent] = ProcessState(maps: read, readAt: monotonicSeconds()) }
+        }
+        processes.withLock { $0[pid] = ProcessState(maps: inherited ?? ProcessMaps(mappings: []), readAt: 0) }
+    }
+
+    /// The process exited: its mappings stay, up to the last `keptExited` processes.
+    public func exited(pid: Int32) {
+        let evicted: [Int32] = exitedOrder.withLock { order in
+            order.append(pid)
+            guard order.count > Self.keptExited else { return [] }
+            let old = Array(order.prefix(order.count - Self.keptExited))
+            order.removeFirst(old.count)
+            return old
+        }
+        if !evicted.isEmpty { processes.withLock { table in for old in evicted { table.removeValue(forKey: old) } } }
+    }
+
     /// Forgets every process (the file tables stay in `ElfCache`).
     public func forgetAll() {
         processes.withLock { $0.removeAll() }

@@ -33,10 +33,19 @@ public enum TableColumn: Hashable, Sendable {
         }
     }
 
-    /// A column of `table` by name: `value`, `key`, `keyN` or one of its `valueNames`.
+    /// A column of `table` by name: `value`, `key`, `keyN` or one of its `valueNames`; in a
+    /// table with named keys (a series: `time_ms`, `key`), only those names.
     public init?(name: String, in table: MapTable) {
         if let index = table.valueNames.firstIndex(of: name) {
             self = .valuePart(index)
+        } else if !table.keyNames.isEmpty {
+            if let index = table.keyNames.firstIndex(of: name) {
+                self = .keyPart(index + 1)
+            } else if name == "value" {
+                self = .value
+            } else {
+                return nil
+            }
         } else if let column = TableColumn(name: name) {
             self = column
         } else {
@@ -46,9 +55,49 @@ public enum TableColumn: Hashable, Sendable {
 
     /// The names a query may use for `table`'s columns, for completion and error messages.
     public static func names(of table: MapTable) -> [String] {
+        if !table.keyNames.isEmpty { return table.keyNames + ["value"] + table.valueNames }
         let width = table.rows.map(\.key.count).max() ?? 0
         let keys = width == 0 ? [] : ["key"] + (width > 1 ? (1...width).map { "key\($0)" } : [])
         return keys + ["value"] + table.valueNames
+    }
+
+    /// The key column headers of a map whose keys have `width` parts: `key`, or `key1`, `key2`...
+    public static func defaultKeyNames(width: Int) -> [String] {
+        width == 0 ? [] : (width == 1 ? ["key"] : (1...width).map { "key\($0)" })
+    }
+
+    /// The header of every key part of `table`, named or default.
+    public static func keyHeaders(of table: MapTable) -> [String] {
+        let width = table.rows.map(\.key.count).max() ?? 0
+        if !table.keyNames.isEmpty {
+            return (0..<max(width, table.keyNames.count)).map {
+                $0 < table.keyNames.count ? table.keyNames[$0] : "key\($0 + 1)"
+            }
+        }
+        return defaultKeyNames(width: width)
+    }
+}
+
+extension MapTable {
+    /// The table after a stage made new keys out of `columns` (`group by`, `select`): their
+    /// names carry over from named keys, and it stays a series only while `time_ms` leads.
+    func rekeyed(by columns: [TableColumn]) -> MapTable {
+        var result = self
+        guard !keyNames.isEmpty else {
+            result.series = nil
+            return result
+        }
+        let names = columns.flatMap { column -> [String] in
+            switch column {
+            case .key: return keyNames
+            case .keyPart(let n): return [n <= keyNames.count ? keyNames[n - 1] : "key\(n)"]
+            case .value, .valuePart: return [column.name]
+            }
+        }
+        let keepsTime = series != nil && names.first == SeriesInfo.timeColumn
+        result.series = keepsTime ? series : nil
+        result.keyNames = names == TableColumn.defaultKeyNames(width: names.count) ? [] : names
+        return result
     }
 }
 

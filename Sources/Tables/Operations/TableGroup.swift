@@ -19,7 +19,7 @@ public enum TableGroup {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(row.cell)
         }
-        var result = table
+        var result = table.rekeyed(by: columns)
         result.rows = order.map { MapTable.Row(key: $0, cell: reduce(groups[$0] ?? [], function)) }
         return result
     }

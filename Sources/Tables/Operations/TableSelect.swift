@@ -33,7 +33,7 @@ public enum TableSelect {
             }
             return resolved[name] == .value
         }()
-        var result = table
+        var result = table.rekeyed(by: keys)
         result.valueNames = keepsCell ? [] : values.map(\.name)
         result.rows = table.rows.map { row in
             let key = keys.flatMap { TableGroup.keyValues(row, $0) }

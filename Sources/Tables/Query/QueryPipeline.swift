@@ -117,6 +117,11 @@ public struct QueryPipeline: Hashable, Sendable {
                 }
                 throw QueryError(offset: condition.offset + error.offset, message: message)
             }
+        case .top(let count, let by, let ascending) where table.series != nil:
+            // A series ranks its keys by their last sample, with a sparkline of every sample.
+            let summary = SeriesSummary.summary(table.with(rows: []))
+            return SeriesSummary.top(
+                table, n: count, by: try by.map { try column($0, in: summary) }, ascending: ascending)
         case .top(let count, let by, let ascending):
             return TableQuery.top(table, n: count, by: try by.map { try column($0, in: table) }, ascending: ascending)
         case .sort(let by, let ascending):
@@ -136,6 +141,10 @@ public struct QueryPipeline: Hashable, Sendable {
                 resolved: resolved)
         case .normalize(let n):
             return TableScale.normalize(table, by: n)
+        case .rate(let word) where table.series != nil:
+            return try series(SeriesChange.rate(table), at: word)
+        case .delta(let word):
+            return try series(SeriesChange.delta(table), at: word)
         case .rate(let word):
             guard let rated = TableScale.rate(table) else {
                 throw QueryError(
@@ -171,6 +180,18 @@ public struct QueryPipeline: Hashable, Sendable {
             return TableNaming.name(table, column: target) { syscalls.name(Int($0)) }
         case .output:
             return table
+        }
+    }
+
+    private static func series(
+        _ result: Result<MapTable, SeriesChange.ChangeError>, at word: QueryText.Piece
+    ) throws
+        -> MapTable
+    {
+        switch result {
+        case .success(let table): return table
+        case .failure(let error):
+            throw QueryError(offset: word.offset, length: word.text.count, message: error.description)
         }
     }
 

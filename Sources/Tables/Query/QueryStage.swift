@@ -14,8 +14,11 @@ public enum QueryStage: Hashable, Sendable {
     case select([SelectItem])
     /// `normalize N`: every value divided by N (DTrace's `normalize()`).
     case normalize(Int64)
-    /// `rate`: values per second over the time the table covers (the stage's word, for errors).
+    /// `rate`: values per second over the time the table covers (the stage's word, for errors);
+    /// over a series, each sample's change per second.
     case rate(QueryText.Piece)
+    /// `delta`: over a series, each sample's change since the one before.
+    case delta(QueryText.Piece)
     /// `join TABLE...`: side by side by key, one value column per table.
     case join([QueryText.Piece])
     /// `diff BEFORE`: what changed since BEFORE (a snapshot).
@@ -25,7 +28,8 @@ public enum QueryStage: Hashable, Sendable {
     /// `syscalls [COLUMN]`: syscall ids in a key column (default `key`) as names.
     case syscalls(QueryText.Piece?)
     /// A view or a file, always last: `hist`, `print`, `json`, `markdown`, `columns`,
-    /// `save FILE`, `stack fold [> FILE]`, `flame > FILE`. The shell runs these.
+    /// `save FILE`, `stack fold [> FILE]`, `flame > FILE`, `plot [> FILE]`, `heatmap [> FILE]`.
+    /// The shell runs these.
     case output(QueryText.Piece, arguments: [String])
 
     /// One item of `select`.
@@ -38,9 +42,11 @@ public enum QueryStage: Hashable, Sendable {
 
     /// The words that start a stage, for help, errors and completion.
     public static let transformNames = [
-        "where", "top", "sort", "group", "select", "normalize", "rate", "join", "diff", "as", "syscalls",
+        "where", "top", "sort", "group", "select", "normalize", "rate", "delta", "join", "diff", "as", "syscalls",
     ]
-    public static let outputNames = ["hist", "print", "columns", "json", "markdown", "save", "stack", "flame"]
+    public static let outputNames = [
+        "hist", "print", "columns", "json", "markdown", "save", "stack", "flame", "plot", "heatmap",
+    ]
     public static var names: [String] { transformNames + outputNames }
 
     /// Stage names that take a table as their first argument when written as a command
@@ -119,6 +125,9 @@ public enum QueryStage: Hashable, Sendable {
         case "rate":
             guard args.isEmpty else { return fail("rate takes no arguments", at: args[0]) }
             return .success(.rate(head))
+        case "delta":
+            guard args.isEmpty else { return fail("delta takes no arguments", at: args[0]) }
+            return .success(.delta(head))
         case "join":
             guard !args.isEmpty else { return fail("usage: join TABLE [TABLE...]") }
             return .success(.join(args))

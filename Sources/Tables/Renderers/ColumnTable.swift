@@ -2,18 +2,28 @@
 /// value. `top`, `sort` and `where` print their results this way, largest first where they
 /// sorted so.
 public enum ColumnTable {
-    /// On a terminal a stack key shows one frame per line under its row, innermost first.
+    /// On a terminal a stack key shows one frame per line under its row, innermost first, in
+    /// the last column: its frames can be as wide as they are without pushing the other
+    /// headers past the terminal's edge (a wrapped header read as `key1` / `key2 @s`).
     public static func render(_ table: MapTable) -> String {
         let (headers, rows) = columns(table, stacksOnLines: true)
-        return ColumnText.render(headers: headers, rows: rows)
+        let stackColumns = Set(
+            table.rows.flatMap { row in
+                row.key.indices.filter { if case .stack = row.key[$0] { return true } else { return false } }
+            })
+        guard !stackColumns.isEmpty else { return ColumnText.render(headers: headers, rows: rows) }
+        let order =
+            headers.indices.filter { !stackColumns.contains($0) } + headers.indices.filter(stackColumns.contains)
+        return ColumnText.render(
+            headers: order.map { headers[$0] }, rows: rows.map { row in order.map { $0 < row.count ? row[$0] : "" } })
     }
 
     /// The headers and cell texts the columns are made of (also a notebook's Markdown table,
     /// where a stack stays on one line, its frames joined by `;`).
     public static func columns(_ table: MapTable, stacksOnLines: Bool = false) -> (headers: [String], rows: [[String]])
     {
-        let keyWidth = table.rows.map(\.key.count).max() ?? 0
-        let keyHeaders = keyWidth == 0 ? [] : (keyWidth == 1 ? ["key"] : (1...keyWidth).map { "key\($0)" })
+        let keyHeaders = TableColumn.keyHeaders(of: table)
+        let keyWidth = keyHeaders.count
         let rows = table.rows.map { row -> [String] in
             let key = row.key.map { part -> String in
                 if stacksOnLines, case .stack(let frames) = part, !frames.isEmpty {

@@ -1,0 +1,62 @@
+/// Parses the common command lines (`-e PROGRAM`, `FILE ARGS...`, `-l [GLOB]`, `--dry-run`,
+/// flags and options each given once, in any order) without swift-argument-parser, whose
+/// reflection over the command's properties cost a few milliseconds of every start.
+///
+/// Anything else — help, `--version`, an unknown or repeated option, `--opt=value`, grouped
+/// short flags, `--`, a value that looks like an option, a pid that is not a number — gives
+/// nil, and the caller hands the command line to swift-argument-parser, which accepts it or
+/// explains the error with the usage. So this parser never has to say why it refuses.
+public enum QuickParser {
+    /// Flags without a value, and where each goes.
+    static let flags: [String: WritableKeyPath<Invocation, Bool>] = [
+        "-l": \.list, "-v": \.verbose, "--unsafe": \.unsafe, "--trace-self": \.traceSelf, "-q": \.quiet,
+        "--no-warnings": \.noWarnings,
+        "--emit-llvm": \.emitLLVM, "--dry-run": \.dryRun, "--check": \.check, "--keep-going": \.keepGoing,
+        "--auto": \.auto, "--force": \.force, "--interactive": \.interactive, "--serve": \.serve,
+    ]
+
+    /// Options taking the next word as their value.
+    public static let options: Set<String> = ["-e", "-c", "-p", "-f", "-o", "--record", "--notebook", "--max-wait"]
+
+    public static func parse(_ words: [String]) -> Invocation? {
+        var invocation = Invocation()
+        var seen: Set<String> = []
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            guard word.hasPrefix("-") else {
+                // `help` as a first word is swift-argument-parser's to answer.
+                if invocation.arguments.isEmpty && word == "help" { return nil }
+                invocation.arguments.append(word)
+                continue
+            }
+            // Each flag and option once (but --notebook), so "which one wins" never arises.
+            guard word == "--notebook" || seen.insert(word).inserted else { return nil }
+            if let flag = flags[word] {
+                invocation[keyPath: flag] = true
+                continue
+            }
+            guard options.contains(word), index < words.count, !words[index].hasPrefix("-") else { return nil }
+            let value = words[index]
+            index += 1
+            switch word {
+            case "-e": invocation.program = value
+            case "-c": invocation.command = value
+            case "-f": invocation.format = value
+            case "-o": invocation.outputFile = value
+            case "--record": invocation.record = value
+            case "--notebook": invocation.notebooks.append(value)
+            case "--max-wait": invocation.maxWait = value
+            case "-p":
+                // Only plain decimal digits: anything else is the other parser's to judge.
+                guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let pid = Int32(value) else {
+                    return nil
+                }
+                invocation.pid = pid
+            default: return nil
+            }
+        }
+        return invocation
+    }
+}

@@ -1,0 +1,92 @@
+/// Lays out the structs and unions a program defines as a C compiler for x86-64/BPF does:
+/// each member at the next offset aligned to its type (1 when packed), a union's members all
+/// at 0, the size rounded up to the largest alignment. Members become `ContextField`s, the
+/// same description BTF members get, so `(struct Foo *)p`, `->`/`.`, `sizeof` and `offsetof`
+/// work alike for both.
+public struct CRecordLayout: Sendable {
+    public var name: String
+    public var size: Int
+    public var alignment: Int
+    public var members: [ContextField]
+
+    public func member(named name: String) -> ContextField? { members.first { $0.name == name } }
+
+    /// Every record of the program by name (`struct Foo`), or the first error.
+    static func layouts(
+        of records: [CRecordDefinition], typedefs: [CTypedef], catalogue: ProbeCatalogue
+    ) throws -> [String: CRecordLayout] {
+        var laid: [String: CRecordLayout] = [:]
+        let aliases = Dictionary(typedefs.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+        for record in records {
+            var offset = 0
+            var size = 0
+            var alignment = 1
+            var members: [ContextField] = []
+            for field in record.fields {
+                var typeName = field.typeName
+                var stars = field.pointerDepth
+                if let alias = aliases[typeName] {
+                    typeName = alias.typeName
+                    stars += alias.pointerDepth
+                }
+                let element: (size: Int, alignment: Int, kind: ContextField.Kind)
+                if stars > 0 {
+                    let pointee = typeName + String(repeating: " *", count: stars - 1)
+                    element = (8, 8, .pointer(pointee: pointee))
+                } else if let integer = CIntegerTypes.layout(typeName) {
+                    element = (integer.size, integer.size, .integer(signed: integer.signed))
+                } else if let inner = laid[typeName] {
+                    element = (inner.size, inner.alignment, .record(name: typeName))
+                } else if typeName.hasPrefix("struct ") || typeName.hasPrefix("union "),
+                    let kernelSize = catalogue.recordSize(of: typeName)
+                {
+                    element = (kernelSize, min(8, max(1, kernelSize & -kernelSize)), .record(name: typeName))
+                } else {
+                    throw Diagnostic(
+                        "unknown type '\(typeName)' in \(record.name): define it first, or use a kernel type",
+                        at: field.range)
+                }
+                let count = field.arrayLengths.reduce(1, *)
+                let bytes = element.size * count
+                var kind = element.kind
+                if !field.arrayLengths.isEmpty {
+                    let isChar = element.size == 1 && field.arrayLengths.count == 1 && stars == 0
+                        && (typeName == "char" || typeName == "unsigned char" || typeName == "signed char")
+                    kind = isChar ? .charArray(length: count) : .opaque
+                }
+                let align = record.packed ? 1 : element.alignment
+                alignment = max(alignment, align)
+                let at = record.isUnion ? 0 : (offset + align - 1) / align * align
+                members.append(ContextField(name: field.name, offset: at, size: min(8, max(1, bytes)), kind: kind))
+                offset = at + bytes
+                size = max(size, offset)
+            }
+            if !record.packed { size = (size + alignment - 1) / alignment * alignment }
+            laid[record.name] = CRecordLayout(name: record.name, size: size, alignment: alignment, members: members)
+        }
+        return laid
+    }
+}
+
+/// C's integer type names and the kernel's and bpftrace's aliases for them.
+enum CIntegerTypes {
+    static func layout(_ name: String) -> (size: Int, signed: Bool)? {
+        switch name {
+        case "char", "signed char", "int8", "int8_t", "s8", "__s8": return (1, true)
+        case "unsigned char", "uint8", "uint8_t", "u8", "__u8", "bool", "_Bool": return (1, false)
+        case "short", "short int", "signed short", "int16", "int16_t", "s16", "__s16": return (2, true)
+        case "unsigned short", "unsigned short int", "uint16", "uint16_t", "u16", "__u16", "__be16", "__le16":
+            return (2, false)
+        case "int", "signed", "signed int", "int32", "int32_t", "s32", "__s32", "pid_t": return (4, true)
+        case "unsigned", "unsigned int", "uint32", "uint32_t", "u32", "__u32", "__be32", "__le32", "uid_t", "gid_t":
+            return (4, false)
+        case "long", "long int", "signed long", "long long", "long long int", "signed long long", "int64", "int64_t",
+            "s64", "__s64", "ssize_t", "off_t":
+            return (8, true)
+        case "unsigned long", "unsigned long int", "unsigned long long", "unsigned long long int", "uint64",
+            "uint64_t", "u64", "__u64", "size_t", "__be64", "__le64", "uintptr_t":
+            return (8, false)
+        default: return nil
+        }
+    }
+}
