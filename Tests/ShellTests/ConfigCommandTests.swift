@@ -48,6 +48,6 @@ final class ConfigCommandTests: XCTestCase {
         _ = run(["config max_map_keyz 1", "config missing_probes sometimes"])
         XCTAssertTrue(err.contains("unknown config variable 'max_map_keyz'; did you mean max_map_keys?"), err)
         XCTAssertTrue(
-            err.contains("invalid value 'sometimes' for missing_probes: expected error, warn, ignore"), err)
+            err.contains("Invalid value for missing_probes. Found: sometimes. Valid values: error, warn, ignore"), err)
     }
 }
