@@ -4,9 +4,6 @@ import Language
 extension UnitLowering {
     /// A builtin variable, by its row in `options.variables`.
     func builtin(_ name: String, _ expr: Expr) -> Lowered {
-        if name.hasPrefix(Builtins.wrapperPrefix), options.variables[String(name.dropFirst(Builtins.wrapperPrefix.count))] != nil {
-            return builtin(String(name.dropFirst(Builtins.wrapperPrefix.count)), expr)
-        }
         guard let row = options.variables[name] else {
             // Not a builtin: a named constant the type checker resolved (TASK_RUNNING, an enum).
             return .scalar(ir.const64(unit.constants[expr.id] ?? 0))

@@ -4,11 +4,7 @@ import Language
 extension UnitLowering {
     /// A call, by its row in `options.functions`.
     func call(_ name: String, _ args: [Expr], _ expr: Expr) -> Lowered {
-        guard let row = options.functions[name] else {
-            // `comm()`: a builtin called with parentheses (the checker allowed it).
-            if args.isEmpty, options.variables[name] != nil { return builtin(name, expr) }
-            return .scalar(ir.const64(UInt64(0)))
-        }
+        guard let row = options.functions[name] else { return .scalar(ir.const64(UInt64(0))) }
         return row.lower(CallLowering(lowering: self, name: name, arguments: args, expression: expr))
     }
 

@@ -2,9 +2,6 @@
 /// builtin variables and functions themselves are tables: `BuiltinVariableTable` and
 /// `FunctionTable` (Language/Functions).
 public enum Builtins {
-    /// `__builtin_NAME` names builtin NAME, as in bpftrace's standard library.
-    public static let wrapperPrefix = "__builtin_"
-
     /// Linux signal numbers for `signal("NAME")`.
     public static let signalNumbers: [String: Int] = [
         "HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "TRAP": 5, "ABRT": 6, "BUS": 7, "FPE": 8, "KILL": 9, "USR1": 10,

@@ -211,10 +211,6 @@ extension SemanticAnalyzer {
     }
 
     private mutating func builtinType(_ name: String, _ expr: Expr) -> SType {
-        // `__builtin_comm` is `comm`: bpftrace's name for the builtin under its macros.
-        if name.hasPrefix(Builtins.wrapperPrefix), options.variables[String(name.dropFirst(Builtins.wrapperPrefix.count))] != nil {
-            return builtinType(String(name.dropFirst(Builtins.wrapperPrefix.count)), expr)
-        }
         guard let variable = options.variables[name] else {
             if let member = enumMembers[name] {
                 constants[expr.id] = UInt64(bitPattern: member.value)
@@ -290,10 +286,6 @@ extension SemanticAnalyzer {
     /// through a `CallTyping` facade for the duration of the call; when it reports nothing,
     /// the row's unsafe flag and probe requirement are applied here.
     private mutating func callType(_ name: String, _ args: [Expr], _ expr: Expr) -> SType {
-        // `comm()` is `comm`: current bpftrace's builtins are macros, callable with parentheses.
-        if options.functions[name] == nil, args.isEmpty, options.variables[name] != nil {
-            return builtinType(name, expr)
-        }
         guard let function = options.functions[name] else {
             let names = options.functions.names
             let close = Suggestions.closest(to: name, in: names)
