@@ -42,8 +42,19 @@ let llvmLinkerFlags: [String] = {
         return ["-L", llvmPrefix + "/lib", "-l" + llvmLibrary]
     }
     let linker = { (flag: String) in ["-Xlinker", flag] }
+    // The BPF backend uses neither z3 nor libxml2, which LLVM lists among its system libraries;
+    // loading them (with ICU and lzma behind libxml2) cost ~1-3 ms and ~80 page faults of every
+    // start. The driver moves -Xlinker flags behind every -l and input, so an --as-needed there
+    // reaches only libraries given as -Xlinker flags too, in their order: LLVM's system
+    // libraries are passed that way (libz3.so, named by path, as -lz3), and the linker drops
+    // those nothing refers to.
+    let systemLibraries = system.map { word -> String in
+        let name = (word as NSString).lastPathComponent
+        guard word.hasPrefix("/"), name.hasPrefix("lib"), let dot = name.range(of: ".so") else { return word }
+        return "-l" + name.dropFirst(3)[..<dot.lowerBound]
+    }
     return ["-L", llvmPrefix + "/lib"] + linker("--start-group") + libraries + linker("--end-group")
-        + linker("--as-needed") + system + ["-lstdc++"] + linker("--no-as-needed")
+        + linker("--as-needed") + (systemLibraries + ["-lstdc++"]).flatMap(linker) + linker("--no-as-needed")
 }()
 
 let package = Package(
@@ -86,9 +97,15 @@ let package = Package(
                 dependencies: ["Shell", "Session", "Kernel", "Language",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+        // Not position-independent: a PIE of this size has ~125,000 relative relocations, whose
+        // pages the loader dirties at every start (~180 page faults, ~8% of a BEGIN-only run,
+        // 5 MB of memory). The cost is ASLR for the executable's own code. Release builds only
+        // (scripts/run and bench/run link the Swift runtime statically): against the shared
+        // runtime of a debug build the linker warns that function pointers may not compare equal.
         .executableTarget(name: "bpfsh",
                           dependencies: ["Arguments", "Shell", "Session"],
-                          swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+                          swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])],
+                          linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie"], .when(configuration: .release))]),
 
         // Leaf test helpers any test target may use: the seeded generator and the kernel gate.
         .target(name: "TestRandom", path: "Tests/TestRandom"),

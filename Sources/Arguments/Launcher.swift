@@ -7,7 +7,7 @@ import Shell
 /// Runs what the command line asked for — list probes, a program, a session script, a
 /// tutorial, the machine protocol or the shell — and returns the exit status.
 public enum Launcher {
-    public static let version = "0.1"
+    public static let version = Version.text
 
     public static func run(_ invocation: Invocation) -> Int32 {
         StartupTiming.mark(.arguments, since: StartupTiming.mainTime)
@@ -98,6 +98,8 @@ public enum Launcher {
         options.printIR = invocation.emitLLVM
         options.dryRun = invocation.dryRun
         options.excludesOwnProcess = !invocation.traceSelf
+        // bpfsh exits when the run ends: the kernel's slow release of perf events is left to a child.
+        options.releasesInBackground = true
         options.quiet = invocation.quiet
         options.warnings = !invocation.noWarnings
         var outputFile: UnsafeMutablePointer<FILE>? = nil

@@ -49,7 +49,7 @@ public struct Compiler {
         }
         let emitted = DispatchTime.now().uptimeNanoseconds
 
-        var programs: [ProgramSpec] = []
+        var code: [ProgramCode] = []
         for (index, unit) in program.units.enumerated() {
             guard let section = sections["bpfsh/\(index)"] else {
                 throw CodegenError.llvm("no code was emitted for \(unit.target.name)")
@@ -60,15 +60,28 @@ public struct Compiler {
                 for i in 0..<8 { word |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
                 return word
             }
-            programs.append(
-                ProgramSpec(
-                    unitIndex: index, target: unit.target, type: unit.provider.programType,
-                    attachType: unit.provider.attachType, instructions: instructions, name: "bpfsh_\(index)",
-                    functionStarts: section.functionStarts))
+            code.append(ProgramCode(instructions: instructions, functionStarts: section.functionStarts))
         }
-        return CompiledProgram(
-            checked: program, programs: programs, maps: maps, ir: irText,
-            timings: ["lower": Double(lowered - started) / 1e6, "emit": Double(emitted - lowered) / 1e6])
+        var compiled = try assemble(program, code: code)
+        compiled.ir = irText
+        compiled.timings = ["lower": Double(lowered - started) / 1e6, "emit": Double(emitted - lowered) / 1e6]
+        return compiled
+    }
+
+    /// A compiled program from code made earlier for the same checked program and options
+    /// (a cache entry): one `ProgramCode` per unit. No LLVM is involved.
+    public func assemble(_ program: CheckedProgram, code: [ProgramCode]) throws -> CompiledProgram {
+        guard code.count == program.units.count else {
+            throw CodegenError.llvm("\(code.count) programs of code for \(program.units.count) attach points")
+        }
+        let programs = zip(program.units, code).enumerated().map { index, pair in
+            let (unit, code) = pair
+            return ProgramSpec(
+                unitIndex: index, target: unit.target, type: unit.provider.programType,
+                attachType: unit.provider.attachType, instructions: code.instructions, name: "bpfsh_\(index)",
+                functionStarts: code.functionStarts)
+        }
+        return CompiledProgram(checked: program, programs: programs, maps: mapSpecs(for: program), ir: "", timings: [:])
     }
 
     /// The optimized LLVM IR of the program, for `show --ir`.

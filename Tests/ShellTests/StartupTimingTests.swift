@@ -20,7 +20,7 @@ final class StartupTimingTests: XCTestCase {
         try KernelTestGate.require()
         let run = try ShellProcess(
             arguments: ["-e", #"tracepoint:syscalls:sys_enter_getppid { @ = count(); } BEGIN { printf("ready\n"); exit(); }"#],
-            environment: ["BPFSH_TIMING": "1"])
+            environment: ["BPFSH_TIMING": "1", "BPFSH_CACHE": "0"])
         XCTAssertNotNil(run.waitForExit(seconds: 30))
         XCTAssertEqual(run.exitCode, 0, run.output)
         let output = run.output

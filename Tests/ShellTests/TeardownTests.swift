@@ -183,4 +183,31 @@ final class TeardownTests: XCTestCase {
         XCTAssertEqual(started.shell.terminatingSignal, SIGKILL)
         assertNothingRemains(started, "SIGKILL")
     }
+
+    /// A one-shot run exits without waiting for the kernel to release its perf events (a
+    /// child it leaves does that), yet END ran and soon nothing of it remains anywhere.
+    func testAOneShotRunLeavesTheReleaseToAChildAndNothingRemains() throws {
+        try KernelTestGate.require()
+        let run = try ShellProcess(arguments: [
+            "-e", #"tracepoint:raw_syscalls:sys_enter { @n = count(); } profile:hz:99 { @p = count(); } END { printf("end\n"); }"#,
+        ])
+        XCTAssertTrue(run.waitForOutput("Attaching"), run.output)
+        var held = HeldKernelObjects(pid: run.pid)
+        let cpus = ProcessInfo.processInfo.activeProcessorCount
+        XCTAssertTrue(run.eventually {
+            held = HeldKernelObjects(pid: run.pid)
+            return held.programs.count == 3 && held.perfEvents == 1 + cpus  // END is a program too
+        }, "\(held)")
+        run.signal(SIGINT)
+        XCTAssertNotNil(run.waitForExit(seconds: 20))
+        XCTAssertEqual(run.exitCode, 0, run.output)
+        XCTAssertTrue(run.output.contains("end\n"), run.output)
+        XCTAssertTrue(run.output.contains("@n: "), run.output)
+        let gone = run.eventually(10) {
+            held.programs.allSatisfy { !HeldKernelObjects.programExists($0) }
+                && held.links.allSatisfy { !HeldKernelObjects.linkExists($0) }
+                && HeldKernelObjects.perfEventsUsing(held.programs) == 0
+        }
+        XCTAssertTrue(gone, "programs \(held.programs.filter(HeldKernelObjects.programExists)) remain")
+    }
 }

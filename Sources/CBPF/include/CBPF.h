@@ -18,6 +18,8 @@ int cbpf_perf_event_set_bpf(int fd, int prog_fd);
 /// Silences libbpf's own stderr printing; errors are reported as values instead.
 void cbpf_silence_libbpf(void);
 int cbpf_bpf_enable_stats(void);
+/// Closes `fds` in a forked child (see shim.c); the child's pid, or -errno.
+int cbpf_close_in_child(const int *fds, int count);
 /// A perf ring's data_head read with acquire order, and data_tail written with release order,
 /// as the kernel's ring protocol requires.
 uint64_t cbpf_perf_ring_head(void *page);

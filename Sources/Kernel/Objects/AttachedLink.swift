@@ -6,11 +6,16 @@ import Glibc
 /// it attached. Closing them detaches; since nothing is pinned, a killed process detaches too.
 public final class AttachedLink: @unchecked Sendable {
     public let attachPoint: String
+    /// What attaches the program (BPF links, or perf events the program was set on directly).
     private var fds: [Int32]
+    /// Perf events a BPF link attaches the program to: once the link is closed they run
+    /// nothing, but releasing them waits for an RCU grace period (~70 ms for a tracepoint).
+    private var events: [Int32]
 
-    init(attachPoint: String, fds: [Int32]) {
+    init(attachPoint: String, fds: [Int32], events: [Int32] = []) {
         self.attachPoint = attachPoint
         self.fds = fds
+        self.events = events
     }
 
     deinit { detach() }
@@ -18,11 +23,34 @@ public final class AttachedLink: @unchecked Sendable {
     /// Closes every descriptor. Tearing down a perf-event attachment can take tens of
     /// milliseconds in the kernel, so callers on an interactive path do this off-thread.
     public func detach() {
+        for fd in fds + events { Glibc.close(fd) }
+        fds = []
+        events = []
+    }
+
+    /// Detaches the program now (its links closed: it runs no more) and hands over the perf
+    /// events, whose slow release the caller may leave to `BackgroundRelease`.
+    public func detachProgram() -> [Int32] {
         for fd in fds { Glibc.close(fd) }
         fds = []
+        defer { events = [] }
+        return events
     }
 
     public var isAttached: Bool { !fds.isEmpty }
+}
+
+/// Closes descriptors whose release is slow in the kernel (perf events of detached
+/// programs) after bpfsh has gone: a forked child holds the last references, closes them
+/// and exits, so a one-shot run does not wait ~70 ms per tracepoint to exit.
+public enum BackgroundRelease {
+    public static func close(_ fds: [Int32]) {
+        guard !fds.isEmpty else { return }
+        let child = fds.withUnsafeBufferPointer { cbpf_close_in_child($0.baseAddress, Int32($0.count)) }
+        // Without a child, close them here: slower, never leaked.
+        _ = child
+        for fd in fds { Glibc.close(fd) }
+    }
 }
 
 /// The ways to attach a program, one per provider family. Only this layer calls
@@ -155,21 +183,27 @@ public enum Attacher {
     private static func linkPerfEvents(
         _ perfFDs: [Int32], program: LoadedProgram, attachPoint: String
     ) throws -> AttachedLink {
-        var fds = perfFDs
+        // Links first, then the events they hold: closing a link detaches the program at once.
+        var links: [Int32] = []
+        var events: [Int32] = []
+        var direct: [Int32] = []
         for perfFD in perfFDs {
             var options = bpf_link_create_opts()
             options.sz = MemoryLayout<bpf_link_create_opts>.size
             let link = bpf_link_create(program.fd, perfFD, BPF_PERF_EVENT, &options)
             if link >= 0 {
-                fds.append(link)
+                links.append(link)
+                events.append(perfFD)
                 continue
             }
+            // Set on the event itself: only closing the event detaches the program.
+            direct.append(perfFD)
             if cbpf_perf_event_set_bpf(perfFD, program.fd) != 0 || cbpf_perf_event_enable(perfFD) != 0 {
                 let code = errno
-                for fd in fds { Glibc.close(fd) }
+                for fd in links + events + perfFDs.filter({ !events.contains($0) }) { Glibc.close(fd) }
                 throw KernelError.attachFailed(attachPoint: attachPoint, reason: String(cString: strerror(code)))
             }
         }
-        return AttachedLink(attachPoint: attachPoint, fds: fds)
+        return AttachedLink(attachPoint: attachPoint, fds: links + direct, events: events)
     }
 }

@@ -60,6 +60,16 @@ public protocol BackendProgram: AnyObject {
 /// One attachment; ends with `detach()`.
 public protocol BackendLink: AnyObject {
     func detach()
+    /// Detaches the program at once and returns descriptors whose release is slow and may be
+    /// left to `BackgroundRelease` (by default: a plain detach, nothing left).
+    func detachLeavingRelease() -> [Int32]
+}
+
+extension BackendLink {
+    public func detachLeavingRelease() -> [Int32] {
+        detach()
+        return []
+    }
 }
 
 /// The event ring buffer's reader.

@@ -6,7 +6,7 @@ import Synchronization
 /// The config variables this process was started with (`BPFTRACE_MAX_MAP_KEYS=...`), read
 /// once; values that do not fit are reported with the first probe instead of failing.
 public enum SessionConfig {
-    public static let fromEnvironment = ProgramConfig.fromEnvironment(ProcessInfo.processInfo.environment)
+    public static let fromEnvironment = ProgramConfig.fromEnvironment(ProcessFacts.environment(withPrefix: "BPFTRACE_"))
     static let reportedEnvironment = Atomic<Bool>(false)
 }
 

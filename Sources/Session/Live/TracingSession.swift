@@ -39,6 +39,9 @@ public final class TracingSession {
         /// events and shared by the later ones, so a fixed size; nil sizes it by the program
         /// (a one-shot run, whose one program is all there is).
         public var eventRingBytes: Int? = Compiler.eventRingBytesForFiringProbes
+        /// Where compiled programs are kept between runs (a one-shot run's). Only for a session
+        /// with the built-in function tables: the cache's key does not hold the tables.
+        public var cache: CompiledProgramCache? = nil
         /// How the programs' warnings are written (bpftrace's style when run as `bpftrace`).
         public var diagnosticStyle = DiagnosticStyle.bpfsh
         public init() {}
@@ -212,6 +215,7 @@ public final class TracingSession {
             pipeline.codegenOptions.firedSlot = nextFiredSlot
         }
         pipeline.codegenOptions.eventRingBytes = options.eventRingBytes
+        pipeline.cache = options.cache
         return pipeline
     }
 
@@ -229,7 +233,7 @@ public final class TracingSession {
                 formatIDBase: nextFormatID, functions: options.functions, variables: options.variables,
                 config: options.config),
             codegenOptions: CodegenOptions(
-                startTimeNanoseconds: startTime, cpuCount: ProcessInfo.processInfo.activeProcessorCount,
+                startTimeNanoseconds: startTime, cpuCount: ProcessFacts.processorCount,
                 childPID: options.childPID, positionalParameters: options.positionalParameters,
                 mapMaxEntries: options.mapMaxEntries, excludedProcess: options.excludesOwnProcess ? getpid() : 0,
                 functions: options.functionLowerings, variables: options.variableLowerings))
@@ -420,6 +424,26 @@ public final class TracingSession {
     @discardableResult
     public func detachAll(progress: DetachProgress? = nil) -> DetachReport {
         detach(probes, progress: progress)
+    }
+
+    /// Detaches every probe as `detachAll` does (programs detached, then END), but returns
+    /// the perf events the detached programs were linked to instead of waiting for their
+    /// release: a process about to exit hands them to `BackgroundRelease`.
+    public func detachAllLeavingRelease() -> [Int32] {
+        let attached = probes.filter { $0.state == .attached }
+        var left: [Int32] = []
+        for probe in attached {
+            for link in probe.links { left += link.detachLeavingRelease() }
+            probe.links = []
+            probe.state = .detached
+        }
+        for probe in attached {
+            for program in probe.endPrograms { try? program.run() }
+        }
+        if !attached.isEmpty {
+            drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
+        }
+        return left
     }
 
     /// Detaches a probe and forgets it; its maps stay in the session. Returns once its links

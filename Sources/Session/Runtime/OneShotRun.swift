@@ -19,6 +19,10 @@ public final class OneShotRun {
         public var dryRun = false
         /// Whether the program ignores bpfsh's own process (see TracingSession.Options).
         public var excludesOwnProcess = true
+        /// Whether the perf events of the detached programs are released by a child process
+        /// after this one exits (`BackgroundRelease`), so the process ends without waiting for
+        /// the kernel. Only for a process that exits right after the run (the bpfsh command).
+        public var releasesInBackground = false
         /// How compile errors and warnings are written: as current bpftrace writes them, since
         /// people and scripts grep one-shot output for them (the shell keeps its own style).
         public var diagnosticStyle = DiagnosticStyle.bpftrace
@@ -69,6 +73,8 @@ public final class OneShotRun {
         sessionOptions.countsFired = false
         // One program, known in full: the ring is sized by what it sends.
         sessionOptions.eventRingBytes = nil
+        // Running the same program again skips LLVM.
+        sessionOptions.cache = CompiledProgramCache.standard(version: Version.text)
         sessionOptions.diagnosticStyle = options.diagnosticStyle
         let live = LiveKernel(kernel: kernelCatalogue)
         let session = TracingSession(
@@ -82,7 +88,7 @@ public final class OneShotRun {
         do {
             // bpftrace's runtime test engine waits for this line (after attaching, before BEGIN)
             // to run a case's AFTER command; "Attached N probes" follows it, as in bpftrace.
-            let notifies = ProcessInfo.processInfo.environment["__BPFTRACE_NOTIFY_PROBES_ATTACHED"] != nil
+            let notifies = ProcessFacts.isSet("__BPFTRACE_NOTIFY_PROBES_ATTACHED")
             var count = 0
             probe = try session.define(
                 name: "program", text: source.text, sourceName: source.name,
@@ -147,7 +153,13 @@ public final class OneShotRun {
             StartupTiming.report(through: .teardown, label: "after ready")
         }
         // Detaching runs END; the maps are then a consistent final state.
-        session.detachAll()
+        var leftToRelease: [Int32] = []
+        if options.releasesInBackground {
+            leftToRelease = session.detachAllLeavingRelease()
+        } else {
+            session.detachAll()
+        }
+        defer { BackgroundRelease.close(leftToRelease) }
         // Only once every link is gone can the ring be emptied to its end: until then a
         // flood would keep refilling it.
         session.settle()

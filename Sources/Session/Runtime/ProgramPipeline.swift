@@ -9,6 +9,8 @@ public struct ProgramPipeline {
     public var catalogue: Language.ProbeCatalogue
     public var analyzerOptions: SemanticAnalyzer.Options
     public var codegenOptions: CodegenOptions
+    /// Where compiled programs are kept between runs, if anywhere.
+    public var cache: CompiledProgramCache?
 
     public init(
         catalogue: Language.ProbeCatalogue, analyzerOptions: SemanticAnalyzer.Options, codegenOptions: CodegenOptions
@@ -49,7 +51,13 @@ public struct ProgramPipeline {
         if let keys = checked.config.maxMapKeys { codegenOptions.mapMaxEntries = max(1, keys) }
         do {
             return try StartupTiming.measure(.compile) {
-                try Compiler(options: codegenOptions).compile(checked, keepIR: keepIR)
+                if let cache, !keepIR {
+                    let compiled = try cache.compile(
+                        checked, source: source, analyzer: analyzerOptions, options: codegenOptions)
+                    if compiled.fromCache { StartupTiming.note(.compile, "cached") }
+                    return compiled
+                }
+                return try Compiler(options: codegenOptions).compile(checked, keepIR: keepIR)
             }
         } catch CodegenError.stackLimit(let index) {
             let unit = checked.units[min(index, checked.units.count - 1)]

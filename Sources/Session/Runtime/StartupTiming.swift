@@ -46,6 +46,14 @@ public enum StartupTiming {
     nonisolated(unsafe) private static var open: [(phase: Phase, start: UInt64, nested: UInt64)] = []
     nonisolated(unsafe) private static var mainClock: UInt64 = 0
     nonisolated(unsafe) private static var printedThrough: Phase? = nil
+    /// Phases to print with a note, such as a compile answered by the cache.
+    nonisolated(unsafe) private static var notes: [Phase: String] = [:]
+
+    /// Notes `text` beside `phase` in the report.
+    public static func note(_ phase: Phase, _ text: String) {
+        guard enabled else { return }
+        notes[phase] = text
+    }
 
     /// Called first thing in main: records process start → main.
     public static func mainReached() {
@@ -89,7 +97,8 @@ public enum StartupTiming {
         for phase in all[from...to] {
             guard let value = totals[phase] else { continue }
             sum &+= value
-            text += "bpfsh timing \(phase.rawValue) \(milliseconds(value)) ms\n"
+            text += "bpfsh timing \(phase.rawValue) \(milliseconds(value)) ms"
+            text += notes[phase].map { " (\($0))\n" } ?? "\n"
         }
         text += "bpfsh timing \(label) \(milliseconds(sum)) ms\n"
         if from == 0 {

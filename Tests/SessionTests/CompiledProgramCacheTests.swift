@@ -1,0 +1,129 @@
+import Codegen
+import Foundation
+import Language
+import LanguageTestSupport
+import TestSupport
+import XCTest
+
+@testable import Session
+
+/// Compiled programs kept between runs: a cached program is the same code as a fresh
+/// compile; an entry of another version or kernel, or a corrupt one, is never used.
+final class CompiledProgramCacheTests: XCTestCase {
+    var directory = ""
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-cache-\(UUID().uuidString)").path
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    let sample = [
+        #"BEGIN { printf("ready\n"); exit(); }"#,
+        "tracepoint:sched:sched_switch { @[comm] = count(); }",
+        "tracepoint:sched:sched_switch /pid > 1/ { @h = hist(args.prev_pid); @s[args.next_comm] = sum(1); }",
+        #"tracepoint:raw_syscalls:sys_enter { printf("%d %s\n", pid, comm); @x = count(); } END { print(@x); }"#,
+        "tracepoint:sched:sched_wakeup, tracepoint:sched:sched_switch { @[probe, cpu] = count(); $1; }",
+        #"BEGIN { $i = 0; while ($i < 5) { printf("%d\n", $i); $i++; } exit(); }"#,
+    ]
+
+    /// Compiles `text` as a one-shot run would (own process excluded), through `cache`.
+    func compile(_ text: String, cache: CompiledProgramCache?, pid: Int32 = 4242) throws -> CompiledProgram {
+        var options = TracingSession.Options()
+        options.cache = cache
+        options.eventRingBytes = nil
+        options.countsFired = false
+        options.excludesOwnProcess = false
+        options.positionalParameters = ["7"]
+        let session = TracingSession(backend: FakeKernel(), catalogue: FakeCatalogue(), options: options, write: { _ in })
+        defer { session.close() }
+        var pipeline = session.pipeline(replacing: nil)
+        pipeline.codegenOptions.excludedProcess = pid
+        return try pipeline.compile(SourceFile(name: "-e", text: text))
+    }
+
+    func cache(version: String = "0.1", kernel: String = "kernel test\n") -> CompiledProgramCache {
+        CompiledProgramCache(directory: directory, identity: "bpfsh \(version)\n" + kernel)
+    }
+
+    func entries() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".bpfc") }
+    }
+
+    func testACachedProgramIsTheSameCodeAsAFreshCompile() throws {
+        for text in sample {
+            let fresh = try compile(text, cache: nil)
+            let cold = try compile(text, cache: cache())
+            let warm = try compile(text, cache: cache())
+            XCTAssertFalse(cold.fromCache, text)
+            XCTAssertTrue(warm.fromCache, text)
+            XCTAssertEqual(cold.code, fresh.code, text)
+            XCTAssertEqual(warm.code, fresh.code, text)
+            XCTAssertEqual(warm.maps, fresh.maps, text)
+            XCTAssertEqual(warm.programs.map(\.target), fresh.programs.map(\.target), text)
+            XCTAssertEqual(warm.programs.map(\.name), fresh.programs.map(\.name), text)
+        }
+        XCTAssertEqual(entries().count, sample.count)
+    }
+
+    func testOneEntryServesEveryRunWithItsOwnProcessIgnored() throws {
+        let text = "tracepoint:sched:sched_switch { @[comm] = count(); }"
+        _ = try compile(text, cache: cache(), pid: 1111)
+        let warm = try compile(text, cache: cache(), pid: 2222)
+        XCTAssertTrue(warm.fromCache)
+        XCTAssertEqual(warm.code, try compile(text, cache: nil, pid: 2222).code, "the pid of this run is in the code")
+        XCTAssertNotEqual(warm.code, try compile(text, cache: nil, pid: 1111).code)
+        XCTAssertEqual(entries().count, 1)
+    }
+
+    func testAnEntryOfAnotherVersionOrKernelIsIgnored() throws {
+        let text = "tracepoint:sched:sched_switch { @[comm] = count(); }"
+        _ = try compile(text, cache: cache(version: "0.0"))
+        XCTAssertFalse(try compile(text, cache: cache(version: "0.1")).fromCache)
+        XCTAssertFalse(try compile(text, cache: cache(kernel: "kernel other\n")).fromCache)
+        // Different source, parameters: other entries.
+        XCTAssertFalse(try compile(text + " ", cache: cache(version: "0.0")).fromCache)
+        XCTAssertTrue(try compile(text, cache: cache(version: "0.0")).fromCache)
+    }
+
+    func testACorruptEntryIsRecompiledNeverTrusted() throws {
+        let text = "tracepoint:sched:sched_switch /pid > 1/ { @[comm] = count(); }"
+        let fresh = try compile(text, cache: nil)
+        _ = try compile(text, cache: cache())
+        let path = directory + "/" + (try XCTUnwrap(entries().first))
+        let good = try Data(contentsOf: URL(fileURLWithPath: path))
+        let corruptions: [(String, (inout Data) -> Void)] = [
+            ("an instruction changed", { $0[$0.count - 16] ^= 0x01 }),
+            ("the checksum changed", { $0[$0.count - 1] ^= 0x80 }),
+            ("cut short", { $0 = $0.prefix($0.count / 2) }),
+            ("empty", { $0 = Data() }),
+            ("another file's bytes", { $0 = Data("not an entry".utf8) }),
+        ]
+        for (what, corrupt) in corruptions {
+            var bytes = good
+            corrupt(&bytes)
+            try bytes.write(to: URL(fileURLWithPath: path))
+            let again = try compile(text, cache: cache())
+            XCTAssertFalse(again.fromCache, what)
+            XCTAssertEqual(again.code, fresh.code, what)
+            // Written anew: the next run uses it.
+            XCTAssertTrue(try compile(text, cache: cache()).fromCache, what)
+        }
+        // A file others could have written is not used.
+        chmod(path, 0o666)
+        XCTAssertFalse(try compile(text, cache: cache()).fromCache, "a world-writable entry")
+    }
+
+    func testProgramsThatDependOnTheRunAreNotKept() throws {
+        for text in [
+            "interval:s:1 { printf(\"%d\\n\", elapsed); }", "tracepoint:sched:sched_switch /pid == cpid/ { @ = count(); }",
+            "BEGIN { @t = nsecs(sw_tai); }",
+        ] {
+            _ = try compile(text, cache: cache())
+            XCTAssertFalse(try compile(text, cache: cache()).fromCache, text)
+        }
+        XCTAssertEqual(entries(), [])
+    }
+}
