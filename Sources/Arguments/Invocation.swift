@@ -17,7 +17,7 @@ public struct Invocation: Equatable, Sendable {
     public var unsafe = false
     /// `-q`: no "Attached N probes" line.
     public var quiet = false
-    /// `-o FILE`: the program's output to a file.
+    /// `-o FILE`: the program's output to this file.
     public var outputFile: String?
     /// `--no-warnings`
     public var noWarnings = false

@@ -104,7 +104,9 @@ public enum Launcher {
         options.warnings = !invocation.noWarnings
         var outputFile: UnsafeMutablePointer<FILE>? = nil
         if let path = invocation.outputFile {
-            guard let file = fopen(path, "w") else { return fail("cannot write \(path): \(String(cString: strerror(errno)))") }
+            guard let file = fopen(path, "w") else {
+                return fail("cannot write \(path): \(String(cString: strerror(errno)))")
+            }
             setvbuf(file, nil, _IOLBF, 0)
             outputFile = file
         }

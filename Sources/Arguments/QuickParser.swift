@@ -9,10 +9,10 @@
 public enum QuickParser {
     /// Flags without a value, and where each goes.
     static let flags: [String: WritableKeyPath<Invocation, Bool>] = [
-        "-l": \.list, "-v": \.verbose, "--unsafe": \.unsafe, "--trace-self": \.traceSelf,
+        "-l": \.list, "-v": \.verbose, "--unsafe": \.unsafe, "--trace-self": \.traceSelf, "-q": \.quiet,
+        "--no-warnings": \.noWarnings,
         "--emit-llvm": \.emitLLVM, "--dry-run": \.dryRun, "--check": \.check, "--keep-going": \.keepGoing,
         "--auto": \.auto, "--force": \.force, "--interactive": \.interactive, "--serve": \.serve,
-        "-q": \.quiet, "--no-warnings": \.noWarnings,
     ]
 
     /// Options taking the next word as their value.

@@ -22,6 +22,8 @@ public indirect enum Value: Hashable, Sendable {
     /// A value of an enum: printed as its member's name when it has one, an integer to printf's
     /// `%d`.
     case enumValue(Int64, name: String?)
+    /// A record: a tuple whose fields have names, printed `{ .a = 1, .b = x }`.
+    case record(names: [String], values: [Value])
     case none
 }
 

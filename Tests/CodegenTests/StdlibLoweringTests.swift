@@ -128,3 +128,34 @@ final class ParentTaskLoweringTests: XCTestCase {
         XCTAssertTrue(compiled.programs[0].helperCalls.contains(115), "bpf_probe_read_kernel_str")
     }
 }
+
+final class StringIndexLoweringTests: XCTestCase {
+    func testStringIndexesAreBounded() throws {
+        let checked = try checkedProgram("BEGIN { $a = \"foo\"; $i = 10; @c = $a[0]; @d = $a[$i]; }")
+        XCTAssertEqual(checked.maps.first { $0.name == "c" }?.value, .plain(.int(bytes: 1, signed: true)))
+        let compiled = try compile("BEGIN { $a = \"foo\"; $i = 10; @c = $a[0]; @d = $a[$i]; @e = $a[7]; }")
+        assertWellFormed(compiled)
+        XCTAssertFalse(compiled.programs[0].helperCalls.contains(113), "read from the stack, no probe_read")
+    }
+}
+
+final class ErrorPointerLoweringTests: XCTestCase {
+    func testIsErrIsARangeCheck() throws {
+        let compiled = try compile("BEGIN { @a = is_err(-22); @b = is_err(curtask); }")
+        assertWellFormed(compiled)
+        XCTAssertEqual(
+            try checkedProgram("BEGIN { @a = is_err(-22); }").maps.first?.value, .plain(.bool))
+    }
+}
+
+final class TupleKeyLoweringTests: XCTestCase {
+    /// A key of several parts given as one tuple value is written whole, not truncated to its
+    /// first part: the delete and the lookup build the same 24-byte key as the assignment.
+    func testATupleValueIsAWholeKey() throws {
+        let compiled = try compile(
+            "BEGIN { @m[1, 2, 3] = 1; $k = (1, 2, 3); delete(@m, $k); @h = has_key(@m, $k); }")
+        assertWellFormed(compiled)
+        let checked = try checkedProgram("BEGIN { @m[1, 2, 3] = 1; $k = (1, 2, 3); delete(@m, $k); }")
+        XCTAssertEqual(checked.maps.first { $0.name == "m" }?.keySize, 24)
+    }
+}

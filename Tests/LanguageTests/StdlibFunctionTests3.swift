@@ -154,3 +154,43 @@ final class ParentTaskTests: XCTestCase {
             ["ppid() takes a struct task_struct * such as curtask, not int64"])
     }
 }
+
+/// Records: tuples whose fields have names.
+final class RecordTests: XCTestCase {
+    func testRecordsParseTypeAndReorderByName() throws {
+        XCTAssertEqual(sexpr(try Parser.parseExpression(source("(a = 1, b = (2, \"x\"))"))), "(record a=1 b=(tuple 2 \"x\"))")
+        let checked = try LanguageTests.check(
+            "BEGIN { $r = (foo = 1, bar = \"x\"); $r = (bar = \"yy\", foo = 2); @f = $r.foo; @b = $r.bar; }")
+        XCTAssertEqual(
+            checked.units[0].variables["r"], .record(names: ["foo", "bar"], types: [.s64, .string(size: 3)]))
+        XCTAssertEqual(checked.maps.first { $0.name == "f" }?.value, .plain(.s64))
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $r = (a = 1); @x = $r.b; }", at: ["$r.b"]),
+            ["the record has no field 'b' (its fields: a)"])
+    }
+}
+
+final class IfExpressionAndAssertTests: XCTestCase {
+    func testIfAsAValue() throws {
+        XCTAssertEqual(
+            sexpr(try Parser.parseExpression(source("if $a { 1 } else if $b { 2 } else { 3 }"))), "(? $a (block {} 1) (? $b (block {} 2) (block {} 3)))")
+        XCTAssertEqual(sexpr(try Parser.parseExpression(source("{ if (1) { 8 } else { 9 } }"))), "(block {} (? 1 8 9))")
+        XCTAssertThrowsError(try Parser.parseExpression(source("if $a { 1 }")))
+    }
+
+    func testAssertRecordsItsPlace() throws {
+        let checked = try LanguageTests.check("BEGIN { assert(pid > 0, \"pid\"); }")
+        XCTAssertEqual(checked.formats.map(\.action), [.assertFailed(message: "pid", place: "prog.bt:1:9-31")])
+        XCTAssertEqual(
+            semanticErrors("BEGIN { assert(1, comm); }", at: ["comm"]), ["assert() takes a string literal message"])
+    }
+}
+
+final class LoopScopingTests: XCTestCase {
+    func testASecondLoopWithTheSameVariableGetsItsOwn() throws {
+        let checked = try LanguageTests.check(
+            "BEGIN { @a[1] = 2; @b[\"x\"] = \"y\"; for ($kv : @a) { print($kv); } for ($kv : @b) { print($kv); } }")
+        XCTAssertEqual(checked.units[0].variables["kv"], .tuple([.s64, .s64]))
+        XCTAssertEqual(checked.units[0].variables["kv__loop1"], .tuple([.string(size: 2), .string(size: 2)]))
+    }
+}

@@ -178,6 +178,8 @@ func sexpr(_ expr: Expr) -> String {
     case .index(let base, let index): return "([] \(sexpr(base)) \(sexpr(index)))"
     case .cast(let type, let operand): return "(cast \(typeText(type)) \(sexpr(operand)))"
     case .tuple(let elements): return "(tuple " + elements.map(sexpr).joined(separator: " ") + ")"
+    case .record(let names, let values):
+        return "(record " + zip(names, values).map { "\($0)=" + sexpr($1) }.joined(separator: " ") + ")"
     case .postIncrement(let op, let target): return "(post\(op) \(sexpr(target)))"
     case .preIncrement(let op, let target): return "(pre\(op) \(sexpr(target)))"
     case .sizeof(let type): return "(sizeof \(typeText(type)))"

@@ -128,3 +128,13 @@ final class EnumDecodingTests: XCTestCase {
         XCTAssertEqual(BpftraceTextRenderer.text(of: other), "7")
     }
 }
+
+final class RecordDecodingTests: XCTestCase {
+    func testRecordsPrintTheirFieldNames() {
+        let decoder = ValueDecoder(symbolizer: FakeSymbolizer())
+        let type = SType.record(names: ["a", "b"], types: [.s64, .tuple([.s64, .string(size: 8)])])
+        let bytes = withUnsafeBytes(of: Int64(1)) { Array($0) } + withUnsafeBytes(of: Int64(2)) { Array($0) }
+            + Array("hi".utf8) + [UInt8](repeating: 0, count: 6)
+        XCTAssertEqual(BpftraceTextRenderer.text(of: decoder.decode(type, bytes[...])), "{ .a = 1, .b = (2, hi) }")
+    }
+}

@@ -43,5 +43,6 @@ public struct FunctionLoweringTable: Sendable {
             + FunctionLowering.stacks + FunctionLowering.maps + FunctionLowering.unsafe + FunctionLowering.misc
             + FunctionLowering.stringSearch + FunctionLowering.mapQueries + FunctionLowering.names
             + FunctionLowering.mapLength + FunctionLowering.time + FunctionLowering.buffers
-            + FunctionLowering.addresses + FunctionLowering.tasks)
+            + FunctionLowering.addresses + FunctionLowering.tasks
+            + FunctionLowering.assertions + FunctionLowering.errorPointers)
 }

@@ -55,6 +55,7 @@ extension FunctionLowering {
         helper("cgroup") { $0.lowering.ir.helper(.getCurrentCgroupID, []) },
         helper("jiffies") { $0.lowering.ir.helper(.jiffies64, []) },
         helper("curtask") { $0.lowering.ir.helper(.getCurrentTask, []) },
+        helper("ctx") { LLVMBuildPtrToInt($0.builder, $0.lowering.contextPointer, $0.lowering.ir.i64, "")! },
         FunctionLowering(name: "comm") { call in
             let lowering = call.lowering, ir = lowering.ir
             let slot = lowering.stackBuffer(size: 16)

@@ -95,6 +95,12 @@ extension UnitLowering {
         case .field(let base, let name, _):
             if type(of: base) == .context { return contextField(name) }
             if let member = unit.members[expr.id] { return structMember(member, of: scalar(base)) }
+            if case .record(let names, let parts) = type(of: base), let index = names.firstIndex(of: name),
+                case .buffer(let pointer) = lower(base)
+            {
+                let offset = parts[..<index].reduce(0) { $0 + $1.storageSize }
+                return read(parts[index], at: ir.offset(pointer, offset))
+            }
             guard case .tuple(let parts) = type(of: base), let index = Int(name), index < parts.count,
                 case .buffer(let pointer) = lower(base)
             else { return .scalar(ir.const64(UInt64(0))) }
@@ -109,6 +115,9 @@ extension UnitLowering {
                 return read(parts[position], at: ir.offset(pointer, offset))
             }
             let baseType = type(of: base)
+            if case .string(let size) = baseType, case .buffer(let text) = lower(base) {
+                return .scalar(character(of: text, size: size, at: index))
+            }
             let integer = baseType.pointeeInteger ?? (8, false)
             let stride = baseType.isPointer ? baseType.pointeeSize : 8
             let address = LLVMBuildAdd(
@@ -130,6 +139,18 @@ extension UnitLowering {
             }
             if target == .bool { return .scalar(ir.boolToI64(ir.isNonZero(scalar(operand)))) }
             return .scalar(fitTo(target, scalar(operand)))
+        case .record(_, let values):
+            // Fields are evaluated in the order written, into the record's own layout.
+            let recordType = type(of: expr)
+            let slot = stackBuffer(size: recordType.storageSize)
+            ir.memset(slot, size: recordType.storageSize)
+            var offset = 0
+            for value in values {
+                let t = type(of: value)
+                write(lower(value), from: t, to: t, at: ir.offset(slot, offset))
+                offset += t.storageSize
+            }
+            return .buffer(slot)
         case .tuple(let elements):
             let tupleType = type(of: expr)
             let slot = stackBuffer(size: tupleType.storageSize)
@@ -192,10 +213,30 @@ extension UnitLowering {
         return ir.load(ir.i64, from: slot, alignment: 8)
     }
 
+    /// `text[index]` of a string buffer: the byte, sign-extended, or 0 past the buffer (an
+    /// index known only at run time is bounded first, which the verifier requires).
+    func character(of text: LLVMValueRef, size: Int, at index: Expr) -> LLVMValueRef {
+        let b = ir.builder
+        if let constant = index.constantIndex {
+            guard constant < size else { return ir.const64(UInt64(0)) }
+            return ir.extend(ir.load(ir.i8, from: ir.offset(text, constant), alignment: 1), signed: true)
+        }
+        let position = scalar(index)
+        let inside = LLVMBuildICmp(b, LLVMIntULT, position, ir.const64(UInt64(size)), "")!
+        let bounded = LLVMBuildSelect(b, inside, position, ir.const64(UInt64(0)), "")!
+        var offsets: [LLVMValueRef?] = [bounded]
+        let address = LLVMBuildInBoundsGEP2(b, ir.i8, ir.cast(text, to: ir.bytePointer), &offsets, 1, "")!
+        let byte = ir.extend(ir.load(ir.i8, from: address, alignment: 1), signed: true)
+        return LLVMBuildSelect(b, inside, byte, ir.const64(UInt64(0)), "")!
+    }
+
     /// `count` pointees of `pointer` in bytes; other types leave it as it is.
     func scaled(_ count: LLVMValueRef, by pointer: SType) -> LLVMValueRef {
-        guard pointer.isPointer, pointer.pointeeSize != 1 else { return count }
-        return LLVMBuildMul(ir.builder, count, ir.const64(UInt64(pointer.pointeeSize)), "")
+        guard case .pointer(let pointee) = pointer else { return count }
+        // A struct the program defines has its own size; other pointees are known to the type.
+        let size = program.structSizes[pointee] ?? pointer.pointeeSize
+        guard size != 1 else { return count }
+        return LLVMBuildMul(ir.builder, count, ir.const64(UInt64(size)), "")
     }
 
     func comparison(_ op: String, signed: Bool) -> LLVMIntPredicate? {

@@ -16,6 +16,13 @@ extension UnitLowering {
         }
         if info.keys.isEmpty {
             ir.store(ir.const64(UInt64(0)), to: key, alignment: 8)
+        } else if keys.count == 1, info.keys.count > 1, case .tuple(let parts) = type(of: keys[0]),
+            parts.count == info.keys.count
+        {
+            // A whole key held in a tuple (`delete(@m, $kv.0)`): a key of several parts is laid
+            // out as a tuple of them, so the tuple is the key.
+            ir.memset(key, size: info.keySize)
+            writeExpression(keys[0], to: .tuple(info.keys), at: key)
         } else {
             // Padding must be zero (it is part of the key), unless every composite part is
             // written in full, as comm is by bpf_get_current_comm.

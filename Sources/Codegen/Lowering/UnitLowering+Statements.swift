@@ -115,8 +115,16 @@ extension UnitLowering {
             }
         case .map(let name, let keys):
             guard let info = program.map(named: name) else { return }
-            if case .aggregation(let aggregation, _) = info.value, case .call(_, let args) = value.kind {
-                updateAggregation(info, aggregation: aggregation, keys: keys, arguments: args)
+            if case .aggregation(let aggregation, _) = info.value {
+                // `@m = { ...; avg($x) }`: the block's statements, then its aggregating call.
+                var call = value
+                while case .block(let statements, let inner) = call.kind {
+                    lowerBlock(statements)
+                    call = inner
+                }
+                if case .call(_, let args) = call.kind {
+                    updateAggregation(info, aggregation: aggregation, keys: keys, arguments: args)
+                }
                 return
             }
             let key = buildKey(info, keys: keys)

@@ -225,6 +225,21 @@ final class UnitLowering {
             if fromSize > toSize {
                 ir.store(LLVMConstInt(ir.i8, 0, 0), to: ir.offset(destination, toSize - 1), alignment: 1)
             }
+        case (.record(let fromNames, let fromParts), .record(let toNames, let toParts)):
+            // Field by field, by name: a record written in another order lands in this layout.
+            guard case .buffer(let source) = value else { return }
+            var toOffset = 0
+            for (name, t) in zip(toNames, toParts) {
+                guard let index = fromNames.firstIndex(of: name) else { continue }
+                let f = fromParts[index]
+                let fromOffset = fromParts[..<index].reduce(0) { $0 + $1.storageSize }
+                let part: Lowered =
+                    isScalarStorage(f)
+                    ? .scalar(ir.load(ir.i64, from: ir.offset(source, fromOffset), alignment: 8))
+                    : .buffer(ir.offset(source, fromOffset))
+                write(part, from: f, to: t, at: ir.offset(destination, toOffset))
+                toOffset += t.storageSize
+            }
         case (.tuple(let fromParts), .tuple(let toParts)):
             guard case .buffer(let source) = value else { return }
             var fromOffset = 0, toOffset = 0

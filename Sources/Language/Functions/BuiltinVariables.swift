@@ -60,6 +60,8 @@ public struct BuiltinVariableTable: Sendable {
             BuiltinVariable(name: "ustack", type: .ustack(limit: 127)),
             BuiltinVariable(name: "retval", type: .s64, probes: returning),
             BuiltinVariable(name: "curtask", type: .pointer(pointee: "struct task_struct")),
+            // The probe's context as an address, to cast to a struct the program defines.
+            BuiltinVariable(name: "ctx", type: .pointer(pointee: "void")),
             BuiltinVariable(name: "args", type: .context, probes: withArguments),
         ]
         for index in 0..<6 {

@@ -39,6 +39,6 @@ public struct FunctionTable: Sendable {
         .printf, .print, .time, .str, .join, .ksym, .usym, .kaddr, .ntop, .strncmp,
         .exit, .delete, .clear, .zero, .cat, .system, .kstack, .ustack, .sizeof, .reg,
         .uptr, .kptr, .signal, .strcontains, .strlen, .hasKey, .syscallName, .signalName, .strerror,
-        .len, .nsecsFunction, .buf, .strftime, .pton, .errorf, .warnf, .ppid, .pcomm,
+        .len, .nsecsFunction, .buf, .strftime, .pton, .errorf, .warnf, .ppid, .pcomm, .assert, .isErr,
     ])
 }

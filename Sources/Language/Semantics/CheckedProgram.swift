@@ -14,6 +14,8 @@ public struct CheckedProgram: Sendable {
     public var usedMaps: [String] = []
     /// The effective config (the program's block under the session's settings).
     public var config = ProgramConfig()
+    /// Sizes of the structs the program defines (`struct Foo`), for pointer arithmetic.
+    public var structSizes: [String: Int] = [:]
     /// What the user should hear about although the program was accepted: ignored config
     /// variables, dropped attach points, `#warning`.
     public var warnings: [Diagnostic] = []
@@ -145,10 +147,13 @@ public enum RuntimeAction: Sendable, Hashable {
     case report(format: String, place: String, isError: Bool)
     /// A division or modulo by zero, which yields 1 as in bpftrace: warned once per place.
     case divideByZero(place: String)
+    /// `assert(cond, msg)` failed: the message with the call's place, then the run ends with
+    /// status 1.
+    case assertFailed(message: String, place: String)
 
     public var kind: FormatCall.Kind {
         switch self {
-        case .printf, .report, .divideByZero: return .printf
+        case .printf, .report, .divideByZero, .assertFailed: return .printf
         case .cat: return .cat
         case .system: return .system
         case .time: return .time

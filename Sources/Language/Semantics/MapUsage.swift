@@ -21,7 +21,7 @@ public enum MapUsage {
                 visit(base)
                 visit(index)
             case .cast(_, let operand): visit(operand)
-            case .tuple(let elements): elements.forEach(visit)
+            case .tuple(let elements), .record(_, let elements): elements.forEach(visit)
             case .postIncrement(_, let target), .preIncrement(_, let target): visit(target)
             case .block(let statements, let value):
                 statements.forEach(visit)

@@ -116,6 +116,12 @@ extension SemanticAnalyzer {
             let baseType = infer(base)
             switch baseType {
             case .context: return contextFieldType(name, expr)
+            case .record(let names, let types):
+                guard let index = names.firstIndex(of: name) else {
+                    error("the record has no field '\(name)' (its fields: \(names.joined(separator: ", ")))", expr.range)
+                    return .s64
+                }
+                return types[index]
             case .tuple(let elements):
                 guard let index = Int(name), index >= 0, index < elements.count else {
                     error("tuple has \(elements.count) elements; '.\(name)' is not one of them", expr.range)
@@ -144,7 +150,10 @@ extension SemanticAnalyzer {
             }
             let i = infer(index)
             if !i.isInteger { error("an index must be an integer", index.range) }
+            // `$s[i]`: one character of a string (0 past its buffer), as bpftrace reads it.
+            if b.isString { return .int(bytes: 1, signed: true) }
             if !b.isInteger { error("cannot index \(b)", base.range) }
+            if let integer = b.pointeeInteger { return .int(bytes: integer.bytes, signed: integer.signed) }
             return .u64
         case .cast(let type, let operand):
             let t = infer(operand)
@@ -157,6 +166,12 @@ extension SemanticAnalyzer {
                 error("\(t) cannot be part of a tuple", e.range)
             }
             return .tuple(types)
+        case .record(let names, let values):
+            let types = values.map { infer($0) }
+            for (e, t) in zip(values, types) where !isStorable(t) {
+                error("\(t) cannot be part of a record", e.range)
+            }
+            return .record(names: names, types: types)
         case .postIncrement(_, let target), .preIncrement(_, let target):
             switch target.kind {
             case .variable(let name):

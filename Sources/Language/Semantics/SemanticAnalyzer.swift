@@ -125,6 +125,7 @@ public struct SemanticAnalyzer {
             formatIDBase: options.formatIDBase, usedMaps: MapUsage.names(in: program.probes))
         checked.config = config
         checked.warnings = warnings + CheckReachability.run(program)
+        checked.structSizes = records.mapValues(\.size)
         return checked
     }
 
@@ -280,6 +281,7 @@ public struct SemanticAnalyzer {
 
     /// Whether the aggregated expression is signed, which decides how sums and minima print.
     func isSignedArgument(of call: Expr) -> Bool {
+        if case .block(_, let value) = call.kind { return isSignedArgument(of: value) }
         guard case .call(_, let args) = call.kind, let first = args.first else { return false }
         return exprTypes[first.id]?.isSigned ?? false
     }

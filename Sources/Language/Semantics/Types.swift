@@ -33,6 +33,8 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     case timestamp(format: String)
     /// A value of an enum the program defines: an integer printed as its member's name.
     case enumeration(EnumType)
+    /// A tuple whose fields have names (`(a = 1, b = "x")`), laid out as a tuple.
+    case record(names: [String], types: [SType])
 
     public static let u64 = SType.int(bytes: 8, signed: false)
     public static let s64 = SType.int(bytes: 8, signed: true)
@@ -57,7 +59,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case .inet: return 24
         case .string(let size): return (size + 7) / 8 * 8
         case .buffer(let size): return 8 + (size + 7) / 8 * 8
-        case .tuple(let elements): return elements.reduce(0) { $0 + $1.storageSize }
+        case .tuple(let elements), .record(_, let elements): return elements.reduce(0) { $0 + $1.storageSize }
         }
     }
 
@@ -80,6 +82,8 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case .buffer(let size): return "buffer[\(size)]"
         case .timestamp: return "timestamp"
         case .enumeration(let type): return "enum \(type.name)"
+        case .record(let names, let types):
+            return "{ " + zip(names, types).map { ".\($0) = \($1)" }.joined(separator: ", ") + " }"
         }
     }
 
@@ -94,6 +98,12 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case (.kstack, .kstack), (.ustack, .ustack): return true
         case (.tuple(let a), .tuple(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.isCompatible(with: $1) }
+        case (.record(let names, let types), .record(let otherNames, let otherTypes)):
+            // The same fields, in any order: a record is stored in the order first seen.
+            return Set(names) == Set(otherNames) && names.count == otherNames.count
+                && zip(names, types).allSatisfy { name, type in
+                    otherTypes[otherNames.firstIndex(of: name)!].isCompatible(with: type)
+                }
         default: return self == other
         }
     }
@@ -112,6 +122,13 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case (.named, .int), (.int, .named): return .s64
         case (.tuple(let a), .tuple(let b)) where a.count == b.count:
             return .tuple(zip(a, b).map { $0.widened(with: $1) })
+        case (.record(let names, let types), .record(let otherNames, let otherTypes))
+        where Set(names) == Set(otherNames):
+            return .record(
+                names: names,
+                types: zip(names, types).map { name, type in
+                    type.widened(with: otherTypes[otherNames.firstIndex(of: name)!])
+                })
         default: return self
         }
     }

@@ -18,6 +18,7 @@ extension Expr {
         case .index(let base, let index): kind = .index(base: try expression(base), index: try expression(index))
         case .cast(let type, let operand): kind = .cast(type: type, operand: try expression(operand))
         case .tuple(let elements): kind = .tuple(try elements.map(expression))
+        case .record(let names, let values): kind = .record(names: names, values: try values.map(expression))
         case .postIncrement(let op, let target): kind = .postIncrement(op: op, target: try expression(target))
         case .preIncrement(let op, let target): kind = .preIncrement(op: op, target: try expression(target))
         case .block(let statements, let value): kind = .block(try statements.map(statement), try expression(value))

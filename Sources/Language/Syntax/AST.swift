@@ -123,6 +123,8 @@ public indirect enum ExprKind: Sendable {
     case index(base: Expr, index: Expr)  // $array[i], pointer[i]
     case cast(type: TypeSyntax, operand: Expr)
     case tuple([Expr])
+    /// `(a = 1, b = "x")`: a tuple whose fields have names.
+    case record(names: [String], values: [Expr])
     case postIncrement(op: String, target: Expr)  // x++ / x--
     case preIncrement(op: String, target: Expr)  // ++x / --x
     case sizeof(TypeSyntax)

@@ -25,7 +25,7 @@ public struct Parser {
     {
         guard let expanded = try Preprocessor.run(source, options: preprocessing) else {
             var parser = try Parser(source)
-            return try LanguageMacroExpander.expand(parser.parseProgram())
+            return try LoopScoping.run(LanguageMacroExpander.expand(parser.parseProgram()))
         }
         var program: Program
         do {
@@ -35,7 +35,7 @@ public struct Parser {
         } catch let diagnostic as Diagnostic {
             throw expanded.original(diagnostic)
         }
-        return try LanguageMacroExpander.expand(program)
+        return try LoopScoping.run(LanguageMacroExpander.expand(program))
     }
 
     /// Parses a lone expression (used by shell commands such as `where`).
@@ -487,12 +487,31 @@ public struct Parser {
     private mutating func parseBlockExpression() throws -> Expr {
         let open = current.range
         let items = try parseBlockItems()
+        // A block ending in `if c { a } else { b }` has that if's value, as in bpftrace.
+        if let last = items.statements.last, case .ifElse = last.kind, let value = branchValue([last]) {
+            return make(.block(Array(items.statements.dropLast()), value), SourceRange(open.start, previousEnd))
+        }
         guard items.endsInValue, case .expr(let value) = items.statements.last?.kind else {
             throw Diagnostic(
                 "a block used as a value must end with an expression without ';', as in { $x = 1; $x + 1 }",
                 at: SourceRange(open.start, previousEnd))
         }
         return make(.block(Array(items.statements.dropLast()), value), SourceRange(open.start, previousEnd))
+    }
+
+    /// The value of statements that end in an expression, or in an `if` whose branches do.
+    private mutating func branchValue(_ statements: [Stmt]) -> Expr? {
+        guard let last = statements.last else { return nil }
+        let value: Expr
+        switch last.kind {
+        case .expr(let e): value = e
+        case .ifElse(let condition, let then, let otherwise?):
+            guard let a = branchValue(then), let b = branchValue(otherwise) else { return nil }
+            value = make(.ternary(condition: condition, then: a, else: b), last.range)
+        default: return nil
+        }
+        let leading = Array(statements.dropLast())
+        return leading.isEmpty ? value : make(.block(leading, value), last.range)
     }
 
     /// The statements of a block and whether the last is an expression not followed by `;`.
@@ -638,6 +657,48 @@ public struct Parser {
                 "expected '{' after the '\(keyword)' condition, found \(current.kind)", at: current.range)
         }
         return condition
+    }
+
+    /// `(a = 1, b = "x")` with `current` on the first name (the `(` already read).
+    private mutating func parseRecord(startingWith first: String, at start: SourceRange) throws -> Expr {
+        var names: [String] = []
+        var values: [Expr] = []
+        while true {
+            guard case .identifier(let name) = current.kind else {
+                throw Diagnostic("expected a field name such as 'a = 1' in the record", at: current.range)
+            }
+            if names.contains(name) { throw Diagnostic("the record names '\(name)' twice", at: current.range) }
+            try advance()
+            try expect("=", "after the field name '\(name)'")
+            names.append(name)
+            values.append(try parseExpression())
+            guard current.kind == .punct(",") else { break }
+            try advance()
+        }
+        parenDepth -= 1
+        let end = current.range
+        try expect(")", "to close the record")
+        return make(.record(names: names, values: values), start.merged(with: end))
+    }
+
+    /// `if c { a } else { b }` used as a value (`else if` chains too): `c ? a : b`, each branch
+    /// a block expression.
+    private mutating func parseIfExpression(from start: SourceRange) throws -> Expr {
+        let condition = try parseCondition("if")
+        let then = try parseBlockExpression()
+        guard current.kind == .identifier("else") else {
+            throw Diagnostic("an 'if' used as a value needs an 'else' branch", at: current.range)
+        }
+        let elseStart = current.range
+        try advance()
+        let otherwise =
+            current.kind == .identifier("if")
+            ? try { () throws -> Expr in
+                try advance()
+                return try parseIfExpression(from: elseStart)
+            }()
+            : try parseBlockExpression()
+        return make(.ternary(condition: condition, then: then, else: otherwise), start.merged(with: otherwise.range))
     }
 
     private mutating func parseFor() throws -> Stmt {
@@ -875,6 +936,7 @@ public struct Parser {
             return make(.map(name: name, keys: keys), range)
         case .identifier(let name):
             try advance()
+            if name == "if" { return try parseIfExpression(from: token.range) }
             if name == "sizeof" && current.kind == .punct("(") {
                 try advance()
                 if case .identifier(let word) = current.kind, Parser.isTypeWord(word) {
@@ -915,6 +977,9 @@ public struct Parser {
         case .punct("("):
             try advance()
             parenDepth += 1
+            if case .identifier(let firstName) = current.kind, (try? lexer.peek())?.kind == .punct("=") {
+                return try parseRecord(startingWith: firstName, at: token.range)
+            }
             let first = try parseExpression()
             if current.kind == .punct(",") {
                 var elements = [first]

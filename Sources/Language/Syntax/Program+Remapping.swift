@@ -89,6 +89,7 @@ extension Expr {
         case .index(let base, let index): kind = .index(base: r(base), index: r(index))
         case .cast(let type, let operand): kind = .cast(type: type.remapped(map), operand: r(operand))
         case .tuple(let elements): kind = .tuple(elements.map(r))
+        case .record(let names, let values): kind = .record(names: names, values: values.map(r))
         case .postIncrement(let op, let target): kind = .postIncrement(op: op, target: r(target))
         case .preIncrement(let op, let target): kind = .preIncrement(op: op, target: r(target))
         case .sizeof(let type): kind = .sizeof(type.remapped(map))

@@ -54,6 +54,11 @@ public final class EventDispatcher {
             environment.exit(call.id, Int32(truncatingIfNeeded: word(bytes, 8)))
             return
         }
+        if case .assertFailed(let message, let place) = call.action {
+            sink.emit(.report("\(place): ERROR: assert failed: \(message)\n", isWarning: false))
+            environment.exit(call.id, 1)
+            return
+        }
         var offset = 8
         var values: [Value] = []
         for type in call.argumentTypes {
@@ -106,7 +111,7 @@ public final class EventDispatcher {
                 return nil
             }
             sink.emit(.printf(words.joined(separator: separator) + "\n"))
-        case .exit:
+        case .exit, .assertFailed:
             break
         }
     }

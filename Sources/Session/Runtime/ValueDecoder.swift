@@ -55,6 +55,9 @@ public struct ValueDecoder {
                 offset += part.storageSize
             }
             return .tuple(values)
+        case .record(let names, let parts):
+            guard case .tuple(let values) = decode(.tuple(parts), bytes) else { return .none }
+            return .record(names: names, values: values)
         case .bool:
             return .symbol(word(0) != 0 ? "true" : "false")
         case .enumeration(let type):

@@ -37,6 +37,9 @@ public enum TableJSON {
         case .stack(let frames): return "{\"stack\": [" + frames.map(JSONRenderer.quote).joined(separator: ", ") + "]}"
         case .tuple(let items): return "{\"tuple\": [" + items.map(value).joined(separator: ", ") + "]}"
         case .pointer(let n): return "{\"uint\": \(n)}"
+        case .record(let names, let values):
+            return "{\"record\": [" + zip(names, values).map { "[" + JSONRenderer.quote($0) + ", " + value($1) + "]" }
+                .joined(separator: ", ") + "]}"
         case .enumValue(let n, let name):
             return name.map { "{\"symbol\": " + JSONRenderer.quote($0) + "}" } ?? "{\"int\": \(n)}"
         case .bytes(let bytes): return "{\"string\": " + JSONRenderer.quote(ValueText.escaped(bytes)) + "}"

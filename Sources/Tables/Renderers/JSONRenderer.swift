@@ -147,6 +147,8 @@ public enum JSONRenderer {
             return String(address)
         case .enumValue(let n, let name):
             return name.map(quote) ?? String(n)
+        case .record(let names, let values):
+            return "{" + zip(names, values).map { quote($0) + ": " + json($1, divisor: divisor) }.joined(separator: ", ") + "}"
         case .string, .symbol, .stack, .bytes:
             return quote(ValueText.value(value))
         case .tuple(let elements):
