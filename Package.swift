@@ -87,7 +87,7 @@ let package = Package(
         .target(name: "Symbols", dependencies: ["CBPF"]),
         .target(name: "Tables", dependencies: ["Specs", .product(name: "Collections", package: "swift-collections")]),
         .target(name: "Session",
-                dependencies: ["Language", "Codegen", "Kernel", "Symbols", "Tables"],
+                dependencies: ["Language", "Codegen", "Kernel", "Symbols", "Tables", "CSpawn"],
                 swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
         .target(name: "Shell",
                 dependencies: ["Session", "Language", "Tables", "CEditLine", "CSpawn"],

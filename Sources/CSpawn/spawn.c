@@ -75,3 +75,33 @@ pid_t cspawn_start(const char *path, char *const argv[], char *const envp[]) {
     }
     return pid;
 }
+
+pid_t cspawn_gated(const char *path, char *const argv[], char *const envp[], int gate_fd) {
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (int sig = 1; sig < NSIG; sig++) {
+            if (sig == SIGKILL || sig == SIGSTOP) continue;
+            signal(sig, SIG_DFL);
+        }
+        // The gate becomes descriptor 3; nothing of the tracer's (BPF objects, rings) stays open.
+        if (gate_fd != 3 && dup2(gate_fd, 3) < 0) _exit(127);
+        syscall(SYS_close_range, 4, ~0U, 0);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, 0);
+        char byte;
+        while (read(3, &byte, 1) < 0 && errno == EINTR) {}
+        close(3);
+        execve(path, argv, envp);
+        static const char message[] = "bpfsh: the -c command could not be executed\n";
+        ssize_t ignored = write(2, message, sizeof message - 1);
+        (void)ignored;
+        _exit(127);
+    }
+    int fork_error = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, 0);
+    return pid < 0 ? -fork_error : pid;
+}

@@ -46,3 +46,52 @@ final class EntryStackTests: XCTestCase {
             "then main:\n\(result.stdout)")
     }
 }
+
+/// A frame-pointer walk through code built without frame pointers reads some older frame, or
+/// words that are not code addresses: `ustack` says where instead of printing them as callers.
+final class FramePointerlessStackTests: XCTestCase {
+    func testAStackThroughCodeWithoutFramePointersIsFlagged() throws {
+        try KernelTestGate.require()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-nofp-\(getpid())")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let source = directory.appendingPathComponent("orders.c")
+        try """
+        #include <stdlib.h>
+        #include <unistd.h>
+        __attribute__((noinline)) void *make_order(int i) { return malloc(1000 + i); }
+        __attribute__((noinline)) void take_orders(int n) { for (int i = 0; i < n; i++) free(make_order(i)); }
+        int main(void) {
+            take_orders(50);
+            sleep(5);  /* alive while bpfsh symbolizes its stacks */
+            return 0;
+        }
+        """.write(to: source, atomically: true, encoding: .utf8)
+        let binary = directory.appendingPathComponent("orders").path
+        let compiler = try CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/cc"), ["-O1", "-fomit-frame-pointer", "-o", binary, source.path],
+            readyMarker: nil, timeout: 60)
+        XCTAssertEqual(compiler.status, 0, compiler.stderr)
+
+        let result = try CommandRunner.run(
+            KernelTestGate.executable,
+            [
+                "-e", "uprobe:libc:malloc /pid == cpid/ { @[ustack] = count(); } interval:s:2 { exit(); }",
+                "-c", binary,
+            ], readyMarker: nil, timeout: 30)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        // The caller read from the top of the stack is right; what the walk found above it is not.
+        guard let caller = lines.firstIndex(where: { $0.hasPrefix("make_order+") }) else {
+            return XCTFail("no make_order frame:\n\(result.stdout)")
+        }
+        XCTAssertTrue(lines[caller - 1].hasPrefix("malloc+"), result.stdout)
+        let next = lines.indices.contains(caller + 1) ? lines[caller + 1] : ""
+        XCTAssertTrue(
+            next.hasPrefix("[") && next.contains("make_order in orders keeps no frame pointer"),
+            "the frame after make_order:\n\(result.stdout)")
+        let flagged = lines[(caller + 1)...].prefix { !$0.hasPrefix("]") && !$0.isEmpty && !$0.hasPrefix("@") }
+        XCTAssertFalse(flagged.contains { $0.hasPrefix("0x") }, "no garbage frames:\n\(result.stdout)")
+    }
+}

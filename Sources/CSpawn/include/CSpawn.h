@@ -12,4 +12,12 @@
 /// Only async-signal-safe calls are made between fork and exec.
 /// Returns the child's pid, or -errno when it could not be started.
 pid_t cspawn_start(const char *path, char *const argv[], char *const envp[]);
+
+/// Starts `path` with `argv` and `envp` in a child that first waits for a byte (or the end)
+/// on `gate_fd`, then execs: the `-c` command, held until every probe is attached, and
+/// traced from its first instruction (not a shell's). It keeps stdio and the environment,
+/// and no other descriptor. Only async-signal-safe calls are made between fork and exec.
+/// Returns the child's pid, or -errno when it could not be started; a failed exec after the
+/// gate ends the child with status 127.
+pid_t cspawn_gated(const char *path, char *const argv[], char *const envp[], int gate_fd);
 #endif

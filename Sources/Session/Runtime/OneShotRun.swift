@@ -59,7 +59,7 @@ public final class OneShotRun {
         var child: ChildCommand? = nil
         if let command = options.command {
             do { child = try ChildCommand(command: command) } catch {
-                errors("bpfsh: cannot start the command '\(command)'\n")
+                errors("bpfsh: cannot start the command '\(command)': \(error)\n")
                 return .kernelError
             }
         }

@@ -47,7 +47,8 @@ public final class SessionSymbolizer: Symbolizing {
         var addresses = frames(id: id)
         // The caller's return address is a call site: its symbol is the calling function.
         if caller != 0, !addresses.isEmpty { addresses.insert(caller, at: 1) }
-        let names = addresses.map { UserSymbolizer.shared.symbolize($0, pid: pid) }
+        let facts = addresses.map { UserSymbolizer.shared.frameFacts($0, pid: pid) }
+        let names = UserStackAudit.frames(facts, entryCallerInserted: caller != 0)
         userCache[key] = names
         return Array(names.prefix(limit))
     }

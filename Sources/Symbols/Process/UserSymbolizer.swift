@@ -134,13 +134,29 @@ public final class UserSymbolizer: Sendable {
             // Anonymous executable memory: JIT-compiled code, named only by a perf map.
             return perfMapSymbol(address, pid: pid)
         }
-        guard let table = table(for: mapping, pid: pid),
-            let virtualAddress = table.virtualAddress(ofFileOffset: mapping.fileOffset(of: address)),
+        guard let (table, virtualAddress) = locateInFile(address, in: mapping, pid: pid),
             let function = table.function(containing: virtualAddress)
         else { return nil }
         return UserSymbol(
             name: demangle ? Demangler.demangle(function.name) : function.name,
             offset: virtualAddress - function.value, module: table.path)
+    }
+
+    /// The file table and the file's own virtual address of a process address in a
+    /// file-backed mapping (or the vDSO).
+    func locateInFile(_ address: UInt64, in mapping: Mapping, pid: Int32) -> (ElfSymbolTable, UInt64)? {
+        guard let table = table(for: mapping, pid: pid),
+            let virtualAddress = table.virtualAddress(ofFileOffset: mapping.fileOffset(of: address))
+        else { return nil }
+        return (table, virtualAddress)
+    }
+
+    /// `locateInFile` for an address of a process, when a file maps it.
+    func locateInFile(_ address: UInt64, pid: Int32) -> (ElfSymbolTable, UInt64)? {
+        guard pid > 0, address != 0, let mapping = mapping(containing: address, pid: pid),
+            mapping.isFileBacked
+        else { return nil }
+        return locateInFile(address, in: mapping, pid: pid)
     }
 
     // MARK: - Maps
