@@ -54,6 +54,43 @@ final class TableFileTests: XCTestCase {
         }
     }
 
+    /// A series keeps being a series through a file: its times (also of samples without rows),
+    /// its source, start, interval and measure, and its key names.
+    func testASeriesSurvivesSavingAndLoading() throws {
+        var series = TableSeries.empty(name: "calls_t", source: "@calls", start: 1_764_759_600.125, interval: 0.5)
+        series = try TableSeries.appending(
+            B.map("@calls", [B.row([.string("bash")], .count(3)), B.row([.string("sh")], .count(1))]),
+            at: 1_764_759_600.125, to: series)
+        series = try TableSeries.appending(B.map("@calls", []), at: 1_764_759_600.625, to: series)
+        series = try TableSeries.appending(
+            B.map("@calls", [B.row([.string("bash")], .count(9))]), at: 1_764_759_601.125, to: series)
+        var delta = series
+        delta.series?.measure = .delta
+        let keyed = MapTable(name: "q", rows: [B.row([.string("a"), .int(2)], .count(1))], keyNames: ["comm", "pid"])
+        for table in [series, delta, keyed] {
+            for format in [TableFileFormat.csv, .json] {
+                let text = TableFile.save(table, format: format)
+                var loaded = try TableFile.load(text, format: format)
+                XCTAssertNil(loaded.capture, "a loaded table does not claim a capture time")
+                loaded.capture = table.capture
+                XCTAssertEqual(loaded, table, "\(format):\n\(text)")
+            }
+        }
+        XCTAssertEqual(series.series?.times, [0, 500, 1000])
+        let csv = TableFile.save(series, format: .csv)
+        XCTAssertTrue(csv.hasPrefix("map,time_ms:uint,key:string,kind,"), csv)
+        XCTAssertTrue(csv.contains("calls_t,500,,,,,,,,,@calls,1764759600.125,0.5,cumulative\n"), csv)
+        let badMeasure = csv.replacingOccurrences(of: ",cumulative\n", with: ",sideways\n")
+        XCTAssertThrowsError(try TableFile.load(badMeasure, format: .csv)) {
+            XCTAssertTrue("\($0)".contains("expected cumulative, delta or rate"), "\($0)")
+        }
+    }
+
+    func testRecordsSurviveJSON() throws {
+        let table = B.map("@r", [B.row([.int(1)], .value(.record(names: ["a", "b"], values: [.int(1), .string("x")])))])
+        XCTAssertEqual(try TableFile.load(TableFile.save(table, format: .json), format: .json), table)
+    }
+
     func testFormatByExtension() {
         XCTAssertEqual(TableFileFormat(path: "/tmp/x.CSV"), .csv)
         XCTAssertEqual(TableFileFormat(path: "out.json"), .json)

@@ -83,21 +83,33 @@ public enum TableCSV {
         let types = keyTypes(table)
         var header = ["map"]
         if let types {
-            if types.count == 1 {
-                header.append("key:" + types[0].rawValue)
-            } else {
-                for (i, t) in types.enumerated() { header.append("key\(i + 1):" + t.rawValue) }
-            }
+            // A table's own key names (a series' `time_ms`, a query's named keys) when they
+            // name every column; `key`/`key1`... otherwise.
+            let names =
+                table.keyNames.count == types.count && table.keyNames.allSatisfy(isColumnName)
+                ? table.keyNames
+                : (types.count == 1 ? ["key"] : types.indices.map { "key\($0 + 1)" })
+            for (name, t) in zip(names, types) { header.append(name + ":" + t.rawValue) }
         } else {
             header.append("key:json")
         }
         header += cellColumns
+        let seriesFields = table.series.map(SeriesFields.csvValues) ?? []
+        if table.series != nil { header += SeriesFields.csvColumns }
         var out = header.map(field).joined(separator: ",") + "\n"
         func emit(_ keyFields: [String], _ cellFields: [String]) {
-            out += ([field(table.name)] + keyFields.map(field) + cellFields.map(field)).joined(separator: ",") + "\n"
+            out +=
+                ([field(table.name)] + keyFields.map(field) + cellFields.map(field) + seriesFields.map(field))
+                .joined(separator: ",") + "\n"
         }
-        if table.rows.isEmpty {
+        if table.rows.isEmpty && SeriesFields.emptySampleTimes(of: table).isEmpty {
             emit([], Array(repeating: "", count: cellColumns.count))
+        }
+        for time in SeriesFields.emptySampleTimes(of: table) {
+            let keyFields =
+                types.map { [String(time)] + Array(repeating: "", count: max(0, $0.count - 1)) }
+                ?? ["[" + TableJSON.value(.uint(time)) + "]"]
+            emit(keyFields, Array(repeating: "", count: cellColumns.count))
         }
         for row in table.rows {
             let keyFields: [String]
@@ -152,6 +164,12 @@ public enum TableCSV {
             if open { return (high, nil) }
             return (high &- step, high)
         }
+    }
+
+    /// A key column name that reads back unambiguously from `NAME:TYPE`.
+    static func isColumnName(_ name: String) -> Bool {
+        !name.isEmpty && !name.contains(":") && !cellColumns.contains(name) && !SeriesFields.csvColumns.contains(name)
+            && name != "map"
     }
 
     // MARK: - Loading
@@ -229,21 +247,22 @@ public enum TableCSV {
             throw TableFileError(at: 0, in: bytes, "empty file: expected a header row")
         }
         guard header[0].text == "map" else { throw fail(header[0], "expected the header to start with 'map'") }
-        guard header.count >= 1 + cellColumns.count,
-            Array(header.suffix(cellColumns.count)).map(\.text) == cellColumns
+        let isSeries = Array(header.suffix(SeriesFields.csvColumns.count)).map(\.text) == SeriesFields.csvColumns
+        let trailing = isSeries ? SeriesFields.csvColumns.count : 0
+        guard header.count >= 1 + cellColumns.count + trailing,
+            Array(header.dropLast(trailing).suffix(cellColumns.count)).map(\.text) == cellColumns
         else {
             throw fail(
                 header[header.count - 1], "expected the header to end with " + cellColumns.joined(separator: ","))
         }
         var keyTypes: [PartType] = []
+        var keyNames: [String] = []
         var keyIsJSON = false
-        let keyHeaders = header[1..<(header.count - cellColumns.count)]
+        let keyHeaders = header[1..<(header.count - cellColumns.count - trailing)]
         for (i, h) in keyHeaders.enumerated() {
             let parts = h.text.split(separator: ":", maxSplits: 1).map(String.init)
             let expectedName = keyHeaders.count == 1 ? "key" : "key\(i + 1)"
-            guard parts.count == 2, parts[0] == expectedName || (keyHeaders.count == 1 && parts[0] == "key1"),
-                let t = PartType(rawValue: parts[1])
-            else {
+            guard parts.count == 2, isColumnName(parts[0]), let t = PartType(rawValue: parts[1]) else {
                 throw fail(h, "expected a key column '\(expectedName):TYPE' (int, uint, string, symbol, stack, json)")
             }
             if t == .json {
@@ -251,12 +270,20 @@ public enum TableCSV {
                 keyIsJSON = true
             }
             keyTypes.append(t)
+            keyNames.append(parts[0])
         }
+        let defaultNames = keyNames.count == 1 ? [["key"], ["key1"]] : [keyNames.indices.map { "key\($0 + 1)" }]
+        if defaultNames.contains(keyNames) || keyIsJSON { keyNames = [] }
         let width = header.count
         let k = keyTypes.count
         var name: String?
         var rows: [MapTable.Row] = []
         var lastHistKind: String?
+        var seriesTimes: [UInt64] = []
+        var seriesRecord: [Field]?
+        func seriesTime(_ key: [Value]) {
+            if isSeries, case .uint(let time)? = key.first { seriesTimes.append(time) }
+        }
         for record in all.dropFirst() {
             guard record.count == width else {
                 throw fail(
@@ -268,11 +295,28 @@ public enum TableCSV {
             } else if record[0].text != name {
                 throw fail(record[0], "a second map name in one file")
             }
-            let c = Array(record[(1 + k)...])
+            let c = Array(record[(1 + k)..<(width - trailing)])
+            if isSeries { seriesRecord = seriesRecord ?? Array(record.suffix(trailing)) }
             let kind = c[0]
             if kind.text.isEmpty {
+                if isSeries {
+                    // A sample that had no rows: only its time.
+                    guard let first = record.dropFirst().first, !first.text.isEmpty else { continue }
+                    let time: Value
+                    if keyIsJSON {
+                        do throws(TableFileError) {
+                            time = try TableJSON.decodeValues(Array(first.text.utf8)).first ?? .none
+                        } catch {
+                            throw TableFileError(at: first.offset, in: bytes, "bad JSON key: " + error.message)
+                        }
+                    } else {
+                        time = try value(first, .uint, bytes)
+                    }
+                    seriesTime([time])
+                    continue
+                }
                 guard rows.isEmpty, all.count == 2 else { throw fail(kind, "empty kind") }
-                return MapTable(name: record[0].text, rows: [])
+                return MapTable(name: record[0].text, rows: [], keyNames: keyNames)
             }
             var key: [Value] = []
             if keyIsJSON {
@@ -336,12 +380,28 @@ public enum TableCSV {
             }
             lastHistKind =
                 (kind.text == "hist" || kind.text.hasPrefix("lhist:")) && !c[4].text.isEmpty ? kind.text : nil
+            seriesTime(key)
             rows.append(MapTable.Row(key: key, cell: cell))
         }
         guard let name else {
             throw TableFileError(at: bytes.count, in: bytes, "no rows: expected at least the map-name row")
         }
-        return MapTable(name: name, rows: rows)
+        var table = MapTable(name: name, rows: rows, keyNames: keyNames)
+        if let fields = seriesRecord {
+            do throws(SeriesFields.Problem) {
+                table.series = try SeriesFields.info(
+                    source: fields[0].text, start: fields[1].text, interval: fields[2].text,
+                    measure: fields[3].text, times: seriesTimes)
+            } catch {
+                switch error {
+                case .badNumber(let text):
+                    let field = fields[1].text == text ? fields[1] : fields[2]
+                    throw fail(field, "expected a number of seconds")
+                case .badMeasure: throw fail(fields[3], "expected cumulative, delta or rate")
+                }
+            }
+        }
+        return table
     }
 
     static func value(_ f: Field, _ type: PartType, _ bytes: [UInt8]) throws(TableFileError) -> Value {

@@ -13,6 +13,8 @@
 /// "buckets"}}` (bucket indexes as in `HistogramKind`, ascending; zero counts are kept),
 /// `{"value": value}`. Integers are written in full and read back exactly (64-bit, no
 /// floating point). Members may come in any order; unknown top-level members are ignored.
+/// Optional top-level members: `"key_names"` (the key columns' names, e.g. a series' `time_ms`)
+/// and `"series"` (see `SeriesFields`).
 public enum TableJSON {
     public static let formatName = "bpfsh.table"
     public static let version = 1
@@ -24,8 +26,19 @@ public enum TableJSON {
             out += i == 0 ? "\n" : ",\n"
             out += "{\"key\": [" + row.key.map(value).joined(separator: ", ") + "], \"cell\": " + cell(row.cell) + "}"
         }
-        out += table.rows.isEmpty ? "]}\n" : "\n]}\n"
-        return out
+        out += table.rows.isEmpty ? "]" : "\n]"
+        if !table.keyNames.isEmpty {
+            out += ", \"key_names\": [" + table.keyNames.map(JSONRenderer.quote).joined(separator: ", ") + "]"
+        }
+        if let info = table.series {
+            out +=
+                ", \"series\": {\"source\": " + JSONRenderer.quote(info.source) + ", \"start_ms\": "
+                + String(Int64((info.start * 1000).rounded())) + ", \"interval_ms\": "
+                + String(Int64((info.interval * 1000).rounded()))
+                + ", \"measure\": \"" + info.measure.rawValue + "\", \"times\": ["
+                + info.times.map(String.init).joined(separator: ", ") + "]}"
+        }
+        return out + "}\n"
     }
 
     static func value(_ v: Value) -> String {
@@ -146,7 +159,38 @@ public enum TableJSON {
                 for part in try array(try member(rowMembers, "key", in: rowNode)) { key.append(try value(part)) }
                 rows.append(MapTable.Row(key: key, cell: try cell(try member(rowMembers, "cell", in: rowNode))))
             }
-            return MapTable(name: name, rows: rows)
+            var table = MapTable(name: name, rows: rows)
+            if let names = members.first(where: { $0.0 == "key_names" })?.1 {
+                for item in try array(names) { table.keyNames.append(try string(item)) }
+            }
+            if let seriesNode = members.first(where: { $0.0 == "series" })?.1 {
+                table.series = try series(seriesNode)
+            }
+            return table
+        }
+
+        func series(_ node: JSONNode) throws(TableFileError) -> SeriesInfo {
+            let m = try object(node)
+            // Milliseconds, as integers: the file format holds no floating point.
+            func number(_ name: String) throws(TableFileError) -> String {
+                SeriesFields.seconds(Double(try integer(try member(m, name, in: node), Int64.self)) / 1000)
+            }
+            var times: [UInt64] = []
+            for item in try array(try member(m, "times", in: node)) { times.append(try integer(item, UInt64.self)) }
+            let measureNode = try member(m, "measure", in: node)
+            let source = try string(try member(m, "source", in: node))
+            let start = try number("start_ms")
+            let interval = try number("interval_ms")
+            let measure = try string(measureNode)
+            do throws(SeriesFields.Problem) {
+                return try SeriesFields.info(
+                    source: source, start: start, interval: interval, measure: measure, times: times)
+            } catch {
+                switch error {
+                case .badNumber: throw fail(node, "expected start and interval in seconds")
+                case .badMeasure: throw fail(measureNode, "expected cumulative, delta or rate")
+                }
+            }
         }
 
         func value(_ node: JSONNode, depth: Int = 0) throws(TableFileError) -> Value {
@@ -168,6 +212,16 @@ public enum TableJSON {
             case "none":
                 guard case .null = payload.kind else { throw fail(payload, "expected null") }
                 return .none
+            case "record":
+                var names: [String] = []
+                var values: [Value] = []
+                for pair in try array(payload) {
+                    let items = try array(pair)
+                    guard items.count == 2 else { throw fail(pair, "expected [name, value]") }
+                    names.append(try string(items[0]))
+                    values.append(try value(items[1], depth: depth + 1))
+                }
+                return .record(names: names, values: values)
             default: throw fail(node, "unknown value kind \"\(kind)\"")
             }
         }
