@@ -162,6 +162,23 @@ final class TutorialAutoTests: XCTestCase {
             "cpus", 9, says: [#"expect @offcpu_us share where key1 ~ io_schedule >= 50%: "# + Self.noShare])
     }
 
+    func testRunqlenNamesTheLoopThatRanWhileAnotherWaited() throws {
+        try KernelTestGate.require()
+        try checkWithheld(
+            "cpus", 4,
+            says: [#"expect @waiting where key1 == 0 and key2 == spin0 and value > 20: (no row of|@waiting is empty)"#])
+    }
+
+    func testInvoluntarySwitchesOfTheLoopsLastATimeSlice() throws {
+        try KernelTestGate.require()
+        try checkWithheld(
+            "cpus", 14,
+            says: [
+                #"expect spin_involuntary p50 >= 1000: spin_involuntary is empty"#,
+                #"expect bursty_voluntary p50 <= 4096: bursty_voluntary is empty"#,
+            ])
+    }
+
     func testUnclaimedNeedsTheWaitingLoops() throws {
         try KernelTestGate.require()
         try checkWithheld(
