@@ -28,6 +28,8 @@ public enum Launcher {
         shellOptions.allowUnsafe = invocation.unsafe
         shellOptions.targetPID = invocation.pid
         shellOptions.excludesOwnProcess = !invocation.traceSelf
+        // A probe typed again (a replayed session, a tutorial step, a notebook re-run) skips LLVM.
+        shellOptions.cache = CompiledProgramCache.standard(version: Version.text)
         if invocation.serve {
             guard invocation.program == nil, arguments.isEmpty, invocation.record == nil, invocation.notebooks.isEmpty
             else {

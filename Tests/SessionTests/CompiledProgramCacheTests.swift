@@ -116,6 +116,38 @@ final class CompiledProgramCacheTests: XCTestCase {
         XCTAssertFalse(try compile(text, cache: cache()).fromCache, "a world-writable entry")
     }
 
+    /// A shell's later probe compiles against the maps earlier probes made: the entry is for
+    /// those layouts, and a session whose map has another layout compiles afresh.
+    func testAShellProbeUsingTheSessionsMapsIsCachedForThoseLayouts() throws {
+        func session(firstProbe: String) throws -> TracingSession {
+            var options = TracingSession.Options()
+            options.cache = cache()
+            options.excludesOwnProcess = false
+            let session = TracingSession(backend: FakeKernel(), catalogue: FakeCatalogue(), options: options, write: { _ in })
+            try session.define(name: "first", text: firstProbe)
+            return session
+        }
+        let second = "tracepoint:sched:sched_switch { @a[comm] = count(); @b = count(); }"
+        func compileSecond(_ session: TracingSession) throws -> CompiledProgram {
+            try session.pipeline(replacing: nil).compile(SourceFile(name: "second", text: second))
+        }
+        let one = try session(firstProbe: "tracepoint:sched:sched_wakeup { @a[comm] = count(); }")
+        defer { one.close() }
+        let cold = try compileSecond(one)
+        let warm = try compileSecond(one)
+        XCTAssertFalse(cold.fromCache)
+        XCTAssertTrue(warm.fromCache)
+        XCTAssertEqual(warm.code, cold.code)
+        XCTAssertEqual(warm.maps, cold.maps)
+
+        let other = try session(firstProbe: "tracepoint:sched:sched_wakeup { @a[comm, pid] = count(); }")
+        defer { other.close() }
+        XCTAssertThrowsError(try compileSecond(other), "@a has two key parts in this session")
+        let three = try session(firstProbe: "tracepoint:sched:sched_wakeup { @a[comm] = count(); @z = count(); }")
+        defer { three.close() }
+        XCTAssertFalse(try compileSecond(three).fromCache, "another set of session maps is another entry")
+    }
+
     func testProgramsThatDependOnTheRunAreNotKept() throws {
         for text in [
             "interval:s:1 { printf(\"%d\\n\", elapsed); }", "tracepoint:sched:sched_switch /pid == cpid/ { @ = count(); }",

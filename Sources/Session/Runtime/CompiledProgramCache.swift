@@ -127,11 +127,19 @@ public struct CompiledProgramCache: Sendable {
         // at compile time) and other files' contents
         // (#include, import) are not in the key: such programs are not kept.
         for word in ["elapsed", "cpid", "sw_tai", "#include", "import"] where text.contains(word) { return nil }
-        // A session's later probes compile against its maps: only a first program is kept.
         // (The function tables are not in the key: a cache is given only to sessions with
         // the built-in ones, `TracingSession.Options.cache`.)
-        guard analyzer.knownMaps.isEmpty else { return nil }
         var key = identity
+        // A shell's later probes compile against the session's maps: their layouts are part
+        // of what the code was made for (map handles themselves are bound at load).
+        for map in analyzer.knownMaps.sorted(by: { $0.name < $1.name }) {
+            key += "map \(map.name) keys=\(map.keys) value=\(map.value) "
+            key += "declaration=\(map.declaration.map { String(describing: $0) } ?? "-")\n"
+        }
+        // The shell's `config` command sets these for the session, outside the source.
+        for (name, value) in analyzer.config.values.sorted(by: { $0.key < $1.key }) {
+            key += "config \(name)=\(value)\n"
+        }
         key += "analyzer unsafe=\(analyzer.allowUnsafe) formats=\(analyzer.formatIDBase)\n"
         key += "codegen cpus=\(options.cpuCount) entries=\(options.mapMaxEntries) "
         key += "exclude=\(options.excludedProcess != 0) fired=\(options.firedSlot.map(String.init) ?? "-") "
