@@ -22,15 +22,13 @@ final class ConfigTests: XCTestCase {
 
     func testEffectiveConfigAndWarnings() throws {
         let checked = try check(
-            "config = { max_map_keys = 16; stack_mode = perf; print_maps_on_exit = false }\nBEGIN { }")
+            "config = { max_map_keys = 16; stack_mode = perf; print_maps_on_exit = false; cpp_demangle = false }\nBEGIN { }")
         XCTAssertEqual(checked.config.maxMapKeys, 16)
         XCTAssertFalse(checked.config.printMapsOnExit)
+        XCTAssertEqual(checked.config.stackMode, .perf)
         XCTAssertEqual(
             checked.warnings.map(\.message),
-            [
-                "config variable 'stack_mode' is accepted but ignored: stacks print in bpftrace's mode; "
-                    + "pass the mode to kstack()/ustack() instead"
-            ])
+            ["config variable 'cpp_demangle' is accepted but ignored: bpfsh always demangles C++ names"])
         XCTAssertEqual(checked.warnings[0].severity, .warning)
     }
 

@@ -85,7 +85,22 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(typeOf("reg(\"sp\")", in: "profile:hz:99"), .u64)
         XCTAssertEqual(typeOf("uptr(arg0)", in: "u:/bin/sh:main"), .u64)
         XCTAssertEqual(typeOf("kstack(5)", in: "k:vfs_read"), .kstack(limit: 5))
-        XCTAssertEqual(typeOf("ustack(perf, 10)", in: "u:/bin/sh:main"), .ustack(limit: 10))
+        XCTAssertEqual(typeOf("ustack(perf, 10)", in: "u:/bin/sh:main"), .ustack(limit: 10, mode: .perf))
+    }
+
+    /// A stack's mode comes from the call, else from `stack_mode`; build_id is for user stacks.
+    func testStackModes() throws {
+        XCTAssertEqual(typeOf("kstack(raw)", in: "k:vfs_read"), .kstack(limit: 127, mode: .raw))
+        XCTAssertEqual(typeOf("ustack(build_id, 3)", in: "u:/bin/sh:main"), .ustack(limit: 3, mode: .buildID))
+        let config = "config = { stack_mode=perf } "
+        XCTAssertEqual(typeOf("kstack", in: "k:vfs_read", programPrefix: config), .kstack(limit: 127, mode: .perf))
+        XCTAssertEqual(typeOf("ustack(2)", in: "u:/bin/sh:main", programPrefix: config), .ustack(limit: 2, mode: .perf))
+        XCTAssertEqual(
+            typeOf("ustack(raw, 2)", in: "u:/bin/sh:main", programPrefix: config), .ustack(limit: 2, mode: .raw),
+            "the call's mode wins")
+        XCTAssertThrowsError(try check("k:vfs_read { @ = kstack(build_id); }")) {
+            XCTAssertTrue("\($0)".contains("the build_id stack mode is for ustack only"), "\($0)")
+        }
     }
 
     func testKaddrIsAConstant() throws {

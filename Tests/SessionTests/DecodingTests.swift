@@ -27,6 +27,9 @@ final class ValueDecoderTests: XCTestCase {
     func testStacksAndSymbolsGoThroughTheSymbolizer() {
         XCTAssertEqual(decoder.decode(.kstack(limit: 2), bytes(Int64(3))[...]), .stack(["k3_leaf", "k3_mid"]))
         XCTAssertEqual(
+            decoder.decode(.kstack(limit: 1, mode: .raw), bytes(Int64(3))[...]), .stack(["raw k3_leaf"]),
+            "the mode reaches the symbolizer")
+        XCTAssertEqual(
             decoder.decode(.ustack(limit: 5), (bytes(Int64(4)) + bytes(Int64(77)))[...]), .stack(["u4@77", "main"]))
         XCTAssertEqual(decoder.decode(.ksym, bytes(UInt64(10))[...]), .symbol("ksym_10"))
         XCTAssertEqual(decoder.decode(.usym, (bytes(UInt64(11)) + bytes(UInt64(12)))[...]), .symbol("usym_11@12"))

@@ -1,11 +1,14 @@
+import Language
 import Session
 
 /// Names addresses predictably so decoding can be asserted without a kernel.
 struct FakeSymbolizer: Symbolizing {
-    func kernelStack(id: Int64, limit: Int) -> [String] {
-        Array(["k\(id)_leaf", "k\(id)_mid", "k\(id)_root"].prefix(limit))
+    func kernelStack(id: Int64, limit: Int, mode: StackMode) -> [String] {
+        Array(["k\(id)_leaf", "k\(id)_mid", "k\(id)_root"].prefix(limit)).map { mode == .bpftrace ? $0 : "\(mode) \($0)" }
     }
-    func userStack(id: Int64, pid: Int32, caller: UInt64, limit: Int) -> [String] { Array(["u\(id)@\(pid)", "main"].prefix(limit)) }
+    func userStack(id: Int64, pid: Int32, caller: UInt64, limit: Int, mode: StackMode) -> [String] {
+        Array(["u\(id)@\(pid)", "main"].prefix(limit)).map { mode == .bpftrace ? $0 : "\(mode) \($0)" }
+    }
     func kernelSymbol(_ address: UInt64) -> String { "ksym_\(address)" }
     func userSymbol(_ address: UInt64, pid: Int32) -> String { "usym_\(address)@\(pid)" }
 }

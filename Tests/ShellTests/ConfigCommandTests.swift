@@ -26,12 +26,12 @@ final class ConfigCommandTests: XCTestCase {
     }
 
     func testShowSetAndReset() {
-        let shell = run(["config", "config MAX_MAP_KEYS 128", "config max_map_keys", "config stack_mode perf"])
+        let shell = run(["config", "config MAX_MAP_KEYS 128", "config max_map_keys", "config cpp_demangle false"])
         XCTAssertEqual(err, "")
         XCTAssertTrue(out.contains("missing_probes"), out)
         XCTAssertTrue(out.contains("max_map_keys = 128 for probes defined from now on"), out)
         XCTAssertTrue(out.contains("environment: BPFTRACE_MAX_MAP_KEYS; honoured"), out)
-        XCTAssertTrue(out.contains("note: bpfsh ignores stack_mode"), out)
+        XCTAssertTrue(out.contains("note: bpfsh ignores cpp_demangle"), out)
         XCTAssertEqual(shell.session.options.config.maxMapKeys, 128)
         _ = run(["config max_map_keys --reset"])
         XCTAssertTrue(out.contains("max_map_keys = 4096 (default)"), out)

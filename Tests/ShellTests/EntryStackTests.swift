@@ -95,3 +95,44 @@ final class FramePointerlessStackTests: XCTestCase {
         XCTAssertFalse(flagged.contains { $0.hasPrefix("0x") }, "no garbage frames:\n\(result.stdout)")
     }
 }
+
+/// bpftrace's stack modes: `perf` (address, symbol, file), `raw` (addresses), `build_id`
+/// (the file's build id and offset), by argument or by `stack_mode`.
+final class StackModeTests: XCTestCase {
+    func testEachStackModePrintsAsBpftraceDoes() throws {
+        try KernelTestGate.require()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-modes-\(getpid())")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let source = directory.appendingPathComponent("orders.c")
+        try """
+        #include <stdlib.h>
+        #include <unistd.h>
+        __attribute__((noinline)) void *make_order(int i) { return malloc(1000 + i); }
+        int main(void) { for (int i = 0; i < 5; i++) free(make_order(i)); sleep(3); return 0; }
+        """.write(to: source, atomically: true, encoding: .utf8)
+        let binary = directory.appendingPathComponent("orders").path
+        let compiler = try CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/cc"),
+            ["-O1", "-fno-omit-frame-pointer", "-Wl,--build-id", "-o", binary, source.path],
+            readyMarker: nil, timeout: 60)
+        XCTAssertEqual(compiler.status, 0, compiler.stderr)
+        let result = try CommandRunner.run(
+            KernelTestGate.executable,
+            [
+                "-e",
+                "config = { stack_mode=raw } uprobe:libc:malloc /pid == cpid/ { @raw[ustack(2)] = count(); "
+                    + "@perf[ustack(perf, 2)] = count(); @id[ustack(build_id, 2)] = count(); } interval:s:1 { exit(); }",
+                "-c", binary,
+            ], readyMarker: nil, timeout: 30)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let out = result.stdout
+        XCTAssertNotNil(out.range(of: #"@raw\[\n\s+[0-9a-f]+\n\s+[0-9a-f]+\n\]: 5"#, options: .regularExpression), out)
+        XCTAssertNotNil(
+            out.range(
+                of: #"@perf\[\n\s+[0-9a-f]+ malloc\+0 \(/\S+libc\.so\.6\)\n\s+[0-9a-f]+ make_order\+\d+ \(\S+/orders\)\n\]: 5"#,
+                options: .regularExpression), out)
+        XCTAssertNotNil(out.range(of: #"@id\[\n\s+[0-9a-f]{40} 0x[0-9a-f]+\n\s+[0-9a-f]{40} 0x[0-9a-f]+\n\]: 5"#, options: .regularExpression), out)
+    }
+}

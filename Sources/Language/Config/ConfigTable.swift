@@ -81,7 +81,7 @@ public struct ConfigTable: Sendable {
         ConfigVariable(
             name: "stack_mode", kind: .choice(["bpftrace", "perf", "raw", "build_id"]), defaultValue: "bpftrace",
             summary: "how kstack and ustack print",
-            support: .ignored("stacks print in bpftrace's mode; pass the mode to kstack()/ustack() instead")),
+            support: .honoured("bare kstack/ustack and calls without a mode print this way")),
         ConfigVariable(
             name: "str_trunc_trailer", kind: .string, defaultValue: "..",
             summary: "marker added to truncated strings",

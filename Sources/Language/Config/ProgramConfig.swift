@@ -46,4 +46,6 @@ public struct ProgramConfig: Sendable, Hashable {
     public var maxProbes: Int { integer("max_probes") ?? 1024 }
     public var maxBPFPrograms: Int { integer("max_bpf_progs") ?? 1024 }
     public var maxStrlen: Int? { integer("max_strlen") }
+    /// How `kstack`/`ustack` print unless a call names a mode.
+    public var stackMode: StackMode { string("stack_mode").flatMap(StackMode.init(rawValue:)) ?? .bpftrace }
 }

@@ -12,8 +12,13 @@ extension FunctionDescriptor {
             let args = call.arguments
             guard call.arity(0...2) else { return .kstack(limit: 127) }
             var limit = 127
+            var mode = call.config.stackMode
             for index in args.indices {
-                if case .builtin(let mode) = args[index].kind, ["bpftrace", "perf", "raw", "build_id"].contains(mode) {
+                if case .builtin(let word) = args[index].kind, let named = StackMode(rawValue: word) {
+                    if named == .buildID && name == "kstack" {
+                        call.error("the build_id stack mode is for ustack only", args[index].range)
+                    }
+                    mode = named
                     continue
                 }
                 if let n = call.literalInteger(index) {
@@ -21,7 +26,7 @@ extension FunctionDescriptor {
                     limit = Int(Swift.max(1, Swift.min(127, n)))
                 }
             }
-            return name == "kstack" ? .kstack(limit: limit) : .ustack(limit: limit)
+            return name == "kstack" ? .kstack(limit: limit, mode: mode) : .ustack(limit: limit, mode: mode)
         }
     }
 }

@@ -235,7 +235,12 @@ extension SemanticAnalyzer {
             return .s64
         }
         if let refusal = variable.probes?.refusal(name, site) { error(refusal, expr.range) }
-        return variable.type(target)
+        // The bare `kstack`/`ustack` print in the program's stack_mode.
+        switch variable.type(target) {
+        case .kstack(let limit, _): return .kstack(limit: limit, mode: config.stackMode)
+        case .ustack(let limit, _): return .ustack(limit: limit, mode: config.stackMode)
+        case let type: return type
+        }
     }
 
     /// `pointer->member` through BTF: the member's type, recorded for code generation.

@@ -1,3 +1,15 @@
+/// How a stack prints (bpftrace's stack modes).
+public enum StackMode: String, Hashable, Sendable, CaseIterable {
+    /// `do_mmap+1`
+    case bpftrace
+    /// perf's: the address, then the symbol and where it lives (`ffffffffb4019501 do_mmap+1 ([kernel.kallsyms])`).
+    case perf
+    /// The addresses alone, unsymbolized.
+    case raw
+    /// The file's build id and the offset in it (user stacks only): symbolized elsewhere.
+    case buildID = "build_id"
+}
+
 /// Types of values in the probe language.
 ///
 /// Layout rule used everywhere (map keys, map values, events, tuples): integers occupy 8
@@ -9,8 +21,9 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     case int(bytes: Int, signed: Bool)
     /// A NUL-terminated string in a buffer of `size` bytes.
     case string(size: Int)
-    case kstack(limit: Int)
-    case ustack(limit: Int)
+    /// A stack by its id; `mode` is how it prints (`kstack(perf)`, `config = { stack_mode=raw }`).
+    case kstack(limit: Int, mode: StackMode = .bpftrace)
+    case ustack(limit: Int, mode: StackMode = .bpftrace)
     /// A kernel address printed as a symbol name.
     case ksym
     /// A user address printed as a symbol name (carries the pid to symbolize it).
@@ -68,8 +81,8 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case .void: return "void"
         case .int(let bytes, let signed): return "\(signed ? "int" : "uint")\(bytes * 8)"
         case .string(let size): return "string[\(size)]"
-        case .kstack: return "kstack"
-        case .ustack: return "ustack"
+        case .kstack(_, let mode): return mode == .bpftrace ? "kstack" : "kstack(\(mode.rawValue))"
+        case .ustack(_, let mode): return mode == .bpftrace ? "ustack" : "ustack(\(mode.rawValue))"
         case .ksym: return "ksym"
         case .usym: return "usym"
         case .inet: return "inet"

@@ -34,13 +34,13 @@ public struct ValueDecoder {
             let slice = bytes.prefix(size)
             let end = slice.firstIndex(of: 0) ?? slice.endIndex
             return .string(String(decoding: slice[slice.startIndex..<end], as: UTF8.self))
-        case .kstack(let limit):
-            return .stack(symbolizer.kernelStack(id: Int64(bitPattern: word(0)), limit: limit))
-        case .ustack(let limit):
+        case .kstack(let limit, let mode):
+            return .stack(symbolizer.kernelStack(id: Int64(bitPattern: word(0)), limit: limit, mode: mode))
+        case .ustack(let limit, let mode):
             return .stack(
                 symbolizer.userStack(
                     id: Int64(bitPattern: word(0)), pid: Int32(truncatingIfNeeded: word(8)), caller: word(16),
-                    limit: limit))
+                    limit: limit, mode: mode))
         case .ksym:
             return .symbol(symbolizer.kernelSymbol(word(0)))
         case .usym:
@@ -79,10 +79,10 @@ public struct ValueDecoder {
 /// What the decoder needs to turn addresses into names; the session provides one backed by
 /// kallsyms and ELF symbol tables, tests provide a fake.
 public protocol Symbolizing {
-    func kernelStack(id: Int64, limit: Int) -> [String]
+    func kernelStack(id: Int64, limit: Int, mode: StackMode) -> [String]
     /// `caller`, when not 0, is the return address read at a function-entry uprobe: the frame
     /// the frame-pointer walk misses, inserted after the first.
-    func userStack(id: Int64, pid: Int32, caller: UInt64, limit: Int) -> [String]
+    func userStack(id: Int64, pid: Int32, caller: UInt64, limit: Int, mode: StackMode) -> [String]
     func kernelSymbol(_ address: UInt64) -> String
     func userSymbol(_ address: UInt64, pid: Int32) -> String
 }

@@ -151,6 +151,15 @@ public final class UserSymbolizer: Sendable {
         return (table, virtualAddress)
     }
 
+    /// Where an address of a process lives: the mapped file's path as the process names it, the
+    /// offset in that file, and the file's build id (for `ustack(perf)` and `ustack(build_id)`).
+    public func location(_ address: UInt64, pid: Int32) -> (path: String, fileOffset: UInt64, buildID: String?)? {
+        guard pid > 0, address != 0, let mapping = mapping(containing: address, pid: pid), let path = mapping.path
+        else { return nil }
+        let buildID = mapping.isFileBacked ? table(for: mapping, pid: pid)?.buildID : nil
+        return (path, mapping.fileOffset(of: address), buildID)
+    }
+
     /// `locateInFile` for an address of a process, when a file maps it.
     func locateInFile(_ address: UInt64, pid: Int32) -> (ElfSymbolTable, UInt64)? {
         guard pid > 0, address != 0, let mapping = mapping(containing: address, pid: pid),
