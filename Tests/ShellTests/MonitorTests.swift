@@ -127,6 +127,9 @@ final class MonitorTests: XCTestCase {
         XCTAssertTrue(fake.out.contains("  @c "), "no map is chosen while the query shows: \(fake.out)")
 
         XCTAssertTrue(fake.shell.execute("series @c every 20ms as live"), fake.err)
+        // A delta needs two samples: the wait outlasts an interval, however loaded the machine.
+        XCTAssertTrue(fake.shell.execute("wait 100ms"), fake.err)
+        XCTAssertGreaterThanOrEqual(fake.shell.tables.saved["live"]?.series?.times.count ?? 0, 2)
         fake.out = ""
         XCTAssertTrue(fake.shell.execute("monitor live | delta every 60ms"), fake.err)
         XCTAssertTrue(fake.out.contains("live | delta: top 2 of 2 by last value"), fake.out)
