@@ -150,8 +150,11 @@ public struct Compiler {
             let bytes = options.eventRingBytes ?? Compiler.eventRingBytes(for: program)
             specs.append(
                 MapSpec(name: InternalMap.events, type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: bytes))
+            // One loss counter per probe where probes have run counters (the shell's slots).
             specs.append(
-                MapSpec(name: InternalMap.lostEvents, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
+                MapSpec(
+                    name: InternalMap.lostEvents, type: .perCPUArray, keySize: 4, valueSize: 8,
+                    maxEntries: options.firedSlot == nil ? 1 : InternalMap.firedSlots))
         }
         if options.firedSlot != nil {
             specs.append(

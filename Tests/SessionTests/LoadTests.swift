@@ -237,12 +237,15 @@ final class LoadTests: XCTestCase {
         let session = liveSession()
         defer { session.close() }
         // Nobody reads the ring while the helper runs: it fills, and the rest are counted lost.
-        try session.define(
+        let chatty = try session.define(
             name: "chatty",
             text:
                 "tracepoint:syscalls:sys_enter_getppid /pid == \(helper.pid)/ { "
                 + "printf(\"LINE %s %s %s %d\\n\", comm, comm, comm, nsecs); }"
         )
+        // Another probe sends events too, but none of this process: its losses stay 0.
+        let quiet = try session.define(
+            name: "quiet", text: "tracepoint:syscalls:sys_enter_getppid /pid == 1/ { printf(\"never\\n\"); }")
         let reporter = LossReporter()
         helper.start()
         XCTAssertEqual(helper.wait(seconds: 60), 0)
@@ -253,12 +256,14 @@ final class LoadTests: XCTestCase {
         let lost = Int(session.lostEvents)
         XCTAssertGreaterThan(lost, 0, "the ring overflowed (\(delivered) delivered)")
         XCTAssertEqual(delivered + lost, calls, "every event is either delivered or counted lost")
+        XCTAssertEqual(session.lostEvents(of: chatty), UInt64(lost), "the losses are the chatty probe's")
+        XCTAssertEqual(session.lostEvents(of: quiet), 0)
         let warnings = reporter.check(session, force: true)
         XCTAssertEqual(
             warnings,
             [
                 "bpfsh: \(lost) events lost: the event ring buffer was full "
-                    + "(\(lost) lost in this session; print less per event or wait/poll more often)"
+                    + "(\(lost) lost in this session: chatty \(lost); print less per event or wait/poll more often)"
             ])
         XCTAssertEqual(reporter.check(session, force: true), [], "reported once")
         print("ring buffer: \(delivered) events delivered, \(lost) lost and reported, of \(calls)")

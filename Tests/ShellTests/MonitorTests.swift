@@ -29,6 +29,7 @@ final class MonitorTests: XCTestCase {
         now.probes[1].timedRuns = 250
         now.probes[1].runNanoseconds = 300_000
         now.lostEvents = 12
+        now.probes[1].lostEvents = 12
         return now
     }
 
@@ -52,7 +53,7 @@ final class MonitorTests: XCTestCase {
 
               probe  state     fired/s  ns/run  CPU %  fired  losses
             > sys    attached    48.0K     100  0.24%  97000  -
-              sw     attached      100    1200  0.01%    250  @start full
+              sw     attached      100    1200  0.01%    250  12 events @start full
 
               map     entries  limit  fill
             > @calls        3   4096  0.07%

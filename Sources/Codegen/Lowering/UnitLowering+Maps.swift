@@ -53,38 +53,38 @@ extension UnitLowering {
         ir.helper(.mapUpdate, [mapPointer(name), key, value, ir.const64(flags)])
     }
 
-    /// Adds one to this CPU's value of the probe's slot of the run counters. A plain add, like
-    /// the per-CPU aggregations: the kernel does not nest kprobe, tracepoint and perf-event
-    /// programs on one CPU, so no other run of this probe can come between the load and the store.
+    /// Adds one to this CPU's value of the probe's slot of the run counters.
     func countRun(in slot: Int) {
-        let key = stackBuffer(size: 8)
-        ir.store(LLVMConstInt(ir.i32, UInt64(slot), 0), to: key, alignment: 4)
-        let counter = lookup(InternalMap.fired, key: key)
-        let present = ir.block("fired.present")
-        let done = ir.block("fired.counted")
-        LLVMBuildCondBr(ir.builder, ir.isNonZero(counter), present, done)
-        ir.position(at: present)
-        let current = ir.load(ir.i64, from: counter, alignment: 8)
-        ir.store(LLVMBuildAdd(ir.builder, current, ir.const64(UInt64(1)), "")!, to: counter, alignment: 8)
-        ir.branch(to: done)
-        ir.position(at: done)
+        increment(InternalMap.fired, slot: slot)
     }
 
-    /// Increments a per-CPU counter when `result` (a helper's return) is negative.
+    /// Counts an event the ring refused (`result`, the helper's return, is negative) in the
+    /// probe's slot of the loss counters (slot 0 without a run counter: a one-shot run), so
+    /// losses are known per probe.
     func countFailure(_ result: LLVMValueRef, in counter: String) {
         let failed = ir.block("failed")
         let done = ir.block("counted")
         LLVMBuildCondBr(
             ir.builder, LLVMBuildICmp(ir.builder, LLVMIntSLT, result, ir.const64(UInt64(0)), ""), failed, done)
         ir.position(at: failed)
-        let zero = stackBuffer(size: 8)
-        ir.store(LLVMConstInt(ir.i32, 0, 0), to: zero, alignment: 4)
-        let slot = lookup(counter, key: zero)
+        increment(counter, slot: options.firedSlot ?? 0)
+        ir.branch(to: done)
+        ir.position(at: done)
+    }
+
+    /// Adds one to this CPU's value of a slot of a per-CPU counter array. A plain add, like the
+    /// per-CPU aggregations: the kernel does not nest kprobe, tracepoint and perf-event
+    /// programs on one CPU, so no other run of this probe can come between the load and the store.
+    private func increment(_ counter: String, slot: Int) {
+        let key = stackBuffer(size: 8)
+        ir.store(LLVMConstInt(ir.i32, UInt64(slot), 0), to: key, alignment: 4)
+        let value = lookup(counter, key: key)
         let present = ir.block("counter.present")
-        LLVMBuildCondBr(ir.builder, ir.isNonZero(slot), present, done)
+        let done = ir.block("counter.done")
+        LLVMBuildCondBr(ir.builder, ir.isNonZero(value), present, done)
         ir.position(at: present)
-        let current = ir.load(ir.i64, from: slot, alignment: 8)
-        ir.store(LLVMBuildAdd(ir.builder, current, ir.const64(UInt64(1)), "")!, to: slot, alignment: 8)
+        let current = ir.load(ir.i64, from: value, alignment: 8)
+        ir.store(LLVMBuildAdd(ir.builder, current, ir.const64(UInt64(1)), "")!, to: value, alignment: 8)
         ir.branch(to: done)
         ir.position(at: done)
     }

@@ -22,9 +22,15 @@ public final class LossReporter {
         let lost = session.lostEvents
         if lost > reportedLost {
             let new = lost - reportedLost
+            // Whose events they were: the probe to quiet down.
+            let byProbe = session.probes.compactMap { probe -> String? in
+                guard let count = session.lostEvents(of: probe), count > 0 else { return nil }
+                return "\(probe.name) \(count)"
+            }
+            let whose = byProbe.isEmpty ? "" : ": " + byProbe.joined(separator: ", ")
             warnings.append(
                 "bpfsh: \(new) event\(new == 1 ? "" : "s") lost: the event ring buffer was full "
-                    + "(\(lost) lost in this session; print less per event or wait/poll more often)")
+                    + "(\(lost) lost in this session\(whose); print less per event or wait/poll more often)")
             reportedLost = lost
         }
         let now = MonotonicClock.nanoseconds()

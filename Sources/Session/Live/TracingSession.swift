@@ -629,8 +629,24 @@ public final class TracingSession {
         mapStartTimes[name.hasPrefix("@") ? name : "@" + name]
     }
 
-    /// Events the ring buffer refused.
-    public var lostEvents: UInt64 { counter(InternalMap.lostEvents) }
+    /// Events the ring buffer refused, of every probe.
+    public var lostEvents: UInt64 {
+        guard let map = kernelMaps[InternalMap.lostEvents] else { return 0 }
+        return (0..<map.spec.maxEntries).reduce(0) { $0 &+ slotCount(map, slot: $1) }
+    }
+
+    /// Events the ring buffer refused from one probe's programs (nil without loss counters).
+    public func lostEvents(of probe: LiveProbe) -> UInt64? {
+        guard let slot = probe.codegenOptions.firedSlot, let map = kernelMaps[InternalMap.lostEvents], slot < map.spec.maxEntries
+        else { return nil }
+        return slotCount(map, slot: slot)
+    }
+
+    /// The sum over CPUs of a slot of a per-CPU counter array.
+    private func slotCount(_ map: BackendMap, slot: Int) -> UInt64 {
+        let values = map.lookup(withUnsafeBytes(of: UInt32(slot).littleEndian) { Array($0) }) ?? []
+        return values.reduce(0) { $0 &+ word($1, 0) }
+    }
 
     /// Maps that reached their size limit: the kernel refused new keys, so some updates
     /// were dropped. Checked when maps are read instead of counted on every event.
@@ -659,16 +675,10 @@ public final class TracingSession {
     /// the session's default.
     public func enableRunStatistics() -> AnyObject? { backend.enableRunStatistics() }
 
-    private func counter(_ name: String) -> UInt64 {
-        guard let map = kernelMaps[name], let values = map.lookup([0, 0, 0, 0]) else { return 0 }
-        return values.reduce(0) { $0 &+ word($1, 0) }
-    }
-
     /// The sum over CPUs of a slot of the run counters.
     func firedCount(slot: Int) -> UInt64? {
         guard let map = kernelMaps[InternalMap.fired] else { return nil }
-        let values = map.lookup(withUnsafeBytes(of: UInt32(slot).littleEndian) { Array($0) }) ?? []
-        return values.reduce(0) { $0 &+ word($1, 0) }
+        return slotCount(map, slot: slot)
     }
 
     // MARK: Run statistics

@@ -61,6 +61,9 @@ enum CommandTable {
             } else {
                 text += "ns per run: no run since statistics on\n"
             }
+            if let lost = shell.session.lostEvents(of: probe), lost > 0 {
+                text += "\(lost) of its events lost: the event ring buffer was full\n"
+            }
             text += "compile \(format(probe.timings["compile"])) ms · load \(format(probe.timings["load"])) ms · "
             text += "attach \(format(probe.timings["attach"])) ms\n"
             if args.contains("--ir") {

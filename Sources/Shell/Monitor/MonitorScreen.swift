@@ -11,10 +11,12 @@ struct MonitorSample: Equatable {
         var timedRuns: UInt64
         var runNanoseconds: UInt64
         var maps: [String]
+        /// Events of this probe the ring refused.
+        var lostEvents: UInt64
 
         init(
             name: String, attached: Bool, fired: UInt64, timedRuns: UInt64? = nil, runNanoseconds: UInt64,
-            maps: [String]
+            maps: [String], lostEvents: UInt64 = 0
         ) {
             self.name = name
             self.attached = attached
@@ -22,6 +24,7 @@ struct MonitorSample: Equatable {
             self.timedRuns = timedRuns ?? fired
             self.runNanoseconds = runNanoseconds
             self.maps = maps
+            self.lostEvents = lostEvents
         }
     }
     struct Map: Equatable {
@@ -121,7 +124,9 @@ enum MonitorScreen {
             state.selectedProbe.flatMap { name in rows.contains { $0.probe.name == name } ? name : nil }
             ?? rows.first?.probe.name
         var probeTable: [[String]] = rows.map { row in
-            let losses = row.probe.maps.filter(full.contains).map { "\($0) full" }
+            let losses =
+                (row.probe.lostEvents > 0 ? ["\(row.probe.lostEvents) events"] : [])
+                + row.probe.maps.filter(full.contains).map { "\($0) full" }
             return [
                 (row.probe.name == selected ? "> " : "  ") + row.probe.name,
                 row.probe.attached ? "attached" : "detached",

@@ -26,7 +26,8 @@ extension Shell {
                 let timed = probe.runStatistics
                 return MonitorSample.Probe(
                     name: probe.name, attached: probe.state == .attached, fired: probe.fired ?? timed.runs,
-                    timedRuns: timed.runs, runNanoseconds: timed.nanoseconds, maps: probe.maps)
+                    timedRuns: timed.runs, runNanoseconds: timed.nanoseconds, maps: probe.maps,
+                    lostEvents: session.lostEvents(of: probe) ?? 0)
             },
             maps: session.mapUsage().map {
                 MonitorSample.Map(name: $0.name, entries: $0.entries, limit: $0.limit, isLRU: $0.isLRU)
