@@ -8,12 +8,9 @@ import XCTest
 final class EntryStackTests: XCTestCase {
     func testAFunctionEntryStackNamesTheCaller() throws {
         try KernelTestGate.require()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-entry-\(getpid())")
-        try? FileManager.default.removeItem(at: directory)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let source = directory.appendingPathComponent("orders.c")
-        try """
+        let program = try CProgram.build(
+            "orders",
+            source: """
         #include <stdlib.h>
         #include <unistd.h>
         __attribute__((noinline)) void *make_order(int i) { return malloc(1000 + i); }
@@ -22,12 +19,10 @@ final class EntryStackTests: XCTestCase {
             sleep(5);  /* alive while bpfsh symbolizes its stacks */
             return 0;
         }
-        """.write(to: source, atomically: true, encoding: .utf8)
-        let binary = directory.appendingPathComponent("orders").path
-        let compiler = try CommandRunner.run(
-            URL(fileURLWithPath: "/usr/bin/cc"), ["-O1", "-fno-omit-frame-pointer", "-o", binary, source.path],
-            readyMarker: nil, timeout: 60)
-        XCTAssertEqual(compiler.status, 0, compiler.stderr)
+        """,
+            flags: ["-O1", "-fno-omit-frame-pointer"])
+        defer { program.remove() }
+        let binary = program.path
 
         let result = try CommandRunner.run(
             KernelTestGate.executable,
@@ -52,12 +47,9 @@ final class EntryStackTests: XCTestCase {
 final class FramePointerlessStackTests: XCTestCase {
     func testAStackThroughCodeWithoutFramePointersIsFlagged() throws {
         try KernelTestGate.require()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-nofp-\(getpid())")
-        try? FileManager.default.removeItem(at: directory)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let source = directory.appendingPathComponent("orders.c")
-        try """
+        let program = try CProgram.build(
+            "orders",
+            source: """
         #include <stdlib.h>
         #include <unistd.h>
         __attribute__((noinline)) void *make_order(int i) { return malloc(1000 + i); }
@@ -67,12 +59,10 @@ final class FramePointerlessStackTests: XCTestCase {
             sleep(5);  /* alive while bpfsh symbolizes its stacks */
             return 0;
         }
-        """.write(to: source, atomically: true, encoding: .utf8)
-        let binary = directory.appendingPathComponent("orders").path
-        let compiler = try CommandRunner.run(
-            URL(fileURLWithPath: "/usr/bin/cc"), ["-O1", "-fomit-frame-pointer", "-o", binary, source.path],
-            readyMarker: nil, timeout: 60)
-        XCTAssertEqual(compiler.status, 0, compiler.stderr)
+        """,
+            flags: ["-O1", "-fomit-frame-pointer"])
+        defer { program.remove() }
+        let binary = program.path
 
         let result = try CommandRunner.run(
             KernelTestGate.executable,
@@ -101,23 +91,17 @@ final class FramePointerlessStackTests: XCTestCase {
 final class StackModeTests: XCTestCase {
     func testEachStackModePrintsAsBpftraceDoes() throws {
         try KernelTestGate.require()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-modes-\(getpid())")
-        try? FileManager.default.removeItem(at: directory)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let source = directory.appendingPathComponent("orders.c")
-        try """
+        let program = try CProgram.build(
+            "orders",
+            source: """
         #include <stdlib.h>
         #include <unistd.h>
         __attribute__((noinline)) void *make_order(int i) { return malloc(1000 + i); }
         int main(void) { for (int i = 0; i < 5; i++) free(make_order(i)); sleep(3); return 0; }
-        """.write(to: source, atomically: true, encoding: .utf8)
-        let binary = directory.appendingPathComponent("orders").path
-        let compiler = try CommandRunner.run(
-            URL(fileURLWithPath: "/usr/bin/cc"),
-            ["-O1", "-fno-omit-frame-pointer", "-Wl,--build-id", "-o", binary, source.path],
-            readyMarker: nil, timeout: 60)
-        XCTAssertEqual(compiler.status, 0, compiler.stderr)
+        """,
+            flags: ["-O1", "-fno-omit-frame-pointer", "-Wl,--build-id"])
+        defer { program.remove() }
+        let binary = program.path
         let result = try CommandRunner.run(
             KernelTestGate.executable,
             [

@@ -8,22 +8,18 @@ import XCTest
 final class ExitedProcessStackTests: XCTestCase {
     func testAShortLivedProcessStackResolvesAfterItExited() throws {
         try KernelTestGate.require()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-exited-\(getpid())")
-        try? FileManager.default.removeItem(at: directory)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let source = directory.appendingPathComponent("blink.c")
-        try """
-        #include <unistd.h>
-        __attribute__((noinline)) int ask_parent(void) { return (int)getppid(); }
-        __attribute__((noinline)) int blink_once(void) { return ask_parent() + 1; }
-        int main(void) { return blink_once() == 0; }
-        """.write(to: source, atomically: true, encoding: .utf8)
-        let binary = directory.appendingPathComponent("blink").path
-        let compiler = try CommandRunner.run(
-            URL(fileURLWithPath: "/usr/bin/cc"), ["-O1", "-fno-omit-frame-pointer", "-o", binary, source.path],
-            readyMarker: nil, timeout: 60)
-        XCTAssertEqual(compiler.status, 0, compiler.stderr)
+        let program = try CProgram.build(
+            "blink",
+            source: """
+                #include <unistd.h>
+                __attribute__((noinline)) int ask_parent(void) { return (int)getppid(); }
+                __attribute__((noinline)) int blink_once(void) { return ask_parent() + 1; }
+                int main(void) { return blink_once() == 0; }
+                """,
+            flags: ["-O1", "-fno-omit-frame-pointer"])
+        defer { program.remove() }
+        let binary = program.path
+        let directory = program.directory
 
         // Each run of blink is gone long before `print` reads the map.
         let script = directory.appendingPathComponent("exited.bpfsh")
