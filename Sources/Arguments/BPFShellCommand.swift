@@ -27,7 +27,7 @@ public struct BPFShellCommand: ParsableCommand {
     var c: String?
 
     @Option(
-        name: .short, help: ArgumentHelp("Only trace this process id (uprobes); end when it exits.", valueName: "pid"))
+        name: .short, help: ArgumentHelp("Only trace this process id (every probe but BEGIN, END and interval); end when it exits.", valueName: "pid"))
     var p: Int32?
 
     @Option(name: .short, help: ArgumentHelp("Output format: text or json.", valueName: "format"))

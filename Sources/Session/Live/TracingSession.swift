@@ -236,7 +236,8 @@ public final class TracingSession {
                 startTimeNanoseconds: startTime, cpuCount: ProcessFacts.processorCount,
                 childPID: options.childPID, positionalParameters: options.positionalParameters,
                 mapMaxEntries: options.mapMaxEntries, excludedProcess: options.excludesOwnProcess ? getpid() : 0,
-                functions: options.functionLowerings, variables: options.variableLowerings))
+                functions: options.functionLowerings, variables: options.variableLowerings,
+                targetProcess: options.targetPID ?? 0))
     }
 
     /// Stage 1: the session's maps are reused, the missing ones created. A changed layout

@@ -135,6 +135,7 @@ public struct CompiledProgramCache: Sendable {
         key += "analyzer unsafe=\(analyzer.allowUnsafe) formats=\(analyzer.formatIDBase)\n"
         key += "codegen cpus=\(options.cpuCount) entries=\(options.mapMaxEntries) "
         key += "exclude=\(options.excludedProcess != 0) fired=\(options.firedSlot.map(String.init) ?? "-") "
+        key += "target=\(options.targetProcess) "
         key += "ring=\(options.eventRingBytes.map(String.init) ?? "-")\n"
         for parameter in options.positionalParameters { key += "parameter \(parameter.utf8.count) \(parameter)\n" }
         for (name, value) in ProcessFacts.environment(withPrefix: "BPFTRACE_").sorted(by: { $0.key < $1.key }) {
