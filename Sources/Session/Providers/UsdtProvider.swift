@@ -1,18 +1,105 @@
+import Foundation
 import Kernel
 import Language
+import Symbols
 
-/// `usdt:BINARY[:PROVIDER]:PROBE`: parsed, typed and compiled like a uprobe, but reading USDT
-/// notes to place and type the probe is not built yet, so expansion refuses with that reason.
+/// `usdt:BINARY[:PROVIDER]:PROBE`: a static probe a program or library declares with
+/// `<sys/sdt.h>`, found in the file's `.note.stapsdt` notes. It attaches as a uprobe at each of
+/// the probe's sites, with the kernel counting the attachment in the probe's semaphore when it
+/// has one; `argN` are read where the note says they are (`UsdtArgument`).
 struct UsdtProvider: ProbeProvider {
     let descriptor: ProviderDescriptor
 
     func expand(_ target: ProbeTarget, in environment: ProviderEnvironment) throws -> [ProbeTarget] {
-        throw Language.CatalogueError("usdt probes are not supported yet", notes: ["use uprobe:BINARY:FUNCTION"])
+        let path: String
+        do { path = try LibraryResolver().resolve(target.parts[0]) } catch {
+            throw Language.CatalogueError("cannot find '\(target.parts[0])': \(error)")
+        }
+        let notes = try Self.notes(in: path)
+        let providerGlob = target.parts.count == 3 ? ProbeGlob(target.parts[1]) : nil
+        let nameGlob = ProbeGlob(target.parts.last!)
+        var seen: Set<[String]> = []
+        var targets: [ProbeTarget] = []
+        for note in notes where nameGlob.matches(note.name) && (providerGlob?.matches(note.provider) ?? true) {
+            let parts = [path, note.provider, note.name]
+            if seen.insert(parts).inserted { targets.append(ProbeTarget(kind: target.kind, parts: parts)) }
+        }
+        if targets.isEmpty && !target.hasWildcard {
+            let known = Set(notes.map { "\($0.provider):\($0.name)" }).sorted()
+            throw Language.CatalogueError(
+                "No matches for usdt \(target.parts.joined(separator: ":"))",
+                notes: [
+                    known.isEmpty
+                        ? "\(path) has no USDT probes (no .note.stapsdt section)"
+                        : "\(path) has: " + known.prefix(10).joined(separator: ", ")
+                ])
+        }
+        if target.parts.count == 2, !target.hasWildcard, targets.count > 1 {
+            throw Language.CatalogueError(
+                "usdt probe '\(target.parts[1])' is ambiguous in \(path): name its provider",
+                notes: targets.map { "usdt:\($0.parts.joined(separator: ":"))" })
+        }
+        return targets
+    }
+
+    func context(for target: ProbeTarget, in environment: ProviderEnvironment) throws -> ProbeContext {
+        let sites = try Self.sites(of: target)
+        let table = try? ElfCache.shared.table(for: target.parts[0])
+        var arguments: [UsdtArgument]?
+        for site in sites {
+            let parsed: [UsdtArgument]
+            do {
+                parsed = try UsdtArgument.parse(site.arguments, probeAddress: site.address) { name in
+                    table?.function(named: name)?.value
+                }
+            } catch {
+                throw Language.CatalogueError("\(target.name): \(error)")
+            }
+            // One program serves every site, so they must agree where the arguments are.
+            if let arguments, arguments != parsed {
+                throw Language.CatalogueError(
+                    "\(target.name) has \(sites.count) sites whose arguments are in different places; "
+                        + "bpfsh compiles one program per probe and cannot read them all yet")
+            }
+            arguments = parsed
+        }
+        return ProbeContext(layout: .registers, usdtArguments: arguments ?? [])
     }
 
     func attach(
         _ program: LoadedProgram, to target: ProbeTarget, pid: Int32, in environment: ProviderEnvironment
     ) throws -> AttachedLink? {
-        throw KernelError.notSupported(feature: "usdt", reason: "usdt probes are not implemented yet")
+        let path = target.parts[0]
+        let table: ElfSymbolTable
+        do { table = try ElfCache.shared.table(for: path) } catch {
+            throw KernelError.attachFailed(attachPoint: target.name, reason: "\(error)")
+        }
+        var locations: [(offset: UInt64, semaphore: UInt64)] = []
+        for site in try Self.sites(of: target) {
+            guard let offset = table.fileOffset(ofVirtualAddress: site.address),
+                site.semaphore == 0 || table.fileOffset(ofVirtualAddress: site.semaphore) != nil
+            else {
+                throw KernelError.attachFailed(
+                    attachPoint: target.name,
+                    reason: "its address 0x\(String(site.address, radix: 16)) is not in a loaded part of \(path)")
+            }
+            locations.append((offset, site.semaphore == 0 ? 0 : table.fileOffset(ofVirtualAddress: site.semaphore)!))
+        }
+        return try Attacher.userProbes(program, path: path, locations: locations, pid: pid, attachPoint: target.name)
+    }
+
+    /// The notes of one concrete probe (`[path, provider, name]`): one per site.
+    static func sites(of target: ProbeTarget) throws -> [UsdtNote] {
+        let sites = try notes(in: target.parts[0]).filter {
+            $0.provider == target.parts[1] && $0.name == target.parts[2]
+        }
+        guard !sites.isEmpty else { throw Language.CatalogueError("No matches for usdt \(target.name)") }
+        return sites
+    }
+
+    static func notes(in path: String) throws -> [UsdtNote] {
+        do { return try UsdtNote.read(path: path) } catch {
+            throw Language.CatalogueError("cannot read the USDT notes of \(path): \(error)")
+        }
     }
 }

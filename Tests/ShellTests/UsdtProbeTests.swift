@@ -1,0 +1,78 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `usdt:` probes on a program built here with `<sys/sdt.h>` (Debian's systemtap-sdt-dev):
+/// they fire with their arguments decoded from the ELF note (registers at -O1, stack memory at
+/// -O0), and a probe behind a semaphore runs because the kernel counts the attachment in it.
+final class UsdtProbeTests: XCTestCase {
+    static let source = """
+        #define _SDT_HAS_SEMAPHORES 1
+        #include <sys/sdt.h>
+        #include <stdio.h>
+        #include <unistd.h>
+        /* With _SDT_HAS_SEMAPHORES every probe has one; only tick's guards its site. */
+        unsigned short bpfsh_test_tick_semaphore __attribute__((unused)) __attribute__((section(".probes")));
+        unsigned short bpfsh_test_loop_semaphore __attribute__((unused)) __attribute__((section(".probes")));
+        int main(void) {
+            const char *word = "hello";
+            puts(word);  /* the string's page is mapped before a probe reads it */
+            fflush(stdout);
+            for (long i = 0; i < 500; i++) {
+                int negative = -(int)i;
+                DTRACE_PROBE3(bpfsh_test, loop, i, negative, word);
+                if (__builtin_expect(bpfsh_test_tick_semaphore, 0)) DTRACE_PROBE1(bpfsh_test, tick, i * 10);
+                usleep(5000);
+            }
+            return 0;
+        }
+        """
+
+    func build(optimization: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-usdt-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        let source = directory.appendingPathComponent("ticker.c")
+        try Self.source.write(to: source, atomically: true, encoding: .utf8)
+        let binary = directory.appendingPathComponent("ticker\(optimization)").path
+        guard FileManager.default.fileExists(atPath: "/usr/include/x86_64-linux-gnu/sys/sdt.h") else {
+            throw XCTSkip("<sys/sdt.h> is missing: apt-get install systemtap-sdt-dev (scripts/setup does)")
+        }
+        let compiler = try CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/cc"), [optimization, "-o", binary, source.path], readyMarker: nil,
+            timeout: 60)
+        XCTAssertEqual(compiler.status, 0, compiler.stderr)
+        return binary
+    }
+
+    func testAUSDTProbeFiresWithItsArgumentsAndSemaphore() throws {
+        try KernelTestGate.require()
+        for optimization in ["-O1", "-O0"] {
+            let binary = try build(optimization: optimization)
+            let result = try CommandRunner.run(
+                KernelTestGate.executable,
+                [
+                    "-e",
+                    """
+                    usdt:\(binary):bpfsh_test:loop /arg0 == 3/ { printf("%s %d %d %s\\n", probe, arg0, arg1, str(arg2)); }
+                    usdt:\(binary):tick /arg0 == 40/ { printf("tick %d\\n", arg0); exit(); }
+                    """,
+                    "-c", binary,
+                ], readyMarker: nil, timeout: 30)
+            XCTAssertEqual(result.status, 0, "\(optimization): \(result.stderr)")
+            XCTAssertTrue(
+                result.stdout.contains("usdt:\(binary):bpfsh_test:loop 3 -3 hello\n"), "\(optimization): \(result.stdout)")
+            XCTAssertTrue(result.stdout.contains("tick 40\n"), "\(optimization): \(result.stdout)")
+        }
+    }
+
+    func testAMissingUSDTProbeIsNamedWithTheOnesThereAre() throws {
+        try KernelTestGate.require()
+        let binary = try build(optimization: "-O1")
+        let result = try CommandRunner.run(
+            KernelTestGate.executable, ["-e", "usdt:\(binary):nosuch { }"], readyMarker: nil, timeout: 30)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("No matches for usdt \(binary):nosuch"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("bpfsh_test:loop"), result.stderr)
+    }
+}
