@@ -20,6 +20,25 @@ public enum Launcher {
             print(listing.text, terminator: listing.text.hasSuffix("\n") || listing.text.isEmpty ? "" : "\n")
             return listing.entries.isEmpty ? 1 : 0
         }
+        if invocation.info {
+            print(SystemInfo.report(version: version, features: KernelFeatures.probe()), terminator: "")
+            return 0
+        }
+        var buffering = _IOLBF
+        if let mode = invocation.buffering {
+            switch mode {
+            case "none": buffering = _IONBF
+            case "line": buffering = _IOLBF
+            case "full": buffering = _IOFBF
+            default: return fail("-B takes none, line or full, not '\(mode)'")
+            }
+            setvbuf(stdout, nil, buffering, 0)
+        }
+        if let pattern = invocation.probeFilter, (try? Regex(pattern)) == nil {
+            // bpftrace's words, for scripts that look for them.
+            FileHandle.standardError.write(Data("ERROR: Invalid --probe-filter regex: \(pattern)\n".utf8))
+            return 1
+        }
         var transcripts = ShellLauncher.Transcripts()
         transcripts.record = invocation.record
         transcripts.notebooks = invocation.notebooks
@@ -102,12 +121,14 @@ public enum Launcher {
         options.releasesInBackground = true
         options.quiet = invocation.quiet
         options.warnings = !invocation.noWarnings
+        options.probeFilter = invocation.probeFilter
+        options.reportsProbeReadErrors = invocation.probeReadErrors
         var outputFile: UnsafeMutablePointer<FILE>? = nil
         if let path = invocation.outputFile {
             guard let file = fopen(path, "w") else {
                 return fail("cannot write \(path): \(String(cString: strerror(errno)))")
             }
-            setvbuf(file, nil, _IOLBF, 0)
+            setvbuf(file, nil, buffering, 0)
             outputFile = file
         }
         defer { if let outputFile { fclose(outputFile) } }

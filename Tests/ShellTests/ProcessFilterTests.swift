@@ -39,3 +39,43 @@ final class ProcessFilterTests: XCTestCase {
         XCTAssertEqual(keys, [String(target.processIdentifier)], result.stdout)
     }
 }
+
+/// `--probe-filter`, `-B` and `--info` on the command line, as bpftrace has them.
+final class CommandLineOptionTests: XCTestCase {
+    func testAProbeFilterKeepsMatchingProbesAndBeginEnd() throws {
+        try KernelTestGate.require()
+        let result = try CommandRunner.run(
+            KernelTestGate.executable,
+            [
+                "--probe-filter", "interval:ms:(200|300)", "-B", "none", "-e",
+                #"BEGIN { printf("begin\n"); } interval:ms:100 { printf("bad\n"); exit(); } "#
+                    + #"interval:ms:200 { printf("a\n"); } interval:ms:300 { printf("b\n"); exit(); } "#
+                    + #"END { printf("end\n"); }"#,
+            ], readyMarker: nil, timeout: 30)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.split(separator: "\n").filter { !$0.hasPrefix("Attached") }, ["begin", "a", "b", "end"])
+
+        let none = try CommandRunner.run(
+            KernelTestGate.executable, ["--probe-filter", "nonexistent", "-e", "interval:ms:100 { exit(); }"],
+            readyMarker: nil, timeout: 30)
+        XCTAssertEqual(none.status, 1)
+        XCTAssertTrue(none.stderr.contains("No probes to attach"), none.stderr)
+        let invalid = try CommandRunner.run(
+            KernelTestGate.executable, ["--probe-filter", "[invalid", "-e", "BEGIN { }"], readyMarker: nil, timeout: 30)
+        XCTAssertEqual(invalid.status, 1)
+        XCTAssertTrue(invalid.stderr.contains("Invalid --probe-filter regex"), invalid.stderr)
+    }
+
+    func testInfoSaysWhatThisKernelLacks() throws {
+        try KernelTestGate.require()
+        let result = try CommandRunner.run(KernelTestGate.executable, ["--info"], readyMarker: nil, timeout: 30)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for line in ["Kernel helpers", "  probe_read_user: yes", "  ringbuf: yes", "  tracepoint: yes", "  btf: yes"] {
+            XCTAssertTrue(result.stdout.contains(line + "\n"), "\(line) in:\n\(result.stdout)")
+        }
+        // Whatever this kernel lacks is a "no" with the reason below, as the banner's probes found.
+        let kprobes = FileManager.default.fileExists(atPath: "/sys/bus/event_source/devices/kprobe/type")
+        XCTAssertTrue(result.stdout.contains("  kprobe: \(kprobes ? "yes" : "no")\n"), result.stdout)
+        if !kprobes { XCTAssertTrue(result.stdout.contains("  kprobes: "), result.stdout) }
+    }
+}

@@ -11,6 +11,7 @@ extension OneShotRun {
         sessionOptions.positionalParameters = options.positionalParameters
         sessionOptions.allowUnsafe = options.allowUnsafe
         sessionOptions.excludesOwnProcess = options.excludesOwnProcess
+        sessionOptions.probeFilter = options.probeFilter
         sessionOptions.countsFired = false
         sessionOptions.eventRingBytes = nil
         let live = LiveKernel(verifyOnly: true)
