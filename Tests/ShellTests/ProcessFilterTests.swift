@@ -66,6 +66,24 @@ final class CommandLineOptionTests: XCTestCase {
         XCTAssertTrue(invalid.stderr.contains("Invalid --probe-filter regex"), invalid.stderr)
     }
 
+    /// `-k` reports a read through a bad pointer with its place, as bpftrace 0.23+ does;
+    /// without it the read yields 0 silently.
+    func testDashKReportsAFailedProbeRead() throws {
+        try KernelTestGate.require()
+        let program = #"BEGIN { $p = (int32 *)8; printf("%d\n", *$p); exit(); }"#
+        let reported = try CommandRunner.run(
+            KernelTestGate.executable, ["-k", "-e", program], readyMarker: nil, timeout: 30)
+        XCTAssertEqual(reported.status, 0, reported.stderr)
+        XCTAssertTrue(reported.stdout.contains("0\n"), reported.stdout)
+        XCTAssertTrue(
+            reported.stderr.contains(
+                "stdin:1:41-44: WARNING: Failed to probe_read: Bad address (-14)\n" + program + "\n"
+                    + String(repeating: " ", count: 40) + "~~~"), reported.stderr)
+        let silent = try CommandRunner.run(KernelTestGate.executable, ["-e", program], readyMarker: nil, timeout: 30)
+        XCTAssertEqual(silent.status, 0, silent.stderr)
+        XCTAssertFalse(silent.stderr.contains("Failed to"), silent.stderr)
+    }
+
     func testInfoSaysWhatThisKernelLacks() throws {
         try KernelTestGate.require()
         let result = try CommandRunner.run(KernelTestGate.executable, ["--info"], readyMarker: nil, timeout: 30)

@@ -99,6 +99,9 @@ final class UnitLowering {
     var section = ""
     var functionName = ""
     var callbackCount = 0
+    /// `-k`: the format id of the innermost expression being lowered whose probe reads report
+    /// their failure (`RuntimeAction.probeReadError`), or nil.
+    var readErrorSite: Int?
 
     init(ir: IR, unit: ProbeUnit, program: CheckedProgram, options: CodegenOptions, mapIDs: [String: Int32]) {
         self.ir = ir
@@ -294,7 +297,13 @@ final class UnitLowering {
                 type(of: args[0]).isInteger, !args[0].isPositional
             {
                 let pointer = LLVMBuildIntToPtr(ir.builder, scalar(args[0]), ir.bytePointer, "")!
-                ir.helper(readStringHelper, [destination, LLVMConstInt(ir.i32, UInt64(limit), 0), pointer])
+                let result = ir.helper(readStringHelper, [destination, LLVMConstInt(ir.i32, UInt64(limit), 0), pointer])
+                if let id = unit.formatIDs[expr.id], isReadErrorSite(id) {
+                    let outer = readErrorSite
+                    readErrorSite = id
+                    checkRead(result, helper: readStringHelper)
+                    readErrorSite = outer
+                }
                 return
             }
         }

@@ -24,11 +24,14 @@ public struct SemanticAnalyzer {
         public var configTable = ConfigTable.builtin
         /// `--probe-filter`: a regex an attach point's name must match (BEGIN and END need not).
         public var probeFilter: String?
+        /// `-k`: every read through a pointer reports its failure (`RuntimeAction.probeReadError`).
+        public var reportsProbeReadErrors = false
         public init(
             positionalParameters: [String] = [], allowUnsafe: Bool = false, knownMaps: [MapInfo] = [],
             formatIDBase: Int = 0, functions: FunctionTable = .builtin, variables: BuiltinVariableTable = .builtin,
-            config: ProgramConfig = ProgramConfig(), probeFilter: String? = nil
+            config: ProgramConfig = ProgramConfig(), probeFilter: String? = nil, reportsProbeReadErrors: Bool = false
         ) {
+            self.reportsProbeReadErrors = reportsProbeReadErrors
             self.probeFilter = probeFilter
             self.config = config
             self.functions = functions

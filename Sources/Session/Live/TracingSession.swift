@@ -235,7 +235,8 @@ public final class TracingSession {
                 positionalParameters: options.positionalParameters,
                 allowUnsafe: options.allowUnsafe, knownMaps: known,
                 formatIDBase: nextFormatID, functions: options.functions, variables: options.variables,
-                config: options.config, probeFilter: options.probeFilter),
+                config: options.config, probeFilter: options.probeFilter,
+                reportsProbeReadErrors: options.reportsProbeReadErrors),
             codegenOptions: CodegenOptions(
                 startTimeNanoseconds: startTime, cpuCount: ProcessFacts.processorCount,
                 childPID: options.childPID, positionalParameters: options.positionalParameters,

@@ -132,7 +132,8 @@ public struct CompiledProgramCache: Sendable {
         // the built-in ones, `TracingSession.Options.cache`.)
         guard analyzer.knownMaps.isEmpty else { return nil }
         var key = identity
-        key += "analyzer unsafe=\(analyzer.allowUnsafe) formats=\(analyzer.formatIDBase)\n"
+        key += "analyzer unsafe=\(analyzer.allowUnsafe) formats=\(analyzer.formatIDBase) "
+        key += "read-errors=\(analyzer.reportsProbeReadErrors) filter=\(analyzer.probeFilter ?? "-")\n"
         key += "codegen cpus=\(options.cpuCount) entries=\(options.mapMaxEntries) "
         key += "exclude=\(options.excludedProcess != 0) fired=\(options.firedSlot.map(String.init) ?? "-") "
         key += "target=\(options.targetProcess) "

@@ -79,6 +79,21 @@ public final class EventDispatcher {
                 .report(
                     "\(place): WARNING: Divide or modulo by 0 detected. This can lead to unexpected results. "
                         + "1 is being used as the result.\n", isWarning: true))
+        case .probeReadError(let place, let excerpt):
+            func integer(_ index: Int) -> Int64 {
+                guard index < values.count else { return 0 }
+                switch values[index] {
+                case .int(let n): return n
+                case .uint(let n): return Int64(bitPattern: n)
+                default: return 0
+                }
+            }
+            let code = integer(0)
+            let helper = Self.readHelperNames[integer(1)]
+            sink.emit(
+                .report(
+                    "\(place): WARNING: Failed to \(helper ?? "probe_read"): \(String(cString: strerror(Int32(-code)))) "
+                        + "(\(code))\n" + excerpt, isWarning: true))
         case .time(let format):
             sink.emit(.time(TimeFormatter.format(format) ?? ""))
         case .cat(let format):
@@ -132,4 +147,10 @@ public final class EventDispatcher {
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
     }
+
+    /// The probe-read helpers `-k` reports, by number, under bpftrace's names.
+    static let readHelperNames: [Int64: String] = [
+        4: "probe_read", 45: "probe_read_str", 112: "probe_read_user", 113: "probe_read_kernel",
+        114: "probe_read_user_str", 115: "probe_read_kernel_str",
+    ]
 }
