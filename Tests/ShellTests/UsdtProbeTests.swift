@@ -66,6 +66,28 @@ final class UsdtProbeTests: XCTestCase {
         }
     }
 
+    /// `usdt:*:PROBE -p PID` searches the files the process maps (its program and libraries).
+    func testAWildcardBinaryUnderPIDFindsTheProcesssProbes() throws {
+        try KernelTestGate.require()
+        let binary = try build(optimization: "-O1")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let result = try CommandRunner.run(
+            KernelTestGate.executable,
+            [
+                "-p", String(process.processIdentifier), "-e",
+                #"usdt:*:bpfsh_test:loop /arg0 > 2/ { printf("%s %d\n", probe, arg0 + arg1); exit(); }"#,
+            ], readyMarker: nil, timeout: 30)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("usdt:\(binary):bpfsh_test:loop 0\n"), result.stdout)
+    }
+
     func testAMissingUSDTProbeIsNamedWithTheOnesThereAre() throws {
         try KernelTestGate.require()
         let binary = try build(optimization: "-O1")

@@ -11,6 +11,7 @@ struct UsdtProvider: ProbeProvider {
     let descriptor: ProviderDescriptor
 
     func expand(_ target: ProbeTarget, in environment: ProviderEnvironment) throws -> [ProbeTarget] {
+        if target.parts[0] == "*" { return try expandInProcess(target, in: environment) }
         let path: String
         do { path = try LibraryResolver().resolve(target.parts[0]) } catch {
             throw Language.CatalogueError("cannot find '\(target.parts[0])': \(error)")
@@ -38,6 +39,39 @@ struct UsdtProvider: ProbeProvider {
             throw Language.CatalogueError(
                 "usdt probe '\(target.parts[1])' is ambiguous in \(path): name its provider",
                 notes: targets.map { "usdt:\($0.parts.joined(separator: ":"))" })
+        }
+        return targets
+    }
+
+    /// `usdt:*:[PROVIDER:]PROBE` with `-p PID`: the probes of every file the process has mapped
+    /// executable (the program and its libraries), as bpftrace does.
+    func expandInProcess(_ target: ProbeTarget, in environment: ProviderEnvironment) throws -> [ProbeTarget] {
+        guard let pid = environment.targetPID else {
+            throw Language.CatalogueError(
+                "usdt:* searches one process's files: give its pid with -p PID, or name the binary",
+                notes: ["e.g. usdt:/usr/bin/python3:python:function__entry"])
+        }
+        let maps: ProcessMaps
+        do { maps = try ProcessMaps.read(pid: pid) } catch {
+            throw Language.CatalogueError("cannot read the mappings of process \(pid): \(error)")
+        }
+        var files: [String] = []
+        for mapping in maps.executableMappings {
+            guard let path = mapping.path, path.hasPrefix("/"), !mapping.isDeleted, !files.contains(path) else {
+                continue
+            }
+            files.append(path)
+        }
+        var targets: [ProbeTarget] = []
+        for file in files {
+            let pattern = ProbeTarget(kind: target.kind, parts: [file] + target.parts.dropFirst())
+            // A file without the probe, or without notes at all, is simply not one of them.
+            targets += (try? expand(pattern, in: environment)) ?? []
+        }
+        if targets.isEmpty && !target.parts.dropFirst().contains(where: { $0.contains("*") || $0.contains("?") }) {
+            throw Language.CatalogueError(
+                "No matches for usdt \(target.parts.joined(separator: ":")) in process \(pid)",
+                notes: ["it maps: " + files.prefix(8).joined(separator: ", ")])
         }
         return targets
     }

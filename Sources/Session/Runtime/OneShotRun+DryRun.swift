@@ -14,7 +14,7 @@ extension OneShotRun {
         sessionOptions.probeFilter = options.probeFilter
         sessionOptions.countsFired = false
         sessionOptions.eventRingBytes = nil
-        let live = LiveKernel(verifyOnly: true)
+        let live = LiveKernel(verifyOnly: true, targetPID: options.targetPID)
         let sink = options.format.sink(output: output, errors: errors)
         let session = TracingSession(
             backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)

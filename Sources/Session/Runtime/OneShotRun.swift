@@ -82,7 +82,7 @@ public final class OneShotRun {
         // Running the same program again skips LLVM.
         sessionOptions.cache = CompiledProgramCache.standard(version: Version.text)
         sessionOptions.diagnosticStyle = options.diagnosticStyle
-        let live = LiveKernel(kernel: kernelCatalogue)
+        let live = LiveKernel(kernel: kernelCatalogue, targetPID: options.targetPID)
         let session = TracingSession(
             backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)
         defer { session.close() }
