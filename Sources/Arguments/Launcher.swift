@@ -15,6 +15,16 @@ public enum Launcher {
         let arguments = invocation.arguments
         if invocation.list {
             let pattern = arguments.first ?? invocation.program ?? "*"
+            if let usdt = UsdtListing.list(pattern, pid: invocation.pid) {
+                switch usdt {
+                case .success(let names):
+                    for name in names { print(name) }
+                    return names.isEmpty ? 1 : 0
+                case .failure(let error):
+                    FileHandle.standardError.write(Data("ERROR: \(error)\n".utf8))
+                    return 1
+                }
+            }
             let listing = Kernel.ProbeCatalogue().list(matching: pattern, verbose: invocation.verbose)
             for warning in listing.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
             print(listing.text, terminator: listing.text.hasSuffix("\n") || listing.text.isEmpty ? "" : "\n")

@@ -88,6 +88,16 @@ final class UsdtProbeTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("usdt:\(binary):bpfsh_test:loop 0\n"), result.stdout)
     }
 
+    func testListingShowsTheBinarysProbes() throws {
+        let binary = try build(optimization: "-O1")
+        let result = try CommandRunner.run(
+            KernelTestGate.executable, ["-l", "usdt:\(binary):*"], readyMarker: nil, timeout: 30)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(
+            Set(result.stdout.split(separator: "\n").map(String.init)),
+            ["usdt:\(binary):bpfsh_test:loop", "usdt:\(binary):bpfsh_test:tick"])
+    }
+
     func testAMissingUSDTProbeIsNamedWithTheOnesThereAre() throws {
         try KernelTestGate.require()
         let binary = try build(optimization: "-O1")
