@@ -14,6 +14,8 @@ final class UsdtProbeTests: XCTestCase {
         /* With _SDT_HAS_SEMAPHORES every probe has one; only tick's guards its site. */
         unsigned short bpfsh_test_tick_semaphore __attribute__((unused)) __attribute__((section(".probes")));
         unsigned short bpfsh_test_loop_semaphore __attribute__((unused)) __attribute__((section(".probes")));
+        unsigned short bpfsh_test_total_semaphore __attribute__((unused)) __attribute__((section(".probes")));
+        long bpfsh_test_total = 7;  /* at -O1 its argument is read as bpfsh_test_total(%rip) */
         int main(void) {
             const char *word = "hello";
             puts(word);  /* the string's page is mapped before a probe reads it */
@@ -21,6 +23,7 @@ final class UsdtProbeTests: XCTestCase {
             for (long i = 0; i < 500; i++) {
                 int negative = -(int)i;
                 DTRACE_PROBE3(bpfsh_test, loop, i, negative, word);
+                DTRACE_PROBE1(bpfsh_test, total, bpfsh_test_total);
                 if (__builtin_expect(bpfsh_test_tick_semaphore, 0)) DTRACE_PROBE1(bpfsh_test, tick, i * 10);
                 usleep(5000);
             }
@@ -56,6 +59,8 @@ final class UsdtProbeTests: XCTestCase {
                     """
                     usdt:\(binary):bpfsh_test:loop /arg0 == 3/ { printf("%s %d %d %s\\n", probe, arg0, arg1, str(arg2)); }
                     usdt:\(binary):tick /arg0 == 40/ { printf("tick %d\\n", arg0); exit(); }
+                    usdt:\(binary):total /arg0 != 7/ { printf("total %d\\n", arg0); }
+                    usdt:\(binary):total { @totals = count(); }
                     """,
                     "-c", binary,
                 ], readyMarker: nil, timeout: 30)
@@ -63,6 +68,8 @@ final class UsdtProbeTests: XCTestCase {
             XCTAssertTrue(
                 result.stdout.contains("usdt:\(binary):bpfsh_test:loop 3 -3 hello\n"), "\(optimization): \(result.stdout)")
             XCTAssertTrue(result.stdout.contains("tick 40\n"), "\(optimization): \(result.stdout)")
+            XCTAssertTrue(result.stdout.contains("@totals: "), "\(optimization): \(result.stdout)")
+            XCTAssertFalse(result.stdout.contains("total "), "\(optimization): \(result.stdout)")
         }
     }
 
@@ -95,7 +102,7 @@ final class UsdtProbeTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(
             Set(result.stdout.split(separator: "\n").map(String.init)),
-            ["usdt:\(binary):bpfsh_test:loop", "usdt:\(binary):bpfsh_test:tick"])
+            ["usdt:\(binary):bpfsh_test:loop", "usdt:\(binary):bpfsh_test:tick", "usdt:\(binary):bpfsh_test:total"])
     }
 
     func testAMissingUSDTProbeIsNamedWithTheOnesThereAre() throws {

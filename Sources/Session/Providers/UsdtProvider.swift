@@ -78,13 +78,12 @@ struct UsdtProvider: ProbeProvider {
 
     func context(for target: ProbeTarget, in environment: ProviderEnvironment) throws -> ProbeContext {
         let sites = try Self.sites(of: target)
-        let table = try? ElfCache.shared.table(for: target.parts[0])
         var arguments: [UsdtArgument]?
         for site in sites {
             let parsed: [UsdtArgument]
             do {
                 parsed = try UsdtArgument.parse(site.arguments, probeAddress: site.address) { name in
-                    table?.function(named: name)?.value
+                    UsdtNote.symbolAddress(name, in: target.parts[0])
                 }
             } catch {
                 throw Language.CatalogueError("\(target.name): \(error)")

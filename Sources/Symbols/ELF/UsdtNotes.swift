@@ -82,6 +82,36 @@ public struct UsdtNote: Hashable, Sendable {
         }
     }
 
+    /// The address of a named symbol of the file, data included (`counter` of a USDT
+    /// argument `8@counter(%rip)`), from `.symtab` or `.dynsym`; nil when it has none.
+    public static func symbolAddress(_ name: String, in path: String) -> UInt64? {
+        guard elf_version(UInt32(EV_CURRENT)) != UInt32(EV_NONE) else { return nil }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        guard let elf = elf_begin(fd, ELF_C_READ, nil) else { return nil }
+        defer { elf_end(elf) }
+        var section = elf_nextscn(elf, nil)
+        while let current = section {
+            defer { section = elf_nextscn(elf, current) }
+            var header = GElf_Shdr()
+            guard gelf_getshdr(current, &header) != nil,
+                header.sh_type == UInt32(SHT_SYMTAB) || header.sh_type == UInt32(SHT_DYNSYM),
+                let data = elf_getdata(current, nil)
+            else { continue }
+            let entrySize = gelf_fsize(elf, ELF_T_SYM, 1, UInt32(EV_CURRENT))
+            guard entrySize > 0 else { continue }
+            var symbol = GElf_Sym()
+            for index in 0..<(data.pointee.d_size / entrySize) {
+                guard gelf_getsym(data, Int32(clamping: index), &symbol) != nil, symbol.st_value != 0,
+                    let text = elf_strptr(elf, Int(header.sh_link), Int(symbol.st_name)), strcmp(text, name) == 0
+                else { continue }
+                return symbol.st_value
+            }
+        }
+        return nil
+    }
+
     /// The base the note was written against, kept between `parse` and the prelink shift.
     private var baseAtLink: UInt64 = 0
 
