@@ -31,13 +31,13 @@ final class UsdtProbeTests: XCTestCase {
         }
         """
 
-    func build(optimization: String) throws -> String {
+    func build(optimization: String, source text: String = source, name: String = "ticker") throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-usdt-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
-        let source = directory.appendingPathComponent("ticker.c")
-        try Self.source.write(to: source, atomically: true, encoding: .utf8)
-        let binary = directory.appendingPathComponent("ticker\(optimization)").path
+        let source = directory.appendingPathComponent("\(name).c")
+        try text.write(to: source, atomically: true, encoding: .utf8)
+        let binary = directory.appendingPathComponent("\(name)\(optimization)").path
         guard FileManager.default.fileExists(atPath: "/usr/include/x86_64-linux-gnu/sys/sdt.h") else {
             throw XCTSkip("<sys/sdt.h> is missing: apt-get install systemtap-sdt-dev (scripts/setup does)")
         }
@@ -93,6 +93,37 @@ final class UsdtProbeTests: XCTestCase {
             ], readyMarker: nil, timeout: 30)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("usdt:\(binary):bpfsh_test:loop 0\n"), result.stdout)
+    }
+
+    /// A probe inlined in two places keeps its arguments in different places at each (here a
+    /// register, and a constant at the second): each site gets a program of its own.
+    func testSitesWithTheirArgumentsInDifferentPlacesEachReadTheirOwn() throws {
+        try KernelTestGate.require()
+        let binary = try build(
+            optimization: "-O2",
+            source: """
+                #include <sys/sdt.h>
+                #include <unistd.h>
+                static inline __attribute__((always_inline)) void hit(long a, long b) {
+                    DTRACE_PROBE2(bpfsh_test, hit, a, b);
+                }
+                int main(void) {
+                    for (long i = 1; i < 300; i++) { hit(i, i * 2); hit(i * 3, 7); usleep(5000); }
+                    return 0;
+                }
+                """, name: "inlined")
+        let result = try CommandRunner.run(
+            KernelTestGate.executable,
+            [
+                "-e",
+                #"usdt:\#(binary):hit /arg0 == 3 || arg0 == 9/ { printf("%d %d\n", arg0, arg1); } "#
+                    + #"usdt:\#(binary):hit /arg0 > 20/ { exit(); }"#,
+                "-c", binary,
+            ], readyMarker: nil, timeout: 30)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = Set(result.stdout.split(separator: "\n").map(String.init))
+        XCTAssertTrue(lines.isSuperset(of: ["3 7", "3 6", "9 7"]), result.stdout)
+        XCTAssertFalse(lines.contains { $0.hasPrefix("9 ") && $0 != "9 7" && $0 != "9 18" }, result.stdout)
     }
 
     func testListingShowsTheBinarysProbes() throws {

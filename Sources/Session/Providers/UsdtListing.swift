@@ -16,7 +16,8 @@ public enum UsdtListing {
         let environment = ProviderEnvironment(kernel: Kernel.ProbeCatalogue(), targetPID: pid)
         do {
             let targets = try provider.expand(ProbeTarget(kind: .usdt, parts: fields), in: environment)
-            return .success(targets.map(\.name))
+            var seen: Set<String> = []
+            return .success(targets.map(\.name).filter { seen.insert($0).inserted })
         } catch {
             return .failure(error)
         }

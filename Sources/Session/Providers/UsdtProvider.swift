@@ -23,7 +23,15 @@ struct UsdtProvider: ProbeProvider {
         var targets: [ProbeTarget] = []
         for note in notes where nameGlob.matches(note.name) && (providerGlob?.matches(note.provider) ?? true) {
             let parts = [path, note.provider, note.name]
-            if seen.insert(parts).inserted { targets.append(ProbeTarget(kind: target.kind, parts: parts)) }
+            guard seen.insert(parts).inserted else { continue }
+            let sites = notes.filter { $0.provider == note.provider && $0.name == note.name }
+            // One program reads the arguments of every site only where they are in the same
+            // places; otherwise each site gets its own, as in bpftrace.
+            if Set(sites.map(\.arguments)).count > 1 {
+                targets += sites.indices.map { ProbeTarget(kind: target.kind, parts: parts, site: $0) }
+            } else {
+                targets.append(ProbeTarget(kind: target.kind, parts: parts))
+            }
         }
         if targets.isEmpty && !target.hasWildcard {
             let known = Set(notes.map { "\($0.provider):\($0.name)" }).sorted()
@@ -35,7 +43,7 @@ struct UsdtProvider: ProbeProvider {
                         : "\(path) has: " + known.prefix(10).joined(separator: ", ")
                 ])
         }
-        if target.parts.count == 2, !target.hasWildcard, targets.count > 1 {
+        if target.parts.count == 2, !target.hasWildcard, Set(targets.map(\.parts)).count > 1 {
             throw Language.CatalogueError(
                 "usdt probe '\(target.parts[1])' is ambiguous in \(path): name its provider",
                 notes: targets.map { "usdt:\($0.parts.joined(separator: ":"))" })
@@ -88,11 +96,10 @@ struct UsdtProvider: ProbeProvider {
             } catch {
                 throw Language.CatalogueError("\(target.name): \(error)")
             }
-            // One program serves every site, so they must agree where the arguments are.
+            // Expansion gave sites whose arguments differ programs of their own.
             if let arguments, arguments != parsed {
                 throw Language.CatalogueError(
-                    "\(target.name) has \(sites.count) sites whose arguments are in different places; "
-                        + "bpfsh compiles one program per probe and cannot read them all yet")
+                    "\(target.name) has \(sites.count) sites whose arguments are in different places")
             }
             arguments = parsed
         }
@@ -127,6 +134,10 @@ struct UsdtProvider: ProbeProvider {
             $0.provider == target.parts[1] && $0.name == target.parts[2]
         }
         guard !sites.isEmpty else { throw Language.CatalogueError("No matches for usdt \(target.name)") }
+        if let site = target.site {
+            guard sites.indices.contains(site) else { throw Language.CatalogueError("No matches for usdt \(target.name)") }
+            return [sites[site]]
+        }
         return sites
     }
 
