@@ -79,6 +79,12 @@ final class CommandLineOptionTests: XCTestCase {
             reported.stderr.contains(
                 "stdin:1:41-44: WARNING: Failed to probe_read: Bad address (-14)\n" + program + "\n"
                     + String(repeating: " ", count: 40) + "~~~"), reported.stderr)
+        let json = try CommandRunner.run(
+            KernelTestGate.executable, ["-k", "-q", "-f", "json", "-e", program], readyMarker: nil, timeout: 30)
+        XCTAssertTrue(
+            json.stdout.contains(
+                #"{"type": "helper_error", "msg": "Bad address", "helper": "probe_read", "retcode": -14, "#
+                    + #""filename": "stdin", "line": 1, "col": 41}"#), json.stdout)
         let silent = try CommandRunner.run(KernelTestGate.executable, ["-e", program], readyMarker: nil, timeout: 30)
         XCTAssertEqual(silent.status, 0, silent.stderr)
         XCTAssertFalse(silent.stderr.contains("Failed to"), silent.stderr)

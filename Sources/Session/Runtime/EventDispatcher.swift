@@ -89,11 +89,17 @@ public final class EventDispatcher {
                 }
             }
             let code = integer(0)
-            let helper = Self.readHelperNames[integer(1)]
+            let helper = Self.readHelperNames[integer(1)] ?? "probe_read"
+            let message = String(cString: strerror(Int32(-code)))
+            // `stdin:1:41-44`: the file, line and first column.
+            let fields = place.split(separator: ":").map(String.init)
+            let line = fields.count >= 3 ? Int(fields[fields.count - 2]) ?? 0 : 0
+            let column = fields.last.flatMap { Int($0.prefix { $0 != "-" }) } ?? 0
             sink.emit(
-                .report(
-                    "\(place): WARNING: Failed to \(helper ?? "probe_read"): \(String(cString: strerror(Int32(-code)))) "
-                        + "(\(code))\n" + excerpt, isWarning: true))
+                .helperError(
+                    text: "\(place): WARNING: Failed to \(helper): \(message) (\(code))\n" + excerpt, message: message,
+                    helper: helper, code: code, file: fields.dropLast(2).joined(separator: ":"), line: line,
+                    column: column))
         case .time(let format):
             sink.emit(.time(TimeFormatter.format(format) ?? ""))
         case .cat(let format):
