@@ -27,7 +27,7 @@ public struct BPFShellCommand: ParsableCommand {
     var c: String?
 
     @Option(
-        name: .short, help: ArgumentHelp("Only trace this process id (uprobes); end when it exits.", valueName: "pid"))
+        name: .short, help: ArgumentHelp("Only trace this process id (every probe but BEGIN, END and interval); end when it exits.", valueName: "pid"))
     var p: Int32?
 
     @Option(name: .short, help: ArgumentHelp("Output format: text or json.", valueName: "format"))
@@ -46,6 +46,23 @@ public struct BPFShellCommand: ParsableCommand {
 
     @Flag(name: .customLong("no-warnings"), help: "Print no warnings: the compiler's, the runtime's, warnf()'s.")
     var noWarnings = false
+
+    @Flag(name: .customLong("info"), help: "Print what this kernel and bpfsh support (helpers, map and probe types).")
+    var info = false
+
+    @Option(
+        name: .customShort("B", allowingJoined: true),
+        help: ArgumentHelp("Buffering of the output (standard output or -o's file): none, line or full.", valueName: "mode"))
+    var buffering: String?
+
+    @Flag(name: .short, help: "Report probe reads that fail (a bad address), with the place in the program.")
+    var k = false
+
+    @Option(
+        name: .customLong("probe-filter"),
+        help: ArgumentHelp("Attach only the probes whose name matches this regex (BEGIN and END always run).",
+            valueName: "regex"))
+    var probeFilter: String?
 
     @Flag(
         name: .customLong("trace-self"),
@@ -102,8 +119,8 @@ public struct BPFShellCommand: ParsableCommand {
 
     @Argument(
         help: ArgumentHelp(
-            "A program file (.bt) then positional parameters ($1, $2...); a session script (.bpfsh) then "
-                + "NAME=VALUE parameters; with -l, a probe glob.",
+            "A program file (.bt) then positional parameters ($1, $2...; after --, --name=value for getopt()); "
+                + "a session script (.bpfsh) then NAME=VALUE parameters; with -l, a probe glob.",
             valueName: "file-and-arguments"))
     var arguments: [String] = []
 
@@ -122,6 +139,10 @@ public struct BPFShellCommand: ParsableCommand {
         invocation.quiet = q
         invocation.outputFile = o
         invocation.noWarnings = noWarnings
+        invocation.info = info
+        invocation.buffering = buffering
+        invocation.probeReadErrors = k
+        invocation.probeFilter = probeFilter
         invocation.traceSelf = traceSelf
         invocation.emitLLVM = emitLLVM
         invocation.dryRun = dryRun

@@ -21,6 +21,14 @@ public struct Invocation: Equatable, Sendable {
     public var outputFile: String?
     /// `--no-warnings`
     public var noWarnings = false
+    /// `--info`: what this kernel and build support, as bpftrace prints it.
+    public var info = false
+    /// `-B none|line|full`: how standard output (and `-o`'s file) is buffered.
+    public var buffering: String?
+    /// `-k`: report failed probe reads (bpftrace 0.23+).
+    public var probeReadErrors = false
+    /// `--probe-filter REGEX`: attach only the probes whose name matches (BEGIN/END always).
+    public var probeFilter: String?
     public var traceSelf = false
     public var emitLLVM = false
     public var dryRun = false

@@ -15,10 +15,39 @@ public enum Launcher {
         let arguments = invocation.arguments
         if invocation.list {
             let pattern = arguments.first ?? invocation.program ?? "*"
+            if let usdt = UsdtListing.list(pattern, pid: invocation.pid) {
+                switch usdt {
+                case .success(let names):
+                    for name in names { print(name) }
+                    return names.isEmpty ? 1 : 0
+                case .failure(let error):
+                    FileHandle.standardError.write(Data("ERROR: \(error)\n".utf8))
+                    return 1
+                }
+            }
             let listing = Kernel.ProbeCatalogue().list(matching: pattern, verbose: invocation.verbose)
             for warning in listing.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
             print(listing.text, terminator: listing.text.hasSuffix("\n") || listing.text.isEmpty ? "" : "\n")
             return listing.entries.isEmpty ? 1 : 0
+        }
+        if invocation.info {
+            print(SystemInfo.report(version: version, features: KernelFeatures.probe()), terminator: "")
+            return 0
+        }
+        var buffering = _IOLBF
+        if let mode = invocation.buffering {
+            switch mode {
+            case "none": buffering = _IONBF
+            case "line": buffering = _IOLBF
+            case "full": buffering = _IOFBF
+            default: return fail("-B takes none, line or full, not '\(mode)'")
+            }
+            setvbuf(stdout, nil, buffering, 0)
+        }
+        if let pattern = invocation.probeFilter, (try? Regex(pattern)) == nil {
+            // bpftrace's words, for scripts that look for them.
+            FileHandle.standardError.write(Data("ERROR: Invalid --probe-filter regex: \(pattern)\n".utf8))
+            return 1
         }
         var transcripts = ShellLauncher.Transcripts()
         transcripts.record = invocation.record
@@ -104,12 +133,14 @@ public enum Launcher {
         options.releasesInBackground = true
         options.quiet = invocation.quiet
         options.warnings = !invocation.noWarnings
+        options.probeFilter = invocation.probeFilter
+        options.reportsProbeReadErrors = invocation.probeReadErrors
         var outputFile: UnsafeMutablePointer<FILE>? = nil
         if let path = invocation.outputFile {
             guard let file = fopen(path, "w") else {
                 return fail("cannot write \(path): \(String(cString: strerror(errno)))")
             }
-            setvbuf(file, nil, _IOLBF, 0)
+            setvbuf(file, nil, buffering, 0)
             outputFile = file
         }
         defer { if let outputFile { fclose(outputFile) } }

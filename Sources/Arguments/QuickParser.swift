@@ -3,20 +3,22 @@
 /// reflection over the command's properties cost a few milliseconds of every start.
 ///
 /// Anything else — help, `--version`, an unknown or repeated option, `--opt=value`, grouped
-/// short flags, `--`, a value that looks like an option, a pid that is not a number — gives
+/// short flags, `--` (before a program's own `--name=value` parameters), a value that looks like an option, a pid that is not a number — gives
 /// nil, and the caller hands the command line to swift-argument-parser, which accepts it or
 /// explains the error with the usage. So this parser never has to say why it refuses.
 public enum QuickParser {
     /// Flags without a value, and where each goes.
     static let flags: [String: WritableKeyPath<Invocation, Bool>] = [
         "-l": \.list, "-v": \.verbose, "--unsafe": \.unsafe, "--trace-self": \.traceSelf, "-q": \.quiet,
-        "--no-warnings": \.noWarnings,
+        "--no-warnings": \.noWarnings, "--info": \.info, "-k": \.probeReadErrors,
         "--emit-llvm": \.emitLLVM, "--dry-run": \.dryRun, "--check": \.check, "--keep-going": \.keepGoing,
         "--auto": \.auto, "--force": \.force, "--interactive": \.interactive, "--serve": \.serve,
     ]
 
     /// Options taking the next word as their value.
-    public static let options: Set<String> = ["-e", "-c", "-p", "-f", "-o", "--record", "--notebook", "--max-wait"]
+    public static let options: Set<String> = [
+        "-e", "-c", "-p", "-f", "-o", "-B", "--probe-filter", "--record", "--notebook", "--max-wait",
+    ]
 
     public static func parse(_ words: [String]) -> Invocation? {
         var invocation = Invocation()
@@ -45,6 +47,8 @@ public enum QuickParser {
             case "-c": invocation.command = value
             case "-f": invocation.format = value
             case "-o": invocation.outputFile = value
+            case "-B": invocation.buffering = value
+            case "--probe-filter": invocation.probeFilter = value
             case "--record": invocation.record = value
             case "--notebook": invocation.notebooks.append(value)
             case "--max-wait": invocation.maxWait = value

@@ -69,6 +69,9 @@ public enum AttachPointGrammar: Sendable {
             guard fields.count == 2 || (allowsProvider && fields.count == 3), !fields[0].isEmpty,
                 !fields.last!.isEmpty
             else {
+                if allowsProvider {
+                    return fail("\(name) probes are written \(name):BINARY[:PROVIDER]:PROBE (e.g. \(name):libc:libc:setjmp)")
+                }
                 return fail(
                     "\(name) probes are written \(name):BINARY:FUNCTION "
                         + "(e.g. \(name):/bin/bash:readline or \(name):libc:malloc)")

@@ -5,10 +5,18 @@
 public struct ProbeTarget: Hashable, Sendable {
     public var kind: ProviderKind
     public var parts: [String]
+    /// Which site of a USDT probe this is, when the probe's sites keep their arguments in
+    /// different places and each gets a program of its own (nil: every site, one program).
+    public var site: Int?
 
     public init(kind: ProviderKind, parts: [String]) {
         self.kind = kind
         self.parts = parts
+    }
+
+    public init(kind: ProviderKind, parts: [String], site: Int?) {
+        self.init(kind: kind, parts: parts)
+        self.site = site
     }
 
     /// The canonical spelling, as bpftrace's `probe` builtin shows it.

@@ -334,3 +334,17 @@ final class CompilerTests: XCTestCase {
         }
     }
 }
+
+/// `-p PID` compiles a process filter into the probes that fire in some task's context.
+final class TargetProcessFilterTests: XCTestCase {
+    func testWhichProvidersFilterByTheTargetProcess() {
+        let filtered = ProviderTable.builtin.descriptors.filter(CodegenOptions.filtersTargetProcess(at:)).map(\.kind)
+        for kind in [ProviderKind.tracepoint, .rawtracepoint, .tpBTF, .profile, .software, .hardware, .kprobe, .fentry] {
+            XCTAssertTrue(filtered.contains(kind), "\(kind.rawValue) should filter by -p")
+        }
+        // BEGIN/END run in bpfsh, interval fires in whatever task runs, uprobes attach to the process.
+        for kind in [ProviderKind.begin, .end, .interval, .uprobe, .uretprobe, .usdt] {
+            XCTAssertFalse(filtered.contains(kind), "\(kind.rawValue) should not filter by -p")
+        }
+    }
+}

@@ -201,7 +201,7 @@ final class AttachPointParserTests: XCTestCase {
             "uprobe probes are written uprobe:BINARY:FUNCTION (e.g. uprobe:/bin/bash:readline or uprobe:libc:malloc)")
         XCTAssertEqual(
             failure("usdt:a:b:c:d")?.message,
-            "usdt probes are written usdt:BINARY:FUNCTION (e.g. usdt:/bin/bash:readline or usdt:libc:malloc)")
+            "usdt probes are written usdt:BINARY[:PROVIDER]:PROBE (e.g. usdt:libc:libc:setjmp)")
         XCTAssertEqual(
             failure("software:")?.message,
             "software probes are written software:EVENT[:COUNT] (e.g. software:page-faults:100)")

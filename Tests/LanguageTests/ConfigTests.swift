@@ -56,16 +56,21 @@ final class ConfigTests: XCTestCase {
         XCTAssertFalse(semanticErrors(program).isEmpty)
         let warned = try check("config = { missing_probes = warn }\n" + program)
         XCTAssertEqual(warned.units.count, 1)
-        XCTAssertEqual(warned.warnings.count, 1)
+        // bpftrace's two warnings: the attach point skipped, then its probe removed.
+        XCTAssertEqual(warned.warnings.count, 2)
         XCTAssertEqual(
             sourceText(of: warned.warnings[0].range, in: "config = { missing_probes = warn }\n" + program),
             "tracepoint:nosuch:event")
+        XCTAssertTrue(warned.warnings[0].message.hasSuffix(". Skipping."), warned.warnings[0].message)
+        XCTAssertEqual(
+            warned.warnings[1].message,
+            "Probe has no valid attach points. It is being removed which may cause issues with program behavior.")
         let ignored = try check("config = { missing_probes = ignore }\n" + program)
         XCTAssertEqual(ignored.units.count, 1)
         XCTAssertTrue(ignored.warnings.isEmpty)
         XCTAssertEqual(
             semanticErrors("config = { missing_probes = ignore }\ntracepoint:nosuch:event { }"),
-            ["no probes to attach: every attach point is missing on this kernel"])
+            ["No probes to attach"])
     }
 
     func testProbeLimits() {

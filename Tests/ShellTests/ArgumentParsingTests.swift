@@ -36,6 +36,10 @@ final class ArgumentParsingTests: XCTestCase {
         ["tutorial", "cpus", "--auto"],
         ["--serve"],
         ["-p", "0", "-e", "BEGIN { }"],
+        ["--info"],
+        ["-k", "-e", "BEGIN { }"],
+        ["-B", "none", "-e", "BEGIN { }", "-o", "out.txt"],
+        ["-e", "interval:ms:200 { exit(); }", "--probe-filter", ":200"],
     ]
 
     /// Command lines left to swift-argument-parser: help, errors and the rarer spellings.
@@ -50,6 +54,9 @@ final class ArgumentParsingTests: XCTestCase {
         ["-e", "a", "-e", "b"],
         ["-l", "-l"],
         ["--", "tool.bt"],
+        ["tool.bt", "--", "--name=value"],
+        ["--probe-filter=:200", "-e", "BEGIN { }"],
+        ["-Bfull", "-e", "BEGIN { }"],
         ["tool.bt", "-5"],
         ["-p", "abc", "-e", "BEGIN { }"],
         ["-p", "99999999999", "-e", "BEGIN { }"],
@@ -67,7 +74,7 @@ final class ArgumentParsingTests: XCTestCase {
         }
     }
 
-    func testTheRestIsLeftToSwiftArgumentParser() {
+    func testTheRestIsLeftToSwiftArgumentParser() throws {
         for words in delegated {
             XCTAssertNil(QuickParser.parse(words), "\(words) is swift-argument-parser's to decide")
         }
@@ -75,6 +82,18 @@ final class ArgumentParsingTests: XCTestCase {
         XCTAssertEqual(try BPFShellCommand.parse(["-lv"]).invocation.verbose, true)
         XCTAssertEqual(try BPFShellCommand.parse(["--record=out.bpfsh"]).invocation.record, "out.bpfsh")
         XCTAssertEqual(try BPFShellCommand.parse(["--", "tool.bt"]).invocation.arguments, ["tool.bt"])
+        // `--` ends bpfsh's options: what follows is the program's (getopt's --name=value).
+        XCTAssertEqual(
+            try BPFShellCommand.parse(["tool.bt", "--", "--name=value", "-x"]).invocation.arguments,
+            ["tool.bt", "--name=value", "-x"])
+        XCTAssertEqual(
+            try BPFShellCommand.parse(["-e", "BEGIN { }", "--", "--verbose"]).invocation.arguments, ["--verbose"])
+        XCTAssertEqual(try BPFShellCommand.parse(["--probe-filter=:200"]).invocation.probeFilter, ":200")
+        XCTAssertEqual(try BPFShellCommand.parse(["-Bfull"]).invocation.buffering, "full")
+        let options = try XCTUnwrap(QuickParser.parse(["-k", "--info", "-B", "line", "--probe-filter", "x"]))
+        XCTAssertTrue(options.probeReadErrors && options.info)
+        XCTAssertEqual(options.buffering, "line")
+        XCTAssertEqual(options.probeFilter, "x")
         XCTAssertThrowsError(try BPFShellCommand.parse(["-p", "abc"]))
         XCTAssertThrowsError(try BPFShellCommand.parse(["--no-such-flag"]))
         XCTAssertTrue(BPFShellCommand.helpMessage().contains("--dry-run"))

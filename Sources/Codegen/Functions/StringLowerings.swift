@@ -34,7 +34,9 @@ extension FunctionLowering {
         ir.memset(slot, size: size)
         guard case .string(let limit) = t else { return .buffer(slot) }
         let pointer = LLVMBuildIntToPtr(call.builder, address, ir.bytePointer, "")!
-        ir.helper(lowering.readStringHelper, [slot, LLVMConstInt(ir.i32, UInt64(limit), 0), pointer])
+        lowering.checkRead(
+            ir.helper(lowering.readStringHelper, [slot, LLVMConstInt(ir.i32, UInt64(limit), 0), pointer]),
+            helper: lowering.readStringHelper)
         return .buffer(slot)
     }
 

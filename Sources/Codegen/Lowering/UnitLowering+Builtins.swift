@@ -61,6 +61,7 @@ extension UnitLowering {
     func argument(_ index: Int) -> LLVMValueRef {
         switch unit.context.layout {
         case .registers, .perfEvent:
+            if let usdt = unit.context.usdtArguments { return usdtArgument(index, of: usdt) }
             guard index < Builtins.argumentRegisters.count else { return ir.const64(UInt64(0)) }
             return register(Builtins.argumentRegisters[index])
         case .argumentArray:

@@ -3,6 +3,34 @@ import Language
 
 extension UnitLowering {
     func lower(_ expr: Expr) -> Lowered {
+        guard let id = unit.formatIDs[expr.id], isReadErrorSite(id) else { return lowerExpression(expr) }
+        let outer = readErrorSite
+        readErrorSite = id
+        defer { readErrorSite = outer }
+        return lowerExpression(expr)
+    }
+
+    func isReadErrorSite(_ id: Int) -> Bool {
+        guard let call = program.formats.first(where: { $0.id == id }), case .probeReadError = call.action else {
+            return false
+        }
+        return true
+    }
+
+    /// After a probe-read helper: under `-k`, a negative result sends the read's place, the
+    /// code and the helper to user space, which warns as bpftrace does.
+    func checkRead(_ result: LLVMValueRef, helper: BPFHelper) {
+        guard let site = readErrorSite else { return }
+        let failed = ir.block("read.failed"), done = ir.block("read.done")
+        LLVMBuildCondBr(
+            ir.builder, LLVMBuildICmp(ir.builder, LLVMIntSLT, result, ir.const64(UInt64(0)), ""), failed, done)
+        ir.position(at: failed)
+        emitEvent(kind: UInt64(site), scalars: [result, ir.const64(UInt64(helper.rawValue))])
+        ir.branch(to: done)
+        ir.position(at: done)
+    }
+
+    private func lowerExpression(_ expr: Expr) -> Lowered {
         let b = ir.builder
         switch expr.kind {
         case .integer(let v):
@@ -354,7 +382,7 @@ extension UnitLowering {
         let slot = stackBuffer(size: 8)
         ir.store(ir.const64(UInt64(0)), to: slot, alignment: 8)
         let pointer = LLVMBuildIntToPtr(ir.builder, address, ir.bytePointer, "")!
-        ir.helper(readHelper, [slot, LLVMConstInt(ir.i32, UInt64(bytes), 0), pointer])
+        checkRead(ir.helper(readHelper, [slot, LLVMConstInt(ir.i32, UInt64(bytes), 0), pointer]), helper: readHelper)
         return ir.loadInteger(bytes: bytes, signed: signed, from: slot)
     }
 

@@ -21,6 +21,8 @@ public struct CodegenOptions: Sendable {
     /// A process whose events the probes ignore (0 for none): the shell's own, so that a probe
     /// that sees the shell's writes does not feed on its own output.
     public var excludedProcess: Int32
+    /// `-p PID`: the only process (tgid) whose events the probes see (0 for every process).
+    public var targetProcess: Int32 = 0
     /// How each function and builtin variable becomes BPF (rows of the language's
     /// `FunctionTable` and `BuiltinVariableTable`, by name).
     public var functions: FunctionLoweringTable
@@ -34,8 +36,10 @@ public struct CodegenOptions: Sendable {
     public init(
         startTimeNanoseconds: UInt64 = 0, cpuCount: Int = 1, childPID: Int32 = 0,
         positionalParameters: [String] = [], mapMaxEntries: Int = 4096, excludedProcess: Int32 = 0,
-        functions: FunctionLoweringTable = .builtin, variables: FunctionLoweringTable = .builtinVariables
+        functions: FunctionLoweringTable = .builtin, variables: FunctionLoweringTable = .builtinVariables,
+        targetProcess: Int32 = 0
     ) {
+        self.targetProcess = targetProcess
         self.functions = functions
         self.variables = variables
         self.excludedProcess = excludedProcess
@@ -53,6 +57,14 @@ extension CodegenOptions {
     /// are never filtered by process (`ProviderDescriptor.firesInShellContext`).
     public static func excludesProcess(at provider: ProviderDescriptor) -> Bool {
         !provider.firesInShellContext
+    }
+
+    /// Whether `-p`'s process filter is compiled into probes of this provider, as bpftrace
+    /// does for every probe that fires in some task's context. BEGIN and END run in bpfsh;
+    /// an interval timer fires on one CPU in whatever task runs there, so filtering it would
+    /// only make it skip ticks; uprobes and usdt are attached to the process itself.
+    public static func filtersTargetProcess(at provider: ProviderDescriptor) -> Bool {
+        !provider.isRunNotAttached && provider.kind != .interval && provider.addressSpace != .user
     }
 }
 
@@ -87,6 +99,9 @@ final class UnitLowering {
     var section = ""
     var functionName = ""
     var callbackCount = 0
+    /// `-k`: the format id of the innermost expression being lowered whose probe reads report
+    /// their failure (`RuntimeAction.probeReadError`), or nil.
+    var readErrorSite: Int?
 
     init(ir: IR, unit: ProbeUnit, program: CheckedProgram, options: CodegenOptions, mapIDs: [String: Int32]) {
         self.ir = ir
@@ -136,6 +151,14 @@ final class UnitLowering {
             let other = ir.block("other.process")
             LLVMBuildCondBr(ir.builder, own, returnBlock, other)
             ir.position(at: other)
+        }
+        if options.targetProcess != 0 && CodegenOptions.filtersTargetProcess(at: unit.provider) {
+            let process = LLVMBuildLShr(ir.builder, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")
+            let target = LLVMBuildICmp(
+                ir.builder, LLVMIntEQ, process, ir.const64(UInt64(UInt32(bitPattern: options.targetProcess))), "")
+            let traced = ir.block("target.process")
+            LLVMBuildCondBr(ir.builder, target, traced, returnBlock)
+            ir.position(at: traced)
         }
         if let predicate = unit.predicate {
             let value = scalar(predicate)
@@ -274,7 +297,13 @@ final class UnitLowering {
                 type(of: args[0]).isInteger, !args[0].isPositional
             {
                 let pointer = LLVMBuildIntToPtr(ir.builder, scalar(args[0]), ir.bytePointer, "")!
-                ir.helper(readStringHelper, [destination, LLVMConstInt(ir.i32, UInt64(limit), 0), pointer])
+                let result = ir.helper(readStringHelper, [destination, LLVMConstInt(ir.i32, UInt64(limit), 0), pointer])
+                if let id = unit.formatIDs[expr.id], isReadErrorSite(id) {
+                    let outer = readErrorSite
+                    readErrorSite = id
+                    checkRead(result, helper: readStringHelper)
+                    readErrorSite = outer
+                }
                 return
             }
         }

@@ -64,7 +64,12 @@ public struct BTFTracepointArgument: Sendable, Hashable {
 /// The tracepoint index (`btf_trace_<name>` typedefs and the named probe functions) is built in
 /// the same pass, so later lookups are dictionary hits rather than scans of ~130k types.
 public final class VmlinuxBTF: @unchecked Sendable {
-    public static let defaultPath = "/sys/kernel/btf/vmlinux"
+    /// `BPFTRACE_BTF` names another BTF file for the kernel's types, as in bpftrace (for a
+    /// kernel built without BTF, with a file made by pahole).
+    public static let defaultPath: String = {
+        guard let custom = getenv("BPFTRACE_BTF"), custom.pointee != 0 else { return "/sys/kernel/btf/vmlinux" }
+        return String(cString: custom)
+    }()
 
     public let path: String
     let btf: OpaquePointer

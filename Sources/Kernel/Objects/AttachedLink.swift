@@ -156,6 +156,50 @@ public enum Attacher {
         }
     }
 
+    /// A user probe at several places of one file, as one attachment: a USDT probe whose macro
+    /// was expanded more than once. A location with a semaphore (its file offset) has the
+    /// kernel count the attachment in it (the uprobe PMU's `ref_ctr_offset`, bits 32-63 of
+    /// `config`), so the program's `if (PROBE_ENABLED())` paths run while it is attached, in
+    /// every process that maps the file, as with bpftrace.
+    public static func userProbes(
+        _ program: LoadedProgram, path: String, locations: [(offset: UInt64, semaphore: UInt64)], pid: Int32 = -1,
+        attachPoint: String
+    ) throws -> AttachedLink {
+        guard let typeText = try? String(contentsOfFile: "/sys/bus/event_source/devices/uprobe/type", encoding: .utf8),
+            let type = UInt32(typeText.trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
+            throw KernelError.notSupported(
+                feature: "uprobes",
+                reason: "/sys/bus/event_source/devices/uprobe is missing (the kernel was built without CONFIG_UPROBES)")
+        }
+        if locations.contains(where: { $0.semaphore != 0 }),
+            !FileManager.default.fileExists(atPath: "/sys/bus/event_source/devices/uprobe/format/ref_ctr_offset")
+        {
+            throw KernelError.notSupported(
+                feature: "USDT semaphores",
+                reason: "this kernel's uprobes have no reference counters (ref_ctr_offset, Linux 4.20+)")
+        }
+        var fds: [Int32] = []
+        do {
+            try path.withCString { pathPointer in
+                for location in locations {
+                    var attr = perf_event_attr()
+                    attr.type = type
+                    attr.size = UInt32(MemoryLayout<perf_event_attr>.size)
+                    attr.config = location.semaphore << 32
+                    attr.config1 = UInt64(UInt(bitPattern: pathPointer))
+                    attr.config2 = location.offset
+                    fds.append(try openPerfEvent(&attr, pid: pid, cpu: pid == -1 ? 0 : -1, attachPoint: attachPoint))
+                }
+            }
+        } catch {
+            for fd in fds { Glibc.close(fd) }
+            throw error
+        }
+        // It closes the events itself when linking fails.
+        return try linkPerfEvents(fds, program: program, attachPoint: attachPoint)
+    }
+
     private static func openPerfEvent(
         _ attr: inout perf_event_attr, pid: Int32, cpu: Int32, attachPoint: String
     ) throws -> Int32 {

@@ -92,7 +92,9 @@ public struct BuiltinVariableTable: Sendable {
         ProbeRequirement("kprobe, uprobe and raw tracepoint probes") { name, site in
             let context = site.context
             switch context.layout {
-            case .registers: return nil
+            case .registers:
+                guard let usdt = context.usdtArguments, index >= usdt.count else { return nil }
+                return "\(site.target.name) has \(usdt.count) arguments; \(name) is not one of them"
             case .argumentArray:
                 guard index >= context.fields.count && !context.fields.isEmpty else { return nil }
                 return "\(site.target.name) has \(context.fields.count) arguments; \(name) is not one of them"

@@ -150,10 +150,13 @@ public enum RuntimeAction: Sendable, Hashable {
     /// `assert(cond, msg)` failed: the message with the call's place, then the run ends with
     /// status 1.
     case assertFailed(message: String, place: String)
+    /// `-k`: a probe read at this place failed; the event carries the helper's return code
+    /// and number. `excerpt` is the source line with `~` under the read, as bpftrace shows it.
+    case probeReadError(place: String, excerpt: String)
 
     public var kind: FormatCall.Kind {
         switch self {
-        case .printf, .report, .divideByZero, .assertFailed: return .printf
+        case .printf, .report, .divideByZero, .assertFailed, .probeReadError: return .printf
         case .cat: return .cat
         case .system: return .system
         case .time: return .time

@@ -56,10 +56,14 @@ public struct ProbeContext: Sendable, Hashable {
     }
     public var layout: Layout
     public var fields: [ContextField]
+    /// A USDT probe's arguments (`arg0`...), read from registers and memory as its ELF note
+    /// says; nil for every other probe.
+    public var usdtArguments: [UsdtArgument]?
 
-    public init(layout: Layout, fields: [ContextField] = []) {
+    public init(layout: Layout, fields: [ContextField] = [], usdtArguments: [UsdtArgument]? = nil) {
         self.layout = layout
         self.fields = fields
+        self.usdtArguments = usdtArguments
     }
 }
 

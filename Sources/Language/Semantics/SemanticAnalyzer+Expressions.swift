@@ -4,7 +4,26 @@ extension SemanticAnalyzer {
     mutating func infer(_ expr: Expr) -> SType {
         let t = inferUncached(expr)
         exprTypes[expr.id] = t
+        if options.reportsProbeReadErrors && readsMemory(expr) {
+            let rendered = Diagnostic("", at: expr.range, severity: .warning).renderedAsBpftrace(in: source)
+            let excerpt = rendered.drop { $0 != "\n" }.dropFirst()
+            // The return code and the helper's number.
+            recordFormat(
+                .probeReadError(place: place(of: expr.range), excerpt: String(excerpt)), types: [.s64, .u64],
+                args: [], expr)
+        }
         return t
+    }
+
+    /// Whether lowering `expr` reads memory through a pointer with a probe-read helper.
+    private func readsMemory(_ expr: Expr) -> Bool {
+        switch expr.kind {
+        case .unary("*", _): return true
+        case .field: return members[expr.id] != nil
+        case .index(let base, _): return exprTypes[base.id]?.isPointer ?? false
+        case .call("str", let args): return args.first.map { exprTypes[$0.id]?.isInteger ?? false } ?? false
+        default: return false
+        }
     }
 
     private mutating func inferUncached(_ expr: Expr) -> SType {

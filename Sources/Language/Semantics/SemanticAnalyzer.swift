@@ -22,11 +22,17 @@ public struct SemanticAnalyzer {
         /// the program's `config` block.
         public var config = ProgramConfig()
         public var configTable = ConfigTable.builtin
+        /// `--probe-filter`: a regex an attach point's name must match (BEGIN and END need not).
+        public var probeFilter: String?
+        /// `-k`: every read through a pointer reports its failure (`RuntimeAction.probeReadError`).
+        public var reportsProbeReadErrors = false
         public init(
             positionalParameters: [String] = [], allowUnsafe: Bool = false, knownMaps: [MapInfo] = [],
             formatIDBase: Int = 0, functions: FunctionTable = .builtin, variables: BuiltinVariableTable = .builtin,
-            config: ProgramConfig = ProgramConfig()
+            config: ProgramConfig = ProgramConfig(), probeFilter: String? = nil, reportsProbeReadErrors: Bool = false
         ) {
+            self.reportsProbeReadErrors = reportsProbeReadErrors
+            self.probeFilter = probeFilter
             self.config = config
             self.functions = functions
             self.variables = variables
@@ -112,7 +118,8 @@ public struct SemanticAnalyzer {
         for typedef in program.typedefs { typedefs[typedef.name] = typedef }
         var warnings = program.warnings + settings.warnings
         let resolved = try ResolveAttachPoints.run(
-            program, catalogue: catalogue, providers: catalogue.providers, config: config, warnings: &warnings)
+            program, catalogue: catalogue, providers: catalogue.providers, config: config,
+            probeFilter: options.probeFilter, warnings: &warnings)
         let units = inferTypes(program, resolved)
         applyDeclarations(program.mapDeclarations, warnings: &warnings)
         diagnostics += CheckMaps.run(uses: unassignedUses, maps: maps)

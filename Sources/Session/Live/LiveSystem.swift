@@ -14,7 +14,7 @@ public final class LiveSystem {
 
     /// A session on the live kernel whose probe output goes to `write`.
     public func makeSession(options: TracingSession.Options, write: @escaping (String) -> Void) -> TracingSession {
-        let live = LiveKernel(kernel: kernelCatalogue)
+        let live = LiveKernel(kernel: kernelCatalogue, targetPID: options.targetPID)
         return TracingSession(backend: live.backend, catalogue: live.catalogue, options: options, write: write)
     }
 

@@ -44,6 +44,10 @@ public final class TracingSession {
         public var cache: CompiledProgramCache? = nil
         /// How the programs' warnings are written (bpftrace's style when run as `bpftrace`).
         public var diagnosticStyle = DiagnosticStyle.bpfsh
+        /// `--probe-filter REGEX`: attach points whose name it does not match are left out.
+        public var probeFilter: String? = nil
+        /// `-k`: probe reads that fail send a warning with their place in the program.
+        public var reportsProbeReadErrors = false
         public init() {}
     }
 
@@ -231,12 +235,14 @@ public final class TracingSession {
                 positionalParameters: options.positionalParameters,
                 allowUnsafe: options.allowUnsafe, knownMaps: known,
                 formatIDBase: nextFormatID, functions: options.functions, variables: options.variables,
-                config: options.config),
+                config: options.config, probeFilter: options.probeFilter,
+                reportsProbeReadErrors: options.reportsProbeReadErrors),
             codegenOptions: CodegenOptions(
                 startTimeNanoseconds: startTime, cpuCount: ProcessFacts.processorCount,
                 childPID: options.childPID, positionalParameters: options.positionalParameters,
                 mapMaxEntries: options.mapMaxEntries, excludedProcess: options.excludesOwnProcess ? getpid() : 0,
-                functions: options.functionLowerings, variables: options.variableLowerings))
+                functions: options.functionLowerings, variables: options.variableLowerings,
+                targetProcess: options.targetPID ?? 0))
     }
 
     /// Stage 1: the session's maps are reused, the missing ones created. A changed layout

@@ -10,9 +10,9 @@ public struct LiveKernel {
     /// With `verifyOnly`, providers expand for a dry run (see `ProviderEnvironment.verifyOnly`).
     public init(
         kernel: Kernel.ProbeCatalogue = Kernel.ProbeCatalogue(), registry: ProviderRegistry = .builtin,
-        verifyOnly: Bool = false
+        verifyOnly: Bool = false, targetPID: Int32? = nil
     ) {
-        let environment = ProviderEnvironment(kernel: kernel, verifyOnly: verifyOnly)
+        let environment = ProviderEnvironment(kernel: kernel, verifyOnly: verifyOnly, targetPID: targetPID)
         catalogue = LiveCatalogue(kernel: kernel, registry: registry, environment: environment)
         backend = LinuxBackend(environment: environment, providers: registry)
     }

@@ -10,10 +10,13 @@ public final class ProviderEnvironment: @unchecked Sendable {
     /// whose attach needs a missing feature (kprobes, trampolines, PMCs) still expand, from
     /// BTF, for the code to be checked.
     public let verifyOnly: Bool
+    /// `-p PID`: the process whose files `usdt:*:PROBE` searches.
+    public let targetPID: Int32?
     private let lock = NSLock()
     private var probed: [KernelFeature: FeatureStatus] = [:]
 
-    public init(kernel: Kernel.ProbeCatalogue, verifyOnly: Bool = false) {
+    public init(kernel: Kernel.ProbeCatalogue, verifyOnly: Bool = false, targetPID: Int32? = nil) {
+        self.targetPID = targetPID
         self.kernel = kernel
         self.verifyOnly = verifyOnly
     }

@@ -140,9 +140,11 @@ public struct CompiledProgramCache: Sendable {
         for (name, value) in analyzer.config.values.sorted(by: { $0.key < $1.key }) {
             key += "config \(name)=\(value)\n"
         }
-        key += "analyzer unsafe=\(analyzer.allowUnsafe) formats=\(analyzer.formatIDBase)\n"
+        key += "analyzer unsafe=\(analyzer.allowUnsafe) formats=\(analyzer.formatIDBase) "
+        key += "read-errors=\(analyzer.reportsProbeReadErrors) filter=\(analyzer.probeFilter ?? "-")\n"
         key += "codegen cpus=\(options.cpuCount) entries=\(options.mapMaxEntries) "
         key += "exclude=\(options.excludedProcess != 0) fired=\(options.firedSlot.map(String.init) ?? "-") "
+        key += "target=\(options.targetProcess) "
         key += "ring=\(options.eventRingBytes.map(String.init) ?? "-")\n"
         for parameter in options.positionalParameters { key += "parameter \(parameter.utf8.count) \(parameter)\n" }
         for (name, value) in ProcessFacts.environment(withPrefix: "BPFTRACE_").sorted(by: { $0.key < $1.key }) {

@@ -79,6 +79,27 @@ public final class EventDispatcher {
                 .report(
                     "\(place): WARNING: Divide or modulo by 0 detected. This can lead to unexpected results. "
                         + "1 is being used as the result.\n", isWarning: true))
+        case .probeReadError(let place, let excerpt):
+            func integer(_ index: Int) -> Int64 {
+                guard index < values.count else { return 0 }
+                switch values[index] {
+                case .int(let n): return n
+                case .uint(let n): return Int64(bitPattern: n)
+                default: return 0
+                }
+            }
+            let code = integer(0)
+            let helper = Self.readHelperNames[integer(1)] ?? "probe_read"
+            let message = String(cString: strerror(Int32(-code)))
+            // `stdin:1:41-44`: the file, line and first column.
+            let fields = place.split(separator: ":").map(String.init)
+            let line = fields.count >= 3 ? Int(fields[fields.count - 2]) ?? 0 : 0
+            let column = fields.last.flatMap { Int($0.prefix { $0 != "-" }) } ?? 0
+            sink.emit(
+                .helperError(
+                    text: "\(place): WARNING: Failed to \(helper): \(message) (\(code))\n" + excerpt, message: message,
+                    helper: helper, code: code, file: fields.dropLast(2).joined(separator: ":"), line: line,
+                    column: column))
         case .time(let format):
             sink.emit(.time(TimeFormatter.format(format) ?? ""))
         case .cat(let format):
@@ -132,4 +153,10 @@ public final class EventDispatcher {
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
     }
+
+    /// The probe-read helpers `-k` reports, by number, under bpftrace's names.
+    static let readHelperNames: [Int64: String] = [
+        4: "probe_read", 45: "probe_read_str", 112: "probe_read_user", 113: "probe_read_kernel",
+        114: "probe_read_user_str", 115: "probe_read_kernel_str",
+    ]
 }

@@ -11,9 +11,10 @@ extension OneShotRun {
         sessionOptions.positionalParameters = options.positionalParameters
         sessionOptions.allowUnsafe = options.allowUnsafe
         sessionOptions.excludesOwnProcess = options.excludesOwnProcess
+        sessionOptions.probeFilter = options.probeFilter
         sessionOptions.countsFired = false
         sessionOptions.eventRingBytes = nil
-        let live = LiveKernel(verifyOnly: true)
+        let live = LiveKernel(verifyOnly: true, targetPID: options.targetPID)
         let sink = options.format.sink(output: output, errors: errors)
         let session = TracingSession(
             backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)

@@ -30,6 +30,10 @@ public final class OneShotRun {
         public var quiet = false
         /// `--no-warnings`: no warnings, whether the compiler's, the runtime's or warnf()'s.
         public var warnings = true
+        /// `--probe-filter`: only attach points whose name this regex matches (BEGIN, END kept).
+        public var probeFilter: String? = nil
+        /// `-k`: failed probe reads are reported with their place in the program.
+        public var reportsProbeReadErrors = false
         public init() {}
     }
 
@@ -69,6 +73,8 @@ public final class OneShotRun {
         sessionOptions.childPID = child?.pid ?? 0
         sessionOptions.targetPID = options.targetPID
         sessionOptions.excludesOwnProcess = options.excludesOwnProcess
+        sessionOptions.probeFilter = options.probeFilter
+        sessionOptions.reportsProbeReadErrors = options.reportsProbeReadErrors
         // Nothing shows a fired count here: no counter in every event.
         sessionOptions.countsFired = false
         // One program, known in full: the ring is sized by what it sends.
@@ -76,7 +82,7 @@ public final class OneShotRun {
         // Running the same program again skips LLVM.
         sessionOptions.cache = CompiledProgramCache.standard(version: Version.text)
         sessionOptions.diagnosticStyle = options.diagnosticStyle
-        let live = LiveKernel(kernel: kernelCatalogue)
+        let live = LiveKernel(kernel: kernelCatalogue, targetPID: options.targetPID)
         let session = TracingSession(
             backend: live.backend, catalogue: live.catalogue, options: sessionOptions, sink: sink)
         defer { session.close() }

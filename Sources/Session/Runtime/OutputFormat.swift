@@ -22,6 +22,9 @@ public enum OutputEvent {
     /// A line the program itself reports on standard error (errorf, warnf), as it is; a
     /// warning is dropped under `--no-warnings`.
     case report(String, isWarning: Bool)
+    /// `-k`: a probe read failed; the text as bpftrace writes it (place, message, source line,
+    /// underline), and the facts its JSON output gives (`"type": "helper_error"`).
+    case helperError(text: String, message: String, helper: String, code: Int64, file: String, line: Int, column: Int)
 }
 
 /// Receives a session's output events.
@@ -49,6 +52,7 @@ public final class TextOutputSink: OutputSink {
         case .lost(let count): errors(BpftraceTextRenderer.lostEvents(count))
         case .warning(let text): errors("bpfsh: " + text + "\n")
         case .report(let text, _): errors(text)
+        case .helperError(let text, _, _, _, _, _, _): errors(text)
         }
     }
 }
@@ -74,6 +78,11 @@ public final class JSONOutputSink: OutputSink {
         case .lost(let count): errors(JSONRenderer.lostEvents(count))
         case .warning(let text): errors("bpfsh: " + text + "\n")
         case .report(let text, _): errors(text)
+        case .helperError(_, let message, let helper, let code, let file, let line, let column):
+            output(
+                "{\"type\": \"helper_error\", \"msg\": \(JSONRenderer.quote(message)), \"helper\": "
+                    + "\(JSONRenderer.quote(helper)), \"retcode\": \(code), \"filename\": \(JSONRenderer.quote(file)), "
+                    + "\"line\": \(line), \"col\": \(column)}\n")
         }
     }
 }
@@ -106,7 +115,8 @@ public final class FilteringOutputSink: OutputSink {
     public func emit(_ event: OutputEvent) {
         switch event {
         case .attached where quiet: return
-        case .warning where !warnings, .report(_, isWarning: true) where !warnings: return
+        case .warning where !warnings, .report(_, isWarning: true) where !warnings, .helperError where !warnings:
+            return
         default: next.emit(event)
         }
     }

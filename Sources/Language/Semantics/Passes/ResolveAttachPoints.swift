@@ -16,11 +16,14 @@ enum ResolveAttachPoints {
     /// is dropped (with a warning for warn) instead of failing the program, as in bpftrace.
     static func run(
         _ program: Program, catalogue: ProbeCatalogue, providers: ProviderTable,
-        config: ProgramConfig = ProgramConfig(), warnings: inout [Diagnostic]
+        config: ProgramConfig = ProgramConfig(), probeFilter: String? = nil, warnings: inout [Diagnostic]
     ) throws -> [ResolvedAttachPoint] {
         var diagnostics: [Diagnostic] = []
         var resolved: [ResolvedAttachPoint] = []
+        // The command line checked the pattern; an invalid one here filters nothing.
+        let filter = probeFilter.flatMap { try? Regex($0) }
         for (index, probe) in program.probes.enumerated() {
+            var missing = 0
             for point in probe.attachPoints {
                 let parsed: ProbeTarget
                 do { parsed = try AttachPointParser.parse(point, providers: providers) } catch let d as Diagnostic {
@@ -40,9 +43,15 @@ enum ResolveAttachPoints {
                                     severity: .warning))
                         }
                         targets = []
+                        missing += 1
                     }
                     if targets.isEmpty && config.missingProbes == "error" {
                         diagnostics.append(Diagnostic("no probe matches '\(point.text)'", at: point.range))
+                    }
+                    if let filter {
+                        targets = targets.filter {
+                            providers[$0.kind]?.isRunNotAttached == true || $0.name.contains(filter)
+                        }
                     }
                     for target in targets {
                         resolved.append(
@@ -57,6 +66,12 @@ enum ResolveAttachPoints {
                     diagnostics.append(Diagnostic(e.message, at: point.range, notes: e.notes))
                 }
             }
+            if missing > 0 && missing == probe.attachPoints.count && config.missingProbes == "warn" {
+                warnings.append(
+                    Diagnostic(
+                        "Probe has no valid attach points. It is being removed which may cause issues with "
+                            + "program behavior.", at: probe.range, severity: .warning))
+            }
         }
         if !diagnostics.isEmpty { throw DiagnosticList(diagnostics) }
         let limit = min(config.maxProbes, config.maxBPFPrograms)
@@ -70,9 +85,18 @@ enum ResolveAttachPoints {
             ])
         }
         if resolved.isEmpty, let first = program.probes.first {
-            throw DiagnosticList([
-                Diagnostic("no probes to attach: every attach point is missing on this kernel", at: first.range)
-            ])
+            // bpftrace's words; the warnings that explain it come first, since nothing runs.
+            throw DiagnosticList(
+                warnings.filter { $0.severity == .warning }
+                    + [
+                        Diagnostic(
+                            "No probes to attach", at: first.range,
+                            notes: [
+                                probeFilter != nil
+                                    ? "--probe-filter '\(probeFilter!)' matches none of them"
+                                    : "every attach point is missing on this kernel"
+                            ])
+                    ])
         }
         return resolved
     }
