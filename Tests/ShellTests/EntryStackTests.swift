@@ -120,3 +120,39 @@ final class StackModeTests: XCTestCase {
         XCTAssertNotNil(out.range(of: #"@id\[\n\s+[0-9a-f]{40} 0x[0-9a-f]+\n\s+[0-9a-f]{40} 0x[0-9a-f]+\n\]: 5"#, options: .regularExpression), out)
     }
 }
+
+/// C++ frames print as their source names (through the C++ runtime's demangler), as bpftrace's
+/// do with `cpp_demangle` on.
+final class DemangledStackTests: XCTestCase {
+    func testCppFramesPrintDemangled() throws {
+        try KernelTestGate.require()
+        let program = try CProgram.build(
+            "shop",
+            source: """
+                #include <cstdlib>
+                #include <unistd.h>
+                namespace shop {
+                struct Till {
+                    __attribute__((noinline)) void *ring(int cents) { return std::malloc(1000 + cents); }
+                };
+                }
+                int main() {
+                    shop::Till till;
+                    for (int i = 0; i < 20; i++) std::free(till.ring(i));
+                    sleep(3);
+                    return 0;
+                }
+                """,
+            flags: ["-O1", "-fno-omit-frame-pointer"], compiler: "/usr/bin/c++", suffix: "cpp")
+        defer { program.remove() }
+        let result = try CommandRunner.run(
+            KernelTestGate.executable,
+            ["-e", "uprobe:libc:malloc /pid == cpid/ { @[ustack(3)] = count(); } interval:s:1 { exit(); }", "-c", program.path],
+            readyMarker: nil, timeout: 30)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertNotNil(
+            result.stdout.range(of: #"malloc\+0\n\s+shop::Till::ring\(int\)\+\d+\n\s+main\+\d+\n\]: 20"#, options: .regularExpression),
+            result.stdout)
+        XCTAssertFalse(result.stdout.contains("_ZN4shop"), "no mangled name:\n\(result.stdout)")
+    }
+}
