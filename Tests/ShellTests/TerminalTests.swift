@@ -134,6 +134,12 @@ final class TerminalTests: XCTestCase {
                 "one line per event, as bpftrace prints it: '\(line)'\n" + shown)
         }
         XCTAssertFalse(lines.contains { $0.contains("waiting") && $0.contains("tick") }, shown)
+        // The prompt is redrawn on a line of its own below the ticks, never glued to one.
+        XCTAssertFalse(
+            lines.contains {
+                $0.range(of: #"bpfsh>.*[0-9]{2}:[0-9]{2}:[0-9]{2} tick 7|tick 7.*bpfsh>"#, options: .regularExpression)
+                    != nil
+            }, shown)
         XCTAssertFalse(
             lines.contains { $0.range(of: #"^[0-9]{2}:[0-9]{2}:[0-9]{2} ?$"#, options: .regularExpression) != nil },
             shown)
