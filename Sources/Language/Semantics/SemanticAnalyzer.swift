@@ -293,11 +293,20 @@ public struct SemanticAnalyzer {
         }
     }
 
-    mutating func define(map name: String, keys: [SType], value: MapInfo.Value, range: SourceRange) {
+    mutating func define(map name: String, keys given: [SType], value: MapInfo.Value, range: SourceRange) {
         guard var info = maps[name] else {
-            maps[name] = MapInfo(name: name, keys: keys, value: value, range: range)
+            maps[name] = MapInfo(name: name, keys: given, value: value, range: range)
             mapOrder.append(name)
             return
+        }
+        // `@m[a, b]` and `@m[(a, b)]` name the same key, as in bpftrace.
+        var keys = given
+        if keys.count > 1, info.keyParts(forUseWith: keys.count) != nil, info.keys.count == 1 {
+            keys = [.tuple(keys)]
+        } else if keys.count == 1, info.keys.count > 1, case .tuple(let parts) = keys[0],
+            parts.count == info.keys.count
+        {
+            keys = parts
         }
         if info.keys.count != keys.count || !zip(info.keys, keys).allSatisfy({ $0.isCompatible(with: $1) }) {
             let was =
