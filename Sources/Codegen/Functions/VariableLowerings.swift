@@ -69,6 +69,8 @@ extension FunctionLowering {
         ["probe", "probetype", "func"].map { name in
             FunctionLowering(name: name) { call in
                 let lowering = call.lowering
+                // `func` of a kprobe: the function's address, a ksym.
+                if let address = call.constant { return .scalar(call.const64(address)) }
                 let text = BuiltinVariable.probeString(name, lowering.unit.target)
                 return .buffer(lowering.constantString(text, size: call.type(of: call.expression).storageSize))
             }
