@@ -76,6 +76,29 @@ final class ScriptFileTests: XCTestCase {
         XCTAssertTrue(runqlen.stdout.contains("@runqlen:"), runqlen.stdout)
     }
 
+    /// Named parameters after `--` reach getopt() with bpftrace's types and defaults; the
+    /// other arguments stay positional.
+    func testNamedParametersReachGetopt() throws {
+        try KernelTestGate.require()
+        let tool = try write(
+            "named.bt",
+            """
+            BEGIN { print(($1, getopt("aa", 10), getopt("bb", -1), $2, getopt("cc", "hello"), getopt("dd"),
+                           getopt("ee", true, "described"), getopt("ff", "x"))); exit(); }
+            """)
+        let result = try CommandRunner.run(
+            KernelTestGate.executable, [tool, "pos1", "--", "--aa=0x14", "--bb=5", "--cc=bye", "pos2", "--dd", "--ee=False"],
+            readyMarker: nil, timeout: 20)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("(pos1, 20, 5, pos2, bye, true, false, x)\n"), result.stdout)
+
+        let wrong = try CommandRunner.run(
+            KernelTestGate.executable, [tool, "--", "--aa=False"], readyMarker: nil, timeout: 20)
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(
+            wrong.stderr.contains("ERROR: program command line option --aa invalid integer (value: False)"), wrong.stderr)
+    }
+
     /// Runs a tool until SIGINT, which ends it as Ctrl-C does: END runs and the maps print.
     private func run(_ path: String) throws -> CommandResult {
         try CommandRunner.run(KernelTestGate.executable, [path], after: "sleep 0.3", timeout: 2)

@@ -57,6 +57,8 @@ public struct ProbeUnit: Sendable {
     public var formatIDs: [Int: Int]
     /// Values known at compile time (kaddr("sym")), by expression id.
     public var constants: [Int: UInt64] = [:]
+    /// Strings known at compile time (getopt("name", "default")), by expression id.
+    public var stringConstants: [Int: String] = [:]
     /// Struct members read through pointers (`p->field`), by expression id.
     public var members: [Int: ContextField] = [:]
     public var range: SourceRange

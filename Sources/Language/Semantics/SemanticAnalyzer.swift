@@ -7,6 +7,9 @@ public struct SemanticAnalyzer {
     public struct Options: Sendable {
         /// Positional parameters `$1`, `$2`...
         public var positionalParameters: [String]
+        /// Named parameters given after `--` (`--name=value`, or `--name` alone: nil), read by
+        /// getopt().
+        public var namedParameters: [String: String?] = [:]
         /// Whether `system()` may be used (bpftrace's --unsafe).
         public var allowUnsafe: Bool
         /// Maps that already exist in the session: their layout is fixed, so a new probe must
@@ -51,6 +54,7 @@ public struct SemanticAnalyzer {
     var variables: [String: SType] = [:]
     var formatIDs: [Int: Int] = [:]
     var constants: [Int: UInt64] = [:]
+    var stringConstants: [Int: String] = [:]
     var members: [Int: ContextField] = [:]
     var context = ProbeContext(layout: .none)
     var target = ProbeTarget(kind: .begin, parts: [])

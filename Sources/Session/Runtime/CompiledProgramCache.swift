@@ -137,6 +137,9 @@ public struct CompiledProgramCache: Sendable {
         key += "exclude=\(options.excludedProcess != 0) fired=\(options.firedSlot.map(String.init) ?? "-") "
         key += "ring=\(options.eventRingBytes.map(String.init) ?? "-")\n"
         for parameter in options.positionalParameters { key += "parameter \(parameter.utf8.count) \(parameter)\n" }
+        for (name, value) in analyzer.namedParameters.sorted(by: { $0.key < $1.key }) {
+            key += "named \(name.utf8.count) \(name) \(value.map { "\($0.utf8.count) \($0)" } ?? "-")\n"
+        }
         for (name, value) in ProcessFacts.environment(withPrefix: "BPFTRACE_").sorted(by: { $0.key < $1.key }) {
             key += "environment \(name)=\(value.utf8.count) \(value)\n"
         }
