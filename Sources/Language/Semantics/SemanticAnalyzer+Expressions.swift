@@ -244,21 +244,16 @@ extension SemanticAnalyzer {
             return .s64
         }
         if let refusal = variable.probes?.refusal(name, site) { error(refusal, expr.range) }
-        if name == "func", let address = kernelFunctionAddress() {
-            constants[expr.id] = address
+        if name == "func", target.kind == .kprobe || target.kind == .kretprobe {
+            // In a kprobe or kretprobe `func` is a ksym, as in bpftrace (so a map may hold
+            // `func` and `ksym(addr)` alike): the probed function's address, known here since
+            // each attach point is a program of its own; without kallsyms, the kernel's
+            // bpf_get_func_ip gives it.
+            let function = BuiltinVariable.probeString("func", target)
+            if let address = catalogue.kernelAddress(of: function) { constants[expr.id] = address }
             return .ksym
         }
         return variable.type(target)
-    }
-
-    /// In a kprobe or kretprobe `func` is a ksym, as in bpftrace (so a map may hold `func` and
-    /// `ksym(addr)` alike): the probed function's address, known here since each attach point
-    /// is a program of its own. Nil where bpfsh keeps `func` a string.
-    private func kernelFunctionAddress() -> UInt64? {
-        guard target.kind == .kprobe || target.kind == .kretprobe else { return nil }
-        let name = BuiltinVariable.probeString("func", target)
-        guard !name.contains("*"), !name.contains("+") else { return nil }
-        return catalogue.kernelAddress(of: name)
     }
 
     /// `pointer->member` through BTF: the member's type, recorded for code generation.
