@@ -121,6 +121,14 @@ final class ScriptFileTests: XCTestCase {
         XCTAssertNotEqual(wrong.status, 0)
         XCTAssertTrue(
             wrong.stderr.contains("ERROR: program command line option --aa invalid integer (value: False)"), wrong.stderr)
+
+        let unexpected = try CommandRunner.run(
+            KernelTestGate.executable, [tool, "--", "--zz"], readyMarker: nil, timeout: 20)
+        XCTAssertNotEqual(unexpected.status, 0)
+        XCTAssertTrue(unexpected.stderr.contains("ERROR: unexpected program command line options: --zz"), unexpected.stderr)
+        XCTAssertTrue(
+            unexpected.stderr.contains("HINT: expected program options: --aa, --bb, --cc, --dd, --ee, --ff"),
+            unexpected.stderr)
     }
 
     /// Runs a tool until SIGINT, which ends it as Ctrl-C does: END runs and the maps print.

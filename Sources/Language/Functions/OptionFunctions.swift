@@ -15,6 +15,7 @@ extension FunctionDescriptor {
         if args.count == 3, case .string = args[2].kind {} else if args.count == 3 {
             call.error("getopt()'s description must be a string literal", args[2].range)
         }
+        call.noteOption(name)
         let defaultType = args.count >= 2 ? call.infer(1) : .bool
         let given = call.options.namedParameters[name]
         func invalid(_ kind: String, _ text: String) {

@@ -55,6 +55,8 @@ public struct SemanticAnalyzer {
     var formatIDs: [Int: Int] = [:]
     var constants: [Int: UInt64] = [:]
     var stringConstants: [Int: String] = [:]
+    /// The names getopt() asks for, to refuse named parameters nothing reads.
+    var optionNames: Set<String> = []
     var members: [Int: ContextField] = [:]
     var context = ProbeContext(layout: .none)
     var target = ProbeTarget(kind: .begin, parts: [])
@@ -121,6 +123,17 @@ public struct SemanticAnalyzer {
         applyDeclarations(program.mapDeclarations, warnings: &warnings)
         diagnostics += CheckMaps.run(uses: unassignedUses, maps: maps)
         diagnostics += CheckProbes.run(program, units)
+        let unexpected = options.namedParameters.keys.filter { !optionNames.contains($0) }.sorted()
+        if !unexpected.isEmpty, let first = program.probes.first {
+            // bpftrace's words; it refuses a named parameter no getopt() reads.
+            diagnostics.append(
+                Diagnostic(
+                    "unexpected program command line options: " + unexpected.map { "--" + $0 }.joined(separator: ", "),
+                    at: first.range,
+                    notes: optionNames.isEmpty
+                        ? [] : ["expected program options: " + optionNames.sorted().map { "--" + $0 }.joined(separator: ", ")]
+                ))
+        }
         if !diagnostics.isEmpty {
             throw DiagnosticList(dedupe(diagnostics))
         }
