@@ -132,6 +132,12 @@ public struct CompiledProgramCache: Sendable {
         // the built-in ones, `TracingSession.Options.cache`.)
         guard analyzer.knownMaps.isEmpty else { return nil }
         var key = identity
+        // kaddr() and a kprobe's func are kernel addresses baked into the code, which KASLR
+        // moves at every boot.
+        if text.contains("kaddr") || text.contains("func") {
+            let boot = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? "unknown"
+            key += "boot \(boot.trimmingCharacters(in: .whitespacesAndNewlines))\n"
+        }
         key += "analyzer unsafe=\(analyzer.allowUnsafe) formats=\(analyzer.formatIDBase)\n"
         key += "codegen cpus=\(options.cpuCount) entries=\(options.mapMaxEntries) "
         key += "exclude=\(options.excludedProcess != 0) fired=\(options.firedSlot.map(String.init) ?? "-") "
