@@ -122,7 +122,17 @@ public enum Launcher {
         }
         var options = OneShotRun.Options()
         options.format = format
-        options.positionalParameters = positional
+        // As in bpftrace, what follows `--` and starts with `--` is a named parameter for
+        // getopt() (`--name=value`, or `--name` alone); the rest are positional.
+        for argument in positional where argument.hasPrefix("--") && argument.count > 2 {
+            let text = argument.dropFirst(2)
+            if let equals = text.firstIndex(of: "=") {
+                options.namedParameters[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            } else {
+                options.namedParameters[String(text)] = .some(nil)
+            }
+        }
+        options.positionalParameters = positional.filter { !($0.hasPrefix("--") && $0.count > 2) }
         options.allowUnsafe = invocation.unsafe
         options.command = invocation.command
         options.targetPID = invocation.pid

@@ -120,6 +120,7 @@ public final class FakeCatalogue: ProbeCatalogue {
     static let symbols: [String: UInt64] = [
         "jiffies": 0xffff_ffff_82a0_b000,
         "init_task": 0xffff_ffff_8261_a940,
+        "vfs_read": 0xffff_ffff_8140_1230,
     ]
 
     public func expand(_ target: ProbeTarget) throws -> [ProbeTarget] {

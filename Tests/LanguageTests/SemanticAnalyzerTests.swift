@@ -33,7 +33,9 @@ final class SemanticAnalyzerTests: XCTestCase {
             typeOf("probe", in: "t:sched:sched_switch"), .string(size: "tracepoint:sched:sched_switch".count + 1))
         XCTAssertEqual(typeOf("func", in: "t:sched:sched_switch"), .string(size: "sched_switch".count + 1))
         XCTAssertEqual(typeOf("probe"), .string(size: 6))
-        XCTAssertEqual(typeOf("func", in: "k:vfs_read"), .string(size: 9))
+        // In a kprobe func is a ksym (bpftrace's ksym_t), the function's address.
+        XCTAssertEqual(typeOf("func", in: "k:vfs_read"), .ksym)
+        XCTAssertEqual(typeOf("func", in: "kr:vfs_write"), .ksym)
     }
 
     func testLiteralAndOperatorTypes() {

@@ -76,6 +76,61 @@ final class ScriptFileTests: XCTestCase {
         XCTAssertTrue(runqlen.stdout.contains("@runqlen:"), runqlen.stdout)
     }
 
+    /// bpftrace 0.17's tools in /usr/sbin that need no kprobe, no library function this
+    /// machine lacks and no kernel variable missing from kallsyms: each runs until Ctrl-C and
+    /// prints what it traced (its header at least). runqlat.bt and runqlen.bt are checked above.
+    func testDebianToolsKeepRunning() throws {
+        try KernelTestGate.require()
+        let tools = [
+            "bashreadline.bt", "bitesize.bt", "cpuwalk.bt", "execsnoop.bt", "gethostlatency.bt", "killsnoop.bt",
+            "naptime.bt", "opensnoop.bt", "pidpersec.bt", "setuids.bt", "statsnoop.bt", "syncsnoop.bt",
+            "syscount.bt", "tcpdrop.bt", "writeback.bt",
+        ]
+        for tool in tools where !FileManager.default.fileExists(atPath: "/usr/sbin/" + tool) {
+            throw XCTSkip("/usr/sbin/\(tool) is missing: scripts/setup installs bpftrace")
+        }
+        var failures: [String] = []
+        for tool in tools {
+            let result = try run("/usr/sbin/" + tool)
+            let printed = result.stdout.split(separator: "\n").filter { !$0.hasPrefix("Attached ") }
+            if result.status != 0 || printed.isEmpty {
+                failures.append("\(tool): exit \(result.status), \(result.stderr.prefix(200))")
+            }
+        }
+        XCTAssertEqual(failures, [], failures.joined(separator: "\n"))
+    }
+
+    /// Named parameters after `--` reach getopt() with bpftrace's types and defaults; the
+    /// other arguments stay positional.
+    func testNamedParametersReachGetopt() throws {
+        try KernelTestGate.require()
+        let tool = try write(
+            "named.bt",
+            """
+            BEGIN { print(($1, getopt("aa", 10), getopt("bb", -1), $2, getopt("cc", "hello"), getopt("dd"),
+                           getopt("ee", true, "described"), getopt("ff", "x"))); exit(); }
+            """)
+        let result = try CommandRunner.run(
+            KernelTestGate.executable, [tool, "pos1", "--", "--aa=0x14", "--bb=5", "--cc=bye", "pos2", "--dd", "--ee=False"],
+            readyMarker: nil, timeout: 20)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("(pos1, 20, 5, pos2, bye, true, false, x)\n"), result.stdout)
+
+        let wrong = try CommandRunner.run(
+            KernelTestGate.executable, [tool, "--", "--aa=False"], readyMarker: nil, timeout: 20)
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(
+            wrong.stderr.contains("ERROR: program command line option --aa invalid integer (value: False)"), wrong.stderr)
+
+        let unexpected = try CommandRunner.run(
+            KernelTestGate.executable, [tool, "--", "--zz"], readyMarker: nil, timeout: 20)
+        XCTAssertNotEqual(unexpected.status, 0)
+        XCTAssertTrue(unexpected.stderr.contains("ERROR: unexpected program command line options: --zz"), unexpected.stderr)
+        XCTAssertTrue(
+            unexpected.stderr.contains("HINT: expected program options: --aa, --bb, --cc, --dd, --ee, --ff"),
+            unexpected.stderr)
+    }
+
     /// Runs a tool until SIGINT, which ends it as Ctrl-C does: END runs and the maps print.
     private func run(_ path: String) throws -> CommandResult {
         try CommandRunner.run(KernelTestGate.executable, [path], after: "sleep 0.3", timeout: 2)

@@ -159,3 +159,24 @@ final class CompiledProgramCacheTests: XCTestCase {
         XCTAssertEqual(entries(), [])
     }
 }
+
+/// Kernel addresses baked into code (kaddr(), a kprobe's func) move with KASLR at every boot,
+/// and named parameters are constants of the code: both are part of the key.
+final class CompiledProgramCacheKeyTests: XCTestCase {
+    func testBootAndNamedParametersAreInTheKey() throws {
+        let cache = CompiledProgramCache(directory: "/nonexistent", identity: "test\n")
+        let options = CodegenOptions(startTimeNanoseconds: 0, cpuCount: 2)
+        func key(_ text: String, named: [String: String?] = [:]) -> String {
+            var analyzer = SemanticAnalyzer.Options()
+            analyzer.namedParameters = named
+            return cache.keyMaterial(source: SourceFile(name: "-e", text: text), analyzer: analyzer, options: options)
+                ?? ""
+        }
+        XCTAssertTrue(key("kprobe:vfs_read { @[func] = count(); }").contains("\nboot "))
+        XCTAssertTrue(key("BEGIN { @a = kaddr(\"jiffies\"); }").contains("\nboot "))
+        XCTAssertFalse(key("BEGIN { @a = 1; }").contains("\nboot "))
+        XCTAssertNotEqual(
+            key("BEGIN { @a = getopt(\"n\", 1); }", named: ["n": "2"]),
+            key("BEGIN { @a = getopt(\"n\", 1); }", named: ["n": "3"]))
+    }
+}

@@ -44,5 +44,6 @@ public struct FunctionLoweringTable: Sendable {
             + FunctionLowering.stringSearch + FunctionLowering.mapQueries + FunctionLowering.names
             + FunctionLowering.mapLength + FunctionLowering.time + FunctionLowering.buffers
             + FunctionLowering.addresses + FunctionLowering.tasks
-            + FunctionLowering.assertions + FunctionLowering.errorPointers)
+            + FunctionLowering.assertions + FunctionLowering.errorPointers + FunctionLowering.integers
+            + FunctionLowering.options + FunctionLowering.cgroups)
 }

@@ -69,6 +69,11 @@ extension FunctionLowering {
         ["probe", "probetype", "func"].map { name in
             FunctionLowering(name: name) { call in
                 let lowering = call.lowering
+                // `func` of a kprobe: the function's address, a ksym.
+                if let address = call.constant { return .scalar(call.const64(address)) }
+                if call.type(of: call.expression) == .ksym {
+                    return .scalar(lowering.ir.helper(.getFuncIP, [lowering.contextPointer]))
+                }
                 let text = BuiltinVariable.probeString(name, lowering.unit.target)
                 return .buffer(lowering.constantString(text, size: call.type(of: call.expression).storageSize))
             }

@@ -24,14 +24,17 @@ extension UnitLowering {
             ir.memset(key, size: info.keySize)
             writeExpression(keys[0], to: .tuple(info.keys), at: key)
         } else {
+            // `@m[a, b]` for a map keyed by the tuple `(a, b)` writes the tuple's parts, laid out
+            // as the tuple is.
+            let storages = info.keyParts(forUseWith: keys.count) ?? info.keys
             // Padding must be zero (it is part of the key), unless every composite part is
             // written in full, as comm is by bpf_get_current_comm.
-            let needsZeroing = zip(keys, info.keys).contains { expr, storage in
+            let needsZeroing = zip(keys, storages).contains { expr, storage in
                 !isScalarStorage(storage) && !fillsCompletely(expr, storage)
             }
             if needsZeroing { ir.memset(key, size: info.keySize) }
             var offset = 0
-            for (expr, storage) in zip(keys, info.keys) {
+            for (expr, storage) in zip(keys, storages) {
                 writeExpression(expr, to: storage, at: ir.offset(key, offset))
                 offset += storage.storageSize
             }

@@ -53,6 +53,10 @@ extension VmlinuxBTF {
             name = name.dropFirst(6)
             kinds = [BTFKind.union]
         }
+        if let id = Self.anonymousID(name) {
+            let k = kind(of: id)
+            return k == BTFKind.structure || k == BTFKind.union ? id : nil
+        }
         let key = kinds.map(String.init).joined(separator: ",") + ":" + name
         if let cached = compositeIDs.withLock({ $0[key] }) { return cached == 0 ? nil : cached }
         var found: UInt32 = 0
@@ -113,9 +117,12 @@ extension VmlinuxBTF {
         }
         let k = kind(of: current)
         guard k == BTFKind.structure || k == BTFKind.union || k == BTFKind.forward,
-            let type = btf__type_by_id(btf, current), let name = name(of: type)
+            let type = btf__type_by_id(btf, current)
         else { return nil }
         let isUnion = k == BTFKind.union || (k == BTFKind.forward && btf_kflag(type))
+        guard let name = name(of: type) ?? (k == BTFKind.forward ? nil : Self.anonymousName(current)) else {
+            return nil
+        }
         return (isUnion ? "union " : "struct ") + name
     }
 }

@@ -208,6 +208,15 @@ public final class VmlinuxBTF: @unchecked Sendable {
 
     // MARK: - Types
 
+    /// The name given to an anonymous struct or union: `<anon#ID>`.
+    static func anonymousName(_ id: UInt32) -> String { "<anon#\(id)>" }
+
+    /// The id in an `anonymousName`, nil for any other name.
+    static func anonymousID(_ name: Substring) -> UInt32? {
+        guard name.hasPrefix("<anon#"), name.hasSuffix(">") else { return nil }
+        return UInt32(name.dropFirst(6).dropLast())
+    }
+
     /// The C spelling of a type: `struct task_struct *`, `const char *`, `unsigned int`.
     public func typeName(_ id: UInt32) -> String {
         typeName(id, depth: 0)
@@ -221,10 +230,13 @@ public final class VmlinuxBTF: @unchecked Sendable {
         switch Int(btf_kind(type)) {
         case BTFKind.int, BTFKind.float, BTFKind.typedef:
             return ownName ?? "<anon>"
+        // An anonymous struct or union is named by its BTF id, so that a member whose type it
+        // is (`in6_addr.in6_u`) can be followed further (`.in6_u.u6_addr8`): `compositeID`
+        // reads the id back.
         case BTFKind.structure:
-            return "struct " + (ownName ?? "<anon>")
+            return "struct " + (ownName ?? Self.anonymousName(id))
         case BTFKind.union:
-            return "union " + (ownName ?? "<anon>")
+            return "union " + (ownName ?? Self.anonymousName(id))
         case BTFKind.enumeration, BTFKind.enumeration64:
             return "enum " + (ownName ?? "<anon>")
         case BTFKind.forward:

@@ -82,6 +82,16 @@ public struct CallTyping {
         analyzer.pointee.constants[expression.id] = value
     }
 
+    /// A named parameter the program reads (getopt), so that it is not refused as unexpected.
+    public func noteOption(_ name: String) {
+        analyzer.pointee.optionNames.insert(name)
+    }
+
+    /// A string value of the call known at compile time (getopt with a string default).
+    public func setConstant(text: String) {
+        analyzer.pointee.stringConstants[expression.id] = text
+    }
+
     /// The map as typed so far, or nil when nothing has assigned it yet.
     public func map(named name: String) -> MapInfo? { analyzer.pointee.maps[name] }
 

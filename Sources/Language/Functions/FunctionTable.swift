@@ -40,5 +40,6 @@ public struct FunctionTable: Sendable {
         .exit, .delete, .clear, .zero, .cat, .system, .kstack, .ustack, .sizeof, .reg,
         .uptr, .kptr, .signal, .strcontains, .strlen, .hasKey, .syscallName, .signalName, .strerror,
         .len, .nsecsFunction, .buf, .strftime, .pton, .errorf, .warnf, .ppid, .pcomm, .assert, .isErr,
+        .bswap, .getopt, .cgroupPath,
     ])
 }

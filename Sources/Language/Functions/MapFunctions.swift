@@ -14,7 +14,6 @@ extension FunctionDescriptor {
         if args.count == 2 {
             if !keys.isEmpty { call.error("delete(@m, key) takes the map without a key", args[0].range) }
             keyTypes = [call.infer(1)]
-            if case .tuple(let parts) = keyTypes[0] { keyTypes = parts }
         }
         guard let info = call.map(named: mapName) else {
             call.requireAssigned(mapName, "@\(mapName) is deleted from but never assigned", args[0].range)
@@ -26,7 +25,8 @@ extension FunctionDescriptor {
                     + "use clear(@\(mapName))",
                 args[0].range)
         }
-        if info.keys.count != keyTypes.count {
+        if keyTypes.count == 1, info.keys.count != 1, case .tuple(let parts) = keyTypes[0] { keyTypes = parts }
+        if info.keyParts(forUseWith: keyTypes.count) == nil {
             call.error("@\(mapName) has \(info.keys.count) key part(s), \(keyTypes.count) given", args[0].range)
         }
         return .bool

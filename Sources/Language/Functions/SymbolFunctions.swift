@@ -29,7 +29,13 @@ extension FunctionDescriptor {
         if let address = call.catalogue.kernelAddress(of: symbol) {
             call.setConstant(address)
         } else {
-            call.error("Failed to resolve kernel symbol: \(symbol)", call.range)
+            // bpftrace's words; the note is why a variable such as loads.bt's avenrun may be missing.
+            call.error(
+                "Failed to resolve kernel symbol: \(symbol)", call.range,
+                notes: [
+                    "kernel addresses come from /proc/kallsyms, which lists variables only on kernels built "
+                        + "with CONFIG_KALLSYMS_ALL"
+                ])
         }
         return .u64
     }

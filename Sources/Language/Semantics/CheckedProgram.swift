@@ -57,6 +57,8 @@ public struct ProbeUnit: Sendable {
     public var formatIDs: [Int: Int]
     /// Values known at compile time (kaddr("sym")), by expression id.
     public var constants: [Int: UInt64] = [:]
+    /// Strings known at compile time (getopt("name", "default")), by expression id.
+    public var stringConstants: [Int: String] = [:]
     /// Struct members read through pointers (`p->field`), by expression id.
     public var members: [Int: ContextField] = [:]
     public var range: SourceRange
@@ -104,6 +106,15 @@ public struct MapInfo: Sendable, Hashable {
         }
     }
     public var isPerCPU: Bool { if case .aggregation = value { return true } else { return false } }
+
+    /// The key parts a use written with `count` parts lines up with: bpftrace treats `@m[a, b]`
+    /// and `@m[(a, b)]` alike, and both are laid out the same way, so a map keyed by one tuple
+    /// may be used with the tuple's parts. Nil when the use does not fit the map's key.
+    public func keyParts(forUseWith count: Int) -> [SType]? {
+        if keys.count == count { return keys }
+        if count > 1, keys.count == 1, case .tuple(let parts) = keys[0], parts.count == count { return parts }
+        return nil
+    }
 }
 
 /// A call whose event is handled in user space: the type checker decides what the runtime

@@ -54,12 +54,21 @@ extension SemanticAnalyzer {
                 requireAssigned(name, "@\(name) is read but never assigned", expr.range)
                 return .s64
             }
-            if info.keys.count != keyTypes.count {
-                error("@\(name) has \(info.keys.count) key part(s), used here with \(keyTypes.count)", expr.range)
-            } else {
-                for (i, (want, have)) in zip(info.keys, keyTypes).enumerated() where !want.isCompatible(with: have) {
+            // `@m[$t]` with a tuple for a map of several key parts, or `@m[a, b]` for a map
+            // keyed by one tuple: the same key to bpftrace.
+            var uses = keyTypes
+            if keyTypes.count == 1, info.keys.count > 1, case .tuple(let parts) = keyTypes[0] { uses = parts }
+            if let wanted = info.keyParts(forUseWith: uses.count), uses.count == keys.count {
+                for (i, (want, have)) in zip(wanted, uses).enumerated() where !want.isCompatible(with: have) {
                     error("key part \(i + 1) of @\(name) is \(want), not \(have)", keys[i].range)
                 }
+            } else if let wanted = info.keyParts(forUseWith: uses.count) {
+                for (want, have) in zip(wanted, uses) where !want.isCompatible(with: have) {
+                    error("the key of @\(name) is \(SType.tuple(wanted)), not \(SType.tuple(uses))", expr.range)
+                    break
+                }
+            } else {
+                error("@\(name) has \(info.keys.count) key part(s), used here with \(keyTypes.count)", expr.range)
             }
             switch info.value {
             case .plain(let t): return t
@@ -254,6 +263,15 @@ extension SemanticAnalyzer {
             return .s64
         }
         if let refusal = variable.probes?.refusal(name, site) { error(refusal, expr.range) }
+        if name == "func", target.kind == .kprobe || target.kind == .kretprobe {
+            // In a kprobe or kretprobe `func` is a ksym, as in bpftrace (so a map may hold
+            // `func` and `ksym(addr)` alike): the probed function's address, known here since
+            // each attach point is a program of its own; without kallsyms, the kernel's
+            // bpf_get_func_ip gives it.
+            let function = BuiltinVariable.probeString("func", target)
+            if let address = catalogue.kernelAddress(of: function) { constants[expr.id] = address }
+            return .ksym
+        }
         // The bare `kstack`/`ustack` print in the program's stack_mode.
         switch variable.type(target) {
         case .kstack(let limit, _): return .kstack(limit: limit, mode: config.stackMode)

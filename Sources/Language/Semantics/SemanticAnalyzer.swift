@@ -7,6 +7,9 @@ public struct SemanticAnalyzer {
     public struct Options: Sendable {
         /// Positional parameters `$1`, `$2`...
         public var positionalParameters: [String]
+        /// Named parameters given after `--` (`--name=value`, or `--name` alone: nil), read by
+        /// getopt().
+        public var namedParameters: [String: String?] = [:]
         /// Whether `system()` may be used (bpftrace's --unsafe).
         public var allowUnsafe: Bool
         /// Maps that already exist in the session: their layout is fixed, so a new probe must
@@ -57,6 +60,9 @@ public struct SemanticAnalyzer {
     var variables: [String: SType] = [:]
     var formatIDs: [Int: Int] = [:]
     var constants: [Int: UInt64] = [:]
+    var stringConstants: [Int: String] = [:]
+    /// The names getopt() asks for, to refuse named parameters nothing reads.
+    var optionNames: Set<String> = []
     var members: [Int: ContextField] = [:]
     var context = ProbeContext(layout: .none)
     var target = ProbeTarget(kind: .begin, parts: [])
@@ -124,6 +130,17 @@ public struct SemanticAnalyzer {
         applyDeclarations(program.mapDeclarations, warnings: &warnings)
         diagnostics += CheckMaps.run(uses: unassignedUses, maps: maps)
         diagnostics += CheckProbes.run(program, units)
+        let unexpected = options.namedParameters.keys.filter { !optionNames.contains($0) }.sorted()
+        if !unexpected.isEmpty, let first = program.probes.first {
+            // bpftrace's words; it refuses a named parameter no getopt() reads.
+            diagnostics.append(
+                Diagnostic(
+                    "unexpected program command line options: " + unexpected.map { "--" + $0 }.joined(separator: ", "),
+                    at: first.range,
+                    notes: optionNames.isEmpty
+                        ? [] : ["expected program options: " + optionNames.sorted().map { "--" + $0 }.joined(separator: ", ")]
+                ))
+        }
         if !diagnostics.isEmpty {
             throw DiagnosticList(dedupe(diagnostics))
         }
@@ -300,11 +317,20 @@ public struct SemanticAnalyzer {
         }
     }
 
-    mutating func define(map name: String, keys: [SType], value: MapInfo.Value, range: SourceRange) {
+    mutating func define(map name: String, keys given: [SType], value: MapInfo.Value, range: SourceRange) {
         guard var info = maps[name] else {
-            maps[name] = MapInfo(name: name, keys: keys, value: value, range: range)
+            maps[name] = MapInfo(name: name, keys: given, value: value, range: range)
             mapOrder.append(name)
             return
+        }
+        // `@m[a, b]` and `@m[(a, b)]` name the same key, as in bpftrace.
+        var keys = given
+        if keys.count > 1, info.keyParts(forUseWith: keys.count) != nil, info.keys.count == 1 {
+            keys = [.tuple(keys)]
+        } else if keys.count == 1, info.keys.count > 1, case .tuple(let parts) = keys[0],
+            parts.count == info.keys.count
+        {
+            keys = parts
         }
         if info.keys.count != keys.count || !zip(info.keys, keys).allSatisfy({ $0.isCompatible(with: $1) }) {
             let was =

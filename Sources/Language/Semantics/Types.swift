@@ -198,6 +198,7 @@ public struct EnumType: Hashable, Sendable {
 /// What a `SType.named` integer names.
 public enum NamedInteger: String, Hashable, Sendable {
     case syscall = "syscall_name", signal = "signal_name", errno = "strerror", user = "username"
+    case cgroupPath = "cgroup_path"
 }
 
 /// Aggregating functions that may only be assigned to maps.

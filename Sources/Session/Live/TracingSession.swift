@@ -16,6 +16,8 @@ import Tables
 public final class TracingSession {
     public struct Options {
         public var positionalParameters: [String] = []
+        /// `--name=value` after `--`, for getopt().
+        public var namedParameters: [String: String?] = [:]
         public var allowUnsafe = false
         public var childPID: Int32 = 0
         public var targetPID: Int32? = nil
@@ -229,14 +231,16 @@ public final class TracingSession {
             guard let previous else { return true }
             return !(previous.compiled.checked.usedMaps.contains(info.name) && !isUsed(info.name, excluding: previous))
         }
+        var analyzerOptions = SemanticAnalyzer.Options(
+            positionalParameters: options.positionalParameters,
+            allowUnsafe: options.allowUnsafe, knownMaps: known,
+            formatIDBase: nextFormatID, functions: options.functions, variables: options.variables,
+            config: options.config, probeFilter: options.probeFilter,
+            reportsProbeReadErrors: options.reportsProbeReadErrors)
+        analyzerOptions.namedParameters = options.namedParameters
         return ProgramPipeline(
             catalogue: catalogue,
-            analyzerOptions: SemanticAnalyzer.Options(
-                positionalParameters: options.positionalParameters,
-                allowUnsafe: options.allowUnsafe, knownMaps: known,
-                formatIDBase: nextFormatID, functions: options.functions, variables: options.variables,
-                config: options.config, probeFilter: options.probeFilter,
-                reportsProbeReadErrors: options.reportsProbeReadErrors),
+            analyzerOptions: analyzerOptions,
             codegenOptions: CodegenOptions(
                 startTimeNanoseconds: startTime, cpuCount: ProcessFacts.processorCount,
                 childPID: options.childPID, positionalParameters: options.positionalParameters,

@@ -10,7 +10,7 @@ struct KprobeProvider: ProbeProvider {
     func expand(_ target: ProbeTarget, in environment: ProviderEnvironment) throws -> [ProbeTarget] {
         let kernel = environment.kernel
         if let reason = kernel.kprobeUnavailableReason() {
-            if environment.verifyOnly { return try environment.btfFunctions(matching: target) }
+            if environment.verifyOnly { return try environment.btfFunctions(matching: target, withCompilerCopies: true) }
             throw unavailable(target, reason: reason, in: environment)
         }
         if target.hasWildcard {

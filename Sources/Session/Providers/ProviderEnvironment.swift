@@ -1,6 +1,7 @@
 import Foundation
 import Kernel
 import Language
+import Symbols
 
 /// What providers share on the live machine: the kernel catalogue (tracefs, BTF, kallsyms) and
 /// the answers of feature probes, asked once per process and only when a provider needs one.
@@ -38,22 +39,38 @@ public final class ProviderEnvironment: @unchecked Sendable {
 
     /// Kernel functions named by `pattern` as BTF knows them (a dry run's expansion where
     /// kprobes or trampolines are missing), or a refusal naming the absent function.
-    func btfFunctions(matching target: ProbeTarget) throws -> [ProbeTarget] {
+    func btfFunctions(matching target: ProbeTarget, withCompilerCopies: Bool = false) throws -> [ProbeTarget] {
         let pattern = target.parts.last ?? ""
         let btf: VmlinuxBTF
         do { btf = try kernel.btf() } catch {
             throw Language.CatalogueError("cannot read kernel BTF to check \(target.name): \(error)")
         }
+        // Copies the compiler made of a function (`lookup_fast.constprop.0`, `.isra.0`) are
+        // in /proc/kallsyms, not in BTF; a kprobe attaches to them by address all the same.
+        let copies = withCompilerCopies ? compilerCopies() : []
         if target.hasWildcard {
             let glob = ProbeGlob(pattern)
-            return btf.functionNames().filter { glob.matches($0) }.map {
+            let names = Set(btf.functionNames().filter { glob.matches($0) } + copies.filter { glob.matches($0) })
+            guard !names.isEmpty else {
+                // bpftrace's words, then why; missing_probes decides whether it is an error.
+                throw Language.CatalogueError(
+                    "No matches for \(target.kind.rawValue) \(pattern): kernel functions matching '\(pattern)' "
+                        + "do not exist on this kernel (not in its BTF\(withCompilerCopies ? " or /proc/kallsyms" : ""))")
+            }
+            return names.sorted().map {
                 ProbeTarget(kind: target.kind, parts: Array(target.parts.dropLast()) + [$0])
             }
         }
-        guard btf.functionID(pattern) != nil else {
+        guard btf.functionID(pattern) != nil || copies.contains(pattern) else {
             throw Language.CatalogueError("kernel function '\(pattern)' does not exist on this kernel (not in its BTF)")
         }
         return [target]
+    }
+
+    /// Kernel functions with a compiler's suffix (a `.` in the name) from /proc/kallsyms.
+    private func compilerCopies() -> [String] {
+        guard let table = try? KernelSymbols.shared.table() else { return [] }
+        return table.names { $0 == "t" || $0 == "T" }.filter { $0.contains(".") && !$0.hasPrefix("__pfx_") }
     }
 
     /// The context of a concrete attach point, from the provider's context shape.

@@ -140,6 +140,12 @@ public struct CompiledProgramCache: Sendable {
         for (name, value) in analyzer.config.values.sorted(by: { $0.key < $1.key }) {
             key += "config \(name)=\(value)\n"
         }
+        // kaddr() and a kprobe's func are kernel addresses baked into the code, which KASLR
+        // moves at every boot.
+        if text.contains("kaddr") || text.contains("func") {
+            let boot = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? "unknown"
+            key += "boot \(boot.trimmingCharacters(in: .whitespacesAndNewlines))\n"
+        }
         key += "analyzer unsafe=\(analyzer.allowUnsafe) formats=\(analyzer.formatIDBase) "
         key += "read-errors=\(analyzer.reportsProbeReadErrors) filter=\(analyzer.probeFilter ?? "-")\n"
         key += "codegen cpus=\(options.cpuCount) entries=\(options.mapMaxEntries) "
@@ -147,6 +153,9 @@ public struct CompiledProgramCache: Sendable {
         key += "target=\(options.targetProcess) "
         key += "ring=\(options.eventRingBytes.map(String.init) ?? "-")\n"
         for parameter in options.positionalParameters { key += "parameter \(parameter.utf8.count) \(parameter)\n" }
+        for (name, value) in analyzer.namedParameters.sorted(by: { $0.key < $1.key }) {
+            key += "named \(name.utf8.count) \(name) \(value.map { "\($0.utf8.count) \($0)" } ?? "-")\n"
+        }
         for (name, value) in ProcessFacts.environment(withPrefix: "BPFTRACE_").sorted(by: { $0.key < $1.key }) {
             key += "environment \(name)=\(value.utf8.count) \(value)\n"
         }

@@ -17,6 +17,8 @@ enum NamedIntegerText {
         case .errno:
             guard value >= 0, value <= 4095 else { return "Unknown error \(value)" }
             return String(cString: Foundation.strerror(Int32(value)))
+        case .cgroupPath:
+            return CgroupPaths.path(of: raw)
         case .user:
             guard let entry = getpwuid(uid_t(truncatingIfNeeded: raw)), let name = entry.pointee.pw_name else {
                 return "\(raw)"

@@ -9,6 +9,7 @@ extension OneShotRun {
     func verify(_ source: SourceFile) -> Outcome {
         var sessionOptions = TracingSession.Options()
         sessionOptions.positionalParameters = options.positionalParameters
+        sessionOptions.namedParameters = options.namedParameters
         sessionOptions.allowUnsafe = options.allowUnsafe
         sessionOptions.excludesOwnProcess = options.excludesOwnProcess
         sessionOptions.probeFilter = options.probeFilter

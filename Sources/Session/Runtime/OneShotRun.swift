@@ -11,6 +11,7 @@ public final class OneShotRun {
     public struct Options {
         public var format: OutputFormat = .text
         public var positionalParameters: [String] = []
+        public var namedParameters: [String: String?] = [:]
         public var allowUnsafe = false
         public var command: String? = nil
         public var targetPID: Int32? = nil
@@ -69,6 +70,7 @@ public final class OneShotRun {
         }
         var sessionOptions = TracingSession.Options()
         sessionOptions.positionalParameters = options.positionalParameters
+        sessionOptions.namedParameters = options.namedParameters
         sessionOptions.allowUnsafe = options.allowUnsafe
         sessionOptions.childPID = child?.pid ?? 0
         sessionOptions.targetPID = options.targetPID

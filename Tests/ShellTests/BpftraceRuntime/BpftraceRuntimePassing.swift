@@ -364,6 +364,7 @@ enum BpftraceRuntimePassing {
         "variable/map key nested tuple string resize",
         "variable/map key string type resize",
         "variable/map key tuple string resize",
+        "variable/map key tuple with casted ints",
         "variable/map multi-key string type resize",
         "variable/map nested tuple string resize",
         "variable/map string type resize",

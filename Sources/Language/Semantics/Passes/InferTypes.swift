@@ -29,6 +29,7 @@ extension SemanticAnalyzer {
         declaredUntyped = []
         formatIDs = [:]
         constants = [:]
+        stringConstants = [:]
         members = [:]
         context = point.context
         target = point.target
@@ -38,10 +39,12 @@ extension SemanticAnalyzer {
             if let predicate = probe.predicate { _ = infer(predicate) }
             checkBlock(probe.body)
         }
-        return ProbeUnit(
+        var unit = ProbeUnit(
             probeIndex: point.probeIndex, target: point.target, provider: point.provider, context: point.context,
             predicate: probe.predicate, body: probe.body, exprTypes: exprTypes,
             variables: variables, formatIDs: formatIDs, constants: constants, members: members,
             range: point.range)
+        unit.stringConstants = stringConstants
+        return unit
     }
 }
