@@ -125,7 +125,7 @@ final class SemanticStatementTests: XCTestCase {
     func testSystemNeedsUnsafe() throws {
         let text = "BEGIN { system(\"ls /proc/%d\", pid); }"
         let list = semanticDiagnostics(text)
-        XCTAssertEqual(list.map(\.message), ["system() runs commands as root: allow it explicitly with --unsafe"])
+        XCTAssertEqual(list.map(\.message), ["system() is unsafe. To use you need the --unsafe flag (it runs commands as root)"])
         XCTAssertEqual(list.first.map { sourceText(of: $0.range, in: text) }, "system(\"ls /proc/%d\", pid)")
         let allowed = try check(text, options: .init(allowUnsafe: true))
         XCTAssertEqual(allowed.formats.map(\.kind), [.system])

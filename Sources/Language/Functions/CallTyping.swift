@@ -98,7 +98,7 @@ public struct CallTyping {
     /// checker calls it afterwards, so an unsafe row can never slip through.
     public func refuseIfUnsafe() {
         guard let reason = function.unsafeReason, !options.allowUnsafe else { return }
-        error("\(name)() \(reason): allow it explicitly with --unsafe", expression.range)
+        error("\(name)() is unsafe. To use you need the --unsafe flag (it \(reason))", expression.range)
     }
 
     /// Refuses the call in a probe its descriptor does not allow; like `refuseIfUnsafe`, the
