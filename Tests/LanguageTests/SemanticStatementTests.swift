@@ -229,6 +229,17 @@ final class SemanticStatementTests: XCTestCase {
             """)
     }
 
+    func testAttachTimeErrorsHaveNoPlaceInBpftracesStyle() {
+        let text = "uprobe:/bin/bash:10 { }"
+        let placed = Diagnostic("Could not resolve address: /bin/bash:0xa", at: SourceRange(0, 19))
+        var bare = placed
+        bare.atAttach = true
+        XCTAssertEqual(bare.rendered(in: source(text), style: .bpftrace), "ERROR: Could not resolve address: /bin/bash:0xa\n")
+        XCTAssertTrue(placed.rendered(in: source(text), style: .bpftrace).hasPrefix("prog.bt:1:1-20: ERROR: "))
+        // bpfsh's own style keeps the place either way.
+        XCTAssertTrue(bare.rendered(in: source(text), style: .bpfsh).hasPrefix("prog.bt:1:1: error: "))
+    }
+
     func testUnmatchedWildcard() {
         XCTAssertEqual(semanticErrors("t:nope:* { }", at: ["t:nope:*"]), ["no probe matches 't:nope:*'"])
     }

@@ -281,6 +281,7 @@ enum BpftraceRuntimePassing {
         "probe/tracepoint_missing",
         "probe/tracepoint_multiattach_missing",
         "probe/uprobe",
+        "probe/uprobe_address_fail_resolve",
         "probe/uprobe_offset",
         "probe/uprobe_offset#2",
         "probe/uprobe_offset_fail_size",
