@@ -67,6 +67,14 @@ public struct CallTyping {
     /// `FILE:LINE:COLUMN-END`, with `-e` programs called `stdin` as bpftrace calls them.
     public func place(of range: SourceRange) -> String { analyzer.pointee.place(of: range) }
 
+    /// bpftrace's "expanded from" lines when the call comes from a macro body, else nil.
+    public var expansionNote: String? { analyzer.pointee.expansionNote(of: expression) }
+
+    /// bpftrace's "expanded from" lines naming `range` itself as the macro call.
+    public func expansionNote(at range: SourceRange) -> String {
+        Diagnostic("expanded from", at: range).renderedAsBpftrace(in: analyzer.pointee.source)
+    }
+
     public func error(_ message: String, _ range: SourceRange, notes: [String] = []) {
         analyzer.pointee.error(message, range, notes: notes)
     }

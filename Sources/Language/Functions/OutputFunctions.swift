@@ -21,7 +21,9 @@ extension FunctionDescriptor {
                 + (isError ? "" : " (not with --no-warnings)"),
             category: .output
         ) { call in
-            formatted(call) { .report(format: $0, place: call.place(of: call.range), isError: isError) }
+            formatted(call) {
+                .report(format: $0, place: call.place(of: call.range), isError: isError, expandedFrom: call.expansionNote)
+            }
         }
     }
 

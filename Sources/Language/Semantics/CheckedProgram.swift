@@ -144,12 +144,13 @@ public enum RuntimeAction: Sendable, Hashable {
     case exit
     /// `errorf(format, ...)` and `warnf(format, ...)`: a message on standard error, prefixed
     /// with where the call is (`stdin:1:9-62: ERROR: `), as bpftrace prints them.
-    case report(format: String, place: String, isError: Bool)
+    /// `expandedFrom` is bpftrace's "expanded from" lines naming the macro call, if any.
+    case report(format: String, place: String, isError: Bool, expandedFrom: String? = nil)
     /// A division or modulo by zero, which yields 1 as in bpftrace: warned once per place.
     case divideByZero(place: String)
     /// `assert(cond, msg)` failed: the message with the call's place, then the run ends with
     /// status 1.
-    case assertFailed(message: String, place: String)
+    case assertFailed(message: String, place: String, expandedFrom: String? = nil)
 
     public var kind: FormatCall.Kind {
         switch self {
@@ -165,7 +166,7 @@ public enum RuntimeAction: Sendable, Hashable {
     /// The printf-style format of the calls that format their arguments.
     public var printfFormat: String? {
         switch self {
-        case .printf(let format), .cat(let format), .system(let format), .report(let format, _, _): return format
+        case .printf(let format), .cat(let format), .system(let format), .report(let format, _, _, _): return format
         default: return nil
         }
     }
