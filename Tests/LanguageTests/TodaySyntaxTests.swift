@@ -85,6 +85,15 @@ final class TodaySyntaxTests: XCTestCase {
         XCTAssertEqual(checked.maps.first?.declaration?.kind, .lruhash)
     }
 
+    func testADeclaredHashWarnsWhenFullAndAnLRUHashDoesNot() throws {
+        let checked = try check("let @a = hash(1); let @b = lruhash(1); begin { @a[1] = 1; @b[1] = 1; }")
+        let a = try XCTUnwrap(checked.maps.first { $0.name == "a" })
+        XCTAssertNil(checked.maps.first { $0.name == "b" }?.fullWarning, "an LRU hash evicts instead")
+        let warning = try XCTUnwrap(checked.formats.first { $0.id == a.fullWarning })
+        XCTAssertEqual(
+            warning.action, .report(format: "Map full; can't update element", place: "prog.bt:1:1-17", isError: false))
+    }
+
     func testMapDeclarationErrors() {
         XCTAssertEqual(
             parseErrorMessage("let @a = lru(1); begin { }", at: "lru"),

@@ -75,6 +75,10 @@ public struct MapInfo: Sendable, Hashable {
     public var range: SourceRange
     /// The program's `let @name = KIND(N)` for it, if any: the BPF map type and size.
     public var declaration: MapDeclaration?
+    /// The format id of the warning a declared hash sends when it is full and refuses a new
+    /// key (bpftrace's "Map full; can't update element", per event); nil for other maps,
+    /// which are checked only when read, at no cost per event.
+    public var fullWarning: Int?
 
     public init(name: String, keys: [SType], value: Value, range: SourceRange) {
         self.name = name
