@@ -180,6 +180,6 @@ enum BPFHelper: Int32 {
     case getCurrentComm = 16, getStackID = 27, getCurrentTask = 35, probeReadStr = 45
     case getCurrentCgroupID = 80, probeReadUser = 112, probeReadKernel = 113
     case sendSignal = 109, probeReadUserStr = 114, probeReadKernelStr = 115, jiffies64 = 118, ringbufOutput = 130
-    case forEachMapElem = 164, mapLookupPercpuElem = 195
+    case forEachMapElem = 164, loop = 181, mapLookupPercpuElem = 195
     case ktimeGetBootNs = 125, ktimeGetTaiNs = 208
 }
