@@ -86,6 +86,7 @@ enum BpftraceRuntimePassing {
         "call/printf_enum_symbolize_map",
         "call/printf_enum_symbolize_var",
         "call/printf_enum_symbolize_width",
+        "call/printf_gr",
         "call/printf_invalid_enum_symbolize_cast",
         "call/printf_lead_zeros",
         "call/printf_length_modifiers",
