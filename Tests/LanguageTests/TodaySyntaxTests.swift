@@ -94,6 +94,15 @@ final class TodaySyntaxTests: XCTestCase {
             warning.action, .report(format: "Map full; can't update element", place: "prog.bt:1:1-17", isError: false))
     }
 
+    func testConfigRecordFieldsAreTheProgramsSettings() throws {
+        let checked = try check("config = { max_strlen = 64 } begin { $a = config().max_strlen; $b = __builtin_config.max_strlen; }")
+        let constants = checked.units.flatMap { $0.constants.values }
+        XCTAssertEqual(constants.filter { $0 == 64 }.count, 2)
+        XCTAssertEqual(
+            semanticErrors("begin { $a = config.stack_mode; }", at: ["config.stack_mode"]),
+            ["config.stack_mode is text; only numeric and boolean config values can be read in a probe"])
+    }
+
     func testMapDeclarationErrors() {
         XCTAssertEqual(
             parseErrorMessage("let @a = lru(1); begin { }", at: "lru"),

@@ -149,6 +149,7 @@ enum BpftraceRuntimePassing {
         "for/variable context string",
         "for/variable context update",
         "macro/builtin wrapper comm",
+        "macro/builtin wrapper config",
         "macro/builtin wrapper cpu",
         "macro/builtin wrapper definition order does not matter",
         "macro/builtin wrapper elapsed",
