@@ -62,7 +62,7 @@ final class FunctionTableTests: XCTestCase {
             XCTAssertFalse(function.signature.contains("|"), "a | would split the docs' table row")
             XCTAssertFalse(function.summary.isEmpty, function.name)
         }
-        XCTAssertEqual(table.descriptors.filter(\.isUnsafe).map(\.name), ["system", "signal"])
+        XCTAssertEqual(table.descriptors.filter(\.isUnsafe).map(\.name), ["system", "signal", "write_user"])
     }
 
     func testAddedFunctionIsTypedThroughTheTableAlone() throws {
@@ -101,7 +101,7 @@ final class FunctionTableTests: XCTestCase {
         var options = SemanticAnalyzer.Options(functions: .builtin.adding(wipe))
         XCTAssertEqual(
             semanticErrors("BEGIN { wipe(); }", options: options, at: ["wipe()"]),
-            ["wipe() erases disks: allow it explicitly with --unsafe"])
+            ["wipe() is unsafe. To use you need the --unsafe flag (it erases disks)"])
         // An argument error is reported alone, as for system().
         XCTAssertEqual(
             semanticErrors("BEGIN { wipe(1); }", options: options), ["wipe() takes 0 argument(s), 1 given"])

@@ -125,7 +125,7 @@ final class SemanticStatementTests: XCTestCase {
     func testSystemNeedsUnsafe() throws {
         let text = "BEGIN { system(\"ls /proc/%d\", pid); }"
         let list = semanticDiagnostics(text)
-        XCTAssertEqual(list.map(\.message), ["system() runs commands as root: allow it explicitly with --unsafe"])
+        XCTAssertEqual(list.map(\.message), ["system() is unsafe. To use you need the --unsafe flag (it runs commands as root)"])
         XCTAssertEqual(list.first.map { sourceText(of: $0.range, in: text) }, "system(\"ls /proc/%d\", pid)")
         let allowed = try check(text, options: .init(allowUnsafe: true))
         XCTAssertEqual(allowed.formats.map(\.kind), [.system])
@@ -227,6 +227,17 @@ final class SemanticStatementTests: XCTestCase {
             note: list them with: bpfsh -l 'tracepoint:*'
 
             """)
+    }
+
+    func testAttachTimeErrorsHaveNoPlaceInBpftracesStyle() {
+        let text = "uprobe:/bin/bash:10 { }"
+        let placed = Diagnostic("Could not resolve address: /bin/bash:0xa", at: SourceRange(0, 19))
+        var bare = placed
+        bare.atAttach = true
+        XCTAssertEqual(bare.rendered(in: source(text), style: .bpftrace), "ERROR: Could not resolve address: /bin/bash:0xa\n")
+        XCTAssertTrue(placed.rendered(in: source(text), style: .bpftrace).hasPrefix("prog.bt:1:1-20: ERROR: "))
+        // bpfsh's own style keeps the place either way.
+        XCTAssertTrue(bare.rendered(in: source(text), style: .bpfsh).hasPrefix("prog.bt:1:1: error: "))
     }
 
     func testUnmatchedWildcard() {

@@ -178,9 +178,29 @@ final class IfExpressionAndAssertTests: XCTestCase {
         XCTAssertThrowsError(try Parser.parseExpression(source("if $a { 1 }")))
     }
 
+    func testErrorfInAMacroNamesTheCallItWasExpandedFrom() throws {
+        let checked = try LanguageTests.check("macro bad() { errorf(\"bad\"); } BEGIN { bad(); }")
+        XCTAssertEqual(
+            checked.formats.map(\.action),
+            [
+                .report(
+                    format: "bad", place: "prog.bt:1:15-28", isError: true,
+                    expandedFrom: "prog.bt:1:40-45: ERROR: expanded from\nmacro bad() { errorf(\"bad\"); } BEGIN { bad(); }\n"
+                        + "                                       ~~~~~\n")
+            ])
+    }
+
     func testAssertRecordsItsPlace() throws {
         let checked = try LanguageTests.check("BEGIN { assert(pid > 0, \"pid\"); }")
-        XCTAssertEqual(checked.formats.map(\.action), [.assertFailed(message: "pid", place: "prog.bt:1:9-31")])
+        // bpftrace's assert is a macro of its stdlib: the place is its errorf there, then the call.
+        XCTAssertEqual(
+            checked.formats.map(\.action),
+            [
+                .assertFailed(
+                    message: "pid", place: "stdlib/base.bt:6:5-37",
+                    expandedFrom: "prog.bt:1:9-31: ERROR: expanded from\nBEGIN { assert(pid > 0, \"pid\"); }\n"
+                        + "        ~~~~~~~~~~~~~~~~~~~~~~\n")
+            ])
         XCTAssertEqual(
             semanticErrors("BEGIN { assert(1, comm); }", at: ["comm"]), ["assert() takes a string literal message"])
     }

@@ -85,6 +85,24 @@ final class TodaySyntaxTests: XCTestCase {
         XCTAssertEqual(checked.maps.first?.declaration?.kind, .lruhash)
     }
 
+    func testADeclaredHashWarnsWhenFullAndAnLRUHashDoesNot() throws {
+        let checked = try check("let @a = hash(1); let @b = lruhash(1); begin { @a[1] = 1; @b[1] = 1; }")
+        let a = try XCTUnwrap(checked.maps.first { $0.name == "a" })
+        XCTAssertNil(checked.maps.first { $0.name == "b" }?.fullWarning, "an LRU hash evicts instead")
+        let warning = try XCTUnwrap(checked.formats.first { $0.id == a.fullWarning })
+        XCTAssertEqual(
+            warning.action, .report(format: "Map full; can't update element", place: "prog.bt:1:1-17", isError: false))
+    }
+
+    func testConfigRecordFieldsAreTheProgramsSettings() throws {
+        let checked = try check("config = { max_strlen = 64 } begin { $a = config().max_strlen; $b = __builtin_config.max_strlen; }")
+        let constants = checked.units.flatMap { $0.constants.values }
+        XCTAssertEqual(constants.filter { $0 == 64 }.count, 2)
+        XCTAssertEqual(
+            semanticErrors("begin { $a = config.stack_mode; }", at: ["config.stack_mode"]),
+            ["config.stack_mode is text; only numeric and boolean config values can be read in a probe"])
+    }
+
     func testMapDeclarationErrors() {
         XCTAssertEqual(
             parseErrorMessage("let @a = lru(1); begin { }", at: "lru"),

@@ -29,11 +29,15 @@ final class UnsafeActionTests: XCTestCase {
     let unsafePrograms = [
         (
             "sys", "tracepoint:sched:sched_switch { system(\"id\"); }",
-            "system() runs commands as root: allow it explicitly with --unsafe"
+            "system() is unsafe. To use you need the --unsafe flag (it runs commands as root)"
         ),
         (
             "sig", "tracepoint:sched:sched_switch { signal(\"SIGKILL\"); }",
-            "signal() kills or stops processes: allow it explicitly with --unsafe"
+            "signal() is unsafe. To use you need the --unsafe flag (it kills or stops processes)"
+        ),
+        (
+            "wu", "tracepoint:sched:sched_switch { write_user(0x1000, \"x\", 1); }",
+            "write_user() is unsafe. To use you need the --unsafe flag (it writes into the memory of running processes)"
         ),
     ]
 

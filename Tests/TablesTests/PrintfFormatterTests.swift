@@ -27,6 +27,15 @@ final class PrintfFormatterTests: XCTestCase {
     // bpftrace -e 'BEGIN { printf("%d|%u|%x|%ld|%hhd|%hd|%p|%p|%lu|%lld|%c%c|%hhu|%lx|%X|%o\n",
     //   5000000000, 5000000000, -1, 5000000000, 300, 70000, 0, -1, -1, -5, 104, 105, -1, -1,
     //   -255, -1); }'
+    // The kernel's show_gfp_flags: composites first (their bits then removed), single flags,
+    // leftover bits in hex, "none" for 0.
+    func testGFPFlagsAsTheKernelNamesThem() throws {
+        let text = try PrintfFormatter.format(
+            "%gr %gr %gr %gr %gr\n", [.int(0x1), .int(0xcc0 | 0x100), .int(0x820), .int(0), .int(0x8000_0000 | 0x40)])
+        XCTAssertEqual(text, "GFP_DMA GFP_KERNEL|__GFP_ZERO GFP_ATOMIC none __GFP_IO|0x80000000\n")
+        XCTAssertThrowsError(try PrintfFormatter.format("%g\n", [.int(1)]))
+    }
+
     func testLengthModifiersTruncateLikeBpftrace() throws {
         let text = try PrintfFormatter.format(
             "%d|%u|%x|%ld|%hhd|%hd|%p|%p|%lu|%lld|%c%c|%hhu|%lx|%X|%o\n",

@@ -176,10 +176,10 @@ final class IR {
 enum BPFHelper: Int32 {
     case mapLookup = 1, mapUpdate = 2, mapDelete = 3, probeRead = 4, ktimeGetNs = 5
     case getPrandomU32 = 7, getSmpProcessorID = 8, getCurrentPidTgid = 14, getCurrentUidGid = 15
-    case numaNodeID = 42, getFuncIP = 173
+    case numaNodeID = 42, getFuncIP = 173, probeWriteUser = 36
     case getCurrentComm = 16, getStackID = 27, getCurrentTask = 35, probeReadStr = 45
     case getCurrentCgroupID = 80, probeReadUser = 112, probeReadKernel = 113
     case sendSignal = 109, probeReadUserStr = 114, probeReadKernelStr = 115, jiffies64 = 118, ringbufOutput = 130
-    case forEachMapElem = 164, mapLookupPercpuElem = 195
+    case forEachMapElem = 164, loop = 181, mapLookupPercpuElem = 195
     case ktimeGetBootNs = 125, ktimeGetTaiNs = 208
 }

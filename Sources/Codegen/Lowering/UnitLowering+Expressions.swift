@@ -121,6 +121,8 @@ extension UnitLowering {
             ir.position(at: end)
             return read(resultType, at: slot)
         case .field(let base, let name, _):
+            // A field of the config record is a constant of the program.
+            if let constant = unit.constants[expr.id] { return .scalar(ir.const64(constant)) }
             if type(of: base) == .context { return contextField(name) }
             if let member = unit.members[expr.id] { return structMember(member, of: scalar(base)) }
             if case .record(let names, let parts) = type(of: base), let index = names.firstIndex(of: name),

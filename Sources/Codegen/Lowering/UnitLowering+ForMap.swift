@@ -9,38 +9,52 @@ import Language
 /// probe context, a "return from the probe" flag, then a pointer to every variable, so the
 /// body reads and updates them in place as bpftrace's loops do.
 extension UnitLowering {
-    private static let frameHeader = 16
+    static let frameHeader = 16
 
     func lowerForMap(variable: String, map: Expr, body: [Stmt]) {
         guard case .map(let name, _) = map.kind, let info = program.map(named: name), variables[variable] != nil,
             case .tuple(let parts) = type(of: map), parts.count == 2
         else { return }
         let names = variables.keys.sorted()
-        let frame = stackBuffer(size: Self.frameHeader + 8 * names.count)
-        ir.store(contextPointer, to: frame, alignment: 8)
-        ir.store(ir.const64(UInt64(0)), to: ir.offset(frame, 8), alignment: 8)
-        for (index, variableName) in names.enumerated() {
-            ir.store(variables[variableName]!, to: ir.offset(frame, Self.frameHeader + 8 * index), alignment: 8)
-        }
+        let frame = loopFrame(names: names)
         let callback = forMapCallback(variable: variable, info: info, value: parts[1], names: names, body: body)
         ir.helper(.forEachMapElem, [mapPointer(name), callback, frame, ir.const64(UInt64(0))])
-        let returned = ir.load(ir.i64, from: ir.offset(frame, 8), alignment: 8)
-        let after = ir.block("for.after")
-        LLVMBuildCondBr(ir.builder, ir.isNonZero(returned), returnBlock, after)
-        ir.position(at: after)
+        returnIfLoopReturned(frame)
     }
 
     /// Builds `long callback(map, key, value, frame)`: 0 goes on to the next element, 1 stops.
     private func forMapCallback(
         variable: String, info: MapInfo, value: SType, names: [String], body: [Stmt]
     ) -> LLVMValueRef {
+        loopCallback(parameters: 4, frameParameter: 3, names: names, body: body) { callback in
+            let key = LLVMGetParam(callback, 1)!
+            let mapValue = LLVMGetParam(callback, 2)!
+            let element = self.variables[variable]!
+            self.ir.memcpy(element, key, size: info.keySize, alignment: 8)
+            let valueSlot = self.ir.offset(element, info.keySize)
+            if info.isPerCPU {
+                self.ir.store(self.sumOverCPUs(info, key: element), to: valueSlot, alignment: 8)
+            } else {
+                self.ir.memcpy(valueSlot, mapValue, size: value.storageSize, alignment: 8)
+            }
+        }
+    }
+
+    /// Builds a loop helper's callback, a function of its own whose parameter `frameParameter`
+    /// is the caller's frame (see `lowerForMap`): `prepare` sets the loop variable from the
+    /// other parameters, then the body runs. It returns 0 to go on, 1 to stop (`break`), and
+    /// 1 with the frame's flag set for `return`.
+    func loopCallback(
+        parameters count: Int, frameParameter: Int, names: [String], body: [Stmt],
+        prepare: (LLVMValueRef) -> Void
+    ) -> LLVMValueRef {
         let saved = (
             function, contextPointer, allocaBlock, variables, loops, returnBlock, entryValues, freeSlots, scopes,
             LLVMGetInsertBlock(ir.builder)!
         )
         callbackCount += 1
-        var parameters: [LLVMTypeRef?] = Array(repeating: ir.bytePointer, count: 4)
-        let type = LLVMFunctionType(ir.i64, &parameters, 4, 0)
+        var parameters: [LLVMTypeRef?] = Array(repeating: ir.bytePointer, count: count)
+        let type = LLVMFunctionType(ir.i64, &parameters, UInt32(count), 0)
         let callback = LLVMAddFunction(ir.module, "\(functionName)_for\(callbackCount)", type)!
         LLVMSetSection(callback, section)
         LLVMSetLinkage(callback, LLVMInternalLinkage)
@@ -60,9 +74,7 @@ extension UnitLowering {
         returnBlock = LLVMAppendBasicBlockInContext(ir.context, callback, "return")!
         ir.position(at: start)
 
-        let key = LLVMGetParam(callback, 1)!
-        let mapValue = LLVMGetParam(callback, 2)!
-        let frame = LLVMGetParam(callback, 3)!
+        let frame = LLVMGetParam(callback, UInt32(frameParameter))!
         contextPointer = ir.load(ir.bytePointer, from: frame, alignment: 8)
         var inner: [String: LLVMValueRef] = [:]
         for (index, variableName) in names.enumerated() {
@@ -71,14 +83,7 @@ extension UnitLowering {
         }
         variables = inner
         loops = [(next, stop)]
-        let element = variables[variable]!
-        ir.memcpy(element, key, size: info.keySize, alignment: 8)
-        let valueSlot = ir.offset(element, info.keySize)
-        if info.isPerCPU {
-            ir.store(sumOverCPUs(info, key: element), to: valueSlot, alignment: 8)
-        } else {
-            ir.memcpy(valueSlot, mapValue, size: value.storageSize, alignment: 8)
-        }
+        prepare(callback)
         lowerBlock(body)
         ir.branch(to: next)
 
@@ -100,9 +105,29 @@ extension UnitLowering {
         return callback
     }
 
+    /// The frame a loop callback reaches the probe through: the context, the "returned"
+    /// flag, then a pointer to every variable (`names`).
+    func loopFrame(names: [String], extra: Int = 0) -> LLVMValueRef {
+        let frame = stackBuffer(size: Self.frameHeader + 8 * names.count + extra)
+        ir.store(contextPointer, to: frame, alignment: 8)
+        ir.store(ir.const64(UInt64(0)), to: ir.offset(frame, 8), alignment: 8)
+        for (index, variableName) in names.enumerated() {
+            ir.store(variables[variableName]!, to: ir.offset(frame, Self.frameHeader + 8 * index), alignment: 8)
+        }
+        return frame
+    }
+
+    /// After a loop helper: a `return` in the body ends the probe.
+    func returnIfLoopReturned(_ frame: LLVMValueRef) {
+        let returned = ir.load(ir.i64, from: ir.offset(frame, 8), alignment: 8)
+        let after = ir.block("for.after")
+        LLVMBuildCondBr(ir.builder, ir.isNonZero(returned), returnBlock, after)
+        ir.position(at: after)
+    }
+
     /// A count or sum of a per-CPU map: the callback sees only this CPU's slot, so the
     /// element's value is the sum of every CPU's (`bpf_map_lookup_percpu_elem`).
-    private func sumOverCPUs(_ info: MapInfo, key: LLVMValueRef) -> LLVMValueRef {
+    func sumOverCPUs(_ info: MapInfo, key: LLVMValueRef) -> LLVMValueRef {
         let total = stackBuffer(size: 8)
         let cpu = stackBuffer(size: 8)
         ir.store(ir.const64(UInt64(0)), to: total, alignment: 8)

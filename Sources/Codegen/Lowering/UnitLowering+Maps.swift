@@ -51,9 +51,23 @@ extension UnitLowering {
     }
 
     /// Updates a map. A full map refuses new keys; user space notices full maps when it reads
-    /// them and says so, at no cost to every event here.
+    /// them and says so, at no cost to every event here, except for a declared hash, which
+    /// warns at once as bpftrace does.
     func updateMap(_ name: String, key: LLVMValueRef, value: LLVMValueRef, flags: UInt64 = 0) {
-        ir.helper(.mapUpdate, [mapPointer(name), key, value, ir.const64(flags)])
+        let result = ir.helper(.mapUpdate, [mapPointer(name), key, value, ir.const64(flags)])
+        warnIfFull(name, result)
+    }
+
+    /// Sends the map's "full" warning when an update was refused for want of room (-E2BIG).
+    func warnIfFull(_ name: String, _ result: LLVMValueRef) {
+        guard let id = program.map(named: name)?.fullWarning else { return }
+        let full = ir.block("map.full"), after = ir.block("map.updated")
+        let e2big = ir.const64(UInt64(bitPattern: -7))
+        LLVMBuildCondBr(ir.builder, LLVMBuildICmp(ir.builder, LLVMIntEQ, result, e2big, "")!, full, after)
+        ir.position(at: full)
+        emitEvent(kind: UInt64(id))
+        ir.branch(to: after)
+        ir.position(at: after)
     }
 
     /// Adds one to this CPU's value of the probe's slot of the run counters.
@@ -156,7 +170,8 @@ extension UnitLowering {
             let initial = stackBuffer(size: info.valueSize)
             if info.valueSize > 8 { ir.memset(initial, size: info.valueSize) }
             combine(aggregation, into: initial, argument: argument, signed: signed, fresh: true)
-            ir.helper(.mapUpdate, [mapPointer(info.name), key, initial, ir.const64(UInt64(0))])  // BPF_ANY
+            let result = ir.helper(.mapUpdate, [mapPointer(info.name), key, initial, ir.const64(UInt64(0))])  // BPF_ANY
+            warnIfFull(info.name, result)
             ir.branch(to: done)
         }
         ir.position(at: existing)

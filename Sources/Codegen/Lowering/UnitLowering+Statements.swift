@@ -48,6 +48,10 @@ extension UnitLowering {
             ir.branch(to: head)
             ir.position(at: end)
         case .forRange(let name, let from, let to, let body):
+            guard from.isIntegerLiteral && to.isIntegerLiteral else {
+                lowerRangeWithHelper(variable: name, from: from, to: to, body: body)
+                return
+            }
             guard let slot = variables[name] else { return }
             ir.store(scalar(from), to: slot, alignment: 8)
             let limit = scalar(to)

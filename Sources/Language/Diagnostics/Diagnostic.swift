@@ -5,12 +5,19 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
     public var range: SourceRange
     public var notes: [String]
+    /// Whether bpftrace reports it without a source place: what it finds only when attaching
+    /// (an address no function holds) it prints as a bare `ERROR: ...` line.
+    public var atAttach = false
 
-    public init(_ message: String, at range: SourceRange, notes: [String] = [], severity: Severity = .error) {
+    public init(
+        _ message: String, at range: SourceRange, notes: [String] = [], severity: Severity = .error,
+        atAttach: Bool = false
+    ) {
         self.severity = severity
         self.message = message
         self.range = range
         self.notes = notes
+        self.atAttach = atAttach
     }
 
     public var description: String { "\(severity.rawValue): \(message)" }
@@ -24,6 +31,10 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     /// bpftrace's layout: `stdin:1:15-35: ERROR: message`, the source line, `~` under the
     /// range (`-e` programs are `stdin` to bpftrace).
     public func renderedAsBpftrace(in program: SourceFile) -> String {
+        if atAttach {
+            return (severity == .error ? "ERROR: " : "WARNING: ") + message + "\n"
+                + notes.map { "HINT: \($0)\n" }.joined()
+        }
         let source = range.file?.source ?? program
         let (line, column) = source.location(of: range.start)
         var out = Self.place(of: range, in: program) + ": " + (severity == .error ? "ERROR" : "WARNING") + ": "

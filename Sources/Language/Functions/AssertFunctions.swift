@@ -12,7 +12,11 @@ extension FunctionDescriptor {
             call.error("assert() takes a string literal message", args[1].range)
             return .void
         }
-        call.record(.assertFailed(message: message, place: call.place(of: call.range)))
+        // bpftrace's assert is a macro of its standard library whose errorf sits at
+        // stdlib/base.bt:6:5-37; its message names that place, then the call it was expanded from.
+        call.record(
+            .assertFailed(
+                message: message, place: "stdlib/base.bt:6:5-37", expandedFrom: call.expansionNote(at: call.range)))
         return .void
     }
 }

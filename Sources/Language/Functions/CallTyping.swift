@@ -67,6 +67,14 @@ public struct CallTyping {
     /// `FILE:LINE:COLUMN-END`, with `-e` programs called `stdin` as bpftrace calls them.
     public func place(of range: SourceRange) -> String { analyzer.pointee.place(of: range) }
 
+    /// bpftrace's "expanded from" lines when the call comes from a macro body, else nil.
+    public var expansionNote: String? { analyzer.pointee.expansionNote(of: expression) }
+
+    /// bpftrace's "expanded from" lines naming `range` itself as the macro call.
+    public func expansionNote(at range: SourceRange) -> String {
+        Diagnostic("expanded from", at: range).renderedAsBpftrace(in: analyzer.pointee.source)
+    }
+
     public func error(_ message: String, _ range: SourceRange, notes: [String] = []) {
         analyzer.pointee.error(message, range, notes: notes)
     }
@@ -108,7 +116,7 @@ public struct CallTyping {
     /// checker calls it afterwards, so an unsafe row can never slip through.
     public func refuseIfUnsafe() {
         guard let reason = function.unsafeReason, !options.allowUnsafe else { return }
-        error("\(name)() \(reason): allow it explicitly with --unsafe", expression.range)
+        error("\(name)() is unsafe. To use you need the --unsafe flag (it \(reason))", expression.range)
     }
 
     /// Refuses the call in a probe its descriptor does not allow; like `refuseIfUnsafe`, the

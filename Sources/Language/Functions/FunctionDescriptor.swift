@@ -20,7 +20,7 @@ public struct FunctionDescriptor: Sendable {
     /// The probes it may be used in; nil when any probe may use it.
     public var probes: ProbeRequirement?
     /// Why the function needs `--unsafe` ("runs commands as root"), or nil when it is safe.
-    /// The refusal reads "NAME() REASON: allow it explicitly with --unsafe".
+    /// The refusal reads "NAME() is unsafe. To use you need the --unsafe flag (it REASON)", bpftrace's words.
     public var unsafeReason: String?
     /// The typing rule: checks the arguments through the facade, records what the call needs
     /// (a runtime action, a constant) and returns the call's type.

@@ -38,7 +38,7 @@ public struct FunctionTable: Sendable {
         .count, .sum, .avg, .min, .max, .stats, .hist, .lhist,
         .printf, .print, .time, .str, .join, .ksym, .usym, .kaddr, .ntop, .strncmp,
         .exit, .delete, .clear, .zero, .cat, .system, .kstack, .ustack, .sizeof, .reg,
-        .uptr, .kptr, .signal, .strcontains, .strlen, .hasKey, .syscallName, .signalName, .strerror,
+        .uptr, .kptr, .signal, .writeUser, .strcontains, .strlen, .hasKey, .syscallName, .signalName, .strerror,
         .len, .nsecsFunction, .buf, .strftime, .pton, .errorf, .warnf, .ppid, .pcomm, .assert, .isErr,
         .bswap, .getopt, .cgroupPath,
     ])

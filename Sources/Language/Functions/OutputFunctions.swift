@@ -3,7 +3,7 @@
 extension FunctionDescriptor {
     public static let printf = FunctionDescriptor(
         name: "printf", signature: "printf(string fmt, ...)", result: "none",
-        summary: "print formatted text (`%d %i %u %x %X %o %c %s %p %%`, flags, width, precision, "
+        summary: "print formatted text (`%d %i %u %x %X %o %c %s %p %%`, `%gr` for GFP flags by name, flags, width, precision, "
             + "length modifiers); the format is checked at compile time", category: .output
     ) { call in
         formatted(call) { .printf(format: $0) }
@@ -21,7 +21,9 @@ extension FunctionDescriptor {
                 + (isError ? "" : " (not with --no-warnings)"),
             category: .output
         ) { call in
-            formatted(call) { .report(format: $0, place: call.place(of: call.range), isError: isError) }
+            formatted(call) {
+                .report(format: $0, place: call.place(of: call.range), isError: isError, expandedFrom: call.expansionNote)
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-/// system(), signal(): calls that act on the machine, refused without `--unsafe` (the
+/// system(), signal(), write_user(): calls that act on the machine, refused without `--unsafe` (the
 /// refusal text comes from `unsafeReason`).
 extension FunctionDescriptor {
     public static let system = FunctionDescriptor(
@@ -37,5 +37,22 @@ extension FunctionDescriptor {
             call.error("signal() takes a signal name such as \"KILL\" or a number", argument.range)
         }
         return .void
+    }
+
+    public static let writeUser = FunctionDescriptor(
+        name: "write_user", signature: "write_user(ptr dst, src, int len)", result: "bool",
+        summary: "write len bytes of src (a string or a pointer) to user address dst (bpf_probe_write_user); true on success",
+        category: .unsafe,
+        unsafeReason: "writes into the memory of running processes"
+    ) { call in
+        guard call.arity(3...3) else { return .bool }
+        call.refuseIfUnsafe()
+        call.integerArgument(0)
+        switch call.infer(1) {
+        case .string, .buffer: break
+        default: call.integerArgument(1)
+        }
+        call.integerArgument(2)
+        return .bool
     }
 }

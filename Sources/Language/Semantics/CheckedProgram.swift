@@ -77,6 +77,10 @@ public struct MapInfo: Sendable, Hashable {
     public var range: SourceRange
     /// The program's `let @name = KIND(N)` for it, if any: the BPF map type and size.
     public var declaration: MapDeclaration?
+    /// The format id of the warning a declared hash sends when it is full and refuses a new
+    /// key (bpftrace's "Map full; can't update element", per event); nil for other maps,
+    /// which are checked only when read, at no cost per event.
+    public var fullWarning: Int?
 
     public init(name: String, keys: [SType], value: Value, range: SourceRange) {
         self.name = name
@@ -155,12 +159,13 @@ public enum RuntimeAction: Sendable, Hashable {
     case exit
     /// `errorf(format, ...)` and `warnf(format, ...)`: a message on standard error, prefixed
     /// with where the call is (`stdin:1:9-62: ERROR: `), as bpftrace prints them.
-    case report(format: String, place: String, isError: Bool)
+    /// `expandedFrom` is bpftrace's "expanded from" lines naming the macro call, if any.
+    case report(format: String, place: String, isError: Bool, expandedFrom: String? = nil)
     /// A division or modulo by zero, which yields 1 as in bpftrace: warned once per place.
     case divideByZero(place: String)
     /// `assert(cond, msg)` failed: the message with the call's place, then the run ends with
     /// status 1.
-    case assertFailed(message: String, place: String)
+    case assertFailed(message: String, place: String, expandedFrom: String? = nil)
     /// `-k`: a probe read at this place failed; the event carries the helper's return code
     /// and number. `excerpt` is the source line with `~` under the read, as bpftrace shows it.
     case probeReadError(place: String, excerpt: String)
@@ -179,7 +184,7 @@ public enum RuntimeAction: Sendable, Hashable {
     /// The printf-style format of the calls that format their arguments.
     public var printfFormat: String? {
         switch self {
-        case .printf(let format), .cat(let format), .system(let format), .report(let format, _, _): return format
+        case .printf(let format), .cat(let format), .system(let format), .report(let format, _, _, _): return format
         default: return nil
         }
     }

@@ -34,9 +34,12 @@ extension ProbeCatalogue {
 public struct CatalogueError: Error, Sendable {
     public var message: String
     public var notes: [String]
-    public init(_ message: String, notes: [String] = []) {
+    /// Found only when attaching in bpftrace, which reports it without a source place.
+    public var atAttach: Bool
+    public init(_ message: String, notes: [String] = [], atAttach: Bool = false) {
         self.message = message
         self.notes = notes
+        self.atAttach = atAttach
     }
 }
 

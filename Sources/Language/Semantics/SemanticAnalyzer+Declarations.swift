@@ -27,6 +27,17 @@ extension SemanticAnalyzer {
                 continue
             }
             info.declaration = declaration
+            if !declaration.isLRU {
+                let id = options.formatIDBase + formats.count
+                formats.append(
+                    FormatCall(
+                        id: id,
+                        action: .report(
+                            format: "Map full; can't update element", place: place(of: declaration.range),
+                            isError: false),
+                        argumentTypes: [], range: declaration.range, argumentRanges: []))
+                info.fullWarning = id
+            }
             maps[name] = info
         }
     }

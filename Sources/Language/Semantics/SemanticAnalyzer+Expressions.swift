@@ -141,6 +141,7 @@ extension SemanticAnalyzer {
             }
             return a.widened(with: b)
         case .field(let base, let name, _):
+            if Self.isConfigRecord(base) { return configField(name, expr) }
             let baseType = infer(base)
             switch baseType {
             case .context: return contextFieldType(name, expr)

@@ -73,6 +73,8 @@ public struct SemanticAnalyzer {
     var config = ProgramConfig()
     /// The text being checked, for messages that name a place in it at run time (errorf).
     var source = SourceFile(name: "", text: "")
+    /// The macro call each expanded expression came from (`Program.expandedFrom`).
+    var expandedFrom: [Int: SourceRange] = [:]
     /// Variables declared with `let $x;` (no type, no value): read before any assignment they
     /// are 0, as in bpftrace, and take the type of what is assigned to them.
     var declaredUntyped: Set<String> = []
@@ -105,6 +107,7 @@ public struct SemanticAnalyzer {
     public mutating func run(_ program: Program, source: SourceFile) throws -> CheckedProgram {
         let program = NormalizeBuiltinCalls.run(program, variables: options.variables, functions: options.functions)
         self.source = source
+        expandedFrom = program.expandedFrom
         for definition in program.enums {
             var names: [Int64: String] = [:]
             // The first name of a value is the one printed, as C's debug info gives it.
@@ -155,6 +158,12 @@ public struct SemanticAnalyzer {
 
     /// Where a range lies, as bpftrace names places in its runtime messages (errorf).
     func place(of range: SourceRange) -> String { Diagnostic.place(of: range, in: source) }
+
+    /// bpftrace's note after a runtime message from a macro body: the call it was expanded
+    /// from, as `PLACE: ERROR: expanded from`, the source line and `~` under the call.
+    func expansionNote(of expression: Expr) -> String? {
+        expandedFrom[expression.id].map { Diagnostic("expanded from", at: $0).renderedAsBpftrace(in: source) }
+    }
 
     private func dedupe(_ list: [Diagnostic]) -> [Diagnostic] {
         var seen = Set<Diagnostic>()

@@ -19,6 +19,9 @@ public struct Program: Sendable {
     public var typedefs: [CTypedef] = []
     /// `enum Foo { A, B = 5 };` definitions before the probes.
     public var enums: [EnumDefinition] = []
+    /// The call a macro expansion's expression came from, by expression id: bpftrace's
+    /// runtime messages (errorf) name it after the place in the macro ("expanded from").
+    public var expandedFrom: [Int: SourceRange] = [:]
     public init(probes: [Probe]) { self.probes = probes }
 }
 

@@ -15,6 +15,8 @@ public struct LanguageMacroExpander {
     private var expansions = 0
     /// The macros being expanded, outermost first: a macro met again calls itself.
     private var active: [String] = []
+    /// Each body expression's macro call (see `Program.expandedFrom`).
+    private var expandedFrom: [Int: SourceRange] = [:]
     static let maximumDepth = 64
 
     public static func expand(_ program: Program) throws -> Program {
@@ -28,6 +30,7 @@ public struct LanguageMacroExpander {
             return p
         }
         copy.macros = []
+        copy.expandedFrom = expander.expandedFrom
         return copy
     }
 
@@ -120,7 +123,7 @@ public struct LanguageMacroExpander {
         }
         // Arguments are the caller's code: their own macros expand in the caller's terms.
         let arguments = try arguments.map { try expand($0) }
-        var binding = Binding(macro: macro.name, expansion: expansions)
+        var binding = Binding(macro: macro.name, expansion: expansions, site: call.range)
         expansions += 1
         for (parameter, argument) in zip(macro.parameters, arguments) {
             switch parameter {
@@ -158,6 +161,8 @@ public struct LanguageMacroExpander {
     private struct Binding {
         let macro: String
         let expansion: Int
+        /// The call being expanded.
+        let site: SourceRange
         var variables: [String: String] = [:]
         var maps: [String: String] = [:]
         var expressions: [String: Expr] = [:]
@@ -218,6 +223,7 @@ public struct LanguageMacroExpander {
             var copy = try expr.mapChildren { try substitute($0, &binding) } statements: { try substitute($0, &binding) }
             nextID += 1
             copy.id = nextID
+            expandedFrom[copy.id] = binding.site
             return copy
         }
     }

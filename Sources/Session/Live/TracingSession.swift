@@ -153,7 +153,7 @@ public final class TracingSession {
 
     // MARK: Defining probes
 
-    /// Compiles, loads and attaches `text` as probe `name`, then runs its BEGIN. Redefining a
+    /// Compiles and loads `text` as probe `name`, runs its BEGIN, then attaches it. Redefining a
     /// name attaches the new probe before the old one is detached, so its maps see no gap.
     /// On any error nothing changes: each stage below registers how to undo itself with the
     /// transaction, which undoes them all unless the define reaches its commit.
@@ -197,6 +197,12 @@ public final class TracingSession {
             programs: programs)
         live.readFired = { [weak self] slot in self?.firedCount(slot: slot) }
         willAttach?(compiled)
+        // BEGIN runs before the other attach points are attached, as bpftrace's `begin` does,
+        // so what it records (a start time) comes before anything they see; its events are
+        // handled once they are attached.
+        StartupTiming.measure(.begin) {
+            for program in live.startPrograms { try? program.run() }
+        }
         try StartupTiming.measure(.attach) { try attachLinks(of: live) }
         let attachedAt = MonotonicClock.nanoseconds()
         live.timings = [
@@ -206,11 +212,7 @@ public final class TracingSession {
         transaction.commit()
         register(live, replacing: previous)
         didAttach?()
-        // BEGIN fires once every other attach point of this probe is attached.
-        StartupTiming.measure(.begin) {
-            for program in live.startPrograms { try? program.run() }
-            drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
-        }
+        drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
         return live
     }
 

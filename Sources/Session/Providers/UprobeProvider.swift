@@ -31,7 +31,8 @@ struct UprobeProvider: ProbeProvider {
         if let address = parseNumber(location) {
             guard table.function(containing: address) != nil, let offset = table.fileOffset(ofVirtualAddress: address)
             else {
-                throw Language.CatalogueError("Could not resolve address: \(path):0x\(String(address, radix: 16))")
+                throw Language.CatalogueError(
+                    "Could not resolve address: \(path):0x\(String(address, radix: 16))", atAttach: true)
             }
             return offset
         }

@@ -54,8 +54,8 @@ public final class EventDispatcher {
             environment.exit(call.id, Int32(truncatingIfNeeded: word(bytes, 8)))
             return
         }
-        if case .assertFailed(let message, let place) = call.action {
-            sink.emit(.report("\(place): ERROR: assert failed: \(message)\n", isWarning: false))
+        if case .assertFailed(let message, let place, let expandedFrom) = call.action {
+            sink.emit(.report("\(place): ERROR: assert failed: \(message)\n" + (expandedFrom ?? ""), isWarning: false))
             environment.exit(call.id, 1)
             return
         }
@@ -68,10 +68,11 @@ public final class EventDispatcher {
         switch call.action {
         case .printf(let format):
             sink.emit(.printf(formatted(format, values)))
-        case .report(let format, let place, let isError):
+        case .report(let format, let place, let isError, let expandedFrom):
             var text = formatted(format, values)
             if !text.hasSuffix("\n") { text += "\n" }
-            sink.emit(.report("\(place): \(isError ? "ERROR" : "WARNING"): " + text, isWarning: !isError))
+            sink.emit(
+                .report("\(place): \(isError ? "ERROR" : "WARNING"): " + text + (expandedFrom ?? ""), isWarning: !isError))
         case .divideByZero(let place):
             guard !warnedPlaces.contains(place) else { return }
             warnedPlaces.insert(place)

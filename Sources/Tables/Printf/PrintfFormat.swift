@@ -86,6 +86,8 @@ public struct PrintfConversion: Hashable, Sendable {
         case rx
         /// `buf()` contents, every byte as two hex digits, separated by spaces.
         case rh
+        /// GFP allocation flags by name (`GFPFlags`).
+        case gr
     }
 
     /// Byte offset of the `%` in the format.
@@ -111,7 +113,7 @@ public struct PrintfConversion: Hashable, Sendable {
     /// What kind of argument this conversion consumes.
     public var kind: PrintfArgumentKind {
         switch conversion {
-        case .d, .i, .u, .o, .x, .X: return .integer
+        case .d, .i, .u, .o, .x, .X, .gr: return .integer
         case .c: return .char
         case .s: return .string
         case .p: return .pointer

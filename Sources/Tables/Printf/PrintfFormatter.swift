@@ -70,6 +70,9 @@ public enum PrintfFormatter {
             return pointerField(spec, bits)
         case .s:
             return textField(spec, textBytes(argument))
+        case .gr:
+            guard let bits = integerBits(argument) else { return textField(spec, textBytes(argument)) }
+            return textField(spec, Array(GFPFlags.text(bits).utf8))
         case .r, .rx:
             return textField(spec, hexEscaped(textBytes(argument), keepASCII: spec.conversion == .r))
         case .rh:

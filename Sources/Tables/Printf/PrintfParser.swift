@@ -123,13 +123,16 @@ struct PrintfParser {
                 conversion = .rh
                 position += 1
             }
+        case UInt8(ascii: "g") where peek() == UInt8(ascii: "r"):
+            conversion = .gr
+            position += 1
         default:
             throw .unknownSpecifier(token: text(from: start, to: position), offset: start)
         }
         let takesLength: Bool
         switch conversion {
         case .d, .i, .u, .o, .x, .X, .p: takesLength = true
-        case .c, .s, .r, .rx, .rh: takesLength = false
+        case .c, .s, .r, .rx, .rh, .gr: takesLength = false
         }
         if length != .none && !takesLength {
             throw .unknownSpecifier(token: text(from: start, to: position), offset: start)

@@ -63,7 +63,7 @@ enum ResolveAttachPoints {
                 } catch let d as Diagnostic {
                     diagnostics.append(d)
                 } catch let e as CatalogueError {
-                    diagnostics.append(Diagnostic(e.message, at: point.range, notes: e.notes))
+                    diagnostics.append(Diagnostic(e.message, at: point.range, notes: e.notes, atAttach: e.atAttach))
                 }
             }
             if missing > 0 && missing == probe.attachPoints.count && config.missingProbes == "warn" {
