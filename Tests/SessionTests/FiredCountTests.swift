@@ -42,7 +42,7 @@ final class FiredCountTests: XCTestCase {
         defer { session.close() }
         let probe = try session.define(name: "p", text: "tracepoint:sched:sched_switch /pid == 1/ { @n = count(); }")
         let ir = try probe.intermediateRepresentation()
-        let counted = try XCTUnwrap(ir.range(of: "fired.present"), ir)
+        let counted = try XCTUnwrap(ir.range(of: "counter.present"), ir)
         let filtered = try XCTUnwrap(ir.range(of: "predicate.pass"), ir)
         XCTAssertLessThan(counted.lowerBound, filtered.lowerBound, "counted before the predicate")
     }
