@@ -186,8 +186,10 @@ extension UnitLowering {
             default:
                 return .none
             }
-        case .sizeof:
+        case .sizeof, .offsetof:
             return .scalar(ir.const64(unit.constants[expr.id] ?? 8))
+        case .typeOf:
+            return .none
         case .block(let statements, let value):
             lowerBlock(statements)
             return lower(value)

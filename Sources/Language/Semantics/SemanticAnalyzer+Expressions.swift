@@ -197,17 +197,69 @@ extension SemanticAnalyzer {
                 return .s64
             }
         case .sizeof(let type):
-            if type.pointerDepth == 0, let record = records[typedefs[type.name]?.typeName ?? type.name] {
-                constants[expr.id] = UInt64(record.size * (type.arrayLength ?? 1))
+            let count = type.arrayLength ?? 1
+            if type.pointerDepth == 0, type.typeOfExpression == nil,
+                let record = records[typedefs[type.name]?.typeName ?? type.name]
+            {
+                constants[expr.id] = UInt64(record.size * count)
+                return .u64
+            }
+            if type.pointerDepth == 0, type.typeOfExpression == nil, type.name.hasPrefix("struct ") || type.name.hasPrefix("union "),
+                let size = catalogue.recordSize(of: type.name)
+            {
+                constants[expr.id] = UInt64(size * count)
                 return .u64
             }
             let resolved = resolve(type)
-            constants[expr.id] = UInt64(type.pointerDepth > 0 ? 8 : SemanticAnalyzer.declaredSize(resolved))
+            if case .string = resolved, type.arrayLength != nil {
+                constants[expr.id] = UInt64(SemanticAnalyzer.declaredSize(resolved))
+                return .u64
+            }
+            constants[expr.id] = UInt64((type.pointerDepth > 0 ? 8 : SemanticAnalyzer.declaredSize(resolved)) * count)
+            return .u64
+        case .typeOf:
+            error(
+                "typeof(...) is a type, not a value: use it in a cast, a declaration, sizeof() or as a macro's "
+                    + "argument", expr.range)
+            return .s64
+        case .offsetof(let type, let path):
+            if let offset = offset(of: path, in: type) { constants[expr.id] = UInt64(offset) }
             return .u64
         case .block(let statements, let value):
             checkBlock(statements)
             return infer(value)
         }
+    }
+
+    /// `offsetof(T, a.b)`: the offset of `a`, plus that of `b` within `a`'s struct, from the
+    /// program's own records or the kernel's BTF.
+    private mutating func offset(of path: [String], in type: TypeSyntax) -> Int? {
+        var typeName = typedefs[type.name]?.typeName ?? type.name
+        if type.typeOfExpression != nil {
+            let resolved = resolve(type)
+            guard case .pointer(let pointee) = resolved else {
+                error("offsetof() needs a struct, not \(resolved)", type.range)
+                return nil
+            }
+            typeName = pointee
+        }
+        var total = 0
+        for (i, field) in path.enumerated() {
+            guard let member = records[typeName]?.member(named: field) ?? catalogue.member(of: typeName, named: field)
+            else {
+                error("'\(typeName)' has no field '\(field)'", type.range)
+                return nil
+            }
+            total += member.offset
+            if i < path.count - 1 {
+                guard case .record(let inner) = member.kind else {
+                    error("'\(field)' of \(typeName) is not a struct: offsetof() cannot go into it", type.range)
+                    return nil
+                }
+                typeName = inner
+            }
+        }
+        return total
     }
 
     private mutating func builtinType(_ name: String, _ expr: Expr) -> SType {

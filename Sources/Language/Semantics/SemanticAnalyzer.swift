@@ -336,16 +336,34 @@ public struct SemanticAnalyzer {
     }
 
     /// Bytes of a value of this type as C declares it (sizeof).
-    static func declaredSize(_ type: SType) -> Int {
+    static func declaredSize(_ type: SType) -> Int { declaredLayout(type).size }
+
+    /// Size and alignment as bpftrace lays a value out in C: a tuple or record is a struct of
+    /// its elements at their natural alignment (bpfsh's own storage keeps 8 bytes an integer).
+    static func declaredLayout(_ type: SType) -> (size: Int, alignment: Int) {
         switch type {
-        case .int(let bytes, _): return bytes
-        case .bool: return 1
-        case .string(let size): return size
-        default: return max(1, type.storageSize)
+        case .int(let bytes, _): return (bytes, bytes)
+        case .bool: return (1, 1)
+        case .string(let size): return (size, 1)
+        case .tuple(let elements), .record(_, let elements):
+            var offset = 0
+            var alignment = 1
+            for element in elements {
+                let layout = declaredLayout(element)
+                alignment = max(alignment, layout.alignment)
+                offset = (offset + layout.alignment - 1) / layout.alignment * layout.alignment + layout.size
+            }
+            return (max(1, (offset + alignment - 1) / alignment * alignment), alignment)
+        default: return (max(1, type.storageSize), 8)
         }
     }
 
     mutating func resolve(_ type: TypeSyntax) -> SType {
+        if let operand = type.typeOfExpression?.expression {
+            let typed = infer(operand)
+            if type.pointerDepth == 0 { return typed }
+            return .pointer(pointee: typed.description + String(repeating: " *", count: type.pointerDepth - 1))
+        }
         if let alias = typedefs[type.name] {
             var underlying = type
             underlying.name = alias.typeName
