@@ -57,4 +57,14 @@ final class TypeExpressionTests: XCTestCase {
                     + "$v = ((int8)1, (int64)1, (int8)1, (int64)1); @ = sizeof($t) + sizeof($u) + sizeof($v); }"),
             [8, 8, 32])
     }
+
+    func testComparisonsAreBoolAndATupleKeyIsTheKeyOfItsParts() throws {
+        XCTAssertEqual(typeOf("{ $x = 1; $x > 1 }"), .bool)
+        let checked = try check(
+            "begin { @a[(int16)-1, ((int32)-2, 3)] = 10; $c = ((int8)-4, ((int16)-5, -6)); @a[$c] = 12; "
+                + "@b[(1, 2)] = 1; @b[3, 4] = 2; delete(@b, (1, 2)); }")
+        let keys = Dictionary(uniqueKeysWithValues: checked.maps.map { ($0.name, $0.keys) })
+        XCTAssertEqual(keys["a"], [.int(bytes: 2, signed: true), .tuple([.int(bytes: 4, signed: true), .s64])])
+        XCTAssertEqual(keys["b"], [.s64, .s64])
+    }
 }

@@ -30,7 +30,7 @@ extension SemanticAnalyzer {
         case .builtin(let name):
             return builtinType(name, expr)
         case .map(let name, let keys):
-            let keyTypes = keys.map { infer($0) }
+            let keyTypes = SemanticAnalyzer.keyParts(keys.map { infer($0) })
             guard let info = maps[name] else {
                 requireAssigned(name, "@\(name) is read but never assigned", expr.range)
                 return .s64
@@ -39,7 +39,7 @@ extension SemanticAnalyzer {
                 error("@\(name) has \(info.keys.count) key part(s), used here with \(keyTypes.count)", expr.range)
             } else {
                 for (i, (want, have)) in zip(info.keys, keyTypes).enumerated() where !want.isCompatible(with: have) {
-                    error("key part \(i + 1) of @\(name) is \(want), not \(have)", keys[i].range)
+                    error("key part \(i + 1) of @\(name) is \(want), not \(have)", keys[min(i, keys.count - 1)].range)
                 }
             }
             switch info.value {
@@ -79,16 +79,17 @@ extension SemanticAnalyzer {
                 return .pointer(pointee: t.description)
             }
             if !t.isInteger { error("'\(op)' needs an integer, found \(t)", operand.range) }
-            return op == "!" ? .u64 : (op == "-" ? .s64 : t)
+            return op == "!" ? .bool : (op == "-" ? .s64 : t)
         case .binary(let op, let lhs, let rhs):
             let a = infer(lhs), b = infer(rhs)
-            if case .buffer = a, case .buffer = b, op == "==" || op == "!=" { return .u64 }
+            // Comparisons and logic are bool, as in bpftrace: printed `true`/`false`.
+            if case .buffer = a, case .buffer = b, op == "==" || op == "!=" { return .bool }
             if a.isString || b.isString {
                 guard op == "==" || op == "!=", a.isString, b.isString else {
                     error("'\(op)' cannot compare \(a) with \(b)", expr.range)
-                    return .u64
+                    return .bool
                 }
-                return .u64
+                return .bool
             }
             if !a.isInteger { error("'\(op)' needs integers, found \(a)", lhs.range) }
             if !b.isInteger { error("'\(op)' needs integers, found \(b)", rhs.range) }
@@ -98,7 +99,7 @@ extension SemanticAnalyzer {
                 recordFormat(.divideByZero(place: place(of: expr.range)), types: [], args: [], expr)
             }
             switch op {
-            case "==", "!=", "<", "<=", ">", ">=", "&&", "||": return .u64
+            case "==", "!=", "<", "<=", ">", ">=", "&&", "||": return .bool
             // Pointer arithmetic as in C: the pointer moves by whole pointees.
             case "+" where a.isPointer && !b.isPointer, "-" where a.isPointer && !b.isPointer: return a
             case "+" where b.isPointer && !a.isPointer: return b

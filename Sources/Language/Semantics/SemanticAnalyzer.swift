@@ -293,7 +293,15 @@ public struct SemanticAnalyzer {
         }
     }
 
+    /// A key given whole as one tuple is the key of its parts: `@a[$t]` with `$t = (1, (2, 3))`
+    /// is `@a[1, (2, 3)]`, as bpftrace keys several parts by a tuple of them.
+    static func keyParts(_ keys: [SType]) -> [SType] {
+        if keys.count == 1, case .tuple(let parts) = keys[0], parts.count > 1 { return parts }
+        return keys
+    }
+
     mutating func define(map name: String, keys: [SType], value: MapInfo.Value, range: SourceRange) {
+        let keys = Self.keyParts(keys)
         guard var info = maps[name] else {
             maps[name] = MapInfo(name: name, keys: keys, value: value, range: range)
             mapOrder.append(name)
