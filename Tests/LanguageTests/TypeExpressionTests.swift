@@ -64,7 +64,7 @@ final class TypeExpressionTests: XCTestCase {
             "begin { @a[(int16)-1, ((int32)-2, 3)] = 10; $c = ((int8)-4, ((int16)-5, -6)); @a[$c] = 12; "
                 + "@b[(1, 2)] = 1; @b[3, 4] = 2; delete(@b, (1, 2)); }")
         let keys = Dictionary(uniqueKeysWithValues: checked.maps.map { ($0.name, $0.keys) })
-        XCTAssertEqual(keys["a"], [.int(bytes: 2, signed: true), .tuple([.int(bytes: 4, signed: true), .s64])])
-        XCTAssertEqual(keys["b"], [.s64, .s64])
+        XCTAssertEqual(keys["a"], [.int(bytes: 2, signed: true), .tuple([.int(bytes: 4, signed: true), .literal(1)])])
+        XCTAssertEqual(keys["b"], [.literal(1), .literal(1)])
     }
 }

@@ -138,6 +138,11 @@ extension UnitLowering {
                 return .buffer(copy)
             }
             if target == .bool { return .scalar(ir.boolToI64(ir.isNonZero(scalar(operand)))) }
+            if target.isPointer, case .int(let bytes, true) = type(of: operand), bytes < 8 {
+                // A narrow integer becomes an address by its bits, as bpftrace casts it:
+                // `(uint8 *)-1` is 0xff.
+                return .scalar(ir.fit(scalar(operand), bytes: bytes, signed: false))
+            }
             return .scalar(fitTo(target, scalar(operand)))
         case .record(_, let values):
             // Fields are evaluated in the order written, into the record's own layout.

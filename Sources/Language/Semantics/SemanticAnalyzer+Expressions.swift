@@ -10,7 +10,7 @@ extension SemanticAnalyzer {
     private mutating func inferUncached(_ expr: Expr) -> SType {
         switch expr.kind {
         case .integer(let v):
-            return v > UInt64(Int64.max) ? .u64 : .s64
+            return SType.literal(v)
         case .string(let s):
             return .string(size: s.utf8.count + 1)
         case .positional(let n):
@@ -79,6 +79,7 @@ extension SemanticAnalyzer {
                 return .pointer(pointee: t.description)
             }
             if !t.isInteger { error("'\(op)' needs an integer, found \(t)", operand.range) }
+            if op == "-", case .integer(let v) = operand.kind { return SType.negativeLiteral(v) }
             return op == "!" ? .bool : (op == "-" ? .s64 : t)
         case .binary(let op, let lhs, let rhs):
             let a = infer(lhs), b = infer(rhs)
@@ -182,6 +183,12 @@ extension SemanticAnalyzer {
                 }
                 let t = infer(target)
                 if !t.isInteger { error("'++'/'--' need an integer, found \(t)", target.range) }
+                // A counter that started as a small literal (`$i = 0; $i++`) counts in 64 bits.
+                if case .int(let bytes, true) = t, bytes < 8 {
+                    declare(variable: name, type: .s64, range: target.range)
+                    exprTypes[target.id] = .s64
+                    return .s64
+                }
                 return t
             case .map(let name, let keys):
                 let keyTypes = keys.map { infer($0) }

@@ -272,7 +272,12 @@ public struct SemanticAnalyzer {
                 }
                 if !valueType.isInteger { error("'\(op)' needs integers, found \(valueType)", value.range) }
             }
-            declare(variable: name, type: valueType, range: value.range)
+            var stored = valueType
+            // `$v *= 2` computes in 64 bits, like `$v = $v * 2`: a small literal's type does not wrap it.
+            if op != "=", case .int(_, let a) = variables[name], case .int(_, let b) = valueType {
+                stored = .int(bytes: 8, signed: a || b)
+            }
+            declare(variable: name, type: stored, range: value.range)
             exprTypes[target.id] = variables[name]
         default:
             error("only maps and $variables can be assigned", target.range)
