@@ -67,4 +67,14 @@ final class TypeExpressionTests: XCTestCase {
         XCTAssertEqual(keys["a"], [.int(bytes: 2, signed: true), .tuple([.int(bytes: 4, signed: true), .literal(1)])])
         XCTAssertEqual(keys["b"], [.literal(1), .literal(1)])
     }
+
+    func testLiteralsTakeTheSmallestSignedTypeAndAStructIsReadThroughItsAddress() {
+        XCTAssertEqual(typeOf("1"), .int(bytes: 1, signed: true))
+        XCTAssertEqual(typeOf("-129"), .int(bytes: 2, signed: true))
+        XCTAssertEqual(typeOf("70000"), .int(bytes: 4, signed: true))
+        XCTAssertEqual(SType.int(bytes: 1, signed: true).widened(with: .int(bytes: 4, signed: false)), .s64)
+        XCTAssertEqual(
+            constants("struct Foo { int x; char c; } begin { $x = 1; @ = sizeof((*(struct Foo*)0).x) + sizeof($x); }"),
+            [4, 1])
+    }
 }

@@ -33,6 +33,9 @@ extension UnitLowering {
                 return .scalar(ir.const64(UInt64(0)))
             }
             return .scalar(LLVMBuildPtrToInt(b, slot, ir.i64, "")!)
+        case .unary("*", let operand) where type(of: expr).isPointer && type(of: expr) == type(of: operand):
+            // `*p` of a struct pointer is the struct, known by its address (see the type checker).
+            return lower(operand)
         case .unary("*", let operand) where !isScalarStorage(type(of: expr)):
             // `*&$t` of a tuple or string: the whole value, read into a buffer.
             let result = type(of: expr)

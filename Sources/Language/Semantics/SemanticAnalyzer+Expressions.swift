@@ -62,6 +62,10 @@ extension SemanticAnalyzer {
                     return .pointer(pointee: String(pointee.dropLast(2)))
                 }
                 if let integer = t.pointeeInteger { return .int(bytes: integer.bytes, signed: integer.signed) }
+                // `(*p).x`: a struct is known by its address, as an embedded struct member is.
+                if case .pointer(let pointee) = t, pointee.hasPrefix("struct ") || pointee.hasPrefix("union ") {
+                    return t
+                }
                 // `*&$x`: the variable's own type, whatever it is.
                 if case .pointer(let pointee) = t, let pointed = addressedTypes[pointee] { return pointed }
                 return .u64

@@ -34,6 +34,7 @@ enum BpftraceRuntimePassing {
         "builtin/offsetof",
         "builtin/pid",
         "builtin/rand",
+        "builtin/sizeof",
         "builtin/sizeof_ints",
         "builtin/sizeof_ints_pt2",
         "builtin/tid",
