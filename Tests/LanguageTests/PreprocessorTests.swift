@@ -226,6 +226,17 @@ final class PreprocessorTests: XCTestCase {
         XCTAssertNil(program.probes[1].range.file)
     }
 
+    func testImportsShareALineWithTheProgram() throws {
+        let files = ["/t/a.bt": "#define A 1\n", "/t/b.bt": "#define B 2\n"]
+        let program = try parseProgram("import \"a.bt\"; import \"b.bt\"; BEGIN { @x = A + B; }", files: files)
+        XCTAssertEqual(block(program.probes[0].body), "{(= @x (+ 1 2))}")
+        XCTAssertEqual(
+            rendered("import \"stdlib/test\"; BEGIN { }"),
+            "/t/prog.bt:1:8: error: cannot import 'stdlib/test': it is one of bpftrace's built-in modules of C code, "
+                + "which must be compiled by clang; bpfsh does not use clang\nimport \"stdlib/test\"; BEGIN { }\n"
+                + "       ^~~~~~~~~~~~~\n")
+    }
+
     func testErrorsInIncludedFilesNameThatFile() {
         let files = ["/t/lib.bt": "BEGIN {\n  @x = 1 +;\n}\n"]
         XCTAssertEqual(

@@ -106,7 +106,7 @@ final class LanguageRegressionTests: XCTestCase {
         XCTAssertEqual(
             DiagnosticList(semanticDiagnostics(stringText)).rendered(in: source(stringText)),
             """
-            prog.bt:1:22: error: type mismatch for $x: it holds int64, cannot assign string[4]
+            prog.bt:1:22: error: type mismatch for $x: it holds int8, cannot assign string[4]
             BEGIN { $x = 1; $x = "abc"   ; }
                                  ^~~~~
 
@@ -120,7 +120,7 @@ final class LanguageRegressionTests: XCTestCase {
         XCTAssertEqual(
             DiagnosticList(semanticDiagnostics(text)).rendered(in: source(text)),
             """
-            prog.bt:1:14: error: '+' cannot compare string[16] with int64
+            prog.bt:1:14: error: '+' cannot compare string[16] with int8
             BEGIN { $x = (comm) + 1; }
                          ^~~~~~~~~~
 

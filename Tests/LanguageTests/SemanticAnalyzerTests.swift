@@ -39,22 +39,22 @@ final class SemanticAnalyzerTests: XCTestCase {
     }
 
     func testLiteralAndOperatorTypes() {
-        XCTAssertEqual(typeOf("1"), .s64)
+        XCTAssertEqual(typeOf("1"), .literal(1))
         XCTAssertEqual(typeOf("18446744073709551615"), .u64)
         XCTAssertEqual(typeOf("\"abc\""), .string(size: 4))
         XCTAssertEqual(typeOf("pid + 1"), .s64)
         XCTAssertEqual(typeOf("pid + tid"), .u64)
         XCTAssertEqual(typeOf("nsecs / 1000"), .s64)
-        XCTAssertEqual(typeOf("pid == 1"), .u64)
-        XCTAssertEqual(typeOf("comm == \"bash\""), .u64)
-        XCTAssertEqual(typeOf("comm != comm"), .u64)
-        XCTAssertEqual(typeOf("pid > 1 && nsecs < 2 || 0"), .u64)
-        XCTAssertEqual(typeOf("!pid"), .u64)
+        XCTAssertEqual(typeOf("pid == 1"), .bool)
+        XCTAssertEqual(typeOf("comm == \"bash\""), .bool)
+        XCTAssertEqual(typeOf("comm != comm"), .bool)
+        XCTAssertEqual(typeOf("pid > 1 && nsecs < 2 || 0"), .bool)
+        XCTAssertEqual(typeOf("!pid"), .bool)
         XCTAssertEqual(typeOf("-pid"), .s64)
         XCTAssertEqual(typeOf("~pid"), u32)
         XCTAssertEqual(typeOf("pid > 1 ? \"a\" : \"bcd\""), .string(size: 4))
         XCTAssertEqual(typeOf("1 ? pid : nsecs"), .u64)
-        XCTAssertEqual(typeOf("(1, comm, \"ab\")"), .tuple([.s64, .string(size: 16), .string(size: 3)]))
+        XCTAssertEqual(typeOf("(1, comm, \"ab\")"), .tuple([.literal(1), .string(size: 16), .string(size: 3)]))
         XCTAssertEqual(typeOf("$t.1", prelude: "$t = (1, comm);"), .string(size: 16))
         XCTAssertEqual(typeOf("*arg0", in: "k:vfs_read"), .u64)
         XCTAssertEqual(typeOf("arg0[1]", in: "k:vfs_read"), .u64)
@@ -227,10 +227,10 @@ final class SemanticAnalyzerTests: XCTestCase {
 
     func testMapKeyAndValueUnification() throws {
         let checked = try check("BEGIN { @s[1] = \"ab\"; @s[2] = comm; @m[pid] = 1; @m[nsecs] = 2; }")
-        XCTAssertEqual(checked.map(named: "s")?.keys, [.s64])
+        XCTAssertEqual(checked.map(named: "s")?.keys, [.literal(1)])
         XCTAssertEqual(checked.map(named: "s")?.value, .plain(.string(size: 16)))
         XCTAssertEqual(checked.map(named: "m")?.keys, [.u64])
-        XCTAssertEqual(checked.map(named: "m")?.value, .plain(.s64))
+        XCTAssertEqual(checked.map(named: "m")?.value, .plain(.literal(1)))
     }
 
     func testMapsAreListedInSourceOrder() throws {
@@ -274,10 +274,10 @@ final class SemanticAnalyzerTests: XCTestCase {
             ["@x is a count() map; it cannot also hold sum()"])
         XCTAssertEqual(
             semanticErrors("BEGIN { @x[1] = 1; @x[1, 2] = 2; }", at: ["@x[1, 2]"]),
-            ["@x is used with key (int64, int64) here but with key (int64) elsewhere"])
+            ["@x is used with key (int8, int8) here but with key (int8) elsewhere"])
         XCTAssertEqual(
             semanticErrors("BEGIN { @x = 1; @x[1] = 2; }", at: ["@x[1]"]),
-            ["@x is used with key (int64) here but with no key elsewhere"])
+            ["@x is used with key (int8) here but with no key elsewhere"])
         XCTAssertEqual(
             semanticErrors("BEGIN { @x[comm] = 1; @x[pid] = 1; }", at: ["@x[pid]"]),
             ["@x is used with key (uint32) here but with key (string[16]) elsewhere"])
@@ -286,17 +286,17 @@ final class SemanticAnalyzerTests: XCTestCase {
             ["@x has 1 key part(s), used here with 2"])
         XCTAssertEqual(
             semanticErrors("BEGIN { @x[1] = 1; $v = @x[\"a\"]; }", at: ["\"a\""]),
-            ["key part 1 of @x is int64, not string[2]"])
+            ["key part 1 of @x is int8, not string[2]"])
         XCTAssertEqual(
             semanticErrors("BEGIN { @x = 1; @x = \"a\"; }", at: ["@x #2"]),
-            ["@x holds int64; it cannot also hold string[2]"])
+            ["@x holds int8; it cannot also hold string[2]"])
         XCTAssertEqual(
             semanticErrors("BEGIN { @x = count(); @x = 1; }", at: ["@x #2"]),
-            ["@x is a count() map; it cannot also be assigned int64"]
+            ["@x is a count() map; it cannot also be assigned int8"]
         )
         XCTAssertEqual(
             semanticErrors("BEGIN { @x = 1; @x = count(); }", at: ["@x #2"]),
-            ["@x holds int64; it cannot also be a count() map"])
+            ["@x holds int8; it cannot also be a count() map"])
         XCTAssertEqual(
             semanticErrors("BEGIN { @x = count(); @x++; }", at: ["@x #2"]),
             ["@x is a count() map; it cannot also be assigned int64"])
@@ -320,7 +320,7 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(
             DiagnosticList(semanticDiagnostics(arity)).rendered(in: source(arity)),
             """
-            prog.bt:1:20: error: @x is used with key (int64, int64) here but with key (int64) elsewhere
+            prog.bt:1:20: error: @x is used with key (int8, int8) here but with key (int8) elsewhere
             BEGIN { @x[1] = 1; @x[1, 2] = 2; }
                                ^~~~~~~~
 
@@ -410,7 +410,7 @@ final class SemanticAnalyzerTests: XCTestCase {
     func testVariableTypes() throws {
         XCTAssertEqual(
             semanticErrors("BEGIN { $x = 1; $x = \"a\"; }", at: ["\"a\""]),
-            ["type mismatch for $x: it holds int64, cannot assign string[2]"])
+            ["type mismatch for $x: it holds int8, cannot assign string[2]"])
         XCTAssertEqual(
             semanticErrors("BEGIN { $x = exit(); }", at: ["exit()"]), ["cannot assign a value-less expression to $x"])
         XCTAssertEqual(typeOf("$x", prelude: "let $x: uint8 = 1;"), .int(bytes: 1, signed: false))

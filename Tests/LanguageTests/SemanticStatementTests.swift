@@ -41,7 +41,7 @@ final class SemanticStatementTests: XCTestCase {
                 .time(format: "%H:%M:%S\n"), .time(format: "%H\n"), .printMap(name: "@m", top: 0, divisor: 1),
                 .printValue, .join(separator: " "), .join(separator: ","), .clearMap(name: "@m"),
             ])
-        XCTAssertEqual(checked.formats[3].argumentTypes, [.s64])
+        XCTAssertEqual(checked.formats[3].argumentTypes, [.literal(1)])
         XCTAssertEqual(checked.formats[4].argumentTypes, [.tuple(Array(repeating: .string(size: 64), count: 16))])
     }
 
@@ -174,13 +174,13 @@ final class SemanticStatementTests: XCTestCase {
 
     func testExpressionErrors() {
         XCTAssertEqual(
-            semanticErrors("BEGIN { $x = comm + 1; }", at: ["comm + 1"]), ["'+' cannot compare string[16] with int64"])
+            semanticErrors("BEGIN { $x = comm + 1; }", at: ["comm + 1"]), ["'+' cannot compare string[16] with int8"])
         XCTAssertEqual(
             semanticErrors("BEGIN { $x = comm < \"a\"; }", at: ["comm < \"a\""]),
             ["'<' cannot compare string[16] with string[2]"])
         XCTAssertEqual(
             semanticErrors("BEGIN { $x = 1 ? \"a\" : 2; }", at: ["1 ? \"a\" : 2"]),
-            ["the branches of '?:' have different types: string[2] and int64"])
+            ["the branches of '?:' have different types: string[2] and int8"])
         XCTAssertEqual(
             semanticErrors("BEGIN { $t = (1, 2); $x = $t.5; }", at: ["$t.5"]),
             ["tuple has 2 elements; '.5' is not one of them"])

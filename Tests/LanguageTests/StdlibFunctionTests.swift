@@ -37,7 +37,7 @@ final class StdlibFunctionTests: XCTestCase {
             semanticErrors("BEGIN { @g[1, \"hi\"] = 2; @r = has_key(@g, (1, 2)); }", at: ["(1, 2)"]).first?
                 .hasPrefix("Argument mismatch for @g"), true)
         XCTAssertEqual(
-            semanticErrors("BEGIN { @r = strlen(1); }", at: ["1"]), ["strlen() takes a string, not int64"])
+            semanticErrors("BEGIN { @r = strlen(1); }", at: ["1"]), ["strlen() takes a string, not int8"])
         XCTAssertEqual(
             semanticErrors("BEGIN { @r = syscall_name(\"read\"); }", at: ["\"read\""]),
             ["argument 1 of syscall_name() must be an integer, not string[5]"])

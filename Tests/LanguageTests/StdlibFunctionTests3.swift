@@ -104,9 +104,9 @@ final class VariableAddressTests: XCTestCase {
         let checked = try LanguageTests.check(
             "BEGIN { $a = 1; $t = (1, \"hi\"); $p = &$a; $q = &$t; @x = *$p; @y = *$q; $s = (int8 *)&$t; @z = *$s; }")
         let maps = Dictionary(uniqueKeysWithValues: checked.maps.map { ($0.name, $0.value) })
-        XCTAssertEqual(checked.units[0].variables["p"], .pointer(pointee: "int64"))
-        XCTAssertEqual(maps["x"], .plain(.s64))
-        XCTAssertEqual(maps["y"], .plain(.tuple([.s64, .string(size: 3)])))
+        XCTAssertEqual(checked.units[0].variables["p"], .pointer(pointee: "int8"))
+        XCTAssertEqual(maps["x"], .plain(.literal(1)))
+        XCTAssertEqual(maps["y"], .plain(.tuple([.literal(1), .string(size: 3)])))
         XCTAssertEqual(maps["z"], .plain(.int(bytes: 1, signed: true)))
         XCTAssertEqual(
             semanticErrors("BEGIN { @m = 1; $p = &@m; }", at: ["&@m"]), ["only the address of a $variable can be taken"])
@@ -114,7 +114,7 @@ final class VariableAddressTests: XCTestCase {
 
     func testUntypedDeclarationReadsAsZero() throws {
         let checked = try LanguageTests.check("BEGIN { let $a; if ($a) { $a = 1; } @b = $a; }")
-        XCTAssertEqual(checked.units[0].variables["a"], .s64)
+        XCTAssertEqual(checked.units[0].variables["a"], .literal(1))
         XCTAssertEqual(
             semanticErrors("BEGIN { @b = $a; }", at: ["$a"]), ["$a is used before it is assigned"])
     }
@@ -151,7 +151,7 @@ final class ParentTaskTests: XCTestCase {
         XCTAssertEqual(Set(checked.units[0].constants.values), [1480 << 32 | 1500, 1480 << 32 | 1912])
         XCTAssertEqual(
             semanticErrors("BEGIN { @p = ppid(1); }", at: ["1"]),
-            ["ppid() takes a struct task_struct * such as curtask, not int64"])
+            ["ppid() takes a struct task_struct * such as curtask, not int8"])
     }
 }
 
@@ -162,8 +162,8 @@ final class RecordTests: XCTestCase {
         let checked = try LanguageTests.check(
             "BEGIN { $r = (foo = 1, bar = \"x\"); $r = (bar = \"yy\", foo = 2); @f = $r.foo; @b = $r.bar; }")
         XCTAssertEqual(
-            checked.units[0].variables["r"], .record(names: ["foo", "bar"], types: [.s64, .string(size: 3)]))
-        XCTAssertEqual(checked.maps.first { $0.name == "f" }?.value, .plain(.s64))
+            checked.units[0].variables["r"], .record(names: ["foo", "bar"], types: [.literal(1), .string(size: 3)]))
+        XCTAssertEqual(checked.maps.first { $0.name == "f" }?.value, .plain(.literal(1)))
         XCTAssertEqual(
             semanticErrors("BEGIN { $r = (a = 1); @x = $r.b; }", at: ["$r.b"]),
             ["the record has no field 'b' (its fields: a)"])
@@ -210,7 +210,7 @@ final class LoopScopingTests: XCTestCase {
     func testASecondLoopWithTheSameVariableGetsItsOwn() throws {
         let checked = try LanguageTests.check(
             "BEGIN { @a[1] = 2; @b[\"x\"] = \"y\"; for ($kv : @a) { print($kv); } for ($kv : @b) { print($kv); } }")
-        XCTAssertEqual(checked.units[0].variables["kv"], .tuple([.s64, .s64]))
+        XCTAssertEqual(checked.units[0].variables["kv"], .tuple([.literal(1), .literal(1)]))
         XCTAssertEqual(checked.units[0].variables["kv__loop1"], .tuple([.string(size: 2), .string(size: 2)]))
     }
 }

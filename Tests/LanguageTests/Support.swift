@@ -183,12 +183,14 @@ func sexpr(_ expr: Expr) -> String {
     case .postIncrement(let op, let target): return "(post\(op) \(sexpr(target)))"
     case .preIncrement(let op, let target): return "(pre\(op) \(sexpr(target)))"
     case .sizeof(let type): return "(sizeof \(typeText(type)))"
+    case .typeOf(let type): return "(typeof \(typeText(type)))"
+    case .offsetof(let type, let path): return "(offsetof \(typeText(type)) \(path.joined(separator: ".")))"
     case .block(let statements, let value): return "(block \(block(statements)) \(sexpr(value)))"
     }
 }
 
 func typeText(_ type: TypeSyntax) -> String {
-    type.name + String(repeating: "*", count: type.pointerDepth) + (type.arrayLength.map { "[\($0)]" } ?? "")
+    (type.typeOfExpression.map { "typeof(" + sexpr($0.expression) + ")" } ?? type.name) + String(repeating: "*", count: type.pointerDepth) + (type.arrayLength.map { "[\($0)]" } ?? "")
 }
 
 func block(_ statements: [Stmt]) -> String {

@@ -57,14 +57,14 @@ final class TodaySyntaxTests: XCTestCase {
         XCTAssertEqual(sexpr(c), sexpr(t))
         XCTAssertEqual(sexpr(e), "10")
         XCTAssertEqual(sourceText(of: value.range, in: text), "@x++ ?: 10")
-        XCTAssertEqual(typeOf("$t ?: 20", prelude: "$t = 0;"), .s64)
+        XCTAssertEqual(typeOf("$t ?: 20", prelude: "$t = 0;"), .literal(1))
     }
 
     // MARK: Tuples
 
     func testTupleIndexing() {
         XCTAssertEqual(typeOf("$t[1]", prelude: "$t = (1, \"hello\");"), .string(size: 6))
-        XCTAssertEqual(typeOf("(1, \"hello\")[1 - 1]"), .s64)
+        XCTAssertEqual(typeOf("(1, \"hello\")[1 - 1]"), .literal(1))
         XCTAssertEqual(
             semanticErrors("BEGIN { $t = (1, 2); $i = 0; print($t[$i]); }", at: ["$i #2"]),
             ["a tuple's index must be an integer constant, such as $t[0]"])

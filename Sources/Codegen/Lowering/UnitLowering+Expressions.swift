@@ -61,6 +61,9 @@ extension UnitLowering {
                 return .scalar(ir.const64(UInt64(0)))
             }
             return .scalar(LLVMBuildPtrToInt(b, slot, ir.i64, "")!)
+        case .unary("*", let operand) where type(of: expr).isPointer && type(of: expr) == type(of: operand):
+            // `*p` of a struct pointer is the struct, known by its address (see the type checker).
+            return lower(operand)
         case .unary("*", let operand) where !isScalarStorage(type(of: expr)):
             // `*&$t` of a tuple or string: the whole value, read into a buffer.
             let result = type(of: expr)
@@ -168,6 +171,11 @@ extension UnitLowering {
                 return .buffer(copy)
             }
             if target == .bool { return .scalar(ir.boolToI64(ir.isNonZero(scalar(operand)))) }
+            if target.isPointer, case .int(let bytes, true) = type(of: operand), bytes < 8 {
+                // A narrow integer becomes an address by its bits, as bpftrace casts it:
+                // `(uint8 *)-1` is 0xff.
+                return .scalar(ir.fit(scalar(operand), bytes: bytes, signed: false))
+            }
             return .scalar(fitTo(target, scalar(operand)))
         case .record(_, let values):
             // Fields are evaluated in the order written, into the record's own layout.
@@ -216,8 +224,10 @@ extension UnitLowering {
             default:
                 return .none
             }
-        case .sizeof:
+        case .sizeof, .offsetof:
             return .scalar(ir.const64(unit.constants[expr.id] ?? 8))
+        case .typeOf:
+            return .none
         case .block(let statements, let value):
             lowerBlock(statements)
             return lower(value)

@@ -10,7 +10,7 @@ extension FunctionDescriptor {
             call.error("delete() takes a map element such as @x[key]", args[0].range)
             return .bool
         }
-        var keyTypes = keys.map { call.infer($0) }
+        var keyTypes = SemanticAnalyzer.keyParts(keys.map { call.infer($0) })
         if args.count == 2 {
             if !keys.isEmpty { call.error("delete(@m, key) takes the map without a key", args[0].range) }
             keyTypes = [call.infer(1)]

@@ -26,8 +26,8 @@ extension FunctionDescriptor {
         if info.keys.count > 1, case .tuple(let parts) = keyType { given = parts } else { given = [keyType] }
         if given.count != info.keys.count || !zip(info.keys, given).allSatisfy({ $0.isCompatible(with: $1) }) {
             call.error(
-                "Argument mismatch for @\(mapName): trying to access with arguments: '\(SType.tuple(given))' "
-                    + "when map expects arguments: '\(SType.tuple(info.keys))'",
+                "Argument mismatch for @\(mapName): trying to access with arguments: '\(argumentList(given))' "
+                    + "when map expects arguments: '\(argumentList(info.keys))'",
                 args[1].range)
         }
         return .bool
@@ -40,4 +40,9 @@ extension Expr {
         if count > 1, case .tuple(let parts) = kind, parts.count == count { return parts }
         return [self]
     }
+}
+
+/// Key types as bpftrace lists them in has_key's mismatch message: `(int8,string[3])`.
+private func argumentList(_ types: [SType]) -> String {
+    "(" + types.map(\.description).joined(separator: ",") + ")"
 }

@@ -21,18 +21,26 @@ extension Preprocessor {
     }
 
     /// `import "path";`, bpftrace's way to bring in other scripts (a directory imports every
-    /// file in it). Each path is imported once.
-    mutating func importStatement(_ line: [PPToken], source: SourceFile) throws {
-        let significant = line.filter { !$0.isTrivia }
+    /// file in it). Each path is imported once. Returns what follows the `;` on the line.
+    mutating func importStatement(_ line: [PPToken], source: SourceFile) throws -> [PPToken] {
+        let positions = line.indices.filter { !line[$0].isTrivia && line[$0].kind != .newline }
+        let significant = positions.map { line[$0] }
         let keyword = significant[0]
-        guard significant.count >= 2, significant[1].kind == .string,
-            significant.count == 2 || (significant.count == 3 && significant[2].text == ";")
-        else {
+        let ended = significant.count == 2 || (significant.count >= 3 && significant[2].text == ";")
+        guard significant.count >= 2, significant[1].kind == .string, ended else {
             throw Diagnostic(
-                "expected 'import \"file\";' on one line", at: range(keyword, significant.last ?? keyword))
+                "expected 'import \"file\";'", at: range(keyword, significant.count > 1 ? significant[1] : keyword))
         }
         let path = String(significant[1].text.dropFirst().dropLast())
+        if path.hasPrefix("stdlib/"), options.loader.directoryEntries(options.loader.resolve(path, from: nil)) == nil,
+            (try? options.loader.read(options.loader.resolve(path, from: nil))) == nil
+        {
+            throw Diagnostic(
+                "cannot import '\(path)': it is one of bpftrace's built-in modules of C code, which must be compiled "
+                    + "by clang; bpfsh does not use clang", at: range(significant[1]))
+        }
         try bring(path, at: range(significant[1]), from: source, importing: true)
+        return significant.count >= 3 ? Array(line[(positions[2] + 1)...]) : []
     }
 
     private mutating func bring(

@@ -78,7 +78,7 @@ public struct Preprocessor {
         while lineStart < tokens.count {
             var lineEnd = lineStart
             while lineEnd < tokens.count, tokens[lineEnd].kind != .newline { lineEnd += 1 }
-            let line = Array(tokens[lineStart..<min(lineEnd + 1, tokens.count)])
+            var line = Array(tokens[lineStart..<min(lineEnd + 1, tokens.count)])
             lineStart = lineEnd + 1
             let active = conditionals.last?.active ?? true
             if let hash = line.first(where: { !$0.isTrivia }), hash.kind == .punct, hash.text == "#" {
@@ -88,13 +88,14 @@ public struct Preprocessor {
                 continue
             }
             guard active else { continue }
-            if braceDepth == 0, let first = line.first(where: { !$0.isTrivia }), first.kind == .identifier,
+            // `import "a"; import "b"; begin { ... }`: imports may share a line with the program.
+            while braceDepth == 0, let first = line.first(where: { !$0.isTrivia }), first.kind == .identifier,
                 first.text == "import"
             {
                 try flush(&pending)
-                try importStatement(line, source: source)
-                continue
+                line = try importStatement(line, source: source)
             }
+            if !line.contains(where: { !$0.isTrivia && $0.kind != .newline }) { continue }
             for token in line where token.kind == .punct {
                 if token.text == "{" { braceDepth += 1 }
                 if token.text == "}" { braceDepth = max(0, braceDepth - 1) }

@@ -26,7 +26,7 @@ public enum MapUsage {
             case .block(let statements, let value):
                 statements.forEach(visit)
                 visit(value)
-            case .integer, .string, .builtin, .variable, .positional, .positionalCount, .sizeof: break
+            case .integer, .string, .builtin, .variable, .positional, .positionalCount, .sizeof, .typeOf, .offsetof: break
             }
         }
         func visit(_ statement: Stmt) {

@@ -29,7 +29,7 @@ extension SemanticAnalyzer {
     private mutating func inferUncached(_ expr: Expr) -> SType {
         switch expr.kind {
         case .integer(let v):
-            return v > UInt64(Int64.max) ? .u64 : .s64
+            return SType.literal(v)
         case .string(let s):
             return .string(size: s.utf8.count + 1)
         case .positional(let n):
@@ -49,7 +49,7 @@ extension SemanticAnalyzer {
         case .builtin(let name):
             return builtinType(name, expr)
         case .map(let name, let keys):
-            let keyTypes = keys.map { infer($0) }
+            let keyTypes = SemanticAnalyzer.keyParts(keys.map { infer($0) })
             guard let info = maps[name] else {
                 requireAssigned(name, "@\(name) is read but never assigned", expr.range)
                 return .s64
@@ -90,6 +90,10 @@ extension SemanticAnalyzer {
                     return .pointer(pointee: String(pointee.dropLast(2)))
                 }
                 if let integer = t.pointeeInteger { return .int(bytes: integer.bytes, signed: integer.signed) }
+                // `(*p).x`: a struct is known by its address, as an embedded struct member is.
+                if case .pointer(let pointee) = t, pointee.hasPrefix("struct ") || pointee.hasPrefix("union ") {
+                    return t
+                }
                 // `*&$x`: the variable's own type, whatever it is.
                 if case .pointer(let pointee) = t, let pointed = addressedTypes[pointee] { return pointed }
                 return .u64
@@ -107,16 +111,18 @@ extension SemanticAnalyzer {
                 return .pointer(pointee: t.description)
             }
             if !t.isInteger { error("'\(op)' needs an integer, found \(t)", operand.range) }
-            return op == "!" ? .u64 : (op == "-" ? .s64 : t)
+            if op == "-", case .integer(let v) = operand.kind { return SType.negativeLiteral(v) }
+            return op == "!" ? .bool : (op == "-" ? .s64 : t)
         case .binary(let op, let lhs, let rhs):
             let a = infer(lhs), b = infer(rhs)
-            if case .buffer = a, case .buffer = b, op == "==" || op == "!=" { return .u64 }
+            // Comparisons and logic are bool, as in bpftrace: printed `true`/`false`.
+            if case .buffer = a, case .buffer = b, op == "==" || op == "!=" { return .bool }
             if a.isString || b.isString {
                 guard op == "==" || op == "!=", a.isString, b.isString else {
                     error("'\(op)' cannot compare \(a) with \(b)", expr.range)
-                    return .u64
+                    return .bool
                 }
-                return .u64
+                return .bool
             }
             if !a.isInteger { error("'\(op)' needs integers, found \(a)", lhs.range) }
             if !b.isInteger { error("'\(op)' needs integers, found \(b)", rhs.range) }
@@ -126,7 +132,7 @@ extension SemanticAnalyzer {
                 recordFormat(.divideByZero(place: place(of: expr.range)), types: [], args: [], expr)
             }
             switch op {
-            case "==", "!=", "<", "<=", ">", ">=", "&&", "||": return .u64
+            case "==", "!=", "<", "<=", ">", ">=", "&&", "||": return .bool
             // Pointer arithmetic as in C: the pointer moves by whole pointees.
             case "+" where a.isPointer && !b.isPointer, "-" where a.isPointer && !b.isPointer: return a
             case "+" where b.isPointer && !a.isPointer: return b
@@ -210,6 +216,12 @@ extension SemanticAnalyzer {
                 }
                 let t = infer(target)
                 if !t.isInteger { error("'++'/'--' need an integer, found \(t)", target.range) }
+                // A counter that started as a small literal (`$i = 0; $i++`) counts in 64 bits.
+                if case .int(let bytes, true) = t, bytes < 8 {
+                    declare(variable: name, type: .s64, range: target.range)
+                    exprTypes[target.id] = .s64
+                    return .s64
+                }
                 return t
             case .map(let name, let keys):
                 let keyTypes = keys.map { infer($0) }
@@ -226,17 +238,69 @@ extension SemanticAnalyzer {
                 return .s64
             }
         case .sizeof(let type):
-            if type.pointerDepth == 0, let record = records[typedefs[type.name]?.typeName ?? type.name] {
-                constants[expr.id] = UInt64(record.size * (type.arrayLength ?? 1))
+            let count = type.arrayLength ?? 1
+            if type.pointerDepth == 0, type.typeOfExpression == nil,
+                let record = records[typedefs[type.name]?.typeName ?? type.name]
+            {
+                constants[expr.id] = UInt64(record.size * count)
+                return .u64
+            }
+            if type.pointerDepth == 0, type.typeOfExpression == nil, type.name.hasPrefix("struct ") || type.name.hasPrefix("union "),
+                let size = catalogue.recordSize(of: type.name)
+            {
+                constants[expr.id] = UInt64(size * count)
                 return .u64
             }
             let resolved = resolve(type)
-            constants[expr.id] = UInt64(type.pointerDepth > 0 ? 8 : SemanticAnalyzer.declaredSize(resolved))
+            if case .string = resolved, type.arrayLength != nil {
+                constants[expr.id] = UInt64(SemanticAnalyzer.declaredSize(resolved))
+                return .u64
+            }
+            constants[expr.id] = UInt64((type.pointerDepth > 0 ? 8 : SemanticAnalyzer.declaredSize(resolved)) * count)
+            return .u64
+        case .typeOf:
+            error(
+                "typeof(...) is a type, not a value: use it in a cast, a declaration, sizeof() or as a macro's "
+                    + "argument", expr.range)
+            return .s64
+        case .offsetof(let type, let path):
+            if let offset = offset(of: path, in: type) { constants[expr.id] = UInt64(offset) }
             return .u64
         case .block(let statements, let value):
             checkBlock(statements)
             return infer(value)
         }
+    }
+
+    /// `offsetof(T, a.b)`: the offset of `a`, plus that of `b` within `a`'s struct, from the
+    /// program's own records or the kernel's BTF.
+    private mutating func offset(of path: [String], in type: TypeSyntax) -> Int? {
+        var typeName = typedefs[type.name]?.typeName ?? type.name
+        if type.typeOfExpression != nil {
+            let resolved = resolve(type)
+            guard case .pointer(let pointee) = resolved else {
+                error("offsetof() needs a struct, not \(resolved)", type.range)
+                return nil
+            }
+            typeName = pointee
+        }
+        var total = 0
+        for (i, field) in path.enumerated() {
+            guard let member = records[typeName]?.member(named: field) ?? catalogue.member(of: typeName, named: field)
+            else {
+                error("'\(typeName)' has no field '\(field)'", type.range)
+                return nil
+            }
+            total += member.offset
+            if i < path.count - 1 {
+                guard case .record(let inner) = member.kind else {
+                    error("'\(field)' of \(typeName) is not a struct: offsetof() cannot go into it", type.range)
+                    return nil
+                }
+                typeName = inner
+            }
+        }
+        return total
     }
 
     private mutating func builtinType(_ name: String, _ expr: Expr) -> SType {

@@ -305,7 +305,12 @@ public struct SemanticAnalyzer {
                 }
                 if !valueType.isInteger { error("'\(op)' needs integers, found \(valueType)", value.range) }
             }
-            declare(variable: name, type: valueType, range: value.range)
+            var stored = valueType
+            // `$v *= 2` computes in 64 bits, like `$v = $v * 2`: a small literal's type does not wrap it.
+            if op != "=", case .int(_, let a) = variables[name], case .int(_, let b) = valueType {
+                stored = .int(bytes: 8, signed: a || b)
+            }
+            declare(variable: name, type: stored, range: value.range)
             exprTypes[target.id] = variables[name]
         default:
             error("only maps and $variables can be assigned", target.range)
@@ -326,7 +331,15 @@ public struct SemanticAnalyzer {
         }
     }
 
+    /// A key given whole as one tuple is the key of its parts: `@a[$t]` with `$t = (1, (2, 3))`
+    /// is `@a[1, (2, 3)]`, as bpftrace keys several parts by a tuple of them.
+    static func keyParts(_ keys: [SType]) -> [SType] {
+        if keys.count == 1, case .tuple(let parts) = keys[0], parts.count > 1 { return parts }
+        return keys
+    }
+
     mutating func define(map name: String, keys given: [SType], value: MapInfo.Value, range: SourceRange) {
+        let given = Self.keyParts(given)
         guard var info = maps[name] else {
             maps[name] = MapInfo(name: name, keys: given, value: value, range: range)
             mapOrder.append(name)
@@ -378,16 +391,34 @@ public struct SemanticAnalyzer {
     }
 
     /// Bytes of a value of this type as C declares it (sizeof).
-    static func declaredSize(_ type: SType) -> Int {
+    static func declaredSize(_ type: SType) -> Int { declaredLayout(type).size }
+
+    /// Size and alignment as bpftrace lays a value out in C: a tuple or record is a struct of
+    /// its elements at their natural alignment (bpfsh's own storage keeps 8 bytes an integer).
+    static func declaredLayout(_ type: SType) -> (size: Int, alignment: Int) {
         switch type {
-        case .int(let bytes, _): return bytes
-        case .bool: return 1
-        case .string(let size): return size
-        default: return max(1, type.storageSize)
+        case .int(let bytes, _): return (bytes, bytes)
+        case .bool: return (1, 1)
+        case .string(let size): return (size, 1)
+        case .tuple(let elements), .record(_, let elements):
+            var offset = 0
+            var alignment = 1
+            for element in elements {
+                let layout = declaredLayout(element)
+                alignment = max(alignment, layout.alignment)
+                offset = (offset + layout.alignment - 1) / layout.alignment * layout.alignment + layout.size
+            }
+            return (max(1, (offset + alignment - 1) / alignment * alignment), alignment)
+        default: return (max(1, type.storageSize), 8)
         }
     }
 
     mutating func resolve(_ type: TypeSyntax) -> SType {
+        if let operand = type.typeOfExpression?.expression {
+            let typed = infer(operand)
+            if type.pointerDepth == 0 { return typed }
+            return .pointer(pointee: typed.description + String(repeating: " *", count: type.pointerDepth - 1))
+        }
         if let alias = typedefs[type.name] {
             var underlying = type
             underlying.name = alias.typeName

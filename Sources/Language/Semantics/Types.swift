@@ -49,6 +49,28 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     /// A tuple whose fields have names (`(a = 1, b = "x")`), laid out as a tuple.
     case record(names: [String], types: [SType])
 
+    /// An integer literal's type, as current bpftrace gives it: the smallest signed type that
+    /// holds it (`1` is int8, `1000` int16), uint64 past int64.
+    public static func literal(_ value: UInt64) -> SType {
+        switch value {
+        case 0...UInt64(Int8.max): return .int(bytes: 1, signed: true)
+        case 0...UInt64(Int16.max): return .int(bytes: 2, signed: true)
+        case 0...UInt64(Int32.max): return .int(bytes: 4, signed: true)
+        case 0...UInt64(Int64.max): return .s64
+        default: return .u64
+        }
+    }
+
+    /// The type of `-value` written as a literal (`-1` is int8, `-129` int16).
+    public static func negativeLiteral(_ value: UInt64) -> SType {
+        switch value {
+        case 0...128: return .int(bytes: 1, signed: true)
+        case 0...32768: return .int(bytes: 2, signed: true)
+        case 0...(1 << 31): return .int(bytes: 4, signed: true)
+        default: return .s64
+        }
+    }
+
     public static let u64 = SType.int(bytes: 8, signed: false)
     public static let s64 = SType.int(bytes: 8, signed: true)
 
@@ -130,7 +152,11 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         // Values of one enum keep printing as names; mixed with other integers they are numbers.
         case (.enumeration(let a), .enumeration(let b)): return a == b ? self : .s64
         case (.enumeration, .int): return .s64
-        case (.int(let a, let sa), .int(let b, let sb)): return .int(bytes: max(a, b), signed: sa || sb)
+        case (.int(let a, let sa), .int(let b, let sb)):
+            if sa == sb { return .int(bytes: max(a, b), signed: sa) }
+            // Mixed signs: the signed type that holds both, int64 when none does (bpftrace's rule).
+            let (signedBytes, unsignedBytes) = sa ? (a, b) : (b, a)
+            return .int(bytes: unsignedBytes < signedBytes ? signedBytes : min(8, unsignedBytes * 2), signed: true)
         case (.named(let a), .named(let b)) where a != b: return .s64
         case (.named, .int), (.int, .named): return .s64
         case (.tuple(let a), .tuple(let b)) where a.count == b.count:

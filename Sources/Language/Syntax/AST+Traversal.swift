@@ -8,7 +8,7 @@ extension Expr {
     ) rethrows -> Expr {
         let kind: ExprKind
         switch self.kind {
-        case .integer, .string, .builtin, .variable, .positional, .positionalCount, .sizeof: kind = self.kind
+        case .integer, .string, .builtin, .variable, .positional, .positionalCount, .sizeof, .typeOf, .offsetof: kind = self.kind
         case .map(let name, let keys): kind = .map(name: name, keys: try keys.map(expression))
         case .call(let name, let args): kind = .call(name: name, args: try args.map(expression))
         case .unary(let op, let operand): kind = .unary(op: op, operand: try expression(operand))

@@ -131,6 +131,11 @@ public indirect enum ExprKind: Sendable {
     case postIncrement(op: String, target: Expr)  // x++ / x--
     case preIncrement(op: String, target: Expr)  // ++x / --x
     case sizeof(TypeSyntax)
+    /// `typeof(T)` or `typeof(expr)` written where an expression stands: a macro's argument
+    /// that names a type (`sizeof(t)`, `(t *)x` in the body); nowhere else a value.
+    case typeOf(TypeSyntax)
+    /// `offsetof(struct Foo, a.b)`: the byte offset of a (nested) field, a constant.
+    case offsetof(TypeSyntax, [String])
     case block([Stmt], Expr)  // { stmts; expr } block expression
 }
 
@@ -171,6 +176,17 @@ public struct TypeSyntax: Hashable, Sendable {
     public var pointerDepth: Int
     public var arrayLength: Int?
     public var range: SourceRange
+    /// `typeof(expr)`: the type is the expression's, known once it is typed (`name` is "").
+    public var typeOfExpression: TypeOfExpression? = nil
+}
+
+/// The expression of a `typeof(expr)` type; compared by identity, since a type names one
+/// place in the program (the expression is typed, never evaluated).
+public final class TypeOfExpression: Hashable, Sendable {
+    public let expression: Expr
+    public init(_ expression: Expr) { self.expression = expression }
+    public static func == (a: TypeOfExpression, b: TypeOfExpression) -> Bool { a === b }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
 
 public indirect enum StmtKind: Sendable {

@@ -180,7 +180,7 @@ public struct LanguageMacroExpander {
             kind = .assign(target: try substitute(target, &binding), op: op, value: try substitute(value, &binding))
         case .varDecl(let name, let type, let value):
             kind = .varDecl(
-                name: binding.local(name), type: try substitute(type, binding),
+                name: binding.local(name), type: try substitute(type, &binding),
                 value: try value.map { try substitute($0, &binding) })
         case .ifElse(let condition, let then, let otherwise):
             kind = .ifElse(
@@ -216,9 +216,32 @@ public struct LanguageMacroExpander {
             }
             return fresh(.map(name: passed, keys: try keys.map { try substitute($0, &binding) }), expr.range)
         case .cast(let type, let operand):
-            return fresh(.cast(type: try substitute(type, binding), operand: try substitute(operand, &binding)), expr.range)
+            return fresh(.cast(type: try substitute(type, &binding), operand: try substitute(operand, &binding)), expr.range)
         case .sizeof(let type):
-            return fresh(.sizeof(try substitute(type, binding)), expr.range)
+            return fresh(.sizeof(try substitute(type, &binding)), expr.range)
+        case .typeOf(let type):
+            return fresh(.typeOf(try substitute(type, &binding)), expr.range)
+        case .offsetof(let type, let path):
+            return fresh(.offsetof(try substitute(type, &binding), path), expr.range)
+        case .call("sizeof", let args) where args.count == 1:
+            // `sizeof(t)` and `sizeof(t[2])` of a type parameter are types, as bpftrace reads them.
+            switch args[0].kind {
+            case .builtin(let name):
+                if let passed = passedType(name, binding) { return fresh(.sizeof(passed), expr.range) }
+            case .index(let base, let index):
+                if case .builtin(let name) = base.kind, let passed = passedType(name, binding),
+                    case .integer(let length) = index.kind
+                {
+                    var type = passed
+                    type.arrayLength = Int(length)
+                    return fresh(.sizeof(type), expr.range)
+                }
+            default: break
+            }
+            var copy = try expr.mapChildren { try substitute($0, &binding) } statements: { try substitute($0, &binding) }
+            nextID += 1
+            copy.id = nextID
+            return copy
         default:
             var copy = try expr.mapChildren { try substitute($0, &binding) } statements: { try substitute($0, &binding) }
             nextID += 1
@@ -228,10 +251,39 @@ public struct LanguageMacroExpander {
         }
     }
 
-    /// A type written with a parameter's name: `typeof(...)` arguments are not supported yet,
-    /// so a type stays as written.
-    private func substitute(_ type: TypeSyntax?, _ binding: Binding) throws -> TypeSyntax? { type }
-    private func substitute(_ type: TypeSyntax, _ binding: Binding) throws -> TypeSyntax { type }
+    /// A type written with a parameter's name (`(t *)x`, `sizeof(t)`, `let $v: typeof(x)`)
+    /// becomes the type the caller passed as `typeof(...)`, with the body's own `*`s and
+    /// array length; `typeof(e)` of an expression parameter types the caller's expression.
+    private mutating func substitute(_ type: TypeSyntax?, _ binding: inout Binding) throws -> TypeSyntax? {
+        try type.map { try substitute($0, &binding) }
+    }
+
+    private mutating func substitute(_ type: TypeSyntax, _ binding: inout Binding) throws -> TypeSyntax {
+        if let operand = type.typeOfExpression?.expression {
+            if case .builtin(let name) = operand.kind, let passed = passedType(name, binding) {
+                return applied(type, to: passed)
+            }
+            var copy = type
+            copy.typeOfExpression = TypeOfExpression(try substitute(operand, &binding))
+            return copy
+        }
+        guard let passed = passedType(type.name, binding) else { return type }
+        return applied(type, to: passed)
+    }
+
+    /// The type an expression parameter was given as `typeof(...)`, if it was.
+    private func passedType(_ name: String, _ binding: Binding) -> TypeSyntax? {
+        guard case .typeOf(let passed) = binding.expressions[name]?.kind else { return nil }
+        return passed
+    }
+
+    private func applied(_ written: TypeSyntax, to passed: TypeSyntax) -> TypeSyntax {
+        var type = passed
+        type.pointerDepth += written.pointerDepth
+        if let length = written.arrayLength { type.arrayLength = length }
+        type.range = written.range
+        return type
+    }
 
     private mutating func fresh(_ kind: ExprKind, _ range: SourceRange) -> Expr {
         nextID += 1

@@ -78,7 +78,8 @@ extension Parser {
         let open = current
         let savedLexer = lexer
         let next = try lexer.next()
-        guard case .identifier(let word) = next.kind, Parser.isTypeWord(word) else {
+        guard case .identifier(let word) = next.kind, try Parser.isTypeWord(word) || Parser.pointerTypeFollows(lexer)
+        else {
             lexer = savedLexer
             return nil
         }
@@ -98,12 +99,89 @@ extension Parser {
         [
             "struct", "union", "enum", "unsigned", "signed", "char", "short", "int", "long", "bool", "void",
             "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-            "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "string", "size_t", "pid_t", "inet",
+            "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "string", "size_t", "pid_t", "inet", "typeof",
         ].contains(word)
+    }
+
+    /// Whether the tokens ahead are a type: a type word, or any name followed by `*`s and
+    /// `)` (`sizeof(t *)`, which no expression can be: a macro's type parameter).
+    mutating func startsTypeName() throws -> Bool {
+        guard case .identifier(let word) = current.kind else { return false }
+        return try Parser.isTypeWord(word) || Parser.pointerTypeFollows(lexer)
+    }
+
+    /// After a name: one or more `*` and then `)`.
+    static func pointerTypeFollows(_ lexer: Lexer) throws -> Bool {
+        var ahead = lexer
+        var stars = 0
+        while true {
+            let token = try ahead.next()
+            if token.kind == .punct("*") {
+                stars += 1
+            } else {
+                return stars > 0 && token.kind == .punct(")")
+            }
+        }
+    }
+
+    /// `typeof(TYPE)` or `typeof(EXPR)`, with `current` at the `(`.
+    mutating func parseTypeOf(from start: SourceRange) throws -> TypeSyntax {
+        try expect("(", "after typeof")
+        parenDepth += 1
+        defer { parenDepth -= 1 }
+        var type: TypeSyntax
+        if try startsTypeName() {
+            type = try parseTypeName()
+        } else {
+            let operand = try parseExpression()
+            type = TypeSyntax(name: "", pointerDepth: 0, arrayLength: nil, range: operand.range)
+            type.typeOfExpression = TypeOfExpression(operand)
+        }
+        let end = current.range
+        try expect(")", "to close typeof")
+        type.range = start.merged(with: end)
+        return type
+    }
+
+    /// `offsetof(struct Foo, a.b)` or `offsetof(EXPR, a.b)`, with `current` at the `(`.
+    mutating func parseOffsetof(from start: SourceRange) throws -> Expr {
+        try expect("(", "after offsetof")
+        parenDepth += 1
+        var type: TypeSyntax
+        if try startsTypeName() {
+            type = try parseTypeName()
+        } else {
+            let operand = try parseExpression()
+            type = TypeSyntax(name: "", pointerDepth: 0, arrayLength: nil, range: operand.range)
+            type.typeOfExpression = TypeOfExpression(operand)
+        }
+        try expect(",", "between offsetof's type and field")
+        var path: [String] = []
+        repeat {
+            if !path.isEmpty { try advance() }
+            guard case .identifier(let field) = current.kind else {
+                throw Diagnostic("expected a field name in offsetof()", at: current.range)
+            }
+            path.append(field)
+            try advance()
+        } while current.kind == .punct(".")
+        parenDepth -= 1
+        let end = current.range
+        try expect(")", "to close offsetof")
+        return make(.offsetof(type, path), start.merged(with: end))
     }
 
     mutating func parseTypeName() throws -> TypeSyntax {
         let start = current.range
+        if current.kind == .identifier("typeof"), (try? lexer.peek())?.kind == .punct("(") {
+            try advance()
+            var type = try parseTypeOf(from: start)
+            while current.kind == .punct("*") {
+                type.pointerDepth += 1
+                try advance()
+            }
+            return type
+        }
         var words: [String] = []
         while case .identifier(let word) = current.kind {
             words.append(word)
@@ -211,9 +289,16 @@ extension Parser {
         case .identifier(let name):
             try advance()
             if name == "if" { return try parseIfExpression(from: token.range) }
+            if name == "typeof" && current.kind == .punct("(") {
+                let type = try parseTypeOf(from: token.range)
+                return make(.typeOf(type), type.range)
+            }
+            if name == "offsetof" && current.kind == .punct("(") {
+                return try parseOffsetof(from: token.range)
+            }
             if name == "sizeof" && current.kind == .punct("(") {
                 try advance()
-                if case .identifier(let word) = current.kind, Parser.isTypeWord(word) {
+                if try startsTypeName() {
                     let type = try parseTypeName()
                     let end = current.range
                     try expect(")", "to close sizeof")

@@ -93,6 +93,8 @@ extension Expr {
         case .postIncrement(let op, let target): kind = .postIncrement(op: op, target: r(target))
         case .preIncrement(let op, let target): kind = .preIncrement(op: op, target: r(target))
         case .sizeof(let type): kind = .sizeof(type.remapped(map))
+        case .typeOf(let type): kind = .typeOf(type.remapped(map))
+        case .offsetof(let type, let path): kind = .offsetof(type.remapped(map), path)
         case .block(let statements, let value):
             kind = .block(statements.map { $0.remapped(map) }, r(value))
         }
@@ -104,6 +106,7 @@ extension TypeSyntax {
     func remapped(_ map: (SourceRange) -> SourceRange) -> TypeSyntax {
         var copy = self
         copy.range = map(range)
+        copy.typeOfExpression = typeOfExpression.map { TypeOfExpression($0.expression.remapped(map)) }
         return copy
     }
 }

@@ -71,7 +71,7 @@ extension Expr {
     func rewritingChildren(_ f: (Expr) throws -> Expr, _ blocks: ([Stmt]) throws -> [Stmt]) rethrows -> Expr {
         let kind: ExprKind
         switch self.kind {
-        case .integer, .string, .builtin, .variable, .positional, .positionalCount, .sizeof: kind = self.kind
+        case .integer, .string, .builtin, .variable, .positional, .positionalCount, .sizeof, .typeOf, .offsetof: kind = self.kind
         case .map(let name, let keys): kind = .map(name: name, keys: try keys.map(f))
         case .call(let name, let args): kind = .call(name: name, args: try args.map(f))
         case .unary(let op, let operand): kind = .unary(op: op, operand: try f(operand))

@@ -61,8 +61,15 @@ public final class EventDispatcher {
         }
         var offset = 8
         var values: [Value] = []
+        let formats: Bool
+        switch call.action {
+        case .printf, .report: formats = true
+        default: formats = false
+        }
         for type in call.argumentTypes {
-            values.append(decoder.decode(type, bytes[min(offset, bytes.count)...]))
+            // A bool is 1 or 0 to printf's %d, as in bpftrace (print() shows true/false).
+            let decoded = formats && type == .bool ? SType.u64 : type
+            values.append(decoder.decode(decoded, bytes[min(offset, bytes.count)...]))
             offset += type.storageSize
         }
         switch call.action {
