@@ -29,7 +29,7 @@ final class BpftraceToolFormsTests: XCTestCase {
             semanticDiagnostics("BEGIN { $k = (1, 2); @m[$k] = 1; @n = @m[1, 2]; @m[3, 4] = 2; delete(@m, $k); }"), [])
         XCTAssertEqual(semanticDiagnostics("BEGIN { @m[1, 2] = 1; $k = (1, 2); @n = @m[$k]; @m[$k] = 3; }"), [])
         let wrong = semanticDiagnostics("BEGIN { $k = (1, 2); @m[$k] = 1; @n = @m[1, 2, 3]; }").map(\.message)
-        XCTAssertEqual(wrong, ["@m has 1 key part(s), used here with 3"])
+        XCTAssertEqual(wrong, ["@m has 2 key part(s), used here with 3"], "a tuple key is the key of its parts")
     }
 
     /// execsnoop.bt, naptime.bt: `ppid` written bare, as bpftrace's stdlib allows.
