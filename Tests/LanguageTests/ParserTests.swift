@@ -451,11 +451,27 @@ final class ParserTests: XCTestCase {
             """)
     }
 
+    /// opensnoop.bt writes `for $j : a..b { }`: the parentheses are optional, as in current bpftrace.
+    func testForWithoutParentheses() throws {
+        let program = try parse("BEGIN { for $j : ((uint64)0)..((uint64)4) { } @m[1] = 1; for $kv : @m { print($kv); } }")
+        guard case .forRange(let name, _, _, _) = program.probes[0].body[0].kind else {
+            return XCTFail("\(program.probes[0].body[0].kind)")
+        }
+        XCTAssertEqual(name, "j")
+        guard case .forMap(let variable, _, _) = program.probes[0].body[2].kind else {
+            return XCTFail("\(program.probes[0].body[2].kind)")
+        }
+        XCTAssertEqual(variable, "kv")
+    }
+
     func testOtherSyntaxErrors() {
         XCTAssertEqual(
             parseErrorMessage("BEGIN { $x = (uint8 x; }", at: "x #2"), "expected ')' to close the cast to 'uint8'")
         XCTAssertEqual(
-            parseErrorMessage("BEGIN { for $i : 0..3 { } }", at: "$i"), "expected '(' after 'for', found '$i'")
+            parseErrorMessage("BEGIN { for i : 0..3 { } }", at: "i"),
+            "expected a variable such as '$kv' in 'for'")
+        XCTAssertEqual(
+            parseErrorMessage("BEGIN { for ($i : 0..3 { } }", at: "{ #2"), "expected ')' to close 'for', found '{'")
         XCTAssertEqual(
             parseErrorMessage("BEGIN { for ($i in 0..3) { } }", at: "in"),
             "expected ':' after the loop variable, found 'in'")

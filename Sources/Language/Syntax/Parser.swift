@@ -392,7 +392,9 @@ public struct Parser {
     mutating func parseFor() throws -> Stmt {
         let start = current.range.start
         try advance()
-        try expect("(", "after 'for'")
+        // Current bpftrace also takes `for $kv : @m { ... }` without the parentheses.
+        let parenthesized = current.kind == .punct("(")
+        if parenthesized { try advance() }
         guard case .variable(let name) = current.kind else {
             throw Diagnostic("expected a variable such as '$kv' in 'for'", at: current.range)
         }
@@ -402,12 +404,12 @@ public struct Parser {
         if current.kind == .punct("..") {
             try advance()
             let last = try parseExpression()
-            try expect(")", "to close 'for'")
+            if parenthesized { try expect(")", "to close 'for'") }
             let body = try parseBlock()
             return Stmt(
                 kind: .forRange(variable: name, from: first, to: last, body: body), range: SourceRange(start, lastEnd))
         }
-        try expect(")", "to close 'for'")
+        if parenthesized { try expect(")", "to close 'for'") }
         let body = try parseBlock()
         return Stmt(kind: .forMap(variable: name, map: first, body: body), range: SourceRange(start, lastEnd))
     }

@@ -54,8 +54,9 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         } else if member.typeName.hasSuffix("]") {
             let element = member.typeName.prefix { $0 != "[" }
             kind = element.hasSuffix("char") ? .charArray(length: member.size) : .opaque
-        } else if member.typeName.hasPrefix("struct ") || member.typeName.hasPrefix("union ") {
-            kind = .record(name: member.typeName)
+        } else if let record = member.recordName {
+            // Embedded, qualifiers and typedefs resolved (`const struct qstr d_name`).
+            kind = .record(name: record)
         } else {
             kind = .integer(signed: btf.isSigned(member.typeID))
         }
