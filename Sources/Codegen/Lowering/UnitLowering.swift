@@ -145,20 +145,10 @@ final class UnitLowering {
         }
 
         if options.excludedProcess != 0 && CodegenOptions.excludesProcess(at: unit.provider) {
-            let process = LLVMBuildLShr(ir.builder, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")
-            let own = LLVMBuildICmp(
-                ir.builder, LLVMIntEQ, process, ir.const64(UInt64(UInt32(bitPattern: options.excludedProcess))), "")
-            let other = ir.block("other.process")
-            LLVMBuildCondBr(ir.builder, own, returnBlock, other)
-            ir.position(at: other)
+            proceedOnly(whenProcessIs: options.excludedProcess, is: false, next: "other.process")
         }
         if options.targetProcess != 0 && CodegenOptions.filtersTargetProcess(at: unit.provider) {
-            let process = LLVMBuildLShr(ir.builder, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")
-            let target = LLVMBuildICmp(
-                ir.builder, LLVMIntEQ, process, ir.const64(UInt64(UInt32(bitPattern: options.targetProcess))), "")
-            let traced = ir.block("target.process")
-            LLVMBuildCondBr(ir.builder, target, traced, returnBlock)
-            ir.position(at: traced)
+            proceedOnly(whenProcessIs: options.targetProcess, is: true, next: "target.process")
         }
         if let predicate = unit.predicate {
             let value = scalar(predicate)
@@ -341,5 +331,15 @@ final class UnitLowering {
             ir.store(ir.const64(word), to: ir.offset(slot, chunk), alignment: 8)
         }
         return slot
+    }
+
+    /// Goes on (in a block named `next`) only when whether the current process (tgid) is `pid`
+    /// is `wanted`: the `-p` target must be it, bpfsh's own process must not; else returns.
+    private func proceedOnly(whenProcessIs pid: Int32, is wanted: Bool, next: String) {
+        let process = LLVMBuildLShr(ir.builder, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")
+        let same = LLVMBuildICmp(ir.builder, LLVMIntEQ, process, ir.const64(UInt64(UInt32(bitPattern: pid))), "")
+        let proceed = ir.block(next)
+        LLVMBuildCondBr(ir.builder, same, wanted ? proceed : returnBlock, wanted ? returnBlock : proceed)
+        ir.position(at: proceed)
     }
 }

@@ -129,17 +129,19 @@ extension Parser {
         try expect("(", "after typeof")
         parenDepth += 1
         defer { parenDepth -= 1 }
-        var type: TypeSyntax
-        if try startsTypeName() {
-            type = try parseTypeName()
-        } else {
-            let operand = try parseExpression()
-            type = TypeSyntax(name: "", pointerDepth: 0, arrayLength: nil, range: operand.range)
-            type.typeOfExpression = TypeOfExpression(operand)
-        }
+        var type = try parseTypeOrExpression()
         let end = current.range
         try expect(")", "to close typeof")
         type.range = start.merged(with: end)
+        return type
+    }
+
+    /// A type name, or an expression standing for its type (typeof's and offsetof's operand).
+    mutating func parseTypeOrExpression() throws -> TypeSyntax {
+        if try startsTypeName() { return try parseTypeName() }
+        let operand = try parseExpression()
+        var type = TypeSyntax(name: "", pointerDepth: 0, arrayLength: nil, range: operand.range)
+        type.typeOfExpression = TypeOfExpression(operand)
         return type
     }
 
@@ -147,14 +149,7 @@ extension Parser {
     mutating func parseOffsetof(from start: SourceRange) throws -> Expr {
         try expect("(", "after offsetof")
         parenDepth += 1
-        var type: TypeSyntax
-        if try startsTypeName() {
-            type = try parseTypeName()
-        } else {
-            let operand = try parseExpression()
-            type = TypeSyntax(name: "", pointerDepth: 0, arrayLength: nil, range: operand.range)
-            type.typeOfExpression = TypeOfExpression(operand)
-        }
+        let type = try parseTypeOrExpression()
         try expect(",", "between offsetof's type and field")
         var path: [String] = []
         repeat {
