@@ -68,30 +68,16 @@ let lazyLLVM: Bool = {
 }()
 let llvmBundleName = "libbpfsh-llvm.so"
 
-/// The LLVM-C functions bpfsh calls (one `X(name)` per line), kept in the shared object even
-/// though nothing inside it calls them.
-let llvmFunctions: [String] = {
-    let list = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Sources/CLLVM/include/llvm_functions.def")
-    let text = (try? String(contentsOf: list, encoding: .utf8)) ?? ""
-    return text.split(separator: "\n").compactMap { line in
-        guard line.hasPrefix("X("), line.hasSuffix(")") else { return nil }
-        return String(line.dropFirst(2).dropLast())
-    }
-}()
-
-/// libbpfsh-llvm.so: LLVM's BPF backend and passes, exporting only the LLVM-C API (so nothing
-/// else it defines can interpose), binding its own calls to itself (-Bsymbolic: bpfsh's stubs
-/// carry the same names), with the sections nothing reaches dropped.
+/// libbpfsh-llvm.so: LLVM's BPF backend and passes behind one exported table of the LLVM-C
+/// functions bpfsh calls (Sources/CLLVMBundle), everything else local (so nothing in it can
+/// interpose on bpfsh's stubs of the same names), with the sections nothing reaches dropped.
+let packageDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
 let llvmBundleFlags: [String] = {
     let linker = { (flag: String) in ["-Xlinker", flag] }
-    let script = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-llvm-exports.map")
-    try? "{ global: LLVM*; local: *; };\n".write(to: script, atomically: true, encoding: .utf8)
-    return llvmFunctions.flatMap { linker("-u") + linker($0) }
-        + linker("--gc-sections") + linker("-Bsymbolic") + linker("--version-script=" + script.path)
+    let script = packageDirectory + "/Sources/CLLVMBundle/exports.map"
+    return linker("--gc-sections") + linker("-Bsymbolic") + linker("--version-script=" + script)
         + llvmLinkerFlags
 }()
-
 let package = Package(
     name: "bpfsh",
     platforms: [.macOS(.v13)],
@@ -112,7 +98,9 @@ let package = Package(
                             .define("CLLVM_LAZY", to: lazyLLVM ? "1" : "0"),
                             .define("CLLVM_LIBRARY_NAME", to: "\"" + llvmBundleName + "\"")],
                 linkerSettings: [.unsafeFlags(lazyLLVM ? [] : llvmLinkerFlags)]),
-        .target(name: "CLLVMBundle", linkerSettings: [.unsafeFlags(lazyLLVM ? llvmBundleFlags : [])]),
+        .target(name: "CLLVMBundle", exclude: ["exports.map"],
+                cSettings: [.unsafeFlags(llvmInclude + ["-I", packageDirectory + "/Sources/CLLVM/include"])],
+                linkerSettings: [.unsafeFlags(lazyLLVM ? llvmBundleFlags : [])]),
         .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
         .target(name: "CSpawn"),
 

@@ -2,9 +2,9 @@
 // constructors, relocations and page faults cost ~4 ms of every start, while a program found
 // in the compiled-program cache never needs it. So bpfsh defines each LLVM-C function it
 // calls (llvm_functions.def) as a stub that jumps through a slot; the slots are filled from
-// libbpfsh-llvm.so (LLVM linked statically into a shared object beside the executable, built
-// as the package's `bpfsh-llvm` product) on the first call, or by `cllvm_load`, which the
-// compiler calls first so that a missing library is an error value, not an abort.
+// the table of libbpfsh-llvm.so (LLVM linked statically into a shared object beside the
+// executable, the package's `bpfsh-llvm` product) on the first call, or by `cllvm_load`, which
+// the compiler calls first so that a missing library is an error value, not an abort.
 #define _GNU_SOURCE
 #include "CLLVM.h"
 #include <dlfcn.h>
@@ -24,11 +24,9 @@ const char *cllvm_load(void) { return 0; }
 #include "llvm_functions.def"
 #undef X
 
-static const struct {
-    const char *name;
-    void **slot;
-} functions[] = {
-#define X(name) {#name, &cllvm_slot_##name},
+// In the order of libbpfsh-llvm.so's table (CLLVMBundle/bundle.c), both from llvm_functions.def.
+static void **const slots[] = {
+#define X(name) &cllvm_slot_##name,
 #include "llvm_functions.def"
 #undef X
 };
@@ -64,15 +62,17 @@ static void load(void) {
         }
     }
     if (!handle) return;
-    for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
-        void *address = dlsym(handle, functions[i].name);
-        if (!address) {
-            snprintf(failure, sizeof failure, "%s has no %s (built for another LLVM?)", CLLVM_LIBRARY_NAME,
-                     functions[i].name);
-            return;
-        }
-        *functions[i].slot = address;
+    void *const *(*table)(unsigned long *) =
+        (void *const *(*)(unsigned long *))dlsym(handle, "cllvm_bundle_functions");
+    unsigned long count = 0;
+    void *const *addresses = table ? table(&count) : NULL;
+    size_t expected = sizeof slots / sizeof slots[0];
+    if (!addresses || count != expected) {
+        snprintf(failure, sizeof failure, "%s was not built with this bpfsh (%lu functions, expected %zu)",
+                 CLLVM_LIBRARY_NAME, count, expected);
+        return;
     }
+    for (size_t i = 0; i < expected; i++) *slots[i] = addresses[i];
     failure[0] = 0;
 }
 
