@@ -63,6 +63,16 @@ final class TimeSeriesFunctionTests: XCTestCase {
             ["@a holds tseries() data, which can only be printed"])
     }
 
+    func testUnstableTseriesErrorRefusesIt() throws {
+        XCTAssertEqual(
+            semanticErrors("config = { unstable_tseries = error } BEGIN { @a = tseries(1, 1s, 5); }"),
+            [
+                "tseries feature is not enabled by default. To enable this unstable feature, set the config flag "
+                    + "to enable. unstable_tseries=enable"
+            ])
+        XCTAssertNoThrow(try check("config = { unstable_tseries = enable } BEGIN { @a = tseries(1, 1s, 5); }"))
+    }
+
     func testDescriptionNamesTheIntervalAsWritten() {
         XCTAssertEqual(TimeSeriesSpec(intervalNanoseconds: 100_000_000, intervals: 5, reduction: .last).description, "100ms × 5")
         XCTAssertEqual(TimeSeriesSpec(intervalNanoseconds: 1_500, intervals: 2, reduction: .min).description, "1500ns × 2, min")

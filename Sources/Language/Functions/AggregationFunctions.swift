@@ -63,6 +63,12 @@ extension FunctionDescriptor {
         let fallback = Aggregation.tseries(
             TimeSeriesSpec(intervalNanoseconds: 1, intervals: 1, reduction: .last))
         guard call.arity(3...4) else { return .aggregation(fallback) }
+        if call.config.string("unstable_tseries") == "error" {
+            call.error(
+                "tseries feature is not enabled by default. To enable this unstable feature, set the config flag "
+                    + "to enable. unstable_tseries=enable", call.range)
+            return .aggregation(fallback)
+        }
         call.integerArgument(0)
         guard let interval = call.literalInteger(1), let intervals = call.literalInteger(2) else {
             return .aggregation(fallback)
