@@ -57,11 +57,48 @@ let llvmLinkerFlags: [String] = {
         + linker("--as-needed") + (systemLibraries + ["-lstdc++"]).flatMap(linker) + linker("--no-as-needed")
 }()
 
+/// Whether bpfsh loads LLVM only when it compiles (Sources/CLLVM/lazy.c): its stubs are
+/// x86-64 code, and the shared object that carries LLVM links the static archives.
+let lazyLLVM: Bool = {
+    #if arch(x86_64)
+    return FileManager.default.fileExists(atPath: llvmPrefix + "/lib/libLLVMBPFCodeGen.a")
+    #else
+    return false
+    #endif
+}()
+let llvmBundleName = "libbpfsh-llvm.so"
+
+/// The LLVM-C functions bpfsh calls (one `X(name)` per line), kept in the shared object even
+/// though nothing inside it calls them.
+let llvmFunctions: [String] = {
+    let list = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Sources/CLLVM/include/llvm_functions.def")
+    let text = (try? String(contentsOf: list, encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").compactMap { line in
+        guard line.hasPrefix("X("), line.hasSuffix(")") else { return nil }
+        return String(line.dropFirst(2).dropLast())
+    }
+}()
+
+/// libbpfsh-llvm.so: LLVM's BPF backend and passes, exporting only the LLVM-C API (so nothing
+/// else it defines can interpose), binding its own calls to itself (-Bsymbolic: bpfsh's stubs
+/// carry the same names), with the sections nothing reaches dropped.
+let llvmBundleFlags: [String] = {
+    let linker = { (flag: String) in ["-Xlinker", flag] }
+    let script = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-llvm-exports.map")
+    try? "{ global: LLVM*; local: *; };\n".write(to: script, atomically: true, encoding: .utf8)
+    return llvmFunctions.flatMap { linker("-u") + linker($0) }
+        + linker("--gc-sections") + linker("-Bsymbolic") + linker("--version-script=" + script.path)
+        + llvmLinkerFlags
+}()
+
 let package = Package(
     name: "bpfsh",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "bpfsh", targets: ["bpfsh"]),
+        // Built beside bpfsh and loaded by it at the first compile (lazyLLVM).
+        .library(name: "bpfsh-llvm", type: .dynamic, targets: ["CLLVMBundle"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -71,8 +108,11 @@ let package = Package(
         // C shims: Swift cannot call variadic functions or function-like macros.
         .target(name: "CBPF", linkerSettings: [.linkedLibrary("bpf"), .linkedLibrary("elf"), .linkedLibrary("z")]),
         .target(name: "CLLVM",
-                cSettings: [.unsafeFlags(llvmInclude)],
-                linkerSettings: [.unsafeFlags(llvmLinkerFlags)]),
+                cSettings: [.unsafeFlags(llvmInclude),
+                            .define("CLLVM_LAZY", to: lazyLLVM ? "1" : "0"),
+                            .define("CLLVM_LIBRARY_NAME", to: "\"" + llvmBundleName + "\"")],
+                linkerSettings: [.unsafeFlags(lazyLLVM ? [] : llvmLinkerFlags)]),
+        .target(name: "CLLVMBundle", linkerSettings: [.unsafeFlags(lazyLLVM ? llvmBundleFlags : [])]),
         .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
         .target(name: "CSpawn"),
 
