@@ -1,6 +1,9 @@
 import Language
 
 extension FunctionLowering {
-    /// The id travels as it is; user space finds its path (`SType.named(.cgroupPath)`).
-    static let cgroups = [FunctionLowering(name: "cgroup_path") { call in .scalar(call.scalar(0)) }]
+    static let cgroups = [
+        // The id travels as it is; user space finds its path (`SType.named(.cgroupPath)`).
+        FunctionLowering(name: "cgroup_path") { call in .scalar(call.scalar(0)) },
+        FunctionLowering(name: "cgroupid") { call in .scalar(call.const64(call.constant ?? 0)) },
+    ]
 }

@@ -2,9 +2,12 @@ import CLLVM
 import Language
 
 extension FunctionLowering {
-    /// ppid()/pcomm(): two kernel reads, the parent pointer then its field.
-    static let tasks = [
-        FunctionLowering(name: "ppid") { call in
+    /// ppid()/pcomm(), leader_tid()/leader_comm(): two kernel reads, the linked task then its field.
+    static let tasks = ["ppid", "leader_tid"].map(taskInteger) + ["pcomm", "leader_comm"].map(taskComm)
+
+    /// A 4-byte signed field of the linked task (ppid, leader_tid).
+    private static func taskInteger(_ name: String) -> FunctionLowering {
+        FunctionLowering(name: name) { call in
             guard let parent = parentAddress(call) else { return .scalar(call.const64(0)) }
             let lowering = call.lowering, ir = lowering.ir
             let slot = lowering.stackBuffer(size: 8)
@@ -14,8 +17,12 @@ extension FunctionLowering {
                 .probeReadKernel,
                 [slot, LLVMConstInt(ir.i32, 4, 0), LLVMBuildIntToPtr(call.builder, field, ir.bytePointer, "")!])
             return .scalar(ir.loadInteger(bytes: 4, signed: true, from: slot))
-        },
-        FunctionLowering(name: "pcomm") { call in
+        }
+    }
+
+    /// The 16-byte comm of the linked task (pcomm, leader_comm).
+    private static func taskComm(_ name: String) -> FunctionLowering {
+        FunctionLowering(name: name) { call in
             let lowering = call.lowering, ir = lowering.ir
             let slot = lowering.stackBuffer(size: 16)
             ir.memset(slot, size: 16)
@@ -25,10 +32,10 @@ extension FunctionLowering {
                 .probeReadKernelStr,
                 [slot, LLVMConstInt(ir.i32, 16, 0), LLVMBuildIntToPtr(call.builder, field, ir.bytePointer, "")!])
             return .buffer(slot)
-        },
-    ]
+        }
+    }
 
-    /// `task->real_parent`, the task being the argument or the current one.
+    /// `task->real_parent` (or group_leader), the task being the argument or the current one.
     private static func parentAddress(_ call: CallLowering) -> LLVMValueRef? {
         guard let packed = call.constant else { return nil }
         let lowering = call.lowering, ir = lowering.ir

@@ -39,7 +39,7 @@ public struct FunctionTable: Sendable {
         .printf, .print, .time, .str, .join, .ksym, .usym, .kaddr, .ntop, .strncmp,
         .exit, .delete, .clear, .zero, .cat, .system, .kstack, .ustack, .sizeof, .reg,
         .uptr, .kptr, .signal, .writeUser, .strcontains, .strlen, .hasKey, .syscallName, .signalName, .strerror,
-        .len, .nsecsFunction, .buf, .strftime, .pton, .errorf, .warnf, .ppid, .pcomm, .assert, .isErr,
-        .bswap, .getopt, .cgroupPath,
+        .len, .nsecsFunction, .buf, .strftime, .pton, .errorf, .warnf, .ppid, .pcomm, .leaderTid, .leaderComm, .assert, .isErr,
+        .bswap, .getopt, .cgroupPath, .cgroupid, .usermode, .macaddr,
     ])
 }

@@ -1,4 +1,6 @@
-/// ppid(), pcomm(): a task's parent, read through the kernel's BTF (`task->real_parent`).
+/// ppid(), pcomm(): a task's parent, read through the kernel's BTF (`task->real_parent`);
+/// leader_tid(), leader_comm(): its thread group's leader (`task->group_leader`), which
+/// for a thread is the process's main thread, not its parent.
 extension FunctionDescriptor {
     public static let ppid = parentField(
         "ppid", member: "tgid", result: .int(bytes: 4, signed: true), resultName: "int",
@@ -6,11 +8,17 @@ extension FunctionDescriptor {
     public static let pcomm = parentField(
         "pcomm", member: "comm", result: .string(size: 16), resultName: "string",
         summary: "the command name of a task's parent (default: the current task)")
+    public static let leaderTid = parentField(
+        "leader_tid", link: "group_leader", member: "pid", result: .int(bytes: 4, signed: true), resultName: "int",
+        summary: "the thread id of a task's thread group leader (default: the current task)")
+    public static let leaderComm = parentField(
+        "leader_comm", link: "group_leader", member: "comm", result: .string(size: 16), resultName: "string",
+        summary: "the thread name of a task's thread group leader (default: the current task)")
 
-    /// `NAME([task])`: `task->real_parent->MEMBER`. The two BTF offsets travel to code
-    /// generation packed in the call's constant: real_parent's in the high half.
+    /// `NAME([task])`: `task->LINK->MEMBER`. The two BTF offsets travel to code
+    /// generation packed in the call's constant: LINK's in the high half.
     private static func parentField(
-        _ name: String, member: String, result: SType, resultName: String, summary: String
+        _ name: String, link: String = "real_parent", member: String, result: SType, resultName: String, summary: String
     ) -> FunctionDescriptor {
         FunctionDescriptor(
             name: name, signature: "\(name)([struct task_struct *task])", result: resultName, summary: summary,
@@ -24,7 +32,7 @@ extension FunctionDescriptor {
                     return result
                 }
             }
-            guard let parent = call.catalogue.member(of: "struct task_struct", named: "real_parent"),
+            guard let parent = call.catalogue.member(of: "struct task_struct", named: link),
                 let field = call.catalogue.member(of: "struct task_struct", named: member)
             else {
                 call.error("\(name)() needs struct task_struct from the kernel's BTF", call.range)

@@ -225,6 +225,8 @@ public struct EnumType: Hashable, Sendable {
 public enum NamedInteger: String, Hashable, Sendable {
     case syscall = "syscall_name", signal = "signal_name", errno = "strerror", user = "username"
     case cgroupPath = "cgroup_path"
+    /// Six bytes of a MAC address in memory order in the low bytes (macaddr()).
+    case macAddress = "macaddr"
 }
 
 /// Aggregating functions that may only be assigned to maps.

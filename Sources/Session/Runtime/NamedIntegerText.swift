@@ -19,6 +19,9 @@ enum NamedIntegerText {
             return String(cString: Foundation.strerror(Int32(value)))
         case .cgroupPath:
             return CgroupPaths.path(of: raw)
+        case .macAddress:
+            // The canonical form bpftrace prints: upper-case hex, first byte first.
+            return (0..<6).map { String(format: "%02X", (raw >> (8 * UInt64($0))) & 0xFF) }.joined(separator: ":")
         case .user:
             guard let entry = getpwuid(uid_t(truncatingIfNeeded: raw)), let name = entry.pointee.pw_name else {
                 return "\(raw)"

@@ -20,7 +20,14 @@ enum NormalizeBuiltinCalls {
             case .builtin(let name) where variables[name] == nil && bareCalls.contains(name) && functions[name] != nil:
                 rewritten.kind = .call(name: name, args: [])
             case .builtin(let name) where name.hasPrefix(prefix):
-                if let bare = builtin(name) { rewritten.kind = .builtin(bare) }
+                if let bare = builtin(name) {
+                    rewritten.kind = .builtin(bare)
+                } else if case let bare = String(name.dropFirst(prefix.count)), bareCalls.contains(bare),
+                    functions[bare] != nil
+                {
+                    // `__builtin_usermode`: bpftrace's builtin behind the stdlib's usermode().
+                    rewritten.kind = .call(name: bare, args: [])
+                }
             case .call(let name, let args) where args.isEmpty && functions[name] == nil:
                 if let bare = builtin(name) { rewritten.kind = .builtin(bare) }
             default: break
