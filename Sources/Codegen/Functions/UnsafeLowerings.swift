@@ -10,6 +10,11 @@ extension FunctionLowering {
             ir.helper(.sendSignal, [LLVMConstInt(ir.i32, call.constant ?? 0, 0)])
             return .none
         },
+        FunctionLowering(name: "signal_thread") { call in
+            let ir = call.lowering.ir
+            ir.helper(.sendSignalThread, [LLVMConstInt(ir.i32, call.constant ?? 0, 0)])
+            return .none
+        },
         // write_user(): the helper reads len bytes of BPF memory, so a string is passed by
         // its buffer and a pointer as is; len is clamped to a string's buffer.
         FunctionLowering(name: "write_user") { call in

@@ -179,7 +179,7 @@ enum BPFHelper: Int32 {
     case numaNodeID = 42, getFuncIP = 173, probeWriteUser = 36
     case getCurrentComm = 16, getStackID = 27, getCurrentTask = 35, probeReadStr = 45
     case getCurrentCgroupID = 80, probeReadUser = 112, probeReadKernel = 113
-    case sendSignal = 109, probeReadUserStr = 114, probeReadKernelStr = 115, jiffies64 = 118, ringbufOutput = 130
+    case getSocketCookie = 46, sendSignal = 109, sendSignalThread = 117, probeReadUserStr = 114, probeReadKernelStr = 115, jiffies64 = 118, ringbufOutput = 130
     case forEachMapElem = 164, loop = 181, mapLookupPercpuElem = 195
     case ktimeGetBootNs = 125, ktimeGetTaiNs = 208
 }

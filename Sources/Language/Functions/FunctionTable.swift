@@ -40,6 +40,7 @@ public struct FunctionTable: Sendable {
         .exit, .delete, .clear, .zero, .cat, .system, .kstack, .ustack, .sizeof, .reg,
         .uptr, .kptr, .signal, .writeUser, .strcontains, .strlen, .hasKey, .syscallName, .signalName, .strerror,
         .len, .nsecsFunction, .buf, .strftime, .pton, .errorf, .warnf, .ppid, .pcomm, .leaderTid, .leaderComm, .assert, .isErr,
-        .bswap, .getopt, .cgroupPath, .cgroupid, .usermode, .macaddr,
+        .bswap, .getopt, .cgroupPath, .cgroupid, .usermode, .macaddr, .signalThread, .socketCookie, .skboutput,
+        .unwatch, .dwUstack,
     ])
 }
