@@ -46,5 +46,5 @@ public struct FunctionLoweringTable: Sendable {
             + FunctionLowering.addresses + FunctionLowering.tasks
             + FunctionLowering.assertions + FunctionLowering.errorPointers + FunctionLowering.integers
             + FunctionLowering.options + FunctionLowering.cgroups + FunctionLowering.contexts
-            + FunctionLowering.macAddresses + FunctionLowering.sockets)
+            + FunctionLowering.macAddresses + FunctionLowering.sockets + FunctionLowering.userAddresses)
 }

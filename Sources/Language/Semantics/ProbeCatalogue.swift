@@ -20,6 +20,23 @@ public protocol ProbeCatalogue {
     /// Size in bytes of a kernel struct or union (`struct task_struct`), from BTF: a program's
     /// own struct may embed one.
     func recordSize(of typeName: String) -> Int?
+    /// A data or function symbol of a user binary (its ELF address and size), for `uaddr()`,
+    /// and whether the file is loaded at a bias chosen at run time (PIE programs, libraries).
+    func userSymbol(named name: String, in binary: String) -> BinarySymbol?
+    /// The ELF address a uprobe attach point (`uprobe:PATH:FUNCTION[+OFFSET]`) fires at.
+    func userProbeAddress(of target: ProbeTarget) -> UInt64?
+}
+
+/// A symbol of a user binary as `uaddr()` needs it.
+public struct BinarySymbol: Sendable, Equatable {
+    public var address: UInt64
+    public var size: UInt64
+    public var positionIndependent: Bool
+    public init(address: UInt64, size: UInt64, positionIndependent: Bool) {
+        self.address = address
+        self.size = size
+        self.positionIndependent = positionIndependent
+    }
 }
 
 extension ProbeCatalogue {
@@ -28,6 +45,8 @@ extension ProbeCatalogue {
     public var hasBTF: Bool { false }
     public func enumValue(named name: String) -> Int64? { nil }
     public func recordSize(of typeName: String) -> Int? { nil }
+    public func userSymbol(named name: String, in binary: String) -> BinarySymbol? { nil }
+    public func userProbeAddress(of target: ProbeTarget) -> UInt64? { nil }
 }
 
 /// A reason a catalogue cannot provide a target, with advice for the user.

@@ -76,6 +76,21 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         StartupTiming.measure(.catalogue) { (try? VmlinuxBTF.shared())?.enumValue(named: name) }
     }
 
+    public func userSymbol(named name: String, in binary: String) -> BinarySymbol? {
+        guard let table = try? ElfCache.shared.table(for: binary), let symbol = table.symbol(named: name) else {
+            return nil
+        }
+        return BinarySymbol(address: symbol.value, size: symbol.size, positionIndependent: table.isPositionIndependent)
+    }
+
+    public func userProbeAddress(of target: ProbeTarget) -> UInt64? {
+        guard target.kind == .uprobe, target.parts.count >= 2,
+            let offset = try? UprobeProvider.fileOffset(of: target.parts[1], in: target.parts[0]),
+            let table = try? ElfCache.shared.table(for: target.parts[0])
+        else { return nil }
+        return table.virtualAddress(ofFileOffset: offset)
+    }
+
     public func kernelAddress(of symbol: String) -> UInt64? {
         StartupTiming.measure(.catalogue) { KernelSymbols.shared.address(of: symbol) }
     }

@@ -14,6 +14,8 @@ struct ElfContents {
     var isPIEExecutable: Bool
     var segments: [LoadSegment]
     var functions: [ElfFunction]
+    /// Data symbols (STT_OBJECT), for `uaddr("name")`.
+    var objects: [ElfFunction] = []
     var hasSymtab: Bool
     var buildID: String?
     var debugLink: String?
@@ -92,6 +94,7 @@ enum ElfReader {
         var sectionNameIndex = 0
         let haveSectionNames = elf_getshdrstrndx(elf, &sectionNameIndex) == 0
         var functions: [ElfFunction] = []
+        var objects: [ElfFunction] = []
         var hasSymtab = false
         var buildID: String?
         var debugLink: String?
@@ -108,7 +111,8 @@ enum ElfReader {
             switch Int32(bitPattern: sectionHeader.sh_type) {
             case SHT_SYMTAB, SHT_DYNSYM:
                 if Int32(bitPattern: sectionHeader.sh_type) == SHT_SYMTAB { hasSymtab = true }
-                try appendFunctions(of: current, header: sectionHeader, elf: elf, path: path, to: &functions)
+                try appendFunctions(
+                    of: current, header: sectionHeader, elf: elf, path: path, to: &functions, objects: &objects)
             case SHT_DYNAMIC:
                 (hasPIEFlag, hasSoname) = readDynamicFlags(current)
             case SHT_NOTE where buildID == nil:
@@ -127,12 +131,12 @@ enum ElfReader {
         return ElfContents(
             fileType: fileType, hasInterpreter: hasInterpreter, isPIEExecutable: isPIE,
             segments: segments,
-            functions: functions, hasSymtab: hasSymtab, buildID: buildID, debugLink: debugLink)
+            functions: functions, objects: objects, hasSymtab: hasSymtab, buildID: buildID, debugLink: debugLink)
     }
 
     private static func appendFunctions(
         of section: OpaquePointer, header: GElf_Shdr, elf: OpaquePointer,
-        path: String, to functions: inout [ElfFunction]
+        path: String, to functions: inout [ElfFunction], objects: inout [ElfFunction]
     ) throws(SymbolError) {
         guard header.sh_type != UInt32(SHT_NOBITS), let data = elf_getdata(section, nil) else {
             // A symbol table whose data cannot be read means a corrupt file, not an empty one.
@@ -148,7 +152,7 @@ enum ElfReader {
         for index in 0..<count {
             guard gelf_getsym(data, Int32(clamping: index), &symbol) != nil else { break }
             let type = Int32(symbol.st_info & 0xF)
-            guard type == STT_FUNC || type == STT_GNU_IFUNC,
+            guard type == STT_FUNC || type == STT_GNU_IFUNC || type == STT_OBJECT,
                 symbol.st_shndx != UInt16(SHN_UNDEF), symbol.st_value != 0, symbol.st_name != 0,
                 let name = elf_strptr(elf, stringSection, Int(symbol.st_name)), name.pointee != 0
             else { continue }
@@ -159,10 +163,10 @@ enum ElfReader {
             case STB_LOCAL: binding = .local
             default: binding = .other
             }
-            functions.append(
-                ElfFunction(
-                    name: String(cString: name), value: symbol.st_value, size: symbol.st_size,
-                    binding: binding, isIndirect: type == STT_GNU_IFUNC))
+            let entry = ElfFunction(
+                name: String(cString: name), value: symbol.st_value, size: symbol.st_size,
+                binding: binding, isIndirect: type == STT_GNU_IFUNC)
+            if type == STT_OBJECT { objects.append(entry) } else { functions.append(entry) }
         }
     }
 

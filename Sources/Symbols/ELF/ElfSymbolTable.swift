@@ -15,6 +15,8 @@ public final class ElfSymbolTable: Sendable {
     public let segments: [LoadSegment]
     /// Every function symbol, sorted by address then name; aliases appear once each.
     public let functions: [ElfFunction]
+    /// Data symbols (STT_OBJECT) of the file itself, for `uaddr("name")`.
+    public let objects: [ElfFunction]
     public let buildID: String?
     /// The separate debug file whose symbols were merged in, if any.
     public let debugFile: String?
@@ -65,6 +67,7 @@ public final class ElfSymbolTable: Sendable {
         hasInterpreter = contents.hasInterpreter
         isPIEExecutable = contents.isPIEExecutable
         segments = contents.segments
+        objects = contents.objects
         buildID = contents.buildID
         self.debugFile = debugFile
 
@@ -167,6 +170,16 @@ public final class ElfSymbolTable: Sendable {
             best = function
         }
         return best
+    }
+
+    /// A data or function symbol by name, as `uaddr()` looks one up: a global before a local.
+    public func symbol(named name: String) -> ElfFunction? {
+        var best: ElfFunction?
+        for object in objects where object.name == name {
+            if let current = best, !(current.binding == .local && object.binding != .local) { continue }
+            best = object
+        }
+        return best ?? function(named: name)
     }
 
     /// Names of all functions matching a glob (`*`, `?`), sorted and without duplicates.
