@@ -46,5 +46,6 @@ public struct FunctionLoweringTable: Sendable {
             + FunctionLowering.addresses + FunctionLowering.tasks
             + FunctionLowering.assertions + FunctionLowering.errorPointers + FunctionLowering.integers
             + FunctionLowering.options + FunctionLowering.cgroups + FunctionLowering.contexts
-            + FunctionLowering.macAddresses + FunctionLowering.sockets + FunctionLowering.userAddresses)
+            + FunctionLowering.macAddresses + FunctionLowering.sockets + FunctionLowering.userAddresses
+            + FunctionLowering.kernelFunctions)
 }

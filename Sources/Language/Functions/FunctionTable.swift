@@ -41,6 +41,6 @@ public struct FunctionTable: Sendable {
         .uptr, .kptr, .signal, .writeUser, .strcontains, .strlen, .hasKey, .syscallName, .signalName, .strerror,
         .len, .nsecsFunction, .buf, .strftime, .pton, .errorf, .warnf, .ppid, .pcomm, .leaderTid, .leaderComm, .assert, .isErr,
         .bswap, .getopt, .cgroupPath, .cgroupid, .usermode, .macaddr, .signalThread, .socketCookie, .skboutput,
-        .unwatch, .dwUstack, .uaddr,
+        .unwatch, .dwUstack, .uaddr, .kfuncExist, .kfuncAllowed,
     ])
 }

@@ -25,6 +25,10 @@ public protocol ProbeCatalogue {
     func userSymbol(named name: String, in binary: String) -> BinarySymbol?
     /// The ELF address a uprobe attach point (`uprobe:PATH:FUNCTION[+OFFSET]`) fires at.
     func userProbeAddress(of target: ProbeTarget) -> UInt64?
+    /// Whether the kernel's BTF has a function (kfunc) of that name, for `kfunc_exist()`.
+    func kernelFunctionExists(_ name: String) -> Bool
+    /// Whether programs of this type may call the kfunc, for `kfunc_allowed()`.
+    func kernelFunctionAllowed(_ name: String, in programType: BPFProgramType) -> Bool
 }
 
 /// A symbol of a user binary as `uaddr()` needs it.
@@ -47,6 +51,8 @@ extension ProbeCatalogue {
     public func recordSize(of typeName: String) -> Int? { nil }
     public func userSymbol(named name: String, in binary: String) -> BinarySymbol? { nil }
     public func userProbeAddress(of target: ProbeTarget) -> UInt64? { nil }
+    public func kernelFunctionExists(_ name: String) -> Bool { false }
+    public func kernelFunctionAllowed(_ name: String, in programType: BPFProgramType) -> Bool { false }
 }
 
 /// A reason a catalogue cannot provide a target, with advice for the user.

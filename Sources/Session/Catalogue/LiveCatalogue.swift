@@ -91,6 +91,12 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         return table.virtualAddress(ofFileOffset: offset)
     }
 
+    public func kernelFunctionExists(_ name: String) -> Bool { KernelFunctionProbe.exists(name) }
+
+    public func kernelFunctionAllowed(_ name: String, in programType: BPFProgramType) -> Bool {
+        KernelFunctionProbe.allowed(name, in: programType)
+    }
+
     public func kernelAddress(of symbol: String) -> UInt64? {
         StartupTiming.measure(.catalogue) { KernelSymbols.shared.address(of: symbol) }
     }
