@@ -4,8 +4,8 @@ extension FunctionDescriptor {
     public enum UserAddressForm: String {
         /// A program linked at fixed addresses: the ELF address is the address.
         case absolute
-        /// A PIE program or a library: the uprobe fires at the probed function's ELF address
-        /// plus the load bias, so the symbol is at `ip + (symbol - probed)` (the constant).
+        /// A PIE program or a library: the uprobe (or usdt site) fires at its ELF address plus
+        /// the load bias, so the symbol is at `ip + (symbol - probed)` (the constant).
         case fromIP = "ip"
     }
 
@@ -42,13 +42,14 @@ extension FunctionDescriptor {
         if !symbol.positionIndependent {
             call.setConstant(symbol.address)
             call.setConstant(text: UserAddressForm.absolute.rawValue)
-        } else if call.site.target.kind == .uprobe, let probed = call.catalogue.userProbeAddress(of: call.site.target) {
+        } else if call.site.target.kind != .uretprobe, let probed = call.catalogue.userProbeAddress(of: call.site.target) {
             call.setConstant(symbol.address &- probed)
             call.setConstant(text: UserAddressForm.fromIP.rawValue)
         } else {
             call.error(
                 "uaddr() in \(binary), which is loaded at an address chosen when it runs, needs a uprobe on a "
-                    + "function of it: bpfsh finds the load address from where that uprobe fires",
+                    + "function of it or a usdt probe with one site: bpfsh finds the load address from where "
+                    + "that probe fires",
                 call.range)
         }
         return type

@@ -84,6 +84,11 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
     }
 
     public func userProbeAddress(of target: ProbeTarget) -> UInt64? {
+        // A usdt program serving several sites fires at several addresses: no single one.
+        if target.kind == .usdt {
+            guard let sites = try? UsdtProvider.sites(of: target), sites.count == 1 else { return nil }
+            return sites[0].address
+        }
         guard target.kind == .uprobe, target.parts.count >= 2,
             let offset = try? UprobeProvider.fileOffset(of: target.parts[1], in: target.parts[0]),
             let table = try? ElfCache.shared.table(for: target.parts[0])
