@@ -17,6 +17,7 @@ extension FunctionDescriptor {
         probes: btfArguments
     ) { call in
         guard call.arity(1...1) else { return .u64 }
+        call.refuseIfProbeNotAllowed()
         let socket = call.infer(0)
         guard case .pointer(let pointee) = socket,
             ["struct sock", "struct sock_common"].contains(pointee.replacingOccurrences(of: "const ", with: ""))
