@@ -14,7 +14,7 @@ final class BpftraceToolsTests: XCTestCase {
     static let mustPass: Set<String> = [
         "bashreadline.bt", "biolatency-kp.bt", "biolatency.bt", "biosnoop.bt", "biostacks.bt", "bitesize.bt",
         "capable.bt", "cpuwalk.bt", "dcsnoop.bt", "execsnoop.bt", "gethostlatency.bt", "killsnoop.bt", "mdflush.bt",
-        "naptime.bt", "oomkill.bt", "pidpersec.bt", "runqlat.bt", "runqlen.bt", "setuids.bt", "ssllatency.bt",
+        "naptime.bt", "oomkill.bt", "opensnoop.bt", "pidpersec.bt", "runqlat.bt", "runqlen.bt", "setuids.bt", "ssllatency.bt",
         "sslsnoop.bt", "statsnoop.bt", "swapin.bt", "syncsnoop.bt", "syscount.bt", "tcpaccept.bt", "tcpconnect.bt",
         "tcpdrop.bt", "tcplife.bt", "tcpretrans.bt", "tcpsynbl.bt", "threadsnoop.bt", "undump.bt", "vfscount.bt",
         "vfsstat.bt", "writeback.bt", "xfsdist.bt",
@@ -47,5 +47,28 @@ final class BpftraceToolsTests: XCTestCase {
         }
         print("bpftrace tools under --dry-run: \(passed.count) of \(names.count)\n" + report)
         XCTAssertEqual(Self.mustPass.subtracting(passed), [], "tools that passed before fail now:\n\(report)")
+    }
+
+    /// opensnoop.bt walks the current directory's dentries in a loop over a range whose end
+    /// is a getopt() value (a bpf_loop callback), with strings in scratch memory: it runs, and
+    /// a relative open is printed with the directory it was made in.
+    func testOpensnoopPrintsRelativeOpensWithTheirDirectory() throws {
+        try KernelTestGate.require()
+        let tool = Self.reference.appendingPathComponent("tools/opensnoop.bt")
+        try KernelTestGate.require(
+            FileManager.default.fileExists(atPath: tool.path), "bpftrace's tools are not at \(tool.path)")
+        let result = try CommandRunner.run(
+            KernelTestGate.executable, [tool.path],
+            after: "cd /usr/share/doc && cat bash/copyright nosuchfile >/dev/null 2>&1", timeout: 30,
+            interruptAfter: true)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("PID    COMM               FD  ERR PATH"), result.stdout)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(
+            lines.contains { $0.contains(" cat ") && $0.hasSuffix(" 0 /usr/share/doc/bash/copyright") },
+            result.stdout.suffix(3000).description)
+        XCTAssertTrue(
+            lines.contains { $0.contains(" cat ") && $0.contains(" -1 ") && $0.hasSuffix(" 2 /usr/share/doc/nosuchfile") },
+            result.stdout.suffix(3000).description)
     }
 }

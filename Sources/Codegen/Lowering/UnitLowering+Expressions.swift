@@ -185,7 +185,9 @@ extension UnitLowering {
             var offset = 0
             for value in values {
                 let t = type(of: value)
-                write(lower(value), from: t, to: t, at: ir.offset(slot, offset))
+                // Straight into the record where the part allows it (comm, str()): no
+                // temporary per part.
+                writeExpression(value, to: t, at: ir.offset(slot, offset))
                 offset += t.storageSize
             }
             return .buffer(slot)
@@ -196,7 +198,7 @@ extension UnitLowering {
             var offset = 0
             for element in elements {
                 let t = type(of: element)
-                write(lower(element), from: t, to: t, at: ir.offset(slot, offset))
+                writeExpression(element, to: t, at: ir.offset(slot, offset))
                 offset += t.storageSize
             }
             return .buffer(slot)
