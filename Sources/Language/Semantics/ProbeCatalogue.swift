@@ -90,11 +90,33 @@ public struct ContextField: Sendable, Hashable {
     public var offset: Int
     public var size: Int
     public var kind: Kind
+    /// For a bitfield (an `.integer` of `size` bytes as declared): the bits to take from the
+    /// bytes read at `offset`.
+    public var bitfield: Bitfield?
 
-    public init(name: String, offset: Int, size: Int, kind: Kind) {
+    public init(name: String, offset: Int, size: Int, kind: Kind, bitfield: Bitfield? = nil) {
         self.name = name
         self.offset = offset
         self.size = size
         self.kind = kind
+        self.bitfield = bitfield
+    }
+}
+
+/// Where a bitfield's bits lie: `width` bits from bit `shift` (counted from the least
+/// significant bit, little-endian) of the `bytes` bytes read at the member's offset.
+public struct Bitfield: Sendable, Hashable {
+    public var bytes: Int
+    public var shift: Int
+    public var width: Int
+
+    /// The bitfield at `bitOffset` bits from the start of its record, `width` bits wide:
+    /// read from its first byte, as few bytes as hold it (never past the record's end). Nil when that takes more than 8
+    /// bytes (a 58-bit or wider field that does not start on a byte).
+    public static func at(bitOffset: Int, width: Int) -> (offset: Int, bitfield: Bitfield)? {
+        let shift = bitOffset % 8
+        let bytes = (shift + width + 7) / 8
+        guard width > 0, bytes <= 8 else { return nil }
+        return (bitOffset / 8, Bitfield(bytes: bytes, shift: shift, width: width))
     }
 }

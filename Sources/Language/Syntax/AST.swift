@@ -92,8 +92,11 @@ public struct CFieldDeclaration: Sendable {
     public var typeName: String
     public var pointerDepth: Int
     public var arrayLengths: [Int]
+    /// The member's name; empty for an unnamed bitfield (`int : 3;`), which only takes room.
     public var name: String
     public var range: SourceRange
+    /// `NAME : WIDTH`: a bitfield of WIDTH bits.
+    public var bitWidth: Int? = nil
 }
 
 /// `typedef TYPE NAME;`

@@ -48,7 +48,12 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         else { return nil }
         let kind: ContextField.Kind
         if member.bitfieldSize > 0 {
-            kind = .opaque
+            // `unsigned int sk_padding:1`: its bits from the bytes that hold them.
+            guard let (offset, bitfield) = Bitfield.at(bitOffset: member.bitOffset, width: member.bitfieldSize)
+            else { return nil }
+            return ContextField(
+                name: member.name, offset: offset, size: min(8, max(1, member.size)),
+                kind: .integer(signed: btf.isSigned(member.typeID)), bitfield: bitfield)
         } else if btf.isPointer(member.typeID) {
             kind = .pointer(pointee: ContextFields.pointee(of: member.typeName))
         } else if member.typeName.hasSuffix("]") {
