@@ -64,6 +64,25 @@ final class ScratchTests: XCTestCase {
         XCTAssertNil(compiled.mapID(named: InternalMap.scratch), "16-byte strings and tuples fit under 32 bytes")
     }
 
+    /// A loop's frame holds pointers to the variables its body names, not to all of the
+    /// probe's: 37 integers and a frame for all of them would not fit in 512 bytes.
+    func testLoopFramesCarryOnlyTheVariablesTheBodyNames() throws {
+        let assignments = (1...36).map { "$v\($0) = \($0) * arg1;" }.joined(separator: " ")
+        let sum = (1...36).map { "$v\($0)" }.joined(separator: " + ")
+        let compiled = try compile(
+            "k:vfs_read { \(assignments) for $i : 0..arg0 { @a[$i] = $v1; } @x = \(sum); }")
+        assertWellFormed(compiled)
+
+        let all = "k:vfs_read { \(assignments) for $i : 0..arg0 { @a[$i] = \(sum); } }"
+        XCTAssertThrowsError(try compile(all)) { error in
+            guard case CodegenError.stackLimit(_, let uses) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(uses.contains { $0.hasSuffix("37 integer variables ($i, $v1, $v10, $v11, ...)") }, "\(uses)")
+            XCTAssertTrue(
+                uses.contains { $0 == "320 bytes: the frame a loop callback reaches the probe's variables through" },
+                "\(uses)")
+        }
+    }
+
     /// A range loop whose end is not a literal is a bpf_loop callback: the string variables it
     /// shares with the probe are in scratch memory, and its frame only carries the integers'
     /// stack addresses.

@@ -15,7 +15,7 @@ extension UnitLowering {
         guard case .map(let name, _) = map.kind, let info = program.map(named: name), variables[variable] != nil,
             case .tuple(let parts) = type(of: map), parts.count == 2
         else { return }
-        let names = frameVariableNames
+        let names = frameVariableNames(loopVariable: variable, body: body)
         let frame = loopFrame(names: names)
         let callback = forMapCallback(variable: variable, info: info, value: parts[1], names: names, body: body)
         ir.helper(.forEachMapElem, [mapPointer(name), callback, frame, ir.const64(UInt64(0))])

@@ -97,9 +97,39 @@ extension UnitLowering {
         }
     }
 
-    /// The variables a loop's frame passes by pointer: those on the stack.
-    var frameVariableNames: [String] {
-        variables.keys.filter { scratchVariables[$0] == nil }.sorted()
+    /// The variables a loop's frame passes by pointer: those on the stack that the loop's
+    /// body (nested loops included) names, and its own variable. A frame of every variable
+    /// would put a pointer per variable of the whole probe on the stack the caller and the
+    /// callback share.
+    func frameVariableNames(loopVariable: String, body: [Stmt]) -> [String] {
+        var used: Set<String> = [loopVariable]
+        Self.collectVariables(in: body, into: &used)
+        return variables.keys.filter { used.contains($0) && scratchVariables[$0] == nil }.sorted()
+    }
+
+    /// Every variable a body names: read, written, declared or looped over.
+    static func collectVariables(in statements: [Stmt], into names: inout Set<String>) {
+        for statement in statements {
+            statement.forEachExpr { expr in
+                switch expr.kind {
+                case .variable(let name): names.insert(name)
+                case .block(let inner, _): collectVariables(in: inner, into: &names)
+                default: break
+                }
+            }
+            switch statement.kind {
+            case .varDecl(let name, _, _): names.insert(name)
+            case .forRange(let name, _, _, let body), .forMap(let name, _, let body):
+                names.insert(name)
+                collectVariables(in: body, into: &names)
+            case .ifElse(_, let then, let otherwise):
+                collectVariables(in: then, into: &names)
+                collectVariables(in: otherwise ?? [], into: &names)
+            case .whileLoop(_, let body), .unroll(_, let body), .block(let body):
+                collectVariables(in: body, into: &names)
+            default: break
+            }
+        }
     }
 
     /// Whether a body has loops lowered to helper callbacks (`for` over a map, or over a range
@@ -122,9 +152,18 @@ extension UnitLowering {
     func describeStackUses(of function: String?) -> [String] {
         var totals: [String: Int] = [:]
         var order: [String] = []
-        for use in stackUses where function == nil || use.function == function {
+        let uses = stackUses.filter { function == nil || $0.function == function }
+        // Integer variables are many and small: named together.
+        let integers = uses.compactMap { use -> String? in
+            if case .variable(let name) = use.label, use.size <= 8 { return "$" + name }
+            return nil
+        }
+        for use in uses {
             let text: String
             switch use.label {
+            case .variable where use.size <= 8 && integers.count > 1:
+                let names = integers.prefix(4).joined(separator: ", ") + (integers.count > 4 ? ", ..." : "")
+                text = "\(integers.count) integer variables (\(names))"
             case .variable(let name): text = "variable $\(name)"
             case .loopFrame: text = "the frame a loop callback reaches the probe's variables through"
             case .statement(let range): text = Self.describe(range, in: program.source)
