@@ -57,11 +57,34 @@ let llvmLinkerFlags: [String] = {
         + linker("--as-needed") + (systemLibraries + ["-lstdc++"]).flatMap(linker) + linker("--no-as-needed")
 }()
 
+/// Whether bpfsh loads LLVM only when it compiles (Sources/CLLVM/lazy.c): its stubs are
+/// x86-64 code, and the shared object that carries LLVM links the static archives.
+let lazyLLVM: Bool = {
+    #if arch(x86_64)
+    return FileManager.default.fileExists(atPath: llvmPrefix + "/lib/libLLVMBPFCodeGen.a")
+    #else
+    return false
+    #endif
+}()
+let llvmBundleName = "libbpfsh-llvm.so"
+
+/// libbpfsh-llvm.so: LLVM's BPF backend and passes behind one exported table of the LLVM-C
+/// functions bpfsh calls (Sources/CLLVMBundle), everything else local (so nothing in it can
+/// interpose on bpfsh's stubs of the same names), with the sections nothing reaches dropped.
+let packageDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+let llvmBundleFlags: [String] = {
+    let linker = { (flag: String) in ["-Xlinker", flag] }
+    let script = packageDirectory + "/Sources/CLLVMBundle/exports.map"
+    return linker("--gc-sections") + linker("-Bsymbolic") + linker("--version-script=" + script)
+        + llvmLinkerFlags
+}()
 let package = Package(
     name: "bpfsh",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "bpfsh", targets: ["bpfsh"]),
+        // Built beside bpfsh and loaded by it at the first compile (lazyLLVM).
+        .library(name: "bpfsh-llvm", type: .dynamic, targets: ["CLLVMBundle"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -71,8 +94,13 @@ let package = Package(
         // C shims: Swift cannot call variadic functions or function-like macros.
         .target(name: "CBPF", linkerSettings: [.linkedLibrary("bpf"), .linkedLibrary("elf"), .linkedLibrary("z")]),
         .target(name: "CLLVM",
-                cSettings: [.unsafeFlags(llvmInclude)],
-                linkerSettings: [.unsafeFlags(llvmLinkerFlags)]),
+                cSettings: [.unsafeFlags(llvmInclude),
+                            .define("CLLVM_LAZY", to: lazyLLVM ? "1" : "0"),
+                            .define("CLLVM_LIBRARY_NAME", to: "\"" + llvmBundleName + "\"")],
+                linkerSettings: [.unsafeFlags(lazyLLVM ? [] : llvmLinkerFlags)]),
+        .target(name: "CLLVMBundle", exclude: ["exports.map"],
+                cSettings: [.unsafeFlags(llvmInclude + ["-I", packageDirectory + "/Sources/CLLVM/include"])],
+                linkerSettings: [.unsafeFlags(lazyLLVM ? llvmBundleFlags : [])]),
         .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
         .target(name: "CSpawn"),
 

@@ -13,6 +13,7 @@ public struct Compiler {
 
     public func compile(_ program: CheckedProgram, keepIR: Bool = false) throws -> CompiledProgram {
         let started = DispatchTime.now().uptimeNanoseconds
+        try LLVMLibrary.require()
         let maps = mapSpecs(for: program)
         var mapIDs: [String: Int32] = [:]
         for (index, map) in maps.enumerated() { mapIDs[map.name] = Int32(index + 1) }
@@ -95,6 +96,7 @@ public struct Compiler {
 
     /// BPF assembly of the program, for `show --asm`.
     public func assembly(_ program: CheckedProgram) throws -> String {
+        try LLVMLibrary.require()
         let maps = mapSpecs(for: program)
         var mapIDs: [String: Int32] = [:]
         for (index, map) in maps.enumerated() { mapIDs[map.name] = Int32(index + 1) }
@@ -192,6 +194,8 @@ public struct Compiler {
 public enum CodegenError: Error, CustomStringConvertible {
     case invalidModule(String)
     case llvm(String)
+    /// LLVM's shared object could not be loaded: nothing can be compiled (cached programs run).
+    case llvmUnavailable(String)
     /// A probe needs more than the 512 bytes of stack the kernel gives a BPF program; `uses`
     /// names its largest stack buffers, largest first ("64 bytes: variable $path").
     case stackLimit(unitIndex: Int, uses: [String])
@@ -200,6 +204,9 @@ public enum CodegenError: Error, CustomStringConvertible {
         case .stackLimit: return "this probe needs more than the 512 bytes of stack a BPF program may use"
         case .invalidModule(let text): return "internal error: generated invalid LLVM IR:\n\(text)"
         case .llvm(let text): return "internal error: \(text)"
+        case .llvmUnavailable(let reason):
+            return "cannot compile: LLVM could not be loaded (\(reason)); build it with "
+                + "`swift build --product bpfsh-llvm` beside bpfsh, or set BPFSH_LLVM_LIBRARY"
         }
     }
 }

@@ -31,6 +31,7 @@ public enum ShellLauncher {
         // Without the capabilities, say which are missing and what still works, then go on.
         if let report = system.privilegesReport { fputs(report, stderr) }
         if interactive {
+            CompilerWarmup.start()
             fputs("bpfsh 0.1 · Linux \(kernelRelease()) · \(system.featureBanner())\n", stdout)
             fputs("type help for commands; NAME = PROBE { ... } defines a probe\n", stdout)
         }

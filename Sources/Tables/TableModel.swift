@@ -56,6 +56,8 @@ public enum Cell: Hashable, Sendable {
     case avg(total: Int64, count: UInt64)
     case stats(total: Int64, count: UInt64)
     case histogram(Histogram)
+    /// One key of a `tseries()` map: a value per interval.
+    case timeSeries(TimeSeries)
     /// A plain assignment (`@x = expr`).
     case value(Value)
 }

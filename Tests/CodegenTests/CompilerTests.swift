@@ -348,3 +348,29 @@ final class TargetProcessFilterTests: XCTestCase {
         }
     }
 }
+
+/// tseries(): bpftrace's layout, so its maps read the same way.
+final class TimeSeriesLoweringTests: XCTestCase {
+    func testMapLayoutAndClock() throws {
+        let compiled = try compile("k:vfs_read { @t = tseries(arg2, 100ms, 5, \"max\"); @k[comm] = tseries(1, 1s, 3); }")
+        assertWellFormed(compiled)
+        let byName = Dictionary(uniqueKeysWithValues: compiled.maps.map { ($0.name, $0) })
+        // Key: the user's key (a zero u64 without one) and the slot; value: value, meta, epoch.
+        XCTAssertEqual(
+            byName["@t"], MapSpec(name: "@t", type: .perCPUHash, keySize: 16, valueSize: 24, maxEntries: 4096))
+        XCTAssertEqual(
+            byName["@k"], MapSpec(name: "@k", type: .perCPUHash, keySize: 24, valueSize: 24, maxEntries: 4096))
+        let calls = compiled.programs[0].helperCalls
+        XCTAssertTrue(calls.contains(125), "intervals are counted in boot time (plus the TAI offset): \(calls)")
+        XCTAssertTrue(Set(calls).isSuperset(of: [1, 2]), "a slot is looked up, a new one inserted")
+    }
+
+    func testDummyClockMapReplacesTheTime() throws {
+        var options = CodegenOptions()
+        options.timeSeriesClockMap = "ts"
+        let compiled = try compile(
+            "BEGIN { @ts = (uint64)5; @t = tseries(1, 1ms, 2); exit(); }", codegen: options)
+        assertWellFormed(compiled)
+        XCTAssertFalse(compiled.programs[0].helperCalls.contains(125), "the clock is @ts")
+    }
+}

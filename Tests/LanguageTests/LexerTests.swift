@@ -102,6 +102,23 @@ final class LexerTests: XCTestCase {
         }
     }
 
+    func testDurationLiteralsAreNanoseconds() throws {
+        let cases: [(String, UInt64)] = [
+            ("5ns", 5), ("10us", 10_000), ("100ms", 100_000_000), ("1s", 1_000_000_000), ("2m", 120_000_000_000),
+            ("1h", 3_600_000_000_000), ("1d", 86_400_000_000_000), ("1_000ms", 1_000_000_000),
+            ("0x10s", 16_000_000_000), ("1e3ms", 1_000_000_000), ("0x1d", 0x1d),
+        ]
+        for (text, value) in cases {
+            XCTAssertEqual(try lexKinds(text), [.integer(value)], text)
+        }
+        XCTAssertEqual(try lexKinds("1s+2ms"), [.integer(1_000_000_000), .punct("+"), .integer(2_000_000)])
+        for text in ["1sec", "1msx", "5mss", "1S", "1ns2"] {
+            XCTAssertEqual(lexDiagnostic(text)?.message, "invalid number literal", text)
+        }
+        XCTAssertEqual(lexDiagnostic("213504d")?.message, "integer literal is too large for 64 bits")
+        XCTAssertEqual(try lexKinds("213503d"), [.integer(213_503 * 86_400_000_000_000)])
+    }
+
     func testNegativeNumbersAreUnaryMinus() throws {
         XCTAssertEqual(try lexKinds("-1"), [.punct("-"), .integer(1)])
     }

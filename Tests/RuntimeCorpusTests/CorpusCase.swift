@@ -11,7 +11,8 @@ import Foundation
 /// Directives: NAME, PROG (the program; `ARGS` adds command-line arguments before it),
 /// AFTER (a shell command run once probes are attached), EXPECT (an output line, exactly),
 /// EXPECT_REGEX (a regex some output line matches), EXPECT_NONE (text no line contains),
-/// EXPECT_ERROR (a regex matched against stderr), EXIT_CODE, TIMEOUT (seconds).
+/// EXPECT_ERROR (a regex matched against stderr), EXIT_CODE, TIMEOUT (seconds), ENV (`NAME=VALUE`
+/// set for the run, e.g. `TZ=UTC` for printed times).
 struct CorpusCase {
     var name: String
     var file: String
@@ -25,6 +26,7 @@ struct CorpusCase {
     var expectErrors: [String] = []
     var exitCode: Int32 = 0
     var timeout: Double = 10
+    var environment: [String: String] = [:]
 
     static func parse(_ text: String, file: String) throws -> [CorpusCase] {
         var cases: [CorpusCase] = []
@@ -48,6 +50,11 @@ struct CorpusCase {
             case "EXPECT_ERROR": cases[cases.count - 1].expectErrors.append(String(rest))
             case "EXIT_CODE": cases[cases.count - 1].exitCode = Int32(rest) ?? 0
             case "TIMEOUT": cases[cases.count - 1].timeout = Double(rest) ?? 10
+            case "ENV":
+                guard let equals = rest.firstIndex(of: "=") else {
+                    throw CorpusError("\(file):\(index + 1): ENV takes NAME=VALUE")
+                }
+                cases[cases.count - 1].environment[String(rest[..<equals])] = String(rest[rest.index(after: equals)...])
             default: throw CorpusError("\(file):\(index + 1): unknown directive \(word)")
             }
         }

@@ -26,7 +26,7 @@ final class RuntimeCorpusTests: XCTestCase {
                 testCase.arguments + ["-e", waits ? testCase.programWaitingForWorkload : testCase.program],
                 after: testCase.after, readyMarker: waits ? CorpusCase.attachedMarker : "Attached",
                 timeout: testCase.timeout + (waits ? 30 : 0), interruptAfter: waits,
-                environment: waits ? [CorpusCase.attachedMarker: "1"] : [:])
+                environment: testCase.environment.merging(waits ? [CorpusCase.attachedMarker: "1"] : [:]) { $1 })
             let problems = testCase.problems(
                 status: result.status, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut)
             if !problems.isEmpty {

@@ -13,9 +13,10 @@ final class CompiledProgramCacheRunTests: XCTestCase {
         #"interval:ms:50 { @i = @i + 1; if (@i == 2) { exit(); } } tracepoint:sched:sched_switch { @s = count(); } END { printf("i %d\n", @i); clear(@s); }"#,
     ]
 
-    func run(_ program: String, cache: String) throws -> (output: String, cached: Bool) {
+    func run(_ program: String, cache: String, environment: [String: String] = [:]) throws -> (output: String, cached: Bool) {
         let run = try ShellProcess(
-            arguments: ["-e", program, "7"], environment: ["BPFSH_CACHE_DIR": cache, "BPFSH_TIMING": "1"])
+            arguments: ["-e", program, "7"],
+            environment: ["BPFSH_CACHE_DIR": cache, "BPFSH_TIMING": "1"].merging(environment) { $1 })
         XCTAssertNotNil(run.waitForExit(seconds: 30), program)
         XCTAssertEqual(run.exitCode, 0, run.output)
         let lines = run.output.split(separator: "\n", omittingEmptySubsequences: false)
@@ -42,5 +43,26 @@ final class CompiledProgramCacheRunTests: XCTestCase {
             arguments: ["-e", programs[0]], environment: ["BPFSH_CACHE_DIR": cache + "-off", "BPFSH_CACHE": "0"])
         XCTAssertNotNil(off.waitForExit(seconds: 30))
         XCTAssertFalse(FileManager.default.fileExists(atPath: cache + "-off"))
+    }
+
+    /// LLVM is loaded only to compile: a warm run works without it, a cold one says why it
+    /// cannot compile and fails cleanly.
+    func testAWarmRunNeedsNoLLVM() throws {
+        try KernelTestGate.require()
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-cache-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let noLLVM = ["BPFSH_LLVM_LIBRARY": "/nonexistent/libbpfsh-llvm.so"]
+        let program = programs[1]
+        let cold = try run(program, cache: cache)
+        let warm = try run(program, cache: cache, environment: noLLVM)
+        XCTAssertTrue(warm.cached, warm.output)
+        XCTAssertEqual(warm.output, cold.output)
+
+        let uncached = try ShellProcess(
+            arguments: ["-e", programs[0]], environment: noLLVM.merging(["BPFSH_CACHE": "0"]) { $1 })
+        XCTAssertNotNil(uncached.waitForExit(seconds: 30))
+        XCTAssertEqual(uncached.exitCode, 1, uncached.output)
+        XCTAssertTrue(uncached.output.contains("LLVM could not be loaded (/nonexistent/libbpfsh-llvm.so"), uncached.output)
+        XCTAssertFalse(uncached.output.contains("hello"), uncached.output)
     }
 }

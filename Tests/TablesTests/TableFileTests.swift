@@ -26,6 +26,24 @@ final class TableFileTests: XCTestCase {
                 B.row([.int(4)], .histogram(Histogram(kind: .log2, buckets: [3: 0, 64: 2]))),
             ]),
         B.map("@l", [B.row([], B.lhist([7, 150, -3], min: 0, max: 100, step: 10))]),
+        B.map(
+            "@ts",
+            [
+                B.row(
+                    [.string("a")],
+                    .timeSeries(
+                        TimeSeries(
+                            intervalNanoseconds: 100_000_000, intervals: 5,
+                            points: [10: UInt64(bitPattern: -3), 12: 7], signed: true))),
+                B.row(
+                    [.string("b")],
+                    .timeSeries(
+                        TimeSeries(intervalNanoseconds: 1_000, intervals: 2, points: [:], signed: false))),
+                B.row(
+                    [.string("c")],
+                    .timeSeries(
+                        TimeSeries(intervalNanoseconds: 1_000, intervals: 2, points: [4: UInt64.max], signed: false))),
+            ]),
         B.map("@stk", [B.row([.stack(["f1", "f2+0x10", "main"])], .count(4)), B.row([.stack([])], .count(1))]),
         B.map(
             "@odd",

@@ -13,4 +13,7 @@ void cllvm_initialize_bpf(void);
 /// Runs the standard -O2 pipeline (new pass manager: present in LLVM 13 through 19+).
 /// Returns a message to free with LLVMDisposeMessage on failure, or NULL.
 char *cllvm_optimize(LLVMModuleRef module, LLVMTargetMachineRef machine);
+/// Loads LLVM (libbpfsh-llvm.so beside the executable, or $BPFSH_LLVM_LIBRARY) once; returns
+/// NULL when it is ready, else why it could not be loaded. Every LLVM call needs it first.
+const char *cllvm_load(void);
 #endif

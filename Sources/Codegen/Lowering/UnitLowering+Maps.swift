@@ -148,6 +148,10 @@ extension UnitLowering {
     /// first, the update writes only this CPU's slot of the existing element. A full map
     /// refuses new keys; user space reports full maps after reading them.
     func updateAggregation(_ info: MapInfo, aggregation: Aggregation, keys: [Expr], arguments: [Expr]) {
+        if case .tseries(let spec) = aggregation {
+            updateTimeSeries(info, spec: spec, keys: keys, arguments: arguments)
+            return
+        }
         let argument = arguments.first.map { scalar($0) } ?? ir.const64(UInt64(0))
         var bucket: LLVMValueRef? = nil
         switch aggregation {
@@ -202,9 +206,13 @@ extension UnitLowering {
                 ir.store(argument, to: slot, alignment: 8)
                 ir.store(ir.const64(UInt64(1)), to: ir.offset(slot, 8), alignment: 8)
                 return
+            case .tseries:
+                return  // updateTimeSeries
             }
         }
         switch aggregation {
+        case .tseries:
+            break  // updateTimeSeries
         case .count, .hist, .lhist:
             let current = ir.load(ir.i64, from: slot, alignment: 8)
             ir.store(LLVMBuildAdd(b, current, ir.const64(UInt64(1)), "")!, to: slot, alignment: 8)

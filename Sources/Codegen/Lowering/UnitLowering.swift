@@ -33,6 +33,9 @@ public struct CodegenOptions: Sendable {
     /// Bytes of the event ring buffer, fixed for a session whose later probes must share it;
     /// nil sizes it by what the program sends (`Compiler.eventRingBytes(for:)`).
     public var eventRingBytes: Int? = nil
+    /// A keyless integer map `tseries()` reads as its clock instead of the time, without the
+    /// `@` (bpftrace's `BPFTRACE_DUMMY_TS_MAP`, for deterministic intervals in tests).
+    public var timeSeriesClockMap: String? = nil
     public init(
         startTimeNanoseconds: UInt64 = 0, cpuCount: Int = 1, childPID: Int32 = 0,
         positionalParameters: [String] = [], mapMaxEntries: Int = 4096, excludedProcess: Int32 = 0,

@@ -21,6 +21,7 @@ public final class LoadedMap: @unchecked Sendable {
     ) throws {
         var options = bpf_map_create_opts()
         options.sz = MemoryLayout<bpf_map_create_opts>.size
+        options.map_flags = MapAllocation.flags(for: type)
         let kernelName = String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" }.prefix(15))
         let fd = bpf_map_create(
             bpf_map_type(type), kernelName, UInt32(keySize), UInt32(valueSize), UInt32(maxEntries), &options)
@@ -111,6 +112,15 @@ public final class LoadedMap: @unchecked Sendable {
             full.withUnsafeBytes { v in bpf_map_update_elem(fd, k.baseAddress, v.baseAddress, 0) }
         }
         if result != 0 { throw KernelError.from("updating map \(name)", errno: libbpfErrno(result)) }
+    }
+
+    /// Whether the kernel allocates this map's entries as they are inserted rather than at
+    /// creation (`MapAllocation`), as the kernel reports it.
+    public var allocatesOnInsert: Bool {
+        var info = bpf_map_info()
+        var length = UInt32(MemoryLayout<bpf_map_info>.size)
+        guard bpf_obj_get_info_by_fd(fd, &info, &length) == 0 else { return false }
+        return info.map_flags & UInt32(BPF_F_NO_PREALLOC) != 0
     }
 
     /// Deletes every entry (`clear()`).

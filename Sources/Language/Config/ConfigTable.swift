@@ -89,7 +89,7 @@ public struct ConfigTable: Sendable {
         ConfigVariable(
             name: "unstable_tseries", kind: .choice(["error", "warn", "enable"]), defaultValue: "warn",
             summary: "allow tseries() maps",
-            support: .ignored("bpfsh has no tseries() maps")),
+            support: .honoured("error refuses tseries(); warn and enable accept it (without bpftrace's warning)")),
         ConfigVariable(
             name: "unstable_dw_ustack", kind: .choice(["error", "warn", "enable"]), defaultValue: "warn",
             summary: "DWARF-based user stack unwinding",

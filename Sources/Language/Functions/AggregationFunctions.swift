@@ -1,4 +1,4 @@
-/// count(), sum(), avg(), min(), max(), stats(), hist(), lhist(): values only a map
+/// count(), sum(), avg(), min(), max(), stats(), hist(), lhist(), tseries(): values only a map
 /// assignment can hold (`@x = count()`), updated per CPU.
 extension FunctionDescriptor {
     public static let count = FunctionDescriptor(
@@ -51,6 +51,57 @@ extension FunctionDescriptor {
             return .aggregation(.lhist(min: 0, max: 1, step: 1))
         }
         return .aggregation(.lhist(min: low, max: high, step: step))
+    }
+
+    public static let tseries = FunctionDescriptor(
+        name: "tseries", signature: "tseries(int n, int interval_ns, int num_intervals [, string agg])",
+        result: "aggregation",
+        summary: "n over time: the last num_intervals intervals of interval_ns (a literal such as 100ms), "
+            + "each the last n recorded in it or their avg, max, min or sum",
+        category: .aggregation
+    ) { call in
+        let fallback = Aggregation.tseries(
+            TimeSeriesSpec(intervalNanoseconds: 1, intervals: 1, reduction: .last))
+        guard call.arity(3...4) else { return .aggregation(fallback) }
+        if call.config.string("unstable_tseries") == "error" {
+            call.error(
+                "tseries feature is not enabled by default. To enable this unstable feature, set the config flag "
+                    + "to enable. unstable_tseries=enable", call.range)
+            return .aggregation(fallback)
+        }
+        call.integerArgument(0)
+        guard let interval = call.literalInteger(1), let intervals = call.literalInteger(2) else {
+            return .aggregation(fallback)
+        }
+        if interval < 1 {
+            call.error("tseries() interval_ns must be >= 1 (\(interval) provided)", call.arguments[1].range)
+            return .aggregation(fallback)
+        }
+        if intervals < 1 || UInt64(intervals) > TimeSeriesSpec.maxIntervals {
+            let bound = intervals < 1 ? ">= 1" : "< \(TimeSeriesSpec.maxIntervals)"
+            call.error("tseries() num_intervals must be \(bound) (\(intervals) provided)", call.arguments[2].range)
+            return .aggregation(fallback)
+        }
+        var reduction = TimeSeriesSpec.Reduction.last
+        if call.arguments.count == 4 {
+            let named = TimeSeriesSpec.Reduction.allCases.filter { $0 != .last }
+            guard case .string(let text) = call.arguments[3].kind,
+                let chosen = TimeSeriesSpec.Reduction(rawValue: text), chosen != .last
+            else {
+                let given: String
+                if case .string(let text) = call.arguments[3].kind { given = " (\"\(text)\" provided)" } else { given = "" }
+                call.error(
+                    "tseries() expects one of the following aggregation functions: "
+                        + named.map(\.rawValue).sorted().joined(separator: ", ") + given,
+                    call.arguments[3].range)
+                return .aggregation(fallback)
+            }
+            reduction = chosen
+        }
+        return .aggregation(
+            .tseries(
+                TimeSeriesSpec(
+                    intervalNanoseconds: UInt64(interval), intervals: UInt64(intervals), reduction: reduction)))
     }
 
     /// An aggregation of one integer argument.

@@ -35,7 +35,7 @@ public struct FunctionTable: Sendable {
     /// The language's own functions. Each row lives with its family (`AggregationFunctions`,
     /// `OutputFunctions`...); this list only fixes the order in which they are listed.
     public static let builtin = FunctionTable([
-        .count, .sum, .avg, .min, .max, .stats, .hist, .lhist,
+        .count, .sum, .avg, .min, .max, .stats, .hist, .lhist, .tseries,
         .printf, .print, .time, .str, .join, .ksym, .usym, .kaddr, .ntop, .strncmp,
         .exit, .delete, .clear, .zero, .cat, .system, .kstack, .ustack, .sizeof, .reg,
         .uptr, .kptr, .signal, .writeUser, .strcontains, .strlen, .hasKey, .syscallName, .signalName, .strerror,

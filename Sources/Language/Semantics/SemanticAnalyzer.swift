@@ -365,6 +365,11 @@ public struct SemanticAnalyzer {
         if !frozen { info.keys = zip(info.keys, keys).map { $0.widened(with: $1) } }
         switch (info.value, value) {
         case (.aggregation(let a, let s1), .aggregation(let b, let s2)):
+            if case .tseries(let x) = a, case .tseries(let y) = b, x != y {
+                // bpftrace: "Different tseries bounds in a single map unsupported".
+                error("@\(name) is a tseries() map of \(x); it cannot also be one of \(y)", range)
+                return
+            }
             if a != b {
                 error("@\(name) is \(article(a)) \(a)() map; it cannot also hold \(b)()", range)
                 return

@@ -231,6 +231,7 @@ public enum NamedInteger: String, Hashable, Sendable {
 public enum Aggregation: Hashable, Sendable, CustomStringConvertible {
     case count, sum, min, max, avg, stats, hist
     case lhist(min: Int64, max: Int64, step: Int64)
+    case tseries(TimeSeriesSpec)
 
     public var description: String {
         switch self {
@@ -242,21 +243,23 @@ public enum Aggregation: Hashable, Sendable, CustomStringConvertible {
         case .stats: return "stats"
         case .hist: return "hist"
         case .lhist: return "lhist"
+        case .tseries: return "tseries"
         }
     }
 
     /// Bytes of the per-CPU value: one counter, or two for a (total, count) pair or a
-    /// (value, has-value) pair for min/max.
+    /// (value, has-value) pair for min/max; a time series interval is (value, meta, epoch).
     public var valueSize: Int {
         switch self {
         case .count, .sum, .hist, .lhist: return 8
         case .min, .max, .avg, .stats: return 16
+        case .tseries: return TimeSeriesSpec.slotSize
         }
     }
-    /// Histograms add a bucket index after the user's key.
+    /// Histograms add a bucket index after the user's key, time series the interval's slot.
     public var addsBucketKey: Bool {
         switch self {
-        case .hist, .lhist: return true
+        case .hist, .lhist, .tseries: return true
         default: return false
         }
     }

@@ -245,6 +245,12 @@ public struct Lexer {
                 value = m
             }
         }
+        if let unit = durationSuffix() {
+            position += unit.suffix.utf8.count
+            let (scaled, o) = value.multipliedReportingOverflow(by: unit.nanoseconds)
+            overflow = overflow || o
+            value = scaled
+        }
         while let b = peekByte(),
             b == UInt8(ascii: "u") || b == UInt8(ascii: "U") || b == UInt8(ascii: "l") || b == UInt8(ascii: "L")
         {
@@ -256,6 +262,25 @@ public struct Lexer {
         }
         if overflow { throw Diagnostic("integer literal is too large for 64 bits", at: SourceRange(start, position)) }
         return Token(kind: .integer(value), range: SourceRange(start, position))
+    }
+
+    /// bpftrace's duration suffixes, which make the number a count of nanoseconds (`100ms`).
+    static let durationUnits: [(suffix: String, nanoseconds: UInt64)] = [
+        ("ns", 1), ("us", 1_000), ("ms", 1_000_000), ("s", 1_000_000_000), ("m", 60_000_000_000),
+        ("h", 3_600_000_000_000), ("d", 86_400_000_000_000),
+    ]
+
+    /// The duration suffix at the current position when it ends the literal (`1s`, not `1sx`).
+    private func durationSuffix() -> (suffix: String, nanoseconds: UInt64)? {
+        for unit in Self.durationUnits {
+            let suffix = Array(unit.suffix.utf8)
+            guard position + suffix.count <= bytes.count,
+                Array(bytes[position..<(position + suffix.count)]) == suffix
+            else { continue }
+            if let next = peekByte(suffix.count), isIdentifierByte(next) { continue }
+            return unit
+        }
+        return nil
     }
 
     private func digitValue(_ b: UInt8) -> UInt64? {

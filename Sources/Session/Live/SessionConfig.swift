@@ -8,6 +8,11 @@ import Synchronization
 public enum SessionConfig {
     public static let fromEnvironment = ProgramConfig.fromEnvironment(ProcessFacts.environment(withPrefix: "BPFTRACE_"))
     static let reportedEnvironment = Atomic<Bool>(false)
+    /// `BPFTRACE_DUMMY_TS_MAP=@ts`: bpftrace's test hook making `tseries()` read its clock from
+    /// a keyless map, so that its runtime tests' intervals are deterministic.
+    public static let timeSeriesClockMap: String? = ProcessFacts.environment(withPrefix: "BPFTRACE_DUMMY_TS_MAP")[
+        "BPFTRACE_DUMMY_TS_MAP"
+    ].map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }
 }
 
 extension TracingSession {

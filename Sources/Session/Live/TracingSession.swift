@@ -240,15 +240,15 @@ public final class TracingSession {
             config: options.config, probeFilter: options.probeFilter,
             reportsProbeReadErrors: options.reportsProbeReadErrors)
         analyzerOptions.namedParameters = options.namedParameters
+        var codegenOptions = CodegenOptions(
+            startTimeNanoseconds: startTime, cpuCount: ProcessFacts.processorCount,
+            childPID: options.childPID, positionalParameters: options.positionalParameters,
+            mapMaxEntries: options.mapMaxEntries, excludedProcess: options.excludesOwnProcess ? getpid() : 0,
+            functions: options.functionLowerings, variables: options.variableLowerings,
+            targetProcess: options.targetPID ?? 0)
+        codegenOptions.timeSeriesClockMap = SessionConfig.timeSeriesClockMap
         return ProgramPipeline(
-            catalogue: catalogue,
-            analyzerOptions: analyzerOptions,
-            codegenOptions: CodegenOptions(
-                startTimeNanoseconds: startTime, cpuCount: ProcessFacts.processorCount,
-                childPID: options.childPID, positionalParameters: options.positionalParameters,
-                mapMaxEntries: options.mapMaxEntries, excludedProcess: options.excludesOwnProcess ? getpid() : 0,
-                functions: options.functionLowerings, variables: options.variableLowerings,
-                targetProcess: options.targetPID ?? 0))
+            catalogue: catalogue, analyzerOptions: analyzerOptions, codegenOptions: codegenOptions)
     }
 
     /// Stage 1: the session's maps are reused, the missing ones created. A changed layout

@@ -123,10 +123,12 @@ public struct CompiledProgramCache: Sendable {
     /// Everything the code depends on, as text, or nil for a program not to keep.
     func keyMaterial(source: SourceFile, analyzer: SemanticAnalyzer.Options, options: CodegenOptions) -> String? {
         let text = source.text
-        // Run-specific constants (elapsed's start time, cpid, nsecs(sw_tai)'s offset measured
-        // at compile time) and other files' contents
+        // Run-specific constants (elapsed's start time, cpid, the TAI offset of nsecs(sw_tai)
+        // and tseries() measured at compile time) and other files' contents
         // (#include, import) are not in the key: such programs are not kept.
-        for word in ["elapsed", "cpid", "sw_tai", "#include", "import"] where text.contains(word) { return nil }
+        for word in ["elapsed", "cpid", "sw_tai", "tseries", "#include", "import"] where text.contains(word) {
+            return nil
+        }
         // (The function tables are not in the key: a cache is given only to sessions with
         // the built-in ones, `TracingSession.Options.cache`.)
         var key = identity

@@ -32,6 +32,8 @@ public struct MapReader {
                 MapTable.Row(key: decodeKey($0.key), cell: .value(decoder.decode(type, ($0.values.first ?? [])[...])))
             }
             return MapTable(name: "@" + info.name, rows: rows)
+        case .aggregation(.tseries(let spec), let signed):
+            return MapTable(name: "@" + info.name, rows: Self.timeSeriesRows(spec, entries, signed: signed, decodeKey))
         case .aggregation(let aggregation, let signed):
             if aggregation.addsBucketKey {
                 var buckets: [[UInt8]: [Int: UInt64]] = [:]
@@ -80,7 +82,7 @@ public struct MapReader {
             case .max: return .max(0)
             case .avg: return .avg(total: 0, count: 0)
             case .stats: return .stats(total: 0, count: 0)
-            case .hist, .lhist: return nil
+            case .hist, .lhist, .tseries: return nil
             }
         }
     }
@@ -114,7 +116,7 @@ public struct MapReader {
                 pick = Int64(bitPattern: (aggregation == .min ? unsigned.min() : unsigned.max()) ?? 0)
             }
             return aggregation == .min ? .min(pick) : .max(pick)
-        case .hist, .lhist:
+        case .hist, .lhist, .tseries:
             return .count(0)
         }
     }

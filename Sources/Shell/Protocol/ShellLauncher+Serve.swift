@@ -6,6 +6,7 @@ extension ShellLauncher {
     /// is the protocol's alone: descriptor 1 is pointed at standard error, so nothing else
     /// (a `!` command, a workload, a stray write) can break a JSON line.
     public static func serve(options: TracingSession.Options) -> Int32 {
+        CompilerWarmup.start()
         let protocolFD = dup(STDOUT_FILENO)
         dup2(STDERR_FILENO, STDOUT_FILENO)
         let lock = NSLock()

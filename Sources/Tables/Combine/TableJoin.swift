@@ -45,6 +45,7 @@ public enum TableJoin {
         case .stats(let total, let count):
             return "count \(count), average \(RowOrder.average(total: total, count: count)), total \(total)"
         case .histogram(let h): return "hist(\(h.buckets.values.reduce(0, +)) values)"
+        case .timeSeries(let s): return "tseries(\(s.points.count) intervals, last \(s.latest.map(String.init) ?? "-"))"
         case .value(let value): return ValueText.singleLine(value)
         }
     }

@@ -19,6 +19,9 @@
 ///   the `HistogramKind` index, `low`/`high` the bucket's range [low, high) for people
 ///   (empty where open-ended; ignored when loading); a histogram without buckets is one row
 ///   with an empty `bucket`. Consecutive bucket rows of the same key and kind form one cell.
+/// - `tseries:INTERVAL_NS:INTERVALS:int` (or `:uint`) takes one row per interval held, in
+///   order: `bucket` is the interval number, `value` its value; like histograms, consecutive
+///   rows of the same key and kind form one cell, and one with no intervals has an empty `bucket`.
 /// - a table without rows is written as one row holding only the map name.
 public enum TableCSV {
     static let cellColumns = ["kind", "value", "total", "count", "bucket", "low", "high"]
@@ -142,6 +145,12 @@ public enum TableCSV {
                             kind, String(count), "", "", String(index), low.map(String.init) ?? "",
                             high.map(String.init) ?? "",
                         ])
+                }
+            case .timeSeries(let s):
+                let kind = "tseries:\(s.intervalNanoseconds):\(s.intervals):" + (s.signed ? "int" : "uint")
+                if s.points.isEmpty { emit(keyFields, [kind, "", "", "", "", "", ""]) }
+                for (interval, value) in s.points.sorted(by: { $0.key < $1.key }) {
+                    emit(keyFields, [kind, s.text(value), "", "", String(interval), "", ""])
                 }
             case .value(let v):
                 let type = simpleType(v) ?? .json
@@ -370,6 +379,31 @@ public enum TableCSV {
                     }
                 }
                 cell = .histogram(Histogram(kind: histKind, buckets: buckets))
+            case let text where text.hasPrefix("tseries:"):
+                let p = text.split(separator: ":", omittingEmptySubsequences: false)
+                guard p.count == 4, let interval = UInt64(p[1]), let intervals = UInt64(p[2]),
+                    p[3] == "int" || p[3] == "uint"
+                else {
+                    throw fail(kind, "expected tseries:INTERVAL_NS:INTERVALS:int|uint")
+                }
+                var series = TimeSeries(
+                    intervalNanoseconds: interval, intervals: intervals, points: [:], signed: p[3] == "int")
+                if !c[4].text.isEmpty {
+                    guard let number = UInt64(c[4].text) else { throw fail(c[4], "expected an interval number") }
+                    let value = series.signed ? UInt64(bitPattern: try int64(c[1])) : try uint64(c[1])
+                    if lastHistKind == text, let last = rows.last, last.key == key,
+                        case .timeSeries(var previous) = last.cell, !previous.points.isEmpty
+                    {
+                        guard previous.points[number] == nil else {
+                            throw fail(c[4], "interval \(number) listed twice")
+                        }
+                        previous.points[number] = value
+                        rows[rows.count - 1].cell = .timeSeries(previous)
+                        continue
+                    }
+                    series.points[number] = value
+                }
+                cell = .timeSeries(series)
             case let text where text.hasPrefix("value:"):
                 guard let t = PartType(rawValue: String(text.dropFirst(6))) else {
                     throw fail(kind, "unknown value type (int, uint, string, symbol, stack, json)")
@@ -379,7 +413,8 @@ public enum TableCSV {
                 throw fail(kind, "unknown kind '\(kind.text)'")
             }
             lastHistKind =
-                (kind.text == "hist" || kind.text.hasPrefix("lhist:")) && !c[4].text.isEmpty ? kind.text : nil
+                (kind.text == "hist" || kind.text.hasPrefix("lhist:") || kind.text.hasPrefix("tseries:"))
+                    && !c[4].text.isEmpty ? kind.text : nil
             seriesTime(key)
             rows.append(MapTable.Row(key: key, cell: cell))
         }

@@ -11,7 +11,8 @@
 /// `{"min": n}`, `{"max": n}`, `{"avg": {"total": t, "count": c}}`, `{"stats": {...}}`,
 /// `{"hist": {"buckets": [[index, count], ...]}}`, `{"lhist": {"min", "max", "step",
 /// "buckets"}}` (bucket indexes as in `HistogramKind`, ascending; zero counts are kept),
-/// `{"value": value}`. Integers are written in full and read back exactly (64-bit, no
+/// `{"tseries": {"interval_ns", "intervals", "signed", "points": [[interval, value], ...]}}`
+/// (interval numbers ascending, values as unsigned 64-bit patterns), `{"value": value}`. Integers are written in full and read back exactly (64-bit, no
 /// floating point). Members may come in any order; unknown top-level members are ignored.
 /// Optional top-level members: `"key_names"` (the key columns' names, e.g. a series' `time_ms`)
 /// and `"series"` (see `SeriesFields`).
@@ -78,6 +79,10 @@ public enum TableJSON {
             case .linear(let min, let max, let step):
                 return "{\"lhist\": {\"min\": \(min), \"max\": \(max), \"step\": \(step), \"buckets\": \(buckets)}}"
             }
+        case .timeSeries(let s):
+            let points = s.points.sorted { $0.key < $1.key }.map { "[\($0.key), \($0.value)]" }
+            return "{\"tseries\": {\"interval_ns\": \(s.intervalNanoseconds), \"intervals\": \(s.intervals), "
+                + "\"signed\": \(s.signed), \"points\": [" + points.joined(separator: ", ") + "]}}"
         case .value(let v): return "{\"value\": " + value(v) + "}"
         }
     }
@@ -258,6 +263,22 @@ public enum TableJSON {
                     buckets[index] = try integer(items[1], UInt64.self)
                 }
                 return .histogram(Histogram(kind: histKind, buckets: buckets))
+            case "tseries":
+                let m = try object(payload)
+                guard case .bool(let signed) = try member(m, "signed", in: payload).kind else {
+                    throw fail(payload, "expected \"signed\": true or false")
+                }
+                var points: [UInt64: UInt64] = [:]
+                for pair in try array(try member(m, "points", in: payload)) {
+                    let items = try array(pair)
+                    guard items.count == 2 else { throw fail(pair, "expected [interval, value]") }
+                    points[try integer(items[0], UInt64.self)] = try integer(items[1], UInt64.self)
+                }
+                return .timeSeries(
+                    TimeSeries(
+                        intervalNanoseconds: try integer(try member(m, "interval_ns", in: payload), UInt64.self),
+                        intervals: try integer(try member(m, "intervals", in: payload), UInt64.self),
+                        points: points, signed: signed))
             case "value": return .value(try value(payload))
             default: throw fail(node, "unknown cell kind \"\(kind)\"")
             }

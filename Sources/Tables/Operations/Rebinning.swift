@@ -60,6 +60,7 @@ public enum Rebinning {
                 case .sum(let n), .min(let n), .max(let n): sample = n
                 case .avg(let t, let c), .stats(let t, let c): sample = RowOrder.average(total: t, count: c)
                 case .value(let v): sample = integer(v)
+                case .timeSeries(let s): sample = s.latest
                 case .histogram: sample = nil
                 }
             }

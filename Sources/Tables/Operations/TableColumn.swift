@@ -162,6 +162,7 @@ enum QueryScalar: Comparable {
             var total: Int128 = 0
             for c in h.buckets.values { total += Int128(c) }
             self = .number(total)
+        case .timeSeries(let s): self = s.latest.map { .number(Int128($0)) } ?? .none
         case .value(let v): self = QueryScalar(v)
         }
     }

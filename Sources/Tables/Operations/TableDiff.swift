@@ -82,6 +82,9 @@ public enum TableDiff {
         case .avg: return .avg(total: 0, count: 0)
         case .stats: return .stats(total: 0, count: 0)
         case .histogram(let h): return .histogram(Histogram(kind: h.kind, buckets: [:]))
+        case .timeSeries(var s):
+            s.points = [:]
+            return .timeSeries(s)
         case .value(.int(let n)): return .value(.int(0 &- n))
         case .value(.uint(let n)): return .value(.int(0 &- Int64(truncatingIfNeeded: n)))
         case .value: return .value(.none)

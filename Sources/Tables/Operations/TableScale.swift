@@ -30,6 +30,13 @@ public enum TableScale {
         case .avg(let total, let count): return .avg(total: Int64(clamping: f(Int128(total))), count: count)
         case .stats(let total, let count): return .stats(total: Int64(clamping: f(Int128(total))), count: count)
         case .histogram: return cell
+        case .timeSeries(var s):
+            s.points = s.points.mapValues { v in
+                s.signed
+                    ? UInt64(bitPattern: Int64(clamping: f(Int128(Int64(bitPattern: v)))))
+                    : UInt64(clamping: f(Int128(v)))
+            }
+            return .timeSeries(s)
         case .value(let v): return .value(scale(v, f))
         }
     }

@@ -18,11 +18,15 @@ public enum BpftraceTextRenderer {
         guard let first = map.rows.first?.cell else { return "\n" }
         let rows = RowOrder.rowsToPrint(map, options: options)
         let divisor = options.effectiveDivisor
+        let window = TimeSeries.window(map.timeSeries)
         let elements = rows.map { row -> String in
             let key = ValueText.key(name: map.name, parts: row.key)
             switch row.cell {
             case .histogram(let h):
                 return key + ": \n" + histogram(h, divisor: divisor)
+            case .timeSeries(let series):
+                // The chart ends with its own newline, but "<no data>" does not (bpftrace).
+                return key + ":\n" + timeSeries(series, window: window)
             default:
                 return key + ": " + cellText(row.cell, divisor: divisor)
             }
@@ -102,6 +106,14 @@ public enum BpftraceTextRenderer {
         return text
     }
 
+    /// A `tseries()` value's chart over `window`, the span of its whole map
+    /// (`TimeSeries.window`).
+    public static func timeSeries(
+        _ series: TimeSeries, window: (first: UInt64, last: UInt64)?, utc: Bool = false
+    ) -> String {
+        TimeSeriesText.render(window.map { series.points(in: $0) } ?? [], signed: series.signed, utc: utc)
+    }
+
     // MARK: - Pieces
 
     static func sortedByName(_ maps: [MapTable]) -> [MapTable] {
@@ -121,6 +133,7 @@ public enum BpftraceTextRenderer {
             return "{ .count = \(Int64(truncatingIfNeeded: count)), .average = "
                 + "\(RowOrder.average(total: total, count: count)), .total = \(total) }"
         case .histogram(let h): return histogram(h, divisor: divisor)
+        case .timeSeries(let series): return timeSeries(series, window: TimeSeries.window([series]))
         case .value(let v): return ValueText.value(v, divisor: divisor)
         }
     }

@@ -8,7 +8,7 @@ enum CellNumber {
         case .avg(let total, let count):
             return String(
                 RowOrder.average(total: total, count: count).dividedReportingOverflow(by: divisor).partialValue)
-        case .stats, .histogram, .value: return nil
+        case .stats, .histogram, .timeSeries, .value: return nil
         }
     }
 }

@@ -3,7 +3,7 @@
 /// Consumers parse these lines, so the shapes (and the spacing, which some consumers match
 /// with regular expressions) follow bpftrace exactly:
 /// - `map` for count/sum/min/max/plain values, `hist` for hist/lhist, `stats` for avg and
-///   stats maps; `{"@a": 1}` without keys, `{"@b": {"1,x": 5}}` with keys (key parts joined
+///   stats maps, `tseries` for tseries maps; `{"@a": 1}` without keys, `{"@b": {"1,x": 5}}` with keys (key parts joined
 ///   by a comma, no space, as one JSON string);
 /// - histogram buckets `{"min": 2, "max": 3, "count": 1}`, the open ends without `min`/`max`;
 /// - tuples as arrays without spaces (`[1,"a"]`), strings, stacks and symbols as strings;
@@ -19,13 +19,16 @@ public enum JSONRenderer {
         switch first {
         case .histogram: type = "hist"
         case .avg, .stats: type = "stats"
+        case .timeSeries: type = "tseries"
         default: type = "map"
         }
         let rows = RowOrder.rowsToPrint(map, options: options)
         let divisor = options.effectiveDivisor
         let keyed = rows.contains { !$0.key.isEmpty }
+        let window = TimeSeries.window(map.timeSeries)
         let elements = rows.map { row -> String in
-            let value = cellJSON(row.cell, divisor: divisor)
+            var value = cellJSON(row.cell, divisor: divisor)
+            if case .timeSeries(let series) = row.cell { value = timeSeries(series, window: window) }
             if row.key.isEmpty { return value }
             let key = row.key.map(ValueText.keyPart).joined(separator: ",")
             return quote(key) + ": " + value
@@ -92,6 +95,18 @@ public enum JSONRenderer {
         return "[" + items.joined(separator: ", ") + "]"
     }
 
+    /// A `tseries()` value over `window` (its map's span): the intervals holding a value, as
+    /// `{"interval_start":"1970-01-01 00:00:00.500000000","value":9}` (UTC, to the nanosecond).
+    public static func timeSeries(_ series: TimeSeries, window: (first: UInt64, last: UInt64)?) -> String {
+        let points = window.map { series.points(in: $0) } ?? []
+        let items = points.compactMap { point -> String? in
+            guard let value = point.value else { return nil }
+            let start = TimeSeriesText.utcDateTime(point.nanoseconds)
+            return "{\"interval_start\":\"\(start)\",\"value\":\(series.text(value))}"
+        }
+        return "[" + items.joined(separator: ",") + "]"
+    }
+
     /// A JSON string literal with bpftrace's escapes.
     public static func quote(_ text: String) -> String {
         "\"" + escape(text) + "\""
@@ -135,6 +150,7 @@ public enum JSONRenderer {
             return "{\"count\": \(Int64(truncatingIfNeeded: count)), \"average\": "
                 + "\(RowOrder.average(total: total, count: count)), \"total\": \(total)}"
         case .histogram(let h): return histogram(h, divisor: divisor)
+        case .timeSeries(let series): return timeSeries(series, window: TimeSeries.window([series]))
         case .value(let v): return json(v, divisor: divisor)
         }
     }

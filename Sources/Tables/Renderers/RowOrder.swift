@@ -25,12 +25,16 @@ enum RowOrder {
         }
     }
 
-    /// Rows in print order with `options.top` applied (bpftrace ignores `top` for stats maps).
+    /// Rows in print order with `options.top` applied (bpftrace ignores `top` for stats and
+    /// tseries maps).
     static func rowsToPrint(_ map: MapTable, options: PrintOptions) -> [MapTable.Row] {
         let rows = sorted(map.rows)
-        let isStats: Bool
-        if case .stats? = map.rows.first?.cell { isStats = true } else { isStats = false }
-        guard options.top > 0, !isStats, rows.count > options.top else { return rows }
+        let ignoresTop: Bool
+        switch map.rows.first?.cell {
+        case .stats?, .timeSeries?: ignoresTop = true
+        default: ignoresTop = false
+        }
+        guard options.top > 0, !ignoresTop, rows.count > options.top else { return rows }
         return Array(rows.suffix(options.top))
     }
 
@@ -56,6 +60,7 @@ enum RowOrder {
         case .avg(let total, let count), .stats(let total, let count):
             return .signed(average(total: total, count: count))
         case .histogram(let h): return .unsigned(h.totalCount)
+        case .timeSeries: return nil
         case .value(.int(let n)): return .signed(n)
         case .value(.uint(let n)): return .unsigned(n)
         case .value: return nil

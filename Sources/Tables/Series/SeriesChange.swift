@@ -117,7 +117,7 @@ public enum SeriesChange {
             return .histogram(h)
         case .value(.int(let n)): return .value(.int(Int64(rated(Double(n)))))
         case .value(.uint(let n)): return .value(.uint(UInt64(rated(Double(n)))))
-        case .min, .max, .avg, .stats, .value: return cell
+        case .min, .max, .avg, .stats, .timeSeries, .value: return cell
         }
     }
 }

@@ -215,7 +215,7 @@ public struct FoldedStacks: Hashable, Sendable {
         case .value(.uint(let v)): return v
         case .avg(_, let c), .stats(_, let c): return c
         case .histogram(let h): return h.buckets.values.reduce(0, &+)
-        case .min, .max, .value: return 0
+        case .min, .max, .timeSeries, .value: return 0
         }
     }
 
