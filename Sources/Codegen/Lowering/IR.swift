@@ -61,10 +61,12 @@ final class IR {
         return value
     }
 
-    func store(_ value: LLVMValueRef, to pointer: LLVMValueRef, alignment: UInt32) {
+    @discardableResult
+    func store(_ value: LLVMValueRef, to pointer: LLVMValueRef, alignment: UInt32) -> LLVMValueRef {
         let typed = cast(pointer, to: LLVMPointerType(LLVMTypeOf(value), 0))
-        let instruction = LLVMBuildStore(builder, value, typed)
+        let instruction = LLVMBuildStore(builder, value, typed)!
         LLVMSetAlignment(instruction, alignment)
+        return instruction
     }
 
     /// Loads an integer of `bytes` width and extends it to i64.
@@ -106,18 +108,29 @@ final class IR {
             return
         }
         for chunk in stride(from: 0, to: size / 8 * 8, by: 8) {
-            store(const64(UInt64(0)), to: offset(pointer, chunk), alignment: 8)
+            let zero = store(const64(UInt64(0)), to: offset(pointer, chunk), alignment: 8)
+            // LLVM merges a run of stores back into one memset, which the BPF backend only
+            // expands up to 1 KiB (beyond, "a call to built-in function 'memset' is not
+            // supported"): volatile stores stay stores.
+            if size > Self.largestExpandedCopy { LLVMSetVolatile(zero, 1) }
         }
         for index in size / 8 * 8..<size {
             store(LLVMConstInt(i8, 0, 0), to: offset(pointer, index), alignment: 1)
         }
     }
 
+    /// The largest memset or memcpy the BPF backend expands into loads and stores.
+    static let largestExpandedCopy = 1024
+
     func memcpy(_ destination: LLVMValueRef, _ source: LLVMValueRef, size: Int, alignment: UInt32 = 1) {
         guard size > 0 else { return }
-        _ = LLVMBuildMemCpy(
-            builder, cast(destination, to: bytePointer), alignment, cast(source, to: bytePointer), alignment,
-            const64(size))
+        // In pieces the BPF backend expands (see `memset`).
+        for start in stride(from: 0, to: size, by: Self.largestExpandedCopy) {
+            let length = min(Self.largestExpandedCopy, size - start)
+            _ = LLVMBuildMemCpy(
+                builder, cast(offset(destination, start), to: bytePointer), alignment,
+                cast(offset(source, start), to: bytePointer), alignment, const64(length))
+        }
     }
 
     /// Calls BPF helper `id` (`call inttoptr(id)`), returning its i64 result.
