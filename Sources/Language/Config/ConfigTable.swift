@@ -57,7 +57,7 @@ public struct ConfigTable: Sendable {
         ConfigVariable(
             name: "max_strlen", kind: .integer, defaultValue: "64",
             summary: "default size of strings read by str()",
-            support: .honoured("str() without a length reads up to this many bytes (at most 200 here)")),
+            support: .honoured("str() without a length reads up to this many bytes (at most 1024)")),
         ConfigVariable(
             name: "missing_probes", kind: .choice(["error", "warn", "ignore"]), defaultValue: "error",
             summary: "what to do with attach points that do not exist",
