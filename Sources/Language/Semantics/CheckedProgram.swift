@@ -61,6 +61,8 @@ public struct ProbeUnit: Sendable {
     public var stringConstants: [Int: String] = [:]
     /// Struct members read through pointers (`p->field`), by expression id.
     public var members: [Int: ContextField] = [:]
+    /// How each percpu_kaddr() call finds its variable, by expression id.
+    public var perCPUVariables: [Int: PerCPUVariableAccess] = [:]
     public var range: SourceRange
 }
 
