@@ -106,6 +106,30 @@ extension UnitLowering {
         return .buffer(slot)
     }
 
+    /// `array == x` where x is an integer (compared with the array's bytes read as one
+    /// integer of its size) or pton()'s 16 bytes of an IPv6 address; 1 or 0.
+    func arrayEquals(array: Expr, other: Expr) -> LLVMValueRef {
+        let b = ir.builder
+        let size = type(of: array).packedSize
+        if case .buffer = type(of: other) {
+            guard case .buffer(let bytes) = lower(array), case .buffer(let address) = lower(other) else {
+                return ir.const64(UInt64(0))
+            }
+            var difference = ir.const64(UInt64(0))
+            for word in 0..<2 {
+                let mine = ir.load(ir.i64, from: ir.offset(bytes, word * 8), alignment: 1)
+                let theirs = ir.load(ir.i64, from: ir.offset(address, 8 + word * 8), alignment: 8)
+                difference = LLVMBuildOr(b, difference, LLVMBuildXor(b, mine, theirs, "")!, "")!
+            }
+            return ir.boolToI64(LLVMBuildICmp(b, LLVMIntEQ, difference, ir.const64(UInt64(0)), "")!)
+        }
+        let bytes = [1, 2, 4, 8].first { $0 >= size } ?? 8
+        let value = castFromArray(array, to: .int(bytes: bytes, signed: false))
+        guard case .scalar(let mine) = value else { return ir.const64(UInt64(0)) }
+        let theirs = ir.fit(scalar(other), bytes: bytes, signed: false)
+        return ir.boolToI64(LLVMBuildICmp(b, LLVMIntEQ, mine, theirs, "")!)
+    }
+
     /// `(uint32)array`: the array's bytes read as one integer.
     func castFromArray(_ operand: Expr, to target: SType) -> Lowered {
         let from = type(of: operand)

@@ -89,6 +89,10 @@ extension UnitLowering {
                 let equal = buffersEqual(lhs, rhs)
                 return .scalar(op == "==" ? equal : LLVMBuildXor(b, equal, ir.const64(UInt64(1)), ""))
             }
+            if lt.isArray != rt.isArray {
+                let equal = arrayEquals(array: lt.isArray ? lhs : rhs, other: lt.isArray ? rhs : lhs)
+                return .scalar(op == "==" ? equal : LLVMBuildXor(b, equal, ir.const64(UInt64(1)), ""))
+            }
             if lt.isArray && rt.isArray {
                 let equal = buffersEqual(lhs, rhs)
                 return .scalar(op == "==" ? equal : LLVMBuildXor(b, equal, ir.const64(UInt64(1)), ""))

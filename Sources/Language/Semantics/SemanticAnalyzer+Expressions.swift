@@ -118,8 +118,13 @@ extension SemanticAnalyzer {
             // Comparisons and logic are bool, as in bpftrace: printed `true`/`false`.
             if case .buffer = a, case .buffer = b, op == "==" || op == "!=" { return .bool }
             if a.isArray || b.isArray {
-                // Arrays compare whole, element by element, as bpftrace allows.
-                guard op == "==" || op == "!=", a == b else {
+                // Arrays compare whole, element by element, as bpftrace allows; with pton()'s
+                // value too (an integer for IPv4, 16 bytes for IPv6: `args.daddr == pton(...)`).
+                let other = a.isArray ? b : a, array = a.isArray ? a : b
+                let matches =
+                    a == b || (other.isInteger && array.packedSize <= 8)
+                    || (other == .buffer(size: 16) && array.packedSize == 16)
+                guard op == "==" || op == "!=", matches else {
                     error("'\(op)' cannot compare \(a) with \(b)", expr.range)
                     return .bool
                 }
