@@ -20,8 +20,20 @@ extension SemanticAnalyzer {
         switch expr.kind {
         case .unary("*", _): return true
         case .field: return members[expr.id] != nil
-        case .index(let base, _): return exprTypes[base.id]?.isPointer ?? false
+        case .index(let base, _): return exprTypes[base.id]?.isPointer ?? false || isResidentArray(base)
         case .call("str", let args): return args.first.map { exprTypes[$0.id]?.isInteger ?? false } ?? false
+        default: return false
+        }
+    }
+
+    /// An array still in probed memory (a struct member, or an array element of one), whose
+    /// elements are read where they lie.
+    private func isResidentArray(_ expr: Expr) -> Bool {
+        switch expr.kind {
+        case .field:
+            if let member = members[expr.id], case .array = member.kind { return true }
+            return false
+        case .index(let base, _): return (exprTypes[base.id]?.isArray ?? false) && isResidentArray(base)
         default: return false
         }
     }
