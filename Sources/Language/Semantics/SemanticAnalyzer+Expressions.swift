@@ -337,7 +337,8 @@ extension SemanticAnalyzer {
             }
             return .array(element: element, count: available / stride)
         }
-        if !t.isString, !t.isArray, count * stride > available {
+        // An integer and the array must be the same size, as bpftrace requires.
+        if !t.isString, !t.isArray, count * stride != available {
             error("cannot cast \(t) to \(element)[\(count)]: it holds \(available) bytes", expr.range)
         }
         return .array(element: element, count: count)
