@@ -100,3 +100,15 @@ private struct PercpuCatalogue: ProbeCatalogue {
         }
     }
 }
+
+extension ArrayAndPercpuTypingTests {
+    func testArraysOfStructsAndStructPointersIndexByWholeStructs() throws {
+        let prefix = "struct P { int a; long b; } struct Q { int n; struct P p[3]; } "
+        let checked = try check(prefix + "BEGIN { $q = (struct Q *)0; @a = $q->p[2].b; $p = (struct P *)0; @b = $p[1].a; }")
+        XCTAssertEqual(checked.units[0].variables["p"], .pointer(pointee: "struct P"))
+        XCTAssertEqual(checked.structSizes["struct P"], 16)
+        XCTAssertEqual(
+            semanticErrors("BEGIN { $p = (struct nosuch *)0; @b = $p[1]; }"),
+            ["cannot index a pointer to struct nosuch: its size is not known"])
+    }
+}

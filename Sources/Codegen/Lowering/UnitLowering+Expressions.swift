@@ -162,6 +162,11 @@ extension UnitLowering {
             if case .string(let size) = baseType, case .buffer(let text) = lower(base) {
                 return .scalar(character(of: text, size: size, at: index))
             }
+            if case .pointer(let pointee) = baseType, type(of: expr) == baseType, let size = program.structSizes[pointee] {
+                // An element of an array of structs: its address.
+                return .scalar(
+                    LLVMBuildAdd(b, scalar(base), LLVMBuildMul(b, scalar(index), ir.const64(UInt64(size)), "")!, "")!)
+            }
             let integer = baseType.pointeeInteger ?? (8, false)
             let stride = baseType.isPointer ? baseType.pointeeSize : 8
             let address = LLVMBuildAdd(

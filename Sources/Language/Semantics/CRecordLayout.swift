@@ -74,6 +74,9 @@ public struct CRecordLayout: Sendable {
         switch element {
         case .integer(let signed): type = .int(bytes: size, signed: signed)
         case .pointer(let pointee): type = .pointer(pointee: pointee)
+        // An array of structs is known by its first element's address (C's decay); indexing
+        // moves by whole structs.
+        case .record(let name) where lengths.count == 1: return .record(name: name)
         default: return .opaque
         }
         return .array(lengths.reversed().reduce(type) { .array(element: $0, count: $1) })

@@ -220,6 +220,20 @@ extension SemanticAnalyzer {
             // `$s[i]`: one character of a string (0 past its buffer), as bpftrace reads it.
             if b.isString { return .int(bytes: 1, signed: true) }
             if !b.isInteger { error("cannot index \(b)", base.range) }
+            if case .pointer(let pointee) = b, pointee.hasPrefix("struct ") || pointee.hasPrefix("union "),
+                !pointee.hasSuffix("*")
+            {
+                // `$p[1]`, `$s->rlim[7]`: the element's address, as a struct member is known by
+                // its address; it moves by whole structs.
+                if records[pointee] == nil {
+                    guard let size = catalogue.recordSize(of: pointee) else {
+                        error("cannot index a pointer to \(pointee): its size is not known", base.range)
+                        return b
+                    }
+                    indexedKernelStructs[pointee] = size
+                }
+                return b
+            }
             if let integer = b.pointeeInteger { return .int(bytes: integer.bytes, signed: integer.signed) }
             return .u64
         case .cast(let type, let operand):

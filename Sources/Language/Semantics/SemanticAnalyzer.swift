@@ -88,6 +88,8 @@ public struct SemanticAnalyzer {
     /// The program's structs and unions, laid out (`struct Foo`); they hide kernel types of
     /// the same name, as in bpftrace.
     var records: [String: CRecordLayout] = [:]
+    /// Sizes of the kernel structs whose pointers are indexed (`$p[1]`), for code generation.
+    var indexedKernelStructs: [String: Int] = [:]
     var typedefs: [String: CTypedef] = [:]
 
     public init(catalogue: ProbeCatalogue, options: Options = Options()) {
@@ -153,7 +155,7 @@ public struct SemanticAnalyzer {
             formatIDBase: options.formatIDBase, usedMaps: MapUsage.names(in: program.probes))
         checked.config = config
         checked.warnings = warnings + CheckReachability.run(program)
-        checked.structSizes = records.mapValues(\.size)
+        checked.structSizes = records.mapValues(\.size).merging(indexedKernelStructs) { own, _ in own }
         return checked
     }
 

@@ -73,7 +73,11 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         } else if btf.isInteger(shape.element), [1, 2, 4, 8].contains(btf.size(of: shape.element)) {
             element = .int(bytes: btf.size(of: shape.element), signed: btf.isSigned(shape.element))
         } else {
-            return .opaque
+            // `struct rlimit rlim[16]`: known by the address of its first element, which
+            // indexing moves by whole structs (`rlim[7].rlim_cur`), as C decays an array.
+            let name = btf.typeName(shape.element)
+            let isRecord = name.hasPrefix("struct ") || name.hasPrefix("union ")
+            return isRecord && shape.lengths.count == 1 ? .record(name: name) : .opaque
         }
         return .array(shape.lengths.reversed().reduce(element) { .array(element: $0, count: $1) })
     }
