@@ -27,9 +27,19 @@ extension UnitLowering {
     /// `array[i]`: the element, read from memory when the array is still there, else from its
     /// buffer (an index known only at run time is bounded first, which the verifier requires;
     /// past the end it reads 0).
-    func arrayElement(of base: Expr, at index: Expr, element: SType, count: Int) -> Lowered {
+    func arrayElement(of base: Expr, at index: Expr, element: SType, count: Int, _ expr: Expr) -> Lowered {
         let b = ir.builder
+        let warning = unit.formatIDs[SemanticAnalyzer.boundsCheckID(of: expr.id)]
         if let start = residentAddress(of: base) {
+            if let warning {
+                let outside = ir.block("array.outside"), inside = ir.block("array.read")
+                LLVMBuildCondBr(
+                    b, LLVMBuildICmp(b, LLVMIntUGE, scalar(index), ir.const64(UInt64(count)), "")!, outside, inside)
+                ir.position(at: outside)
+                emitEvent(kind: UInt64(warning))
+                ir.branch(to: inside)
+                ir.position(at: inside)
+            }
             let address = LLVMBuildAdd(
                 b, start, LLVMBuildMul(b, scalar(index), ir.const64(UInt64(element.packedSize)), "")!, "")!
             return readArrayPart(element, at: address)
@@ -45,7 +55,15 @@ extension UnitLowering {
         let position = scalar(index)
         let inside = LLVMBuildICmp(b, LLVMIntULT, position, ir.const64(UInt64(count)), "")!
         let copy = ir.block("array.inside"), done = ir.block("array.done")
-        LLVMBuildCondBr(b, inside, copy, done)
+        if let warning {
+            let outside = ir.block("array.outside")
+            LLVMBuildCondBr(b, inside, copy, outside)
+            ir.position(at: outside)
+            emitEvent(kind: UInt64(warning))
+            ir.branch(to: done)
+        } else {
+            LLVMBuildCondBr(b, inside, copy, done)
+        }
         ir.position(at: copy)
         var offsets: [LLVMValueRef?] = [LLVMBuildMul(b, position, ir.const64(UInt64(stride)), "")]
         let address = LLVMBuildInBoundsGEP2(b, ir.i8, ir.cast(buffer, to: ir.bytePointer), &offsets, 1, "")!

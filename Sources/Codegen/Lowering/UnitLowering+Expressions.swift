@@ -157,7 +157,7 @@ extension UnitLowering {
             }
             let baseType = type(of: base)
             if case .array(let element, let count) = baseType {
-                return arrayElement(of: base, at: index, element: element, count: count)
+                return arrayElement(of: base, at: index, element: element, count: count, expr)
             }
             if case .string(let size) = baseType, case .buffer(let text) = lower(base) {
                 return .scalar(character(of: text, size: size, at: index))

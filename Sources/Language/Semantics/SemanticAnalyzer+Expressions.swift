@@ -26,6 +26,9 @@ extension SemanticAnalyzer {
         }
     }
 
+    /// The format id key of the run-time bounds check of `array[i]` (expression `id`).
+    public static func boundsCheckID(of id: Int) -> Int { -(id + 1) }
+
     /// An array still in probed memory (a struct member, or an array element of one), whose
     /// elements are read where they lie.
     private func isResidentArray(_ expr: Expr) -> Bool {
@@ -214,6 +217,12 @@ extension SemanticAnalyzer {
                 // A length of 0 is C's flexible array member (`int y[0]`): no bound to check.
                 if let position = index.constantIndex, count > 0, position >= count {
                     error("the index \(position) is out of bounds for array of size \(count)", index.range)
+                } else if index.constantIndex == nil, count > 0 {
+                    // Checked when the probe runs; keyed apart from the expression's own format
+                    // (a `-k` read error of the same element).
+                    var check = expr
+                    check.id = Self.boundsCheckID(of: expr.id)
+                    recordFormat(.arrayOutOfBounds(place: place(of: expr.range)), types: [], args: [], check)
                 }
                 return element
             }
