@@ -58,32 +58,14 @@ public enum CommandRunner {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        let lock = NSLock()
-        var stdoutData = Data(), stderrData = Data()
-        let ready = DispatchSemaphore(value: 0)
-        var signalled = false
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            lock.lock()
-            stdoutData.append(chunk)
-            let text = String(decoding: stdoutData, as: UTF8.self)
-            if !signalled, let marker = readyMarker, text.contains(marker) {
-                signalled = true
-                ready.signal()
-            }
-            lock.unlock()
-        }
-        err.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            lock.lock()
-            stderrData.append(chunk)
-            lock.unlock()
-        }
+        let captured = CapturedOutput(readyMarker: readyMarker)
+        out.fileHandleForReading.readabilityHandler = { captured.append(stdout: $0.availableData) }
+        err.fileHandleForReading.readabilityHandler = { captured.append(stderr: $0.availableData) }
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
         try process.run()
         if let after {
-            if readyMarker != nil { _ = ready.wait(timeout: .now() + timeout) }
+            if readyMarker != nil { _ = captured.ready.wait(timeout: .now() + timeout) }
             let helper = Process()
             helper.executableURL = URL(fileURLWithPath: "/bin/sh")
             helper.arguments = ["-c", after]
@@ -106,12 +88,43 @@ public enum CommandRunner {
         Thread.sleep(forTimeInterval: 0.05)
         out.fileHandleForReading.readabilityHandler = nil
         err.fileHandleForReading.readabilityHandler = nil
-        stdoutData.append(out.fileHandleForReading.readDataToEndOfFile())
-        stderrData.append(err.fileHandleForReading.readDataToEndOfFile())
+        captured.append(stdout: out.fileHandleForReading.readDataToEndOfFile())
+        captured.append(stderr: err.fileHandleForReading.readDataToEndOfFile())
+        let (stdout, stderr) = captured.texts()
+        return CommandResult(status: process.terminationStatus, stdout: stdout, stderr: stderr, timedOut: timedOut)
+    }
+}
+
+/// A child's output as its pipes' handlers deliver it (on other threads), and a signal when
+/// standard output first holds the ready marker.
+private final class CapturedOutput: @unchecked Sendable {
+    let ready = DispatchSemaphore(value: 0)
+    private let readyMarker: String?
+    private let lock = NSLock()
+    private var stdoutData = Data(), stderrData = Data()
+    private var signalled = false
+
+    init(readyMarker: String?) { self.readyMarker = readyMarker }
+
+    func append(stdout chunk: Data) {
         lock.lock()
         defer { lock.unlock() }
-        return CommandResult(
-            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self), timedOut: timedOut)
+        stdoutData.append(chunk)
+        if !signalled, let readyMarker, String(decoding: stdoutData, as: UTF8.self).contains(readyMarker) {
+            signalled = true
+            ready.signal()
+        }
+    }
+
+    func append(stderr chunk: Data) {
+        lock.lock()
+        defer { lock.unlock() }
+        stderrData.append(chunk)
+    }
+
+    func texts() -> (String, String) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (String(decoding: stdoutData, as: UTF8.self), String(decoding: stderrData, as: UTF8.self))
     }
 }

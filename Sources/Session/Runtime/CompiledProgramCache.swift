@@ -8,7 +8,7 @@ import Language
 /// result), only the code comes from the entry.
 ///
 /// An entry is found by a hash of its key and used only when the whole key stored in it
-/// matches: bpfsh's version and build, the kernel (release, build, and a sample of its BTF), the source,
+/// matches: bpfsh's version and executable, the kernel (release, build, and a sample of its BTF), the source,
 /// the options the type checker and code generator ran with, and the `BPFTRACE_*` settings.
 /// Anything unexpected — another key, a short or altered file (a checksum covers it all), a
 /// file or directory another user could have written — is a miss: the program is compiled
@@ -43,16 +43,16 @@ public struct CompiledProgramCache: Sendable {
             return nil
         }
         return CompiledProgramCache(
-            directory: directory, identity: "bpfsh \(version) \(executableStamp())\n" + kernelIdentity())
+            directory: directory, identity: "bpfsh \(version)\n" + executableIdentity() + kernelIdentity())
     }
 
-    /// The size and modification time of the running executable: the version names a release,
-    /// not a build, and code from another build of the same version may lay out its maps
-    /// differently (an internal map added before another shifts the ids the code holds).
-    static func executableStamp() -> String {
+    /// The executable's size and modification time: builds of one version (a developer's, or
+    /// branches built one after another on one machine) number formats and lay out code
+    /// differently, and an entry of another build runs with the wrong format table.
+    static func executableIdentity() -> String {
         var info = stat()
-        guard stat("/proc/self/exe", &info) == 0 else { return "build unknown" }
-        return "build \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        guard stat("/proc/self/exe", &info) == 0 else { return "executable unknown\n" }
+        return "executable \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)\n"
     }
 
     /// The kernel release and build, and the vmlinux BTF's size with a hash of sixteen 4 KiB
@@ -284,12 +284,23 @@ public struct CompiledProgramCache: Sendable {
 }
 
 /// 64-bit FNV-1a: a checksum and a file name, not a defence (the key inside is compared).
+/// FNV-1a over 8-byte little-endian words, then the remaining bytes: a byte at a time, the
+/// multiply chain made hashing the BTF sample a quarter of a millisecond of every start.
 struct FNV1a {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let prime: UInt64 = 0x0000_0100_0000_01B3
     mutating func add(_ bytes: ArraySlice<UInt8>) {
-        for byte in bytes {
-            value ^= UInt64(byte)
-            value = value &* 0x0000_0100_0000_01B3
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset + 8 <= raw.count {
+                value = (value ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+                    &* FNV1a.prime
+                offset += 8
+            }
+            while offset < raw.count {
+                value = (value ^ UInt64(raw[offset])) &* FNV1a.prime
+                offset += 1
+            }
         }
     }
 }
