@@ -19,9 +19,11 @@ public struct Compiler {
         for (index, map) in maps.enumerated() { mapIDs[map.name] = Int32(index + 1) }
 
         let ir = IR(moduleName: "bpfsh")
+        var lowerings: [UnitLowering] = []
         for (index, unit) in program.units.enumerated() {
             let lowering = UnitLowering(ir: ir, unit: unit, program: program, options: options, mapIDs: mapIDs)
             lowering.lower(name: "probe_\(index)", section: "bpfsh/\(index)")
+            lowerings.append(lowering)
         }
         var message: UnsafeMutablePointer<CChar>?
         if LLVMVerifyModule(ir.module, LLVMReturnStatusAction, &message) != 0 {
@@ -40,11 +42,13 @@ public struct Compiler {
         do { sections = try emitter.sections(of: ir.module, context: ir.context) } catch {
             let text = "\(error)"
             if text.contains("stack limit") {
-                // "... in function probe_N": blame the probe that needs too much stack.
-                let unit =
-                    text.range(of: #"probe_[0-9]+"#, options: .regularExpression)
-                    .flatMap { Int(text[$0].dropFirst("probe_".count)) } ?? 0
-                throw CodegenError.stackLimit(unitIndex: unit)
+                // "... in function probe_N" (or a loop callback of it, probe_N_forM): blame the
+                // probe that needs too much stack, and name what filled it.
+                let function = text.range(of: #"probe_[0-9]+(_for[0-9]+)?"#, options: .regularExpression)
+                    .map { String(text[$0]) }
+                let unit = function.flatMap { Int($0.dropFirst("probe_".count).prefix { $0.isNumber }) } ?? 0
+                let uses = lowerings.indices.contains(unit) ? lowerings[unit].describeStackUses(of: function) : []
+                throw CodegenError.stackLimit(unitIndex: unit, uses: uses)
             }
             throw CodegenError.llvm(text)
         }
@@ -123,8 +127,11 @@ public struct Compiler {
 
     /// Events up to this size are built on the stack; larger ones in the scratch map.
     static let stackEventLimit = 192
-    /// Bytes of the per-CPU scratch buffer, the largest event a program may send.
-    public static let scratchSize = 4096
+    /// Bytes of the per-CPU scratch value: the event area, the largest event a program may
+    /// send, then the locals area for values larger than `on_stack_limit`. 32 KiB is the
+    /// largest value the kernel allows a per-CPU map.
+    public static let scratchSize = 32768
+    public static let scratchEventArea = 4096
     /// How many strings join() reads, as in bpftrace.
     public static let joinArguments = Builtins.joinArguments
 
@@ -169,12 +176,16 @@ public struct Compiler {
                 if case .join = call.action { return 8 + Compiler.joinArguments * Builtins.defaultStringSize }
                 return 8 + call.argumentTypes.reduce(0) { $0 + $1.storageSize }
             }.max() ?? 0
-        if largest > Compiler.stackEventLimit {
+        if largest > Compiler.stackEventLimit || program.needsScratchLocals {
             // A fixed size, so probes compiled separately in one session share the map.
             specs.append(
                 MapSpec(
                     name: InternalMap.scratch, type: .perCPUArray, keySize: 4, valueSize: Compiler.scratchSize,
                     maxEntries: 1))
+        }
+        if program.units.contains(where: { $0.perCPUVariables.values.contains { $0.needsPerCPUBases } }) {
+            specs.append(
+                MapSpec(name: InternalMap.perCPUBases, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
         }
         if program.usesStacks {
             specs.append(
@@ -189,8 +200,9 @@ public enum CodegenError: Error, CustomStringConvertible {
     case llvm(String)
     /// LLVM's shared object could not be loaded: nothing can be compiled (cached programs run).
     case llvmUnavailable(String)
-    /// A probe needs more than the 512 bytes of stack the kernel gives a BPF program.
-    case stackLimit(unitIndex: Int)
+    /// A probe needs more than the 512 bytes of stack the kernel gives a BPF program; `uses`
+    /// names its largest stack buffers, largest first ("64 bytes: variable $path").
+    case stackLimit(unitIndex: Int, uses: [String])
     public var description: String {
         switch self {
         case .stackLimit: return "this probe needs more than the 512 bytes of stack a BPF program may use"
@@ -204,6 +216,19 @@ public enum CodegenError: Error, CustomStringConvertible {
 }
 
 extension CheckedProgram {
+    /// Whether some value may exceed `on_stack_limit` or loops become callbacks, so that
+    /// code generation keeps buffers in the scratch map (`UnitLowering+Scratch`). Decided
+    /// from types alone, so a program assembled from cached code gets the same maps.
+    var needsScratchLocals: Bool {
+        let limit = max(0, config.integer("on_stack_limit") ?? 32)
+        if maps.contains(where: { $0.keySize > limit || $0.valueSize > limit }) { return true }
+        return units.contains { unit in
+            UnitLowering.usesLoopCallbacks(unit.body)
+                || unit.variables.values.contains { $0.storageSize > limit }
+                || unit.exprTypes.values.contains { $0.storageSize > limit }
+        }
+    }
+
     /// Whether any unit takes a stack, so the stack map is only created when needed.
     var usesStacks: Bool {
         units.contains { unit in

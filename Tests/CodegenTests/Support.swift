@@ -48,7 +48,7 @@ struct Instruction: CustomStringConvertible {
 
 /// BPF helper ids bpfsh may call (`enum bpf_func_id`).
 let knownHelpers: Set<Int32> = [
-    1, 2, 3, 4, 5, 7, 8, 14, 15, 16, 27, 35, 42, 45, 80, 112, 113, 114, 115, 118, 125, 130, 164, 173, 195, 208,
+    1, 2, 3, 4, 5, 7, 8, 14, 15, 16, 27, 35, 42, 45, 80, 112, 113, 114, 115, 118, 125, 130, 164, 173, 181, 195, 208,
 ]
 
 extension ProgramSpec {

@@ -60,6 +60,47 @@ final class CDefinitionTests: XCTestCase {
         XCTAssertEqual(arrays?.member(named: "c")?.kind, .charArray(length: 28))
     }
 
+    func bits(_ record: CRecordLayout?) -> [String] {
+        record?.members.map { member in
+            guard let b = member.bitfield else { return "\(member.name)@\(member.offset)" }
+            return "\(member.name)@\(member.offset)+\(b.shift):\(b.width)/\(b.bytes)"
+        } ?? []
+    }
+
+    /// Bitfields as gcc lays them out on x86-64 (each checked with a C program printing
+    /// `sizeof` and the bytes a value leaves): packed into their type's units, a field that
+    /// would cross a unit starting the next one, `: 0` closing the unit, named fields
+    /// aligning the record, and packed records ignoring units.
+    func testBitfieldsAreLaidOutAsC() {
+        let foo = layout("struct Foo { unsigned int a:4, b:8, c:3, d:1, e:16; }", "struct Foo")
+        XCTAssertEqual(bits(foo), ["a@0+0:4/1", "b@0+4:8/2", "c@1+4:3/1", "d@1+7:1/1", "e@2+0:16/2"])
+        XCTAssertEqual(foo?.size, 4)
+        XCTAssertEqual(foo?.member(named: "e")?.kind, .integer(signed: false))
+        XCTAssertEqual(foo?.member(named: "e")?.size, 4, "typed as the declared unsigned int")
+
+        let bar = layout("struct Bar { short a:4, b:8, c:3, d:1; int e:9, f:15, g:1, h:2, i:5 }", "struct Bar")
+        XCTAssertEqual(
+            bits(bar),
+            ["a@0+0:4/1", "b@0+4:8/2", "c@1+4:3/1", "d@1+7:1/1", "e@2+0:9/2", "f@4+0:15/2", "g@5+7:1/1",
+             "h@6+0:2/1", "i@6+2:5/1"])
+        XCTAssertEqual(bar?.size, 8)
+        XCTAssertEqual(bar?.member(named: "f")?.kind, .integer(signed: true))
+
+        let mix = layout(
+            "struct Mix { char c; unsigned int x:3; unsigned long long y:40; short z; int :0; char w:2; }", "struct Mix")
+        XCTAssertEqual(bits(mix), ["c@0", "x@1+0:3/1", "y@1+3:40/6", "z@8", "w@12+0:2/1"])
+        XCTAssertEqual(mix?.size, 16)
+
+        let packed = layout(
+            "struct P { char c; unsigned int x:12; unsigned long long y:33; } __attribute__((packed))", "struct P")
+        XCTAssertEqual(bits(packed), ["c@0", "x@1+0:12/2", "y@2+4:33/5"])
+        XCTAssertEqual(packed?.size, 7)
+
+        let unnamed = layout("struct U { int a; int b:3; char :2; }", "struct U")
+        XCTAssertEqual(bits(unnamed), ["a@0", "b@4+0:3/1"])
+        XCTAssertEqual(unnamed?.size, 8)
+    }
+
     func testNestedDefinitionsPointersAndTypedefs() {
         let text = "typedef unsigned long long u_ll; struct Foo { int x; struct Bar { char c; u_ll v; } bar; struct Foo *next; u_ll *p; }"
         let foo = layout(text, "struct Foo")
@@ -82,7 +123,19 @@ final class CDefinitionTests: XCTestCase {
 
     func testDefinitionErrors() {
         XCTAssertEqual(
-            parseErrorMessage("struct S { int x : 3; } begin { }"), "bitfields are not supported in C definitions")
+            parseErrorMessage("struct S { int x : y; } begin { }"), "a bitfield needs a literal width of at most 64 bits")
+        for (text, message) in [
+            ("struct S { int x : 33; }", "bitfield 'x' of struct S is wider (33 bits) than its type 'int' (32 bits)"),
+            ("struct S { char *p : 3; }", "bitfield 'p' of struct S needs an integer type, not 'char'"),
+            ("struct S { int x : 0; }", "bitfield 'x' of struct S has zero width"),
+        ] {
+            do {
+                let program = try parse(text + " begin { }")
+                XCTAssertThrowsError(
+                    try CRecordLayout.layouts(of: program.records, typedefs: [], catalogue: FakeCatalogue()), text
+                ) { error in XCTAssertEqual((error as? Diagnostic)?.message, message) }
+            } catch { XCTFail("\(text): \(error)") }
+        }
         do {
             let program = try parse("struct S { mystery_t x; } begin { }")
             XCTAssertThrowsError(

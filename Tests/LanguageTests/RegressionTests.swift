@@ -43,7 +43,7 @@ final class LanguageRegressionTests: XCTestCase {
             ["lhist() would have more than 1000 buckets"])
         XCTAssertEqual(
             semanticErrors("k:vfs_read { $s = str(arg0, -9223372036854775808); }", at: ["-9223372036854775808"]),
-            ["str() length must be between 1 and 200"])
+            ["str() length must be between 1 and 1024"])
     }
 
     /// About 600 nested parentheses overflowed the stack of the recursive-descent parser (on

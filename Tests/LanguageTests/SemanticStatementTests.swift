@@ -195,7 +195,7 @@ final class SemanticStatementTests: XCTestCase {
         XCTAssertEqual(semanticErrors("BEGIN { $x = *comm; }", at: ["*comm"]), ["cannot dereference string[16]"])
         XCTAssertEqual(
             semanticErrors("k:vfs_read { $x = str(arg0, 0); }", at: ["0 #2"]),
-            ["str() length must be between 1 and 200"])
+            ["str() length must be between 1 and 1024"])
         XCTAssertEqual(
             semanticErrors("BEGIN { $x = strncmp(comm, 1, 2); }", at: ["strncmp(comm, 1, 2)"]),
             ["strncmp() compares two strings"])

@@ -61,10 +61,12 @@ final class IR {
         return value
     }
 
-    func store(_ value: LLVMValueRef, to pointer: LLVMValueRef, alignment: UInt32) {
+    @discardableResult
+    func store(_ value: LLVMValueRef, to pointer: LLVMValueRef, alignment: UInt32) -> LLVMValueRef {
         let typed = cast(pointer, to: LLVMPointerType(LLVMTypeOf(value), 0))
-        let instruction = LLVMBuildStore(builder, value, typed)
+        let instruction = LLVMBuildStore(builder, value, typed)!
         LLVMSetAlignment(instruction, alignment)
+        return instruction
     }
 
     /// Loads an integer of `bytes` width and extends it to i64.
@@ -106,18 +108,29 @@ final class IR {
             return
         }
         for chunk in stride(from: 0, to: size / 8 * 8, by: 8) {
-            store(const64(UInt64(0)), to: offset(pointer, chunk), alignment: 8)
+            let zero = store(const64(UInt64(0)), to: offset(pointer, chunk), alignment: 8)
+            // LLVM merges a run of stores back into one memset, which the BPF backend only
+            // expands up to 1 KiB (beyond, "a call to built-in function 'memset' is not
+            // supported"): volatile stores stay stores.
+            if size > Self.largestExpandedCopy { LLVMSetVolatile(zero, 1) }
         }
         for index in size / 8 * 8..<size {
             store(LLVMConstInt(i8, 0, 0), to: offset(pointer, index), alignment: 1)
         }
     }
 
+    /// The largest memset or memcpy the BPF backend expands into loads and stores.
+    static let largestExpandedCopy = 1024
+
     func memcpy(_ destination: LLVMValueRef, _ source: LLVMValueRef, size: Int, alignment: UInt32 = 1) {
         guard size > 0 else { return }
-        _ = LLVMBuildMemCpy(
-            builder, cast(destination, to: bytePointer), alignment, cast(source, to: bytePointer), alignment,
-            const64(size))
+        // In pieces the BPF backend expands (see `memset`).
+        for start in stride(from: 0, to: size, by: Self.largestExpandedCopy) {
+            let length = min(Self.largestExpandedCopy, size - start)
+            _ = LLVMBuildMemCpy(
+                builder, cast(offset(destination, start), to: bytePointer), alignment,
+                cast(offset(source, start), to: bytePointer), alignment, const64(length))
+        }
     }
 
     /// Calls BPF helper `id` (`call inttoptr(id)`), returning its i64 result.
@@ -137,14 +150,19 @@ final class IR {
     /// A map reference: `llvm.bpf.pseudo(BPF_PSEUDO_MAP_FD, id)`, one `ld_imm64` whose
     /// immediate the loader replaces with the map's fd.
     func mapPointer(id: Int32) -> LLVMValueRef {
+        LLVMBuildIntToPtr(builder, pseudo(kind: BPFPseudo.mapFD, immediate: UInt64(id)), bytePointer, "")
+    }
+
+    /// `llvm.bpf.pseudo(kind, immediate)`: one `ld_imm64` with `src_reg = kind`, the low 32
+    /// bits of `immediate` in its first slot and the high 32 in its second.
+    func pseudo(kind: Int, immediate: UInt64) -> LLVMValueRef {
         var parameters: [LLVMTypeRef?] = [i64, i64]
         let type = parameters.withUnsafeMutableBufferPointer { LLVMFunctionType(i64, $0.baseAddress, 2, 0)! }
         if pseudo == nil {
             pseudo = LLVMAddFunction(module, "llvm.bpf.pseudo", type)
         }
-        var args: [LLVMValueRef?] = [const64(UInt64(1)), const64(UInt64(id))]
-        let value = LLVMBuildCall2(builder, type, pseudo, &args, 2, "")!
-        return LLVMBuildIntToPtr(builder, value, bytePointer, "")
+        var args: [LLVMValueRef?] = [const64(UInt64(kind)), const64(immediate)]
+        return LLVMBuildCall2(builder, type, pseudo, &args, 2, "")!
     }
 
     var currentFunction: LLVMValueRef { LLVMGetBasicBlockParent(LLVMGetInsertBlock(builder)) }
@@ -182,4 +200,14 @@ enum BPFHelper: Int32 {
     case getSocketCookie = 46, sendSignal = 109, sendSignalThread = 117, probeReadUserStr = 114, probeReadKernelStr = 115, jiffies64 = 118, ringbufOutput = 130
     case forEachMapElem = 164, loop = 181, mapLookupPercpuElem = 195
     case ktimeGetBootNs = 125, ktimeGetTaiNs = 208
+    case perCPUPointer = 153, thisCPUPointer = 154
+}
+
+/// `src_reg` values of an `ld_imm64` that the kernel resolves (include/uapi/linux/bpf.h).
+enum BPFPseudo {
+    /// The immediate is a map's fd (bpfsh writes a map id the loader replaces).
+    static let mapFD = 1
+    /// The immediate is the BTF id of a kernel VAR (second slot: the BTF object's fd, 0 for
+    /// vmlinux); the register becomes the variable's address, per-CPU for per-CPU ones.
+    static let btfID = 3
 }

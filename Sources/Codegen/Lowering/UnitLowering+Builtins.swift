@@ -74,6 +74,9 @@ extension UnitLowering {
     /// `pointer->member`: kernel memory read with probe_read at the member's BTF offset.
     func structMember(_ member: ContextField, of base: LLVMValueRef) -> Lowered {
         let address = LLVMBuildAdd(ir.builder, base, ir.const64(member.offset), "")!
+        if let bitfield = member.bitfield, case .integer(let signed) = member.kind {
+            return .scalar(readBitfield(bitfield, at: address, signed: signed))
+        }
         switch member.kind {
         case .integer(let signed):
             return .scalar(probeRead(address: address, bytes: min(8, member.size), signed: signed))
@@ -81,6 +84,8 @@ extension UnitLowering {
             return .scalar(probeRead(address: address, bytes: min(8, max(1, member.size)), signed: false))
         case .record:
             return .scalar(address)
+        case .array(let type):
+            return readArrayPart(type, at: address)
         case .charArray(let length):
             let slot = stackBuffer(size: length)
             ir.memset(slot, size: (length + 7) / 8 * 8)
@@ -116,6 +121,11 @@ extension UnitLowering {
             ir.memset(slot, size: (length + 7) / 8 * 8)
             ir.helper(.probeReadKernel, [slot, LLVMConstInt(ir.i32, UInt64(length), 0), address])
             return .buffer(slot)
+        case .array(let type):
+            let slot = stackBuffer(size: max(8, type.storageSize))
+            ir.memset(slot, size: max(8, type.storageSize))
+            ir.helper(.probeReadKernel, [slot, LLVMConstInt(ir.i32, UInt64(type.packedSize), 0), address])
+            return .buffer(slot)
         case .dataLocString:
             let location = ir.loadInteger(bytes: 4, signed: false, from: address)
             let start = LLVMBuildAnd(ir.builder, location, ir.const64(UInt64(0xFFFF)), "")!
@@ -128,5 +138,28 @@ extension UnitLowering {
             ir.helper(.probeReadKernelStr, [slot, LLVMConstInt(ir.i32, UInt64(size), 0), pointer])
             return .buffer(slot)
         }
+    }
+
+    /// A bitfield's value: its bytes read into a zeroed word (little-endian, so they land in
+    /// its low bytes), shifted down and masked; a signed one is sign-extended from its top bit,
+    /// as C reads it.
+    func readBitfield(_ bitfield: Bitfield, at address: LLVMValueRef, signed: Bool) -> LLVMValueRef {
+        let b = ir.builder
+        let slot = stackBuffer(size: 8)
+        ir.store(ir.const64(UInt64(0)), to: slot, alignment: 8)
+        let pointer = LLVMBuildIntToPtr(b, address, ir.bytePointer, "")!
+        checkRead(
+            ir.helper(readHelper, [slot, LLVMConstInt(ir.i32, UInt64(bitfield.bytes), 0), pointer]), helper: readHelper)
+        let word = ir.load(ir.i64, from: slot, alignment: 8)
+        let unused = 64 - bitfield.width
+        if signed {
+            // Move the field to the top, then back down with the sign: (word << (64 - shift -
+            // width)) >> (64 - width).
+            let top = LLVMBuildShl(b, word, ir.const64(UInt64(unused - bitfield.shift)), "")!
+            return LLVMBuildAShr(b, top, ir.const64(UInt64(unused)), "")!
+        }
+        let shifted = LLVMBuildLShr(b, word, ir.const64(UInt64(bitfield.shift)), "")!
+        if bitfield.width == 64 { return shifted }
+        return LLVMBuildAnd(b, shifted, ir.const64((UInt64(1) << UInt64(bitfield.width)) - 1), "")!
     }
 }

@@ -40,6 +40,15 @@ extension UnitLowering {
             send(buffer, size: size)
             return
         }
+        if size > Compiler.scratchEventArea {
+            // Larger than the event area: a buffer of its own among the scratch locals, so it
+            // cannot run into them (or the stack, which reports it).
+            let buffer = scratchBuffer(rounded: (size + 7) / 8 * 8) ?? stackBuffer(size: size, onStack: true)
+            if zeroed { ir.memset(buffer, size: size) }
+            fill(buffer)
+            send(buffer, size: size)
+            return
+        }
         let key = stackBuffer(size: 8)
         ir.store(LLVMConstInt(ir.i32, 0, 0), to: key, alignment: 4)
         let buffer = lookup(InternalMap.scratch, key: key)

@@ -15,7 +15,7 @@ extension UnitLowering {
         guard case .map(let name, _) = map.kind, let info = program.map(named: name), variables[variable] != nil,
             case .tuple(let parts) = type(of: map), parts.count == 2
         else { return }
-        let names = variables.keys.sorted()
+        let names = frameVariableNames(loopVariable: variable, body: body)
         let frame = loopFrame(names: names)
         let callback = forMapCallback(variable: variable, info: info, value: parts[1], names: names, body: body)
         ir.helper(.forEachMapElem, [mapPointer(name), callback, frame, ir.const64(UInt64(0))])
@@ -52,6 +52,7 @@ extension UnitLowering {
             function, contextPointer, allocaBlock, variables, loops, returnBlock, entryValues, freeSlots, scopes,
             LLVMGetInsertBlock(ir.builder)!
         )
+        let savedScratch = (scratchBase, freeScratchSlots, currentFunctionName, currentStatement)
         callbackCount += 1
         var parameters: [LLVMTypeRef?] = Array(repeating: ir.bytePointer, count: count)
         let type = LLVMFunctionType(ir.i64, &parameters, UInt32(count), 0)
@@ -66,6 +67,9 @@ extension UnitLowering {
         entryValues = [:]
         freeSlots = [:]
         scopes = []
+        scratchBase = nil
+        freeScratchSlots = [:]
+        currentFunctionName = "\(functionName)_for\(callbackCount)"
         allocaBlock = LLVMAppendBasicBlockInContext(ir.context, callback, "entry")!
         LLVMPositionBuilderAtEnd(allocaBuilder, allocaBlock)
         let start = LLVMAppendBasicBlockInContext(ir.context, callback, "body")!
@@ -81,6 +85,7 @@ extension UnitLowering {
             inner[variableName] = ir.load(
                 ir.bytePointer, from: ir.offset(frame, Self.frameHeader + 8 * index), alignment: 8)
         }
+        for (variableName, offset) in scratchVariables { inner[variableName] = scratchSlot(at: offset) }
         variables = inner
         loops = [(next, stop)]
         prepare(callback)
@@ -94,12 +99,12 @@ extension UnitLowering {
         ir.position(at: returnBlock)
         ir.store(ir.const64(UInt64(1)), to: ir.offset(frame, 8), alignment: 8)
         LLVMBuildRet(ir.builder, ir.const64(UInt64(1)))
-        LLVMPositionBuilderAtEnd(allocaBuilder, allocaBlock)
-        LLVMBuildBr(allocaBuilder, start)
+        finishEntry(body: start, whenScratchIsMissing: next)
 
         (function, contextPointer, allocaBlock, variables, loops, returnBlock, entryValues, freeSlots, scopes) = (
             saved.0, saved.1, saved.2, saved.3, saved.4, saved.5, saved.6, saved.7, saved.8
         )
+        (scratchBase, freeScratchSlots, currentFunctionName, currentStatement) = savedScratch
         LLVMPositionBuilderAtEnd(allocaBuilder, allocaBlock)
         ir.position(at: saved.9)
         return callback
@@ -108,7 +113,8 @@ extension UnitLowering {
     /// The frame a loop callback reaches the probe through: the context, the "returned"
     /// flag, then a pointer to every variable (`names`).
     func loopFrame(names: [String], extra: Int = 0) -> LLVMValueRef {
-        let frame = stackBuffer(size: Self.frameHeader + 8 * names.count + extra)
+        // On the stack: the loop helpers take their context only from there.
+        let frame = stackBuffer(size: Self.frameHeader + 8 * names.count + extra, onStack: true, label: .loopFrame)
         ir.store(contextPointer, to: frame, alignment: 8)
         ir.store(ir.const64(UInt64(0)), to: ir.offset(frame, 8), alignment: 8)
         for (index, variableName) in names.enumerated() {

@@ -20,7 +20,7 @@ extension UnitLowering {
             ir.const64(Self.loopHelperMaximum), count, "")!
         let iterations = LLVMBuildSelect(b, empty, ir.const64(UInt64(0)), clamped, "")!
 
-        let names = variables.keys.sorted()
+        let names = frameVariableNames(loopVariable: variable, body: body)
         let frame = loopFrame(names: names, extra: 8)
         let startOffset = Self.frameHeader + 8 * names.count
         ir.store(start, to: ir.offset(frame, startOffset), alignment: 8)

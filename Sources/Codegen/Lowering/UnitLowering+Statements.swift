@@ -5,7 +5,10 @@ extension UnitLowering {
     func lowerBlock(_ statements: [Stmt]) {
         for statement in statements {
             if ir.isTerminated { return }
+            let outer = currentStatement
+            currentStatement = statement.range
             withStatementScope { lower(statement) }
+            currentStatement = outer
         }
     }
 

@@ -96,7 +96,21 @@ final class UnitLowering {
     /// Buffers of finished statements, by size, ready for reuse; and the buffers of the
     /// statements being lowered.
     var freeSlots: [Int: [LLVMValueRef]] = [:]
-    var scopes: [[(Int, LLVMValueRef)]] = []
+    var freeScratchSlots: [Int: [LLVMValueRef]] = [:]
+    /// Per statement being lowered: its buffers (size, address, whether in scratch memory).
+    var scopes: [[(Int, LLVMValueRef, Bool)]] = []
+    /// This function's pointer to the scratch map's value, once something needs it.
+    var scratchBase: LLVMValueRef?
+    /// The next free offset of the scratch value's locals area, for the whole unit (its loop
+    /// callbacks run while the caller's buffers are live).
+    var scratchTop = Compiler.scratchEventArea
+    /// Variables kept in scratch memory, by offset.
+    var scratchVariables: [String: Int] = [:]
+    /// Every stack buffer made, for the error naming what filled the stack.
+    var stackUses: [StackUse] = []
+    /// The LLVM function being lowered (the probe or a loop callback), and the statement.
+    var currentFunctionName = ""
+    var currentStatement: SourceRange?
     /// The program's section and function name; `for` loop bodies over maps become callback
     /// functions in the same section, named after it.
     var section = ""
@@ -120,6 +134,7 @@ final class UnitLowering {
     func lower(name: String, section: String) {
         self.section = section
         self.functionName = name
+        self.currentFunctionName = name
         var parameters: [LLVMTypeRef?] = [ir.bytePointer]
         let type = LLVMFunctionType(ir.i64, &parameters, 1, 0)
         function = LLVMAddFunction(ir.module, name, type)
@@ -138,10 +153,7 @@ final class UnitLowering {
         // Before any filter: `fired` counts runs, as the kernel's run count does.
         if let slot = options.firedSlot { countRun(in: slot) }
 
-        for (variable, type) in unit.variables.sorted(by: { $0.key < $1.key }) {
-            let slot = stackBuffer(size: max(8, type.storageSize))
-            variables[variable] = slot
-        }
+        placeVariables()
         // Zeroed so a variable read on a path that never assigned it is defined.
         for (variable, type) in unit.variables.sorted(by: { $0.key < $1.key }) {
             ir.memset(variables[variable]!, size: max(8, type.storageSize))
@@ -164,8 +176,7 @@ final class UnitLowering {
 
         ir.position(at: returnBlock)
         LLVMBuildRet(ir.builder, ir.const64(UInt64(0)))
-        LLVMPositionBuilderAtEnd(allocaBuilder, allocaBlock)
-        LLVMBuildBr(allocaBuilder, body)
+        finishEntry(body: body, whenScratchIsMissing: returnBlock)
     }
 
     /// The result of a helper whose value is fixed for the whole run of the program, called
@@ -180,14 +191,20 @@ final class UnitLowering {
         return value
     }
 
-    /// A stack slot in the entry block. Buffers made while lowering a statement go back to a
-    /// pool when the statement ends and are reused by later ones: nothing a statement
-    /// computes outlives it, and BPF programs only have 512 bytes of stack.
-    func stackBuffer(size: Int) -> LLVMValueRef {
+    /// A buffer made in the entry block: in scratch memory when larger than `on_stack_limit`
+    /// (unless it must be on the stack, as a loop helper's context), else a stack slot.
+    /// Buffers made while lowering a statement go back to a pool when the statement ends and
+    /// are reused by later ones: nothing a statement computes outlives it, and BPF programs
+    /// only have 512 bytes of stack.
+    func stackBuffer(size: Int, onStack: Bool = false, label: StackUseLabel? = nil) -> LLVMValueRef {
         let rounded = (max(1, size) + 7) / 8 * 8
+        if !onStack, rounded > onStackLimit, let slot = scratchBuffer(rounded: rounded) { return slot }
         if rounded >= 16, !scopes.isEmpty, let slot = freeSlots[rounded]?.popLast() {
-            scopes[scopes.count - 1].append((rounded, slot))
+            scopes[scopes.count - 1].append((rounded, slot, false))
             return slot
+        }
+        if let label = label ?? currentStatement.map(StackUseLabel.statement) {
+            stackUses.append(StackUse(function: currentFunctionName, size: rounded, label: label))
         }
         let type = LLVMArrayType(ir.i8, UInt32(rounded))
         let alloca = LLVMBuildAlloca(allocaBuilder, type, "")!
@@ -195,7 +212,7 @@ final class UnitLowering {
         // The cast lives beside the alloca in the entry block, so it dominates every use of a
         // slot that the pool hands to later statements in other branches.
         let slot = LLVMBuildBitCast(allocaBuilder, alloca, ir.bytePointer, "")!
-        if rounded >= 16, !scopes.isEmpty { scopes[scopes.count - 1].append((rounded, slot)) }
+        if rounded >= 16, !scopes.isEmpty { scopes[scopes.count - 1].append((rounded, slot, false)) }
         return slot
     }
 
@@ -203,7 +220,13 @@ final class UnitLowering {
     func withStatementScope(_ body: () -> Void) {
         scopes.append([])
         body()
-        for (size, slot) in scopes.removeLast() { freeSlots[size, default: []].append(slot) }
+        for (size, slot, inScratch) in scopes.removeLast() {
+            if inScratch {
+                freeScratchSlots[size, default: []].append(slot)
+            } else {
+                freeSlots[size, default: []].append(slot)
+            }
+        }
     }
 
     func type(of expr: Expr) -> SType { unit.exprTypes[expr.id] ?? .s64 }

@@ -57,7 +57,7 @@ public struct ConfigTable: Sendable {
         ConfigVariable(
             name: "max_strlen", kind: .integer, defaultValue: "64",
             summary: "default size of strings read by str()",
-            support: .honoured("str() without a length reads up to this many bytes (at most 200 here)")),
+            support: .honoured("str() without a length reads up to this many bytes (at most 1024)")),
         ConfigVariable(
             name: "missing_probes", kind: .choice(["error", "warn", "ignore"]), defaultValue: "error",
             summary: "what to do with attach points that do not exist",
@@ -65,7 +65,7 @@ public struct ConfigTable: Sendable {
         ConfigVariable(
             name: "on_stack_limit", kind: .integer, defaultValue: "32",
             summary: "largest object kept on the BPF stack",
-            support: .ignored("bpfsh moves records larger than 192 bytes to a per-CPU scratch map by itself")),
+            support: .honoured("larger strings, tuples, keys and variables live in a per-CPU scratch map")),
         ConfigVariable(
             name: "perf_rb_pages", kind: .integer, defaultValue: "64",
             summary: "pages of the event ring buffer",

@@ -2,7 +2,7 @@
 extension FunctionDescriptor {
     public static let str = FunctionDescriptor(
         name: "str", signature: "str(ptr [, int len])", result: "string",
-        summary: "the NUL-terminated string at ptr, up to len bytes (at most 200, default 64)", category: .string
+        summary: "the NUL-terminated string at ptr, up to len bytes (at most 1024, default 64)", category: .string
     ) { call in
         let args = call.arguments
         guard call.arity(1...2) else { return .string(size: Builtins.defaultStringSize) }
@@ -14,13 +14,14 @@ extension FunctionDescriptor {
             return .string(size: text.utf8.count + 1)
         }
         let t = call.infer(0)
-        // max_strlen sets the default; strings live on the 512-byte BPF stack, hence the cap.
-        var size = call.config.maxStrlen.map { Swift.min(200, Swift.max(1, $0)) } ?? Builtins.defaultStringSize
+        // max_strlen sets the default.
+        let limit = Builtins.maxStringSize
+        var size = call.config.maxStrlen.map { Swift.min(limit, Swift.max(1, $0)) } ?? Builtins.defaultStringSize
         if args.count == 2 {
             if let n = call.literalInteger(1) {
-                if n < 1 || n > 200 { call.error("str() length must be between 1 and 200", args[1].range) }
+                if n < 1 || n > limit { call.error("str() length must be between 1 and \(limit)", args[1].range) }
                 // The length counts the terminating NUL, as in bpftrace.
-                size = Int(Swift.max(1, Swift.min(200, n)))
+                size = Int(Swift.max(1, Swift.min(Int64(limit), n)))
             }
         }
         if case .string(let s) = t { return .string(size: Swift.min(s, size)) }

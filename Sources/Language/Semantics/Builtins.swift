@@ -20,6 +20,9 @@ public enum Builtins {
 
     /// Default size of strings read with str() and of `$1` used as a string (bpftrace's 64).
     public static let defaultStringSize = 64
+    /// The longest string str() reads (bpftrace's default max_strlen): strings larger than
+    /// `on_stack_limit` live in the scratch map, so the 512-byte stack does not bound them.
+    public static let maxStringSize = 1024
     /// How many strings join() reads from an argv-style array (bpftrace's limit).
     public static let joinArguments = 16
 }

@@ -18,7 +18,9 @@ public struct CRecordLayout: Sendable {
         var laid: [String: CRecordLayout] = [:]
         let aliases = Dictionary(typedefs.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
         for record in records {
-            var offset = 0
+            // The next free bit: bitfields pack within their type's units, other members start
+            // at the next byte aligned to their type.
+            var bits = 0
             var size = 0
             var alignment = 1
             var members: [ContextField] = []
@@ -46,25 +48,82 @@ public struct CRecordLayout: Sendable {
                         "unknown type '\(typeName)' in \(record.name): define it first, or use a kernel type",
                         at: field.range)
                 }
+                if let width = field.bitWidth {
+                    guard case .integer(let signed) = element.kind, field.arrayLengths.isEmpty else {
+                        throw Diagnostic(
+                            "bitfield '\(field.name)' of \(record.name) needs an integer type, not '\(typeName)'",
+                            at: field.range)
+                    }
+                    let unit = element.size * 8
+                    guard width <= unit else {
+                        throw Diagnostic(
+                            "bitfield '\(field.name)' of \(record.name) is wider (\(width) bits) than its type "
+                                + "'\(typeName)' (\(unit) bits)", at: field.range)
+                    }
+                    if width == 0 {
+                        guard field.name.isEmpty else {
+                            throw Diagnostic(
+                                "bitfield '\(field.name)' of \(record.name) has zero width", at: field.range)
+                        }
+                        // `int : 0;` ends the current unit: the next bitfield starts a new one.
+                        if !record.isUnion { bits = (bits + unit - 1) / unit * unit }
+                        continue
+                    }
+                    // Unless packed, a bitfield that would cross a boundary of its type's unit
+                    // starts at the next one (the System V ABI's rule, which BPF shares).
+                    var at = record.isUnion ? 0 : bits
+                    if !record.packed, at % unit + width > unit { at = (at + unit - 1) / unit * unit }
+                    if !field.name.isEmpty {
+                        guard let (offset, bitfield) = Bitfield.at(bitOffset: at, width: width) else {
+                            throw Diagnostic(
+                                "bitfield '\(field.name)' of \(record.name) spans more than 8 bytes", at: field.range)
+                        }
+                        members.append(
+                            ContextField(
+                                name: field.name, offset: offset, size: element.size,
+                                kind: .integer(signed: signed), bitfield: bitfield))
+                        // Named bitfields align the record as their type does; unnamed ones do not.
+                        alignment = max(alignment, record.packed ? 1 : element.alignment)
+                    }
+                    bits = max(bits, at + width)
+                    size = max(size, (at + width + 7) / 8)
+                    continue
+                }
                 let count = field.arrayLengths.reduce(1, *)
                 let bytes = element.size * count
                 var kind = element.kind
                 if !field.arrayLengths.isEmpty {
                     let isChar = element.size == 1 && field.arrayLengths.count == 1 && stars == 0
                         && (typeName == "char" || typeName == "unsigned char" || typeName == "signed char")
-                    kind = isChar ? .charArray(length: count) : .opaque
+                    kind = isChar ? .charArray(length: count) : Self.arrayKind(of: element.kind, size: element.size, field.arrayLengths)
                 }
                 let align = record.packed ? 1 : element.alignment
                 alignment = max(alignment, align)
+                let offset = (bits + 7) / 8
                 let at = record.isUnion ? 0 : (offset + align - 1) / align * align
                 members.append(ContextField(name: field.name, offset: at, size: min(8, max(1, bytes)), kind: kind))
-                offset = at + bytes
-                size = max(size, offset)
+                bits = max(bits, (at + bytes) * 8)
+                size = max(size, at + bytes)
             }
             if !record.packed { size = (size + alignment - 1) / alignment * alignment }
             laid[record.name] = CRecordLayout(name: record.name, size: size, alignment: alignment, members: members)
         }
         return laid
+    }
+
+    /// `int y[2][2]` as an array of arrays of integers, outermost length first; arrays of
+    /// structs stay opaque (only their address is known).
+    static func arrayKind(of element: ContextField.Kind, size: Int, _ lengths: [Int]) -> ContextField.Kind {
+        var type: SType
+        switch element {
+        case .integer(let signed): type = .int(bytes: size, signed: signed)
+        case .pointer(let pointee): type = .pointer(pointee: pointee)
+        // An array of structs is known by its first element's address (C's decay); indexing
+        // moves by whole structs.
+        case .record(let name) where lengths.count == 1: return .record(name: name)
+        default: return .opaque
+        }
+        return .array(lengths.reversed().reduce(type) { .array(element: $0, count: $1) })
     }
 }
 

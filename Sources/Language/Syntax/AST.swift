@@ -92,8 +92,11 @@ public struct CFieldDeclaration: Sendable {
     public var typeName: String
     public var pointerDepth: Int
     public var arrayLengths: [Int]
+    /// The member's name; empty for an unnamed bitfield (`int : 3;`), which only takes room.
     public var name: String
     public var range: SourceRange
+    /// `NAME : WIDTH`: a bitfield of WIDTH bits.
+    public var bitWidth: Int? = nil
 }
 
 /// `typedef TYPE NAME;`
@@ -174,6 +177,7 @@ public struct Expr: Sendable {
 public struct TypeSyntax: Hashable, Sendable {
     public var name: String  // "uint32", "int", "struct task_struct"
     public var pointerDepth: Int
+    /// `[N]` after the name; 0 for `[]`, whose length the operand gives (`(int8[])"hi"`).
     public var arrayLength: Int?
     public var range: SourceRange
     /// `typeof(expr)`: the type is the expression's, known once it is typed (`name` is "").

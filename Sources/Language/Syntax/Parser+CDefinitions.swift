@@ -60,10 +60,13 @@ extension Parser {
                 stars += 1
                 try advance()
             }
-            guard case .identifier(let name) = current.kind else {
+            var name = ""
+            if case .identifier(let word) = current.kind {
+                name = word
+                try advance()
+            } else if current.kind != .punct(":") {
                 throw Diagnostic("expected a member name, found \(current.kind)", at: current.range)
             }
-            try advance()
             var lengths: [Int] = []
             while current.kind == .punct("[") {
                 try advance()
@@ -74,13 +77,19 @@ extension Parser {
                 try advance()
                 try expect("]", "to close the array length")
             }
+            var width: Int?
             if current.kind == .punct(":") {
-                throw Diagnostic("bitfields are not supported in C definitions", at: current.range)
+                try advance()
+                guard case .integer(let bits) = current.kind, bits <= 64 else {
+                    throw Diagnostic("a bitfield needs a literal width of at most 64 bits", at: current.range)
+                }
+                width = Int(bits)
+                try advance()
             }
             fields.append(
                 CFieldDeclaration(
                     typeName: typeName, pointerDepth: stars, arrayLengths: lengths, name: name,
-                    range: SourceRange(fields.isEmpty ? typeStart : start, previousEnd)))
+                    range: SourceRange(fields.isEmpty ? typeStart : start, previousEnd), bitWidth: width))
             guard current.kind == .punct(",") else { return fields }
             try advance()
         }

@@ -59,13 +59,18 @@ public struct ProgramPipeline {
                 }
                 return try Compiler(options: codegenOptions).compile(checked, keepIR: keepIR)
             }
-        } catch CodegenError.stackLimit(let index) {
+        } catch CodegenError.stackLimit(let index, let uses) {
             let unit = checked.units[min(index, checked.units.count - 1)]
+            let largest = uses.prefix(6).joined(separator: "; ")
             throw DiagnosticList([
                 Diagnostic(
                     "\(unit.target.name) needs more than the 512 bytes of stack a BPF program may use",
                     at: unit.range,
-                    notes: ["use shorter strings (str(x, 32)), fewer string keys, or split the probe"])
+                    notes: (largest.isEmpty ? [] : ["on the stack: " + largest])
+                        + [
+                            "use shorter strings (str(x, 32)), fewer string keys, a lower on_stack_limit (values "
+                                + "larger than it go to a per-CPU scratch map), or split the probe"
+                        ])
             ])
         }
     }
