@@ -10,7 +10,7 @@ extension FunctionLowering {
             let slot = lowering.stackBuffer(size: 8)
             ir.store(call.const64(0), to: slot, alignment: 8)
             switch call.type(of: call.arguments[0]) {
-            case .string, .buffer:
+            case .string, .buffer, .array:
                 // A buffer's bytes follow its length; a string's start at once.
                 var offset = 0
                 if case .buffer = call.type(of: call.arguments[0]) { offset = 8 }

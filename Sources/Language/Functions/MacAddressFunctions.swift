@@ -14,6 +14,10 @@ extension FunctionDescriptor {
         }
         let source = call.infer(0)
         switch source {
+        case .array:
+            if source.packedSize < 6 {
+                call.error("macaddr() argument must be at least 6 bytes in size", call.arguments[0].range)
+            }
         case .string(let size), .buffer(let size):
             if size < 6 {
                 call.error("macaddr() argument must be at least 6 bytes in size", call.arguments[0].range)
