@@ -45,5 +45,6 @@ public struct FunctionLoweringTable: Sendable {
             + FunctionLowering.mapLength + FunctionLowering.time + FunctionLowering.buffers
             + FunctionLowering.addresses + FunctionLowering.tasks
             + FunctionLowering.assertions + FunctionLowering.errorPointers + FunctionLowering.integers
-            + FunctionLowering.options + FunctionLowering.cgroups)
+            + FunctionLowering.options + FunctionLowering.cgroups + FunctionLowering.typePredicates
+            + FunctionLowering.stringEdits + FunctionLowering.mapFind)
 }
