@@ -46,5 +46,5 @@ public struct FunctionLoweringTable: Sendable {
             + FunctionLowering.addresses + FunctionLowering.tasks
             + FunctionLowering.assertions + FunctionLowering.errorPointers + FunctionLowering.integers
             + FunctionLowering.options + FunctionLowering.cgroups + FunctionLowering.typePredicates
-            + FunctionLowering.stringEdits + FunctionLowering.mapFind)
+            + FunctionLowering.stringEdits + FunctionLowering.mapFind + FunctionLowering.containerOf)
 }

@@ -65,3 +65,13 @@ extension CallTyping {
         analyzer.pointee.declare(variable: name, type: type, range: range)
     }
 }
+
+extension CallTyping {
+    /// The offset of a (nested) member of a type, as offsetof() finds it; reports when none.
+    public func offset(of path: [String], in type: TypeSyntax) -> Int? {
+        analyzer.pointee.offset(of: path, in: type)
+    }
+
+    /// The type a type name stands for.
+    public func resolve(_ type: TypeSyntax) -> SType { analyzer.pointee.resolve(type) }
+}
