@@ -46,5 +46,6 @@ public struct FunctionLoweringTable: Sendable {
             + FunctionLowering.addresses + FunctionLowering.tasks
             + FunctionLowering.assertions + FunctionLowering.errorPointers + FunctionLowering.integers
             + FunctionLowering.options + FunctionLowering.cgroups + FunctionLowering.typePredicates
-            + FunctionLowering.stringEdits + FunctionLowering.mapFind + FunctionLowering.containerOf)
+            + FunctionLowering.stringEdits + FunctionLowering.mapFind + FunctionLowering.containerOf
+            + FunctionLowering.refused)
 }

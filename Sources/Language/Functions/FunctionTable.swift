@@ -43,6 +43,6 @@ public struct FunctionTable: Sendable {
         .bswap, .getopt, .cgroupPath,
         .isInteger, .isUnsignedInteger, .isStr, .isPtr, .isArray, .isLiteral, .assertStr, .defaultStrLength,
         .hasCpid, .fail, .staticAssert, .strConcat, .strstr, .strcap, .memcmp, .find,
-        .containerOf,
+        .containerOf, .override, .path,
     ])
 }
