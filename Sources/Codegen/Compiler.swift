@@ -176,6 +176,10 @@ public struct Compiler {
                     name: InternalMap.scratch, type: .perCPUArray, keySize: 4, valueSize: Compiler.scratchSize,
                     maxEntries: 1))
         }
+        if program.units.contains(where: { $0.perCPUVariables.values.contains { $0.needsPerCPUBases } }) {
+            specs.append(
+                MapSpec(name: InternalMap.perCPUBases, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
+        }
         if program.usesStacks {
             specs.append(
                 MapSpec(name: InternalMap.stacks, type: .stackTrace, keySize: 4, valueSize: 127 * 8, maxEntries: 4096))

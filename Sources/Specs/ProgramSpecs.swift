@@ -32,6 +32,9 @@ public enum InternalMap {
     /// counted by the programs themselves so the kernel's run statistics (which tax every BPF
     /// program on the machine) can stay off.
     public static let fired = ".fired"
+    /// A per-CPU array of one slot whose per-CPU addresses give the distance between two
+    /// CPUs' per-CPU areas (percpu_kaddr on a kernel whose kallsyms lists no variables).
+    public static let perCPUBases = ".percpu"
     /// Slots of `fired`: probes defined in one session that get a counter.
     public static let firedSlots = 1024
 }

@@ -24,6 +24,8 @@ public indirect enum Value: Hashable, Sendable {
     case enumValue(Int64, name: String?)
     /// A record: a tuple whose fields have names, printed `{ .a = 1, .b = x }`.
     case record(names: [String], values: [Value])
+    /// An array of integers (`int x[4]`, `(int8[])"hi"`), printed `[1,2,3]` as bpftrace does.
+    case array([Value])
     case none
 }
 

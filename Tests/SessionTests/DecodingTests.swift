@@ -141,3 +141,20 @@ final class RecordDecodingTests: XCTestCase {
         XCTAssertEqual(BpftraceTextRenderer.text(of: decoder.decode(type, bytes[...])), "{ .a = 1, .b = (2, hi) }")
     }
 }
+
+/// Arrays are packed as C lays them out and print as bpftrace prints them.
+final class ArrayDecodingTests: XCTestCase {
+    let decoder = ValueDecoder(symbolizer: FakeSymbolizer())
+
+    func testArraysArePackedAndNestedArraysPrintAsBpftraceDoes() {
+        let matrix = SType.array(element: .array(element: .int(bytes: 2, signed: true), count: 2), count: 2)
+        let raw: [UInt8] = [5, 0, 0xFF, 0xFF, 7, 0, 8, 0]
+        let value = decoder.decode(matrix, raw[...])
+        XCTAssertEqual(value, .array([.array([.int(5), .int(-1)]), .array([.int(7), .int(8)])]))
+        let table = MapTable(
+            name: "@x", rows: [MapTable.Row(key: [value, .int(42)], cell: .value(.tuple([.int(1), value])))])
+        XCTAssertEqual(BpftraceTextRenderer.renderExit([table]), "\n\n@x[[[5,-1],[7,8]], 42]: (1, [[5,-1],[7,8]])\n")
+        XCTAssertEqual(matrix.storageSize, 8)
+        XCTAssertEqual(SType.tuple([.u64, .array(element: .int(bytes: 1, signed: false), count: 3)]).storageSize, 16)
+    }
+}

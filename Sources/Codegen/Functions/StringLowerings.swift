@@ -45,13 +45,19 @@ extension FunctionLowering {
         let lowering = call.lowering, ir = lowering.ir, args = call.arguments
         let slot = lowering.stackBuffer(size: 24)
         ir.memset(slot, size: 24)
-        let family = args.count == 2 ? call.scalar(0) : call.const64(2)
         let address = args.count == 2 ? args[1] : args[0]
+        // Without a family, a 16-byte array (`u6_addr8`) is IPv6 (AF_INET6), as in bpftrace.
+        let isV6Array = lowering.type(of: address).isArray && lowering.type(of: address).packedSize == 16
+        let family = args.count == 2 ? call.scalar(0) : call.const64(isV6Array ? 10 : 2)
         ir.store(family, to: slot, alignment: 8)
         switch lowering.type(of: address) {
         case .string(let size):
             if case .buffer(let source) = lowering.lower(address) {
                 ir.memcpy(ir.offset(slot, 8), source, size: Swift.min(16, size))
+            }
+        case .array:
+            if case .buffer(let source) = lowering.lower(address) {
+                ir.memcpy(ir.offset(slot, 8), source, size: Swift.min(16, lowering.type(of: address).packedSize))
             }
         case .buffer(let size):
             // pton()'s or buf()'s bytes follow the buffer's length word.

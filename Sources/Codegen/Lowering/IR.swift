@@ -137,14 +137,19 @@ final class IR {
     /// A map reference: `llvm.bpf.pseudo(BPF_PSEUDO_MAP_FD, id)`, one `ld_imm64` whose
     /// immediate the loader replaces with the map's fd.
     func mapPointer(id: Int32) -> LLVMValueRef {
+        LLVMBuildIntToPtr(builder, pseudo(kind: BPFPseudo.mapFD, immediate: UInt64(id)), bytePointer, "")
+    }
+
+    /// `llvm.bpf.pseudo(kind, immediate)`: one `ld_imm64` with `src_reg = kind`, the low 32
+    /// bits of `immediate` in its first slot and the high 32 in its second.
+    func pseudo(kind: Int, immediate: UInt64) -> LLVMValueRef {
         var parameters: [LLVMTypeRef?] = [i64, i64]
         let type = parameters.withUnsafeMutableBufferPointer { LLVMFunctionType(i64, $0.baseAddress, 2, 0)! }
         if pseudo == nil {
             pseudo = LLVMAddFunction(module, "llvm.bpf.pseudo", type)
         }
-        var args: [LLVMValueRef?] = [const64(UInt64(1)), const64(UInt64(id))]
-        let value = LLVMBuildCall2(builder, type, pseudo, &args, 2, "")!
-        return LLVMBuildIntToPtr(builder, value, bytePointer, "")
+        var args: [LLVMValueRef?] = [const64(UInt64(kind)), const64(immediate)]
+        return LLVMBuildCall2(builder, type, pseudo, &args, 2, "")!
     }
 
     var currentFunction: LLVMValueRef { LLVMGetBasicBlockParent(LLVMGetInsertBlock(builder)) }
@@ -182,4 +187,14 @@ enum BPFHelper: Int32 {
     case sendSignal = 109, probeReadUserStr = 114, probeReadKernelStr = 115, jiffies64 = 118, ringbufOutput = 130
     case forEachMapElem = 164, loop = 181, mapLookupPercpuElem = 195
     case ktimeGetBootNs = 125, ktimeGetTaiNs = 208
+    case perCPUPointer = 153, thisCPUPointer = 154
+}
+
+/// `src_reg` values of an `ld_imm64` that the kernel resolves (include/uapi/linux/bpf.h).
+enum BPFPseudo {
+    /// The immediate is a map's fd (bpfsh writes a map id the loader replaces).
+    static let mapFD = 1
+    /// The immediate is the BTF id of a kernel VAR (second slot: the BTF object's fd, 0 for
+    /// vmlinux); the register becomes the variable's address, per-CPU for per-CPU ones.
+    static let btfID = 3
 }

@@ -81,6 +81,8 @@ extension UnitLowering {
             return .scalar(probeRead(address: address, bytes: min(8, max(1, member.size)), signed: false))
         case .record:
             return .scalar(address)
+        case .array(let type):
+            return readArrayPart(type, at: address)
         case .charArray(let length):
             let slot = stackBuffer(size: length)
             ir.memset(slot, size: (length + 7) / 8 * 8)
@@ -115,6 +117,11 @@ extension UnitLowering {
             let slot = stackBuffer(size: length)
             ir.memset(slot, size: (length + 7) / 8 * 8)
             ir.helper(.probeReadKernel, [slot, LLVMConstInt(ir.i32, UInt64(length), 0), address])
+            return .buffer(slot)
+        case .array(let type):
+            let slot = stackBuffer(size: max(8, type.storageSize))
+            ir.memset(slot, size: max(8, type.storageSize))
+            ir.helper(.probeReadKernel, [slot, LLVMConstInt(ir.i32, UInt64(type.packedSize), 0), address])
             return .buffer(slot)
         case .dataLocString:
             let location = ir.loadInteger(bytes: 4, signed: false, from: address)

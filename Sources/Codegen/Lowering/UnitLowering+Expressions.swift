@@ -89,6 +89,14 @@ extension UnitLowering {
                 let equal = buffersEqual(lhs, rhs)
                 return .scalar(op == "==" ? equal : LLVMBuildXor(b, equal, ir.const64(UInt64(1)), ""))
             }
+            if lt.isArray != rt.isArray {
+                let equal = arrayEquals(array: lt.isArray ? lhs : rhs, other: lt.isArray ? rhs : lhs)
+                return .scalar(op == "==" ? equal : LLVMBuildXor(b, equal, ir.const64(UInt64(1)), ""))
+            }
+            if lt.isArray && rt.isArray {
+                let equal = buffersEqual(lhs, rhs)
+                return .scalar(op == "==" ? equal : LLVMBuildXor(b, equal, ir.const64(UInt64(1)), ""))
+            }
             if lt.isString && rt.isString {
                 let equal = stringsEqual(lhs, rhs, limit: nil)
                 return .scalar(op == "==" ? equal : LLVMBuildXor(b, equal, ir.const64(UInt64(1)), ""))
@@ -151,8 +159,16 @@ extension UnitLowering {
                 return read(parts[position], at: ir.offset(pointer, offset))
             }
             let baseType = type(of: base)
+            if case .array(let element, let count) = baseType {
+                return arrayElement(of: base, at: index, element: element, count: count, expr)
+            }
             if case .string(let size) = baseType, case .buffer(let text) = lower(base) {
                 return .scalar(character(of: text, size: size, at: index))
+            }
+            if case .pointer(let pointee) = baseType, type(of: expr) == baseType, let size = program.structSizes[pointee] {
+                // An element of an array of structs: its address.
+                return .scalar(
+                    LLVMBuildAdd(b, scalar(base), LLVMBuildMul(b, scalar(index), ir.const64(UInt64(size)), "")!, "")!)
             }
             let integer = baseType.pointeeInteger ?? (8, false)
             let stride = baseType.isPointer ? baseType.pointeeSize : 8
@@ -161,6 +177,8 @@ extension UnitLowering {
             return .scalar(probeRead(address: address, bytes: integer.bytes, signed: integer.signed))
         case .cast(_, let operand):
             let target = type(of: expr)
+            if target.isArray { return castToArray(operand, target) }
+            if type(of: operand).isArray { return castFromArray(operand, to: target) }
             if case .string(let size) = target {
                 // (string[N])x: the operand's bytes in a buffer of N, NUL-terminated.
                 let copy = stackBuffer(size: target.storageSize)

@@ -90,6 +90,11 @@ public struct CallTyping {
         analyzer.pointee.constants[expression.id] = value
     }
 
+    /// How this percpu_kaddr() call finds its variable, for code generation.
+    public func setPerCPUVariable(_ access: PerCPUVariableAccess) {
+        analyzer.pointee.perCPUVariables[expression.id] = access
+    }
+
     /// A named parameter the program reads (getopt), so that it is not refused as unexpected.
     public func noteOption(_ name: String) {
         analyzer.pointee.optionNames.insert(name)

@@ -36,7 +36,7 @@ public struct FunctionTable: Sendable {
     /// `OutputFunctions`...); this list only fixes the order in which they are listed.
     public static let builtin = FunctionTable([
         .count, .sum, .avg, .min, .max, .stats, .hist, .lhist, .tseries,
-        .printf, .print, .time, .str, .join, .ksym, .usym, .kaddr, .ntop, .strncmp,
+        .printf, .print, .time, .str, .join, .ksym, .usym, .kaddr, .percpuKaddr, .ntop, .strncmp,
         .exit, .delete, .clear, .zero, .cat, .system, .kstack, .ustack, .sizeof, .reg,
         .uptr, .kptr, .signal, .writeUser, .strcontains, .strlen, .hasKey, .syscallName, .signalName, .strerror,
         .len, .nsecsFunction, .buf, .strftime, .pton, .errorf, .warnf, .ppid, .pcomm, .assert, .isErr,

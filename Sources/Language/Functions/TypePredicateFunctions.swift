@@ -16,13 +16,7 @@ extension FunctionDescriptor {
         if case .pointer = $0 { return true }
         return false
     }
-    /// bpfsh's types hold no array yet: a C array field is read as a pointer or a string.
-    public static let isArray = predicate("is_array", "an array") {
-        switch $0 {
-        case .string, .buffer: return false
-        default: return $0.description.hasSuffix("]")
-        }
-    }
+    public static let isArray = predicate("is_array", "an array") { $0.isArray }
 
     /// A literal as written: `1`, `-1`, `"hello"`, `true`.
     public static let isLiteral = FunctionDescriptor(

@@ -52,7 +52,7 @@ public struct CRecordLayout: Sendable {
                 if !field.arrayLengths.isEmpty {
                     let isChar = element.size == 1 && field.arrayLengths.count == 1 && stars == 0
                         && (typeName == "char" || typeName == "unsigned char" || typeName == "signed char")
-                    kind = isChar ? .charArray(length: count) : .opaque
+                    kind = isChar ? .charArray(length: count) : Self.arrayKind(of: element.kind, size: element.size, field.arrayLengths)
                 }
                 let align = record.packed ? 1 : element.alignment
                 alignment = max(alignment, align)
@@ -65,6 +65,21 @@ public struct CRecordLayout: Sendable {
             laid[record.name] = CRecordLayout(name: record.name, size: size, alignment: alignment, members: members)
         }
         return laid
+    }
+
+    /// `int y[2][2]` as an array of arrays of integers, outermost length first; arrays of
+    /// structs stay opaque (only their address is known).
+    static func arrayKind(of element: ContextField.Kind, size: Int, _ lengths: [Int]) -> ContextField.Kind {
+        var type: SType
+        switch element {
+        case .integer(let signed): type = .int(bytes: size, signed: signed)
+        case .pointer(let pointee): type = .pointer(pointee: pointee)
+        // An array of structs is known by its first element's address (C's decay); indexing
+        // moves by whole structs.
+        case .record(let name) where lengths.count == 1: return .record(name: name)
+        default: return .opaque
+        }
+        return .array(lengths.reversed().reduce(type) { .array(element: $0, count: $1) })
     }
 }
 

@@ -61,6 +61,8 @@ public struct ProbeUnit: Sendable {
     public var stringConstants: [Int: String] = [:]
     /// Struct members read through pointers (`p->field`), by expression id.
     public var members: [Int: ContextField] = [:]
+    /// How each percpu_kaddr() call finds its variable, by expression id.
+    public var perCPUVariables: [Int: PerCPUVariableAccess] = [:]
     public var range: SourceRange
 }
 
@@ -163,6 +165,8 @@ public enum RuntimeAction: Sendable, Hashable {
     case report(format: String, place: String, isError: Bool, expandedFrom: String? = nil)
     /// A division or modulo by zero, which yields 1 as in bpftrace: warned once per place.
     case divideByZero(place: String)
+    /// An array indexed past its end at run time (bpftrace's warning): warned once per place.
+    case arrayOutOfBounds(place: String)
     /// `assert(cond, msg)` failed: the message with the call's place, then the run ends with
     /// status 1.
     case assertFailed(message: String, place: String, expandedFrom: String? = nil)
@@ -172,7 +176,7 @@ public enum RuntimeAction: Sendable, Hashable {
 
     public var kind: FormatCall.Kind {
         switch self {
-        case .printf, .report, .divideByZero, .assertFailed, .probeReadError: return .printf
+        case .printf, .report, .divideByZero, .arrayOutOfBounds, .assertFailed, .probeReadError: return .printf
         case .cat: return .cat
         case .system: return .system
         case .time: return .time

@@ -20,6 +20,42 @@ public protocol ProbeCatalogue {
     /// Size in bytes of a kernel struct or union (`struct task_struct`), from BTF: a program's
     /// own struct may embed one.
     func recordSize(of typeName: String) -> Int?
+    /// A per-CPU variable of the kernel (`runqueues`), from BTF, for `percpu_kaddr("name")`.
+    func percpuVariable(named name: String) -> KernelVariable?
+}
+
+/// A kernel variable as code generation needs it: the BTF id of its VAR (which the program
+/// loads with `BPF_PSEUDO_BTF_ID`), the C name of its type (what the pointer points at) and
+/// where it lies in the per-CPU area.
+public struct KernelVariable: Sendable, Hashable {
+    public var btfID: UInt32
+    public var typeName: String
+    /// False for a variable that exists but is not per-CPU: percpu_kaddr() refuses it.
+    public var isPerCPU: Bool
+    /// Offset in `.data..percpu`: two per-CPU variables of one CPU are as far apart as their
+    /// offsets.
+    public var sectionOffset: Int
+    public init(btfID: UInt32, typeName: String, isPerCPU: Bool, sectionOffset: Int = 0) {
+        self.btfID = btfID
+        self.typeName = typeName
+        self.isPerCPU = isPerCPU
+        self.sectionOffset = sectionOffset
+    }
+}
+
+/// How a program finds a per-CPU variable (`percpu_kaddr`).
+public enum PerCPUVariableAccess: Sendable, Hashable {
+    /// By the BTF id of its VAR, as bpftrace does (`ld_imm64 BPF_PSEUDO_BTF_ID`, then
+    /// bpf_per_cpu_ptr or bpf_this_cpu_ptr). The kernel finds the variable through kallsyms,
+    /// which lists variables only on kernels built with CONFIG_KALLSYMS_ALL.
+    case btf(id: UInt32)
+    /// Without kallsyms: this CPU's run queue (`curtask->se.cfs_rq->rq`, its slot of the
+    /// per-CPU `runqueues`) lies in the same per-CPU area, `delta` bytes from the variable;
+    /// another CPU's area is as far from this one's as that CPU's slot of a per-CPU array map.
+    case besideRunqueue(cfsRqOffset: Int, rqOffset: Int, delta: Int64)
+
+    /// Whether the program needs the per-CPU array map `InternalMap.perCPUBases`.
+    public var needsPerCPUBases: Bool { if case .besideRunqueue = self { return true } else { return false } }
 }
 
 extension ProbeCatalogue {
@@ -28,6 +64,7 @@ extension ProbeCatalogue {
     public var hasBTF: Bool { false }
     public func enumValue(named name: String) -> Int64? { nil }
     public func recordSize(of typeName: String) -> Int? { nil }
+    public func percpuVariable(named name: String) -> KernelVariable? { nil }
 }
 
 /// A reason a catalogue cannot provide a target, with advice for the user.
@@ -85,6 +122,9 @@ public struct ContextField: Sendable, Hashable {
         /// An embedded struct or union (`struct list_head tasks`): its address, for further
         /// member access.
         case record(name: String)
+        /// An array of integers or pointers (`int x[4]`, `__u8 saddr[4]`): its `SType.array`,
+        /// whose size is the whole array's (`size` stops at 8).
+        case array(SType)
     }
     public var name: String
     public var offset: Int

@@ -20,8 +20,23 @@ extension SemanticAnalyzer {
         switch expr.kind {
         case .unary("*", _): return true
         case .field: return members[expr.id] != nil
-        case .index(let base, _): return exprTypes[base.id]?.isPointer ?? false
+        case .index(let base, _): return exprTypes[base.id]?.isPointer ?? false || isResidentArray(base)
         case .call("str", let args): return args.first.map { exprTypes[$0.id]?.isInteger ?? false } ?? false
+        default: return false
+        }
+    }
+
+    /// The format id key of the run-time bounds check of `array[i]` (expression `id`).
+    public static func boundsCheckID(of id: Int) -> Int { -(id + 1) }
+
+    /// An array still in probed memory (a struct member, or an array element of one), whose
+    /// elements are read where they lie.
+    private func isResidentArray(_ expr: Expr) -> Bool {
+        switch expr.kind {
+        case .field:
+            if let member = members[expr.id], case .array = member.kind { return true }
+            return false
+        case .index(let base, _): return (exprTypes[base.id]?.isArray ?? false) && isResidentArray(base)
         default: return false
         }
     }
@@ -117,6 +132,19 @@ extension SemanticAnalyzer {
             let a = infer(lhs), b = infer(rhs)
             // Comparisons and logic are bool, as in bpftrace: printed `true`/`false`.
             if case .buffer = a, case .buffer = b, op == "==" || op == "!=" { return .bool }
+            if a.isArray || b.isArray {
+                // Arrays compare whole, element by element, as bpftrace allows; with pton()'s
+                // value too (an integer for IPv4, 16 bytes for IPv6: `args.daddr == pton(...)`).
+                let other = a.isArray ? b : a, array = a.isArray ? a : b
+                let matches =
+                    a == b || (other.isInteger && array.packedSize <= 8)
+                    || (other == .buffer(size: 16) && array.packedSize == 16)
+                guard op == "==" || op == "!=", matches else {
+                    error("'\(op)' cannot compare \(a) with \(b)", expr.range)
+                    return .bool
+                }
+                return .bool
+            }
             if a.isString || b.isString {
                 guard op == "==" || op == "!=", a.isString, b.isString else {
                     error("'\(op)' cannot compare \(a) with \(b)", expr.range)
@@ -185,14 +213,50 @@ extension SemanticAnalyzer {
             }
             let i = infer(index)
             if !i.isInteger { error("an index must be an integer", index.range) }
+            if case .array(let element, let count) = b {
+                // A length of 0 is C's flexible array member (`int y[0]`): no bound to check.
+                if let position = index.constantIndex, count > 0, position >= count {
+                    error("the index \(position) is out of bounds for array of size \(count)", index.range)
+                } else if index.constantIndex == nil, count > 0 {
+                    // Checked when the probe runs; keyed apart from the expression's own format
+                    // (a `-k` read error of the same element).
+                    var check = expr
+                    check.id = Self.boundsCheckID(of: expr.id)
+                    recordFormat(.arrayOutOfBounds(place: place(of: expr.range)), types: [], args: [], check)
+                }
+                return element
+            }
             // `$s[i]`: one character of a string (0 past its buffer), as bpftrace reads it.
             if b.isString { return .int(bytes: 1, signed: true) }
             if !b.isInteger { error("cannot index \(b)", base.range) }
+            if case .pointer(let pointee) = b, pointee.hasPrefix("struct ") || pointee.hasPrefix("union "),
+                !pointee.hasSuffix("*")
+            {
+                // `$p[1]`, `$s->rlim[7]`: the element's address, as a struct member is known by
+                // its address; it moves by whole structs.
+                if records[pointee] == nil {
+                    guard let size = catalogue.recordSize(of: pointee) else {
+                        error("cannot index a pointer to \(pointee): its size is not known", base.range)
+                        return b
+                    }
+                    indexedKernelStructs[pointee] = size
+                }
+                return b
+            }
             if let integer = b.pointeeInteger { return .int(bytes: integer.bytes, signed: integer.signed) }
             return .u64
         case .cast(let type, let operand):
             let t = infer(operand)
             let to = resolve(type)
+            if case .array(let element, let count) = to { return arrayCast(from: t, to: element, count: count, expr) }
+            if t.isArray {
+                // `(uint32)pton(...)`-style: the array's bytes as one integer of the same size.
+                guard case .int(let bytes, _) = to, bytes == t.packedSize else {
+                    error("cannot cast \(t) to \(to): an array becomes an integer of its own size", expr.range)
+                    return to
+                }
+                return to
+            }
             if !t.isInteger && !to.isString { error("cannot cast \(t) to \(to)", expr.range) }
             return to
         case .tuple(let elements):
@@ -252,7 +316,7 @@ extension SemanticAnalyzer {
                 return .u64
             }
             let resolved = resolve(type)
-            if case .string = resolved, type.arrayLength != nil {
+            if resolved.isArray || (resolved.isString && type.arrayLength != nil) {
                 constants[expr.id] = UInt64(SemanticAnalyzer.declaredSize(resolved))
                 return .u64
             }
@@ -270,6 +334,44 @@ extension SemanticAnalyzer {
             checkBlock(statements)
             return infer(value)
         }
+    }
+
+    /// `(int8[N])x` and `(int8[])x`: a string's bytes (its NUL included) or an integer's, as an
+    /// array; without a length the operand's size decides it.
+    private mutating func arrayCast(from t: SType, to element: SType, count: Int, _ expr: Expr) -> SType {
+        let available: Int
+        switch t {
+        case .string(let size): available = size
+        case .array: available = t.packedSize
+        // Computed integers are 64 bits wide, literals included (`(int8[8])12345`).
+        case .int(let bytes, _) where !isLiteral(expr): available = bytes
+        default:
+            guard t.isInteger else {
+                error("cannot cast \(t) to an array", expr.range)
+                return .array(element: element, count: max(1, count))
+            }
+            available = 8
+        }
+        let stride = element.packedSize
+        if count == 0 {
+            guard available % stride == 0 else {
+                error("cannot cast \(t) to \(element)[]: \(available) bytes are not whole elements", expr.range)
+                return .array(element: element, count: 1)
+            }
+            return .array(element: element, count: available / stride)
+        }
+        // An integer and the array must be the same size, as bpftrace requires.
+        if !t.isString, !t.isArray, count * stride != available {
+            error("cannot cast \(t) to \(element)[\(count)]: it holds \(available) bytes", expr.range)
+        }
+        return .array(element: element, count: count)
+    }
+
+    private func isLiteral(_ cast: Expr) -> Bool {
+        guard case .cast(_, let operand) = cast.kind else { return false }
+        if case .integer = operand.kind { return true }
+        if case .unary("-", let inner) = operand.kind, case .integer = inner.kind { return true }
+        return false
     }
 
     /// `offsetof(T, a.b)`: the offset of `a`, plus that of `b` within `a`'s struct, from the
@@ -375,6 +477,7 @@ extension SemanticAnalyzer {
         case .pointer(let pointee): return .pointer(pointee: pointee)
         case .record(let name): return .pointer(pointee: name)
         case .opaque: return .u64
+        case .array(let type): return type
         }
     }
 

@@ -64,6 +64,7 @@ public struct SemanticAnalyzer {
     /// The names getopt() asks for, to refuse named parameters nothing reads.
     var optionNames: Set<String> = []
     var members: [Int: ContextField] = [:]
+    var perCPUVariables: [Int: PerCPUVariableAccess] = [:]
     var context = ProbeContext(layout: .none)
     var target = ProbeTarget(kind: .begin, parts: [])
     var provider = ProviderTable.builtin[.begin]!
@@ -90,6 +91,8 @@ public struct SemanticAnalyzer {
     /// The program's structs and unions, laid out (`struct Foo`); they hide kernel types of
     /// the same name, as in bpftrace.
     var records: [String: CRecordLayout] = [:]
+    /// Sizes of the kernel structs whose pointers are indexed (`$p[1]`), for code generation.
+    var indexedKernelStructs: [String: Int] = [:]
     var typedefs: [String: CTypedef] = [:]
 
     public init(catalogue: ProbeCatalogue, options: Options = Options()) {
@@ -155,7 +158,7 @@ public struct SemanticAnalyzer {
             formatIDBase: options.formatIDBase, usedMaps: MapUsage.names(in: program.probes))
         checked.config = config
         checked.warnings = warnings + CheckReachability.run(program)
-        checked.structSizes = records.mapValues(\.size)
+        checked.structSizes = records.mapValues(\.size).merging(indexedKernelStructs) { own, _ in own }
         return checked
     }
 
@@ -415,6 +418,7 @@ public struct SemanticAnalyzer {
         case .int(let bytes, _): return (bytes, bytes)
         case .bool: return (1, 1)
         case .string(let size): return (size, 1)
+        case .array(let element, _): return (type.packedSize, declaredLayout(element).alignment)
         case .tuple(let elements), .record(_, let elements):
             var offset = 0
             var alignment = 1
@@ -445,7 +449,12 @@ public struct SemanticAnalyzer {
             return .pointer(pointee: type.name + String(repeating: " *", count: type.pointerDepth - 1))
         }
         if type.name == "bool" { return .bool }
-        if let integer = SType.integerNames[type.name] { return .int(bytes: integer.bytes, signed: integer.signed) }
+        if let integer = SType.integerNames[type.name] {
+            let scalar = SType.int(bytes: integer.bytes, signed: integer.signed)
+            // `int8[4]`; `int8[]` (0) takes its length from the cast's operand.
+            if let count = type.arrayLength { return .array(element: scalar, count: count) }
+            return scalar
+        }
         if type.name.hasPrefix("enum ") {
             let name = String(type.name.dropFirst(5))
             if let defined = enumTypes[name] { return .enumeration(defined) }

@@ -48,6 +48,10 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     case enumeration(EnumType)
     /// A tuple whose fields have names (`(a = 1, b = "x")`), laid out as a tuple.
     case record(names: [String], types: [SType])
+    /// `count` elements packed as C lays them out (`int x[4]`, `(int8[])"hi"`), not in the
+    /// 8-byte slots of a tuple: an array is copied from memory as it is. `element` is an
+    /// integer, a pointer or another array.
+    case array(element: SType, count: Int)
 
     /// An integer literal's type, as current bpftrace gives it: the smallest signed type that
     /// holds it (`1` is int8, `1000` int16), uint64 past int64.
@@ -95,8 +99,22 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case .string(let size): return (size + 7) / 8 * 8
         case .buffer(let size): return 8 + (size + 7) / 8 * 8
         case .tuple(let elements), .record(_, let elements): return elements.reduce(0) { $0 + $1.storageSize }
+        case .array: return (packedSize + 7) / 8 * 8
         }
     }
+
+    /// Bytes an array element or an array occupies inside an array (C's sizeof): integers
+    /// their width, pointers 8, arrays their elements without padding.
+    public var packedSize: Int {
+        switch self {
+        case .int(let bytes, _): return bytes
+        case .bool: return 1
+        case .array(let element, let count): return element.packedSize * count
+        default: return 8
+        }
+    }
+
+    public var isArray: Bool { if case .array = self { return true } else { return false } }
 
     public var description: String {
         switch self {
@@ -119,6 +137,15 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case .enumeration(let type): return "enum \(type.name)"
         case .record(let names, let types):
             return "{ " + zip(names, types).map { ".\($0) = \($1)" }.joined(separator: ", ") + " }"
+        case .array:
+            // `int32[2][2]`: the innermost element, then the lengths outermost first, as C.
+            var lengths = ""
+            var element = self
+            while case .array(let inner, let count) = element {
+                lengths += "[\(count)]"
+                element = inner
+            }
+            return "\(element)\(lengths)"
         }
     }
 

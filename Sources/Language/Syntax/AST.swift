@@ -174,6 +174,7 @@ public struct Expr: Sendable {
 public struct TypeSyntax: Hashable, Sendable {
     public var name: String  // "uint32", "int", "struct task_struct"
     public var pointerDepth: Int
+    /// `[N]` after the name; 0 for `[]`, whose length the operand gives (`(int8[])"hi"`).
     public var arrayLength: Int?
     public var range: SourceRange
     /// `typeof(expr)`: the type is the expression's, known once it is typed (`name` is "").

@@ -196,11 +196,17 @@ extension Parser {
         var arrayLength: Int? = nil
         if current.kind == .punct("[") {
             try advance()
-            guard case .integer(let n) = current.kind, n <= 4096 else {
-                throw Diagnostic("expected an array length up to 4096", at: current.range)
+            if current.kind == .punct("]") {
+                // `(int8[])x`: as many elements as the operand holds.
+                arrayLength = 0
+            } else {
+                guard case .integer(let n) = current.kind, n <= 4096 else {
+                    throw Diagnostic("expected an array length up to 4096", at: current.range)
+                }
+                if n == 0 { throw Diagnostic("an array length must be at least 1 (or [] for the operand's)", at: current.range) }
+                arrayLength = Int(n)
+                try advance()
             }
-            arrayLength = Int(n)
-            try advance()
             try expect("]", "to close the array length")
         }
         return TypeSyntax(

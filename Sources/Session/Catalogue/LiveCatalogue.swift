@@ -53,7 +53,7 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
             kind = .pointer(pointee: ContextFields.pointee(of: member.typeName))
         } else if member.typeName.hasSuffix("]") {
             let element = member.typeName.prefix { $0 != "[" }
-            kind = element.hasSuffix("char") ? .charArray(length: member.size) : .opaque
+            kind = element.hasSuffix("char") ? .charArray(length: member.size) : Self.arrayKind(member.typeID, in: btf)
         } else if let record = member.recordName {
             // Embedded, qualifiers and typedefs resolved (`const struct qstr d_name`).
             kind = .record(name: record)
@@ -63,6 +63,25 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         return ContextField(name: member.name, offset: member.offset, size: min(8, max(1, member.size)), kind: kind)
     }
 
+    /// `__u8 u6_addr8[16]`, `unsigned long sig[1]`: integers and pointers become `SType.array`;
+    /// arrays of structs stay opaque.
+    private static func arrayKind(_ id: UInt32, in btf: VmlinuxBTF) -> ContextField.Kind {
+        guard let shape = btf.arrayShape(id) else { return .opaque }
+        let element: SType
+        if btf.isPointer(shape.element) {
+            element = .pointer(pointee: ContextFields.pointee(of: btf.typeName(shape.element)))
+        } else if btf.isInteger(shape.element), [1, 2, 4, 8].contains(btf.size(of: shape.element)) {
+            element = .int(bytes: btf.size(of: shape.element), signed: btf.isSigned(shape.element))
+        } else {
+            // `struct rlimit rlim[16]`: known by the address of its first element, which
+            // indexing moves by whole structs (`rlim[7].rlim_cur`), as C decays an array.
+            let name = btf.typeName(shape.element)
+            let isRecord = name.hasPrefix("struct ") || name.hasPrefix("union ")
+            return isRecord && shape.lengths.count == 1 ? .record(name: name) : .opaque
+        }
+        return .array(shape.lengths.reversed().reduce(element) { .array(element: $0, count: $1) })
+    }
+
     /// Asked for every program (the preprocessor's BPFTRACE_HAVE_BTF), so answered without
     /// loading BTF: a program that reads no kernel type never loads it.
     public var hasBTF: Bool { StartupTiming.measure(.catalogue) { VmlinuxBTF.isPresent() } }
@@ -70,6 +89,16 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
     public func recordSize(of typeName: String) -> Int? {
         guard let btf = try? VmlinuxBTF.shared(), let id = btf.compositeID(typeName) else { return nil }
         return btf.size(of: id)
+    }
+
+    public func percpuVariable(named name: String) -> KernelVariable? {
+        StartupTiming.measure(.catalogue) {
+            (try? VmlinuxBTF.shared())?.variable(named: name).map {
+                KernelVariable(
+                    btfID: $0.id, typeName: $0.typeName, isPerCPU: $0.sectionOffset != nil,
+                    sectionOffset: $0.sectionOffset ?? 0)
+            }
+        }
     }
 
     public func enumValue(named name: String) -> Int64? {

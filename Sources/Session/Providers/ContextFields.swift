@@ -11,7 +11,14 @@ enum ContextFields {
         case .scalar: kind = .integer(signed: field.isSigned)
         case .pointer: kind = .pointer(pointee: pointee(of: field.typeName))
         case .array(_, let count):
-            kind = field.isString ? .charArray(length: count ?? field.size) : .opaque
+            if field.isString {
+                kind = .charArray(length: count ?? field.size)
+            } else if let count, count > 0, field.size % count == 0, [1, 2, 4, 8].contains(field.size / count) {
+                // `__u8 saddr[4]`: printed `[127,0,0,1]` and indexed, as bpftrace types it.
+                kind = .array(.array(element: .int(bytes: field.size / count, signed: field.isSigned), count: count))
+            } else {
+                kind = .opaque
+            }
         case .flexibleArray: kind = .opaque
         case .dataLocation: kind = field.isString ? .dataLocString : .opaque
         case .relativeLocation: kind = .opaque

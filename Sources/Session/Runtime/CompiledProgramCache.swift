@@ -8,7 +8,7 @@ import Language
 /// result), only the code comes from the entry.
 ///
 /// An entry is found by a hash of its key and used only when the whole key stored in it
-/// matches: bpfsh's version, the kernel (release, build, and a sample of its BTF), the source,
+/// matches: bpfsh's version and executable, the kernel (release, build, and a sample of its BTF), the source,
 /// the options the type checker and code generator ran with, and the `BPFTRACE_*` settings.
 /// Anything unexpected — another key, a short or altered file (a checksum covers it all), a
 /// file or directory another user could have written — is a miss: the program is compiled
@@ -42,7 +42,17 @@ public struct CompiledProgramCache: Sendable {
         } else {
             return nil
         }
-        return CompiledProgramCache(directory: directory, identity: "bpfsh \(version)\n" + kernelIdentity())
+        return CompiledProgramCache(
+            directory: directory, identity: "bpfsh \(version)\n" + executableIdentity() + kernelIdentity())
+    }
+
+    /// The executable's size and modification time: builds of one version (a developer's, or
+    /// branches built one after another on one machine) number formats and lay out code
+    /// differently, and an entry of another build runs with the wrong format table.
+    static func executableIdentity() -> String {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 else { return "executable unknown\n" }
+        return "executable \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)\n"
     }
 
     /// The kernel release and build, and the vmlinux BTF's size with a hash of sixteen 4 KiB

@@ -87,6 +87,13 @@ public final class EventDispatcher {
                 .report(
                     "\(place): WARNING: Divide or modulo by 0 detected. This can lead to unexpected results. "
                         + "1 is being used as the result.\n", isWarning: true))
+        case .arrayOutOfBounds(let place):
+            guard !warnedPlaces.contains(place) else { return }
+            warnedPlaces.insert(place)
+            sink.emit(
+                .report(
+                    "\(place): WARNING: Array access out of bounds. This can lead to unexpected results.\n",
+                    isWarning: true))
         case .probeReadError(let place, let excerpt):
             func integer(_ index: Int) -> Int64 {
                 guard index < values.count else { return 0 }

@@ -55,6 +55,9 @@ public struct ValueDecoder {
                 offset += part.storageSize
             }
             return .tuple(values)
+        case .array(let element, let count):
+            let stride = element.packedSize
+            return .array((0..<count).map { decode(element, bytes.dropFirst($0 * stride).prefix(stride)) })
         case .record(let names, let parts):
             guard case .tuple(let values) = decode(.tuple(parts), bytes) else { return .none }
             return .record(names: names, values: values)

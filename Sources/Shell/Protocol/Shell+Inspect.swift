@@ -38,6 +38,7 @@ extension Shell {
             case .pointer(let pointee): type = pointee + " *"
             case .opaque: type = "opaque[\(field.size)]"
             case .record(let name): type = name
+            case .array(let array): type = array.description
             }
             return "    \(type) \(field.name)"
         }

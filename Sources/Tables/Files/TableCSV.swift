@@ -39,7 +39,7 @@ public enum TableCSV {
         case .symbol: return .symbol
         case .stack(let frames):
             return frames.allSatisfy({ !$0.isEmpty && !$0.contains(";") }) ? .stack : nil
-        case .tuple, .record, .none: return nil
+        case .tuple, .record, .array, .none: return nil
         }
     }
 

@@ -50,6 +50,7 @@ public enum TableJSON {
         case .symbol(let s): return "{\"symbol\": " + JSONRenderer.quote(s) + "}"
         case .stack(let frames): return "{\"stack\": [" + frames.map(JSONRenderer.quote).joined(separator: ", ") + "]}"
         case .tuple(let items): return "{\"tuple\": [" + items.map(value).joined(separator: ", ") + "]}"
+        case .array(let items): return "{\"array\": [" + items.map(value).joined(separator: ", ") + "]}"
         case .pointer(let n): return "{\"uint\": \(n)}"
         case .record(let names, let values):
             return "{\"record\": [" + zip(names, values).map { "[" + JSONRenderer.quote($0) + ", " + value($1) + "]" }
@@ -214,6 +215,10 @@ public enum TableJSON {
                 var items: [Value] = []
                 for item in try array(payload) { items.append(try value(item, depth: depth + 1)) }
                 return .tuple(items)
+            case "array":
+                var items: [Value] = []
+                for item in try array(payload) { items.append(try value(item, depth: depth + 1)) }
+                return .array(items)
             case "none":
                 guard case .null = payload.kind else { throw fail(payload, "expected null") }
                 return .none

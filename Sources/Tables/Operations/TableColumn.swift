@@ -147,7 +147,7 @@ enum QueryScalar: Comparable {
         case .bytes(let bytes): self = .text(ValueText.escaped(bytes))
         case .enumValue(let n, let name): self = name.map { .text($0) } ?? .number(Int128(n))
         case .stack(let frames): self = .text(frames.joined(separator: ";"))
-        case .tuple(let items), .record(_, let items): self = .list(items.map(QueryScalar.init))
+        case .tuple(let items), .record(_, let items), .array(let items): self = .list(items.map(QueryScalar.init))
         case .none: self = .none
         }
     }

@@ -167,7 +167,7 @@ public enum JSONRenderer {
             return "{" + zip(names, values).map { quote($0) + ": " + json($1, divisor: divisor) }.joined(separator: ", ") + "}"
         case .string, .symbol, .stack, .bytes:
             return quote(ValueText.value(value))
-        case .tuple(let elements):
+        case .tuple(let elements), .array(let elements):
             return "[" + elements.map { json($0, divisor: divisor) }.joined(separator: ",") + "]"
         case .none:
             return "null"

@@ -82,6 +82,10 @@ enum ValueText {
             return escaped(bytes)
         case .enumValue(let value, let name):
             return name ?? String(value)
+        case .array(let elements):
+            // No spaces, as bpftrace prints arrays (`[1,2,3]`), unlike tuples.
+            return "[" + elements.map { render($0, stackIndent: stackIndent, divisor: divisor) }.joined(separator: ",")
+                + "]"
         case .record(let names, let values):
             return "{ "
                 + zip(names, values).map { ".\($0) = " + render($1, stackIndent: stackIndent, divisor: divisor) }

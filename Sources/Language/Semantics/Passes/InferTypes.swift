@@ -31,6 +31,7 @@ extension SemanticAnalyzer {
         constants = [:]
         stringConstants = [:]
         members = [:]
+        perCPUVariables = [:]
         context = point.context
         target = point.target
         provider = point.provider
@@ -45,6 +46,7 @@ extension SemanticAnalyzer {
             variables: variables, formatIDs: formatIDs, constants: constants, members: members,
             range: point.range)
         unit.stringConstants = stringConstants
+        unit.perCPUVariables = perCPUVariables
         return unit
     }
 }
