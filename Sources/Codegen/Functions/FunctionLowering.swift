@@ -45,5 +45,7 @@ public struct FunctionLoweringTable: Sendable {
             + FunctionLowering.mapLength + FunctionLowering.time + FunctionLowering.buffers
             + FunctionLowering.addresses + FunctionLowering.tasks
             + FunctionLowering.assertions + FunctionLowering.errorPointers + FunctionLowering.integers
-            + FunctionLowering.options + FunctionLowering.cgroups + FunctionLowering.percpu)
+            + FunctionLowering.options + FunctionLowering.cgroups + FunctionLowering.percpu + FunctionLowering.typePredicates
+            + FunctionLowering.stringEdits + FunctionLowering.mapFind + FunctionLowering.containerOf
+            + FunctionLowering.refused)
 }

@@ -41,5 +41,8 @@ public struct FunctionTable: Sendable {
         .uptr, .kptr, .signal, .writeUser, .strcontains, .strlen, .hasKey, .syscallName, .signalName, .strerror,
         .len, .nsecsFunction, .buf, .strftime, .pton, .errorf, .warnf, .ppid, .pcomm, .assert, .isErr,
         .bswap, .getopt, .cgroupPath,
+        .isInteger, .isUnsignedInteger, .isStr, .isPtr, .isArray, .isLiteral, .assertStr, .defaultStrLength,
+        .hasCpid, .fail, .staticAssert, .strConcat, .strstr, .strcap, .memcmp, .find,
+        .containerOf, .override, .path,
     ])
 }
