@@ -62,7 +62,7 @@ final class FunctionTableTests: XCTestCase {
             XCTAssertFalse(function.signature.contains("|"), "a | would split the docs' table row")
             XCTAssertFalse(function.summary.isEmpty, function.name)
         }
-        XCTAssertEqual(table.descriptors.filter(\.isUnsafe).map(\.name), ["system", "signal", "write_user", "signal_thread"])
+        XCTAssertEqual(table.descriptors.filter(\.isUnsafe).map(\.name), ["system", "signal", "write_user", "override", "signal_thread"])
     }
 
     func testAddedFunctionIsTypedThroughTheTableAlone() throws {

@@ -45,7 +45,8 @@ public struct FunctionLoweringTable: Sendable {
             + FunctionLowering.mapLength + FunctionLowering.time + FunctionLowering.buffers
             + FunctionLowering.addresses + FunctionLowering.tasks
             + FunctionLowering.assertions + FunctionLowering.errorPointers + FunctionLowering.integers
-            + FunctionLowering.options + FunctionLowering.cgroups + FunctionLowering.percpu
-            + FunctionLowering.contexts + FunctionLowering.macAddresses + FunctionLowering.sockets
-            + FunctionLowering.userAddresses + FunctionLowering.kernelFunctions)
+            + FunctionLowering.options + FunctionLowering.cgroups + FunctionLowering.percpu + FunctionLowering.typePredicates
+            + FunctionLowering.stringEdits + FunctionLowering.mapFind + FunctionLowering.containerOf
+            + FunctionLowering.refused + FunctionLowering.contexts + FunctionLowering.macAddresses
+            + FunctionLowering.sockets + FunctionLowering.userAddresses + FunctionLowering.kernelFunctions)
 }

@@ -5,26 +5,37 @@ extension FunctionLowering {
     static let stringSearch = [
         FunctionLowering(name: "strcontains", lower: strcontains),
         FunctionLowering(name: "strlen", lower: strlen),
+        FunctionLowering(name: "strstr", lower: strstr),
     ]
 
-    /// strcontains(): every start in the haystack against the needle, unrolled (no loop for
-    /// the verifier to bound); the first NUL of the needle means a match, the first NUL of the
-    /// haystack the end of the search.
+    /// strcontains(): whether the search finds the needle anywhere.
     @Sendable static func strcontains(_ call: CallLowering) -> Lowered {
+        let index = firstOccurrence(call)
+        return .scalar(call.lowering.ir.boolToI64(LLVMBuildICmp(call.builder, LLVMIntNE, index, call.const64(UInt64.max), "")))
+    }
+
+    /// strstr(): the index of the first occurrence, or -1.
+    @Sendable static func strstr(_ call: CallLowering) -> Lowered { .scalar(firstOccurrence(call)) }
+
+    /// Every start in the haystack against the needle, unrolled (no loop for the verifier to
+    /// bound); the first NUL of the needle means a match at that start, the first NUL of the
+    /// haystack the end of the search. Yields the start as an i64, or -1.
+    static func firstOccurrence(_ call: CallLowering) -> LLVMValueRef {
         let lowering = call.lowering, ir = lowering.ir, b = call.builder
         guard case .string(let hs) = call.type(of: call.arguments[0]),
             case .string(let ns) = call.type(of: call.arguments[1]),
             case .buffer(let haystack) = call.lower(0), case .buffer(let needle) = call.lower(1)
-        else { return .scalar(call.const64(0)) }
+        else { return call.const64(UInt64.max) }
         let result = lowering.stackBuffer(size: 8)
-        ir.store(call.const64(0), to: result, alignment: 8)
-        let found = ir.block("strcontains.found"), end = ir.block("strcontains.end")
+        ir.store(call.const64(UInt64.max), to: result, alignment: 8)
+        let end = ir.block("strcontains.end")
         let zero = LLVMConstInt(ir.i8, 0, 0)
         let starts = (0..<hs).map { _ in ir.block("strcontains.start") }
         ir.branch(to: starts[0])
         for start in 0..<hs {
             ir.position(at: starts[start])
             let next = start + 1 < hs ? starts[start + 1] : end
+            let found = ir.block("strcontains.found")
             for offset in 0..<ns {
                 let n = ir.load(ir.i8, from: ir.offset(needle, offset), alignment: 1)
                 let compare = ir.block("strcontains.compare")
@@ -53,12 +64,12 @@ extension FunctionLowering {
                     ir.position(at: same)
                 }
             }
+            ir.position(at: found)
+            ir.store(call.const64(UInt64(start)), to: result, alignment: 8)
+            ir.branch(to: end)
         }
-        ir.position(at: found)
-        ir.store(call.const64(1), to: result, alignment: 8)
-        ir.branch(to: end)
         ir.position(at: end)
-        return .scalar(ir.load(ir.i64, from: result, alignment: 8))
+        return ir.load(ir.i64, from: result, alignment: 8)
     }
 
     /// strlen(): the index of the first NUL, or the buffer size when it holds none.

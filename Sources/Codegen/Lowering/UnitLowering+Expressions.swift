@@ -134,6 +134,9 @@ extension UnitLowering {
         case .field(let base, let name, _):
             // A field of the config record is a constant of the program.
             if let constant = unit.constants[expr.id] { return .scalar(ir.const64(constant)) }
+            if let text = unit.stringConstants[expr.id] {
+                return .buffer(constantString(text, size: type(of: expr).storageSize))
+            }
             if type(of: base) == .context { return contextField(name) }
             if let member = unit.members[expr.id] { return structMember(member, of: scalar(base)) }
             if case .record(let names, let parts) = type(of: base), let index = names.firstIndex(of: name),

@@ -40,7 +40,11 @@ public struct FunctionTable: Sendable {
         .exit, .delete, .clear, .zero, .cat, .system, .kstack, .ustack, .sizeof, .reg,
         .uptr, .kptr, .signal, .writeUser, .strcontains, .strlen, .hasKey, .syscallName, .signalName, .strerror,
         .len, .nsecsFunction, .buf, .strftime, .pton, .errorf, .warnf, .ppid, .pcomm, .leaderTid, .leaderComm, .assert, .isErr,
-        .bswap, .getopt, .cgroupPath, .cgroupid, .usermode, .macaddr, .signalThread, .socketCookie, .skboutput,
-        .unwatch, .dwUstack, .uaddr, .kfuncExist, .kfuncAllowed,
+        .bswap, .getopt, .cgroupPath,
+        .isInteger, .isUnsignedInteger, .isStr, .isPtr, .isArray, .isLiteral, .assertStr, .defaultStrLength,
+        .hasCpid, .fail, .staticAssert, .strConcat, .strstr, .strcap, .memcmp, .find,
+        .containerOf, .override, .path,
+        .cgroupid, .usermode, .macaddr, .signalThread, .socketCookie, .skboutput, .unwatch, .dwUstack, .uaddr,
+        .kfuncExist, .kfuncAllowed,
     ])
 }

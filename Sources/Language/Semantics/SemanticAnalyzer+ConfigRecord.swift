@@ -24,10 +24,11 @@ extension SemanticAnalyzer {
         case .boolean(let b):
             constants[expr.id] = b ? 1 : 0
             return .bool
-        case .string, .none:
-            error(
-                "config.\(name) is text; only numeric and boolean config values can be read in a probe",
-                expr.range)
+        case .string(let text):
+            stringConstants[expr.id] = text
+            return .string(size: text.utf8.count + 1)
+        case .none:
+            error("config.\(name) has no value", expr.range)
             return .s64
         }
     }

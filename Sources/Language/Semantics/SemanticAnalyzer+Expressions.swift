@@ -376,7 +376,7 @@ extension SemanticAnalyzer {
 
     /// `offsetof(T, a.b)`: the offset of `a`, plus that of `b` within `a`'s struct, from the
     /// program's own records or the kernel's BTF.
-    private mutating func offset(of path: [String], in type: TypeSyntax) -> Int? {
+    mutating func offset(of path: [String], in type: TypeSyntax) -> Int? {
         var typeName = typedefs[type.name]?.typeName ?? type.name
         if type.typeOfExpression != nil {
             let resolved = resolve(type)

@@ -70,6 +70,9 @@ public struct SemanticAnalyzer {
     var provider = ProviderTable.builtin[.begin]!
     var site: ProbeSite { ProbeSite(target: target, provider: provider, context: context) }
     var loopDepth = 0
+    /// Above zero inside the branch of an `if` whose condition is false when compiling:
+    /// fail() and static_assert() there are never visited.
+    var deadBranchDepth = 0
     /// The program's effective config: its block under the session's settings.
     var config = ProgramConfig()
     /// The text being checked, for messages that name a place in it at run time (errorf).
@@ -218,8 +221,15 @@ public struct SemanticAnalyzer {
             if !t.isInteger {
                 error("an if condition must be an integer or a comparison, not \(t)", condition.range)
             }
+            let known = constantValue(condition)
+            if known == 0 { deadBranchDepth += 1 }
             checkBlock(then)
-            if let otherwise { checkBlock(otherwise) }
+            if known == 0 { deadBranchDepth -= 1 }
+            if let otherwise {
+                if let known, known != 0 { deadBranchDepth += 1 }
+                checkBlock(otherwise)
+                if let known, known != 0 { deadBranchDepth -= 1 }
+            }
         case .whileLoop(let condition, let body):
             let t = infer(condition)
             if !t.isInteger { error("a while condition must be an integer or a comparison, not \(t)", condition.range) }

@@ -288,6 +288,11 @@ extension Parser {
             }
             return make(.map(name: name, keys: keys), range)
         case .identifier(let name):
+            if name == "struct" || name == "union", case .identifier? = (try? lexer.peek())?.kind {
+                // A type where a value stands, as container_of(ptr, struct Foo, member) takes it.
+                let type = try parseTypeName()
+                return make(.typeOf(type), type.range)
+            }
             try advance()
             if name == "if" { return try parseIfExpression(from: token.range) }
             if name == "typeof" && current.kind == .punct("(") {
