@@ -10,6 +10,8 @@ final class IR {
     let i1: LLVMTypeRef, i8: LLVMTypeRef, i16: LLVMTypeRef, i32: LLVMTypeRef, i64: LLVMTypeRef
     let bytePointer: LLVMTypeRef
     private var pseudo: LLVMValueRef?
+    private var passthrough: LLVMValueRef?
+    private var passthroughs: UInt64 = 0
 
     init(moduleName: String) {
         context = LLVMContextCreate()
@@ -163,6 +165,20 @@ final class IR {
         }
         var args: [LLVMValueRef?] = [const64(UInt64(kind)), const64(immediate)]
         return LLVMBuildCall2(builder, type, pseudo, &args, 2, "")!
+    }
+
+    /// `value` as LLVM may not see through (`llvm.bpf.passthrough`), so it keeps the
+    /// computation written here rather than an equivalent that is longer in BPF: without it,
+    /// `pid_tgid >> 32 == pid` became a 64-bit mask and a 64-bit constant (6 instructions for 3).
+    func opaque(_ value: LLVMValueRef) -> LLVMValueRef {
+        var parameters: [LLVMTypeRef?] = [i32, i64]
+        let type = parameters.withUnsafeMutableBufferPointer { LLVMFunctionType(i64, $0.baseAddress, 2, 0)! }
+        if passthrough == nil {
+            passthrough = LLVMAddFunction(module, "llvm.bpf.passthrough.i64.i64", type)
+        }
+        passthroughs += 1
+        var args: [LLVMValueRef?] = [LLVMConstInt(i32, passthroughs, 0), value]
+        return LLVMBuildCall2(builder, type, passthrough, &args, 2, "")!
     }
 
     var currentFunction: LLVMValueRef { LLVMGetBasicBlockParent(LLVMGetInsertBlock(builder)) }

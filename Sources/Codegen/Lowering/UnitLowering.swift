@@ -362,7 +362,8 @@ final class UnitLowering {
     /// Goes on (in a block named `next`) only when whether the current process (tgid) is `pid`
     /// is `wanted`: the `-p` target must be it, bpfsh's own process must not; else returns.
     private func proceedOnly(whenProcessIs pid: Int32, is wanted: Bool, next: String) {
-        let process = LLVMBuildLShr(ir.builder, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), "")
+        let process = ir.opaque(
+            LLVMBuildLShr(ir.builder, invariantHelper(.getCurrentPidTgid), ir.const64(UInt64(32)), ""))
         let same = LLVMBuildICmp(ir.builder, LLVMIntEQ, process, ir.const64(UInt64(UInt32(bitPattern: pid))), "")
         let proceed = ir.block(next)
         LLVMBuildCondBr(ir.builder, same, wanted ? proceed : returnBlock, wanted ? returnBlock : proceed)
