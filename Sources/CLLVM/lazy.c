@@ -45,7 +45,8 @@ static int try_open(const char *path, void **handle) {
 
 static void load(void) {
     void *handle = NULL;
-    const char *override = getenv("BPFSH_LLVM_LIBRARY");
+    // Not honoured under setuid or file capabilities: it names code to run with them.
+    const char *override = secure_getenv("BPFSH_LLVM_LIBRARY");
     if (override && *override) {
         try_open(override, &handle);
     } else {
@@ -64,14 +65,23 @@ static void load(void) {
     if (!handle) return;
     void *const *(*table)(unsigned long *) =
         (void *const *(*)(unsigned long *))dlsym(handle, "cllvm_bundle_functions");
+    if (!table) {
+        const char *reason = dlerror();
+        snprintf(failure, sizeof failure, "%s", reason ? reason : "no cllvm_bundle_functions");
+        dlclose(handle);
+        return;
+    }
     unsigned long count = 0;
-    void *const *addresses = table ? table(&count) : NULL;
+    void *const *addresses = table(&count);
     size_t expected = sizeof slots / sizeof slots[0];
     if (!addresses || count != expected) {
         snprintf(failure, sizeof failure, "%s was not built with this bpfsh (%lu functions, expected %zu)",
                  CLLVM_LIBRARY_NAME, count, expected);
+        dlclose(handle);
         return;
     }
+    // pthread_once publishes these stores to every thread that calls cllvm_load; the stubs
+    // read a slot only after it (the compiler calls cllvm_load before any LLVM call).
     for (size_t i = 0; i < expected; i++) *slots[i] = addresses[i];
     failure[0] = 0;
 }

@@ -48,7 +48,7 @@ extension FunctionLowering {
     /// (as unsigned bytes), or 0.
     @Sendable static func memcmp(_ call: CallLowering) -> Lowered {
         let lowering = call.lowering, ir = lowering.ir, b = call.builder
-        guard case .integer(let count) = call.arguments[2].kind else { return .scalar(call.const64(0)) }
+        guard let count = call.constant else { return .scalar(call.const64(0)) }
         let sides = (0..<2).map { index -> LLVMValueRef in
             switch (call.type(of: call.arguments[index]), call.lower(index)) {
             case (.buffer, .buffer(let pointer)): return ir.offset(pointer, 8)

@@ -7,7 +7,9 @@ import Glibc
 /// Preallocating a per-CPU hash map makes one per-CPU allocation per entry: 4-6 ms for the
 /// default 4,096 entries on this kind of machine, most of a one-liner's start, and as long
 /// again to free at exit. Allocated on insert it is created in ~0.1 ms, and an update of an
-/// existing key still writes in place. Plain hash maps stay preallocated: one allocation
+/// existing key still writes in place (a new key's element comes from the kernel's per-CPU
+/// allocator cache: a burst of new keys in NMI context can find it empty, and that insert
+/// fails). Plain hash maps stay preallocated: one allocation
 /// makes them cheap to create, and their updates then never allocate. LRU maps must be
 /// preallocated.
 enum MapAllocation {

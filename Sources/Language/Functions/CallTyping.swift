@@ -14,6 +14,10 @@ public struct CallTyping {
     public var options: SemanticAnalyzer.Options { analyzer.pointee.options }
     /// The program's effective config (`max_strlen`...).
     public var config: ProgramConfig { analyzer.pointee.config }
+    /// What str() reads when given no length: `max_strlen`, within 1...Builtins.maxStringSize.
+    public var defaultStringSize: Int {
+        config.maxStrlen.map { Swift.min(Builtins.maxStringSize, Swift.max(1, $0)) } ?? Builtins.defaultStringSize
+    }
     public var target: ProbeTarget { analyzer.pointee.target }
     public var context: ProbeContext { analyzer.pointee.context }
     /// The attach point being typed, with its provider's row.

@@ -52,7 +52,7 @@ extension FunctionDescriptor {
         switch call.infer(0) {
         case .string(let size): call.setConstant(UInt64(size))
         case .pointer, .int:
-            let size = call.config.maxStrlen.map { Swift.min(200, Swift.max(1, $0)) } ?? Builtins.defaultStringSize
+            let size = call.defaultStringSize
             call.setConstant(UInt64(size))
         case let type: call.error("strcap() takes a string or a pointer, not \(type)", call.arguments[0].range)
         }
@@ -81,6 +81,8 @@ extension FunctionDescriptor {
                 "memcmp() count \(count) is more than the \(sizes.min()!) bytes of the smaller argument",
                 call.arguments[2].range)
         }
+        // A positional parameter is a count too: lowering reads it from here.
+        call.setConstant(UInt64(Swift.max(0, count)))
         return .s64
     }
 }

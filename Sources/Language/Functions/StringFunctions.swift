@@ -16,7 +16,7 @@ extension FunctionDescriptor {
         let t = call.infer(0)
         // max_strlen sets the default.
         let limit = Builtins.maxStringSize
-        var size = call.config.maxStrlen.map { Swift.min(limit, Swift.max(1, $0)) } ?? Builtins.defaultStringSize
+        var size = call.defaultStringSize
         if args.count == 2 {
             if let n = call.literalInteger(1) {
                 if n < 1 || n > limit { call.error("str() length must be between 1 and \(limit)", args[1].range) }

@@ -71,7 +71,7 @@ extension FunctionDescriptor {
         summary: "the length str() reads when given none (the max_strlen config)", category: .string
     ) { call in
         guard call.arity(0...0) else { return .u64 }
-        let size = call.config.maxStrlen.map { Swift.min(200, Swift.max(1, $0)) } ?? Builtins.defaultStringSize
+        let size = call.defaultStringSize
         call.setConstant(UInt64(size))
         return .u64
     }

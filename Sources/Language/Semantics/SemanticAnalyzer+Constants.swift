@@ -29,8 +29,12 @@ extension SemanticAnalyzer {
             case "+": return a &+ b
             case "-": return a &- b
             case "*": return a &* b
-            case "/": return b == 0 ? nil : a / b
-            case "%": return b == 0 ? nil : a % b
+            case "/":
+                let (quotient, overflow) = a.dividedReportingOverflow(by: b)
+                return b == 0 || overflow ? nil : quotient
+            case "%":
+                let (remainder, overflow) = a.remainderReportingOverflow(dividingBy: b)
+                return b == 0 || overflow ? nil : remainder
             case "&": return a & b
             case "|": return a | b
             case "^": return a ^ b
@@ -43,9 +47,14 @@ extension SemanticAnalyzer {
             case "&&", "||": return b != 0 ? 1 : 0
             default: return nil
             }
-        default:
-            // Calls and sizeof()/offsetof() whose value the checker fixed (is_str(), sizeof(T)).
+        case .call(let name, _) where Self.callsFoldedToTheirValue.contains(name):
             return constants[expr.id].map { Int64(bitPattern: $0) }
+        case .sizeof, .offsetof:
+            return constants[expr.id].map { Int64(bitPattern: $0) }
+        default:
+            // Other calls may keep data for code generation in `constants` (usermode()'s
+            // source, uaddr()'s offset, container_of()'s member offset), not their value.
+            return nil
         }
     }
 }
@@ -75,3 +84,12 @@ extension CallTyping {
     /// The type a type name stands for.
     public func resolve(_ type: TypeSyntax) -> SType { analyzer.pointee.resolve(type) }
 }
+
+extension SemanticAnalyzer {
+    /// Calls whose entry in `constants` is the value they evaluate to.
+    static let callsFoldedToTheirValue: Set<String> = [
+        "is_integer", "is_unsigned_integer", "is_str", "is_ptr", "is_array", "is_literal",
+        "default_str_length", "strcap", "sizeof", "offsetof", "kfunc_exist", "kfunc_allowed", "cgroupid",
+    ]
+}
+

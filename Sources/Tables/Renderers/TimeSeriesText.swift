@@ -62,13 +62,15 @@ public enum TimeSeriesText {
 
         var zeroColumn = 0
         if distance(low, 0) < 0 && distance(0, high) < 0 {
-            zeroColumn = Int(Float(width) * Float(distance(low, 0)) / Float(distance(low, high)))
+            // As the value column: a span wider than Int64 wraps `distance`, so clamp.
+            let position = Float(width) * Float(distance(low, 0)) / Float(distance(low, high))
+            zeroColumn = position.isFinite ? Int(max(0, min(Float(width - 1), position))) : 0
         }
         for point in points {
             var line = [Character](repeating: " ", count: width)
             line[0] = "|"
             line[width - 1] = "|"
-            if zeroColumn > 0 { line[zeroColumn] = "." }
+            if zeroColumn > 0 && zeroColumn < width - 1 { line[zeroColumn] = "." }
             out += timestamp(point.nanoseconds, unit: unit, utc: utc) + " "
             if let v = point.value {
                 var column = width / 2
