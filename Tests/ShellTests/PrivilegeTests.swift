@@ -72,8 +72,13 @@ final class PrivilegeTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let copy = directory.appendingPathComponent("bpfsh").path
         try FileManager.default.copyItem(atPath: KernelTestGate.executable.path, toPath: copy)
+        // LLVM, which bpfsh loads from beside itself to compile.
+        let llvm = KernelTestGate.executable.deletingLastPathComponent().appendingPathComponent("libbpfsh-llvm.so")
+        let llvmCopy = directory.appendingPathComponent("libbpfsh-llvm.so").path
+        try FileManager.default.copyItem(atPath: llvm.path, toPath: llvmCopy)
         chmod(directory.path, 0o755)
         chmod(copy, 0o755)
+        chmod(llvmCopy, 0o755)
         let asNobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--", copy, "-e"]
         func refusal(_ program: String) -> String {
             let process = Process()
