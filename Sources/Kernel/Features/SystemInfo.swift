@@ -23,6 +23,13 @@ public enum SystemInfo {
         ("lru hash", BPF_MAP_TYPE_LRU_HASH), ("lru percpu hash", BPF_MAP_TYPE_LRU_PERCPU_HASH),
     ]
 
+    /// The running kernel's release ("6.18.0-1-amd64").
+    public static func kernelRelease() -> String {
+        var name = utsname()
+        uname(&name)
+        return withUnsafeBytes(of: name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+
     public static func report(version: String, features: KernelFeatures) -> String {
         var name = utsname()
         uname(&name)
@@ -37,7 +44,7 @@ public enum SystemInfo {
         var lines = [
             "System", "  OS: \(field(name.sysname)) \(field(name.release)) \(field(name.version))",
             "  Arch: \(field(name.machine))", "",
-            "Build", "  version: \(version)", "  LLVM: linked statically (BPF backend only)",
+            "Build", "  version: \(version)", "  LLVM: BPF backend only, in libbpfsh-llvm.so, loaded when a program is compiled",
             "  libbpf: \(LIBBPF_MAJOR_VERSION).\(LIBBPF_MINOR_VERSION)", "  libdw (DWARF support): no",
             "  blazesym (advanced symbolization): no", "",
             "Kernel helpers",

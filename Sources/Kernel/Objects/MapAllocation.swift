@@ -27,15 +27,8 @@ enum MapAllocation {
         return (major, minor) >= (6, 1)
     }()
 
-    /// The running kernel's major and minor version, from uname(2)'s release ("6.18.0-...").
-    static func kernelVersion() -> (Int, Int)? {
-        var name = utsname()
-        guard uname(&name) == 0 else { return nil }
-        let release = withUnsafeBytes(of: &name.release) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-        }
-        return parseVersion(release)
-    }
+    /// The running kernel's major and minor version.
+    static func kernelVersion() -> (Int, Int)? { parseVersion(SystemInfo.kernelRelease()) }
 
     static func parseVersion(_ release: String) -> (Int, Int)? {
         let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
