@@ -26,7 +26,7 @@ class BpfshKernel(Kernel):
         super().__init__(**kwargs)
         self.bpfsh = BpfshClient()
         # The last table or histogram of the running cell: it becomes the cell's result
-        # (execute_result, Out[N]) unless something is shown after it.
+        # (execute_result, Out[N]) unless another table or display follows it.
         self.held = None
         # (line, input, result text) of every executed cell, for history requests.
         self.cells = []
@@ -42,8 +42,9 @@ class BpfshKernel(Kernel):
         text = render.stream(event)
         if text is not None:
             name, value = text
+            # Text does not take the result from a held table: running probes stream while
+            # a cell runs, and a line printed just then must not demote `top` to display_data.
             if value:
-                self._release_held()
                 self.send_response(self.iopub_socket, "stream", {"name": name, "text": value})
             return
         bundle = render.display(event)
