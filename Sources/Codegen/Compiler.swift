@@ -187,6 +187,9 @@ public struct Compiler {
             specs.append(
                 MapSpec(name: InternalMap.perCPUBases, type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
         }
+        if program.maps.contains(where: \.newSlotsHoldOne) {
+            specs.append(ConstantsMap.spec)
+        }
         if program.usesStacks {
             specs.append(
                 MapSpec(name: InternalMap.stacks, type: .stackTrace, keySize: 4, valueSize: 127 * 8, maxEntries: 4096))
@@ -211,6 +214,18 @@ public enum CodegenError: Error, CustomStringConvertible {
         case .llvmUnavailable(let reason):
             return "cannot compile: LLVM could not be loaded (\(reason)); build it with "
                 + "`swift build --product bpfsh-llvm` beside bpfsh, or set BPFSH_LLVM_LIBRARY"
+        }
+    }
+}
+
+extension MapInfo {
+    /// Whether a new key's value is the u64 1 (count, hist, lhist in a hash), which the
+    /// insert then passes from `InternalMap.constants` instead of building it on the stack.
+    var newSlotsHoldOne: Bool {
+        guard !isArray, valueSize == 8, case .aggregation(let aggregation, _) = value else { return false }
+        switch aggregation {
+        case .count, .hist, .lhist: return true
+        default: return false
         }
     }
 }

@@ -9,12 +9,17 @@ public struct MapSpec: Hashable, Sendable {
     public var keySize: Int
     public var valueSize: Int
     public var maxEntries: Int
-    public init(name: String, type: BPFMapType, keySize: Int, valueSize: Int, maxEntries: Int) {
+    /// What slot 0 of an array holds from its creation (empty: zeroes).
+    public var initialValue: [UInt8]
+    public init(
+        name: String, type: BPFMapType, keySize: Int, valueSize: Int, maxEntries: Int, initialValue: [UInt8] = []
+    ) {
         self.name = name
         self.type = type
         self.keySize = keySize
         self.valueSize = valueSize
         self.maxEntries = maxEntries
+        self.initialValue = initialValue
     }
 }
 
@@ -35,8 +40,24 @@ public enum InternalMap {
     /// A per-CPU array of one slot whose per-CPU addresses give the distance between two
     /// CPUs' per-CPU areas (percpu_kaddr on a kernel whose kallsyms lists no variables).
     public static let perCPUBases = ".percpu"
+    /// An array of one slot holding constants that programs pass to helpers by address, so a
+    /// program need not build them on its stack (two instructions per use). Slot 0 holds
+    /// `ConstantsMap.value`.
+    public static let constants = ".constants"
     /// Slots of `fired`: probes defined in one session that get a counter.
     public static let firedSlots = 1024
+}
+
+/// The layout of `InternalMap.constants`.
+public enum ConstantsMap {
+    /// Byte offset of a little-endian u64 1: a new count(), hist() or lhist() slot's value.
+    public static let one = 0
+    public static let value: [UInt8] = [1, 0, 0, 0, 0, 0, 0, 0]
+    public static var spec: MapSpec {
+        MapSpec(
+            name: InternalMap.constants, type: .array, keySize: 4, valueSize: value.count, maxEntries: 1,
+            initialValue: value)
+    }
 }
 
 /// One loadable program: the instructions for one attach point.

@@ -120,7 +120,8 @@ final class CompilerTests: XCTestCase {
             """)
         assertWellFormed(compiled)
         XCTAssertEqual(
-            compiled.maps.map(\.name), ["@c", "@h", "@l", "@a", "@s", "@v", "@m"], "no events sent: no ring")
+            compiled.maps.map(\.name), ["@c", "@h", "@l", "@a", "@s", "@v", "@m", ".constants"],
+            "no events sent: no ring; a hash's new count holds the constants map's 1")
         let byName = Dictionary(uniqueKeysWithValues: compiled.maps.map { ($0.name, $0) })
         // Keyless aggregations are one-slot per-CPU arrays; histograms keep their bucket key.
         XCTAssertEqual(byName["@c"], MapSpec(name: "@c", type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1))
@@ -135,6 +136,24 @@ final class CompilerTests: XCTestCase {
         XCTAssertEqual(byName["@m"], MapSpec(name: "@m", type: .perCPUArray, keySize: 4, valueSize: 16, maxEntries: 1))
         let calls = Set(compiled.programs[0].helperCalls)
         XCTAssertTrue(calls.isSuperset(of: [1, 2]), "aggregations look up and update: \(calls)")
+    }
+
+    func testNewCountsTakeTheirOneFromTheConstantsMap() throws {
+        let compiled = try compile("k:vfs_read { @c[comm] = count(); @h[pid] = hist(arg2); @s[pid] = sum(arg2); }")
+        assertWellFormed(compiled)
+        let constants = try XCTUnwrap(compiled.mapID(named: InternalMap.constants))
+        XCTAssertEqual(
+            compiled.maps[Int(constants) - 1],
+            MapSpec(name: ".constants", type: .array, keySize: 4, valueSize: 8, maxEntries: 1, initialValue: [1, 0, 0, 0, 0, 0, 0, 0]))
+        XCTAssertEqual(
+            compiled.programs[0].mapValueReferences, [constants, constants],
+            "the inserts of count and hist pass the constant; sum builds its value")
+
+        for text in ["k:vfs_read { @c = count(); }", "k:vfs_read { @s[pid] = sum(arg2); }", "k:vfs_read { @a[pid] = avg(arg2); }"] {
+            let without = try compile(text)
+            XCTAssertNil(without.mapID(named: InternalMap.constants), "\(text): no insert of a 1")
+            XCTAssertEqual(without.programs[0].mapValueReferences, [], text)
+        }
     }
 
     func testMapMaxEntriesFollowTheOptions() throws {

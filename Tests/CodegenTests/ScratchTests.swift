@@ -54,7 +54,7 @@ final class ScratchTests: XCTestCase {
             XCTAssertEqual(unit, 0)
             XCTAssertTrue(uses.contains("200 bytes: variable $a"), "\(uses)")
             XCTAssertTrue(uses.contains("200 bytes: variable $b"), "\(uses)")
-            XCTAssertTrue(uses.first?.hasPrefix("608 bytes: line 1 `@[$a, $b, str(arg2, 200)]") == true, "\(uses)")
+            XCTAssertTrue(uses.first?.hasPrefix("600 bytes: line 1 `@[$a, $b, str(arg2, 200)]") == true, "\(uses)")
         }
     }
 

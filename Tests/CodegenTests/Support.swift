@@ -82,6 +82,14 @@ extension ProgramSpec {
         }
     }
 
+    /// Map ids of `ld_imm64`s of an address in a map's value (BPF_PSEUDO_MAP_VALUE).
+    var mapValueReferences: [Int32] {
+        let all = decoded
+        return instructionStarts.compactMap {
+            all[$0].opcode == Instruction.ldImm64 && all[$0].src == 2 ? all[$0].imm : nil
+        }
+    }
+
     /// 64-bit constants put in registers: plain `ld_imm64`, or a 64-bit `mov` of a
     /// sign-extended 32-bit immediate.
     var loadedConstants: [UInt64] {
@@ -133,7 +141,14 @@ func assertWellFormed(
                         line: line)
                 }
                 XCTAssertTrue(
-                    [0, 1, 4].contains(insn.src), "ld_imm64 with src \(insn.src) in \(where_)", file: file, line: line)
+                    [0, 1, 2, 4].contains(insn.src), "ld_imm64 with src \(insn.src) in \(where_)", file: file, line: line)
+                if insn.src == 2, index + 1 < all.count {  // BPF_PSEUDO_MAP_VALUE: in an array's slot 0
+                    let map = compiled.maps.indices.contains(Int(insn.imm) - 1) ? compiled.maps[Int(insn.imm) - 1] : nil
+                    XCTAssertEqual(map?.type, .array, "map value of \(map?.name ?? "no map") in \(where_)", file: file, line: line)
+                    XCTAssertLessThan(
+                        Int(all[index + 1].imm), map?.valueSize ?? 0, "offset past the value in \(where_)", file: file,
+                        line: line)
+                }
                 if insn.src == 4 {  // BPF_PSEUDO_FUNC: a callback, which must start a function
                     XCTAssertTrue(
                         program.functionStarts.dropFirst().contains(index + 1 + Int(insn.imm)),

@@ -116,7 +116,10 @@ public final class FakeMap: BackendMap {
     public private(set) var closed = false
     /// Called before every read, so a test can make the map grow as probes would.
     public var beforeRead: ((FakeMap) -> Void)?
-    init(spec: MapSpec) { self.spec = spec }
+    init(spec: MapSpec) {
+        self.spec = spec
+        if !spec.initialValue.isEmpty { storage[[UInt8](repeating: 0, count: spec.keySize)] = [spec.initialValue] }
+    }
     public func entries() -> [(key: [UInt8], values: [[UInt8]])] {
         beforeRead?(self)
         return storage.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { ($0.key, $0.value) }

@@ -155,6 +155,13 @@ final class IR {
         LLVMBuildIntToPtr(builder, pseudo(kind: BPFPseudo.mapFD, immediate: UInt64(id)), bytePointer, "")
     }
 
+    /// The address of byte `offset` of an array map's slot 0: `BPF_PSEUDO_MAP_VALUE`, the map's
+    /// id (replaced by its fd at load) in the first slot, the offset in the second.
+    func mapValuePointer(id: Int32, offset: Int) -> LLVMValueRef {
+        let immediate = UInt64(UInt32(bitPattern: id)) | UInt64(offset) << 32
+        return LLVMBuildIntToPtr(builder, pseudo(kind: BPFPseudo.mapValue, immediate: immediate), bytePointer, "")
+    }
+
     /// `llvm.bpf.pseudo(kind, immediate)`: one `ld_imm64` with `src_reg = kind`, the low 32
     /// bits of `immediate` in its first slot and the high 32 in its second.
     func pseudo(kind: Int, immediate: UInt64) -> LLVMValueRef {
@@ -223,6 +230,9 @@ enum BPFHelper: Int32 {
 enum BPFPseudo {
     /// The immediate is a map's fd (bpfsh writes a map id the loader replaces).
     static let mapFD = 1
+    /// The immediate is a map's fd (an id, as for `mapFD`), the second slot's an offset into
+    /// the value of its slot 0; the register becomes that address.
+    static let mapValue = 2
     /// The immediate is the BTF id of a kernel VAR (second slot: the BTF object's fd, 0 for
     /// vmlinux); the register becomes the variable's address, per-CPU for per-CPU ones.
     static let btfID = 3

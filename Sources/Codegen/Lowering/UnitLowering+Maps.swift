@@ -171,9 +171,14 @@ extension UnitLowering {
             let insert = ir.block("agg.insert")
             LLVMBuildCondBr(ir.builder, ir.isNonZero(pointer), existing, insert)
             ir.position(at: insert)
-            let initial = stackBuffer(size: info.valueSize)
-            if info.valueSize > 8 { ir.memset(initial, size: info.valueSize) }
-            combine(aggregation, into: initial, argument: argument, signed: signed, fresh: true)
+            let initial: LLVMValueRef
+            if info.newSlotsHoldOne, let constants = mapIDs[InternalMap.constants] {
+                initial = ir.mapValuePointer(id: constants, offset: ConstantsMap.one)
+            } else {
+                initial = stackBuffer(size: info.valueSize)
+                if info.valueSize > 8 { ir.memset(initial, size: info.valueSize) }
+                combine(aggregation, into: initial, argument: argument, signed: signed, fresh: true)
+            }
             let result = ir.helper(.mapUpdate, [mapPointer(info.name), key, initial, ir.const64(UInt64(0))])  // BPF_ANY
             warnIfFull(info.name, result)
             ir.branch(to: done)

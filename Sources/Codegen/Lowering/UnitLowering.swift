@@ -177,6 +177,10 @@ final class UnitLowering {
         ir.position(at: returnBlock)
         LLVMBuildRet(ir.builder, ir.const64(UInt64(0)))
         finishEntry(body: body, whenScratchIsMissing: returnBlock)
+        // LLVM keeps the blocks' order where it has no reason to change it: the common exit
+        // last lets the body fall into it (one jump fewer), and the own-process filter, which
+        // rarely holds, jumps forward to it.
+        LLVMMoveBasicBlockAfter(returnBlock, LLVMGetLastBasicBlock(function))
     }
 
     /// The result of a helper whose value is fixed for the whole run of the program, called

@@ -28,14 +28,21 @@ public final class LinuxBackend: KernelBackend {
             default: name.append(character)
             }
         }
-        return LinuxMap(
-            spec: spec,
-            map: try LoadedMap(
-                name: name,
-                described: spec.name.hasPrefix(".")
-                    ? "bpfsh's \(spec.name.dropFirst()) buffer" : "map \(spec.name)",
-                type: spec.type.rawValue, keySize: spec.keySize,
-                valueSize: spec.valueSize, maxEntries: spec.maxEntries))
+        let map = try LoadedMap(
+            name: name,
+            described: spec.name.hasPrefix(".")
+                ? "bpfsh's \(spec.name.dropFirst()) buffer" : "map \(spec.name)",
+            type: spec.type.rawValue, keySize: spec.keySize,
+            valueSize: spec.valueSize, maxEntries: spec.maxEntries)
+        if !spec.initialValue.isEmpty {
+            do {
+                try map.update([UInt8](repeating: 0, count: spec.keySize), spec.initialValue)
+            } catch {
+                map.close()
+                throw error
+            }
+        }
+        return LinuxMap(spec: spec, map: map)
     }
 
     public func loadProgram(_ spec: ProgramSpec, maps: [Int32: BackendMap]) throws -> BackendProgram {

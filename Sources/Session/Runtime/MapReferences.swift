@@ -1,6 +1,7 @@
 /// Links generated code to the session's maps.
 public enum MapReferences {
-    /// Replaces map ids in `ld_imm64` (src_reg = BPF_PSEUDO_MAP_FD) with file descriptors.
+    /// Replaces map ids in `ld_imm64` (src_reg = BPF_PSEUDO_MAP_FD, or BPF_PSEUDO_MAP_VALUE
+    /// whose second slot holds an offset) with file descriptors.
     public static func patch(_ instructions: [UInt64], ids: [Int32: Int32]) throws -> [UInt64] {
         var result = instructions
         var index = 0
@@ -9,7 +10,7 @@ public enum MapReferences {
             let opcode = UInt8(word & 0xFF)
             let sourceRegister = UInt8((word >> 12) & 0xF)
             if opcode == 0x18 {  // BPF_LD | BPF_IMM | BPF_DW: two slots
-                if sourceRegister == 1 {
+                if sourceRegister == 1 || sourceRegister == 2 {
                     let id = Int32(truncatingIfNeeded: word >> 32)
                     guard let fd = ids[id] else {
                         throw MapReferenceError(id: id)
