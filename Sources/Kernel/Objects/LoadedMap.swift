@@ -19,12 +19,10 @@ public final class LoadedMap: @unchecked Sendable {
     public init(
         name: String, described: String? = nil, type: UInt32, keySize: Int, valueSize: Int, maxEntries: Int
     ) throws {
-        var options = bpf_map_create_opts()
-        options.sz = MemoryLayout<bpf_map_create_opts>.size
-        options.map_flags = MapAllocation.flags(for: type)
         let kernelName = Self.kernelName(name)
-        let fd = bpf_map_create(
-            bpf_map_type(type), kernelName, UInt32(keySize), UInt32(valueSize), UInt32(maxEntries), &options)
+        let fd = cbpf_map_create(
+            bpf_map_type(type), kernelName, UInt32(keySize), UInt32(valueSize), UInt32(maxEntries),
+            MapAllocation.flags(for: type))
         guard fd >= 0 else {
             throw KernelError.from("creating \(described ?? "map \(name)")", errno: libbpfErrno(fd))
         }
