@@ -121,6 +121,17 @@ let staticLibraries: (directory: String, flags: [String])? = {
     return (directory, ["-L", directory] + flags)
 }()
 
+/// Release code calls each generic type's metadata accessor directly instead of finding the type
+/// by its mangled name: resolving a name such as `_SetStorage<String>` looks up the key's
+/// `Hashable` conformance by scanning every conformance record of the binary (~6,300, most of
+/// them Foundation's), ~0.1 ms each the first time, and a start made six of them (~0.7 ms
+/// with the page faults of the first). The cost is ~120 KB of code.
+let releaseSwiftSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release))
+]
+/// Settings of the targets that import LLVM-C's headers (through CLLVM).
+let llvmSwiftSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])] + releaseSwiftSettings
+
 let package = Package(
     name: "bpfsh",
     platforms: [.macOS(.v13)],
@@ -149,25 +160,26 @@ let package = Package(
 
         // Layers, dependencies pointing down: Language ← Codegen ← Session ← Shell.
         // Plain values shared by every layer: probe targets, the provider table, program and map specs.
-        .target(name: "Specs"),
-        .target(name: "Language", dependencies: ["Specs"]),
+        .target(name: "Specs", swiftSettings: releaseSwiftSettings),
+        .target(name: "Language", dependencies: ["Specs"], swiftSettings: releaseSwiftSettings),
         .target(name: "Codegen",
                 dependencies: ["Language", "CLLVM"],
-                swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
-        .target(name: "Kernel", dependencies: ["CBPF", "Specs"]),
-        .target(name: "Symbols", dependencies: ["CBPF"]),
-        .target(name: "Tables", dependencies: ["Specs", .product(name: "Collections", package: "swift-collections")]),
+                swiftSettings: llvmSwiftSettings),
+        .target(name: "Kernel", dependencies: ["CBPF", "Specs"], swiftSettings: releaseSwiftSettings),
+        .target(name: "Symbols", dependencies: ["CBPF"], swiftSettings: releaseSwiftSettings),
+        .target(name: "Tables", dependencies: ["Specs", .product(name: "Collections", package: "swift-collections")],
+                swiftSettings: releaseSwiftSettings),
         .target(name: "Session",
                 dependencies: ["Language", "Codegen", "Kernel", "Symbols", "Tables", "CSpawn"],
-                swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+                swiftSettings: llvmSwiftSettings),
         .target(name: "Shell",
                 dependencies: ["Session", "Language", "Tables", "CEditLine", "CSpawn"],
-                swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+                swiftSettings: llvmSwiftSettings),
         // The command line: a quick parser for the common forms, swift-argument-parser for the rest.
         .target(name: "Arguments",
                 dependencies: ["Shell", "Session", "Kernel", "Language",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+                swiftSettings: llvmSwiftSettings),
         // Not position-independent: a PIE of this size has ~125,000 relative relocations, whose
         // pages the loader dirties at every start (~180 page faults, ~8% of a BEGIN-only run,
         // 5 MB of memory). The cost is ASLR for the executable's own code. Release builds only
@@ -178,7 +190,7 @@ let package = Package(
         // The C and C++ libraries are linked statically (staticLibraries, above).
         .executableTarget(name: "bpfsh",
                           dependencies: ["Arguments", "Shell", "Session"],
-                          swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])],
+                          swiftSettings: llvmSwiftSettings,
                           linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie", "-Xlinker", "--no-export-dynamic"]
                                                          + (staticLibraries?.flags ?? []),
                                                          .when(configuration: .release))]),
@@ -190,19 +202,19 @@ let package = Package(
         .target(name: "TestSupport",
                 dependencies: ["Session", "Kernel", "LanguageTestSupport", "TestGate"],
                 path: "Tests/TestSupport",
-                swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+                swiftSettings: llvmSwiftSettings),
         .testTarget(name: "LanguageTests", dependencies: ["Language", "LanguageTestSupport", "TestRandom"]),
         .testTarget(name: "CodegenTests", dependencies: ["Codegen", "Language", "LanguageTestSupport", "TestRandom"],
-                    swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+                    swiftSettings: llvmSwiftSettings),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "TestSupport", "TestRandom"]),
         .testTarget(name: "SymbolsTests", dependencies: ["Symbols", "TestGate", "TestRandom"]),
         .testTarget(name: "TablesTests", dependencies: ["Tables", "TestRandom", "TestGate"], exclude: ["Golden"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Session", "Arguments", "TestSupport", "TestRandom"],
-                    swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+                    swiftSettings: llvmSwiftSettings),
         .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"],
-                    swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+                    swiftSettings: llvmSwiftSettings),
         .testTarget(name: "RuntimeCorpusTests", dependencies: ["Session", "TestSupport"],
                     resources: [.copy("cases")],
-                    swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])]),
+                    swiftSettings: llvmSwiftSettings),
     ]
 )

@@ -37,9 +37,17 @@ enum ContextFields {
     }
 
     /// `struct task_struct *` → `struct task_struct`: SType.pointer names the pointee.
+    /// Spaces and tabs trimmed by hand: Foundation's trimmingCharacters(in:) goes through
+    /// NSString, whose first use costs two conformance lookups over the whole binary.
     static func pointee(of typeName: String) -> String {
-        var text = typeName.trimmingCharacters(in: .whitespaces)
+        func trimmed(_ text: Substring) -> Substring {
+            let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+            var text = text.drop(while: blank)
+            while let last = text.last, blank(last) { text.removeLast() }
+            return text
+        }
+        var text = trimmed(Substring(typeName))
         if text.hasSuffix("*") { text.removeLast() }
-        return text.trimmingCharacters(in: .whitespaces)
+        return String(trimmed(text))
     }
 }

@@ -9,7 +9,9 @@ struct TracepointProvider: ProbeProvider {
 
     func expand(_ target: ProbeTarget, in environment: ProviderEnvironment) throws -> [ProbeTarget] {
         let kernel = environment.kernel
-        let pattern = target.parts.joined(separator: ":")
+        // Only the wildcard and error paths need the joined name (its first generic join of
+        // a start costs a conformance lookup).
+        var pattern: String { target.parts.joined(separator: ":") }
         if target.hasWildcard {
             let names: [TracepointName]
             do { names = try kernel.tracepoints(matching: pattern) } catch { throw Self.unreadable(pattern, error) }
