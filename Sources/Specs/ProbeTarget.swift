@@ -20,9 +20,16 @@ public struct ProbeTarget: Hashable, Sendable {
     }
 
     /// The canonical spelling, as bpftrace's `probe` builtin shows it.
+    /// Concatenated by hand: attaching reads it, and the stdlib's generic joined(separator:)
+    /// costs a whole-binary conformance lookup the first time a start calls it.
     public var name: String {
-        parts.isEmpty && (kind == .begin || kind == .end)
-            ? kind.rawValue : ([kind.rawValue] + parts).joined(separator: ":")
+        var name = kind.rawValue
+        if parts.isEmpty && (kind == .begin || kind == .end) { return name }
+        for part in parts {
+            name += ":"
+            name += part
+        }
+        return name
     }
 
     public var hasWildcard: Bool { parts.contains { $0.contains("*") || $0.contains("?") || $0.contains("{") } }
