@@ -61,6 +61,9 @@ extension UnitLowering {
                 return .scalar(ir.const64(UInt64(0)))
             }
             return .scalar(LLVMBuildPtrToInt(b, slot, ir.i64, "")!)
+        case .unary("*", let operand) where type(of: expr).isStructure:
+            guard case .structure(let structure) = type(of: expr) else { return .none }
+            return structureValue(operand, structure)
         case .unary("*", let operand) where type(of: expr).isPointer && type(of: expr) == type(of: operand):
             // `*p` of a struct pointer is the struct, known by its address (see the type checker).
             return lower(operand)
@@ -138,7 +141,10 @@ extension UnitLowering {
                 return .buffer(constantString(text, size: type(of: expr).storageSize))
             }
             if type(of: base) == .context { return contextField(name) }
-            if let member = unit.members[expr.id] { return structMember(member, of: scalar(base)) }
+            if let member = unit.members[expr.id] {
+                if type(of: base).isStructure { return structureField(of: base, member, expr) }
+                return structMember(member, of: scalar(base))
+            }
             if case .record(let names, let parts) = type(of: base), let index = names.firstIndex(of: name),
                 case .buffer(let pointer) = lower(base)
             {

@@ -109,7 +109,9 @@ extension UnitLowering {
         case .variable(let name):
             guard let slot = variables[name] else { return }
             let storage = unit.variables[name] ?? .s64
-            if op == "=" {
+            if op == "=", storage.isStructure, fillsCompletely(value, storage) {
+                writeExpression(value, to: storage, at: slot)
+            } else if op == "=" {
                 let lowered = lower(value)
                 if !isScalarStorage(storage) { ir.memset(slot, size: max(8, storage.storageSize)) }
                 write(lowered, from: type(of: value), to: storage, at: slot)
@@ -137,7 +139,9 @@ extension UnitLowering {
             let key = buildKey(info, keys: keys)
             guard case .plain(let storage) = info.value else { return }
             let slot = stackBuffer(size: info.valueSize)
-            if op == "=" {
+            if op == "=", storage.isStructure, fillsCompletely(value, storage), info.valueSize == storage.storageSize {
+                writeExpression(value, to: storage, at: slot)
+            } else if op == "=" {
                 let lowered = lower(value)
                 if !isScalarStorage(storage) { ir.memset(slot, size: info.valueSize) }
                 write(lowered, from: type(of: value), to: storage, at: slot)

@@ -9,6 +9,10 @@ public protocol ProbeCatalogue {
     func kernelAddress(of symbol: String) -> UInt64?
     /// A member of a kernel struct (from BTF), for `curtask->pid` and `args.prev->comm`.
     func member(of typeName: String, named name: String) -> ContextField?
+    /// Every member of a kernel struct or union in order (anonymous ones flattened), for
+    /// printing a struct whole (`print(*curtask)`); an embedded struct's `size` is its whole
+    /// size, so an array of structs says how many it holds.
+    func members(of typeName: String) -> [ContextField]?
     /// The probe types attach points may name here: the catalogue that expands attach points
     /// owns the table of their providers.
     var providers: ProviderTable { get }
@@ -81,6 +85,7 @@ public struct BinarySymbol: Sendable, Equatable {
 
 extension ProbeCatalogue {
     public func member(of typeName: String, named name: String) -> ContextField? { nil }
+    public func members(of typeName: String) -> [ContextField]? { nil }
     public var providers: ProviderTable { .builtin }
     public var hasBTF: Bool { false }
     public func enumValue(named name: String) -> Int64? { nil }

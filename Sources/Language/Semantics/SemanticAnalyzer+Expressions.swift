@@ -105,9 +105,10 @@ extension SemanticAnalyzer {
                     return .pointer(pointee: String(pointee.dropLast(2)))
                 }
                 if let integer = t.pointeeInteger { return .int(bytes: integer.bytes, signed: integer.signed) }
-                // `(*p).x`: a struct is known by its address, as an embedded struct member is.
-                if case .pointer(let pointee) = t, pointee.hasPrefix("struct ") || pointee.hasPrefix("union ") {
-                    return t
+                // `*p` of a struct is the struct whole (its members still read through `p`
+                // when only they are used); a type nothing describes stays its address.
+                if case .pointer(let pointee) = t, isRecordName(pointee) {
+                    return dereferencedStructure(pointee, expr) ?? t
                 }
                 // `*&$x`: the variable's own type, whatever it is.
                 if case .pointer(let pointee) = t, let pointed = addressedTypes[pointee] { return pointed }
@@ -177,8 +178,15 @@ extension SemanticAnalyzer {
         case .field(let base, let name, _):
             if Self.isConfigRecord(base) { return configField(name, expr) }
             let baseType = infer(base)
+            if case .builtin("args") = base.kind, context.layout != .none {
+                // `args.x` reads one field where it lies; `args` alone is a record of them all.
+                exprTypes[base.id] = .context
+                return contextFieldType(name, expr)
+            }
             switch baseType {
             case .context: return contextFieldType(name, expr)
+            case .structure(let type):
+                return structureFieldType(type, name, expr)
             case .record(let names, let types):
                 guard let index = names.firstIndex(of: name) else {
                     error("the record has no field '\(name)' (its fields: \(names.joined(separator: ", ")))", expr.range)
@@ -430,6 +438,7 @@ extension SemanticAnalyzer {
             return .s64
         }
         if let refusal = variable.probes?.refusal(name, site) { error(refusal, expr.range) }
+        if name == "args", let record = argumentsRecord() { return record }
         if name == "func", target.kind == .kprobe || target.kind == .kretprobe {
             // In a kprobe or kretprobe `func` is a ksym, as in bpftrace (so a map may hold
             // `func` and `ksym(addr)` alike): the probed function's address, known here since

@@ -46,6 +46,28 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         words.removeAll { $0 == "const" || $0 == "volatile" }
         guard let btf = try? VmlinuxBTF.shared(), let member = btf.member(of: words.joined(separator: " "), named: name)
         else { return nil }
+        return Self.field(member, in: btf)
+    }
+
+    public func members(of typeName: String) -> [ContextField]? {
+        StartupTiming.measure(.catalogue) {
+            var words = typeName.split(separator: " ").map(String.init)
+            words.removeAll { $0 == "const" || $0 == "volatile" }
+            guard let btf = try? VmlinuxBTF.shared(), let members = btf.members(of: words.joined(separator: " "))
+            else { return nil }
+            return members.compactMap { member -> ContextField? in
+                guard var field = Self.field(member, in: btf) else { return nil }
+                // A float or other type bpftrace cannot show prints as null, not as an integer.
+                if case .integer = field.kind, field.bitfield == nil, !btf.isInteger(member.typeID) {
+                    field.kind = .opaque
+                }
+                if case .record = field.kind { field.size = member.size }
+                return field
+            }
+        }
+    }
+
+    private static func field(_ member: BTFStructMember, in btf: VmlinuxBTF) -> ContextField? {
         let kind: ContextField.Kind
         if member.bitfieldSize > 0 {
             // `unsigned int sk_padding:1`: its bits from the bytes that hold them.
