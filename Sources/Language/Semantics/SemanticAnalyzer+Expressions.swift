@@ -98,6 +98,7 @@ extension SemanticAnalyzer {
         case .call(let name, let args):
             return callType(name, args, expr)
         case .unary(let op, let operand):
+            let forMember = memberBases.contains(expr.id)
             let t = infer(operand)
             if op == "*" {
                 if !t.isInteger { error("cannot dereference \(t)", expr.range) }
@@ -108,7 +109,7 @@ extension SemanticAnalyzer {
                 // `*p` of a struct is the struct whole (its members still read through `p`
                 // when only they are used); a type nothing describes stays its address.
                 if case .pointer(let pointee) = t, isRecordName(pointee) {
-                    return dereferencedStructure(pointee, expr) ?? t
+                    return dereferencedStructure(pointee, expr, forMember: forMember) ?? t
                 }
                 // `*&$x`: the variable's own type, whatever it is.
                 if case .pointer(let pointee) = t, let pointed = addressedTypes[pointee] { return pointed }
@@ -177,6 +178,7 @@ extension SemanticAnalyzer {
             return a.widened(with: b)
         case .field(let base, let name, _):
             if Self.isConfigRecord(base) { return configField(name, expr) }
+            memberBases.insert(base.id)
             let baseType = infer(base)
             if case .builtin("args") = base.kind, context.layout != .none {
                 // `args.x` reads one field where it lies; `args` alone is a record of them all.

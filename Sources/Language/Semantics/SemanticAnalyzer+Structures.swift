@@ -45,16 +45,20 @@ extension SemanticAnalyzer {
 
     /// `*p` of a pointer to a struct or union: the struct as a value, refused with the reason
     /// when it cannot be one.
-    mutating func dereferencedStructure(_ pointee: String, _ expr: Expr) -> SType? {
+    mutating func dereferencedStructure(_ pointee: String, _ expr: Expr, forMember: Bool) -> SType? {
         guard let type = structureType(named: pointee) else { return nil }
-        guard type.size <= CStructType.largestValue else {
-            error(
-                "\(type.name) is \(type.size) bytes, too large to read whole (at most \(CStructType.largestValue) "
-                    + "bytes fit the per-CPU scratch area beside the event that prints them): read its members instead",
-                expr.range)
-            return .pointer(pointee: pointee)
-        }
+        if !forMember { requireHoldable(type, expr) }
         return .structure(type)
+    }
+
+    /// A struct read whole must fit the scratch area; `(*p).x` reads `x` alone, whatever the
+    /// size of `*p`.
+    mutating func requireHoldable(_ type: CStructType, _ expr: Expr) {
+        guard type.size > CStructType.largestValue else { return }
+        error(
+            "\(type.name) is \(type.size) bytes, too large to read whole (at most \(CStructType.largestValue) "
+                + "bytes fit the per-CPU scratch area beside the event that prints them): read its members instead",
+            expr.range)
     }
 
     /// `args` as a value (`print(args)`, `@ = args`): a record of its fields in order, as
@@ -76,7 +80,9 @@ extension SemanticAnalyzer {
         }
         members[expr.id] = member
         switch field.type {
-        case .structure: return field.type
+        case .structure(let nested):
+            if !memberBases.contains(expr.id) { requireHoldable(nested, expr) }
+            return field.type
         // An array of structs is known by its first element's address, as through a pointer.
         default: return fieldType(member)
         }

@@ -93,6 +93,9 @@ public struct SemanticAnalyzer {
     var records: [String: CRecordLayout] = [:]
     /// Sizes of the kernel structs whose pointers are indexed (`$p[1]`), for code generation.
     var indexedKernelStructs: [String: Int] = [:]
+    /// Expressions that are the base of `.member`: a struct read there is only read member by
+    /// member, so it may be larger than a struct value can be.
+    var memberBases: Set<Int> = []
     var typedefs: [String: CTypedef] = [:]
 
     public init(catalogue: ProbeCatalogue, options: Options = Options()) {
