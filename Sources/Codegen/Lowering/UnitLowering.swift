@@ -333,8 +333,12 @@ final class UnitLowering {
             }
         }
         if case .structure(let structure) = storage, type(of: expr) == storage, case .unary("*", let operand) = expr.kind {
-            // Read from memory straight into the event or map value: no copy in between.
+            // Read from memory straight into the event or map value: no copy in between
+            // (under -k, a failed read is reported at the `*`, as through `lower`).
+            let outer = readErrorSite
+            if let id = unit.formatIDs[expr.id], isReadErrorSite(id) { readErrorSite = id }
             readStructure(structure, from: operand, into: destination)
+            readErrorSite = outer
             return
         }
         write(lower(expr), from: type(of: expr), to: storage, at: destination)

@@ -287,8 +287,13 @@ public struct SemanticAnalyzer {
         switch target.kind {
         case .map(let name, let keys):
             let keyTypes = keys.map { infer($0) }
-            for (k, t) in zip(keys, keyTypes) where !isStorable(t) {
-                error("\(t) cannot be used as a map key", k.range)
+            for (k, t) in zip(keys, keyTypes) {
+                // `args` is a value to print or keep (a record of its fields); as a key it stays refused.
+                if case .builtin("args") = k.kind {
+                    error("args cannot be used as a map key", k.range)
+                } else if !isStorable(t) {
+                    error("\(t) cannot be used as a map key", k.range)
+                }
             }
             if case .aggregation(let agg) = valueType {
                 if op != "=" { error("aggregations are assigned with '=', e.g. @x = count()", range) }
