@@ -40,7 +40,8 @@ final class StructValueTypingTests: XCTestCase {
         guard case .structure(let entity) = task.fields[0].type else { return XCTFail("se is embedded") }
         XCTAssertEqual(entity.fields.map(\.name), ["vruntime"])
         XCTAssertEqual(typeOf("(*curtask).se.vruntime"), .int(bytes: 8, signed: false))
-        XCTAssertEqual(typeOf("curtask->se"), .pointer(pointee: "struct sched_entity"), "through a pointer, still its address")
+        XCTAssertEqual(typeOf("curtask->se"), .structure(entity), "an embedded struct through a pointer is a value too")
+        XCTAssertEqual(typeOf("curtask->se.vruntime"), .int(bytes: 8, signed: false))
 
         let prefix = "struct P { float f; struct Q { int a; } q[3]; } "
         guard case .structure(let p)? = typeOf("*((struct P *)0)", programPrefix: prefix) else {

@@ -143,6 +143,11 @@ extension UnitLowering {
             if type(of: base) == .context { return contextField(name) }
             if let member = unit.members[expr.id] {
                 if type(of: base).isStructure { return structureField(of: base, member, expr) }
+                if case .structure(let embedded) = type(of: expr) {
+                    // `p->inner` as a value: the embedded struct, copied.
+                    return copyStructure(
+                        embedded, at: LLVMBuildAdd(b, scalar(base), ir.const64(member.offset), "")!)
+                }
                 return structMember(member, of: scalar(base))
             }
             if case .record(let names, let parts) = type(of: base), let index = names.firstIndex(of: name),

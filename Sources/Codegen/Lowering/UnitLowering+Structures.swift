@@ -40,9 +40,10 @@ extension UnitLowering {
             if case .unary("&", _) = operand.kind { return nil }
             return scalar(operand)
         case .field(let base, _, _):
-            guard type(of: base).isStructure, let member = unit.members[expr.id],
-                let address = structureAddress(of: base)
-            else { return nil }
+            guard let member = unit.members[expr.id] else { return nil }
+            // `p->inner`: the embedded struct lies in memory at its offset from `p`.
+            let address = type(of: base).isStructure ? structureAddress(of: base) : scalar(base)
+            guard let address else { return nil }
             return LLVMBuildAdd(ir.builder, address, ir.const64(member.offset), "")!
         default:
             return nil
@@ -55,21 +56,25 @@ extension UnitLowering {
         let result = type(of: expr)
         if let address = structureAddress(of: base) {
             guard case .structure(let nested) = result else { return structMember(member, of: address) }
-            let slot = stackBuffer(size: result.storageSize)
-            let start = LLVMBuildAdd(ir.builder, address, ir.const64(member.offset), "")!
-            let pointer = LLVMBuildIntToPtr(ir.builder, start, ir.bytePointer, "")!
-            if nested.size > 0 {
-                checkRead(
-                    ir.helper(readHelper, [slot, LLVMConstInt(ir.i32, UInt64(nested.size), 0), pointer]),
-                    helper: readHelper)
-            }
-            for index in nested.size..<result.storageSize {
-                ir.store(LLVMConstInt(ir.i8, 0, 0), to: ir.offset(slot, index), alignment: 1)
-            }
-            return .buffer(slot)
+            return copyStructure(nested, at: LLVMBuildAdd(ir.builder, address, ir.const64(member.offset), "")!)
         }
         guard case .buffer(let copy) = lower(base) else { return .scalar(ir.const64(UInt64(0))) }
         return localMember(member, result, in: copy)
+    }
+
+    /// The struct at `address` in probed memory, read into a buffer of its own.
+    func copyStructure(_ type: CStructType, at address: LLVMValueRef) -> Lowered {
+        let storage = SType.structure(type).storageSize
+        let slot = stackBuffer(size: storage)
+        let pointer = LLVMBuildIntToPtr(ir.builder, address, ir.bytePointer, "")!
+        if type.size > 0 {
+            checkRead(
+                ir.helper(readHelper, [slot, LLVMConstInt(ir.i32, UInt64(type.size), 0), pointer]), helper: readHelper)
+        }
+        for index in type.size..<storage {
+            ir.store(LLVMConstInt(ir.i8, 0, 0), to: ir.offset(slot, index), alignment: 1)
+        }
+        return .buffer(slot)
     }
 
     /// A member of a struct held in a buffer of the program: loaded where it lies, or copied

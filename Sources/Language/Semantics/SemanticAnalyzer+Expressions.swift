@@ -470,14 +470,14 @@ extension SemanticAnalyzer {
                 return .s64
             }
             members[expr.id] = member
-            return fieldType(member)
+            return memberValueType(member, expr)
         }
         guard let member = catalogue.member(of: pointee, named: name) else {
             error("\(pointee) has no member '\(name)' (or its type is not in the kernel's BTF)", expr.range)
             return .s64
         }
         members[expr.id] = member
-        return fieldType(member)
+        return memberValueType(member, expr)
     }
 
     func fieldType(_ field: ContextField) -> SType {

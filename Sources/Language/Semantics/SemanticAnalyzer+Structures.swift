@@ -33,9 +33,9 @@ extension SemanticAnalyzer {
                     break
                 }
                 // An array of structs is described by its first element; its size says how
-                // many there are.
-                let count = nested.size > 0 && member.size > nested.size ? member.size / nested.size : 1
-                type = count > 1 ? .array(element: .structure(nested), count: count) : .structure(nested)
+                // many there are (none for a flexible array member).
+                let count = nested.size > 0 && member.size != nested.size ? member.size / nested.size : 1
+                type = count != 1 ? .array(element: .structure(nested), count: count) : .structure(nested)
             }
             fields.append(
                 CStructType.Field(name: member.name, offset: member.offset, type: type, bitfield: member.bitfield))
@@ -86,6 +86,17 @@ extension SemanticAnalyzer {
         // An array of structs is known by its first element's address, as through a pointer.
         default: return fieldType(member)
         }
+    }
+
+    /// `p->member` through a pointer: an embedded struct is a struct value, as in bpftrace
+    /// (`print(curtask->se)`; `curtask->se.vruntime` still reads the member alone), while an
+    /// array of structs stays its first element's address, which indexing moves by structs.
+    mutating func memberValueType(_ member: ContextField, _ expr: Expr) -> SType {
+        guard case .record(let name) = member.kind, let nested = structureType(named: name),
+            member.size == nested.size
+        else { return fieldType(member) }
+        if !memberBases.contains(expr.id) { requireHoldable(nested, expr) }
+        return .structure(nested)
     }
 
     /// Whether a pointee names a struct or union: `struct Foo`, `union N`, or a typedef of one.

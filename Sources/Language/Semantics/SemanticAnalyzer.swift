@@ -436,6 +436,8 @@ public struct SemanticAnalyzer {
                 offset = (offset + layout.alignment - 1) / layout.alignment * layout.alignment + layout.size
             }
             return (max(1, (offset + alignment - 1) / alignment * alignment), alignment)
+        case .structure(let structure):
+            return (max(1, structure.size), min(8, max(1, structure.size & -structure.size)))
         default: return (max(1, type.storageSize), 8)
         }
     }

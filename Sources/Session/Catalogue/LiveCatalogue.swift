@@ -61,7 +61,6 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
                 if case .integer = field.kind, field.bitfield == nil, !btf.isInteger(member.typeID) {
                     field.kind = .opaque
                 }
-                if case .record = field.kind { field.size = member.size }
                 return field
             }
         }
@@ -87,7 +86,10 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         } else {
             kind = .integer(signed: btf.isSigned(member.typeID))
         }
-        return ContextField(name: member.name, offset: member.offset, size: min(8, max(1, member.size)), kind: kind)
+        // An embedded struct keeps its whole size: an array of them says how many it holds.
+        var size = min(8, max(1, member.size))
+        if case .record = kind { size = member.size }
+        return ContextField(name: member.name, offset: member.offset, size: size, kind: kind)
     }
 
     /// `__u8 u6_addr8[16]`, `unsigned long sig[1]`: integers and pointers become `SType.array`;
