@@ -113,7 +113,9 @@ extension UnitLowering {
                 writeExpression(value, to: storage, at: slot)
             } else if op == "=" {
                 let lowered = lower(value)
-                if !isScalarStorage(storage) { ir.memset(slot, size: max(8, storage.storageSize)) }
+                // A struct copied whole writes every byte: zeroing it first would cost a store per word.
+                let whole = storage.isStructure && type(of: value) == storage
+                if !isScalarStorage(storage) && !whole { ir.memset(slot, size: max(8, storage.storageSize)) }
                 write(lowered, from: type(of: value), to: storage, at: slot)
             } else {
                 let current = ir.load(ir.i64, from: slot, alignment: 8)
@@ -143,7 +145,8 @@ extension UnitLowering {
                 writeExpression(value, to: storage, at: slot)
             } else if op == "=" {
                 let lowered = lower(value)
-                if !isScalarStorage(storage) { ir.memset(slot, size: info.valueSize) }
+                let whole = storage.isStructure && type(of: value) == storage && info.valueSize == storage.storageSize
+                if !isScalarStorage(storage) && !whole { ir.memset(slot, size: info.valueSize) }
                 write(lowered, from: type(of: value), to: storage, at: slot)
             } else {
                 let current = readMapScalar(info, key: key)
