@@ -61,7 +61,7 @@ final class StructValueTypingTests: XCTestCase {
         XCTAssertEqual(parts.last, .structure(foo))
     }
 
-    func testAStructTooLargeForAnEventIsRefusedWhereItIsRead() {
+    func testAStructTooLargeForAnEventIsRefusedWhereItIsRead() throws {
         XCTAssertEqual(
             semanticErrors("BEGIN { $p = (struct trace_iterator *)0; print(*$p); }", at: ["*$p"]),
             [
@@ -69,6 +69,8 @@ final class StructValueTypingTests: XCTestCase {
                     + "scratch area beside the event that prints them): read its members instead"
             ])
         XCTAssertEqual(typeOf("(*((struct trace_iterator *)0)).cpu"), .int(bytes: 4, signed: true), "one member alone")
+        let checked = try check("BEGIN { @s = sizeof(*((struct trace_iterator *)0)); }")
+        XCTAssertEqual(checked.units[0].constants.values.sorted(), [16600], "sizeof reads nothing")
     }
 
     func testArgsAsAValueIsARecordOfItsFields() throws {

@@ -93,8 +93,9 @@ public struct SemanticAnalyzer {
     var records: [String: CRecordLayout] = [:]
     /// Sizes of the kernel structs whose pointers are indexed (`$p[1]`), for code generation.
     var indexedKernelStructs: [String: Int] = [:]
-    /// Expressions that are the base of `.member`: a struct read there is only read member by
-    /// member, so it may be larger than a struct value can be.
+    /// Expressions never held whole: the base of `.member` (read member by member) and the
+    /// operand of `sizeof`/`typeof` (only its type counts), so a struct there may be larger
+    /// than a struct value can be.
     var memberBases: Set<Int> = []
     var typedefs: [String: CTypedef] = [:]
 
@@ -444,6 +445,8 @@ public struct SemanticAnalyzer {
 
     mutating func resolve(_ type: TypeSyntax) -> SType {
         if let operand = type.typeOfExpression?.expression {
+            // Only its type is wanted (`sizeof(*p)`, `typeof(*p)`): a struct of any size will do.
+            memberBases.insert(operand.id)
             let typed = infer(operand)
             if type.pointerDepth == 0 { return typed }
             return .pointer(pointee: typed.description + String(repeating: " *", count: type.pointerDepth - 1))
