@@ -78,6 +78,49 @@ let llvmBundleFlags: [String] = {
     return linker("--gc-sections") + linker("-Bsymbolic") + linker("--version-script=" + script)
         + llvmLinkerFlags
 }()
+/// Release builds link the C and C++ libraries bpfsh uses at every start statically where their
+/// archives are installed: loading libstdc++.so (~1,700 symbol bindings and its initialisers),
+/// libbpf with libelf and libz, and libedit with libtinfo, libbsd and libmd cost ~3 ms of a
+/// start that is otherwise ~8 ms. Swift's static-stdlib link line names `-lstdc++` itself, so
+/// the choice is made by the search path: a directory holding links to the archives alone,
+/// searched before the system's, makes each `-lNAME` there resolve to its archive. A group is
+/// linked statically only when all its archives are there (a static libedit needs the other
+/// three); anything missing stays shared, as in a debug build.
+let staticLibraries: (directory: String, flags: [String])? = {
+    #if arch(x86_64)
+    let triple = "x86_64-linux-gnu"
+    #elseif arch(arm64)
+    let triple = "aarch64-linux-gnu"
+    #else
+    return nil
+    #endif
+    let fileManager = FileManager.default
+    var archives: [String: String] = [:]  // link name -> archive path
+    let gccRoot = "/usr/lib/gcc/" + triple
+    let gccVersions = ((try? fileManager.contentsOfDirectory(atPath: gccRoot)) ?? [])
+        .compactMap { Int($0) }.sorted(by: >)
+    if let version = gccVersions.first, fileManager.fileExists(atPath: "\(gccRoot)/\(version)/libstdc++.a") {
+        archives["libstdc++.a"] = "\(gccRoot)/\(version)/libstdc++.a"
+    }
+    var flags: [String] = []
+    for (group, extra) in [(["bpf", "elf", "z"], [String]()), (["edit", "tinfo", "bsd", "md"], ["-ltinfo", "-lbsd", "-lmd"])] {
+        let paths = group.map { "/usr/lib/\(triple)/lib\($0).a" }
+        guard paths.allSatisfy(fileManager.fileExists(atPath:)) else { continue }
+        for (name, path) in zip(group, paths) { archives["lib\(name).a"] = path }
+        flags += extra
+    }
+    guard !archives.isEmpty else { return nil }
+    let directory = packageDirectory + "/.build-static-libraries"
+    try? fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    for (name, target) in archives {
+        let link = directory + "/" + name
+        if (try? fileManager.destinationOfSymbolicLink(atPath: link)) == target { continue }
+        try? fileManager.removeItem(atPath: link)
+        guard (try? fileManager.createSymbolicLink(atPath: link, withDestinationPath: target)) != nil else { return nil }
+    }
+    return (directory, ["-L", directory] + flags)
+}()
+
 let package = Package(
     name: "bpfsh",
     platforms: [.macOS(.v13)],
@@ -130,10 +173,15 @@ let package = Package(
         // 5 MB of memory). The cost is ASLR for the executable's own code. Release builds only
         // (scripts/run and bench/run link the Swift runtime statically): against the shared
         // runtime of a debug build the linker warns that function pointers may not compare equal.
+        // No exported symbols: Swift's static-stdlib link exports ~13,000 (every public Swift
+        // symbol), which only slowed the loader and dladdr (the Swift runtime calls it at start).
+        // The C and C++ libraries are linked statically (staticLibraries, above).
         .executableTarget(name: "bpfsh",
                           dependencies: ["Arguments", "Shell", "Session"],
                           swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmPrefix + "/include"])],
-                          linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie"], .when(configuration: .release))]),
+                          linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie", "-Xlinker", "--no-export-dynamic"]
+                                                         + (staticLibraries?.flags ?? []),
+                                                         .when(configuration: .release))]),
 
         // Leaf test helpers any test target may use: the seeded generator and the kernel gate.
         .target(name: "TestRandom", path: "Tests/TestRandom"),

@@ -118,11 +118,29 @@ public struct Compiler {
     /// synchronously, and their events are read right after, so a burst is one run's output.
     public static let eventRingBytesForBeginAndEnd = 256 << 10
 
-    /// Bytes of the event ring `program` needs, by which units send events.
+    /// Bytes of the event ring `program` needs, by which units send events. BEGIN and END
+    /// without loops send at most one event per call site: their ring holds twice those (a
+    /// page at least). Creating and mapping the 256 KiB ring took ~0.25 ms of a start.
     public static func eventRingBytes(for program: CheckedProgram) -> Int {
         let senders = program.units.filter { !$0.formatIDs.isEmpty }
         let startAndEndOnly = !senders.isEmpty && senders.allSatisfy { $0.provider.isRunNotAttached }
-        return startAndEndOnly ? eventRingBytesForBeginAndEnd : eventRingBytesForFiringProbes
+        guard startAndEndOnly else { return eventRingBytesForFiringProbes }
+        guard !senders.contains(where: { LoopSearch.containsLoop($0.body) }) else { return eventRingBytesForBeginAndEnd }
+        let calls = Dictionary(program.formats.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // The kernel's record header (8 bytes) and alignment to 8 around each event.
+        let bytes = senders.reduce(0) { total, unit in
+            unit.formatIDs.values.reduce(total) { $0 + (calls[$1].map(eventBytes) ?? 4096) + 16 }
+        }
+        var ring = 4096
+        while ring < 2 * bytes && ring < eventRingBytesForBeginAndEnd { ring *= 2 }
+        return ring
+    }
+
+    /// Bytes of the event a call sends: its id, then its arguments as the generated code lays
+    /// them out (join() sends its strings).
+    static func eventBytes(of call: FormatCall) -> Int {
+        if case .join = call.action { return 8 + Compiler.joinArguments * Builtins.defaultStringSize }
+        return 8 + call.argumentTypes.reduce(0) { $0 + $1.storageSize }
     }
 
     /// Events up to this size are built on the stack; larger ones in the scratch map.
@@ -171,11 +189,7 @@ public struct Compiler {
                     name: InternalMap.fired, type: .perCPUArray, keySize: 4, valueSize: 8,
                     maxEntries: InternalMap.firedSlots))
         }
-        let largest =
-            program.formats.map { call -> Int in
-                if case .join = call.action { return 8 + Compiler.joinArguments * Builtins.defaultStringSize }
-                return 8 + call.argumentTypes.reduce(0) { $0 + $1.storageSize }
-            }.max() ?? 0
+        let largest = program.formats.map(Compiler.eventBytes).max() ?? 0
         if largest > Compiler.stackEventLimit || program.needsScratchLocals {
             // A fixed size, so probes compiled separately in one session share the map.
             specs.append(

@@ -30,7 +30,7 @@ final class CompilerTests: XCTestCase {
         XCTAssertEqual(
             compiled.maps,
             [
-                MapSpec(name: ".events", type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 256 << 10),
+                MapSpec(name: ".events", type: .ringBuffer, keySize: 0, valueSize: 0, maxEntries: 4096),
                 MapSpec(name: ".lost", type: .perCPUArray, keySize: 4, valueSize: 8, maxEntries: 1),
             ])
         XCTAssertEqual(compiled.mapID(named: ".events"), 1)
@@ -46,8 +46,19 @@ final class CompilerTests: XCTestCase {
         }
         XCTAssertNil(try ring("t:sched:sched_switch { @[comm] = count(); }"))
         XCTAssertNil(try compile("t:sched:sched_switch { @n = count(); }").mapID(named: InternalMap.lostEvents))
-        XCTAssertEqual(try ring(#"BEGIN { printf("hi\n"); } t:sched:sched_switch { @n = count(); }"#), 256 << 10)
-        XCTAssertEqual(try ring(#"BEGIN { printf("a\n"); } END { print(@n); } t:sched:sched_switch { @n = count(); }"#), 256 << 10)
+        // BEGIN and END send at most once per call site unless they loop: a page holds these.
+        XCTAssertEqual(try ring(#"BEGIN { printf("hi\n"); } t:sched:sched_switch { @n = count(); }"#), 4096)
+        XCTAssertEqual(try ring(#"BEGIN { printf("a\n"); } END { print(@n); } t:sched:sched_switch { @n = count(); }"#), 4096)
+        let sixteenStrings = (0..<16).map { _ in #"printf("%s\n", str(1, 200));"# }.joined(separator: " ")
+        XCTAssertEqual(try ring("BEGIN { \(sixteenStrings) exit(); }"), 8192, "twice 16 events of 208 bytes, and exit's")
+        for looping in [
+            #"BEGIN { for ($i : 0..10) { printf("%d\n", $i); } }"#,
+            #"BEGIN { $i = 0; while ($i < 5) { printf("x\n"); $i++; } }"#,
+            #"BEGIN { @m[1] = 1; for ($kv : @m) { printf("x\n"); } }"#,
+            #"macro twice() { unroll(2) { printf("x\n"); } 0 } BEGIN { $x = twice(); }"#,
+        ] {
+            XCTAssertEqual(try ring(looping), 256 << 10, looping)
+        }
         XCTAssertEqual(try ring(#"BEGIN { printf("a\n"); } t:sched:sched_switch { printf("%d\n", pid); }"#), 1 << 20)
         XCTAssertEqual(try ring("t:sched:sched_switch, BEGIN { exit(); }"), 1 << 20, "shared with a firing probe")
         XCTAssertEqual(try ring("interval:s:1 { exit(); }"), 1 << 20)
@@ -160,8 +171,8 @@ final class CompilerTests: XCTestCase {
         let compiled = try compile("BEGIN { @x[1] = 1; exit(); }", codegen: CodegenOptions(mapMaxEntries: 128))
         XCTAssertEqual(compiled.maps.first, MapSpec(name: "@x", type: .hash, keySize: 8, valueSize: 8, maxEntries: 128))
         XCTAssertEqual(
-            compiled.maps.first { $0.name == ".events" }?.maxEntries, Compiler.eventRingBytesForBeginAndEnd,
-            "the ring is not a map the option sizes")
+            compiled.maps.first { $0.name == ".events" }?.maxEntries, 4096,
+            "the ring is not a map the option sizes: exit() sends one event")
     }
 
     func testCountLooksUpItsOwnMap() throws {

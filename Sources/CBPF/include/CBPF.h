@@ -24,4 +24,14 @@ int cbpf_close_in_child(const int *fds, int count);
 /// as the kernel's ring protocol requires.
 uint64_t cbpf_perf_ring_head(void *page);
 void cbpf_perf_ring_set_tail(void *page, uint64_t tail);
+/// bpf(BPF_MAP_CREATE) and bpf(BPF_PROG_LOAD) with the fields of libbpf's options that bpfsh
+/// sets, without libbpf's feature probes: its bpf_map_create and bpf_prog_load load two
+/// probe programs at a process's first call (object names; memcg accounting, to decide
+/// whether to raise RLIMIT_MEMLOCK), ~0.2 ms of every start. Names are in every kernel with a
+/// ring buffer (5.8+); RLIMIT_MEMLOCK is raised when a kernel refuses for it (before 5.11).
+/// The fd, or -errno.
+int cbpf_map_create(enum bpf_map_type type, const char *name, uint32_t key_size, uint32_t value_size,
+                    uint32_t max_entries, uint32_t map_flags);
+int cbpf_prog_load(enum bpf_prog_type type, const char *name, const struct bpf_insn *instructions,
+                   size_t count, const struct bpf_prog_load_opts *opts);
 #endif

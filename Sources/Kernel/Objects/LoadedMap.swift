@@ -19,12 +19,10 @@ public final class LoadedMap: @unchecked Sendable {
     public init(
         name: String, described: String? = nil, type: UInt32, keySize: Int, valueSize: Int, maxEntries: Int
     ) throws {
-        var options = bpf_map_create_opts()
-        options.sz = MemoryLayout<bpf_map_create_opts>.size
-        options.map_flags = MapAllocation.flags(for: type)
-        let kernelName = String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" }.prefix(15))
-        let fd = bpf_map_create(
-            bpf_map_type(type), kernelName, UInt32(keySize), UInt32(valueSize), UInt32(maxEntries), &options)
+        let kernelName = Self.kernelName(name)
+        let fd = cbpf_map_create(
+            bpf_map_type(type), kernelName, UInt32(keySize), UInt32(valueSize), UInt32(maxEntries),
+            MapAllocation.flags(for: type))
         guard fd >= 0 else {
             throw KernelError.from("creating \(described ?? "map \(name)")", errno: libbpfErrno(fd))
         }
@@ -35,6 +33,19 @@ public final class LoadedMap: @unchecked Sendable {
         self.valueSize = valueSize
         self.maxEntries = maxEntries
         self.possibleCPUs = Int(max(1, libbpf_num_possible_cpus()))
+    }
+
+    /// The name the kernel keeps: at most 15 bytes of ASCII letters, digits and `_` (it
+    /// refuses others). Byte by byte: Character's Unicode properties and the generic String
+    /// initializers cost a conformance lookup over the whole binary at the first map of a start.
+    static func kernelName(_ name: String) -> String {
+        var bytes: [UInt8] = []
+        for byte in name.utf8 {
+            guard bytes.count < 15 else { break }
+            let isAlphanumeric = (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+            bytes.append(isAlphanumeric || byte == 0x5F ? byte : 0x5F)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     deinit { close() }

@@ -50,8 +50,8 @@ public final class LoadedProgram: @unchecked Sendable {
                 return functionInfo.withUnsafeBytes { info in
                     if btfFD >= 0 { opts.func_info = info.baseAddress }
                     return instructions.withUnsafeBytes { raw in
-                        bpf_prog_load(
-                            bpf_prog_type(type), String(name.prefix(15)), "GPL",
+                        cbpf_prog_load(
+                            bpf_prog_type(type), String(name.prefix(15)),
                             raw.baseAddress!.assumingMemoryBound(to: bpf_insn.self), instructions.count, &opts)
                     }
                 }
