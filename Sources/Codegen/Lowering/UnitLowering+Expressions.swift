@@ -176,6 +176,10 @@ extension UnitLowering {
             if case .string(let size) = baseType, case .buffer(let text) = lower(base) {
                 return .scalar(character(of: text, size: size, at: index))
             }
+            if case .structure(let element) = type(of: expr), baseType.isPointer {
+                // `$p[i]` of a struct pointer as a value: the element, copied.
+                return copyStructure(element, at: structureElementAddress(base, index, element))
+            }
             if case .pointer(let pointee) = baseType, type(of: expr) == baseType, let size = program.structSizes[pointee] {
                 // An element of an array of structs: its address.
                 return .scalar(

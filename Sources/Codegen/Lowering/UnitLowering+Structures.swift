@@ -45,9 +45,18 @@ extension UnitLowering {
             let address = type(of: base).isStructure ? structureAddress(of: base) : scalar(base)
             guard let address else { return nil }
             return LLVMBuildAdd(ir.builder, address, ir.const64(member.offset), "")!
+        case .index(let base, let index):
+            guard case .structure(let element) = type(of: expr), type(of: base).isPointer else { return nil }
+            return structureElementAddress(base, index, element)
         default:
             return nil
         }
+    }
+
+    /// `p[i]` of a struct pointer: `p` moved by `i` whole structs.
+    func structureElementAddress(_ base: Expr, _ index: Expr, _ element: CStructType) -> LLVMValueRef {
+        let offset = LLVMBuildMul(ir.builder, scalar(index), ir.const64(UInt64(element.size)), "")!
+        return LLVMBuildAdd(ir.builder, scalar(base), offset, "")!
     }
 
     /// `s.name` of a struct value: read through the pointer the struct came from when there

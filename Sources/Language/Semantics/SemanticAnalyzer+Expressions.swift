@@ -251,7 +251,11 @@ extension SemanticAnalyzer {
                     }
                     indexedKernelStructs[pointee] = size
                 }
-                return b
+                // The element is a struct value, as in bpftrace (`print($p[1])`); `$p[1].b`
+                // still reads `b` alone.
+                guard let element = structureType(named: pointee) else { return b }
+                if !memberBases.contains(expr.id) { requireHoldable(element, expr) }
+                return .structure(element)
             }
             if let integer = b.pointeeInteger { return .int(bytes: integer.bytes, signed: integer.signed) }
             return .u64
