@@ -64,8 +64,10 @@ extension UnitLowering {
     func structureField(of base: Expr, _ member: ContextField, _ expr: Expr) -> Lowered {
         let result = type(of: expr)
         if let address = structureAddress(of: base) {
+            let start = LLVMBuildAdd(ir.builder, address, ir.const64(member.offset), "")!
+            if case .array(.structure, _) = result { return readArrayPart(result, at: start) }
             guard case .structure(let nested) = result else { return structMember(member, of: address) }
-            return copyStructure(nested, at: LLVMBuildAdd(ir.builder, address, ir.const64(member.offset), "")!)
+            return copyStructure(nested, at: start)
         }
         guard case .buffer(let copy) = lower(base) else { return .scalar(ir.const64(UInt64(0))) }
         return localMember(member, result, in: copy)

@@ -83,7 +83,9 @@ extension SemanticAnalyzer {
         case .structure(let nested):
             if !memberBases.contains(expr.id) { requireHoldable(nested, expr) }
             return field.type
-        // An array of structs is known by its first element's address, as through a pointer.
+        // An array of structs in a struct value is an array value too: printed whole, indexed
+        // element by element (`$s.b[1].x`).
+        case .array(.structure, _): return field.type
         default: return fieldType(member)
         }
     }
