@@ -73,6 +73,13 @@ final class StructValueTypingTests: XCTestCase {
         XCTAssertEqual(checked.units[0].constants.values.sorted(), [16600], "sizeof reads nothing")
     }
 
+    func testBoolMembersAreBoolsAsBpftracePrintsThem() {
+        guard case .structure(let f)? = typeOf("*((struct F *)0)", programPrefix: "struct F { bool a; _Bool b[2]; int c; } ")
+        else { return XCTFail("not a struct value") }
+        XCTAssertEqual(f.fields.map(\.type), [.bool, .array(element: .int(bytes: 1, signed: false), count: 2), .int(bytes: 4, signed: true)])
+        XCTAssertEqual(typeOf("(*((struct F *)0)).a", programPrefix: "struct F { bool a; } "), .bool)
+    }
+
     func testArgsAsAValueIsARecordOfItsFields() throws {
         XCTAssertEqual(
             typeOf("args", in: "tracepoint:syscalls:sys_enter_openat"),

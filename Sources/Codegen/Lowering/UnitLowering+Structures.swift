@@ -104,6 +104,8 @@ extension UnitLowering {
         case .int(let bytes, let signed):
             let value = ir.load(ir.intType(bytes: bytes), from: at, alignment: min(alignment, UInt32(bytes)))
             return .scalar(ir.extend(value, signed: signed))
+        case .bool:
+            return .scalar(ir.extend(ir.load(ir.i8, from: at, alignment: 1), signed: false))
         case .pointer:
             if isPointerMember(member) { return .scalar(ir.load(ir.i64, from: at, alignment: alignment)) }
             // An array of structs inside the copy: its first element's address.

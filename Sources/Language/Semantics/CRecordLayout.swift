@@ -109,7 +109,10 @@ public struct CRecordLayout: Sendable {
                 // printed whole, it says how many elements there are.
                 var memberSize = min(8, max(1, bytes))
                 if case .record = kind { memberSize = bytes }
-                members.append(ContextField(name: field.name, offset: at, size: memberSize, kind: kind))
+                members.append(
+                    ContextField(
+                        name: field.name, offset: at, size: memberSize, kind: kind,
+                        isBool: stars == 0 && field.arrayLengths.isEmpty && ContextField.isBoolName(typeName)))
                 bits = max(bits, (at + bytes) * 8)
                 size = max(size, at + bytes)
             }

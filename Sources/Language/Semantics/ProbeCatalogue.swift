@@ -163,13 +163,22 @@ public struct ContextField: Sendable, Hashable {
     /// For a bitfield (an `.integer` of `size` bytes as declared): the bits to take from the
     /// bytes read at `offset`.
     public var bitfield: Bitfield?
+    /// An `.integer` declared `bool`: a value prints `true`/`false`, as bpftrace prints it.
+    public var isBool: Bool
 
-    public init(name: String, offset: Int, size: Int, kind: Kind, bitfield: Bitfield? = nil) {
+    public init(name: String, offset: Int, size: Int, kind: Kind, bitfield: Bitfield? = nil, isBool: Bool = false) {
         self.name = name
         self.offset = offset
         self.size = size
         self.kind = kind
         self.bitfield = bitfield
+        self.isBool = isBool
+    }
+
+    /// Whether a C type name is the boolean type (`bool`, `_Bool`, qualified or not).
+    public static func isBoolName(_ typeName: String) -> Bool {
+        let words = typeName.split(separator: " ").filter { $0 != "const" && $0 != "volatile" }
+        return words == ["bool"] || words == ["_Bool"]
     }
 }
 

@@ -486,7 +486,9 @@ extension SemanticAnalyzer {
 
     func fieldType(_ field: ContextField) -> SType {
         switch field.kind {
-        case .integer(let signed): return .int(bytes: min(8, max(1, field.size)), signed: signed)
+        case .integer(let signed):
+            if field.isBool, field.bitfield == nil { return .bool }
+            return .int(bytes: min(8, max(1, field.size)), signed: signed)
         case .charArray(let length): return .string(size: length)
         case .dataLocString: return .string(size: Builtins.defaultStringSize)
         case .pointer(let pointee): return .pointer(pointee: pointee)

@@ -22,7 +22,8 @@ extension SemanticAnalyzer {
         for member in members {
             var type: SType
             switch member.kind {
-            case .integer(let signed): type = .int(bytes: min(8, max(1, member.size)), signed: signed)
+            case .integer(let signed):
+                type = member.isBool && member.bitfield == nil ? .bool : .int(bytes: min(8, max(1, member.size)), signed: signed)
             case .charArray(let length): type = .string(size: length)
             case .dataLocString, .opaque: type = .void
             case .pointer(let pointee): type = .pointer(pointee: pointee)

@@ -89,7 +89,9 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         // An embedded struct keeps its whole size: an array of them says how many it holds.
         var size = min(8, max(1, member.size))
         if case .record = kind { size = member.size }
-        return ContextField(name: member.name, offset: member.offset, size: size, kind: kind)
+        return ContextField(
+            name: member.name, offset: member.offset, size: size, kind: kind,
+            isBool: ContextField.isBoolName(member.typeName))
     }
 
     /// `__u8 u6_addr8[16]`, `unsigned long sig[1]`: integers and pointers become `SType.array`;
