@@ -17,7 +17,11 @@ extension UnitLowering {
         // expression needs the scratch map itself (join() is a statement).
         // A part written whole (a struct read straight in) needs no zeroing first: a large
         // struct would otherwise cost a store per word.
-        let written = zip(values, layout).filter { $1.isStructure && fillsCompletely($0.0, $1) }.count
+        let written = zip(values, layout).filter { value, storage in
+            var whole = storage.isStructure
+            if case .builtin("args") = value.0.kind { whole = true }
+            return whole && fillsCompletely(value.0, storage)
+        }.count
         let zeroed = layout.filter { !isScalarStorage($0) }.count > written
         withEventBuffer(size: size, zeroed: zeroed) { buffer in
             ir.store(ir.const64(kind), to: buffer, alignment: 8)

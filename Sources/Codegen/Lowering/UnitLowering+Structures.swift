@@ -142,15 +142,28 @@ extension UnitLowering {
 
     /// `args` as a value: a record of every named field, each read as `args.NAME` reads it.
     func argumentsRecord(_ expr: Expr) -> Lowered {
-        guard case .record(let names, let types) = type(of: expr) else { return .none }
         let recordType = type(of: expr)
+        guard case .record = recordType else { return .none }
         let slot = stackBuffer(size: recordType.storageSize)
-        ir.memset(slot, size: recordType.storageSize)
+        if !Self.fillsSlots(recordType) { ir.memset(slot, size: recordType.storageSize) }
+        writeArgumentsRecord(recordType, at: slot)
+        return .buffer(slot)
+    }
+
+    /// Whether writing each field of a record fills its slot whole: a string whose size is
+    /// not a multiple of 8 leaves the rest of its slot as it was.
+    static func fillsSlots(_ record: SType) -> Bool {
+        guard case .record(_, let types) = record else { return false }
+        return types.allSatisfy { if case .string(let size) = $0 { return size % 8 == 0 } else { return true } }
+    }
+
+    /// Writes every field of `args` into `destination`, laid out as `record`.
+    func writeArgumentsRecord(_ record: SType, at destination: LLVMValueRef) {
+        guard case .record(let names, let types) = record else { return }
         var offset = 0
         for (name, fieldType) in zip(names, types) {
-            write(contextField(name), from: fieldType, to: fieldType, at: ir.offset(slot, offset))
+            write(contextField(name), from: fieldType, to: fieldType, at: ir.offset(destination, offset))
             offset += fieldType.storageSize
         }
-        return .buffer(slot)
     }
 }

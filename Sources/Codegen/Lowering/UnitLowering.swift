@@ -332,6 +332,11 @@ final class UnitLowering {
                 return
             }
         }
+        if case .builtin("args") = expr.kind, case .record = storage, type(of: expr) == storage {
+            // `print(args)`: each field straight into the event, no record in between.
+            writeArgumentsRecord(storage, at: destination)
+            return
+        }
         if case .structure(let structure) = storage, type(of: expr) == storage, case .unary("*", let operand) = expr.kind {
             // Read from memory straight into the event or map value: no copy in between
             // (under -k, a failed read is reported at the `*`, as through `lower`).
@@ -348,6 +353,7 @@ final class UnitLowering {
     func fillsCompletely(_ expr: Expr, _ storage: SType) -> Bool {
         if case .builtin("comm") = expr.kind, storage == .string(size: 16) { return true }
         if storage.isStructure, type(of: expr) == storage, case .unary("*", _) = expr.kind { return true }
+        if case .builtin("args") = expr.kind, type(of: expr) == storage { return Self.fillsSlots(storage) }
         return false
     }
 
