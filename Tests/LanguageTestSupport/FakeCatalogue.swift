@@ -193,11 +193,24 @@ public final class FakeCatalogue: ProbeCatalogue {
         "struct file": [
             ContextField(name: "f_flags", offset: 64, size: 4, kind: .integer(signed: false))
         ],
+        "struct trace_iterator": [
+            ContextField(name: "cpu", offset: 88, size: 4, kind: .integer(signed: true))
+        ],
     ]
 
     public func member(of typeName: String, named name: String) -> ContextField? {
         FakeCatalogue.structs[typeName]?.first { $0.name == name }
     }
+
+    public func members(of typeName: String) -> [ContextField]? { FakeCatalogue.structs[typeName] }
+
+    /// Sizes of the fake kernel's structs (as x86-64 BTF gives them), and one too large to
+    /// read whole.
+    static let structSizes = [
+        "struct task_struct": 1928, "struct sched_entity": 256, "struct file": 184, "struct trace_iterator": 16600,
+    ]
+
+    public func recordSize(of typeName: String) -> Int? { FakeCatalogue.structSizes[typeName] }
 
     /// A few enumerators of the kernel's BTF.
     static let enumerators: [String: Int64] = [

@@ -205,7 +205,9 @@ final class SemanticAnalyzerTests: XCTestCase {
         XCTAssertEqual(typeOf("curtask->pid"), s32)
         XCTAssertEqual(typeOf("curtask->comm"), .string(size: 16))
         XCTAssertEqual(typeOf("curtask->real_parent->tgid"), s32)
-        XCTAssertEqual(typeOf("curtask->se"), .pointer(pointee: "struct sched_entity"))
+        // An embedded struct is a struct value, as bpftrace types it (printed whole).
+        XCTAssertEqual(typeOf("curtask->se")?.isStructure, true)
+        XCTAssertEqual(typeOf("curtask->se")?.description, "struct sched_entity")
         XCTAssertEqual(typeOf("curtask->se.vruntime"), .u64)
         XCTAssertEqual(typeOf("args.prev->comm", in: "rt:sched_switch"), .string(size: 16))
         XCTAssertEqual(typeOf("((struct task_struct *)arg0)->pid", in: "k:vfs_read"), s32)

@@ -74,4 +74,24 @@ final class DryRunTests: XCTestCase {
         XCTAssertEqual(after.links, before.links, "nothing was attached")
         XCTAssertEqual(after.maps, before.maps, "no map stays open")
     }
+
+    /// Struct values where this kernel cannot attach: kprobes go through the verifier with a
+    /// whole `struct task_struct` read into an event, a variable, a map value and back; fentry's
+    /// `print(args)` and `print(*args.path)` compile.
+    func testStructValuesOfKprobesPassTheVerifierAndFentryCompiles() throws {
+        try KernelTestGate.require()
+        let live = LiveKernel(verifyOnly: true)
+        let session = TracingSession(backend: live.backend, catalogue: live.catalogue, write: { _ in })
+        defer { session.close() }
+        let kprobe = try session.verify(
+            text: "kprobe:vfs_open { print(*((struct path *)arg0)); print(*curtask); $t = *curtask; @t[tid] = $t; "
+                + "print(@t[tid].comm); print(((struct path *)arg0)->dentry->d_name); @f = *((struct file *)arg1); }")
+        XCTAssertEqual(kprobe.count, 1)
+        XCTAssertEqual(kprobe.first?.notLoaded, nil, "\(kprobe)")
+        XCTAssertGreaterThan(kprobe.first?.instructions ?? 0, 0)
+
+        let fentry = try session.verify(text: "fentry:vfs_open { print(args); print(*args.path); @ = args; }")
+        XCTAssertEqual(fentry.count, 1)
+        if let reason = fentry.first?.notLoaded { XCTAssertTrue(reason.hasPrefix("fentry unavailable here: "), reason) }
+    }
 }

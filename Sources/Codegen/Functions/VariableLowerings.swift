@@ -92,7 +92,8 @@ extension FunctionLowering {
                 }
                 return .scalar(lowering.register("ax"))
             },
-            // `args` itself is no value: `args.FIELD` reads the field (`UnitLowering.contextField`).
-            FunctionLowering(name: "args") { _ in .none },
+            // `args.FIELD` reads the field alone (`UnitLowering.contextField`); `args` as a value
+            // is the record of them all.
+            FunctionLowering(name: "args") { call in call.lowering.argumentsRecord(call.expression) },
         ]
 }

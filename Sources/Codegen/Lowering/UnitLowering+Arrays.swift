@@ -94,7 +94,7 @@ extension UnitLowering {
         switch element {
         case .int(let bytes, let signed):
             ir.store(ir.loadInteger(bytes: bytes, signed: signed, from: source), to: slot, alignment: 8)
-        case .array:
+        case .array, .structure:
             ir.memcpy(slot, source, size: element.packedSize)
         default:
             ir.store(ir.load(ir.i64, from: source, alignment: 1), to: slot, alignment: 8)

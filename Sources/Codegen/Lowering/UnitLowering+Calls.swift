@@ -15,7 +15,15 @@ extension UnitLowering {
         let size = 8 + layout.reduce(0) { $0 + $1.storageSize } + scalars.count * 8
         // Arguments are evaluated straight into the event (stack or scratch map): no
         // expression needs the scratch map itself (join() is a statement).
-        withEventBuffer(size: size, zeroed: layout.contains(where: { !isScalarStorage($0) })) { buffer in
+        // A part written whole (a struct read straight in) needs no zeroing first: a large
+        // struct would otherwise cost a store per word.
+        let written = zip(values, layout).filter { value, storage in
+            var whole = storage.isStructure
+            if case .builtin("args") = value.0.kind { whole = true }
+            return whole && fillsCompletely(value.0, storage)
+        }.count
+        let zeroed = layout.filter { !isScalarStorage($0) }.count > written
+        withEventBuffer(size: size, zeroed: zeroed) { buffer in
             ir.store(ir.const64(kind), to: buffer, alignment: 8)
             var offset = 8
             for ((expr, _), to) in zip(values, layout) {

@@ -61,6 +61,9 @@ extension UnitLowering {
                 return .scalar(ir.const64(UInt64(0)))
             }
             return .scalar(LLVMBuildPtrToInt(b, slot, ir.i64, "")!)
+        case .unary("*", let operand) where type(of: expr).isStructure:
+            guard case .structure(let structure) = type(of: expr) else { return .none }
+            return structureValue(operand, structure)
         case .unary("*", let operand) where type(of: expr).isPointer && type(of: expr) == type(of: operand):
             // `*p` of a struct pointer is the struct, known by its address (see the type checker).
             return lower(operand)
@@ -138,7 +141,15 @@ extension UnitLowering {
                 return .buffer(constantString(text, size: type(of: expr).storageSize))
             }
             if type(of: base) == .context { return contextField(name) }
-            if let member = unit.members[expr.id] { return structMember(member, of: scalar(base)) }
+            if let member = unit.members[expr.id] {
+                if type(of: base).isStructure { return structureField(of: base, member, expr) }
+                if case .structure(let embedded) = type(of: expr) {
+                    // `p->inner` as a value: the embedded struct, copied.
+                    return copyStructure(
+                        embedded, at: LLVMBuildAdd(b, scalar(base), ir.const64(member.offset), "")!)
+                }
+                return structMember(member, of: scalar(base))
+            }
             if case .record(let names, let parts) = type(of: base), let index = names.firstIndex(of: name),
                 case .buffer(let pointer) = lower(base)
             {
@@ -164,6 +175,10 @@ extension UnitLowering {
             }
             if case .string(let size) = baseType, case .buffer(let text) = lower(base) {
                 return .scalar(character(of: text, size: size, at: index))
+            }
+            if case .structure(let element) = type(of: expr), baseType.isPointer {
+                // `$p[i]` of a struct pointer as a value: the element, copied.
+                return copyStructure(element, at: structureElementAddress(base, index, element))
             }
             if case .pointer(let pointee) = baseType, type(of: expr) == baseType, let size = program.structSizes[pointee] {
                 // An element of an array of structs: its address.

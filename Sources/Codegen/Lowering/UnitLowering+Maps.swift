@@ -130,6 +130,13 @@ extension UnitLowering {
         if isScalarStorage(storage) { return .scalar(readMapScalar(info, key: key)) }
         let pointer = lookup(info.name, key: key)
         let copy = stackBuffer(size: info.valueSize)
+        if storage.isStructure, info.valueSize > 256 {
+            // A large struct in one helper call, which also leaves zeros when the key is absent
+            // (a failed read clears its buffer), instead of a store and a load per word.
+            ir.helper(
+                .probeReadKernel, [copy, LLVMConstInt(ir.i32, UInt64(info.valueSize), 0), ir.cast(pointer, to: ir.bytePointer)])
+            return .buffer(copy)
+        }
         ir.memset(copy, size: info.valueSize)
         let found = ir.block("map.found")
         let done = ir.block("map.done")

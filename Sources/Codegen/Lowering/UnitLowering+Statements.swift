@@ -109,9 +109,13 @@ extension UnitLowering {
         case .variable(let name):
             guard let slot = variables[name] else { return }
             let storage = unit.variables[name] ?? .s64
-            if op == "=" {
+            if op == "=", storage.isStructure, fillsCompletely(value, storage) {
+                writeExpression(value, to: storage, at: slot)
+            } else if op == "=" {
                 let lowered = lower(value)
-                if !isScalarStorage(storage) { ir.memset(slot, size: max(8, storage.storageSize)) }
+                // A struct copied whole writes every byte: zeroing it first would cost a store per word.
+                let whole = storage.isStructure && type(of: value) == storage
+                if !isScalarStorage(storage) && !whole { ir.memset(slot, size: max(8, storage.storageSize)) }
                 write(lowered, from: type(of: value), to: storage, at: slot)
             } else {
                 let current = ir.load(ir.i64, from: slot, alignment: 8)
@@ -137,9 +141,12 @@ extension UnitLowering {
             let key = buildKey(info, keys: keys)
             guard case .plain(let storage) = info.value else { return }
             let slot = stackBuffer(size: info.valueSize)
-            if op == "=" {
+            if op == "=", storage.isStructure, fillsCompletely(value, storage), info.valueSize == storage.storageSize {
+                writeExpression(value, to: storage, at: slot)
+            } else if op == "=" {
                 let lowered = lower(value)
-                if !isScalarStorage(storage) { ir.memset(slot, size: info.valueSize) }
+                let whole = storage.isStructure && type(of: value) == storage && info.valueSize == storage.storageSize
+                if !isScalarStorage(storage) && !whole { ir.memset(slot, size: info.valueSize) }
                 write(lowered, from: type(of: value), to: storage, at: slot)
             } else {
                 let current = readMapScalar(info, key: key)

@@ -298,6 +298,11 @@ final class UnitLowering {
         default:
             switch value {
             case .scalar(let v): ir.store(v, to: destination, alignment: 8)
+            case .buffer(let source) where from.isStructure && min(from.storageSize, to.storageSize) > 256:
+                // A large struct in one helper call rather than a load and a store per word.
+                ir.helper(
+                    .probeReadKernel,
+                    [destination, LLVMConstInt(ir.i32, UInt64(min(from.storageSize, to.storageSize)), 0), source])
             case .buffer(let source):
                 ir.memcpy(destination, source, size: min(from.storageSize, to.storageSize), alignment: 8)
             case .none: break
@@ -327,12 +332,28 @@ final class UnitLowering {
                 return
             }
         }
+        if case .builtin("args") = expr.kind, case .record = storage, type(of: expr) == storage {
+            // `print(args)`: each field straight into the event, no record in between.
+            writeArgumentsRecord(storage, at: destination)
+            return
+        }
+        if case .structure(let structure) = storage, type(of: expr) == storage, case .unary("*", let operand) = expr.kind {
+            // Read from memory straight into the event or map value: no copy in between
+            // (under -k, a failed read is reported at the `*`, as through `lower`).
+            let outer = readErrorSite
+            if let id = unit.formatIDs[expr.id], isReadErrorSite(id) { readErrorSite = id }
+            readStructure(structure, from: operand, into: destination)
+            readErrorSite = outer
+            return
+        }
         write(lower(expr), from: type(of: expr), to: storage, at: destination)
     }
 
     /// Whether `writeExpression` writes every byte of `storage` for this expression.
     func fillsCompletely(_ expr: Expr, _ storage: SType) -> Bool {
         if case .builtin("comm") = expr.kind, storage == .string(size: 16) { return true }
+        if storage.isStructure, type(of: expr) == storage, case .unary("*", _) = expr.kind { return true }
+        if case .builtin("args") = expr.kind, type(of: expr) == storage { return Self.fillsSlots(storage) }
         return false
     }
 

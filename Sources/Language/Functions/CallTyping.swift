@@ -40,6 +40,13 @@ public struct CallTyping {
     @discardableResult
     public func infer(_ index: Int) -> SType { infer(arguments[index]) }
 
+    /// Types argument `index` for its type alone (`sizeof(*p)`): it is never evaluated, so a
+    /// struct of any size will do.
+    public func inferTypeOnly(_ index: Int) -> SType {
+        analyzer.pointee.memberBases.insert(arguments[index].id)
+        return infer(index)
+    }
+
     /// Types any expression, such as the key of a map argument.
     @discardableResult
     public func infer(_ expr: Expr) -> SType { analyzer.pointee.infer(expr) }

@@ -5,7 +5,7 @@ extension FunctionDescriptor {
         summary: "the size in bytes of a type or of an expression's type", category: .misc
     ) { call in
         guard call.arity(1...1) else { return .u64 }
-        call.setConstant(UInt64(SemanticAnalyzer.declaredSize(call.infer(0))))
+        call.setConstant(UInt64(SemanticAnalyzer.declaredSize(call.inferTypeOnly(0))))
         return .u64
     }
 

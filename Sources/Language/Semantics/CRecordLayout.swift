@@ -37,6 +37,10 @@ public struct CRecordLayout: Sendable {
                     element = (8, 8, .pointer(pointee: pointee))
                 } else if let integer = CIntegerTypes.layout(typeName) {
                     element = (integer.size, integer.size, .integer(signed: integer.signed))
+                } else if let width = Self.floatingSizes[typeName] {
+                    // Kept for the layout; bpftrace has no floating-point values, so printed
+                    // whole the member is null.
+                    element = (width, width, .opaque)
                 } else if let inner = laid[typeName] {
                     element = (inner.size, inner.alignment, .record(name: typeName))
                 } else if typeName.hasPrefix("struct ") || typeName.hasPrefix("union "),
@@ -101,7 +105,14 @@ public struct CRecordLayout: Sendable {
                 alignment = max(alignment, align)
                 let offset = (bits + 7) / 8
                 let at = record.isUnion ? 0 : (offset + align - 1) / align * align
-                members.append(ContextField(name: field.name, offset: at, size: min(8, max(1, bytes)), kind: kind))
+                // An embedded struct keeps its whole size (an array of them, all of theirs):
+                // printed whole, it says how many elements there are.
+                var memberSize = min(8, max(1, bytes))
+                if case .record = kind { memberSize = bytes }
+                members.append(
+                    ContextField(
+                        name: field.name, offset: at, size: memberSize, kind: kind,
+                        isBool: stars == 0 && field.arrayLengths.isEmpty && ContextField.isBoolName(typeName)))
                 bits = max(bits, (at + bytes) * 8)
                 size = max(size, at + bytes)
             }
@@ -110,6 +121,8 @@ public struct CRecordLayout: Sendable {
         }
         return laid
     }
+
+    static let floatingSizes = ["float": 4, "double": 8, "long double": 16]
 
     /// `int y[2][2]` as an array of arrays of integers, outermost length first; arrays of
     /// structs stay opaque (only their address is known).

@@ -9,6 +9,10 @@ public protocol ProbeCatalogue {
     func kernelAddress(of symbol: String) -> UInt64?
     /// A member of a kernel struct (from BTF), for `curtask->pid` and `args.prev->comm`.
     func member(of typeName: String, named name: String) -> ContextField?
+    /// Every member of a kernel struct or union in order (anonymous ones flattened), for
+    /// printing a struct whole (`print(*curtask)`); an embedded struct's `size` is its whole
+    /// size, so an array of structs says how many it holds.
+    func members(of typeName: String) -> [ContextField]?
     /// The probe types attach points may name here: the catalogue that expands attach points
     /// owns the table of their providers.
     var providers: ProviderTable { get }
@@ -81,6 +85,7 @@ public struct BinarySymbol: Sendable, Equatable {
 
 extension ProbeCatalogue {
     public func member(of typeName: String, named name: String) -> ContextField? { nil }
+    public func members(of typeName: String) -> [ContextField]? { nil }
     public var providers: ProviderTable { .builtin }
     public var hasBTF: Bool { false }
     public func enumValue(named name: String) -> Int64? { nil }
@@ -158,13 +163,22 @@ public struct ContextField: Sendable, Hashable {
     /// For a bitfield (an `.integer` of `size` bytes as declared): the bits to take from the
     /// bytes read at `offset`.
     public var bitfield: Bitfield?
+    /// An `.integer` declared `bool`: a value prints `true`/`false`, as bpftrace prints it.
+    public var isBool: Bool
 
-    public init(name: String, offset: Int, size: Int, kind: Kind, bitfield: Bitfield? = nil) {
+    public init(name: String, offset: Int, size: Int, kind: Kind, bitfield: Bitfield? = nil, isBool: Bool = false) {
         self.name = name
         self.offset = offset
         self.size = size
         self.kind = kind
         self.bitfield = bitfield
+        self.isBool = isBool
+    }
+
+    /// Whether a C type name is the boolean type (`bool`, `_Bool`, qualified or not).
+    public static func isBoolName(_ typeName: String) -> Bool {
+        let words = typeName.split(separator: " ").filter { $0 != "const" && $0 != "volatile" }
+        return words == ["bool"] || words == ["_Bool"]
     }
 }
 

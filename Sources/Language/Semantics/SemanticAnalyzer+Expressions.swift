@@ -98,6 +98,7 @@ extension SemanticAnalyzer {
         case .call(let name, let args):
             return callType(name, args, expr)
         case .unary(let op, let operand):
+            let forMember = memberBases.contains(expr.id)
             let t = infer(operand)
             if op == "*" {
                 if !t.isInteger { error("cannot dereference \(t)", expr.range) }
@@ -105,9 +106,10 @@ extension SemanticAnalyzer {
                     return .pointer(pointee: String(pointee.dropLast(2)))
                 }
                 if let integer = t.pointeeInteger { return .int(bytes: integer.bytes, signed: integer.signed) }
-                // `(*p).x`: a struct is known by its address, as an embedded struct member is.
-                if case .pointer(let pointee) = t, pointee.hasPrefix("struct ") || pointee.hasPrefix("union ") {
-                    return t
+                // `*p` of a struct is the struct whole (its members still read through `p`
+                // when only they are used); a type nothing describes stays its address.
+                if case .pointer(let pointee) = t, isRecordName(pointee) {
+                    return dereferencedStructure(pointee, expr, forMember: forMember) ?? t
                 }
                 // `*&$x`: the variable's own type, whatever it is.
                 if case .pointer(let pointee) = t, let pointed = addressedTypes[pointee] { return pointed }
@@ -176,9 +178,17 @@ extension SemanticAnalyzer {
             return a.widened(with: b)
         case .field(let base, let name, _):
             if Self.isConfigRecord(base) { return configField(name, expr) }
+            memberBases.insert(base.id)
             let baseType = infer(base)
+            if case .builtin("args") = base.kind, context.layout != .none {
+                // `args.x` reads one field where it lies; `args` alone is a record of them all.
+                exprTypes[base.id] = .context
+                return contextFieldType(name, expr)
+            }
             switch baseType {
             case .context: return contextFieldType(name, expr)
+            case .structure(let type):
+                return structureFieldType(type, name, expr)
             case .record(let names, let types):
                 guard let index = names.firstIndex(of: name) else {
                     error("the record has no field '\(name)' (its fields: \(names.joined(separator: ", ")))", expr.range)
@@ -241,7 +251,11 @@ extension SemanticAnalyzer {
                     }
                     indexedKernelStructs[pointee] = size
                 }
-                return b
+                // The element is a struct value, as in bpftrace (`print($p[1])`); `$p[1].b`
+                // still reads `b` alone.
+                guard let element = structureType(named: pointee) else { return b }
+                if !memberBases.contains(expr.id) { requireHoldable(element, expr) }
+                return .structure(element)
             }
             if let integer = b.pointeeInteger { return .int(bytes: integer.bytes, signed: integer.signed) }
             return .u64
@@ -430,6 +444,7 @@ extension SemanticAnalyzer {
             return .s64
         }
         if let refusal = variable.probes?.refusal(name, site) { error(refusal, expr.range) }
+        if name == "args", let record = argumentsRecord() { return record }
         if name == "func", target.kind == .kprobe || target.kind == .kretprobe {
             // In a kprobe or kretprobe `func` is a ksym, as in bpftrace (so a map may hold
             // `func` and `ksym(addr)` alike): the probed function's address, known here since
@@ -459,19 +474,21 @@ extension SemanticAnalyzer {
                 return .s64
             }
             members[expr.id] = member
-            return fieldType(member)
+            return memberValueType(member, expr)
         }
         guard let member = catalogue.member(of: pointee, named: name) else {
             error("\(pointee) has no member '\(name)' (or its type is not in the kernel's BTF)", expr.range)
             return .s64
         }
         members[expr.id] = member
-        return fieldType(member)
+        return memberValueType(member, expr)
     }
 
     func fieldType(_ field: ContextField) -> SType {
         switch field.kind {
-        case .integer(let signed): return .int(bytes: min(8, max(1, field.size)), signed: signed)
+        case .integer(let signed):
+            if field.isBool, field.bitfield == nil { return .bool }
+            return .int(bytes: min(8, max(1, field.size)), signed: signed)
         case .charArray(let length): return .string(size: length)
         case .dataLocString: return .string(size: Builtins.defaultStringSize)
         case .pointer(let pointee): return .pointer(pointee: pointee)

@@ -93,6 +93,10 @@ public struct SemanticAnalyzer {
     var records: [String: CRecordLayout] = [:]
     /// Sizes of the kernel structs whose pointers are indexed (`$p[1]`), for code generation.
     var indexedKernelStructs: [String: Int] = [:]
+    /// Expressions never held whole: the base of `.member` (read member by member) and the
+    /// operand of `sizeof`/`typeof` (only its type counts), so a struct there may be larger
+    /// than a struct value can be.
+    var memberBases: Set<Int> = []
     var typedefs: [String: CTypedef] = [:]
 
     public init(catalogue: ProbeCatalogue, options: Options = Options()) {
@@ -284,8 +288,13 @@ public struct SemanticAnalyzer {
         switch target.kind {
         case .map(let name, let keys):
             let keyTypes = keys.map { infer($0) }
-            for (k, t) in zip(keys, keyTypes) where !isStorable(t) {
-                error("\(t) cannot be used as a map key", k.range)
+            for (k, t) in zip(keys, keyTypes) {
+                // `args` is a value to print or keep (a record of its fields); as a key it stays refused.
+                if case .builtin("args") = k.kind {
+                    error("args cannot be used as a map key", k.range)
+                } else if !isStorable(t) {
+                    error("\(t) cannot be used as a map key", k.range)
+                }
             }
             if case .aggregation(let agg) = valueType {
                 if op != "=" { error("aggregations are assigned with '=', e.g. @x = count()", range) }
@@ -428,12 +437,16 @@ public struct SemanticAnalyzer {
                 offset = (offset + layout.alignment - 1) / layout.alignment * layout.alignment + layout.size
             }
             return (max(1, (offset + alignment - 1) / alignment * alignment), alignment)
+        case .structure(let structure):
+            return (max(1, structure.size), min(8, max(1, structure.size & -structure.size)))
         default: return (max(1, type.storageSize), 8)
         }
     }
 
     mutating func resolve(_ type: TypeSyntax) -> SType {
         if let operand = type.typeOfExpression?.expression {
+            // Only its type is wanted (`sizeof(*p)`, `typeof(*p)`): a struct of any size will do.
+            memberBases.insert(operand.id)
             let typed = infer(operand)
             if type.pointerDepth == 0 { return typed }
             return .pointer(pointee: typed.description + String(repeating: " *", count: type.pointerDepth - 1))

@@ -52,6 +52,9 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
     /// 8-byte slots of a tuple: an array is copied from memory as it is. `element` is an
     /// integer, a pointer or another array.
     case array(element: SType, count: Int)
+    /// A C struct or union held whole (`*p`, `$s = *p`, `print(*curtask)`): its bytes as C
+    /// lays them out, copied from memory, decoded member by member in user space.
+    case structure(CStructType)
 
     /// An integer literal's type, as current bpftrace gives it: the smallest signed type that
     /// holds it (`1` is int8, `1000` int16), uint64 past int64.
@@ -100,6 +103,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case .buffer(let size): return 8 + (size + 7) / 8 * 8
         case .tuple(let elements), .record(_, let elements): return elements.reduce(0) { $0 + $1.storageSize }
         case .array: return (packedSize + 7) / 8 * 8
+        case .structure(let type): return (max(1, type.size) + 7) / 8 * 8
         }
     }
 
@@ -110,11 +114,16 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
         case .int(let bytes, _): return bytes
         case .bool: return 1
         case .array(let element, let count): return element.packedSize * count
+        // Inside a struct: a `char name[N]` member and a nested struct take their own size.
+        case .string(let size): return size
+        case .structure(let type): return type.size
+        case .void: return 0
         default: return 8
         }
     }
 
     public var isArray: Bool { if case .array = self { return true } else { return false } }
+    public var isStructure: Bool { if case .structure = self { return true } else { return false } }
 
     public var description: String {
         switch self {
@@ -146,6 +155,7 @@ public indirect enum SType: Hashable, Sendable, CustomStringConvertible {
                 element = inner
             }
             return "\(element)\(lengths)"
+        case .structure(let type): return type.name
         }
     }
 

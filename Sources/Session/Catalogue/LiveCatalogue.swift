@@ -46,6 +46,27 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         words.removeAll { $0 == "const" || $0 == "volatile" }
         guard let btf = try? VmlinuxBTF.shared(), let member = btf.member(of: words.joined(separator: " "), named: name)
         else { return nil }
+        return Self.field(member, in: btf)
+    }
+
+    public func members(of typeName: String) -> [ContextField]? {
+        StartupTiming.measure(.catalogue) {
+            var words = typeName.split(separator: " ").map(String.init)
+            words.removeAll { $0 == "const" || $0 == "volatile" }
+            guard let btf = try? VmlinuxBTF.shared(), let members = btf.members(of: words.joined(separator: " "))
+            else { return nil }
+            return members.compactMap { member -> ContextField? in
+                guard var field = Self.field(member, in: btf) else { return nil }
+                // A float or other type bpftrace cannot show prints as null, not as an integer.
+                if case .integer = field.kind, field.bitfield == nil, !btf.isInteger(member.typeID) {
+                    field.kind = .opaque
+                }
+                return field
+            }
+        }
+    }
+
+    private static func field(_ member: BTFStructMember, in btf: VmlinuxBTF) -> ContextField? {
         let kind: ContextField.Kind
         if member.bitfieldSize > 0 {
             // `unsigned int sk_padding:1`: its bits from the bytes that hold them.
@@ -65,7 +86,12 @@ public final class LiveCatalogue: Language.ProbeCatalogue {
         } else {
             kind = .integer(signed: btf.isSigned(member.typeID))
         }
-        return ContextField(name: member.name, offset: member.offset, size: min(8, max(1, member.size)), kind: kind)
+        // An embedded struct keeps its whole size: an array of them says how many it holds.
+        var size = min(8, max(1, member.size))
+        if case .record = kind { size = member.size }
+        return ContextField(
+            name: member.name, offset: member.offset, size: size, kind: kind,
+            isBool: ContextField.isBoolName(member.typeName))
     }
 
     /// `__u8 u6_addr8[16]`, `unsigned long sig[1]`: integers and pointers become `SType.array`;

@@ -23,7 +23,9 @@ enum ContextFields {
         case .dataLocation: kind = field.isString ? .dataLocString : .opaque
         case .relativeLocation: kind = .opaque
         }
-        return ContextField(name: field.name, offset: field.offset, size: field.size, kind: kind)
+        return ContextField(
+            name: field.name, offset: field.offset, size: field.size, kind: kind,
+            isBool: field.layout == .scalar && ContextField.isBoolName(field.typeName))
     }
 
     /// BTF arguments, one u64 slot each, as raw tracepoints and fentry see them.
@@ -32,7 +34,8 @@ enum ContextFields {
             ContextField(
                 name: argument.name, offset: index * 8, size: argument.size,
                 kind: argument.isPointer
-                    ? .pointer(pointee: pointee(of: argument.typeName)) : .integer(signed: argument.isSigned))
+                    ? .pointer(pointee: pointee(of: argument.typeName)) : .integer(signed: argument.isSigned),
+                isBool: !argument.isPointer && ContextField.isBoolName(argument.typeName))
         }
     }
 

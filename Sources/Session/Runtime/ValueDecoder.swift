@@ -61,6 +61,8 @@ public struct ValueDecoder {
         case .record(let names, let parts):
             guard case .tuple(let values) = decode(.tuple(parts), bytes) else { return .none }
             return .record(names: names, values: values)
+        case .structure(let type):
+            return .record(names: type.fields.map(\.name), values: type.fields.map { decode($0, of: bytes) })
         case .bool:
             return .symbol(word(0) != 0 ? "true" : "false")
         case .enumeration(let type):
@@ -76,6 +78,28 @@ public struct ValueDecoder {
         case .void, .context, .aggregation:
             return .none
         }
+    }
+
+    /// One member of a struct's bytes, from its offset and no further than its own size.
+    private func decode(_ field: CStructType.Field, of bytes: ArraySlice<UInt8>) -> Value {
+        let start = bytes.startIndex + min(field.offset, bytes.count)
+        if let bitfield = field.bitfield, case .int(_, let signed) = field.type {
+            var word: UInt64 = 0
+            for i in 0..<bitfield.bytes where start + i < bytes.endIndex {
+                word |= UInt64(bytes[start + i]) << (8 * UInt64(i))
+            }
+            let unused = UInt64(64 - bitfield.width)
+            let top = word << (unused - UInt64(bitfield.shift))
+            return signed ? .int(Int64(bitPattern: top) >> Int64(unused)) : .uint(top >> unused)
+        }
+        let size: Int
+        switch field.type {
+        case .int(let width, _): size = width
+        case .bool: size = 1
+        case .pointer: size = 8
+        default: size = field.type.packedSize
+        }
+        return decode(field.type, bytes[start..<min(bytes.endIndex, start + size)])
     }
 }
 

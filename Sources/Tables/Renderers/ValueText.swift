@@ -87,8 +87,12 @@ enum ValueText {
             return "[" + elements.map { render($0, stackIndent: stackIndent, divisor: divisor) }.joined(separator: ",")
                 + "]"
         case .record(let names, let values):
+            // As bpftrace: `{}` when empty, and a member it cannot show (a float) as null.
+            if names.isEmpty { return "{}" }
             return "{ "
-                + zip(names, values).map { ".\($0) = " + render($1, stackIndent: stackIndent, divisor: divisor) }
+                + zip(names, values).map {
+                    ".\($0) = " + ($1 == .none ? "null" : render($1, stackIndent: stackIndent, divisor: divisor))
+                }
                 .joined(separator: ", ") + " }"
         case .none:
             return ""
