@@ -150,16 +150,6 @@ extension UnitLowering {
         let pointer = LLVMBuildIntToPtr(b, address, ir.bytePointer, "")!
         checkRead(
             ir.helper(readHelper, [slot, LLVMConstInt(ir.i32, UInt64(bitfield.bytes), 0), pointer]), helper: readHelper)
-        let word = ir.load(ir.i64, from: slot, alignment: 8)
-        let unused = 64 - bitfield.width
-        if signed {
-            // Move the field to the top, then back down with the sign: (word << (64 - shift -
-            // width)) >> (64 - width).
-            let top = LLVMBuildShl(b, word, ir.const64(UInt64(unused - bitfield.shift)), "")!
-            return LLVMBuildAShr(b, top, ir.const64(UInt64(unused)), "")!
-        }
-        let shifted = LLVMBuildLShr(b, word, ir.const64(UInt64(bitfield.shift)), "")!
-        if bitfield.width == 64 { return shifted }
-        return LLVMBuildAnd(b, shifted, ir.const64((UInt64(1) << UInt64(bitfield.width)) - 1), "")!
+        return extractBitfield(bitfield, from: ir.load(ir.i64, from: slot, alignment: 8), signed: signed)
     }
 }
