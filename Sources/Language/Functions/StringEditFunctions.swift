@@ -5,20 +5,9 @@ extension FunctionDescriptor {
         summary: "s1 followed by s2 (buffer sizes multiplied at most 4096)", category: .string
     ) { call in
         guard call.arity(2...2) else { return .string(size: Builtins.defaultStringSize) }
-        let first = call.infer(0), second = call.infer(1)
-        for (index, type) in [first, second].enumerated() where !type.isString {
-            call.error(
-                "argument \(index + 1) of str_concat() must be a string, not \(type)", call.arguments[index].range)
-        }
-        guard case .string(let a) = first, case .string(let b) = second else {
-            return .string(size: Builtins.defaultStringSize)
-        }
         // Unrolled like strcontains(): one copy of s2 per place where s1 may end.
-        if a * b > strcontainsLimit {
-            call.error(
-                "str_concat() of a \(a)-byte and a \(b)-byte string: the sizes multiplied must be at most "
-                    + "\(strcontainsLimit); bound them with str(x, len)",
-                call.range)
+        guard let (a, b) = unrolledStringPair(call, "str_concat") else {
+            return .string(size: Builtins.defaultStringSize)
         }
         return .string(size: a + b - 1)
     }
@@ -29,16 +18,7 @@ extension FunctionDescriptor {
         category: .string
     ) { call in
         guard call.arity(2...2) else { return .s64 }
-        let haystack = call.infer(0), needle = call.infer(1)
-        for (index, type) in [haystack, needle].enumerated() where !type.isString {
-            call.error("argument \(index + 1) of strstr() must be a string, not \(type)", call.arguments[index].range)
-        }
-        if case .string(let h) = haystack, case .string(let n) = needle, h * n > strcontainsLimit {
-            call.error(
-                "strstr() of a \(h)-byte and a \(n)-byte string: the sizes multiplied must be at most "
-                    + "\(strcontainsLimit); bound them with str(x, len)",
-                call.range)
-        }
+        _ = unrolledStringPair(call, "strstr")
         return .s64
     }
 
