@@ -21,42 +21,6 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 void cbpf_silence_libbpf(void) { libbpf_set_print(quiet_print); }
 int cbpf_bpf_enable_stats(void) { return bpf_enable_stats(BPF_STATS_RUN_TIME); }
 
-#include <errno.h>
-#include <signal.h>
-#include <stdlib.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
-/// Forks a child that keeps only `fds` open, closes them and exits; the caller then closes
-/// its own copies, which no longer release anything. Only async-signal-safe calls in the
-/// child (the parent has threads).
-int cbpf_close_in_child(const int *fds, int count) {
-    pid_t child = fork();
-    if (child < 0) return -errno;
-    if (child > 0) return child;
-    // Ctrl-C meant for bpfsh must not cut the release short (it would finish anyway).
-    signal(SIGINT, SIG_IGN);
-    // Close everything else (stdout above all: a reader waits for its end) in the gaps.
-    int low = 0;
-    for (;;) {
-        int next = -1;
-        for (int i = 0; i < count; i++) {
-            if (fds[i] >= low && (next < 0 || fds[i] < next)) next = fds[i];
-        }
-        unsigned int last = next < 0 ? ~0U : (unsigned int)next - 1;
-        if (next < 0 || next > low) {
-            if (syscall(SYS_close_range, (unsigned int)low, last, 0) != 0) {
-                int top = next < 0 ? 65536 : next;
-                for (int fd = low; fd < top; fd++) close(fd);
-            }
-        }
-        if (next < 0) break;
-        low = next + 1;
-    }
-    for (int i = 0; i < count; i++) close(fds[i]);
-    _exit(0);
-}
-
 uint64_t cbpf_perf_ring_head(void *page) {
     return __atomic_load_n(&((struct perf_event_mmap_page *)page)->data_head, __ATOMIC_ACQUIRE);
 }

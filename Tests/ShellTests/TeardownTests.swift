@@ -184,8 +184,8 @@ final class TeardownTests: XCTestCase {
         assertNothingRemains(started, "SIGKILL")
     }
 
-    /// A one-shot run exits without waiting for the kernel to release its perf events (a
-    /// child it leaves does that), yet END ran and soon nothing of it remains anywhere.
+    /// A one-shot run exits without waiting for the kernel to release its links and perf
+    /// events (a child it leaves does that), yet END ran and soon nothing of it remains anywhere.
     func testAOneShotRunLeavesTheReleaseToAChildAndNothingRemains() throws {
         try KernelTestGate.require()
         let run = try ShellProcess(arguments: [

@@ -18,8 +18,13 @@ int cbpf_perf_event_set_bpf(int fd, int prog_fd);
 /// Silences libbpf's own stderr printing; errors are reported as values instead.
 void cbpf_silence_libbpf(void);
 int cbpf_bpf_enable_stats(void);
-/// Closes `fds` in a forked child (see shim.c); the child's pid, or -errno.
-int cbpf_close_in_child(const int *fds, int count);
+/// Detaches perf-event links without waiting for the kernel's release (see release.c): a
+/// forked child takes over `links` and `events` and closes them; the caller's copies are
+/// closed before it returns. The child's pid, or -errno (then nothing was closed).
+int cbpf_release_in_child(const int *links, int link_count, const int *events, int event_count);
+/// Whether perf event `fd` of process `pid` still runs a BPF program: 1 while it does, 0 once
+/// it does not (or the descriptor is gone), -errno when the kernel cannot tell.
+int cbpf_perf_event_runs_program(int pid, int fd);
 /// A perf ring's data_head read with acquire order, and data_tail written with release order,
 /// as the kernel's ring protocol requires.
 uint64_t cbpf_perf_ring_head(void *page);

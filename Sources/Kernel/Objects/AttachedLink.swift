@@ -12,10 +12,16 @@ public final class AttachedLink: @unchecked Sendable {
     /// nothing, but releasing them waits for an RCU grace period (~70 ms for a tracepoint).
     private var events: [Int32]
 
-    init(attachPoint: String, fds: [Int32], events: [Int32] = []) {
+    /// Whether the events run a tracing program (tracepoint, kprobe, uprobe): their links'
+    /// release waits for the kernel, and the kernel says when the program is off the event.
+    /// A perf_event program's (profile, interval) link closes without a wait.
+    private let eventsRunTracingPrograms: Bool
+
+    init(attachPoint: String, fds: [Int32], events: [Int32] = [], eventsRunTracingPrograms: Bool = false) {
         self.attachPoint = attachPoint
         self.fds = fds
         self.events = events
+        self.eventsRunTracingPrograms = eventsRunTracingPrograms
     }
 
     deinit { detach() }
@@ -28,28 +34,78 @@ public final class AttachedLink: @unchecked Sendable {
         events = []
     }
 
-    /// Detaches the program now (its links closed: it runs no more) and hands over the perf
-    /// events, whose slow release the caller may leave to `BackgroundRelease`.
-    public func detachProgram() -> [Int32] {
-        for fd in fds { Glibc.close(fd) }
-        fds = []
-        defer { events = [] }
-        return events
+    /// Gives up the descriptors, unclosed, to `BackgroundRelease`; nil for a program set on
+    /// perf events directly (only closing the event detaches it, and nothing but the close
+    /// tells when it has), attached without a perf event, or not a tracing program.
+    fileprivate func handOverLinkedEvents() -> (links: [Int32], events: [Int32])? {
+        guard eventsRunTracingPrograms, !events.isEmpty, fds.count == events.count else { return nil }
+        defer {
+            fds = []
+            events = []
+        }
+        return (fds, events)
     }
 
     public var isAttached: Bool { !fds.isEmpty }
 }
 
-/// Closes descriptors whose release is slow in the kernel (perf events of detached
-/// programs) after bpfsh has gone: a forked child holds the last references, closes them
-/// and exits, so a one-shot run does not wait ~70 ms per tracepoint to exit.
+/// Detaches the links of a process about to exit without making it wait for the kernel's
+/// release of them (~20 ms per tracepoint link on 6.18, and again per perf event): a forked
+/// child takes the descriptors over and releases them, and this process waits only until no
+/// event runs its program any more, the moment a plain close would have reached first.
 public enum BackgroundRelease {
-    public static func close(_ fds: [Int32]) {
-        guard !fds.isEmpty else { return }
-        let child = fds.withUnsafeBufferPointer { cbpf_close_in_child($0.baseAddress, Int32($0.count)) }
-        // Without a child, close them here: slower, never leaked.
-        _ = child
-        for fd in fds { Glibc.close(fd) }
+    /// How long to wait for the child's release to take effect before waiting for the child.
+    static let pollLimitNanoseconds: UInt64 = 2_000_000_000
+
+    /// Returns once none of the links' programs runs any more.
+    public static func detach(_ attached: [AttachedLink]) {
+        var links: [Int32] = []
+        var events: [Int32] = []
+        for link in attached {
+            if let handed = link.handOverLinkedEvents() {
+                links += handed.links
+                events += handed.events
+            } else {
+                link.detach()
+            }
+        }
+        guard !links.isEmpty else { return }
+        let child = links.withUnsafeBufferPointer { linkBuffer in
+            events.withUnsafeBufferPointer { eventBuffer in
+                cbpf_release_in_child(
+                    linkBuffer.baseAddress, Int32(linkBuffer.count), eventBuffer.baseAddress, Int32(eventBuffer.count))
+            }
+        }
+        guard child > 0 else {
+            // Without a child, the slow way: links first, so the programs stop at once.
+            for fd in links + events { Glibc.close(fd) }
+            return
+        }
+        if !waitUntilDetached(events, heldBy: child) {
+            var status: Int32 = 0
+            while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+        }
+    }
+
+    /// Polls the child's copies of the events; false when the kernel could not say in time.
+    private static func waitUntilDetached(_ events: [Int32], heldBy child: Int32) -> Bool {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var pause: UInt32 = 50
+        var pending = events
+        while !pending.isEmpty {
+            var stillRunning: [Int32] = []
+            for fd in pending {
+                let state = cbpf_perf_event_runs_program(child, fd)
+                if state < 0 { return false }
+                if state == 1 { stillRunning.append(fd) }
+            }
+            pending = stillRunning
+            if pending.isEmpty { break }
+            if DispatchTime.now().uptimeNanoseconds - started > pollLimitNanoseconds { return false }
+            usleep(pause)
+            pause = min(pause * 2, 2000)
+        }
+        return true
     }
 }
 
@@ -113,7 +169,7 @@ public enum Attacher {
                 }
                 fds.append(try openPerfEvent(&attr, pid: -1, cpu: cpu, attachPoint: attachPoint))
             }
-            return try linkPerfEvents(fds, program: program, attachPoint: attachPoint)
+            return try linkPerfEvents(fds, program: program, attachPoint: attachPoint, tracing: false)
         } catch {
             for fd in fds { Glibc.close(fd) }
             throw error
@@ -225,7 +281,7 @@ public enum Attacher {
     /// Links the program to each perf event with a BPF link, falling back to the ioctl on
     /// kernels without perf-event links.
     private static func linkPerfEvents(
-        _ perfFDs: [Int32], program: LoadedProgram, attachPoint: String
+        _ perfFDs: [Int32], program: LoadedProgram, attachPoint: String, tracing: Bool = true
     ) throws -> AttachedLink {
         // Links first, then the events they hold: closing a link detaches the program at once.
         var links: [Int32] = []
@@ -248,6 +304,7 @@ public enum Attacher {
                 throw KernelError.attachFailed(attachPoint: attachPoint, reason: String(cString: strerror(code)))
             }
         }
-        return AttachedLink(attachPoint: attachPoint, fds: links + direct, events: events)
+        return AttachedLink(
+            attachPoint: attachPoint, fds: links + direct, events: events, eventsRunTracingPrograms: tracing)
     }
 }

@@ -21,11 +21,15 @@ public protocol KernelBackend: AnyObject {
     /// Starts following every process's executable mappings, so user stacks of processes that
     /// exited resolve; nil where the backend cannot.
     func watchProcessMappings() throws -> ProcessMappingSource?
+    /// Detaches `links` for a process about to exit: returns once their programs run no
+    /// more, leaving what the kernel does after that to another process where it can.
+    func detachLeavingRelease(_ links: [BackendLink])
 }
 
 extension KernelBackend {
     public func missingFeature(_ feature: KernelFeature) -> String? { nil }
     public func watchProcessMappings() throws -> ProcessMappingSource? { nil }
+    public func detachLeavingRelease(_ links: [BackendLink]) { links.forEach { $0.detach() } }
 }
 
 /// The kernel's reports of processes' executable mappings (exec, fork, mmap, exit), read
@@ -60,16 +64,6 @@ public protocol BackendProgram: AnyObject {
 /// One attachment; ends with `detach()`.
 public protocol BackendLink: AnyObject {
     func detach()
-    /// Detaches the program at once and returns descriptors whose release is slow and may be
-    /// left to `BackgroundRelease` (by default: a plain detach, nothing left).
-    func detachLeavingRelease() -> [Int32]
-}
-
-extension BackendLink {
-    public func detachLeavingRelease() -> [Int32] {
-        detach()
-        return []
-    }
 }
 
 /// The event ring buffer's reader.

@@ -77,6 +77,10 @@ public final class LinuxBackend: KernelBackend {
     public func watchProcessMappings() throws -> ProcessMappingSource? {
         try ProcessMappingWatcher(cpus: OnlineCPUs.list())
     }
+
+    public func detachLeavingRelease(_ links: [BackendLink]) {
+        BackgroundRelease.detach(links.compactMap { ($0 as? LinuxLink)?.link })
+    }
 }
 
 final class LinuxMap: BackendMap {
@@ -113,7 +117,6 @@ final class LinuxLink: BackendLink {
     let link: AttachedLink
     init(_ link: AttachedLink) { self.link = link }
     func detach() { link.detach() }
-    func detachLeavingRelease() -> [Int32] { link.detachProgram() }
 }
 
 final class LinuxEvents: BackendEventSource {

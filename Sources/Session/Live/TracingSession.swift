@@ -438,14 +438,13 @@ public final class TracingSession {
         detach(probes, progress: progress)
     }
 
-    /// Detaches every probe as `detachAll` does (programs detached, then END), but returns
-    /// the perf events the detached programs were linked to instead of waiting for their
-    /// release: a process about to exit hands them to `BackgroundRelease`.
-    public func detachAllLeavingRelease() -> [Int32] {
+    /// Detaches every probe as `detachAll` does (programs detached, then END), but leaves
+    /// the kernel's release of the links to another process (`KernelBackend.detachLeavingRelease`):
+    /// for a process about to exit.
+    public func detachAllLeavingRelease() {
         let attached = probes.filter { $0.state == .attached }
-        var left: [Int32] = []
+        backend.detachLeavingRelease(attached.flatMap(\.links))
         for probe in attached {
-            for link in probe.links { left += link.detachLeavingRelease() }
             probe.links = []
             probe.state = .detached
         }
@@ -455,7 +454,6 @@ public final class TracingSession {
         if !attached.isEmpty {
             drainEvents(maximumRecords: EventPump.sliceRecords, nanoseconds: EventPump.sliceNanoseconds)
         }
-        return left
     }
 
     /// Detaches a probe and forgets it; its maps stay in the session. Returns once its links

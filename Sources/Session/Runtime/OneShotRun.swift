@@ -20,9 +20,9 @@ public final class OneShotRun {
         public var dryRun = false
         /// Whether the program ignores bpfsh's own process (see TracingSession.Options).
         public var excludesOwnProcess = true
-        /// Whether the perf events of the detached programs are released by a child process
-        /// after this one exits (`BackgroundRelease`), so the process ends without waiting for
-        /// the kernel. Only for a process that exits right after the run (the bpfsh command).
+        /// Whether the kernel's release of the links is left to a child process
+        /// (`BackgroundRelease`), so the process ends without waiting for it. Only for a
+        /// process that exits right after the run (the bpfsh command).
         public var releasesInBackground = false
         /// How compile errors and warnings are written: as current bpftrace writes them, since
         /// people and scripts grep one-shot output for them (the shell keeps its own style).
@@ -161,13 +161,11 @@ public final class OneShotRun {
             StartupTiming.report(through: .teardown, label: "after ready")
         }
         // Detaching runs END; the maps are then a consistent final state.
-        var leftToRelease: [Int32] = []
         if options.releasesInBackground {
-            leftToRelease = session.detachAllLeavingRelease()
+            session.detachAllLeavingRelease()
         } else {
             session.detachAll()
         }
-        defer { BackgroundRelease.close(leftToRelease) }
         // Only once every link is gone can the ring be emptied to its end: until then a
         // flood would keep refilling it.
         session.settle()
