@@ -59,12 +59,23 @@ void *ceditline_get_clientdata(EditLine *el) { void *d = 0; el_get(el, EL_CLIENT
 void ceditline_set_getc(EditLine *el, int (*getc)(EditLine *, wchar_t *)) { el_set(el, EL_GETCFN, getc); }
 void ceditline_refresh(EditLine *el) { el_set(el, EL_REFRESH); }
 void ceditline_source_editrc(EditLine *el) { el_source(el, NULL); }
-int ceditline_text_before_cursor(EditLine *el, char *buffer, int size) {
-    const LineInfo *info = el_line(el);
-    int length = (int)(info->cursor - info->buffer);
+
+// The line's text from its start up to `end`, as a C string truncated to `size` - 1 bytes.
+static int copy_line(const LineInfo *info, const char *end, char *buffer, int size) {
+    int length = (int)(end - info->buffer);
     if (length < 0) length = 0;
     if (length > size - 1) length = size - 1;
     for (int i = 0; i < length; i++) buffer[i] = info->buffer[i];
     buffer[length] = 0;
     return length;
+}
+
+int ceditline_line(EditLine *el, char *buffer, int size) {
+    const LineInfo *info = el_line(el);
+    return copy_line(info, info->lastchar, buffer, size);
+}
+
+int ceditline_text_before_cursor(EditLine *el, char *buffer, int size) {
+    const LineInfo *info = el_line(el);
+    return copy_line(info, info->cursor, buffer, size);
 }

@@ -285,6 +285,22 @@ public final class Shell {
         )
     }
 
+    /// While the user pauses typing: a line that is a whole probe (`NAME = PROBE { ... }` or a
+    /// bare probe) is compiled ahead, into the compiled-program cache, so that Enter attaches
+    /// it without waiting for LLVM. A line that does not compile yet is left alone: it is
+    /// still being typed, and Enter reports its errors as usual.
+    public func prepareAhead(_ line: String) {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty, !text.hasPrefix("!"), text.hasSuffix("}") else { return }
+        if let (name, program) = StatementClassifier.definition(text) {
+            session.prepare(name: name, text: program)
+        } else if StatementClassifier.looksLikeProgram(text), !QueryCommands.isQuery(text, in: self),
+            command(named: StatementClassifier.words(text).first ?? "") == nil
+        {
+            session.prepare(name: nil, text: text)
+        }
+    }
+
     public func command(named word: String) -> Command? {
         commands.first { $0.name == word || $0.aliases.contains(word) }
     }

@@ -109,6 +109,7 @@ public enum ShellLauncher {
         if let editor = reader as? EditLineReader {
             editor.attach(output: terminal)
             editor.onHistoryReport = { [weak shell] in shell?.report($0) }
+            editor.prepareAhead = { [weak shell] in shell?.prepareAhead($0) }
             waiter = editor.waiter
         } else if let plain = reader as? PlainLineReader {
             plain.waiter.output = terminal

@@ -26,4 +26,6 @@ void ceditline_refresh(EditLine *el);
 void ceditline_source_editrc(EditLine *el);
 /// The text before the cursor, copied into `buffer` (NUL-terminated); returns its length.
 int ceditline_text_before_cursor(EditLine *el, char *buffer, int size);
+/// The whole line being edited (truncated to `size` - 1 bytes); its length.
+int ceditline_line(EditLine *el, char *buffer, int size);
 #endif

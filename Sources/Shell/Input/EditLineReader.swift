@@ -18,6 +18,10 @@ public final class EditLineReader: LineReader {
     public var complete: ((String) -> (insert: String, candidates: [String]))?
     /// Serves events and queued output while waiting for a key.
     public let waiter = InputWaiter()
+    /// Called with the line being edited whenever the user pauses typing (no key waiting) and
+    /// the line changed since the last call: the shell compiles a whole probe ahead of Enter.
+    public var prepareAhead: ((String) -> Void)?
+    private var preparedLine = ""
     private var interrupted = false
     /// Probe text went above the prompt: redraw it once that text is out.
     private var needsRefresh = false
@@ -131,6 +135,15 @@ public final class EditLineReader: LineReader {
 
     /// libedit's character source: waits on the terminal and the event ring together.
     private func readCharacter(_ character: UnsafeMutablePointer<wchar_t>?) -> Int32 {
+        if prepareAhead != nil && !keyWaiting() {
+            var buffer = [CChar](repeating: 0, count: 4096)
+            _ = ceditline_line(editLine, &buffer, Int32(buffer.count))
+            let line = String(cString: buffer)
+            if line != preparedLine {
+                preparedLine = line
+                prepareAhead?(line)
+            }
+        }
         while true {
             switch waiter.waitForInput(STDIN_FILENO) {
             case .interrupted:
@@ -157,6 +170,11 @@ public final class EditLineReader: LineReader {
             character?.pointee = wchar_t(bitPattern: scalar)
             return 1
         }
+    }
+
+    private func keyWaiting() -> Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) > 0
     }
 
     /// Tab: insert the completion's common part; list the candidates when there are several.

@@ -1,0 +1,94 @@
+import Foundation
+import Language
+import LanguageTestSupport
+import Session
+import Shell
+import TestSupport
+import XCTest
+
+/// The shell compiles a whole probe while the user pauses typing (`Shell.prepareAhead`), so
+/// Enter attaches it from the compiled-program cache instead of waiting for LLVM.
+final class CompileAheadTests: XCTestCase {
+    final class NoInput: LineReader {
+        func readLine(prompt: String) -> (line: String?, interrupted: Bool) { (nil, false) }
+        func remember(_ statement: String) {}
+        func printAbovePrompt(_ text: String) {}
+        var isInteractive: Bool { false }
+        func close() {}
+    }
+
+    var directory = ""
+    var errors: [String] = []
+
+    override func setUp() {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-ahead-\(UUID().uuidString)").path
+        errors = []
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
+
+    func shell(cached: Bool = true) -> Shell {
+        var options = TracingSession.Options()
+        if cached { options.cache = CompiledProgramCache(directory: directory, identity: "bpfsh test\nkernel test\n") }
+        var shell: Shell!
+        let session = TracingSession(
+            backend: FakeKernel(), catalogue: FakeCatalogue(), options: options, write: { shell?.probeOutput($0) })
+        shell = Shell(session: session, reader: NoInput(), output: { _ in }, errors: { [unowned self] in errors.append($0) })
+        return shell
+    }
+
+    func entries() -> Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".bpfc") }.count
+    }
+
+    func testAProbeCompiledAheadAttachesFromTheCache() throws {
+        let shell = shell()
+        defer { shell.session.close() }
+        // A first probe, so the second compiles against the session's maps and fired slots.
+        XCTAssertTrue(shell.execute("a = tracepoint:sched:sched_switch { @s[comm] = count(); }"))
+        let line = "b = tracepoint:sched:sched_wakeup { @s[comm] = count(); @w = count(); }"
+        shell.prepareAhead(line)
+        XCTAssertNil(shell.session.probe(named: "b"), "compiling ahead defines nothing")
+        XCTAssertTrue(shell.execute(line), errors.joined())
+        let probe = try XCTUnwrap(shell.session.probe(named: "b"))
+        XCTAssertTrue(probe.compiled.fromCache, "Enter found the code compiled ahead")
+        XCTAssertEqual(probe.state, .attached)
+
+        // A redefinition is compiled ahead against what it replaces, a bare probe as a new one.
+        let redefinition = "a = tracepoint:sched:sched_switch { @s[comm] = count(); @t = count(); }"
+        shell.prepareAhead(redefinition)
+        XCTAssertTrue(shell.execute(redefinition), errors.joined())
+        XCTAssertTrue(try XCTUnwrap(shell.session.probe(named: "a")).compiled.fromCache)
+        let bare = "tracepoint:sched:sched_switch { @e = count(); }"
+        shell.prepareAhead(bare)
+        XCTAssertTrue(shell.execute(bare), errors.joined())
+        XCTAssertTrue(shell.session.probes.last?.compiled.fromCache ?? false)
+    }
+
+    func testALineStillBeingTypedChangesNothing() throws {
+        let shell = shell()
+        defer { shell.session.close() }
+        for partial in [
+            "b = tracepoint:sched:sched_wakeup { @w = count(",
+            "b = tracepoint:sched:sched_wakeup { @w = count(); } x }",
+            "b = tracepoint:sched:no_such_event { @w = count(); }",
+            "probes", "!true {}", "",
+        ] {
+            shell.prepareAhead(partial)
+        }
+        XCTAssertEqual(entries(), 0, "nothing compiled")
+        XCTAssertTrue(shell.session.probes.isEmpty)
+        XCTAssertTrue(errors.isEmpty, "nothing reported while typing: \(errors)")
+    }
+
+    func testWithoutACacheNothingIsCompiledAhead() throws {
+        let shell = shell(cached: false)
+        defer { shell.session.close() }
+        let line = "b = tracepoint:sched:sched_wakeup { @w = count(); }"
+        XCTAssertFalse(shell.session.prepare(name: "b", text: "tracepoint:sched:sched_wakeup { @w = count(); }"))
+        shell.prepareAhead(line)
+        XCTAssertTrue(shell.execute(line), errors.joined())
+        XCTAssertFalse(try XCTUnwrap(shell.session.probe(named: "b")).compiled.fromCache)
+        XCTAssertEqual(entries(), 0)
+    }
+}
