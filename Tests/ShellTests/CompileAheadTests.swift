@@ -9,14 +9,6 @@ import XCTest
 /// The shell compiles a whole probe while the user pauses typing (`Shell.prepareAhead`), so
 /// Enter attaches it from the compiled-program cache instead of waiting for LLVM.
 final class CompileAheadTests: XCTestCase {
-    final class NoInput: LineReader {
-        func readLine(prompt: String) -> (line: String?, interrupted: Bool) { (nil, false) }
-        func remember(_ statement: String) {}
-        func printAbovePrompt(_ text: String) {}
-        var isInteractive: Bool { false }
-        func close() {}
-    }
-
     var directory = ""
     var errors: [String] = []
 
@@ -33,7 +25,7 @@ final class CompileAheadTests: XCTestCase {
         var shell: Shell!
         let session = TracingSession(
             backend: FakeKernel(), catalogue: FakeCatalogue(), options: options, write: { shell?.probeOutput($0) })
-        shell = Shell(session: session, reader: NoInput(), output: { _ in }, errors: { [unowned self] in errors.append($0) })
+        shell = Shell(session: session, reader: NoInputReader(), output: { _ in }, errors: { [unowned self] in errors.append($0) })
         return shell
     }
 

@@ -8,14 +8,6 @@ import XCTest
 /// Completion and `help providers` read the session's provider table: a row added to it is
 /// offered and listed with no change to the shell.
 final class ProviderTableShellTests: XCTestCase {
-    final class NoInput: LineReader {
-        func readLine(prompt: String) -> (line: String?, interrupted: Bool) { (nil, false) }
-        func remember(_ statement: String) {}
-        func printAbovePrompt(_ text: String) {}
-        var isInteractive: Bool { false }
-        func close() {}
-    }
-
     struct NoSource: CompletionSource {
         func tracepointCategories() -> [String] { [] }
         func tracepointEvents(in category: String) -> [String] { [] }
@@ -49,7 +41,7 @@ final class ProviderTableShellTests: XCTestCase {
         let catalogue = FakeCatalogue(providers: ProviderTable.builtin.adding(row))
         let session = TracingSession(backend: FakeKernel(), catalogue: catalogue, write: { _ in })
         defer { session.close() }
-        let shell = Shell(session: session, reader: NoInput(), output: { out += $0 }, errors: { out += $0 })
+        let shell = Shell(session: session, reader: NoInputReader(), output: { out += $0 }, errors: { out += $0 })
         XCTAssertTrue(shell.execute("help providers"))
         let lines = out.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 1 + ProviderTable.builtin.descriptors.count + 1, out)

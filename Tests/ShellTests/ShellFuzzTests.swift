@@ -13,14 +13,6 @@ import XCTest
 /// the shell keeps answering. The classifier, the input assembler and completion get the
 /// same inputs. Seeds are fixed, so a failure reproduces.
 final class ShellFuzzTests: XCTestCase {
-    final class NoInput: LineReader {
-        func readLine(prompt: String) -> (line: String?, interrupted: Bool) { (nil, false) }
-        func remember(_ statement: String) {}
-        func printAbovePrompt(_ text: String) {}
-        var isInteractive: Bool { false }
-        func close() {}
-    }
-
     struct Source: CompletionSource {
         func tracepointCategories() -> [String] { ["sched", "syscalls", "raw_syscalls"] }
         func tracepointEvents(in category: String) -> [String] {
@@ -151,7 +143,7 @@ final class ShellFuzzTests: XCTestCase {
             func fresh() {
                 let session = TracingSession(
                     backend: FakeKernel(), catalogue: FakeCatalogue(), write: { text in shell?.probeOutput(text) })
-                shell = Shell(session: session, reader: NoInput(), output: { out += $0 }, errors: { err += $0 })
+                shell = Shell(session: session, reader: NoInputReader(), output: { out += $0 }, errors: { err += $0 })
                 for seed in ShellFuzzTests.commandSeeds.prefix(3) { shell.execute(seed) }
             }
             fresh()

@@ -7,14 +7,6 @@ import XCTest
 /// `system()` and `signal()` act on the machine as root: a session refuses them unless it
 /// was started with --unsafe (TracingSession.Options.allowUnsafe), in the shell as in -e.
 final class UnsafeActionTests: XCTestCase {
-    final class NoInput: LineReader {
-        func readLine(prompt: String) -> (line: String?, interrupted: Bool) { (nil, false) }
-        func remember(_ statement: String) {}
-        func printAbovePrompt(_ text: String) {}
-        var isInteractive: Bool { false }
-        func close() {}
-    }
-
     func shell(unsafe: Bool, out: @escaping (String) -> Void, err: @escaping (String) -> Void) -> (Shell, FakeKernel) {
         let kernel = FakeKernel()
         var options = TracingSession.Options()
@@ -22,7 +14,7 @@ final class UnsafeActionTests: XCTestCase {
         var shell: Shell!
         let session = TracingSession(
             backend: kernel, catalogue: FakeCatalogue(), options: options, write: { shell?.probeOutput($0) })
-        shell = Shell(session: session, reader: NoInput(), output: out, errors: err)
+        shell = Shell(session: session, reader: NoInputReader(), output: out, errors: err)
         return (shell, kernel)
     }
 
