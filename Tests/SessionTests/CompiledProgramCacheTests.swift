@@ -1,6 +1,6 @@
 import Codegen
 import Foundation
-import Language
+@testable import Language
 import LanguageTestSupport
 import TestSupport
 import XCTest
@@ -178,5 +178,51 @@ final class CompiledProgramCacheKeyTests: XCTestCase {
         XCTAssertNotEqual(
             key("BEGIN { @a = getopt(\"n\", 1); }", named: ["n": "2"]),
             key("BEGIN { @a = getopt(\"n\", 1); }", named: ["n": "3"]))
+    }
+
+    /// A shell's later probe is compiled against the maps the session already has: every
+    /// part of their layout is in the key, down to an lhist's bounds and a stack's depth.
+    func testEveryPartOfAKnownMapsLayoutIsInTheKey() throws {
+        let cache = CompiledProgramCache(directory: "/nonexistent", identity: "test\n")
+        let options = CodegenOptions(startTimeNanoseconds: 0, cpuCount: 2)
+        func key(_ maps: [MapInfo]) -> String {
+            var analyzer = SemanticAnalyzer.Options()
+            analyzer.knownMaps = maps
+            return cache.keyMaterial(
+                source: SourceFile(name: "-e", text: "BEGIN { @a = 1; }"), analyzer: analyzer, options: options) ?? ""
+        }
+        func map(_ keys: [SType], _ value: MapInfo.Value, declared: Int? = nil, warning: Int? = nil) -> MapInfo {
+            var info = MapInfo(name: "m", keys: keys, value: value, range: SourceRange(0, 1))
+            info.declaration = declared.map {
+                MapDeclaration(name: "m", kind: .lruhash, maxEntries: $0, range: SourceRange(0, 1))
+            }
+            info.fullWarning = warning
+            return info
+        }
+        let point = CStructType(name: "struct point", size: 8, fields: [
+            .init(name: "x", offset: 0, type: .int(bytes: 4, signed: true)),
+            .init(name: "y", offset: 4, type: .int(bytes: 4, signed: true)),
+        ])
+        var swapped = point
+        swapped.fields[1].offset = 0
+        swapped.fields[0].offset = 4
+        let layouts: [MapInfo] = [
+            map([], .aggregation(.lhist(min: 0, max: 100, step: 10), signed: true)),
+            map([], .aggregation(.lhist(min: 0, max: 100, step: 5), signed: true)),
+            map([], .aggregation(.lhist(min: 0, max: 100, step: 5), signed: false)),
+            map([.kstack(limit: 127)], .aggregation(.count, signed: false)),
+            map([.kstack(limit: 5)], .aggregation(.count, signed: false)),
+            map([.kstack(limit: 5, mode: .perf)], .aggregation(.count, signed: false)),
+            map([.string(size: 64)], .plain(.structure(point))),
+            map([.string(size: 64)], .plain(.structure(swapped))),
+            map([.string(size: 16)], .plain(.structure(point))),
+            map([.string(size: 16)], .plain(.structure(point)), declared: 100),
+            map([.string(size: 16)], .plain(.structure(point)), declared: 200),
+            map([.string(size: 16)], .plain(.structure(point)), declared: 200, warning: 7),
+        ]
+        let keys = layouts.map { key([$0]) }
+        XCTAssertEqual(Set(keys).count, layouts.count, "two different layouts share a key")
+        XCTAssertEqual(keys, layouts.map { key([$0]) }, "one layout, one key")
+        XCTAssertNotEqual(key([]), keys[0])
     }
 }

@@ -145,8 +145,7 @@ public struct CompiledProgramCache: Sendable {
         // A shell's later probes compile against the session's maps: their layouts are part
         // of what the code was made for (map handles themselves are bound at load).
         for map in analyzer.knownMaps.sorted(by: { $0.name < $1.name }) {
-            key += "map \(map.name) keys=\(map.keys) value=\(map.value) "
-            key += "declaration=\(map.declaration.map { String(describing: $0) } ?? "-")\n"
+            key += map.cacheKeySpelling + "\n"
         }
         // The shell's `config` command sets these for the session, outside the source.
         for (name, value) in analyzer.config.values.sorted(by: { $0.key < $1.key }) {
