@@ -33,13 +33,20 @@ public struct Compiler {
         }
         LLVMDisposeMessage(message)
         let lowered = DispatchTime.now().uptimeNanoseconds
-        let emitter: ObjectEmitter
-        do { emitter = try ObjectEmitter() } catch { throw CodegenError.llvm("\(error)") }
-        emitter.prepare(ir.module)
-        do { try emitter.optimize(ir.module) } catch { throw CodegenError.llvm("\(error)") }
-        let irText = keepIR ? ir.printModule() : ""
+        var optimized: UInt64 = 0
+        var irText = ""
         let sections: [String: EmittedSection]
-        do { sections = try emitter.sections(of: ir.module, context: ir.context) } catch {
+        do {
+            sections = try ObjectEmitter.withShared { emitter in
+                emitter.prepare(ir.module)
+                do { try emitter.optimize(ir.module) } catch { throw CodegenError.llvm("\(error)") }
+                optimized = DispatchTime.now().uptimeNanoseconds
+                if keepIR { irText = ir.printModule() }
+                return try emitter.sections(of: ir.module, context: ir.context)
+            }
+        } catch let error as CodegenError {
+            throw error
+        } catch {
             let text = "\(error)"
             if text.contains("stack limit") {
                 // "... in function probe_N" (or a loop callback of it, probe_N_forM): blame the
@@ -69,7 +76,10 @@ public struct Compiler {
         }
         var compiled = try assemble(program, code: code)
         compiled.ir = irText
-        compiled.timings = ["lower": Double(lowered - started) / 1e6, "emit": Double(emitted - lowered) / 1e6]
+        compiled.timings = [
+            "lower": Double(lowered - started) / 1e6, "optimize": Double(optimized - lowered) / 1e6,
+            "codegen": Double(emitted - optimized) / 1e6,
+        ]
         return compiled
     }
 
@@ -105,10 +115,11 @@ public struct Compiler {
             UnitLowering(ir: ir, unit: unit, program: program, options: options, mapIDs: mapIDs)
                 .lower(name: "probe_\(index)", section: "bpfsh/\(index)")
         }
-        let emitter = try ObjectEmitter()
-        emitter.prepare(ir.module)
-        try emitter.optimize(ir.module)
-        return emitter.assembly(ir.module)
+        return try ObjectEmitter.withShared { emitter in
+            emitter.prepare(ir.module)
+            try emitter.optimize(ir.module)
+            return emitter.assembly(ir.module)
+        }
     }
 
     /// The event ring of a program whose every event is sent by probes that fire: room for

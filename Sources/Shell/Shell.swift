@@ -313,7 +313,7 @@ public final class Shell {
         let points = probe.attachPoints.count
         let maps =
             probe.maps.isEmpty ? "" : " · map\(probe.maps.count == 1 ? "" : "s") " + probe.maps.joined(separator: " ")
-        let total = probe.timings.values.reduce(0, +)
+        let total = ["compile", "load", "attach"].reduce(0) { $0 + (probe.timings[$1] ?? 0) }
         print(
             "\(name) attached · \(points) attach point\(points == 1 ? "" : "s")\(maps) · "
                 + "\(String(format: "%.1f", total)) ms"

@@ -1,5 +1,6 @@
 import CLLVM
 import Glibc
+import Synchronization
 
 /// Turns an LLVM module into BPF instructions, one section per program.
 ///
@@ -25,7 +26,32 @@ final class ObjectEmitter {
 
     let machine: LLVMTargetMachineRef
 
-    init() throws {
+    /// One target machine serves every compile of the process: making one took ~0.3 ms of
+    /// each (its subtarget works out the register properties of every value type), and each
+    /// probe keeping its own held ~180 KB. LLVM's target machine is not safe to use from two
+    /// threads at once, hence the lock.
+    private static let shared = Mutex<Result<ObjectEmitter, Failure>?>(nil)
+
+    static func withShared<T>(_ body: (ObjectEmitter) throws -> T) throws -> T {
+        try shared.withLock { slot in
+            let emitter: ObjectEmitter
+            switch slot {
+            case .success(let made)?: emitter = made
+            case .failure(let failure)?: throw failure
+            case nil:
+                do {
+                    emitter = try ObjectEmitter()
+                    slot = .success(emitter)
+                } catch let failure as Failure {
+                    slot = .failure(failure)
+                    throw failure
+                }
+            }
+            return try body(emitter)
+        }
+    }
+
+    private init() throws {
         _ = ObjectEmitter.initialized
         var target: LLVMTargetRef?
         var message: UnsafeMutablePointer<CChar>?
@@ -42,7 +68,6 @@ final class ObjectEmitter {
         self.machine = machine
     }
 
-    // Each compile makes its own target machine; kept, it cost ~180 KB per probe defined.
     deinit { LLVMDisposeTargetMachine(machine) }
 
     func prepare(_ module: LLVMModuleRef) {

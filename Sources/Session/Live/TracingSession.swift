@@ -205,10 +205,11 @@ public final class TracingSession {
         }
         try StartupTiming.measure(.attach) { try attachLinks(of: live) }
         let attachedAt = MonotonicClock.nanoseconds()
-        live.timings = [
+        // The compile's own phases (check, lower, optimize, codegen) beside the totals.
+        live.timings = compiled.timings.merging([
             "compile": Double(compiledAt - started) / 1e6, "load": Double(loadedAt - compiledAt) / 1e6,
             "attach": Double(attachedAt - loadedAt) / 1e6,
-        ]
+        ]) { _, total in total }
         transaction.commit()
         register(live, replacing: previous)
         didAttach?()

@@ -46,11 +46,13 @@ public struct ProgramPipeline {
     }
 
     public func compile(_ source: SourceFile, keepIR: Bool = false) throws -> CompiledProgram {
+        let started = MonotonicClock.nanoseconds()
         let checked = try StartupTiming.measure(.check) { try check(source) }
+        let checking = Double(MonotonicClock.nanoseconds() - started) / 1e6
         var codegenOptions = self.codegenOptions
         if let keys = checked.config.maxMapKeys { codegenOptions.mapMaxEntries = max(1, keys) }
         do {
-            return try StartupTiming.measure(.compile) {
+            var compiled = try StartupTiming.measure(.compile) {
                 if let cache, !keepIR {
                     let compiled = try cache.compile(
                         checked, source: source, analyzer: analyzerOptions, options: codegenOptions)
@@ -59,6 +61,8 @@ public struct ProgramPipeline {
                 }
                 return try Compiler(options: codegenOptions).compile(checked, keepIR: keepIR)
             }
+            compiled.timings["check"] = checking
+            return compiled
         } catch CodegenError.stackLimit(let index, let uses) {
             let unit = checked.units[min(index, checked.units.count - 1)]
             let largest = uses.prefix(6).joined(separator: "; ")

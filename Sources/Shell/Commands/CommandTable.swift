@@ -64,8 +64,13 @@ enum CommandTable {
             if let lost = shell.session.lostEvents(of: probe), lost > 0 {
                 text += "\(lost) of its events lost: the event ring buffer was full\n"
             }
-            text += "compile \(format(probe.timings["compile"])) ms · load \(format(probe.timings["load"])) ms · "
-            text += "attach \(format(probe.timings["attach"])) ms\n"
+            text += "compile \(format(probe.timings["compile"])) ms"
+            // A program from the cache was neither lowered nor optimized in this session.
+            let phases = ["check", "lower", "optimize", "codegen"].compactMap { phase in
+                probe.timings[phase].map { "\(phase) \(format($0))" }
+            }
+            if !phases.isEmpty { text += " (" + phases.joined(separator: ", ") + ")" }
+            text += " · load \(format(probe.timings["load"])) ms · attach \(format(probe.timings["attach"])) ms\n"
             if args.contains("--ir") {
                 text += try probe.intermediateRepresentation()
             }
