@@ -4,9 +4,9 @@ import Session
 import TestSupport
 import XCTest
 
-/// A process about to exit leaves the kernel's slow release of its links to a child
-/// (`BackgroundRelease`): the programs must still have stopped when the detach returns, as
-/// END and the final maps rely on.
+/// A process about to exit leaves the kernel's slow release of its links to a child, and a
+/// shell's detach leaves it to threads (`BackgroundRelease`): either way the programs must
+/// have stopped when the detach returns, as END and the final maps rely on.
 final class BackgroundReleaseTests: XCTestCase {
     func liveSession() -> TracingSession {
         let kernel = Kernel.ProbeCatalogue()
@@ -25,20 +25,28 @@ final class BackgroundReleaseTests: XCTestCase {
         while try count(session, map) == 0 && Date() < deadline { usleep(1_000) }
     }
 
-    func testProgramsStopBeforeTheDetachReturns() throws {
-        try KernelTestGate.require()
-        let calls = 5_000_000
-        let helper = try GatedProcess.getppidLoop(calls)
-        defer { helper.stop() }
+    /// A session with two probes on one tracepoint and one on another, counting the calls of
+    /// a getppid loop that is running.
+    func countingSession(_ helper: GatedProcess) throws -> TracingSession {
         let session = liveSession()
-        defer { session.close() }
-        // Two probes on one tracepoint, one on another.
         for (name, tracepoint) in [("a", "sys_enter_getppid"), ("b", "sys_enter_getppid"), ("c", "sys_exit_getppid")] {
             try session.define(
                 name: name, text: "tracepoint:syscalls:\(tracepoint) /pid == \(helper.pid)/ { @\(name) = count(); }")
         }
         helper.start()
         for map in ["@a", "@b", "@c"] { try waitForCounts(session, map) }
+        return session
+    }
+
+    func descriptors() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count }
+
+    func testProgramsStopBeforeTheDetachReturns() throws {
+        try KernelTestGate.require()
+        let calls = 5_000_000
+        let helper = try GatedProcess.getppidLoop(calls)
+        defer { helper.stop() }
+        let session = try countingSession(helper)
+        defer { session.close() }
 
         let descriptorsBefore = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
         session.detachAllLeavingRelease()
@@ -52,5 +60,39 @@ final class BackgroundReleaseTests: XCTestCase {
         XCTAssertTrue(session.probes.allSatisfy { $0.state == .detached })
         // The links and their perf events are the child's now: this process holds none.
         XCTAssertLessThanOrEqual(descriptorsAfter, descriptorsBefore - 6)
+    }
+
+    func testAShellDetachReturnsWithTheProgramsOffAndTheReleaseFollows() throws {
+        try KernelTestGate.require()
+        let calls = 5_000_000
+        let helper = try GatedProcess.getppidLoop(calls)
+        defer { helper.stop() }
+        let session = try countingSession(helper)
+        defer { session.close() }
+
+        let descriptorsBefore = try descriptors()
+        let report = session.detachAll()
+        let atDetach = try ["@a", "@b", "@c"].map { try count(session, $0) }
+        XCTAssertEqual(helper.wait(seconds: 120), 0, "the getppid loop finished")
+        let atEnd = try ["@a", "@b", "@c"].map { try count(session, $0) }
+
+        XCTAssertEqual(report.links, 3)
+        XCTAssertTrue(atDetach.allSatisfy { $0 > 0 && $0 < calls }, "detached while the helper ran: \(atDetach)")
+        XCTAssertEqual(atEnd, atDetach, "no program ran after the detach returned")
+        XCTAssertTrue(session.probes.allSatisfy { $0.state == .detached })
+        // The links and their perf events are closed behind the prompt: the process ends up
+        // holding none of them (bounded: the kernel's release takes ~70 ms per event).
+        let deadline = Date().addingTimeInterval(30)
+        while try descriptors() > descriptorsBefore - 6 && Date() < deadline { usleep(10_000) }
+        XCTAssertLessThanOrEqual(try descriptors(), descriptorsBefore - 6)
+
+        // Attached again, the probes count again: nothing of the old links is in the way.
+        let again = try GatedProcess.getppidLoop(1_000)
+        defer { again.stop() }
+        try session.define(
+            name: "d", text: "tracepoint:syscalls:sys_enter_getppid /pid == \(again.pid)/ { @d = count(); }")
+        again.start()
+        XCTAssertEqual(again.wait(seconds: 60), 0)
+        XCTAssertEqual(try count(session, "@d"), 1_000)
     }
 }
