@@ -40,51 +40,51 @@ final class BackgroundReleaseTests: XCTestCase {
 
     func descriptors() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count }
 
-    func testProgramsStopBeforeTheDetachReturns() throws {
-        try KernelTestGate.require()
+    /// Detaches the three probes of a session counting a running getppid loop with `detach`
+    /// and checks that no program ran once it returned. Returns the session (for the caller to
+    /// close) and the descriptors it held before and right after the detach.
+    func detachWhileCounting(
+        _ detach: (TracingSession) -> Void, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> (session: TracingSession, before: Int, after: Int) {
         let calls = 5_000_000
         let helper = try GatedProcess.getppidLoop(calls)
         defer { helper.stop() }
         let session = try countingSession(helper)
-        defer { session.close() }
-
-        let descriptorsBefore = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
-        session.detachAllLeavingRelease()
-        let descriptorsAfter = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+        let before = try descriptors()
+        detach(session)
+        let after = try descriptors()
         let atDetach = try ["@a", "@b", "@c"].map { try count(session, $0) }
-        XCTAssertEqual(helper.wait(seconds: 120), 0, "the getppid loop finished")
+        XCTAssertEqual(helper.wait(seconds: 120), 0, "the getppid loop finished", file: file, line: line)
         let atEnd = try ["@a", "@b", "@c"].map { try count(session, $0) }
 
-        XCTAssertTrue(atDetach.allSatisfy { $0 > 0 && $0 < calls }, "detached while the helper ran: \(atDetach)")
-        XCTAssertEqual(atEnd, atDetach, "no program ran after the detach returned")
-        XCTAssertTrue(session.probes.allSatisfy { $0.state == .detached })
+        XCTAssertTrue(
+            atDetach.allSatisfy { $0 > 0 && $0 < calls }, "detached while the helper ran: \(atDetach)", file: file,
+            line: line)
+        XCTAssertEqual(atEnd, atDetach, "no program ran after the detach returned", file: file, line: line)
+        XCTAssertTrue(session.probes.allSatisfy { $0.state == .detached }, file: file, line: line)
+        return (session, before, after)
+    }
+
+    func testProgramsStopBeforeTheDetachReturns() throws {
+        try KernelTestGate.require()
+        let run = try detachWhileCounting { $0.detachAllLeavingRelease() }
+        defer { run.session.close() }
         // The links and their perf events are the child's now: this process holds none.
-        XCTAssertLessThanOrEqual(descriptorsAfter, descriptorsBefore - 6)
+        XCTAssertLessThanOrEqual(run.after, run.before - 6)
     }
 
     func testAShellDetachReturnsWithTheProgramsOffAndTheReleaseFollows() throws {
         try KernelTestGate.require()
-        let calls = 5_000_000
-        let helper = try GatedProcess.getppidLoop(calls)
-        defer { helper.stop() }
-        let session = try countingSession(helper)
+        var links = 0
+        let run = try detachWhileCounting { links = $0.detachAll().links }
+        let session = run.session
         defer { session.close() }
-
-        let descriptorsBefore = try descriptors()
-        let report = session.detachAll()
-        let atDetach = try ["@a", "@b", "@c"].map { try count(session, $0) }
-        XCTAssertEqual(helper.wait(seconds: 120), 0, "the getppid loop finished")
-        let atEnd = try ["@a", "@b", "@c"].map { try count(session, $0) }
-
-        XCTAssertEqual(report.links, 3)
-        XCTAssertTrue(atDetach.allSatisfy { $0 > 0 && $0 < calls }, "detached while the helper ran: \(atDetach)")
-        XCTAssertEqual(atEnd, atDetach, "no program ran after the detach returned")
-        XCTAssertTrue(session.probes.allSatisfy { $0.state == .detached })
+        XCTAssertEqual(links, 3)
         // The links and their perf events are closed behind the prompt: the process ends up
         // holding none of them (bounded: the kernel's release takes ~70 ms per event).
         let deadline = Date().addingTimeInterval(30)
-        while try descriptors() > descriptorsBefore - 6 && Date() < deadline { usleep(10_000) }
-        XCTAssertLessThanOrEqual(try descriptors(), descriptorsBefore - 6)
+        while try descriptors() > run.before - 6 && Date() < deadline { usleep(10_000) }
+        XCTAssertLessThanOrEqual(try descriptors(), run.before - 6)
 
         // Attached again, the probes count again: nothing of the old links is in the way.
         let again = try GatedProcess.getppidLoop(1_000)

@@ -137,6 +137,8 @@ final class ShellCommandTests: XCTestCase {
         ])
         XCTAssertEqual(shell.session.probes.map(\.name), ["a"], "nothing after quit runs")
         shell.shutdown()
+        // The process ends next: the kernel's release of the links is left to another one.
+        XCTAssertEqual(kernel.leftForRelease, ["tracepoint:sched:sched_switch"])
         XCTAssertTrue(kernel.attached.isEmpty)
         XCTAssertTrue(kernel.openMaps.isEmpty)
     }

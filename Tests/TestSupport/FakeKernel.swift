@@ -81,6 +81,17 @@ public final class FakeKernel: KernelBackend {
 
     func record(_ line: String) { log.append(line) }
 
+    /// Attach points of the links detached with their release left to another process (by a
+    /// process about to exit).
+    public private(set) var leftForRelease: [String] = []
+
+    public func detachLeavingRelease(_ links: [BackendLink]) {
+        for link in links {
+            if let fake = link as? FakeLink, fake.isAttached { leftForRelease.append(fake.target) }
+            link.detach()
+        }
+    }
+
     /// Links still attached.
     public var attached: [String] { links.filter { $0.isAttached }.map(\.target) }
     /// Maps not yet closed.
