@@ -87,74 +87,21 @@ public enum BackgroundRelease {
         }
     }
 
-    /// Detaches links for a process that goes on (a shell's `detach`): closing them, and the
-    /// kernel's waits in the closes, happen on threads of their own, and this returns once no
-    /// event runs their programs — the moment the close itself reaches first. Returns the
-    /// links it cannot watch (a program set on perf events directly, a profile or interval
-    /// program), still attached, for the caller to close the usual way.
-    /// `progress(off, total)` is called on the caller's thread while it waits.
-    public static func detachBeforeRelease(
-        _ attached: [AttachedLink], progress: ((Int, Int) -> Void)? = nil
-    ) -> [AttachedLink] {
-        var remaining: [AttachedLink] = []
-        var pairs: [(link: Int32, event: Int32)] = []
-        for link in attached {
-            if let handed = link.handOverLinkedEvents() {
-                pairs += zip(handed.links, handed.events).map { (link: $0, event: $1) }
-            } else {
-                remaining.append(link)
-            }
-        }
-        guard !pairs.isEmpty else { return remaining }
-        let linksClosed = DispatchGroup()
-        // The events stay open until the programs are off them, so their descriptor numbers
-        // cannot be reused by another open while they are queried.
-        let eventsMayClose = DispatchSemaphore(value: 0)
-        let threads = min(32, pairs.count)
-        for start in 0..<threads {
-            let mine = stride(from: start, to: pairs.count, by: threads).map { pairs[$0] }
-            linksClosed.enter()
-            // Threads of their own: each close blocks in the kernel, and the waits overlap.
-            let thread = Thread {
-                for pair in mine { Glibc.close(pair.link) }
-                linksClosed.leave()
-                eventsMayClose.wait()
-                for pair in mine { Glibc.close(pair.event) }
-            }
-            thread.stackSize = 64 << 10
-            thread.start()
-        }
-        if !waitUntilDetached(pairs.map(\.event), heldBy: getpid(), progress: progress) {
-            // The kernel could not say: the links' closes returning says it.
-            linksClosed.wait()
-        }
-        for _ in 0..<threads { eventsMayClose.signal() }
-        return remaining
-    }
-
-    /// Polls `holder`'s descriptors of the events; false when the kernel could not say in time.
-    private static func waitUntilDetached(
-        _ events: [Int32], heldBy holder: Int32, progress: ((Int, Int) -> Void)? = nil
-    ) -> Bool {
+    /// Polls the child's copies of the events; false when the kernel could not say in time.
+    private static func waitUntilDetached(_ events: [Int32], heldBy child: Int32) -> Bool {
         let started = DispatchTime.now().uptimeNanoseconds
-        var reported = started
         var pause: UInt32 = 50
         var pending = events
         while !pending.isEmpty {
             var stillRunning: [Int32] = []
             for fd in pending {
-                let state = cbpf_perf_event_runs_program(holder, fd)
+                let state = cbpf_perf_event_runs_program(child, fd)
                 if state < 0 { return false }
                 if state == 1 { stillRunning.append(fd) }
             }
             pending = stillRunning
             if pending.isEmpty { break }
-            let now = DispatchTime.now().uptimeNanoseconds
-            if now - started > pollLimitNanoseconds { return false }
-            if let progress, now - reported >= 100_000_000 {
-                reported = now
-                progress(events.count - pending.count, events.count)
-            }
+            if DispatchTime.now().uptimeNanoseconds - started > pollLimitNanoseconds { return false }
             usleep(pause)
             pause = min(pause * 2, 2000)
         }

@@ -24,19 +24,12 @@ public protocol KernelBackend: AnyObject {
     /// Detaches `links` for a process about to exit: returns once their programs run no
     /// more, leaving what the kernel does after that to another process where it can.
     func detachLeavingRelease(_ links: [BackendLink])
-    /// Detaches `links` for a process that goes on: returns once their programs run no more,
-    /// the kernel's release of them going on in the background, and gives back the links it
-    /// could not detach that way, still attached. `progress(off, total)` while it waits.
-    func detachBeforeRelease(_ links: [BackendLink], progress: ((Int, Int) -> Void)?) -> [BackendLink]
 }
 
 extension KernelBackend {
     public func missingFeature(_ feature: KernelFeature) -> String? { nil }
     public func watchProcessMappings() throws -> ProcessMappingSource? { nil }
     public func detachLeavingRelease(_ links: [BackendLink]) { links.forEach { $0.detach() } }
-    public func detachBeforeRelease(_ links: [BackendLink], progress: ((Int, Int) -> Void)?) -> [BackendLink] {
-        links
-    }
 }
 
 /// The kernel's reports of processes' executable mappings (exec, fork, mmap, exit), read

@@ -81,14 +81,6 @@ public final class LinuxBackend: KernelBackend {
     public func detachLeavingRelease(_ links: [BackendLink]) {
         BackgroundRelease.detach(links.compactMap { ($0 as? LinuxLink)?.link })
     }
-
-    public func detachBeforeRelease(_ links: [BackendLink], progress: ((Int, Int) -> Void)?) -> [BackendLink] {
-        let left = BackgroundRelease.detachBeforeRelease(links.compactMap { ($0 as? LinuxLink)?.link }, progress: progress)
-        return links.filter { link in
-            guard let linux = link as? LinuxLink else { return true }
-            return left.contains { $0 === linux.link }
-        }
-    }
 }
 
 final class LinuxMap: BackendMap {

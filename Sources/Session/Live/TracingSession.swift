@@ -420,10 +420,7 @@ public final class TracingSession {
         let links = attached.flatMap(\.links)
         let started = MonotonicClock.nanoseconds()
         let seconds = { Double(MonotonicClock.nanoseconds() - started) / 1e9 }
-        // Tracepoint, kprobe and uprobe links: the prompt comes back once their programs are
-        // off the events (~0.1 ms), not after the kernel's release (~70 ms per tracepoint).
-        let rest = backend.detachBeforeRelease(links) { off, total in progress?(off, total, seconds()) }
-        ParallelDetach.detach(rest) { closed, total in progress?(closed, total, seconds()) }
+        ParallelDetach.detach(links) { closed, total in progress?(closed, total, seconds()) }
         for probe in attached {
             probe.links = []
             probe.state = .detached
