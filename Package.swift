@@ -154,6 +154,11 @@ let package = Package(
                 linkerSettings: [.unsafeFlags(lazyLLVM ? [] : llvmLinkerFlags)]),
         .target(name: "CLLVMBundle", exclude: ["exports.map"],
                 cSettings: [.unsafeFlags(llvmInclude + ["-I", packageDirectory + "/Sources/CLLVM/include"])],
+                // LLVM's C++ headers, as llvm-config --cxxflags gives them (LLVM is built
+                // without RTTI and exceptions).
+                cxxSettings: [.unsafeFlags(llvmInclude + ["-I", packageDirectory + "/Sources/CLLVM/include",
+                    "-fno-rtti", "-fno-exceptions", "-D__STDC_CONSTANT_MACROS",
+                    "-D__STDC_FORMAT_MACROS", "-D__STDC_LIMIT_MACROS"])],
                 linkerSettings: [.unsafeFlags(lazyLLVM ? llvmBundleFlags : [])]),
         .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
         .target(name: "CSpawn"),
@@ -216,5 +221,7 @@ let package = Package(
         .testTarget(name: "RuntimeCorpusTests", dependencies: ["Session", "TestSupport"],
                     resources: [.copy("cases")],
                     swiftSettings: llvmSwiftSettings),
-    ]
+    ],
+    // libbpfsh-llvm.so's emit_object.cpp includes LLVM's C++ headers.
+    cxxLanguageStandard: .cxx17
 )

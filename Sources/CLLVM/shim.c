@@ -20,3 +20,12 @@ char *cllvm_optimize(LLVMModuleRef module, LLVMTargetMachineRef machine) {
     if (error) return LLVMGetErrorMessage(error);
     return 0;
 }
+
+#if !CLLVM_LAZY
+// LLVM linked into bpfsh (no static archives to build libbpfsh-llvm.so from): LLVM-C's emit,
+// which builds the code generation pipeline at every call.
+LLVMBool cllvm_emit_object(LLVMTargetMachineRef machine, LLVMModuleRef module, char **error,
+                           LLVMMemoryBufferRef *object) {
+    return LLVMTargetMachineEmitToMemoryBuffer(machine, module, LLVMObjectFile, error, object);
+}
+#endif

@@ -4,6 +4,7 @@
 // exported table rather than exported functions: a release link puts the archives' symbols
 // out of reach of dlsym (--exclude-libs ALL, from Swift's static-stdlib arguments).
 #include "CLLVMBundle.h"
+#include "CLLVM.h"
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/Error.h>

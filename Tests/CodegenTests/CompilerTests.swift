@@ -318,6 +318,25 @@ final class CompilerTests: XCTestCase {
         XCTAssertEqual(try Compiler().compile(checked).ir, "", "IR is kept only on request")
     }
 
+    /// The code generation pipeline is built once and run on every module: what it makes must
+    /// be what a pipeline built for that module alone makes (nothing of one module's code
+    /// generation may reach the next).
+    func testTheKeptCodegenPipelineMakesWhatAFreshOneMakes() throws {
+        let programs = [
+            #"tracepoint:syscalls:sys_enter_openat { printf("%s %d\n", str(args.filename), pid); }"#,
+            "tracepoint:sched:sched_switch { @h = hist(args.prev_pid); @l = lhist(args.next_pid, 0, 100, 10); }",
+            "profile:hz:49 { @e[kstack, cpu] = count(); }",
+            "BEGIN { @s[1] = 1; for ($kv : @s) { printf(\"%d\\n\", $kv.0); } }",
+            #"BEGIN { $i = 0; while ($i < 5) { printf("%d\n", $i); $i++; } exit(); }"#,
+        ]
+        let kept = try programs.map { try compile($0).code }
+        ObjectEmitter.freshPipelineForEachEmit = true
+        defer { ObjectEmitter.freshPipelineForEachEmit = false }
+        let fresh = try programs.map { try compile($0).code }
+        XCTAssertEqual(kept, fresh)
+        XCTAssertEqual(Set(kept.map { $0.map(\.instructions) }).count, programs.count, "each program its own code")
+    }
+
     func testCompiledProgramKeepsItsInput() throws {
         let compiled = try compile("BEGIN { @x = 1; } END { print(@x); }")
         XCTAssertEqual(compiled.checked.units.count, 2)
