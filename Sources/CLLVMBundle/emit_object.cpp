@@ -11,7 +11,6 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 #include <cstring>
-#include <string>
 
 namespace {
 struct ObjectPipeline {

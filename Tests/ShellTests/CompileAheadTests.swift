@@ -9,29 +9,21 @@ import XCTest
 /// The shell compiles a whole probe while the user pauses typing (`Shell.prepareAhead`), so
 /// Enter attaches it from the compiled-program cache instead of waiting for LLVM.
 final class CompileAheadTests: XCTestCase {
-    var directory = ""
+    var cache = CachedFakeShell()
     var errors: [String] = []
 
     override func setUp() {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-ahead-\(UUID().uuidString)").path
+        cache = CachedFakeShell()
         errors = []
     }
 
-    override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
+    override func tearDown() { cache.removeCache() }
 
     func shell(cached: Bool = true) -> Shell {
-        var options = TracingSession.Options()
-        if cached { options.cache = CompiledProgramCache(directory: directory, identity: "bpfsh test\nkernel test\n") }
-        var shell: Shell!
-        let session = TracingSession(
-            backend: FakeKernel(), catalogue: FakeCatalogue(), options: options, write: { shell?.probeOutput($0) })
-        shell = Shell(session: session, reader: NoInputReader(), output: { _ in }, errors: { [unowned self] in errors.append($0) })
-        return shell
+        cache.make(cached: cached, output: { _ in }, errors: { [unowned self] in errors.append($0) })
     }
 
-    func entries() -> Int {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".bpfc") }.count
-    }
+    func entries() -> Int { cache.entries }
 
     func testAProbeCompiledAheadAttachesFromTheCache() throws {
         let shell = shell()

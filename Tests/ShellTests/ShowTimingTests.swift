@@ -9,26 +9,18 @@ import XCTest
 /// `show --timing`: where a probe's Enter → attached went, with the compile's own phases, and
 /// the total the shell prints when a probe attaches.
 final class ShowTimingTests: XCTestCase {
-    var directory = ""
+    var cache = CachedFakeShell()
     var output: [String] = []
 
     override func setUp() {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-timing-\(UUID().uuidString)").path
+        cache = CachedFakeShell()
         output = []
     }
 
-    override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
+    override func tearDown() { cache.removeCache() }
 
     func shell() -> Shell {
-        var options = TracingSession.Options()
-        options.cache = CompiledProgramCache(directory: directory, identity: "bpfsh test\nkernel test\n")
-        var shell: Shell!
-        let session = TracingSession(
-            backend: FakeKernel(), catalogue: FakeCatalogue(), options: options, write: { shell?.probeOutput($0) })
-        shell = Shell(
-            session: session, reader: NoInputReader(), output: { [unowned self] in output.append($0) },
-            errors: { XCTFail($0) })
-        return shell
+        cache.make(output: { [unowned self] in output.append($0) }, errors: { XCTFail($0) })
     }
 
     /// The figures of `show --timing NAME`: the totals and the compile's phases.
