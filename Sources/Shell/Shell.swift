@@ -18,6 +18,8 @@ public final class Shell {
     /// Live maps and kept tables (snapshots, loaded files), by name.
     public private(set) lazy var tables = TableStore(session: session)
     var quitRequested = false
+    /// The lines of an unclosed probe before the one being read (`...>`): compiled ahead with it.
+    var continuedLines: [String] = []
     /// How many statements are running inside each other (a script's statements run inside
     /// `source`, a tutorial's inside `tutorial`).
     private var statementDepth = 0
@@ -188,6 +190,7 @@ public final class Shell {
         var assembler = InputAssembler()
         while !quitRequested && !ShellInterrupt.terminationRequested {
             let prompt = assembler.isContinuing ? "  ...> " : "bpfsh> "
+            continuedLines = assembler.pending
             let (line, interrupted) = reader.readLine(prompt: prompt)
             if interrupted {
                 assembler.reset()
@@ -285,12 +288,13 @@ public final class Shell {
         )
     }
 
-    /// While the user pauses typing: a line that is a whole probe (`NAME = PROBE { ... }` or a
-    /// bare probe) is compiled ahead, into the compiled-program cache, so that Enter attaches
-    /// it without waiting for LLVM. A line that does not compile yet is left alone: it is
-    /// still being typed, and Enter reports its errors as usual.
+    /// While the user pauses typing (or after a paste, whose last line waits for Enter): a
+    /// statement that is a whole probe (`NAME = PROBE { ... }` or a bare probe, with the lines
+    /// it continues) is compiled ahead, into the compiled-program cache, so that Enter attaches
+    /// it without waiting for LLVM. One that does not compile yet is left alone: it is still
+    /// being typed, and Enter reports its errors as usual.
     public func prepareAhead(_ line: String) {
-        let text = line.trimmingCharacters(in: .whitespaces)
+        let text = (continuedLines + [line]).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, !text.hasPrefix("!"), text.hasSuffix("}") else { return }
         if let (name, program) = StatementClassifier.definition(text) {
             session.prepare(name: name, text: program)

@@ -10,16 +10,18 @@ struct CachedFakeShell {
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("bpfsh-cache-\(UUID().uuidString)").path
 
-    /// A shell reading nothing (driven through `execute`); without `cached`, it has no cache.
+    /// A shell reading nothing (driven through `execute`) unless given a reader; without
+    /// `cached`, it has no cache.
     func make(
-        cached: Bool = true, output: @escaping (String) -> Void, errors: @escaping (String) -> Void
+        cached: Bool = true, reader: LineReader = NoInputReader(), output: @escaping (String) -> Void,
+        errors: @escaping (String) -> Void
     ) -> Shell {
         var options = TracingSession.Options()
         if cached { options.cache = CompiledProgramCache(directory: directory, identity: "bpfsh test\nkernel test\n") }
         var shell: Shell!
         let session = TracingSession(
             backend: FakeKernel(), catalogue: FakeCatalogue(), options: options, write: { shell?.probeOutput($0) })
-        shell = Shell(session: session, reader: NoInputReader(), output: output, errors: errors)
+        shell = Shell(session: session, reader: reader, output: output, errors: errors)
         return shell
     }
 

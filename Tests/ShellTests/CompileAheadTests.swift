@@ -49,6 +49,34 @@ final class CompileAheadTests: XCTestCase {
         XCTAssertTrue(shell.session.probes.last?.compiled.fromCache ?? false)
     }
 
+    /// Reads its lines as a user who pauses before each Enter: the shell compiles ahead.
+    final class PausingReader: LineReader {
+        var lines: [String]
+        weak var shell: Shell?
+        init(_ lines: [String]) { self.lines = lines }
+        func readLine(prompt: String) -> (line: String?, interrupted: Bool) {
+            guard !lines.isEmpty else { return (nil, false) }
+            let line = lines.removeFirst()
+            shell?.prepareAhead(line)
+            return (line, false)
+        }
+        func remember(_ statement: String) {}
+        func printAbovePrompt(_ text: String) {}
+        var isInteractive: Bool { true }
+        func close() {}
+    }
+
+    func testAProbeOverSeveralLinesIsCompiledAheadWhole() throws {
+        let reader = PausingReader(["m = tracepoint:sched:sched_switch {", "  @s[comm] = count();", "}", "probes"])
+        let shell = cache.make(reader: reader, output: { _ in }, errors: { [unowned self] in errors.append($0) })
+        defer { shell.session.close() }
+        reader.shell = shell
+        shell.run()
+        XCTAssertTrue(errors.isEmpty, errors.joined())
+        XCTAssertTrue(try XCTUnwrap(shell.session.probe(named: "m")).compiled.fromCache, "the closing line's pause compiled the probe")
+        XCTAssertEqual(entries(), 1, "its partial lines compiled nothing")
+    }
+
     func testALineStillBeingTypedChangesNothing() throws {
         let shell = shell()
         defer { shell.session.close() }

@@ -322,4 +322,60 @@ final class TerminalTests: XCTestCase {
         XCTAssertNotEqual(
             Spawn.run("/usr/bin/tmux", ["has-session", "-t", session]).status, 0, "quit ended the shell")
     }
+
+    /// Pasted text (the terminal's bracketed paste) never presses Enter: the pasted line waits
+    /// in the editor, compiled ahead meanwhile, and the user's Enter attaches it from the cache.
+    func testAPastedProbeWaitsForEnterAndAttachesCompiledAhead() throws {
+        try KernelTestGate.require()
+        try KernelTestGate.require(
+            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
+        )
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-paste-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        _ = Spawn.run(
+            "/usr/bin/tmux",
+            [
+                "new-session", "-d", "-s", session, "-x", "150", "-y", "40",
+                "env BPFSH_HISTORY=\(scratch)/history BPFSH_CACHE_DIR=\(scratch)/cache \(KernelTestGate.executable.path)",
+            ])
+        try waitFor("bpfsh>")
+        func paste(_ text: String) throws {
+            _ = try tmux(["set-buffer", "-b", session, text])
+            _ = try tmux(["paste-buffer", "-p", "-d", "-b", session, "-t", session])
+        }
+        func cacheEntries() -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: scratch + "/cache")) ?? [])
+                .filter { $0.hasSuffix(".bpfc") }.count
+        }
+
+        // The pasted line waits; its code is made while it does.
+        try paste("qq = tracepoint:sched:sched_switch { @qq[comm] = count(); }\n")
+        try waitFor("bpfsh> qq = tracepoint:sched:sched_switch { @qq[comm] = count(); }")
+        let deadline = Date().addingTimeInterval(20)
+        while cacheEntries() == 0 && Date() < deadline { usleep(20_000) }
+        XCTAssertEqual(cacheEntries(), 1, "the pasted probe was compiled ahead")
+        try press("Enter")
+        try waitFor("qq attached")
+        try type("show --timing qq")
+        try press("Enter")
+        let timing = try waitFor("compile ")
+        XCTAssertNil(timing.range(of: "optimize"), "Enter found the code compiled ahead:\n\(timing)")
+
+        // Still in the editor: the user names the pasted probe before entering it.
+        try paste("tracepoint:sched:sched_wakeup { @w = count(); }\n")
+        try waitFor("bpfsh> tracepoint:sched:sched_wakeup { @w = count(); }")
+        try press("C-a")
+        try type("ww = ")
+        try press("Enter")
+        try waitFor("ww attached")
+
+        // Lines inside a paste end as typed ones do; only the last waits.
+        try paste("x1 = tracepoint:sched:sched_switch {\n@x1 = count();\n}\nprobes\n")
+        try waitFor("x1 attached")
+        try waitFor("bpfsh> probes")
+        XCTAssertNil(try screen().range(of: "x1  "), "the pasted `probes` has not run")
+        try press("Enter")
+        try waitFor("x1  ")
+    }
 }

@@ -27,6 +27,12 @@ public final class EditLineReader: LineReader {
     private var needsRefresh = false
     /// Inside el_gets: the only time libedit may redraw (a refresh outside it crashes).
     private var reading = false
+    /// Pastes are told from typing while a line is edited (BracketedPaste), unless the terminal
+    /// is dumb or BPFSH_BRACKETED_PASTE=0.
+    private let bracketsPastes: Bool
+    private var paste = BracketedPaste()
+    /// Bytes through the paste filter that libedit has not read yet.
+    private var editorBytes: [UInt8] = []
 
     /// The history file, rewritten atomically after every statement; a failed write is said
     /// at once (through `onHistoryReport`) and tried again after the next statement.
@@ -39,6 +45,9 @@ public final class EditLineReader: LineReader {
         editLine = el
         self.historyPath = historyPath
         historyFile = TranscriptFile(path: historyPath, kind: .history)
+        let environment = ProcessInfo.processInfo.environment
+        bracketsPastes =
+            isatty(STDOUT_FILENO) != 0 && environment["TERM"] != "dumb" && environment["BPFSH_BRACKETED_PASTE"] != "0"
         history = ceditline_history_init(el, 2000)
         if let history { _ = ceditline_history_load(history, historyPath) }
         ceditline_set_editor(el, "emacs")
@@ -69,9 +78,12 @@ public final class EditLineReader: LineReader {
         EditLineReader.promptText = strdup(prompt)
         interrupted = false
         var count: Int32 = 0
+        // On only while a line is edited: a workload or `monitor` gets the terminal as it was.
+        if bracketsPastes { writeToTerminal(BracketedPaste.enable) }
         reading = true
         let raw = el_gets(editLine, &count)
         reading = false
+        if bracketsPastes { writeToTerminal(BracketedPaste.disable) }
         needsRefresh = false
         guard let raw else {
             let wasInterrupted = interrupted || ShellInterrupt.take()
@@ -81,6 +93,11 @@ public final class EditLineReader: LineReader {
         var line = String(cString: raw)
         if line.hasSuffix("\n") { line.removeLast() }
         return (line, false)
+    }
+
+    private func writeToTerminal(_ sequence: String) {
+        fputs(sequence, stdout)
+        fflush(stdout)
     }
 
     public func remember(_ statement: String) {
@@ -135,46 +152,57 @@ public final class EditLineReader: LineReader {
 
     /// libedit's character source: waits on the terminal and the event ring together.
     private func readCharacter(_ character: UnsafeMutablePointer<wchar_t>?) -> Int32 {
-        if prepareAhead != nil && !keyWaiting() {
-            var buffer = [CChar](repeating: 0, count: 4096)
-            _ = ceditline_line(editLine, &buffer, Int32(buffer.count))
-            let line = String(cString: buffer)
-            if line != preparedLine {
-                preparedLine = line
-                prepareAhead?(line)
+        guard let lead = nextByte() else { return 0 }
+        var bytes = [lead]
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        while bytes.count < length, let more = nextByte() { bytes.append(more) }
+        let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first?.value ?? UInt32(lead)
+        character?.pointee = wchar_t(bitPattern: scalar)
+        return 1
+    }
+
+    /// The next byte for libedit, from the terminal through the paste filter; nil when the
+    /// read ends (end of input, Ctrl-C, termination).
+    private func nextByte() -> UInt8? {
+        while editorBytes.isEmpty {
+            // A held escape with nothing right behind it is a key (vi's escape), not a paste.
+            if paste.isHolding && !keyWaiting(milliseconds: 25) {
+                editorBytes += paste.release()
+                continue
             }
-        }
-        while true {
+            // Nothing left to read: the user paused, or a paste ended.
+            if !paste.isHolding && !keyWaiting() { prepareLineAhead() }
             switch waiter.waitForInput(STDIN_FILENO) {
             case .interrupted:
                 interrupted = ShellInterrupt.take()
-                return 0
-            case .terminated: return 0
+                return nil
+            case .terminated: return nil
             case .ready: break
             }
             var byte: UInt8 = 0
-            let n = read(STDIN_FILENO, &byte, 1)
-            if n <= 0 { return 0 }
-            if byte == 0x03 {  // Ctrl-C while the terminal does not turn it into SIGINT
+            if read(STDIN_FILENO, &byte, 1) <= 0 { return nil }
+            if byte == 0x03 && !paste.inPaste {  // Ctrl-C while the terminal does not turn it into SIGINT
                 interrupted = true
-                return 0
+                return nil
             }
-            var bytes = [byte]
-            let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
-            while bytes.count < length {
-                var more: UInt8 = 0
-                if read(STDIN_FILENO, &more, 1) != 1 { break }
-                bytes.append(more)
-            }
-            let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first?.value ?? UInt32(byte)
-            character?.pointee = wchar_t(bitPattern: scalar)
-            return 1
+            editorBytes += paste.feed(byte)
         }
+        return editorBytes.removeFirst()
     }
 
-    private func keyWaiting() -> Bool {
+    private func prepareLineAhead() {
+        guard let prepareAhead else { return }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        _ = ceditline_line(editLine, &buffer, Int32(buffer.count))
+        let line = String(cString: buffer)
+        guard line != preparedLine else { return }
+        preparedLine = line
+        prepareAhead(line)
+    }
+
+    private func keyWaiting(milliseconds: Int32 = 0) -> Bool {
         var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, 0) > 0
+        return poll(&descriptor, 1, milliseconds) > 0
     }
 
     /// Tab: insert the completion's common part; list the candidates when there are several.

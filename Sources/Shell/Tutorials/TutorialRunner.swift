@@ -218,7 +218,9 @@ public final class TutorialRunner {
         shell.busy = false
         defer { shell.busy = wasBusy }
         var assembler = InputAssembler()
+        defer { shell.continuedLines = [] }
         while true {
+            shell.continuedLines = assembler.pending
             let (line, interrupted) = shell.reader.readLine(prompt: assembler.isContinuing ? "  ...> " : prompt)
             if interrupted {
                 assembler.reset()
