@@ -357,10 +357,7 @@ final class TerminalTests: XCTestCase {
         XCTAssertEqual(cacheEntries(), 1, "the pasted probe was compiled ahead")
         try press("Enter")
         try waitFor("qq attached")
-        try type("show --timing qq")
-        try press("Enter")
-        let timing = try waitFor("compile ")
-        XCTAssertNil(timing.range(of: "optimize"), "Enter found the code compiled ahead:\n\(timing)")
+        try expectCompiledAhead("qq")
 
         // Still in the editor: the user names the pasted probe before entering it.
         try paste("tracepoint:sched:sched_wakeup { @w = count(); }\n")
@@ -370,12 +367,28 @@ final class TerminalTests: XCTestCase {
         try press("Enter")
         try waitFor("ww attached")
 
-        // Lines inside a paste end as typed ones do; only the last waits.
-        try paste("x1 = tracepoint:sched:sched_switch {\n@x1 = count();\n}\nprobes\n")
-        try waitFor("x1 attached")
-        try waitFor("bpfsh> probes")
-        XCTAssertNil(try screen().range(of: "x1  "), "the pasted `probes` has not run")
+        // A probe over several pasted lines: the earlier lines end as typed ones do, the last
+        // waits, and the whole probe is compiled ahead.
+        for name in ["x1", "x2"] {
+            let before = cacheEntries()
+            try paste("\(name) = tracepoint:sched:sched_switch {\n@\(name) = count();\n}\n")
+            let deadline = Date().addingTimeInterval(20)
+            while cacheEntries() == before && Date() < deadline { usleep(20_000) }
+            XCTAssertEqual(cacheEntries(), before + 1, "\(name) was compiled ahead whole")
+            XCTAssertNil(try screen().range(of: "\(name) attached"), "the paste's last line waits for Enter")
+            try press("Enter")
+            try waitFor("\(name) attached")
+            try expectCompiledAhead(name)
+        }
+    }
+
+    /// `show --timing NAME` on a cleared screen says only `check` ran at Enter.
+    func expectCompiledAhead(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        try press("C-l")
+        try type("show --timing \(name)")
         try press("Enter")
-        try waitFor("x1  ")
+        let timing = try waitFor("compile ", file: file, line: line)
+        XCTAssertNil(
+            timing.range(of: "optimize"), "Enter found \(name)'s code compiled ahead:\n\(timing)", file: file, line: line)
     }
 }

@@ -77,6 +77,8 @@ public final class EditLineReader: LineReader {
         free(EditLineReader.promptText)
         EditLineReader.promptText = strdup(prompt)
         interrupted = false
+        // A new line: even text equal to the last line's (a second probe's closing `}`) is new.
+        preparedLine = ""
         var count: Int32 = 0
         // On only while a line is edited: a workload or `monitor` gets the terminal as it was.
         if bracketsPastes { writeToTerminal(BracketedPaste.enable) }
