@@ -73,7 +73,9 @@ final class CompileAheadTests: XCTestCase {
         reader.shell = shell
         shell.run()
         XCTAssertTrue(errors.isEmpty, errors.joined())
-        XCTAssertTrue(try XCTUnwrap(shell.session.probe(named: "m")).compiled.fromCache, "the closing line's pause compiled the probe")
+        XCTAssertTrue(
+            try XCTUnwrap(shell.session.probe(named: "m")).compiled.fromCache,
+            "the closing line's pause compiled the probe")
         XCTAssertEqual(entries(), 1, "its partial lines compiled nothing")
     }
 

@@ -31,23 +31,32 @@ final class TerminalTests: XCTestCase {
         return shown
     }
 
+    /// Skips (fails where kernel tests are required) without the kernel or tmux.
+    func requireTerminal() throws {
+        try KernelTestGate.require()
+        try KernelTestGate.require(
+            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
+        )
+    }
+
+    /// Runs `command` in this test's detached tmux window, `width` x `height`, from `directory`.
+    func start(_ command: String, width: Int = 150, height: Int = 40, directory: String? = nil) {
+        _ = Spawn.run(
+            "/usr/bin/tmux",
+            ["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)"]
+                + (directory.map { ["-c", $0] } ?? []) + [command])
+    }
+
     override func tearDown() {
         _ = try? tmux(["kill-session", "-t", session])
         if !history.isEmpty { try? FileManager.default.removeItem(atPath: history) }
     }
 
     func testTypingCompletionMultilineHistoryAndCtrlC() throws {
-        try KernelTestGate.require()
-        try KernelTestGate.require(
-            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
-        )
+        try requireTerminal()
         history = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-history-\(getpid())").path
-        _ = Spawn.run(
-            "/usr/bin/tmux",
-            [
-                "new-session", "-d", "-s", session, "-x", "150", "-y", "40",
-                "env BPFSH_HISTORY=\(history) \(KernelTestGate.executable.path)",
-            ])
+        start(
+            "env BPFSH_HISTORY=\(history) \(KernelTestGate.executable.path)")
         try waitFor("bpfsh>")  // tmux trims trailing blanks from captured lines
 
         // Tab completes the tracepoint name; an unclosed { continues on a ...> prompt.
@@ -93,17 +102,10 @@ final class TerminalTests: XCTestCase {
     /// time() then printf in one probe is one line, during a wait (beside its progress line)
     /// and above the prompt alike; the progress text never has probe output glued to it.
     func testProbeLinesStayWholeBesideTheProgressLineAndThePrompt() throws {
-        try KernelTestGate.require()
-        try KernelTestGate.require(
-            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
-        )
+        try requireTerminal()
         history = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-history-\(getpid())").path
-        _ = Spawn.run(
-            "/usr/bin/tmux",
-            [
-                "new-session", "-d", "-s", session, "-x", "150", "-y", "60",
-                "env BPFSH_HISTORY=\(history) \(KernelTestGate.executable.path)",
-            ])
+        start(
+            "env BPFSH_HISTORY=\(history) \(KernelTestGate.executable.path)", height: 60)
         try waitFor("bpfsh>")
         try type(#"tick = interval:ms:150 { time("%H:%M:%S "); printf("tick %d\n", 7); }"#)
         try press("Enter")
@@ -148,23 +150,16 @@ final class TerminalTests: XCTestCase {
     }
 
     func testALearnerWorksThroughTheFirstStepOfTheCPUTutorial() throws {
-        try KernelTestGate.require()
-        try KernelTestGate.require(
-            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
-        )
+        try requireTerminal()
         let tutorials = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("tutorials").path
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-tutorial-state-\(getpid())")
             .path
         history = state + "-history"
         defer { try? FileManager.default.removeItem(atPath: state) }
-        _ = Spawn.run(
-            "/usr/bin/tmux",
-            [
-                "new-session", "-d", "-s", session, "-x", "160", "-y", "50",
-                "env BPFSH_HISTORY=\(history) BPFSH_TUTORIALS=\(tutorials) BPFSH_STATE_DIR=\(state) "
-                    + "\(KernelTestGate.executable.path)",
-            ])
+        start(
+            "env BPFSH_HISTORY=\(history) BPFSH_TUTORIALS=\(tutorials) BPFSH_STATE_DIR=\(state) "
+                + "\(KernelTestGate.executable.path)", width: 160, height: 50)
         try waitFor("bpfsh>")
         try type("tutorial cpus")
         try press("Enter")
@@ -207,23 +202,16 @@ final class TerminalTests: XCTestCase {
     /// to the other one, quits to the plain shell, and finds the progress of both, merged and
     /// kept under that HOME, after a restart; another fresh HOME starts from nothing.
     func testALearnerJumpsQuitsAndFindsTheirProgressUnderHome() throws {
-        try KernelTestGate.require()
-        try KernelTestGate.require(
-            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
-        )
+        try requireTerminal()
         let tutorials = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("tutorials").path
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-learner-\(getpid())").path
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: home) }
         func start(home: String) throws {
-            _ = Spawn.run(
-                "/usr/bin/tmux",
-                [
-                    "new-session", "-d", "-s", session, "-x", "160", "-y", "50",
-                    "env -u XDG_STATE_HOME -u BPFSH_STATE_DIR -u BPFSH_HISTORY HOME=\(home) "
-                        + "BPFSH_TUTORIALS=\(tutorials) \(KernelTestGate.executable.path)",
-                ])
+            self.start(
+                "env -u XDG_STATE_HOME -u BPFSH_STATE_DIR -u BPFSH_HISTORY HOME=\(home) "
+                    + "BPFSH_TUTORIALS=\(tutorials) \(KernelTestGate.executable.path)", width: 160, height: 50)
             try waitFor("bpfsh>")
         }
         try start(home: home)
@@ -288,22 +276,15 @@ final class TerminalTests: XCTestCase {
     /// The guided first session as `scripts/run` starts it on a terminal (this build, a fresh
     /// HOME): it runs, then leaves the prompt with its probes and tables live.
     func testTheFirstSessionLeavesALiveShell() throws {
-        try KernelTestGate.require()
-        try KernelTestGate.require(
-            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
-        )
+        try requireTerminal()
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-first-home-\(getpid())").path
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: home) }
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
             .standardizedFileURL.path
-        _ = Spawn.run(
-            "/usr/bin/tmux",
-            [
-                "new-session", "-d", "-s", session, "-x", "150", "-y", "50", "-c", repository,
-                "env HOME=\(home) \(KernelTestGate.executable.path) --interactive sessions/first-session.bpfsh "
-                    + "secs=1s flame=\(home)/first.svg",
-            ])
+        start(
+            "env HOME=\(home) \(KernelTestGate.executable.path) --interactive sessions/first-session.bpfsh "
+                + "secs=1s flame=\(home)/first.svg", height: 50, directory: repository)
         try waitFor("are still live", seconds: 60)
         XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/first.svg"), "the flame graph was written")
         try type("probes")
@@ -326,19 +307,12 @@ final class TerminalTests: XCTestCase {
     /// Pasted text (the terminal's bracketed paste) never presses Enter: the pasted line waits
     /// in the editor, compiled ahead meanwhile, and the user's Enter attaches it from the cache.
     func testAPastedProbeWaitsForEnterAndAttachesCompiledAhead() throws {
-        try KernelTestGate.require()
-        try KernelTestGate.require(
-            FileManager.default.fileExists(atPath: "/usr/bin/tmux"), "tmux is not installed (scripts/setup installs it)"
-        )
+        try requireTerminal()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bpfsh-paste-\(getpid())").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        _ = Spawn.run(
-            "/usr/bin/tmux",
-            [
-                "new-session", "-d", "-s", session, "-x", "150", "-y", "40",
-                "env BPFSH_HISTORY=\(scratch)/history BPFSH_CACHE_DIR=\(scratch)/cache \(KernelTestGate.executable.path)",
-            ])
+        start(
+            "env BPFSH_HISTORY=\(scratch)/history BPFSH_CACHE_DIR=\(scratch)/cache \(KernelTestGate.executable.path)")
         try waitFor("bpfsh>")
         func paste(_ text: String) throws {
             _ = try tmux(["set-buffer", "-b", session, text])
@@ -389,6 +363,7 @@ final class TerminalTests: XCTestCase {
         try press("Enter")
         let timing = try waitFor("compile ", file: file, line: line)
         XCTAssertNil(
-            timing.range(of: "optimize"), "Enter found \(name)'s code compiled ahead:\n\(timing)", file: file, line: line)
+            timing.range(of: "optimize"), "Enter found \(name)'s code compiled ahead:\n\(timing)", file: file,
+            line: line)
     }
 }
