@@ -288,14 +288,25 @@ public final class Shell {
         )
     }
 
-    /// While the user pauses typing (or after a paste, whose last line waits for Enter): a
-    /// statement that is a whole probe (`NAME = PROBE { ... }` or a bare probe, with the lines
-    /// it continues) is compiled ahead, into the compiled-program cache, so that Enter attaches
-    /// it without waiting for LLVM. One that does not compile yet is left alone: it is still
-    /// being typed, and Enter reports its errors as usual.
-    public func prepareAhead(_ line: String) {
-        let text = (continuedLines + [line]).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty, !text.hasPrefix("!"), text.hasSuffix("}") else { return }
+    /// While the user pauses typing (or after a paste, whose lines wait for Enter): the first
+    /// statement of `text`, with the lines of an unclosed probe before it, is compiled ahead
+    /// into the compiled-program cache if it is a whole probe (`NAME = PROBE { ... }` or a bare
+    /// probe), so that Enter attaches it without waiting for LLVM. One that does not compile yet
+    /// is left alone: it is still being typed, and Enter reports its errors as usual.
+    public func prepareAhead(_ text: String) {
+        var assembler = InputAssembler()
+        for line in continuedLines { _ = assembler.add(line) }
+        for line in text.components(separatedBy: "\n") {
+            guard let statement = assembler.add(line) else { continue }
+            let trimmed = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty { continue }
+            prepare(statement: trimmed)
+            return
+        }
+    }
+
+    private func prepare(statement text: String) {
+        guard !text.hasPrefix("!"), text.hasSuffix("}") else { return }
         if let (name, program) = StatementClassifier.definition(text) {
             session.prepare(name: name, text: program)
         } else if StatementClassifier.looksLikeProgram(text), !QueryCommands.isQuery(text, in: self),

@@ -5,11 +5,11 @@ import XCTest
 /// What the line editor receives of a terminal's bracketed paste.
 final class BracketedPasteTests: XCTestCase {
     /// Feeds the bytes as the terminal sends them; the reader releases held bytes when nothing
-    /// follows them at once, as it does at the end of `bytes` here.
+    /// follows them at once, as it does at the end of `text` here.
     func edited(_ text: String, filter: inout BracketedPaste) -> String {
         var out: [UInt8] = []
         for byte in Array(text.utf8) { out += filter.feed(byte) }
-        out += filter.release()
+        if !filter.inPaste { out += filter.release() }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -26,10 +26,31 @@ final class BracketedPasteTests: XCTestCase {
         XCTAssertEqual(edited(start + "probes" + end + "\r"), "probes\r", "Enter typed after the paste is Enter")
     }
 
-    func testLinesInsideAPasteEndAsTypedOnesDoButTheLast() {
+    func testTheOtherPastedLinesRunOnlyAfterTheUsersEnter() {
+        var filter = BracketedPaste()
         XCTAssertEqual(
-            edited(start + "a = BEGIN {\r  @x = 1;\r\r}\r" + end), "a = BEGIN {\r  @x = 1;\r\r}")
-        XCTAssertEqual(edited(start + "one\r\ntwo\n" + end), "one\rtwo", "CR LF is one newline")
+            edited(start + "a = BEGIN {\r  @x = 1;\r\r}\r!rm -rf /tmp/x\r" + end, filter: &filter), "a = BEGIN {")
+        XCTAssertEqual(filter.waitingLines, ["  @x = 1;", "", "}", "!rm -rf /tmp/x"])
+        XCTAssertEqual(edited("x", filter: &filter), "x", "typing edits the first line; the rest still waits")
+        XCTAssertEqual(edited("\r", filter: &filter), "\r  @x = 1;\r\r}\r!rm -rf /tmp/x\r")
+        XCTAssertEqual(filter.waitingLines, [])
+        XCTAssertEqual(edited("\r", filter: &filter), "\r", "the next Enter is only Enter")
+        XCTAssertEqual(edited(start + "one\r\ntwo\n" + end + "\r"), "one\rtwo\r", "CR LF is one newline")
+    }
+
+    func testAnInterruptDropsTheWaitingLines() {
+        var filter = BracketedPaste()
+        _ = edited(start + "one\rtwo\r" + end, filter: &filter)
+        XCTAssertEqual(filter.waitingLines, ["two"])
+        filter.reset()
+        XCTAssertEqual(edited("\r", filter: &filter), "\r")
+    }
+
+    func testASecondPasteWaitsBehindTheFirst() {
+        var filter = BracketedPaste()
+        XCTAssertEqual(edited(start + "one\rtwo" + end + start + "three\r" + end, filter: &filter), "one")
+        XCTAssertEqual(filter.waitingLines, ["two", "three"])
+        XCTAssertEqual(edited(start + "a" + end + start + "b\r" + end), "ab", "single lines go into the editor")
     }
 
     func testPastedTextCannotRunEditorCommands() {
@@ -44,16 +65,24 @@ final class BracketedPasteTests: XCTestCase {
         var filter = BracketedPaste()
         XCTAssertEqual(filter.feed(0x1B), [], "an escape waits for what follows")
         XCTAssertTrue(filter.isHolding)
+        XCTAssertFalse(filter.holdsMarkerPrefix, "alone it may be a key")
         XCTAssertEqual(filter.release(), [0x1B], "alone, it is the escape key")
         XCTAssertFalse(filter.isHolding)
     }
 
-    func testAPasteSpreadOverReadsAndLinesKeepsItsState() {
+    func testAnEndWithoutItsPasteIsDropped() {
+        XCTAssertEqual(edited("ab" + end + "c"), "abc")
+    }
+
+    func testAPasteSpreadOverReadsKeepsItsState() {
         var filter = BracketedPaste()
-        XCTAssertEqual(edited(start + "first\r", filter: &filter), "first")
+        XCTAssertEqual(edited(start + "first\rsec", filter: &filter), "first")
         XCTAssertTrue(filter.inPaste)
-        XCTAssertEqual(edited("second\r" + end, filter: &filter), "\rsecond")
+        XCTAssertEqual(edited("ond\u{1B}[20", filter: &filter), "")
+        XCTAssertTrue(filter.holdsMarkerPrefix, "a split marker is held")
+        XCTAssertEqual(edited("1~", filter: &filter), "")
         XCTAssertFalse(filter.inPaste)
+        XCTAssertEqual(filter.waitingLines, ["second"])
         XCTAssertEqual(edited("\u{1B}[A", filter: &filter), "\u{1B}[A")
     }
 }

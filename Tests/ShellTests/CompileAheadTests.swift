@@ -79,6 +79,16 @@ final class CompileAheadTests: XCTestCase {
         XCTAssertEqual(entries(), 1, "its partial lines compiled nothing")
     }
 
+    func testOfSeveralPastedStatementsTheFirstIsCompiledAhead() throws {
+        let shell = shell()
+        defer { shell.session.close() }
+        shell.prepareAhead(
+            "\nm = tracepoint:sched:sched_switch {\n  @s[comm] = count();\n}\nprobes\nn = BEGIN { @n = 1; }")
+        XCTAssertEqual(entries(), 1, "only the first statement")
+        XCTAssertTrue(shell.execute("m = tracepoint:sched:sched_switch {\n  @s[comm] = count();\n}"), errors.joined())
+        XCTAssertTrue(try XCTUnwrap(shell.session.probe(named: "m")).compiled.fromCache)
+    }
+
     func testALineStillBeingTypedChangesNothing() throws {
         let shell = shell()
         defer { shell.session.close() }

@@ -341,17 +341,21 @@ final class TerminalTests: XCTestCase {
         try press("Enter")
         try waitFor("ww attached")
 
-        // A probe over several pasted lines: the earlier lines end as typed ones do, the last
-        // waits, and the whole probe is compiled ahead.
+        // Several pasted lines: the first waits in the editor, the others behind it, and the
+        // probe they make is compiled ahead; Enter runs them all, in order.
         for name in ["x1", "x2"] {
             let before = cacheEntries()
-            try paste("\(name) = tracepoint:sched:sched_switch {\n@\(name) = count();\n}\n")
+            try paste("\(name) = tracepoint:sched:sched_switch {\n@\(name) = count();\n}\nprobes\n")
+            try waitFor("pasted 3 more lines")
             let deadline = Date().addingTimeInterval(20)
             while cacheEntries() == before && Date() < deadline { usleep(20_000) }
             XCTAssertEqual(cacheEntries(), before + 1, "\(name) was compiled ahead whole")
-            XCTAssertNil(try screen().range(of: "\(name) attached"), "the paste's last line waits for Enter")
+            let waiting = try screen()
+            XCTAssertNil(waiting.range(of: "\(name) attached"), "nothing pasted ran before Enter:\n\(waiting)")
+            XCTAssertNil(waiting.range(of: "\(name)  "), "`probes` has not run:\n\(waiting)")
             try press("Enter")
             try waitFor("\(name) attached")
+            try waitFor("\(name)  ")
             try expectCompiledAhead(name)
         }
     }

@@ -18,8 +18,9 @@ public final class EditLineReader: LineReader {
     public var complete: ((String) -> (insert: String, candidates: [String]))?
     /// Serves events and queued output while waiting for a key.
     public let waiter = InputWaiter()
-    /// Called with the line being edited whenever the user pauses typing (no key waiting) and
-    /// the line changed since the last call: the shell compiles a whole probe ahead of Enter.
+    /// Called with the line being edited (and the pasted lines waiting behind it, one per
+    /// line) whenever the user pauses typing or a paste ends, and the text changed since the
+    /// last call: the shell compiles a whole probe ahead of Enter.
     public var prepareAhead: ((String) -> Void)?
     private var preparedLine = ""
     private var interrupted = false
@@ -79,15 +80,21 @@ public final class EditLineReader: LineReader {
         interrupted = false
         // A new line: even text equal to the last line's (a second probe's closing `}`) is new.
         preparedLine = ""
+        // A paste whose end never came (a `monitor` read it, the kernel flushed it on Ctrl-C)
+        // must not outlive a quiet terminal: keys would go on being read as pasted text.
+        if editorBytes.isEmpty && !keyWaiting() { paste.reset() }
         var count: Int32 = 0
         // On only while a line is edited: a workload or `monitor` gets the terminal as it was.
-        if bracketsPastes { writeToTerminal(BracketedPaste.enable) }
+        if bracketsPastes { setPasteMode(true) }
         reading = true
         let raw = el_gets(editLine, &count)
         reading = false
-        if bracketsPastes { writeToTerminal(BracketedPaste.disable) }
+        if bracketsPastes { setPasteMode(false) }
         needsRefresh = false
         guard let raw else {
+            // Ctrl-C or the end: pasted lines waiting for Enter are dropped.
+            paste.reset()
+            editorBytes = []
             let wasInterrupted = interrupted || ShellInterrupt.take()
             if wasInterrupted && !ShellInterrupt.terminationRequested { fputs("^C\n", stdout) }
             return (nil, wasInterrupted)
@@ -97,8 +104,21 @@ public final class EditLineReader: LineReader {
         return (line, false)
     }
 
-    private func writeToTerminal(_ sequence: String) {
-        fputs(sequence, stdout)
+    /// Whether the terminal is in bracketed paste mode: an exit from inside el_gets (LLVM's
+    /// fatal error handler exits, a signal ends the process) turns it off on the way out.
+    nonisolated(unsafe) private static var pasteModeOn = false
+    private static let pasteModeOffAtExit: Void = {
+        atexit {
+            guard EditLineReader.pasteModeOn else { return }
+            fputs(BracketedPaste.disable, stdout)
+            fflush(stdout)
+        }
+    }()
+
+    private func setPasteMode(_ on: Bool) {
+        _ = Self.pasteModeOffAtExit
+        Self.pasteModeOn = on
+        fputs(on ? BracketedPaste.enable : BracketedPaste.disable, stdout)
         fflush(stdout)
     }
 
@@ -157,7 +177,10 @@ public final class EditLineReader: LineReader {
         guard let lead = nextByte() else { return 0 }
         var bytes = [lead]
         let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
-        while bytes.count < length, let more = nextByte() { bytes.append(more) }
+        while bytes.count < length {
+            guard let more = nextByte() else { return 0 }  // an interrupt mid-character ends the read
+            bytes.append(more)
+        }
         let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first?.value ?? UInt32(lead)
         character?.pointee = wchar_t(bitPattern: scalar)
         return 1
@@ -167,13 +190,15 @@ public final class EditLineReader: LineReader {
     /// read ends (end of input, Ctrl-C, termination).
     private func nextByte() -> UInt8? {
         while editorBytes.isEmpty {
-            // A held escape with nothing right behind it is a key (vi's escape), not a paste.
-            if paste.isHolding && !keyWaiting(milliseconds: 25) {
+            // A held escape with nothing right behind it is a key (vi's escape), not a paste; a
+            // longer held start is a marker split by a slow link. Inside a paste an escape is
+            // dropped anyway, so there is nothing to decide early.
+            if paste.isHolding && !paste.inPaste && !keyWaiting(milliseconds: paste.holdsMarkerPrefix ? 500 : 25) {
                 editorBytes += paste.release()
                 continue
             }
             // Nothing left to read: the user paused, or a paste ended.
-            if !paste.isHolding && !keyWaiting() { prepareLineAhead() }
+            if !paste.isHolding && !paste.inPaste && !keyWaiting() { prepareLineAhead() }
             switch waiter.waitForInput(STDIN_FILENO) {
             case .interrupted:
                 interrupted = ShellInterrupt.take()
@@ -187,16 +212,32 @@ public final class EditLineReader: LineReader {
                 interrupted = true
                 return nil
             }
+            let wasInPaste = paste.inPaste
             editorBytes += paste.feed(byte)
+            if wasInPaste && !paste.inPaste { showWaitingLines() }
         }
         return editorBytes.removeFirst()
     }
 
+    /// A paste of several lines ended: says which lines Enter will run after the edited one.
+    private func showWaitingLines() {
+        let lines = paste.waitingLines
+        guard !lines.isEmpty else { return }
+        let shown = lines.prefix(8).map { "  " + $0 }.joined(separator: "\n")
+        let more = lines.count > 8 ? "\n  ... and \(lines.count - 8) more" : ""
+        printNoticeAbovePrompt(
+            "pasted \(lines.count) more line\(lines.count == 1 ? "" : "s"): Enter runs the line below, then "
+                + "\(lines.count == 1 ? "it" : "them"); Ctrl-C drops \(lines.count == 1 ? "it" : "them")\n" + shown
+                + more)
+    }
+
+    /// Offers the line being edited, with the pasted lines waiting behind it, for compiling
+    /// ahead of Enter.
     private func prepareLineAhead() {
         guard let prepareAhead else { return }
         var buffer = [CChar](repeating: 0, count: 4096)
         _ = ceditline_line(editLine, &buffer, Int32(buffer.count))
-        let line = String(cString: buffer)
+        let line = ([String(cString: buffer)] + paste.waitingLines).joined(separator: "\n")
         guard line != preparedLine else { return }
         preparedLine = line
         prepareAhead(line)
