@@ -358,6 +358,18 @@ final class TerminalTests: XCTestCase {
             try waitFor("\(name)  ")
             try expectCompiledAhead(name)
         }
+
+        // Ctrl-C while a pasted statement runs drops the pasted lines after it.
+        try paste("wait 30s\nzz = BEGIN { printf(\"zz ran\\n\"); }\n")
+        try waitFor("pasted 1 more line")
+        try press("Enter")
+        try waitFor("waiting")
+        try press("C-c")
+        try press("C-l")
+        try type("probes")
+        try press("Enter")
+        let listed = try waitFor("x2  ")
+        XCTAssertNil(listed.range(of: "zz"), "the line pasted after the interrupted wait did not run:\n\(listed)")
     }
 
     /// `show --timing NAME` on a cleared screen says only `check` ran at Enter.

@@ -34,6 +34,8 @@ public final class EditLineReader: LineReader {
     private var paste = BracketedPaste()
     /// Bytes through the paste filter that libedit has not read yet.
     private var editorBytes: [UInt8] = []
+    /// `ShellInterrupt.count` when the last line began.
+    private var interruptsSeen = ShellInterrupt.count
 
     /// The history file, rewritten atomically after every statement; a failed write is said
     /// at once (through `onHistoryReport`) and tried again after the next statement.
@@ -83,6 +85,12 @@ public final class EditLineReader: LineReader {
         // A paste whose end never came (a `monitor` read it, the kernel flushed it on Ctrl-C)
         // must not outlive a quiet terminal: keys would go on being read as pasted text.
         if editorBytes.isEmpty && !keyWaiting() { paste.reset() }
+        // Ctrl-C while a statement of a multi-line paste ran stops the rest of the paste too.
+        if ShellInterrupt.count != interruptsSeen {
+            interruptsSeen = ShellInterrupt.count
+            paste.reset()
+            editorBytes = []
+        }
         var count: Int32 = 0
         // On only while a line is edited: a workload or `monitor` gets the terminal as it was.
         if bracketsPastes { setPasteMode(true) }
